@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { contains, lowestFree } from "../src/net/cidr.js";
+import { Lab } from "../src/net/lab.js";
+import type { LabContainer } from "../src/net/lab-container.js";
+import { hostNetworkNamespace } from "../src/probes/netns.js";
+import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/net-view.js";
+import { listen } from "../src/probes/listen.js";
+import { tcp } from "../src/probes/tcp.js";
+import { observe } from "../src/report/observations.js";
+
+const DOCUMENTED_DEFAULT = "172.17.0.0/16";
+const SERVER_PORT = 8080;
+const env = inject("netlab");
+const lab = new Lab("bridge", env);
+const timeout = env.config.probeTimeoutMs;
+
+interface Seen {
+  container: LabContainer;
+  address: string;
+  gateway: string;
+  view: NetView;
+  netns: string;
+}
+const seen: Seen[] = [];
+let host: NetView;
+
+beforeAll(async () => {
+  // One after another, as the lesson runs them: the order is what B5 is about.
+  for (const role of ["first", "second", "third"]) {
+    const container = await lab.container({ role }).start();
+    const [info, view, netns] = await Promise.all([container.inspect(), observeNetwork(container.site(), timeout), container.networkNamespace()]);
+    const settings = info.NetworkSettings.Networks?.bridge;
+    const entry = { container, address: settings?.IPAddress ?? "", gateway: settings?.Gateway ?? "", view, netns };
+    seen.push(entry);
+    lab.note(container, { address: entry.address, gateway: entry.gateway, netns, links: view.links, routes: view.routes, allocation: container.allocation });
+  }
+  host = await observeHostNetwork(timeout);
+  lab.facts.host = { netns: await hostNetworkNamespace(), links: host.links.filter((link) => link.name === "docker0" || link.master === "docker0") };
+});
+
+afterAll(async ({}, file) => {
+  file.meta.netlabLab = lab.facts;
+  await lab.dispose();
+});
+
+const at = (index: number): Seen => {
+  const entry = seen[index];
+  if (!entry) throw new Error(`container #${index + 1} of the bridge lab did not start`);
+  return entry;
+};
+
+describe("bridge: the default network is the host's docker0", () => {
+  it("B1 a fresh engine has networks bridge (bridge), host (host) and none (null)", async ({ task }) => {
+    const check = observe(task);
+    const networks = check.see("networks", (await lab.docker.listNetworks()).map((network) => ({ name: network.Name, driver: network.Driver })));
+    for (const [name, driver] of [["bridge", "bridge"], ["host", "host"], ["none", "null"]]) {
+      expect(networks, `network "${name}" with driver "${driver}"`).toContainEqual({ name, driver });
+    }
+  });
+
+  it("B2 the bridge network is the host interface docker0, a Linux bridge holding the gateway address", async ({ task }) => {
+    const check = observe(task);
+    const bridgeName = check.see("engineBridgeName", env.engine.bridge.name);
+    const gateway = check.see("engineGateway", at(0).gateway);
+    const docker0 = check.see("hostLink", host.links.find((link) => link.name === bridgeName));
+    const addresses = check.see("hostAddresses", host.addresses.filter((address) => address.interface === bridgeName));
+    expect(bridgeName).toBe("docker0");
+    expect(docker0?.kind, `host interface ${bridgeName} should be a Linux bridge`).toBe("bridge");
+    expect(addresses.map((address) => address.address)).toContain(gateway);
+  });
+
+  it("B3 docker run without --network attaches the container to bridge", async ({ task }) => {
+    const check = observe(task);
+    const info = await at(0).container.inspect();
+    check.see("requestedNetwork", "(none given)");
+    check.see("hostConfigNetworkMode", info.HostConfig.NetworkMode);
+    const attached = check.see("attachedNetworks", Object.keys(info.NetworkSettings.Networks ?? {}));
+    expect(attached).toEqual(["bridge"]);
+  });
+
+  it("B4 the address lies in 172.17.0.0/16 and in the engine's bridge subnet; the default route is the gateway", async ({ task }) => {
+    const check = observe(task);
+    const { address, gateway, view } = at(0);
+    const subnet = check.see("engineSubnet", env.engine.bridge.subnet);
+    check.see("address", address);
+    check.see("routes", view.routes);
+    check.assume(`the engine's bridge subnet is ${subnet} (documented default ${DOCUMENTED_DEFAULT})`);
+    expect.soft(contains(subnet, address), `${address} is not in the engine's bridge subnet ${subnet}`).toBe(true);
+    expect.soft(view.routes.find((route) => route.destination === "default")?.via, "default route").toBe(gateway);
+    expect
+      .soft(contains(DOCUMENTED_DEFAULT, address), `${address} is not in the documented default ${DOCUMENTED_DEFAULT}; the engine's bridge subnet is ${subnet}`)
+      .toBe(true);
+  });
+
+  it("B5 addresses are handed out in order: each container gets the lowest free address", async ({ task }) => {
+    const check = observe(task);
+    const allocations = check.see(
+      "allocations",
+      seen.map(({ container, address, gateway }) => ({
+        container: container.name,
+        inUseBefore: container.allocation?.inUseBefore ?? [],
+        expected: lowestFree(env.engine.bridge.subnet, [gateway, ...(container.allocation?.inUseBefore ?? [])]),
+        got: address,
+      })),
+    );
+    check.see("bridgeWasEmpty", allocations[0]?.inUseBefore.length === 0);
+    for (const allocation of allocations) expect(allocation.got, `address of ${allocation.container}`).toBe(allocation.expected);
+  });
+
+  it("B6 each container has its own network namespace, distinct from the host's and from each other's", async ({ task }) => {
+    const check = observe(task);
+    const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
+    const namespaces = check.see("containerNetns", Object.fromEntries(seen.map(({ container, netns }) => [container.name, netns])));
+    const all = [hostNetns, ...Object.values(namespaces)];
+    expect(new Set(all).size, `namespaces: ${all.join(", ")}`).toBe(all.length);
+  });
+
+  it("B7 eth0@ifN inside is one end of a veth pair whose other end is a veth* on docker0, indexes matching", async ({ task }) => {
+    const check = observe(task);
+    const pairs = check.see(
+      "vethPairs",
+      seen.map(({ container, view }) => {
+        const eth0 = view.links.find((link) => link.name === "eth0");
+        const peer = host.links.find((link) => link.index === eth0?.peerIndex);
+        return { container: container.name, eth0, peer };
+      }),
+    );
+    for (const { container, eth0, peer } of pairs) {
+      expect(eth0?.peerIndex, `${container}: eth0 should be eth0@ifN`).toBeTypeOf("number");
+      expect(peer?.name, `${container}: host interface #${eth0?.peerIndex}`).toMatch(/^veth/);
+      expect(peer?.kind).toBe("veth");
+      expect(peer?.master).toBe(env.engine.bridge.name);
+      expect(peer?.peerIndex, `${peer?.name} should point back at eth0 (#${eth0?.index})`).toBe(eth0?.index);
+    }
+  });
+
+  it("B8 bridge containers reach each other by IP", async ({ task }) => {
+    const check = observe(task);
+    const server = at(1);
+    check.probe(await listen(server.container.site(), timeout).http(server.address, SERVER_PORT));
+    const reached = check.probe(await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT));
+    // Control: the same probe tells "nothing listens there" apart from "cannot get there".
+    const closed = check.probe(await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT + 1));
+    expect(reached).toHaveOutcome("connected");
+    expect(closed).toHaveOutcome("refused");
+  });
+
+  it("B9 a bridge container reaches the outside sentinel, which sees the host's address, not the container's (NAT)", async ({ task }) => {
+    const check = observe(task);
+    const { container, address } = at(0);
+    const result = check.probe(await tcp(container.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort));
+    const peer = check.see("sentinelSawPeer", /peer=(\S+)/.exec(result.reply ?? "")?.[1]);
+    check.see("containerAddress", address);
+    check.see("hostAddressOnSentinelLink", env.sentinel.hostAddress);
+    check.assume(`the engine masquerades bridge traffic (enable_ip_masquerade=${env.engine.bridge.masquerade})`);
+    expect(result).toHaveOutcome("connected");
+    expect(peer).toBe(env.sentinel.hostAddress);
+    expect(peer).not.toBe(address);
+    if (env.config.outsideTarget) {
+      const { address: outside, port } = env.config.outsideTarget;
+      expect(check.probe(await tcp(container.site(), timeout).connect(outside, port))).toHaveOutcome("connected");
+    }
+  });
+});

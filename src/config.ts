@@ -1,0 +1,64 @@
+import ipaddr from "ipaddr.js";
+import { z } from "zod";
+
+/** Everything a user can tune, read once from the environment and validated. */
+const cidr = z.string().refine((value) => {
+  try {
+    const [address, bits] = ipaddr.parseCIDR(value);
+    return address.kind() === "ipv4" && bits <= 30;
+  } catch {
+    return false;
+  }
+}, "must be an IPv4 CIDR of /30 or wider, for example 198.18.0.0/15");
+
+const target = z
+  .string()
+  .regex(/^(\d{1,3}\.){3}\d{1,3}:\d{1,5}$/, "must be IPv4:PORT, for example 192.0.2.10:443")
+  .refine((value) => ipaddr.IPv4.isValidFourPartDecimal(value.split(":")[0] ?? ""), "has an invalid IPv4 address");
+
+const milliseconds = z.coerce.number().int().min(100).max(600_000);
+
+export const configSchema = z.object({
+  NETLAB_IMAGE: z.string().min(1).optional(),
+  NETLAB_SENTINEL_POOL: cidr.default("198.18.0.0/15"),
+  NETLAB_OUTSIDE_TARGET: target.optional(),
+  NETLAB_PROBE_TIMEOUT_MS: milliseconds.default(3000),
+  NETLAB_ENGINE_TIMEOUT_MS: milliseconds.default(20_000),
+  NETLAB_HOST_PORT: z.coerce.number().int().min(1).max(65535).default(80),
+});
+
+export interface NetlabConfig {
+  /** Image the probes run in; netlab builds its own busybox image when unset. */
+  image?: string;
+  /** Range the sentinel's link is carved from; never routed off the machine. */
+  sentinelPool: string;
+  /** A real "outside" address a user asked for, probed besides the sentinel. */
+  outsideTarget?: { address: string; port: number };
+  probeTimeoutMs: number;
+  engineTimeoutMs: number;
+  /** The port the host lab serves on, as in the lesson; a free one is used when it is taken. */
+  hostPort: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetlabConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path.join(".") ?? "configuration";
+    throw new ConfigError(`invalid ${key}=${JSON.stringify(env[key] ?? "")}: ${issue?.message ?? "invalid"}`);
+  }
+  const values = parsed.data;
+  const [address, port] = values.NETLAB_OUTSIDE_TARGET?.split(":") ?? [];
+  return {
+    image: values.NETLAB_IMAGE,
+    sentinelPool: values.NETLAB_SENTINEL_POOL,
+    outsideTarget: address && port ? { address, port: Number(port) } : undefined,
+    probeTimeoutMs: values.NETLAB_PROBE_TIMEOUT_MS,
+    engineTimeoutMs: values.NETLAB_ENGINE_TIMEOUT_MS,
+    hostPort: values.NETLAB_HOST_PORT,
+  };
+}

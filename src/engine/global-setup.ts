@@ -1,0 +1,55 @@
+import "./hermetic.js";
+import type { TestProject } from "vitest/node";
+import createDebug from "debug";
+import { loadConfig } from "../config.js";
+import { startSentinel } from "../net/sentinel.js";
+import { connectEngine } from "./engine-client.js";
+import { readEngineFacts } from "./engine-facts.js";
+import { newRun } from "./labels.js";
+import { ensureProbeImage } from "./probe-image.js";
+import type { RunEnvironment } from "./run-environment.js";
+import { sweepDeadRuns, sweepRun } from "./sweep.js";
+
+const debug = createDebug("netlab");
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    netlab: RunEnvironment;
+  }
+}
+
+/**
+ * Once per run, before any lab: the engine, the probe image, the outside sentinel. The returned teardown
+ * removes everything the run created, passed or failed; a signal does the same before the process exits.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const config = loadConfig();
+  const docker = await connectEngine(config.engineTimeoutMs);
+  const run = newRun();
+  const swept = await sweepDeadRuns(docker);
+  if (swept.containers.length + swept.networks.length + swept.namespaces.length > 0) {
+    console.log(`netlab: removed what dead runs left: ${JSON.stringify(swept)}`);
+  }
+  const [image, engine] = await Promise.all([ensureProbeImage(docker, { configured: config.image }), readEngineFacts(docker)]);
+  const sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool });
+  debug("Run %s: image %s, sentinel %s", run.runId, image.tag, sentinel.info.address);
+  project.provide("netlab", { ...run, image: image.tag, engine, sentinel: sentinel.info, config });
+
+  let tornDown: Promise<void> | undefined;
+  const teardown = () =>
+    (tornDown ??= (async () => {
+      await sentinel.stop();
+      await sweepRun(docker, run.runId);
+    })());
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`netlab: ${signal}: removing what run ${run.runId} created…`);
+    void teardown().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return async () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await teardown();
+  };
+}

@@ -1,0 +1,64 @@
+import type Dockerode from "dockerode";
+import createDebug from "debug";
+import { isOwnerAlive, isProcessAlive, LABEL } from "./labels.js";
+import { listSentinelNamespaces, removeSentinel } from "../net/sentinel.js";
+
+const debug = createDebug("netlab:engine");
+
+export interface SweepReport {
+  containers: string[];
+  networks: string[];
+  namespaces: string[];
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
+
+/** Removes what `doomed` picks among labelled containers, then networks (which need their containers gone). */
+async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Record<string, string>) => boolean): Promise<SweepReport> {
+  const report: SweepReport = { containers: [], networks: [], namespaces: [] };
+  const containers = await docker.listContainers({ all: true, filters: { label: filter } });
+  await Promise.all(
+    containers
+      .filter((container) => doomed(container.Labels))
+      .map(async (container) => {
+        await docker.getContainer(container.Id).remove({ force: true, v: true }).catch((error) => {
+          if (!isMissing(error)) throw error;
+        });
+        report.containers.push(container.Names[0]?.replace(/^\//, "") ?? container.Id);
+      }),
+  );
+  const networks = await docker.listNetworks({ filters: { label: filter } });
+  for (const network of networks.filter((candidate) => doomed(candidate.Labels ?? {}))) {
+    await docker.getNetwork(network.Id).remove().catch((error) => {
+      if (!isMissing(error)) throw error;
+    });
+    report.networks.push(network.Name);
+  }
+  return report;
+}
+
+/** Everything of one run, whether it passed or failed. */
+export async function sweepRun(docker: Dockerode, runId: string): Promise<SweepReport> {
+  debug("Sweeping run %s…", runId);
+  const report = await sweep(docker, [`${LABEL.run}=${runId}`], () => true);
+  for (const sentinel of await listSentinelNamespaces()) {
+    if (sentinel.runId !== runId) continue;
+    await removeSentinel(sentinel.namespace);
+    report.namespaces.push(sentinel.namespace);
+  }
+  debug("Swept run %s: %o", runId, report);
+  return report;
+}
+
+/** The debris of runs whose owner process is gone (a SIGKILL, a crash); runs still going are left alone. */
+export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
+  const report = await sweep(docker, [`${LABEL.managed}=true`, LABEL.owner], (labels) => !isOwnerAlive(labels[LABEL.owner] ?? ""));
+  for (const sentinel of await listSentinelNamespaces()) {
+    if (isProcessAlive(sentinel.pid)) continue;
+    await removeSentinel(sentinel.namespace);
+    report.namespaces.push(sentinel.namespace);
+  }
+  return report;
+}

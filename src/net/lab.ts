@@ -1,0 +1,188 @@
+import "../engine/hermetic.js";
+import Dockerode from "dockerode";
+import { GenericContainer } from "testcontainers";
+import createDebug from "debug";
+import { runLabels } from "../engine/labels.js";
+import type { LabFacts } from "../report/observations.js";
+import type { RunEnvironment } from "../engine/run-environment.js";
+import { namespaceSite, hostSite, type ProbeSite } from "../probes/site.js";
+import { withDefaultBridgeLock } from "./bridge-lock.js";
+import { LabContainer, type Allocation } from "./lab-container.js";
+
+const debug = createDebug("netlab");
+const IDLE_COMMAND = ["sleep", "86400"];
+
+export interface ContainerOptions {
+  /** What the container is for in the lesson ("web", "isolated"); part of its name. */
+  role: string;
+  /** `bridge` (the default, as with a bare `docker run`), `none`, `host`, `container:<id>` or a network name. */
+  network?: string;
+  command?: string[];
+  capabilities?: string[];
+  /** Resolvers for the container; the sentinel by default, so no lookup leaves the machine. `false`: none set. */
+  dns?: string[] | false;
+  /** `-p hostIp:hostPort:containerPort`; the host IP is required, so nothing listens on all interfaces. */
+  publish?: Array<{ hostIp: string; hostPort: number; containerPort: number }>;
+}
+
+/** GenericContainer with the one create option the labs need that it has no method for. */
+class LabContainerDefinition extends GenericContainer {
+  withDns(servers: string[]): this {
+    this.hostConfig.Dns = servers;
+    return this;
+  }
+
+  /** Port bindings as given, host IP included (withExposedPorts binds every interface and waits on the port). */
+  withPublished(bindings: NonNullable<ContainerOptions["publish"]>): this {
+    for (const binding of bindings) {
+      const key = `${binding.containerPort}/tcp`;
+      this.createOpts.ExposedPorts = { ...this.createOpts.ExposedPorts, [key]: {} };
+      this.hostConfig.PortBindings = {
+        ...this.hostConfig.PortBindings,
+        [key]: [{ HostIp: binding.hostIp, HostPort: String(binding.hostPort) }],
+      };
+    }
+    return this;
+  }
+}
+
+export class LabError extends Error {
+  override name = "LabError";
+}
+
+/** One lesson's containers: started through testcontainers, labelled with the run, all removed by dispose(). */
+export class Lab {
+  private readonly containers = new Set<LabContainer>();
+  private readonly rawContainers = new Set<string>();
+  readonly docker: Dockerode;
+  /** What the lab saw of its containers and the host, for facts.json. */
+  readonly facts: LabFacts;
+
+  constructor(
+    readonly name: string,
+    readonly env: RunEnvironment,
+  ) {
+    this.docker = new Dockerode({ timeout: env.config.engineTimeoutMs });
+    this.facts = { lab: name, containers: {}, host: {} };
+  }
+
+  /** Adds to what facts.json says about one container. */
+  note(container: LabContainer, facts: Record<string, unknown>): void {
+    this.facts.containers[container.name] = { ...this.facts.containers[container.name], ...facts };
+  }
+
+  container(options: ContainerOptions) {
+    return { start: () => this.start(options) };
+  }
+
+  /** The outside host, for probes that start there. */
+  sentinelSite(): ProbeSite {
+    return namespaceSite("sentinel", this.env.sentinel.namespace);
+  }
+
+  hostSite(): ProbeSite {
+    return hostSite();
+  }
+
+  private containerName(role: string): string {
+    return `netlab-${this.env.runId}-${this.name}-${role}`;
+  }
+
+  private async start(options: ContainerOptions): Promise<LabContainer> {
+    // No network given means what a bare `docker run` does: the engine picks (the default bridge).
+    const network = options.network ?? "bridge";
+    const name = this.containerName(options.role);
+    const definition = new LabContainerDefinition(this.env.image)
+      .withName(name)
+      .withLabels(runLabels(this.env, { lab: this.name, role: options.role }))
+      .withCommand(options.command ?? IDLE_COMMAND)
+      .withStartupTimeout(this.env.config.engineTimeoutMs);
+    if (options.network) definition.withNetworkMode(options.network);
+    if (options.publish?.length) definition.withPublished(options.publish);
+    if (options.dns !== false) definition.withDns(options.dns ?? [this.env.sentinel.address]);
+    if (options.capabilities?.length) definition.withAddedCapabilities(...options.capabilities);
+
+    debug("Starting container %s on %s…", name, network);
+    const launch = async (): Promise<{ started: Awaited<ReturnType<typeof definition.start>>; allocation?: Allocation }> => {
+      if (network !== "bridge") return { started: await definition.start() };
+      return withDefaultBridgeLock(async () => {
+        const inUseBefore = await this.addressesInUse("bridge");
+        const started = await definition.start();
+        return { started, allocation: { inUseBefore, subnet: this.env.engine.bridge.subnet } };
+      });
+    };
+    let launched;
+    try {
+      launched = await launch();
+    } catch (error) {
+      await this.docker.getContainer(name).remove({ force: true }).catch(() => {});
+      throw new LabError(`container "${name}" (network ${network}) did not start: ${(error as Error).message}`, { cause: error });
+    }
+    const info = await this.docker.getContainer(launched.started.getId()).inspect();
+    const container = new LabContainer(launched.started, this.docker, options.role, network, info.State.Pid, launched.allocation);
+    this.containers.add(container);
+    this.note(container, { role: options.role, id: container.id, network, pid: info.State.Pid });
+    debug("Started container %s (pid %d)", name, info.State.Pid);
+    return container;
+  }
+
+  /**
+   * Creates (and starts) a container through the raw API, keeping the warnings the engine answers with,
+   * which testcontainers and dockerode drop: for claims about what the engine says.
+   */
+  async createWithWarnings(options: ContainerOptions): Promise<{ id: string; name: string; warnings: string[] }> {
+    const name = this.containerName(options.role);
+    const bindings = options.publish ?? [];
+    const body = {
+      Image: this.env.image,
+      Cmd: options.command ?? IDLE_COMMAND,
+      Labels: runLabels(this.env, { lab: this.name, role: options.role }),
+      ExposedPorts: Object.fromEntries(bindings.map((binding) => [`${binding.containerPort}/tcp`, {}])),
+      HostConfig: {
+        NetworkMode: options.network ?? "default",
+        Dns: options.dns === false ? [] : (options.dns ?? [this.env.sentinel.address]),
+        PortBindings: Object.fromEntries(
+          bindings.map((binding) => [`${binding.containerPort}/tcp`, [{ HostIp: binding.hostIp, HostPort: String(binding.hostPort) }]]),
+        ),
+      },
+    };
+    const created = await new Promise<{ Id: string; Warnings: string[] | null }>((resolve, reject) =>
+      this.docker.modem.dial(
+        {
+          path: `/containers/create?name=${encodeURIComponent(name)}`,
+          method: "POST",
+          options: body,
+          statusCodes: { 201: true, 400: "bad parameter", 404: "no such image", 409: "conflict", 500: "server error" },
+        },
+        (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as { Id: string; Warnings: string[] | null })),
+      ),
+    );
+    await this.docker.getContainer(created.Id).start();
+    this.rawContainers.add(created.Id);
+    return { id: created.Id, name, warnings: created.Warnings ?? [] };
+  }
+
+  /** Addresses the engine has handed out on `network` right now, without their prefix length. */
+  async addressesInUse(network: string): Promise<string[]> {
+    const inspected = await this.docker.getNetwork(network).inspect();
+    return Object.values(inspected.Containers ?? {})
+      .map((member) => String((member as { IPv4Address?: string }).IPv4Address ?? "").split("/")[0] ?? "")
+      .filter(Boolean);
+  }
+
+  /** Removes every container this lab started that is still there. */
+  async dispose(): Promise<void> {
+    const all = [...this.containers];
+    const raw = [...this.rawContainers];
+    this.containers.clear();
+    this.rawContainers.clear();
+    await Promise.allSettled([
+      ...all.map((container) => container.remove()),
+      ...raw.map((id) => this.docker.getContainer(id).remove({ force: true })),
+    ]);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
