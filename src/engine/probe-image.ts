@@ -14,6 +14,8 @@ RUN ["/bin/busybox", "--install", "-s", "/bin"]
 CMD ["sh"]
 `;
 
+export const PROBE_REPOSITORY = "netlab/probe";
+
 export class ImageError extends Error {
   override name = "ImageError";
 }
@@ -78,13 +80,14 @@ export async function ensureProbeImage(
     throw new ImageError(`no busybox at ${busyboxPath} to build the probe image from: install Debian's busybox-static (npm run provision does)`);
   }
   const digest = createHash("sha256").update(DOCKERFILE).update(readFileSync(busyboxPath)).digest("hex");
-  const tag = `netlab/probe:${digest.slice(0, 12)}`;
-  if (await exists(docker, tag)) {
-    debug("Probe image %s is cached", tag);
-    return { tag, built: false, source: "netlab-busybox" };
+  const tag = `${PROBE_REPOSITORY}:${digest.slice(0, 12)}`;
+  const built = !(await exists(docker, tag));
+  if (built) {
+    debug("Building probe image %s…", tag);
+    await build(docker, tag, busyboxPath);
+    debug("Built probe image %s", tag);
   }
-  debug("Building probe image %s…", tag);
-  await build(docker, tag, busyboxPath);
-  debug("Built probe image %s", tag);
-  return { tag, built: true, source: "netlab-busybox" };
+  // A stable name for docker-compose.yml and for learners typing commands by hand.
+  await docker.getImage(tag).tag({ repo: PROBE_REPOSITORY, tag: "latest" });
+  return { tag, built, source: "netlab-busybox" };
 }

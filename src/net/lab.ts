@@ -149,9 +149,9 @@ export class Lab {
     const created = await new Promise<{ Id: string; Warnings: string[] | null }>((resolve, reject) =>
       this.docker.modem.dial(
         {
-          path: `/containers/create?name=${encodeURIComponent(name)}`,
+          path: "/containers/create?",
           method: "POST",
-          options: body,
+          options: { _query: { name }, _body: body },
           statusCodes: { 201: true, 400: "bad parameter", 404: "no such image", 409: "conflict", 500: "server error" },
         },
         (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as { Id: string; Warnings: string[] | null })),

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { freePort } from "../src/net/free-port.js";
+import { Lab } from "../src/net/lab.js";
+import type { LabContainer } from "../src/net/lab-container.js";
+import { hostNetworkNamespace } from "../src/probes/netns.js";
+import { listen } from "../src/probes/listen.js";
+import { observeHostNetwork, observeNetwork } from "../src/probes/net-view.js";
+import { HTTP_GET, tcp } from "../src/probes/tcp.js";
+import { observe } from "../src/report/observations.js";
+
+const LOOPBACK = "127.0.0.1";
+const env = inject("netlab");
+const lab = new Lab("host", env);
+const timeout = env.config.probeTimeoutMs;
+
+let first: LabContainer;
+let second: LabContainer;
+/** A default-bridge container: its namespace and published ports are the contrast. */
+let bridged: LabContainer;
+let port: number;
+let preferredWasFree: boolean;
+
+beforeAll(async () => {
+  ({ port, preferredWasFree } = await freePort(LOOPBACK, env.config.hostPort));
+  lab.facts.host = { netns: await hostNetworkNamespace(), serverPort: port, requestedPort: env.config.hostPort, preferredWasFree };
+  [first, second, bridged] = await Promise.all([
+    lab.container({ role: "first", network: "host" }).start(),
+    lab.container({ role: "second", network: "host" }).start(),
+    lab.container({ role: "bridged" }).start(),
+  ]);
+  await Promise.all([first, second, bridged].map(async (container) => lab.note(container, { netns: await container.networkNamespace() })));
+});
+
+afterAll(async ({}, file) => {
+  file.meta.netlabLab = lab.facts;
+  await lab.dispose();
+});
+
+const fromHost = () => tcp(lab.hostSite(), timeout);
+
+describe("host: the container shares the host's network stack", () => {
+  it("H1 the container shares the host's network namespace and sees the host's interfaces, docker0 included", async ({ task }) => {
+    const check = observe(task);
+    const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
+    const containerNetns = check.see("containerNetns", await first.networkNamespace());
+    const inside = check.see("linksInside", (await observeNetwork(first.site(), timeout)).links.map((link) => link.name).sort());
+    const onHost = check.see("linksOnHost", (await observeHostNetwork(timeout)).links.map((link) => link.name).sort());
+    const controlNetns = check.see("bridgedNetns", await bridged.networkNamespace());
+    expect(containerNetns).toBe(hostNetns);
+    expect(inside).toContain(env.engine.bridge.name);
+    expect(inside).toEqual(onHost);
+    // Control: the same comparison tells a container with a namespace of its own apart.
+    expect(controlNetns).not.toBe(hostNetns);
+  });
+
+  it("H2 a server on port 80 inside answers on the host with no port mapping", async ({ task }) => {
+    const check = observe(task);
+    check.see("port", port);
+    check.assume(
+      preferredWasFree
+        ? `port ${env.config.hostPort} was free on the host, as in the lesson`
+        : `port ${env.config.hostPort} was taken on the host, so the lab used ${port} instead`,
+    );
+    // Control: before the server starts, nothing answers there.
+    expect(check.probe(await fromHost().connect(LOOPBACK, port))).toHaveOutcome("refused");
+    expect(check.probe(await listen(first.site(), timeout).http(LOOPBACK, port))).toHaveOutcome("listening");
+    const answer = check.probe(await fromHost().connect(LOOPBACK, port, { send: HTTP_GET }));
+    expect(answer).toHaveOutcome("connected");
+    expect(answer.reply).toContain(`served-by ${first.name}`);
+    const info = await first.inspect();
+    check.see("portBindings", info.HostConfig.PortBindings ?? {});
+    check.see("ports", info.NetworkSettings.Ports ?? {});
+    expect(Object.keys(info.HostConfig.PortBindings ?? {})).toEqual([]);
+  });
+
+  it("H3 a second host-mode container on the same port fails with address in use; the first keeps answering", async ({ task }) => {
+    const check = observe(task);
+    const answered = await fromHost().connect(LOOPBACK, port, { send: HTTP_GET });
+    if (!answered.reply?.includes(first.name)) {
+      expect(check.probe(await listen(first.site(), timeout).http(LOOPBACK, port))).toHaveOutcome("listening");
+    }
+    expect(check.probe(await listen(second.site(), timeout).http(LOOPBACK, port))).toHaveOutcome("address-in-use");
+    const answer = check.probe(await fromHost().connect(LOOPBACK, port, { send: HTTP_GET }));
+    expect(answer).toHaveOutcome("connected");
+    expect(answer.reply).toContain(`served-by ${first.name}`);
+  });
+
+  it("H4 published ports are discarded in host mode: -p changes nothing, and the engine says so", async ({ task }) => {
+    const check = observe(task);
+    const [{ port: serverPort }, { port: publishedPort }] = await Promise.all([freePort(LOOPBACK), freePort(LOOPBACK)]);
+    check.see("serverPort", serverPort);
+    check.see("publishedPort", publishedPort);
+    const created = await lab.createWithWarnings({
+      role: "published",
+      network: "host",
+      command: ["httpd", "-f", "-p", `${LOOPBACK}:${serverPort}`, "-h", "/"],
+      publish: [{ hostIp: LOOPBACK, hostPort: publishedPort, containerPort: serverPort }],
+    });
+    const warnings = check.see("engineWarnings", created.warnings);
+    const info = await lab.docker.getContainer(created.id).inspect();
+    check.see("ports", info.NetworkSettings.Ports ?? {});
+    expect(warnings.join("\n")).toMatch(/Published ports are discarded when using host network mode/);
+    expect(Object.keys(info.NetworkSettings.Ports ?? {})).toEqual([]);
+    // The server is on the host's own port (once it has bound), and nothing answers on the "published" one.
+    await expect.poll(async () => (await fromHost().connect(LOOPBACK, serverPort)).outcome, { timeout: 5000 }).toBe("connected");
+    expect(check.probe(await fromHost().connect(LOOPBACK, serverPort))).toHaveOutcome("connected");
+    expect(check.probe(await fromHost().connect(LOOPBACK, publishedPort))).toHaveOutcome("refused");
+
+    // Control: in bridge mode the same -p does publish.
+    await using published = await lab
+      .container({ role: "bridged-published", publish: [{ hostIp: LOOPBACK, hostPort: publishedPort, containerPort: 8080 }] })
+      .start();
+    const bridgedAddress = (await published.address()) ?? "";
+    expect(check.probe(await listen(published.site(), timeout).http(bridgedAddress, 8080))).toHaveOutcome("listening");
+    expect(check.probe(await fromHost().connect(LOOPBACK, publishedPort))).toHaveOutcome("connected");
+  });
+});

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Lab } from "../src/net/lab.js";
+import type { LabContainer } from "../src/net/lab-container.js";
+import { dns } from "../src/probes/dns.js";
+import { listen } from "../src/probes/listen.js";
+import { observeNetwork, type NetView } from "../src/probes/net-view.js";
+import { tcp } from "../src/probes/tcp.js";
+import { observe } from "../src/report/observations.js";
+
+const SERVER_PORT = 8080;
+const UNUSED_PORT = 9;
+const env = inject("netlab");
+const lab = new Lab("none", env);
+const timeout = env.config.probeTimeoutMs;
+
+let isolated: LabContainer;
+let other: LabContainer;
+/** A default-bridge container: the control that shows every probe here can succeed where reach exists. */
+let control: LabContainer;
+let controlAddress: string;
+let gateway: string;
+const views = new Map<string, NetView>();
+
+beforeAll(async () => {
+  [isolated, other, control] = await Promise.all([
+    lab.container({ role: "isolated", network: "none" }).start(),
+    lab.container({ role: "other", network: "none" }).start(),
+    lab.container({ role: "control" }).start(),
+  ]);
+  const info = await control.inspect();
+  controlAddress = info.NetworkSettings.Networks?.bridge?.IPAddress ?? "";
+  gateway = info.NetworkSettings.Networks?.bridge?.Gateway ?? "";
+  await Promise.all(
+    [isolated, other, control].map(async (container) => {
+      const view = await observeNetwork(container.site(), timeout);
+      views.set(container.name, view);
+      lab.note(container, { netns: await container.networkNamespace(), links: view.links, addresses: view.addresses, routes: view.routes });
+    }),
+  );
+  const served = await listen(control.site(), timeout).http(controlAddress, SERVER_PORT);
+  if (served.outcome !== "listening") throw new Error(`control server did not start: ${served.detail}`);
+});
+
+afterAll(async ({}, file) => {
+  file.meta.netlabLab = lab.facts;
+  await lab.dispose();
+});
+
+const view = (container: LabContainer): NetView => views.get(container.name) ?? { links: [], addresses: [], routes: [] };
+
+describe("none: a container with no network", () => {
+  it("N1 only lo exists, and there are no routes", ({ task }) => {
+    const check = observe(task);
+    const links = check.see("links", view(isolated).links.map((link) => link.name));
+    const routes = check.see("routes", view(isolated).routes);
+    // Control: the same observation finds eth0 and a default route where they exist.
+    const controlLinks = check.see("controlLinks", view(control).links.map((link) => link.name));
+    expect(links).toEqual(["lo"]);
+    expect(routes).toEqual([]);
+    expect(controlLinks).toContain("eth0");
+    expect(view(control).routes.map((route) => route.destination)).toContain("default");
+  });
+
+  it("N2 nothing goes out: sentinel, gateway and bridge containers are unreachable, names do not resolve", async ({ task }) => {
+    const check = observe(task);
+    const targets: Array<[string, number]> = [
+      [env.sentinel.address, env.sentinel.tcpPort],
+      [gateway, UNUSED_PORT],
+      [controlAddress, SERVER_PORT],
+    ];
+    if (env.config.outsideTarget) targets.push([env.config.outsideTarget.address, env.config.outsideTarget.port]);
+    for (const [address, port] of targets) {
+      expect(check.probe(await tcp(isolated.site(), timeout).connect(address, port))).toHaveOutcome("unreachable");
+    }
+    expect(check.probe(await dns(isolated.site(), timeout).lookup(env.sentinel.dnsName))).toHaveOutcome("unreachable");
+
+    // Control, from the default bridge: the same probes reach every target (the gateway answers, with a refusal).
+    const fromBridge = tcp(control.site(), timeout);
+    expect(check.probe(await fromBridge.connect(env.sentinel.address, env.sentinel.tcpPort))).toHaveOutcome("connected");
+    expect(check.probe(await fromBridge.connect(gateway, UNUSED_PORT))).toHaveOutcome("refused");
+    expect(check.probe(await fromBridge.connect(controlAddress, SERVER_PORT))).toHaveOutcome("connected");
+    const resolved = check.probe(await dns(control.site(), timeout).lookup(env.sentinel.dnsName));
+    expect(resolved).toHaveOutcome("resolved");
+    expect(resolved.addresses).toContain(env.sentinel.address);
+  });
+
+  it("N3 nothing comes in: the engine reports no address; a server inside answers only on its own loopback", async ({ task }) => {
+    const check = observe(task);
+    const info = await isolated.inspect();
+    const reported = check.see("engineAddress", info.NetworkSettings.Networks?.none?.IPAddress ?? "");
+    check.see("addresses", view(isolated).addresses);
+    expect(reported).toBe("");
+    expect(view(isolated).addresses.map((address) => address.address)).toEqual(["127.0.0.1"]);
+    expect(check.probe(await listen(isolated.site(), timeout).http("0.0.0.0", SERVER_PORT))).toHaveOutcome("listening");
+    expect(check.probe(await tcp(isolated.site(), timeout).connect("127.0.0.1", SERVER_PORT))).toHaveOutcome("connected");
+    // Control: a bridge container's server has an address the host can reach it at.
+    expect(check.probe(await tcp(lab.hostSite(), timeout).connect(controlAddress, SERVER_PORT))).toHaveOutcome("connected");
+  });
+
+  it("N4 two none containers cannot talk to each other: each loopback is its own", async ({ task }) => {
+    const check = observe(task);
+    const [mine, theirs] = [check.see("isolatedNetns", await isolated.networkNamespace()), check.see("otherNetns", await other.networkNamespace())];
+    expect(mine).not.toBe(theirs);
+    await listen(isolated.site(), timeout).http("127.0.0.1", SERVER_PORT + 1);
+    // Control: the server answers in its own namespace...
+    expect(check.probe(await tcp(isolated.site(), timeout).connect("127.0.0.1", SERVER_PORT + 1))).toHaveOutcome("connected");
+    // ...but the other none container's 127.0.0.1 is a different loopback, and it has no other way over.
+    expect(check.probe(await tcp(other.site(), timeout).connect("127.0.0.1", SERVER_PORT + 1))).toHaveOutcome("refused");
+    expect(view(other).addresses.map((address) => address.address)).toEqual(["127.0.0.1"]);
+  });
+});

@@ -1,0 +1,80 @@
+import "../engine/hermetic.js";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command } from "commander";
+import { execa } from "execa";
+import { loadConfig } from "../config.js";
+import { connectEngine } from "../engine/engine-client.js";
+import { provisionEngine } from "../engine/provision.js";
+import { sweepDeadRuns } from "../engine/sweep.js";
+import { exitCodeFor, failureLine } from "./errors.js";
+import { knownLabs, labFiles } from "./labs-catalog.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const REPORTS = join(ROOT, "reports");
+const say = (line: string) => console.log(`netlab: ${line}`);
+
+function vitestEntry(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
+}
+
+async function provision(): Promise<void> {
+  const report = await provisionEngine({ logDir: join(REPORTS, "engine"), say });
+  for (const action of report.actions) say(action);
+}
+
+/** Provisions, runs the chosen labs through vitest (which writes the reports), then sweeps what dead runs left. */
+async function run(names: string[]): Promise<number> {
+  const files = labFiles(names);
+  const config = loadConfig();
+  await provision();
+  const child = execa(process.execPath, [vitestEntry(), "run", "--project", "labs", ...files], {
+    cwd: ROOT,
+    stdio: "inherit",
+    reject: false,
+  });
+  // Ctrl-C reaches vitest too (same process group); wait for its own cleanup rather than dying first.
+  const ignore = () => {};
+  process.on("SIGINT", ignore);
+  process.on("SIGTERM", ignore);
+  const result = await child;
+  const swept = await sweepDeadRuns(await connectEngine(config.engineTimeoutMs));
+  const left = swept.containers.length + swept.networks.length + swept.namespaces.length;
+  if (left > 0) say(`removed ${left} object(s) an interrupted run left behind`);
+  say(`reports in ${REPORTS}: junit.xml, allure-results/, facts.json`);
+  return result.exitCode ?? 1;
+}
+
+async function clean(): Promise<void> {
+  const config = loadConfig();
+  const swept = await sweepDeadRuns(await connectEngine(config.engineTimeoutMs));
+  say(`removed ${swept.containers.length} container(s), ${swept.networks.length} network(s), ${swept.namespaces.length} namespace(s) of runs that are no longer going`);
+}
+
+const program = new Command("netlab")
+  .description("Proves how Docker networking behaves, on a real engine, claim by claim.")
+  .showHelpAfterError()
+  .exitOverride();
+
+program.command("provision").description("make sure a Docker engine answers (install and start one on Debian as root)").action(provision);
+program
+  .command("run")
+  .argument("[labs...]", `labs to run (default: all)`)
+  .description("provision the engine, run the labs, write reports/")
+  .action(async (names: string[]) => {
+    process.exitCode = await run(names);
+  });
+program.command("clean").description("remove what runs that are no longer going left behind").action(clean);
+program.command("labs").description("list the labs").action(() => console.log(knownLabs().join("\n")));
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  const code = (error as { code?: string }).code;
+  if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
+  if (code?.startsWith("commander.")) process.exit(2);
+  console.error(failureLine(error));
+  process.exit(exitCodeFor(error));
+}
