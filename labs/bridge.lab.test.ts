@@ -26,14 +26,18 @@ let host: NetView;
 
 beforeAll(async () => {
   // One after another, as the lesson runs them: the order is what B5 is about.
-  for (const role of ["first", "second", "third"]) {
-    const container = await lab.container({ role }).start();
-    const [info, view, netns] = await Promise.all([container.inspect(), observeNetwork(container.site(), timeout), container.networkNamespace()]);
-    const settings = info.NetworkSettings.Networks?.bridge;
-    const entry = { container, address: settings?.IPAddress ?? "", gateway: settings?.Gateway ?? "", view, netns };
-    seen.push(entry);
-    lab.note(container, { address: entry.address, gateway: entry.gateway, netns, links: view.links, routes: view.routes, allocation: container.allocation });
-  }
+  const containers: LabContainer[] = [];
+  for (const role of ["first", "second", "third"]) containers.push(await lab.container({ role }).start());
+  const observed = await Promise.all(
+    containers.map(async (container) => {
+      const [info, view, netns] = await Promise.all([container.inspect(), observeNetwork(container.site(), timeout), container.networkNamespace()]);
+      const settings = info.NetworkSettings.Networks?.bridge;
+      const entry = { container, address: settings?.IPAddress ?? "", gateway: settings?.Gateway ?? "", view, netns };
+      lab.note(container, { address: entry.address, gateway: entry.gateway, netns, links: view.links, routes: view.routes, allocation: container.allocation });
+      return entry;
+    }),
+  );
+  seen.push(...observed);
   host = await observeHostNetwork(timeout);
   lab.facts.host = { netns: await hostNetworkNamespace(), links: host.links.filter((link) => link.name === "docker0" || link.master === "docker0") };
 });

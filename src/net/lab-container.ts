@@ -1,5 +1,5 @@
+import { PassThrough } from "node:stream";
 import type Dockerode from "dockerode";
-import type { StartedTestContainer } from "testcontainers";
 import createDebug from "debug";
 import type { ExecOutput } from "../probes/outcome.js";
 import { containerSite, ProbeTimeoutError, type Execable, type ProbeSite } from "../probes/site.js";
@@ -8,28 +8,65 @@ import { networkNamespaceOf } from "../probes/netns.js";
 const debug = createDebug("netlab");
 
 export interface Allocation {
-  /** Addresses the network had in use (gateway included) just before this container started. */
+  /** Addresses the network had in use just before this container started. */
   inUseBefore: string[];
   subnet: string;
 }
 
+export interface LabContainerInit {
+  id: string;
+  name: string;
+  role: string;
+  network: string;
+  pid: number;
+  allocation?: Allocation;
+  /** Warnings the engine answered the create call with. */
+  warnings?: string[];
+}
+
+function collect(stream: PassThrough): () => string {
+  const chunks: Buffer[] = [];
+  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+  return () => Buffer.concat(chunks).toString("utf8");
+}
+
 /** A started lab container: exec, inspect, and removal that cannot be forgotten (`await using`). */
 export class LabContainer implements Execable {
-  constructor(
-    private readonly started: StartedTestContainer,
-    private readonly docker: Dockerode,
-    readonly role: string,
-    readonly network: string,
-    readonly pid: number,
-    readonly allocation?: Allocation,
-  ) {}
+  readonly id: string;
+  readonly name: string;
+  readonly role: string;
+  readonly network: string;
+  readonly pid: number;
+  readonly allocation?: Allocation;
+  readonly warnings: string[];
 
-  get name(): string {
-    return this.started.getName().replace(/^\//, "");
+  constructor(
+    private readonly docker: Dockerode,
+    init: LabContainerInit,
+  ) {
+    this.id = init.id;
+    this.name = init.name;
+    this.role = init.role;
+    this.network = init.network;
+    this.pid = init.pid;
+    this.allocation = init.allocation;
+    this.warnings = init.warnings ?? [];
   }
 
-  get id(): string {
-    return this.started.getId();
+  private async execOnce(argv: string[]): Promise<ExecOutput> {
+    const exec = await this.docker.getContainer(this.id).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const [readOut, readErr] = [collect(stdout), collect(stderr)];
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    await new Promise<void>((resolve, reject) => {
+      stream.on("end", resolve);
+      stream.on("close", resolve);
+      stream.on("error", reject);
+    });
+    const { ExitCode } = await exec.inspect();
+    return { exitCode: ExitCode ?? -1, stdout: readOut(), stderr: readErr() };
   }
 
   async exec(argv: string[], timeoutMs: number): Promise<ExecOutput> {
@@ -41,8 +78,7 @@ export class LabContainer implements Execable {
       );
     });
     try {
-      const result = await Promise.race([this.started.exec(argv), deadline]);
-      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+      return await Promise.race([this.execOnce(argv), deadline]);
     } finally {
       clearTimeout(timer);
     }

@@ -7,7 +7,7 @@ import type { LabFacts } from "../report/observations.js";
 import type { RunEnvironment } from "../engine/run-environment.js";
 import { namespaceSite, hostSite, type ProbeSite } from "../probes/site.js";
 import { withDefaultBridgeLock } from "./bridge-lock.js";
-import { LabContainer, type Allocation } from "./lab-container.js";
+import { LabContainer, type Allocation, type LabContainerInit } from "./lab-container.js";
 
 const debug = createDebug("netlab");
 const IDLE_COMMAND = ["sleep", "86400"];
@@ -53,7 +53,6 @@ export class LabError extends Error {
 /** One lesson's containers: started through testcontainers, labelled with the run, all removed by dispose(). */
 export class Lab {
   private readonly containers = new Set<LabContainer>();
-  private readonly rawContainers = new Set<string>();
   readonly docker: Dockerode;
   /** What the lab saw of its containers and the host, for facts.json. */
   readonly facts: LabFacts;
@@ -103,12 +102,12 @@ export class Lab {
     if (options.capabilities?.length) definition.withAddedCapabilities(...options.capabilities);
 
     debug("Starting container %s on %s…", name, network);
-    const launch = async (): Promise<{ started: Awaited<ReturnType<typeof definition.start>>; allocation?: Allocation }> => {
-      if (network !== "bridge") return { started: await definition.start() };
+    const launch = async (): Promise<{ id: string; allocation?: Allocation }> => {
+      if (network !== "bridge") return { id: (await definition.start()).getId() };
       return withDefaultBridgeLock(async () => {
         const inUseBefore = await this.addressesInUse("bridge");
         const started = await definition.start();
-        return { started, allocation: { inUseBefore, subnet: this.env.engine.bridge.subnet } };
+        return { id: started.getId(), allocation: { inUseBefore, subnet: this.env.engine.bridge.subnet } };
       });
     };
     let launched;
@@ -118,20 +117,26 @@ export class Lab {
       await this.docker.getContainer(name).remove({ force: true }).catch(() => {});
       throw new LabError(`container "${name}" (network ${network}) did not start: ${(error as Error).message}`, { cause: error });
     }
-    const info = await this.docker.getContainer(launched.started.getId()).inspect();
-    const container = new LabContainer(launched.started, this.docker, options.role, network, info.State.Pid, launched.allocation);
+    return this.adopt({ id: launched.id, name, role: options.role, network, allocation: launched.allocation });
+  }
+
+  /** Wraps a started container, learns its pid, and makes it the lab's to remove. */
+  private async adopt(init: Omit<LabContainerInit, "pid">): Promise<LabContainer> {
+    const info = await this.docker.getContainer(init.id).inspect();
+    const container = new LabContainer(this.docker, { ...init, pid: info.State.Pid });
     this.containers.add(container);
-    this.note(container, { role: options.role, id: container.id, network, pid: info.State.Pid });
-    debug("Started container %s (pid %d)", name, info.State.Pid);
+    this.note(container, { role: init.role, id: init.id, network: init.network, pid: info.State.Pid });
+    debug("Started container %s (pid %d)", init.name, info.State.Pid);
     return container;
   }
 
   /**
-   * Creates (and starts) a container through the raw API, keeping the warnings the engine answers with,
-   * which testcontainers and dockerode drop: for claims about what the engine says.
+   * Creates and starts a container through the raw API, keeping the warnings the engine answers the create
+   * call with (testcontainers and dockerode drop them): for claims about what the engine says.
    */
-  async createWithWarnings(options: ContainerOptions): Promise<{ id: string; name: string; warnings: string[] }> {
+  async startWithWarnings(options: ContainerOptions): Promise<LabContainer> {
     const name = this.containerName(options.role);
+    const network = options.network ?? "bridge";
     const bindings = options.publish ?? [];
     const body = {
       Image: this.env.image,
@@ -141,11 +146,13 @@ export class Lab {
       HostConfig: {
         NetworkMode: options.network ?? "default",
         Dns: options.dns === false ? [] : (options.dns ?? [this.env.sentinel.address]),
+        CapAdd: options.capabilities ?? [],
         PortBindings: Object.fromEntries(
           bindings.map((binding) => [`${binding.containerPort}/tcp`, [{ HostIp: binding.hostIp, HostPort: String(binding.hostPort) }]]),
         ),
       },
     };
+    debug("Starting container %s on %s (raw API)…", name, network);
     const created = await new Promise<{ Id: string; Warnings: string[] | null }>((resolve, reject) =>
       this.docker.modem.dial(
         {
@@ -157,9 +164,13 @@ export class Lab {
         (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as { Id: string; Warnings: string[] | null })),
       ),
     );
-    await this.docker.getContainer(created.Id).start();
-    this.rawContainers.add(created.Id);
-    return { id: created.Id, name, warnings: created.Warnings ?? [] };
+    try {
+      await this.docker.getContainer(created.Id).start();
+    } catch (error) {
+      await this.docker.getContainer(created.Id).remove({ force: true }).catch(() => {});
+      throw new LabError(`container "${name}" (network ${network}) did not start: ${(error as Error).message}`, { cause: error });
+    }
+    return this.adopt({ id: created.Id, name, role: options.role, network, warnings: created.Warnings ?? [] });
   }
 
   /** Addresses the engine has handed out on `network` right now, without their prefix length. */
@@ -173,13 +184,8 @@ export class Lab {
   /** Removes every container this lab started that is still there. */
   async dispose(): Promise<void> {
     const all = [...this.containers];
-    const raw = [...this.rawContainers];
     this.containers.clear();
-    this.rawContainers.clear();
-    await Promise.allSettled([
-      ...all.map((container) => container.remove()),
-      ...raw.map((id) => this.docker.getContainer(id).remove({ force: true })),
-    ]);
+    await Promise.allSettled(all.map((container) => container.remove()));
   }
 
   [Symbol.asyncDispose](): Promise<void> {
