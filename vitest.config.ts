@@ -15,7 +15,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["src/**/*.test.ts"] },
+        // Unit tests first (they need no engine and fail fast), then the labs in parallel.
+        test: { name: "unit", include: ["src/**/*.test.ts"], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -27,7 +28,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",
+          // Labs wait on the engine, not the CPU: run all three at once.
           maxWorkers: 3,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
