@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { isOwnerAlive, isProcessAlive, LABEL } from "./labels.js";
+import { withDefaultBridgeLock } from "../net/bridge-lock.js";
 import { listSentinelNamespaces, removeSentinel } from "../net/sentinel.js";
 
 const debug = createDebug("netlab:engine");
@@ -19,7 +20,8 @@ function isMissing(error: unknown): boolean {
 async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Record<string, string>) => boolean): Promise<SweepReport> {
   const report: SweepReport = { containers: [], networks: [], namespaces: [] };
   const containers = await docker.listContainers({ all: true, filters: { label: filter } });
-  await Promise.all(
+  // Removals free default-bridge addresses: hold the lock so another run's allocation check stays true.
+  await withDefaultBridgeLock(() => Promise.all(
     containers
       .filter((container) => doomed(container.Labels))
       .map(async (container) => {
@@ -28,7 +30,7 @@ async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Recor
         });
         report.containers.push(container.Names[0]?.replace(/^\//, "") ?? container.Id);
       }),
-  );
+  ));
   const networks = await docker.listNetworks({ filters: { label: filter } });
   for (const network of networks.filter((candidate) => doomed(candidate.Labels ?? {}))) {
     await docker.getNetwork(network.Id).remove().catch((error) => {

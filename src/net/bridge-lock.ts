@@ -5,8 +5,8 @@ import { lock } from "proper-lockfile";
 const LOCK_PATH = join(tmpdir(), "netlab-default-bridge");
 
 /**
- * Serialises container starts on the default bridge across labs and runs, so that "which address was free
- * just before this start" is a fact, not a race.
+ * Serialises container starts and removals on the default bridge across labs and runs, so that "which
+ * address was free just before this start" is a fact, not a race.
  */
 export async function withDefaultBridgeLock<T>(work: () => Promise<T>): Promise<T> {
   const release = await lock(LOCK_PATH, {

@@ -4,6 +4,7 @@ import createDebug from "debug";
 import type { ExecOutput } from "../probes/outcome.js";
 import { containerSite, ProbeTimeoutError, type Execable, type ProbeSite } from "../probes/site.js";
 import { networkNamespaceOf } from "../probes/netns.js";
+import { withDefaultBridgeLock } from "./bridge-lock.js";
 
 const debug = createDebug("netlab");
 
@@ -104,11 +105,15 @@ export class LabContainer implements Execable {
 
   async remove(): Promise<void> {
     debug("Removing container %s…", this.name);
-    try {
-      await this.docker.getContainer(this.id).remove({ force: true, v: true });
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-    }
+    const remove = async () => {
+      try {
+        await this.docker.getContainer(this.id).remove({ force: true, v: true });
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+    };
+    // An address freed on the default bridge is an allocation event too (see withDefaultBridgeLock).
+    await (this.network === "bridge" ? withDefaultBridgeLock(remove) : remove());
     debug("Removed container %s", this.name);
   }
 

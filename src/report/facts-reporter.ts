@@ -8,7 +8,16 @@ import { claimId } from "./observations.js";
 /** What a run leaves in reports/, cleared at the start of the next one (the engine's log stays). */
 export const RUN_OUTPUTS = ["junit.xml", "allure-results", "facts.json"];
 
-function checkRecord(test: TestCase): CheckRecord {
+/** The parts of vitest's reported test and module the writer reads, so it can be tested without a run. */
+export type ReportedTest = Pick<TestCase, "name" | "result" | "diagnostic" | "meta">;
+export interface ReportedModule {
+  moduleId: string;
+  relativeModuleId: string;
+  meta(): ReturnType<TestModule["meta"]>;
+  children: { allTests(): Iterable<ReportedTest> };
+}
+
+export function checkRecord(test: ReportedTest): CheckRecord {
   const result = test.result();
   const diagnostic = test.diagnostic();
   const facts = test.meta().netlabCheck;
@@ -25,7 +34,7 @@ function checkRecord(test: TestCase): CheckRecord {
   };
 }
 
-function labRecord(module: TestModule): LabRecord {
+export function labRecord(module: ReportedModule): LabRecord {
   const lab = module.meta().netlabLab;
   return {
     lab: lab?.lab ?? basename(module.moduleId).replace(/\.lab\.test\.ts$/, ""),
