@@ -75,10 +75,9 @@ describe("host: the container shares the host's network stack", () => {
         : `port ${env.config.hostPort} was taken on the host, so the lab used ${port} instead`,
     );
     // Control: before the server starts, nothing answers there.
-    expect(check.probe(await fromHost().connect(LOOPBACK, port))).toHaveOutcome("refused");
-    expect(check.probe(await listen(first.site(), timeout).http(LOOPBACK, port))).toHaveOutcome("listening");
-    const answer = check.probe(await fromHost().connect(LOOPBACK, port, { send: HTTP_GET }));
-    expect(answer).toHaveOutcome("connected");
+    check.verify(await fromHost().connect(LOOPBACK, port), "refused");
+    check.verify(await listen(first.site(), timeout).http(LOOPBACK, port), "listening");
+    const answer = check.verify(await fromHost().connect(LOOPBACK, port, { send: HTTP_GET }), "connected");
     expect(answer.reply).toContain(`served-by ${first.name}`);
     const info = await first.inspect();
     check.see("portBindings", info.HostConfig.PortBindings ?? {});
@@ -90,11 +89,10 @@ describe("host: the container shares the host's network stack", () => {
     const check = observe(task);
     const answered = await fromHost().connect(LOOPBACK, port, { send: HTTP_GET });
     if (!answered.reply?.includes(first.name)) {
-      expect(check.probe(await listen(first.site(), timeout).http(LOOPBACK, port))).toHaveOutcome("listening");
+      check.verify(await listen(first.site(), timeout).http(LOOPBACK, port), "listening");
     }
-    expect(check.probe(await listen(second.site(), timeout).http(LOOPBACK, port))).toHaveOutcome("address-in-use");
-    const answer = check.probe(await fromHost().connect(LOOPBACK, port, { send: HTTP_GET }));
-    expect(answer).toHaveOutcome("connected");
+    check.verify(await listen(second.site(), timeout).http(LOOPBACK, port), "address-in-use");
+    const answer = check.verify(await fromHost().connect(LOOPBACK, port, { send: HTTP_GET }), "connected");
     expect(answer.reply).toContain(`served-by ${first.name}`);
   });
 
@@ -107,14 +105,13 @@ describe("host: the container shares the host's network stack", () => {
     check.see("discardedPort", discardedPort);
     expect(warnings.join("\n")).toMatch(/Published ports are discarded when using host network mode/);
     expect(Object.keys(info.NetworkSettings.Ports ?? {})).toEqual([]);
-    expect(check.probe(await fromHost().connect(LOOPBACK, discardedPort))).toHaveOutcome("refused");
+    check.verify(await fromHost().connect(LOOPBACK, discardedPort), "refused");
 
     // Control: in bridge mode the same kind of -p does publish: the host port reaches the container's server.
     const bridgedAddress = (await bridged.address()) ?? "";
     check.see("publishedPort", publishedPort);
-    expect(check.probe(await listen(bridged.site(), timeout).http(bridgedAddress, BRIDGED_SERVER_PORT))).toHaveOutcome("listening");
-    const answer = check.probe(await fromHost().connect(LOOPBACK, publishedPort, { send: HTTP_GET }));
-    expect(answer).toHaveOutcome("connected");
+    check.verify(await listen(bridged.site(), timeout).http(bridgedAddress, BRIDGED_SERVER_PORT), "listening");
+    const answer = check.verify(await fromHost().connect(LOOPBACK, publishedPort, { send: HTTP_GET }), "connected");
     expect(answer.reply).toContain(`served-by ${bridged.name}`);
   });
 });

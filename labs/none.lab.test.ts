@@ -70,17 +70,16 @@ describe("none: a container with no network", () => {
     ];
     if (env.config.outsideTarget) targets.push([env.config.outsideTarget.address, env.config.outsideTarget.port]);
     for (const [address, port] of targets) {
-      expect(check.probe(await tcp(isolated.site(), timeout).connect(address, port))).toHaveOutcome("unreachable");
+      check.verify(await tcp(isolated.site(), timeout).connect(address, port), "unreachable");
     }
-    expect(check.probe(await dns(isolated.site(), timeout).lookup(env.sentinel.dnsName))).toHaveOutcome("unreachable");
+    check.verify(await dns(isolated.site(), timeout).lookup(env.sentinel.dnsName), "unreachable");
 
     // Control, from the default bridge: the same probes reach every target (the gateway answers, with a refusal).
     const fromBridge = tcp(control.site(), timeout);
-    expect(check.probe(await fromBridge.connect(env.sentinel.address, env.sentinel.tcpPort))).toHaveOutcome("connected");
-    expect(check.probe(await fromBridge.connect(gateway, UNUSED_PORT))).toHaveOutcome("refused");
-    expect(check.probe(await fromBridge.connect(controlAddress, SERVER_PORT))).toHaveOutcome("connected");
-    const resolved = check.probe(await dns(control.site(), timeout).lookup(env.sentinel.dnsName));
-    expect(resolved).toHaveOutcome("resolved");
+    check.verify(await fromBridge.connect(env.sentinel.address, env.sentinel.tcpPort), "connected");
+    check.verify(await fromBridge.connect(gateway, UNUSED_PORT), "refused");
+    check.verify(await fromBridge.connect(controlAddress, SERVER_PORT), "connected");
+    const resolved = check.verify(await dns(control.site(), timeout).lookup(env.sentinel.dnsName), "resolved");
     expect(resolved.addresses).toContain(env.sentinel.address);
   });
 
@@ -91,10 +90,10 @@ describe("none: a container with no network", () => {
     check.see("addresses", view(isolated).addresses);
     expect(reported).toBe("");
     expect(view(isolated).addresses.map((address) => address.address)).toEqual(["127.0.0.1"]);
-    expect(check.probe(await listen(isolated.site(), timeout).http("0.0.0.0", SERVER_PORT))).toHaveOutcome("listening");
-    expect(check.probe(await tcp(isolated.site(), timeout).connect("127.0.0.1", SERVER_PORT))).toHaveOutcome("connected");
+    check.verify(await listen(isolated.site(), timeout).http("0.0.0.0", SERVER_PORT), "listening");
+    check.verify(await tcp(isolated.site(), timeout).connect("127.0.0.1", SERVER_PORT), "connected");
     // Control: a bridge container's server has an address the host can reach it at.
-    expect(check.probe(await tcp(lab.hostSite(), timeout).connect(controlAddress, SERVER_PORT))).toHaveOutcome("connected");
+    check.verify(await tcp(lab.hostSite(), timeout).connect(controlAddress, SERVER_PORT), "connected");
   });
 
   it("N4 two none containers cannot talk to each other: each loopback is its own", async ({ task }) => {
@@ -103,9 +102,9 @@ describe("none: a container with no network", () => {
     expect(mine).not.toBe(theirs);
     await listen(isolated.site(), timeout).http("127.0.0.1", SERVER_PORT + 1);
     // Control: the server answers in its own namespace...
-    expect(check.probe(await tcp(isolated.site(), timeout).connect("127.0.0.1", SERVER_PORT + 1))).toHaveOutcome("connected");
+    check.verify(await tcp(isolated.site(), timeout).connect("127.0.0.1", SERVER_PORT + 1), "connected");
     // ...but the other none container's 127.0.0.1 is a different loopback, and it has no other way over.
-    expect(check.probe(await tcp(other.site(), timeout).connect("127.0.0.1", SERVER_PORT + 1))).toHaveOutcome("refused");
+    check.verify(await tcp(other.site(), timeout).connect("127.0.0.1", SERVER_PORT + 1), "refused");
     expect(view(other).addresses.map((address) => address.address)).toEqual(["127.0.0.1"]);
   });
 });

@@ -3,7 +3,7 @@ import Dockerode from "dockerode";
 import { GenericContainer } from "testcontainers";
 import createDebug from "debug";
 import { runLabels } from "../engine/labels.js";
-import type { LabFacts } from "../report/observations.js";
+import type { LabFacts } from "../report/check-facts.js";
 import type { RunEnvironment } from "../engine/run-environment.js";
 import { namespaceSite, hostSite, type ProbeSite } from "../probes/site.js";
 import { withDefaultBridgeLock } from "./bridge-lock.js";

@@ -1,9 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
-import "./observations.js";
+import "./check-facts.js";
 import { factsSchema, FACTS_SCHEMA_VERSION, type CheckRecord, type Facts, type LabRecord } from "./facts-schema.js";
-import { claimId } from "./observations.js";
+import { claimId } from "./check-facts.js";
 
 /** What a run leaves in reports/, cleared at the start of the next one (the engine's log stays). */
 export const RUN_OUTPUTS = ["junit.xml", "allure-results", "facts.json"];

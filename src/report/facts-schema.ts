@@ -16,6 +16,10 @@ export const probeResultSchema = z.object({
   command: z.string(),
 });
 
+const recordedProbeSchema = probeResultSchema.extend({
+  expected: z.union([z.enum(OUTCOMES), z.array(z.enum(OUTCOMES))]).optional(),
+});
+
 export const checkSchema = z.object({
   claim: z.string(),
   title: z.string(),
@@ -24,7 +28,7 @@ export const checkSchema = z.object({
   retries: z.number().int().nonnegative(),
   errors: z.array(z.string()),
   observed: z.record(z.string(), z.unknown()),
-  probes: z.array(probeResultSchema),
+  probes: z.array(recordedProbeSchema),
   assumptions: z.array(z.string()),
 });
 

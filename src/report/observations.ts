@@ -1,35 +1,10 @@
-import type { ProbeResult } from "../probes/outcome.js";
-
-/** What one check saw, kept on the test's meta so every report writer can explain a result. */
-export interface CheckFacts {
-  claim: string;
-  observed: Record<string, unknown>;
-  probes: ProbeResult[];
-  /** Engine configuration or environment the check assumed, in words. */
-  assumptions: string[];
-}
-
-/** What a lab saw of its containers and the host, kept on the test file's meta. */
-export interface LabFacts {
-  lab: string;
-  containers: Record<string, Record<string, unknown>>;
-  host: Record<string, unknown>;
-}
-
-declare module "vitest" {
-  interface TaskMeta {
-    netlabCheck?: CheckFacts;
-    netlabLab?: LabFacts;
-  }
-}
+import { expect } from "vitest";
+import type { Outcome, ProbeResult } from "../probes/outcome.js";
+import { claimId, type CheckFacts } from "./check-facts.js";
 
 interface MetaHolder {
   name: string;
   meta: { netlabCheck?: CheckFacts };
-}
-
-export function claimId(testName: string): string {
-  return /^([A-Z]+\d+)\b/.exec(testName)?.[1] ?? testName;
 }
 
 /** The recorder a check writes its observations into: `const seen = observe(task)`. */
@@ -42,8 +17,16 @@ export function observe(task: MetaHolder) {
       facts.observed[key] = value;
       return value;
     },
+    /** Records a probe without asserting on it (setup steps, observations). */
     probe(result: ProbeResult): ProbeResult {
       facts.probes.push(result);
+      return result;
+    },
+    /** Records a probe with the outcome the claim expects, then asserts it; the matrix reads both. */
+    verify(result: ProbeResult, expected: Outcome | Outcome[]): ProbeResult {
+      facts.probes.push({ ...result, expected });
+      if (Array.isArray(expected)) expect(result).toHaveOutcomeIn(expected);
+      else expect(result).toHaveOutcome(expected);
       return result;
     },
     assume(text: string): void {

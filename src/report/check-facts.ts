@@ -1,0 +1,31 @@
+import type { Outcome, ProbeResult } from "../probes/outcome.js";
+
+/** A probe as a check recorded it: what it saw and, where the check asserted one, the outcome it expected. */
+export type RecordedProbe = ProbeResult & { expected?: Outcome | Outcome[] };
+
+/** What one check saw, kept on the test's meta so every report writer can explain a result. */
+export interface CheckFacts {
+  claim: string;
+  observed: Record<string, unknown>;
+  probes: RecordedProbe[];
+  /** Engine configuration or environment the check assumed, in words. */
+  assumptions: string[];
+}
+
+/** What a lab saw of its containers and the host, kept on the test file's meta. */
+export interface LabFacts {
+  lab: string;
+  containers: Record<string, Record<string, unknown>>;
+  host: Record<string, unknown>;
+}
+
+declare module "vitest" {
+  interface TaskMeta {
+    netlabCheck?: CheckFacts;
+    netlabLab?: LabFacts;
+  }
+}
+
+export function claimId(testName: string): string {
+  return /^([A-Z]+\d+)\b/.exec(testName)?.[1] ?? testName;
+}
