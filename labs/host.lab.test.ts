@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../src/net/free-port.js";
+import { holdHostLock } from "../src/net/host-lock.js";
 import { Lab } from "../src/net/lab.js";
 import type { LabContainer } from "../src/net/lab-container.js";
 import { hostNetworkNamespace } from "../src/probes/netns.js";
@@ -24,7 +25,11 @@ let discardedPort: number;
 let publishedPort: number;
 const BRIDGED_SERVER_PORT = 8080;
 
+let releaseHostPorts: (() => Promise<void>) | undefined;
+
 beforeAll(async () => {
+  // Another run's host lab would race for the same ports: one host lab at a time per machine.
+  releaseHostPorts = await holdHostLock("host-ports");
   ({ port, preferredWasFree } = await freePort(LOOPBACK, env.config.hostPort));
   [{ port: discardedPort }, { port: publishedPort }] = await Promise.all([freePort(LOOPBACK), freePort(LOOPBACK)]);
   if (new Set([port, discardedPort, publishedPort]).size < 3) throw new Error(`port choice collided: ${port}, ${discardedPort}, ${publishedPort}`);
@@ -45,6 +50,7 @@ beforeAll(async () => {
 afterAll(async ({}, file) => {
   file.meta.netlabLab = lab.facts;
   await lab.dispose();
+  await releaseHostPorts?.();
 });
 
 const fromHost = () => tcp(lab.hostSite(), timeout);

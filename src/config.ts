@@ -21,6 +21,7 @@ const milliseconds = z.coerce.number().int().min(100).max(600_000);
 export const configSchema = z.object({
   NETLAB_IMAGE: z.string().min(1).optional(),
   NETLAB_SENTINEL_POOL: cidr.default("198.18.0.0/15"),
+  NETLAB_LAB_POOL: cidr.default("10.213.0.0/16"),
   NETLAB_OUTSIDE_TARGET: target.optional(),
   NETLAB_PROBE_TIMEOUT_MS: milliseconds.default(3000),
   NETLAB_ENGINE_TIMEOUT_MS: milliseconds.default(20_000),
@@ -32,6 +33,8 @@ export interface NetlabConfig {
   image?: string;
   /** Range the sentinel's link is carved from; never routed off the machine. */
   sentinelPool: string;
+  /** Range lab networks with a chosen subnet are carved from (/24 each). */
+  labPool: string;
   /** A real "outside" address a user asked for, probed besides the sentinel. */
   outsideTarget?: { address: string; port: number };
   probeTimeoutMs: number;
@@ -56,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetlabConfig {
   return {
     image: values.NETLAB_IMAGE,
     sentinelPool: values.NETLAB_SENTINEL_POOL,
+    labPool: values.NETLAB_LAB_POOL,
     outsideTarget: address && port ? { address, port: Number(port) } : undefined,
     probeTimeoutMs: values.NETLAB_PROBE_TIMEOUT_MS,
     engineTimeoutMs: values.NETLAB_ENGINE_TIMEOUT_MS,

@@ -1,7 +1,7 @@
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { isOwnerAlive, isProcessAlive, LABEL } from "./labels.js";
-import { withDefaultBridgeLock } from "../net/bridge-lock.js";
+import { withHostLock } from "../net/host-lock.js";
 import { listSentinelNamespaces, removeSentinel } from "../net/sentinel.js";
 
 const debug = createDebug("netlab:engine");
@@ -21,7 +21,7 @@ async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Recor
   const report: SweepReport = { containers: [], networks: [], namespaces: [] };
   const containers = await docker.listContainers({ all: true, filters: { label: filter } });
   // Removals free default-bridge addresses: hold the lock so another run's allocation check stays true.
-  await withDefaultBridgeLock(() => Promise.all(
+  await withHostLock("default-bridge", () => Promise.all(
     containers
       .filter((container) => doomed(container.Labels))
       .map(async (container) => {

@@ -4,7 +4,7 @@ import createDebug from "debug";
 import type { ExecOutput } from "../probes/outcome.js";
 import { containerSite, ProbeTimeoutError, type Execable, type ProbeSite } from "../probes/site.js";
 import { networkNamespaceOf } from "../probes/netns.js";
-import { withDefaultBridgeLock } from "./bridge-lock.js";
+import { withHostLock } from "./host-lock.js";
 
 const debug = createDebug("netlab");
 
@@ -112,8 +112,8 @@ export class LabContainer implements Execable {
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       }
     };
-    // An address freed on the default bridge is an allocation event too (see withDefaultBridgeLock).
-    await (this.network === "bridge" ? withDefaultBridgeLock(remove) : remove());
+    // An address freed on the default bridge is an allocation event too (see withHostLock).
+    await (this.network === "bridge" ? withHostLock("default-bridge", remove) : remove());
     debug("Removed container %s", this.name);
   }
 

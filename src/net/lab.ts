@@ -6,8 +6,11 @@ import { runLabels } from "../engine/labels.js";
 import type { LabFacts } from "../report/check-facts.js";
 import type { RunEnvironment } from "../engine/run-environment.js";
 import { namespaceSite, hostSite, type ProbeSite } from "../probes/site.js";
-import { withDefaultBridgeLock } from "./bridge-lock.js";
+import { withHostLock } from "./host-lock.js";
+import { observeHostNetwork } from "../probes/net-view.js";
+import { overlaps, subnetAt } from "./cidr.js";
 import { LabContainer, type Allocation, type LabContainerInit } from "./lab-container.js";
+import { LabNetwork } from "./lab-network.js";
 
 const debug = createDebug("netlab");
 const IDLE_COMMAND = ["sleep", "86400"];
@@ -21,12 +24,43 @@ export interface ContainerOptions {
   capabilities?: string[];
   /** Resolvers for the container; the sentinel by default, so no lookup leaves the machine. `false`: none set. */
   dns?: string[] | false;
+  /** On a user-defined network: extra DNS names, and a fixed address (`--network-alias`, `--ip`). */
+  aliases?: string[];
+  ipv4Address?: string;
+  hostname?: string;
   /** `-p hostIp:hostPort:containerPort`; the host IP is required, so nothing listens on all interfaces. */
   publish?: Array<{ hostIp: string; hostPort: number; containerPort: number }>;
 }
 
-/** GenericContainer with the one create option the labs need that it has no method for. */
+export interface NetworkOptions {
+  role: string;
+  driver?: string;
+  /** A CIDR, `"free"` for a /24 of NETLAB_LAB_POOL that nothing on this engine or host uses, or unset: the engine picks. */
+  subnet?: string;
+  gateway?: string;
+  ipRange?: string;
+  internal?: boolean;
+  attachable?: boolean;
+  /** Driver options, as `docker network create -o`. */
+  options?: Record<string, string>;
+}
+
+/** GenericContainer with the create options the labs need that it has no method for. */
 class LabContainerDefinition extends GenericContainer {
+  /** Attach to one user-defined network at create time, with aliases and a fixed address, and to nothing else. */
+  withEndpoint(network: string, endpoint: { aliases?: string[]; ipv4Address?: string }): this {
+    this.withNetworkMode(network);
+    this.createOpts.NetworkingConfig = {
+      EndpointsConfig: {
+        [network]: {
+          Aliases: endpoint.aliases,
+          ...(endpoint.ipv4Address ? { IPAMConfig: { IPv4Address: endpoint.ipv4Address } } : {}),
+        },
+      },
+    };
+    return this;
+  }
+
   withDns(servers: string[]): this {
     this.hostConfig.Dns = servers;
     return this;
@@ -53,6 +87,7 @@ export class LabError extends Error {
 /** One lesson's containers: started through testcontainers, labelled with the run, all removed by dispose(). */
 export class Lab {
   private readonly containers = new Set<LabContainer>();
+  private readonly networks = new Set<LabNetwork>();
   readonly docker: Dockerode;
   /** What the lab saw of its containers and the host, for facts.json. */
   readonly facts: LabFacts;
@@ -96,7 +131,12 @@ export class Lab {
       .withLabels(runLabels(this.env, { lab: this.name, role: options.role }))
       .withCommand(options.command ?? IDLE_COMMAND)
       .withStartupTimeout(this.env.config.engineTimeoutMs);
-    if (options.network) definition.withNetworkMode(options.network);
+    if (options.aliases?.length || options.ipv4Address) {
+      definition.withEndpoint(network, { aliases: options.aliases, ipv4Address: options.ipv4Address });
+    } else if (options.network) {
+      definition.withNetworkMode(options.network);
+    }
+    if (options.hostname) definition.withHostname(options.hostname);
     if (options.publish?.length) definition.withPublished(options.publish);
     if (options.dns !== false) definition.withDns(options.dns ?? [this.env.sentinel.address]);
     if (options.capabilities?.length) definition.withAddedCapabilities(...options.capabilities);
@@ -104,7 +144,7 @@ export class Lab {
     debug("Starting container %s on %s…", name, network);
     const launch = async (): Promise<{ id: string; allocation?: Allocation }> => {
       if (network !== "bridge") return { id: (await definition.start()).getId() };
-      return withDefaultBridgeLock(async () => {
+      return withHostLock("default-bridge", async () => {
         const inUseBefore = await this.addressesInUse("bridge");
         const started = await definition.start();
         return { id: started.getId(), allocation: { inUseBefore, subnet: this.env.engine.bridge.subnet } };
@@ -173,6 +213,53 @@ export class Lab {
     return this.adopt({ id: created.Id, name, role: options.role, network, warnings: created.Warnings ?? [] });
   }
 
+  /** Creates a labelled network for this lab; the lab removes it after its containers. */
+  async network(options: NetworkOptions): Promise<LabNetwork> {
+    const name = this.containerName(options.role);
+    debug("Creating network %s…", name);
+    const create = async (subnet: string | undefined) => {
+      const ipamConfig = subnet ? [{ Subnet: subnet, Gateway: options.gateway, IPRange: options.ipRange }] : [];
+      const network = await this.docker.createNetwork({
+        Name: name,
+        Driver: options.driver ?? "bridge",
+        Internal: options.internal ?? false,
+        Attachable: options.attachable ?? false,
+        CheckDuplicate: true,
+        IPAM: { Driver: "default", Config: ipamConfig },
+        Options: options.options ?? {},
+        Labels: runLabels(this.env, { lab: this.name, role: options.role }),
+      });
+      return network.inspect();
+    };
+    let created: Dockerode.NetworkInspectInfo;
+    try {
+      created = await withHostLock("address-pools", async () =>
+        create(options.subnet === "free" ? await this.freeSubnet() : options.subnet),
+      );
+    } catch (error) {
+      throw new LabError(`network "${name}" (driver ${options.driver ?? "bridge"}) was refused: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const network = new LabNetwork(this.docker, created.Id, name, options.role, created);
+    this.networks.add(network);
+    debug("Created network %s (%s)", name, network.subnet);
+    return network;
+  }
+
+  /** A /24 of the lab pool that no engine network and no host route uses. Call under the address-pools lock. */
+  private async freeSubnet(): Promise<string> {
+    const networks = await this.docker.listNetworks();
+    const used = networks.flatMap((network) => (network.IPAM?.Config ?? []).map((config) => config.Subnet ?? "")).filter(Boolean);
+    const hostRoutes = (await observeHostNetwork()).routes.map((route) => route.destination).filter((destination) => destination.includes("/"));
+    const pool = this.env.config.labPool;
+    for (let index = 0; index < 256; index += 1) {
+      const candidate = subnetAt(pool, 24, index);
+      if (![...used, ...hostRoutes].some((prefix) => overlaps(prefix, candidate))) return candidate;
+    }
+    throw new LabError(`no free /24 left in NETLAB_LAB_POOL ${pool}`);
+  }
+
   /** Addresses the engine has handed out on `network` right now, without their prefix length. */
   async addressesInUse(network: string): Promise<string[]> {
     const inspected = await this.docker.getNetwork(network).inspect();
@@ -186,6 +273,9 @@ export class Lab {
     const all = [...this.containers];
     this.containers.clear();
     await Promise.allSettled(all.map((container) => container.remove()));
+    const networks = [...this.networks];
+    this.networks.clear();
+    await Promise.allSettled(networks.map((network) => network.remove()));
   }
 
   [Symbol.asyncDispose](): Promise<void> {

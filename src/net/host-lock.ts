@@ -1,0 +1,34 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { lock } from "proper-lockfile";
+
+/**
+ * Things two labs or two runs must not do at the same time on one engine:
+ * - `default-bridge`: container starts and removals on the default bridge, so that "which address was free
+ *   just before this start" is a fact, not a race;
+ * - `address-pools`: creating networks, so "the next subnet from the pools" and a free subnet stay true;
+ * - `host-ports`: host-mode servers on the lesson's fixed ports.
+ */
+export type HostLockName = "default-bridge" | "address-pools" | "host-ports";
+
+export async function withHostLock<T>(name: HostLockName, work: () => Promise<T>): Promise<T> {
+  const release = await lock(join(tmpdir(), `netlab-${name}`), {
+    realpath: false,
+    stale: 30_000,
+    retries: { retries: 1200, minTimeout: 20, maxTimeout: 100 },
+  });
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
+}
+
+/** Holds a lock until the returned function is called (for a whole lab's lifetime). */
+export async function holdHostLock(name: HostLockName): Promise<() => Promise<void>> {
+  return lock(join(tmpdir(), `netlab-${name}`), {
+    realpath: false,
+    stale: 30_000,
+    retries: { retries: 3000, minTimeout: 50, maxTimeout: 200 },
+  });
+}
