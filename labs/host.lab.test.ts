@@ -31,6 +31,9 @@ beforeAll(async () => {
   // Another run's host lab would race for the same ports: one host lab at a time per machine.
   releaseHostPorts = await holdHostLock("host-ports");
   ({ port, preferredWasFree } = await freePort(LOOPBACK, env.config.hostPort));
+  if (!preferredWasFree && env.config.hostPortExplicit) {
+    throw new Error(`NETLAB_HOST_PORT ${env.config.hostPort} is already taken on ${LOOPBACK}`);
+  }
   [{ port: discardedPort }, { port: publishedPort }] = await Promise.all([freePort(LOOPBACK), freePort(LOOPBACK)]);
   if (new Set([port, discardedPort, publishedPort]).size < 3) throw new Error(`port choice collided: ${port}, ${discardedPort}, ${publishedPort}`);
   lab.facts.host = { netns: await hostNetworkNamespace(), serverPort: port, requestedPort: env.config.hostPort, preferredWasFree };

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
@@ -39,20 +40,57 @@ export interface NetlabConfig {
   outsideTarget?: { address: string; port: number };
   probeTimeoutMs: number;
   engineTimeoutMs: number;
-  /** The port the host lab serves on, as in the lesson; a free one is used when it is taken. */
+  /** The port the host lab serves on, as in the lesson; a free one is used when it is taken, unless set by the user. */
   hostPort: number;
+  hostPortExplicit: boolean;
+}
+
+/** Keys of netlab.config.json, each standing for one environment variable (which wins when both are set). */
+const FILE_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
+  image: "NETLAB_IMAGE",
+  sentinelPool: "NETLAB_SENTINEL_POOL",
+  labPool: "NETLAB_LAB_POOL",
+  outsideTarget: "NETLAB_OUTSIDE_TARGET",
+  probeTimeoutMs: "NETLAB_PROBE_TIMEOUT_MS",
+  engineTimeoutMs: "NETLAB_ENGINE_TIMEOUT_MS",
+  hostPort: "NETLAB_HOST_PORT",
+};
+
+export const DEFAULT_CONFIG_FILE = "netlab.config.json";
+
+/** Settings from the config file (NETLAB_CONFIG, or ./netlab.config.json when present), as environment names. */
+export function readConfigFile(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Record<string, string> {
+  const path = env.NETLAB_CONFIG ?? (existsSync(`${cwd}/${DEFAULT_CONFIG_FILE}`) ? `${cwd}/${DEFAULT_CONFIG_FILE}` : undefined);
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object of settings`);
+  }
+  const settings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const name = FILE_KEYS[key];
+    if (!name) throw new ConfigError(`config file ${path} has an unknown setting "${key}"; known: ${Object.keys(FILE_KEYS).join(", ")}`);
+    settings[name] = String(value);
+  }
+  return settings;
 }
 
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetlabConfig {
-  const parsed = configSchema.safeParse(env);
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): NetlabConfig {
+  const merged = { ...readConfigFile(env, cwd), ...definedOnly(env) };
+  const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join(".") ?? "configuration";
-    throw new ConfigError(`invalid ${key}=${JSON.stringify(env[key] ?? "")}: ${issue?.message ?? "invalid"}`);
+    throw new ConfigError(`invalid ${key}=${JSON.stringify(merged[key] ?? "")}: ${issue?.message ?? "invalid"}`);
   }
   const values = parsed.data;
   const [address, port] = values.NETLAB_OUTSIDE_TARGET?.split(":") ?? [];
@@ -64,5 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NetlabConfig {
     probeTimeoutMs: values.NETLAB_PROBE_TIMEOUT_MS,
     engineTimeoutMs: values.NETLAB_ENGINE_TIMEOUT_MS,
     hostPort: values.NETLAB_HOST_PORT,
+    hostPortExplicit: merged.NETLAB_HOST_PORT !== undefined,
   };
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { execa } from "execa";
 import { loadConfig } from "../config.js";
 import { connectEngine } from "../engine/engine-client.js";
+import { preflight } from "../engine/preflight.js";
 import { provisionEngine } from "../engine/provision.js";
 import { sweepDeadRuns } from "../engine/sweep.js";
 import { exitCodeFor, failureLine } from "./errors.js";
@@ -30,6 +31,7 @@ async function run(names: string[]): Promise<number> {
   const files = labFiles(names);
   const config = loadConfig();
   await provision();
+  await preflight(config, { labs: names.length > 0 ? names : knownLabs() });
   const child = execa(process.execPath, [vitestEntry(), "run", "--project", "labs", ...files], {
     cwd: ROOT,
     stdio: "inherit",

@@ -16,7 +16,9 @@ function explain(error: NodeJS.ErrnoException): string {
   switch (error.code) {
     case "ENOENT":
     case "ECONNREFUSED":
-      return `no Docker engine answers at ${where}: start one with "npm run provision" (or start Docker yourself)`;
+      return process.env.DOCKER_HOST
+        ? `no Docker engine answers at ${where} (DOCKER_HOST): start that engine, or unset DOCKER_HOST`
+        : `no Docker engine answers at ${where}: start one with "npm run provision" (or start Docker yourself)`;
     case "EACCES":
       return `permission denied on ${where}: run as root or as a member of the docker group`;
     default:

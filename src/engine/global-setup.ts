@@ -3,10 +3,9 @@ import type { TestProject } from "vitest/node";
 import createDebug from "debug";
 import { loadConfig } from "../config.js";
 import { startSentinel } from "../net/sentinel.js";
-import { connectEngine } from "./engine-client.js";
 import { readEngineFacts } from "./engine-facts.js";
 import { newRun } from "./labels.js";
-import { ensureProbeImage } from "./probe-image.js";
+import { preflight } from "./preflight.js";
 import type { RunEnvironment } from "./run-environment.js";
 import { sweepDeadRuns, sweepRun } from "./sweep.js";
 
@@ -24,13 +23,13 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = loadConfig();
-  const docker = await connectEngine(config.engineTimeoutMs);
+  const { docker, image } = await preflight(config);
   const run = newRun();
   const swept = await sweepDeadRuns(docker);
   if (swept.containers.length + swept.networks.length + swept.namespaces.length > 0) {
     console.log(`netlab: removed what dead runs left: ${JSON.stringify(swept)}`);
   }
-  const [image, engine] = await Promise.all([ensureProbeImage(docker, { configured: config.image }), readEngineFacts(docker)]);
+  const engine = await readEngineFacts(docker);
   const sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool });
   debug("Run %s: image %s, sentinel %s", run.runId, image.tag, sentinel.info.address);
   project.provide("netlab", { ...run, image: image.tag, engine, sentinel: sentinel.info, config });

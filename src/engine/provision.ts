@@ -25,8 +25,11 @@ async function missingPackages(): Promise<string[]> {
   return missing;
 }
 
+/** Only the local engine on its default socket is netlab's to install and start; DOCKER_HOST elsewhere is the user's. */
 function canInstall(): boolean {
-  return process.platform === "linux" && process.getuid?.() === 0 && existsSync("/usr/bin/apt-get");
+  const host = process.env.DOCKER_HOST;
+  const localDefault = !host || host === "unix:///var/run/docker.sock";
+  return localDefault && process.platform === "linux" && process.getuid?.() === 0 && existsSync("/usr/bin/apt-get");
 }
 
 async function startDaemon(logFile: string): Promise<void> {
@@ -68,8 +71,9 @@ export async function provisionEngine(options: { logDir: string; say?: (line: st
   } catch (error) {
     if (!(error instanceof EngineUnavailableError)) throw error;
     if (!canInstall()) {
+      if (process.env.DOCKER_HOST) throw error;
       throw new EngineUnavailableError(
-        `${error.message}. netlab installs an engine itself only on Debian or Ubuntu as root; elsewhere start Docker (Docker Desktop, "sudo systemctl start docker") and run again`,
+        `${error.message.replace(/: start one with .*$/, "")}; netlab starts one itself only on Debian or Ubuntu as root: start Docker yourself (Docker Desktop, "sudo systemctl start docker") and run again`,
         { cause: error },
       );
     }
