@@ -37,15 +37,23 @@ async function run(names: string[]): Promise<number> {
     stdio: "inherit",
     reject: false,
   });
-  // Ctrl-C reaches vitest too (same process group); wait for its own cleanup rather than dying first.
-  const ignore = () => {};
-  process.on("SIGINT", ignore);
-  process.on("SIGTERM", ignore);
+  // Ctrl-C reaches vitest too (same process group); a SIGTERM sent to netlab alone is passed on. Either way
+  // netlab waits for vitest's own cleanup rather than dying first, then sweeps what is left.
+  let interrupted: NodeJS.Signals | undefined;
+  process.on("SIGINT", () => (interrupted = "SIGINT"));
+  process.on("SIGTERM", () => {
+    interrupted = "SIGTERM";
+    child.kill("SIGTERM");
+  });
   const result = await child;
   const swept = await sweepDeadRuns(await connectEngine(config.engineTimeoutMs));
   const left = swept.containers.length + swept.networks.length + swept.namespaces.length;
   if (left > 0) say(`removed ${left} object(s) an interrupted run left behind`);
   say(`reports in ${REPORTS}: junit.xml, allure-results/, facts.json`);
+  if (interrupted) {
+    say(`interrupted by ${interrupted}; cleaned up`);
+    return interrupted === "SIGINT" ? 130 : 143;
+  }
   return result.exitCode ?? 1;
 }
 

@@ -3,7 +3,9 @@ import type { TestProject } from "vitest/node";
 import createDebug from "debug";
 import { loadConfig } from "../config.js";
 import { startSentinel } from "../net/sentinel.js";
+import { killDescendants } from "./descendants.js";
 import { readEngineFacts } from "./engine-facts.js";
+import { spawnReaper } from "./reaper.js";
 import { newRun } from "./labels.js";
 import { preflight } from "./preflight.js";
 import type { RunEnvironment } from "./run-environment.js";
@@ -34,21 +36,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   debug("Run %s: image %s, sentinel %s", run.runId, image.tag, sentinel.info.address);
   project.provide("netlab", { ...run, image: image.tag, engine, sentinel: sentinel.info, config });
 
-  let tornDown: Promise<void> | undefined;
-  const teardown = () =>
-    (tornDown ??= (async () => {
-      await sentinel.stop();
-      await sweepRun(docker, run.runId);
-    })());
+  // vitest exits a millisecond after SIGINT/SIGTERM, too soon for any cleanup in this process: stop the
+  // workers (so nothing new is created) and hand the sweep to a detached reaper.
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`netlab: ${signal}: removing what run ${run.runId} created…`);
-    void teardown().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    killDescendants();
+    spawnReaper(run.runId);
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   return async () => {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await teardown();
+    await sentinel.stop();
+    await sweepRun(docker, run.runId);
   };
 }

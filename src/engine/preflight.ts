@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import type { NetlabConfig } from "../config.js";
 import { freePort } from "../net/free-port.js";
+import { checkSentinelPool } from "../net/sentinel.js";
 import { connectEngine, EngineUnavailableError } from "./engine-client.js";
 import { ensureProbeImage, type ProbeImage } from "./probe-image.js";
 
@@ -50,6 +51,7 @@ export async function preflight(config: NetlabConfig, options: { labs?: string[]
       throw new PortTakenError(`NETLAB_HOST_PORT ${config.hostPort} is already taken on 127.0.0.1: free it, or choose another port`);
     }
   }
+  await checkSentinelPool(config.sentinelPool);
   const image = await ensureProbeImage(docker, { configured: config.image });
   return { docker, serverVersion: version.Version, image };
 }

@@ -30,7 +30,7 @@ async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Recor
         });
         report.containers.push(container.Names[0]?.replace(/^\//, "") ?? container.Id);
       }),
-  ));
+  ), { patienceMs: 3000 });
   const networks = await docker.listNetworks({ filters: { label: filter } });
   for (const network of networks.filter((candidate) => doomed(candidate.Labels ?? {}))) {
     await docker.getNetwork(network.Id).remove().catch((error) => {

@@ -11,16 +11,29 @@ import { lock } from "proper-lockfile";
  */
 export type HostLockName = "default-bridge" | "address-pools" | "host-ports";
 
-export async function withHostLock<T>(name: HostLockName, work: () => Promise<T>): Promise<T> {
-  const release = await lock(join(tmpdir(), `netlab-${name}`), {
-    realpath: false,
-    stale: 30_000,
-    retries: { retries: 1200, minTimeout: 20, maxTimeout: 100 },
-  });
+// A holder that dies (SIGKILL) leaves its lock behind; it counts as stale once not refreshed for this long.
+const STALE_MS = 10_000;
+
+/**
+ * Runs `work` holding the lock. With `patienceMs`, work that matters more than the lock (cleanup) runs
+ * without it when the lock cannot be had in time.
+ */
+export async function withHostLock<T>(name: HostLockName, work: () => Promise<T>, options: { patienceMs?: number } = {}): Promise<T> {
+  const patience = options.patienceMs;
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = await lock(join(tmpdir(), `netlab-${name}`), {
+      realpath: false,
+      stale: STALE_MS,
+      retries: patience === undefined ? { retries: 1200, minTimeout: 20, maxTimeout: 100 } : { retries: Math.ceil(patience / 100), minTimeout: 100, maxTimeout: 100 },
+    });
+  } catch (error) {
+    if (patience === undefined) throw error;
+  }
   try {
     return await work();
   } finally {
-    await release();
+    await release?.();
   }
 }
 
@@ -28,7 +41,7 @@ export async function withHostLock<T>(name: HostLockName, work: () => Promise<T>
 export async function holdHostLock(name: HostLockName): Promise<() => Promise<void>> {
   return lock(join(tmpdir(), `netlab-${name}`), {
     realpath: false,
-    stale: 30_000,
+    stale: STALE_MS,
     retries: { retries: 3000, minTimeout: 50, maxTimeout: 200 },
   });
 }

@@ -35,25 +35,47 @@ async function ip(...args: string[]): Promise<string> {
   return result.stdout;
 }
 
-async function hostPrefixes(): Promise<string[]> {
+/** A prefix the host uses, and the device it is on (sentinel links are `nl<run id>h`). */
+interface HostPrefix {
+  prefix: string;
+  dev: string;
+}
+
+const SENTINEL_LINK = /^nl[0-9a-f]{8}h$/;
+
+async function hostPrefixes(): Promise<HostPrefix[]> {
   const routes = await ip("-4", "-o", "route", "show", "table", "all");
   const addresses = await ip("-4", "-o", "addr");
   const fromRoutes = routes.split("\n").flatMap((line) => {
-    const destination = line.split(/\s+/).find((word) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(word));
-    if (!destination || line.startsWith("unreachable") || line.startsWith("default")) return [];
-    return [destination.includes("/") ? destination : `${destination}/32`];
+    const words = line.trim().split(/\s+/);
+    const destination = words.find((word) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(word));
+    if (!destination || ["unreachable", "default", "broadcast"].includes(words[0] ?? "")) return [];
+    const dev = words[words.indexOf("dev") + 1] ?? "";
+    return [{ prefix: destination.includes("/") ? destination : `${destination}/32`, dev }];
   });
-  const fromAddresses = [...addresses.matchAll(/inet (\d+\.\d+\.\d+\.\d+\/\d+)/g)].map((match) => match[1] ?? "");
-  return [...fromRoutes, ...fromAddresses].filter(Boolean);
+  const fromAddresses = [...addresses.matchAll(/^\d+:\s+(\S+)\s+inet (\d+\.\d+\.\d+\.\d+\/\d+)/gm)].map((match) => ({
+    prefix: match[2] ?? "",
+    dev: match[1] ?? "",
+  }));
+  return [...fromRoutes, ...fromAddresses].filter((entry) => entry.prefix);
+}
+
+/**
+ * The pool must be netlab's alone: a host route or address inside it (a user's docker network, a VPN) would
+ * make the sentinel shadow real hosts. Other runs' sentinel links are netlab's own and allowed.
+ */
+export async function checkSentinelPool(pool: string): Promise<string[]> {
+  const used = await hostPrefixes();
+  const clash = used.find((entry) => overlaps(entry.prefix, pool) && !SENTINEL_LINK.test(entry.dev));
+  if (clash) {
+    throw new SentinelError(`NETLAB_SENTINEL_POOL ${pool} overlaps the host's own network ${clash.prefix} (${clash.dev}): choose another range`);
+  }
+  return used.map((entry) => entry.prefix);
 }
 
 /** A /30 of the pool that no host address or route uses, starting from a place derived from the run id. */
 async function pickLink(pool: string, runId: string): Promise<string> {
-  const used = await hostPrefixes();
-  const poolClash = used.find((prefix) => overlaps(prefix, pool) && !prefix.endsWith("/30"));
-  if (poolClash) {
-    throw new SentinelError(`NETLAB_SENTINEL_POOL ${pool} overlaps the host's own network ${poolClash}: choose another range`);
-  }
+  const used = await checkSentinelPool(pool);
   const start = createHash("sha256").update(runId).digest().readUInt32BE(0);
   for (let attempt = 0; attempt < 256; attempt += 1) {
     const link = subnetAt(pool, 30, start + attempt);
