@@ -70,8 +70,9 @@ export async function provisionEngine(options: { logDir: string; say?: (line: st
     return { actions, serverVersion: version.Version };
   } catch (error) {
     if (!(error instanceof EngineUnavailableError)) throw error;
-    if (!canInstall()) {
-      if (process.env.DOCKER_HOST) throw error;
+    const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    if (!canInstall() || code === "EACCES") {
+      if (process.env.DOCKER_HOST || code === "EACCES") throw error;
       throw new EngineUnavailableError(
         `${error.message.replace(/: start one with .*$/, "")}; netlab starts one itself only on Debian or Ubuntu as root: start Docker yourself (Docker Desktop, "sudo systemctl start docker") and run again`,
         { cause: error },

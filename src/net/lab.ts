@@ -73,7 +73,7 @@ class LabContainerDefinition extends GenericContainer {
       this.createOpts.ExposedPorts = { ...this.createOpts.ExposedPorts, [key]: {} };
       this.hostConfig.PortBindings = {
         ...this.hostConfig.PortBindings,
-        [key]: [{ HostIp: binding.hostIp, HostPort: String(binding.hostPort) }],
+        [key]: [...(this.hostConfig.PortBindings?.[key] ?? []), { HostIp: binding.hostIp, HostPort: String(binding.hostPort) }],
       };
     }
     return this;
@@ -178,18 +178,21 @@ export class Lab {
     const name = this.containerName(options.role);
     const network = options.network ?? "bridge";
     const bindings = options.publish ?? [];
+    const portBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+    for (const binding of bindings) {
+      (portBindings[`${binding.containerPort}/tcp`] ??= []).push({ HostIp: binding.hostIp, HostPort: String(binding.hostPort) });
+    }
     const body = {
       Image: this.env.image,
       Cmd: options.command ?? IDLE_COMMAND,
+      ...(options.hostname ? { Hostname: options.hostname } : {}),
       Labels: runLabels(this.env, { lab: this.name, role: options.role }),
       ExposedPorts: Object.fromEntries(bindings.map((binding) => [`${binding.containerPort}/tcp`, {}])),
       HostConfig: {
         NetworkMode: options.network ?? "default",
         Dns: options.dns === false ? [] : (options.dns ?? [this.env.sentinel.address]),
         CapAdd: options.capabilities ?? [],
-        PortBindings: Object.fromEntries(
-          bindings.map((binding) => [`${binding.containerPort}/tcp`, [{ HostIp: binding.hostIp, HostPort: String(binding.hostPort) }]]),
-        ),
+        PortBindings: portBindings,
       },
     };
     debug("Starting container %s on %s (raw API)…", name, network);

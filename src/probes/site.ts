@@ -1,3 +1,4 @@
+import { constants } from "node:os";
 import { execa } from "execa";
 import type { ExecOutput } from "./outcome.js";
 
@@ -23,7 +24,9 @@ function quote(argv: string[]): string {
 async function runLocal(file: string, args: string[], timeoutMs: number, label: string): Promise<ExecOutput> {
   const result = await execa(file, args, { reject: false, stdin: "ignore", timeout: timeoutMs });
   if (result.timedOut) throw new ProbeTimeoutError(`probe on ${label} "${quote(args)}" did not finish after ${timeoutMs} ms`);
-  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  // busybox `timeout` signals the very process execa waits on: report it as a shell would (128 + signal).
+  const signalled = result.signal ? 128 + (constants.signals[result.signal] ?? 0) : undefined;
+  return { exitCode: result.exitCode ?? signalled ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
 /** The host's own network namespace, probed with the host's busybox. */
