@@ -2,7 +2,9 @@ import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { isOwnerAlive, isProcessAlive, LABEL } from "./labels.js";
 import { withHostLock } from "../net/host-lock.js";
+import { sweepParentLinks } from "../net/parent-link.js";
 import { listSentinelNamespaces, removeSentinel } from "../net/sentinel.js";
+import { isDeadRunSwarm, sweepSwarm } from "../net/swarm.js";
 
 const debug = createDebug("netlab:engine");
 
@@ -50,6 +52,8 @@ export async function sweepRun(docker: Dockerode, runId: string): Promise<SweepR
     await removeSentinel(sentinel.namespace);
     report.namespaces.push(sentinel.namespace);
   }
+  report.namespaces.push(...(await sweepParentLinks((found) => found.runId === runId)));
+  if (await sweepSwarm(docker, (labels) => labels[LABEL.run] === runId)) report.networks.push("swarm (left)");
   debug("Swept run %s: %o", runId, report);
   return report;
 }
@@ -62,5 +66,7 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
     await removeSentinel(sentinel.namespace);
     report.namespaces.push(sentinel.namespace);
   }
+  report.namespaces.push(...(await sweepParentLinks((found) => !isProcessAlive(found.pid))));
+  if (await sweepSwarm(docker, isDeadRunSwarm)) report.networks.push("swarm (left)");
   return report;
 }

@@ -7,8 +7,7 @@ import type { LabFacts } from "../report/check-facts.js";
 import type { RunEnvironment } from "../engine/run-environment.js";
 import { namespaceSite, hostSite, type ProbeSite } from "../probes/site.js";
 import { withHostLock } from "./host-lock.js";
-import { observeHostNetwork } from "../probes/net-view.js";
-import { overlaps, subnetAt } from "./cidr.js";
+import { findFreeSubnet } from "./free-subnet.js";
 import { LabContainer, type Allocation, type LabContainerInit } from "./lab-container.js";
 import { LabNetwork } from "./lab-network.js";
 
@@ -118,14 +117,15 @@ export class Lab {
     return hostSite();
   }
 
-  private containerName(role: string): string {
+  /** `netlab-<run>-<lab>-<role>`: the name of anything this lab creates for `role`. */
+  objectName(role: string): string {
     return `netlab-${this.env.runId}-${this.name}-${role}`;
   }
 
   private async start(options: ContainerOptions): Promise<LabContainer> {
     // No network given means what a bare `docker run` does: the engine picks (the default bridge).
     const network = options.network ?? "bridge";
-    const name = this.containerName(options.role);
+    const name = this.objectName(options.role);
     const definition = new LabContainerDefinition(this.env.image)
       .withName(name)
       .withLabels(runLabels(this.env, { lab: this.name, role: options.role }))
@@ -175,7 +175,7 @@ export class Lab {
    * call with (testcontainers and dockerode drop them): for claims about what the engine says.
    */
   async startWithWarnings(options: ContainerOptions): Promise<LabContainer> {
-    const name = this.containerName(options.role);
+    const name = this.objectName(options.role);
     const network = options.network ?? "bridge";
     const bindings = options.publish ?? [];
     const portBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
@@ -218,7 +218,7 @@ export class Lab {
 
   /** Creates a labelled network for this lab; the lab removes it after its containers. */
   async network(options: NetworkOptions): Promise<LabNetwork> {
-    const name = this.containerName(options.role);
+    const name = this.objectName(options.role);
     debug("Creating network %s…", name);
     const create = async (subnet: string | undefined) => {
       const ipamConfig = subnet ? [{ Subnet: subnet, Gateway: options.gateway, IPRange: options.ipRange }] : [];
@@ -237,7 +237,7 @@ export class Lab {
     let created: Dockerode.NetworkInspectInfo;
     try {
       created = await withHostLock("address-pools", async () =>
-        create(options.subnet === "free" ? await this.freeSubnet() : options.subnet),
+        create(options.subnet === "free" ? await findFreeSubnet(this.docker, this.env.config.labPool) : options.subnet),
       );
     } catch (error) {
       throw new LabError(`network "${name}" (driver ${options.driver ?? "bridge"}) was refused: ${(error as Error).message}`, {
@@ -248,19 +248,6 @@ export class Lab {
     this.networks.add(network);
     debug("Created network %s (%s)", name, network.subnet);
     return network;
-  }
-
-  /** A /24 of the lab pool that no engine network and no host route uses. Call under the address-pools lock. */
-  private async freeSubnet(): Promise<string> {
-    const networks = await this.docker.listNetworks();
-    const used = networks.flatMap((network) => (network.IPAM?.Config ?? []).map((config) => config.Subnet ?? "")).filter(Boolean);
-    const hostRoutes = (await observeHostNetwork()).routes.map((route) => route.destination).filter((destination) => destination.includes("/"));
-    const pool = this.env.config.labPool;
-    for (let index = 0; index < 256; index += 1) {
-      const candidate = subnetAt(pool, 24, index);
-      if (![...used, ...hostRoutes].some((prefix) => overlaps(prefix, candidate))) return candidate;
-    }
-    throw new LabError(`no free /24 left in NETLAB_LAB_POOL ${pool}`);
   }
 
   /** Addresses the engine has handed out on `network` right now, without their prefix length. */

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { contains } from "../src/net/cidr.js";
+import { findFreeSubnet } from "../src/net/free-subnet.js";
+import { holdHostLock } from "../src/net/host-lock.js";
+import { kernelRefusal } from "../src/net/kernel-refusal.js";
+import { Lab } from "../src/net/lab.js";
+import type { LabContainer } from "../src/net/lab-container.js";
+import type { LabNetwork } from "../src/net/lab-network.js";
+import { LABEL } from "../src/engine/labels.js";
+import { GWBRIDGE, LabSwarm, swarmPrecondition, swarmState, sweepSwarm } from "../src/net/swarm.js";
+import { dns } from "../src/probes/dns.js";
+import { listen } from "../src/probes/listen.js";
+import { observeNetwork, type NetView } from "../src/probes/net-view.js";
+import { linkKindDetail, observeNamespaceDetail } from "../src/probes/netns-detail.js";
+import { HTTP_GET, tcp } from "../src/probes/tcp.js";
+import { observe } from "../src/report/observations.js";
+
+const SERVER_PORT = 8080;
+const CLOSED_PORT = 9;
+const env = inject("netlab");
+/** Addresses netlab owns, in the order tried for the swarm: loopback, then the sentinel link's host end. Never the uplink. */
+const ADVERTISE_CANDIDATES = ["127.0.0.1", env.sentinel.hostAddress];
+const lab = new Lab("overlay", env);
+const timeout = env.config.probeTimeoutMs;
+
+/** Why the overlay could not be tried on this engine: the step, and the engine's or netlab's words. */
+let refusal: { step: string; reason: string } | undefined;
+let releasePools: (() => Promise<void>) | undefined;
+let swarm: LabSwarm | undefined;
+/** Set before the swarm is asked for: an init the client gave up on may still have made one. */
+let triedSwarm = false;
+let overlay: LabNetwork;
+let alpha: Member;
+let beta: Member;
+/** A default-bridge container: the same name lookup from outside the overlay finds nothing. */
+let control: LabContainer;
+const swarmSeen: Record<string, unknown> = {};
+
+interface Member {
+  container: LabContainer;
+  address: string;
+  view: NetView;
+}
+
+async function member(container: LabContainer): Promise<Member> {
+  const [info, view] = await Promise.all([container.inspect(), observeNetwork(container.site(), timeout)]);
+  const address = info.NetworkSettings.Networks?.[overlay.name]?.IPAddress ?? "";
+  lab.note(container, { address, networks: Object.keys(info.NetworkSettings.Networks ?? {}), links: view.links, addresses: view.addresses, routes: view.routes });
+  return { container, address, view };
+}
+
+/** Runs one setup step; the kernel's refusal ends the setup with a reason (the check skips), anything else fails it. */
+async function step<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    const reason = kernelRefusal(error);
+    if (reason === undefined) throw error;
+    refusal = { step: name, reason };
+    return undefined;
+  }
+}
+
+async function initSwarm(): Promise<LabSwarm> {
+  const errors: string[] = [];
+  for (const advertiseAddress of ADVERTISE_CANDIDATES) {
+    try {
+      return await LabSwarm.init(lab.docker, env, { advertiseAddress });
+    } catch (error) {
+      if (kernelRefusal(error) !== undefined) throw error;
+      errors.push((error as Error).message);
+    }
+  }
+  throw new Error(`no address netlab owns was accepted for the swarm: ${errors.join("; ")}`);
+}
+
+beforeAll(async () => {
+  // Swarm makes networks (ingress, docker_gwbridge) from the pools other labs reason about: none of them
+  // may create a network from the swarm's first breath to its last.
+  releasePools = await holdHostLock("address-pools");
+  const precondition = swarmPrecondition(env.engine.swarmState, await swarmState(lab.docker));
+  if (!precondition.ok) {
+    refusal = { step: "swarm precondition", reason: precondition.reason };
+    return;
+  }
+  triedSwarm = true;
+  swarm = await step("swarm init", initSwarm);
+  if (!swarm) return;
+  const made = swarm;
+  swarmSeen.advertiseAddress = made.advertiseAddress;
+  swarmSeen.nodeId = made.nodeId;
+  swarmSeen.gwbridgeExisted = made.gwbridgeExisted;
+  swarmSeen.labels = made.labels;
+  // The lab holds the address-pools lock, so it picks its subnet itself (lab.network would wait on the lock).
+  const subnet = await findFreeSubnet(lab.docker, env.config.labPool);
+  const network = await step("overlay network create", () => made.overlayNetwork({ lab: lab.name, role: "overlay", subnet }));
+  if (!network) return;
+  overlay = network;
+  const started = await step("container start on the overlay", () =>
+    Promise.all([lab.container({ role: "alpha", network: overlay.name }).start(), lab.container({ role: "beta", network: overlay.name }).start()]),
+  );
+  if (!started) return;
+  control = await lab.container({ role: "control" }).start();
+  [alpha, beta] = await Promise.all([member(started[0]), member(started[1])]);
+  const served = await listen(beta.container.site(), timeout).http(beta.address, SERVER_PORT);
+  if (served.outcome !== "listening") throw new Error(`server on ${beta.container.name} did not start: ${served.detail}`);
+});
+
+afterAll(async ({}, file) => {
+  lab.facts.host = { swarm: swarmSeen, refusal };
+  file.meta.netlabLab = lab.facts;
+  try {
+    await lab.dispose();
+  } finally {
+    try {
+      // Only a swarm this lab made is left (by its run label when the init's answer was lost); a foreign one never.
+      if (swarm) swarmSeen.left = await swarm.leave();
+      else if (triedSwarm) swarmSeen.leftUnanswered = await sweepSwarm(lab.docker, (labels) => labels[LABEL.run] === env.runId);
+    } finally {
+      await releasePools?.();
+    }
+  }
+});
+
+describe("overlay: a network across a swarm, here of one node", () => {
+  it("O1 an attachable overlay network on a swarm netlab made gives containers addresses on its subnet and lets them reach each other by name", async ({ task, skip }) => {
+    const check = observe(task);
+    if (refusal) {
+      check.see("refusedAt", refusal.step);
+      check.see("engineError", refusal.reason);
+      check.see("kernel", env.engine.kernelVersion);
+      check.see("swarmStateAtRunStart", env.engine.swarmState);
+      skip(`${refusal.step}: ${refusal.reason}`);
+    }
+    const subnet = check.see("subnet", overlay.subnet ?? "");
+    check.see("swarm", swarmSeen);
+    check.see("network", { name: overlay.name, driver: overlay.created.Driver, scope: overlay.created.Scope, attachable: overlay.created.Attachable });
+    check.assume(`the swarm is netlab's own, advertised on ${String(swarmSeen.advertiseAddress)} (an address netlab owns, not the uplink)`);
+    const [ingress, gwbridge] = await Promise.all(
+      ["ingress", GWBRIDGE].map((name) => lab.docker.getNetwork(name).inspect().then((found) => found.IPAM?.Config ?? [], () => "absent")),
+    );
+    check.see("swarmMadeNetworks", { ingress, [GWBRIDGE]: gwbridge });
+
+    // What carries it: the engine's namespace for the network holds a vxlan link.
+    const namespace = check.see("overlayNamespace", swarm ? await swarm.overlayNamespacePath(overlay) : undefined);
+    const inside = namespace ? await observeNamespaceDetail(namespace, timeout) : undefined;
+    const vxlan = inside?.links.find((link) => link.kind === "vxlan");
+    check.see("overlayNamespaceLinks", inside?.links.map((link) => `${link.name} (${link.kind ?? "?"}${link.master ? `, master ${link.master}` : ""})`));
+    check.see("vxlanLink", vxlan && namespace ? `${vxlan.name}: ${await linkKindDetail(namespace, vxlan.name, timeout)}` : undefined);
+    expect(vxlan, `a vxlan link in the overlay's namespace ${namespace ?? "(not found)"}`).toBeDefined();
+
+    const members = check.see(
+      "members",
+      [alpha, beta].map(({ container, address, view }) => ({ container: container.name, address, addresses: view.addresses })),
+    );
+    for (const entry of members) {
+      expect(contains(subnet, entry.address), `${entry.container}: ${entry.address} is not in the overlay's ${subnet}`).toBe(true);
+      expect(entry.addresses.map((address) => address.address), `${entry.container}: addresses inside`).toContain(entry.address);
+    }
+
+    // By name: the engine's resolver on the overlay answers with beta's overlay address, and that address answers.
+    const found = check.verify(await dns(alpha.container.site(), timeout).lookup(beta.container.name), "resolved");
+    expect(found.addresses, `${beta.container.name} should resolve to its overlay address`).toEqual([beta.address]);
+    const answer = check.verify(await tcp(alpha.container.site(), timeout).connect(found.addresses?.[0] ?? "", SERVER_PORT, { send: HTTP_GET }), "connected");
+    expect(answer.reply).toContain(`served-by ${beta.container.name}`);
+    check.verify(await tcp(alpha.container.site(), timeout).connect(beta.address, CLOSED_PORT), "refused");
+    // Control: the name is the overlay's; off it (the default bridge, the sentinel as resolver) it is not found.
+    check.verify(await dns(control.site(), timeout).lookup(beta.container.name), "not-found");
+  });
+});
