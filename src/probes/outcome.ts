@@ -65,7 +65,9 @@ export function classifyLookup(output: ExecOutput): { outcome: Outcome; detail: 
   const detail = firstLine(output.stderr) || firstLine(output.stdout);
   if (addresses.length > 0) return { outcome: "resolved", detail: `${addresses.join(", ")}`, addresses };
   if (/Network is unreachable/i.test(text)) return { outcome: "unreachable", detail, addresses };
-  if (/NXDOMAIN|can't find|can't resolve/i.test(text)) return { outcome: "not-found", detail, addresses };
+  if (/NXDOMAIN|can't find|can't resolve/i.test(text)) {
+    return { outcome: "not-found", detail: /^.*(can't find|can't resolve|NXDOMAIN).*$/im.exec(text)?.[0]?.trim() ?? detail, addresses };
+  }
   if (/Connection refused/i.test(text)) return { outcome: "refused", detail, addresses };
   if (KILLED_BY_TIMEOUT.has(output.exitCode) || /timed out|no servers could be reached/i.test(text)) {
     return { outcome: "timed-out", detail: detail || "no answer before the probe's deadline", addresses };
