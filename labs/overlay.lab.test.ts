@@ -75,6 +75,8 @@ async function initSwarm(): Promise<LabSwarm> {
 }
 
 beforeAll(async () => {
+  // Started before the pools lock is taken: the default-bridge lock comes first in netlab's lock order.
+  control = await lab.container({ role: "control" }).start();
   // Swarm makes networks (ingress, docker_gwbridge) from the pools other labs reason about: none of them
   // may create a network from the swarm's first breath to its last.
   releasePools = await holdHostLock("address-pools");
@@ -100,7 +102,6 @@ beforeAll(async () => {
     Promise.all([lab.container({ role: "alpha", network: overlay.name }).start(), lab.container({ role: "beta", network: overlay.name }).start()]),
   );
   if (!started) return;
-  control = await lab.container({ role: "control" }).start();
   [alpha, beta] = await Promise.all([member(started[0]), member(started[1])]);
   const served = await listen(beta.container.site(), timeout).http(beta.address, SERVER_PORT);
   if (served.outcome !== "listening") throw new Error(`server on ${beta.container.name} did not start: ${served.detail}`);

@@ -112,8 +112,9 @@ export class LabContainer implements Execable {
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       }
     };
-    // An address freed on the default bridge is an allocation event too (see withHostLock).
-    await (this.network === "bridge" ? withHostLock("default-bridge", remove) : remove());
+    // An address freed on the default bridge is an allocation event too (see withHostLock); but a removal
+    // must never wait for long, whatever locks its caller holds.
+    await (this.network === "bridge" ? withHostLock("default-bridge", remove, { patienceMs: 5000 }) : remove());
     debug("Removed container %s", this.name);
   }
 
