@@ -190,7 +190,7 @@ describe("macvlan and ipvlan: containers on a parent interface's segment", () =>
     expect(answer.reply).toContain(`served-by ${second.container.name}`);
   });
 
-  it("M3 ipvlan l2: containers share the parent's MAC, get addresses on the segment and reach each other", async ({ task, skip }) => {
+  it("M3a ipvlan l2: containers share the parent's MAC, get addresses on the segment and reach each other", async ({ task, skip }) => {
     const check = observe(task);
     const { parent, network, members } = await ipvlanMembers("l2", check, skip);
     const parentMac = check.see("parentMac", await parent.mac());
@@ -205,7 +205,7 @@ describe("macvlan and ipvlan: containers on a parent interface's segment", () =>
     await verifyReach(check, a, b);
   });
 
-  it("M3 ipvlan l3: containers route through the parent with no gateway and reach each other", async ({ task, skip }) => {
+  it("M3b ipvlan l3: containers route through the parent with no gateway and reach each other", async ({ task, skip }) => {
     const check = observe(task);
     const { network, members } = await ipvlanMembers("l3", check, skip);
     const [a, b] = members as [Member, Member];
