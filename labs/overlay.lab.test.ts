@@ -133,9 +133,13 @@ describe("overlay: a network across a swarm, here of one node", () => {
       check.see("swarmStateAtRunStart", env.engine.swarmState);
       skip(`${refusal.step}: ${refusal.reason}`);
     }
-    const subnet = check.see("subnet", overlay.subnet ?? "");
+    // A swarm network's IPAM settles asynchronously (it can be empty right after create): wait for it.
+    const settledSubnet = async () => (await overlay.inspect()).IPAM?.Config?.[0]?.Subnet ?? "";
+    await expect.poll(settledSubnet, { timeout: 10_000 }).toMatch(/\/\d+$/);
+    const settled = await overlay.inspect();
+    const subnet = check.see("subnet", settled.IPAM?.Config?.[0]?.Subnet ?? "");
     check.see("swarm", swarmSeen);
-    check.see("network", { name: overlay.name, driver: overlay.created.Driver, scope: overlay.created.Scope, attachable: overlay.created.Attachable });
+    check.see("network", { name: overlay.name, driver: settled.Driver, scope: settled.Scope, attachable: settled.Attachable });
     check.assume(`the swarm is netlab's own, advertised on ${String(swarmSeen.advertiseAddress)} (an address netlab owns, not the uplink)`);
     const [ingress, gwbridge] = await Promise.all(
       ["ingress", GWBRIDGE].map((name) => lab.docker.getNetwork(name).inspect().then((found) => found.IPAM?.Config ?? [], () => "absent")),
