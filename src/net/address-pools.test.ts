@@ -60,6 +60,8 @@ describe("freeSubnetIn", () => {
     expect(freeSubnetIn("10.213.0.0/16", 24, ["10.213.7.0/24"], 7)).toBe("10.213.8.0/24");
     expect(freeSubnetIn("10.213.0.0/16", 24, ["10.213.255.0/24"], 255)).toBe("10.213.0.0/24");
     expect(freeSubnetIn("10.213.0.0/23", 24, ["10.213.0.0/16"])).toBeUndefined();
+    // a wider route over part of the pool, and neighbours that are not the candidate
+    expect(freeSubnetIn("10.213.0.0/16", 24, ["10.213.0.0/23", "10.213.2.128/25", "172.17.0.0/16"])).toBe("10.213.3.0/24");
   });
 });
 
