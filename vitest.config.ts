@@ -1,28 +1,27 @@
 import { defineConfig } from "vitest/config";
 import FactsReporter from "./src/report/facts-reporter.js";
+import { reportsDir } from "./src/report/reports-dir.js";
 
-const REPORTS = "reports";
+// NETLAB_REPORTS_DIR moves every output (the report tests run a lab into a directory of their own);
+// NETLAB_LAB_INCLUDE replaces which files the labs project runs (only those tests set it, for a fixture lab).
+const REPORTS = reportsDir();
+const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] : ["labs/**/*.lab.test.ts"];
 
 export default defineConfig({
   test: {
-    reporters: [
-      new FactsReporter({ outputDir: REPORTS }),
-      "default",
-      ["junit", { outputFile: `${REPORTS}/junit.xml`, suiteName: "netlab", addFileAttribute: true }],
-      ["allure-vitest/reporter", { resultsDir: `${REPORTS}/allure-results` }],
-    ],
+    reporters: [new FactsReporter({ outputDir: REPORTS }), "default"],
     env: { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE: "localhost" },
     projects: [
       {
         extends: true,
-        // Unit tests first (they need no engine and fail fast), then the labs in parallel.
-        test: { name: "unit", include: ["src/**/*.test.ts"], sequence: { groupOrder: 0 } },
+        // Unit tests first (they need no engine and fail fast), then the labs in parallel, then the reports.
+        test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts"], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
         test: {
           name: "labs",
-          include: ["labs/**/*.lab.test.ts"],
+          include: LABS,
           globalSetup: ["src/engine/global-setup.ts"],
           setupFiles: ["src/matchers/setup.ts"],
           testTimeout: 60_000,
@@ -31,6 +30,31 @@ export default defineConfig({
           // Labs wait on the engine, not the CPU: run all three at once.
           maxWorkers: 3,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        // Each report test runs a small fixture lab in a nested vitest, then reads what it wrote.
+        test: {
+          name: "reports",
+          include: ["src/**/*.report.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          pool: "forks",
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        // netlab's own commands in child processes (bad inputs, interrupts, two runs at once): one file at a time, last.
+        test: {
+          name: "e2e",
+          include: ["src/**/*.e2e.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          pool: "forks",
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
         },
       },
     ],

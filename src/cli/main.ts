@@ -9,11 +9,12 @@ import { connectEngine } from "../engine/engine-client.js";
 import { preflight } from "../engine/preflight.js";
 import { provisionEngine } from "../engine/provision.js";
 import { sweepDeadRuns } from "../engine/sweep.js";
+import { reportsDir } from "../report/reports-dir.js";
 import { exitCodeFor, failureLine } from "./errors.js";
 import { knownLabs, labFiles } from "./labs-catalog.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const REPORTS = join(ROOT, "reports");
+const REPORTS = reportsDir();
 const say = (line: string) => console.log(`netlab: ${line}`);
 
 function vitestEntry(): string {
@@ -49,7 +50,7 @@ async function run(names: string[]): Promise<number> {
   const swept = await sweepDeadRuns(await connectEngine(config.engineTimeoutMs));
   const left = swept.containers.length + swept.networks.length + swept.namespaces.length;
   if (left > 0) say(`removed ${left} object(s) an interrupted run left behind`);
-  say(`reports in ${REPORTS}: junit.xml, allure-results/, facts.json`);
+  say(`reports in ${REPORTS}: summary.md, junit.xml, facts.json, topology/, allure-results/ (npm run report builds html/)`);
   if (interrupted) {
     say(`interrupted by ${interrupted}; cleaned up`);
     return interrupted === "SIGINT" ? 130 : 143;

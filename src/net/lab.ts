@@ -7,6 +7,7 @@ import type { LabFacts } from "../report/check-facts.js";
 import type { RunEnvironment } from "../engine/run-environment.js";
 import { namespaceSite, hostSite, type ProbeSite } from "../probes/site.js";
 import { withHostLock } from "./host-lock.js";
+import { observeNetwork } from "../probes/net-view.js";
 import { findFreeSubnet } from "./free-subnet.js";
 import { LabContainer, type Allocation, type LabContainerInit } from "./lab-container.js";
 import { LabNetwork } from "./lab-network.js";
@@ -160,12 +161,18 @@ export class Lab {
     return this.adopt({ id: launched.id, name, role: options.role, network, allocation: launched.allocation });
   }
 
-  /** Wraps a started container, learns its pid, and makes it the lab's to remove. */
+  /** Wraps a started container, learns its pid and what its namespace holds, and makes it the lab's to remove. */
   private async adopt(init: Omit<LabContainerInit, "pid">): Promise<LabContainer> {
     const info = await this.docker.getContainer(init.id).inspect();
     const container = new LabContainer(this.docker, { ...init, pid: info.State.Pid });
     this.containers.add(container);
     this.note(container, { role: init.role, id: init.id, network: init.network, pid: info.State.Pid });
+    // Every container's interfaces go into facts.json, so each lab's topology picture is complete.
+    const [netns, view] = await Promise.all([
+      container.networkNamespace().catch((error: Error) => `unknown: ${error.message}`),
+      observeNetwork(container.site(), this.env.config.probeTimeoutMs).catch(() => undefined),
+    ]);
+    this.note(container, { netns, ...(view ? { links: view.links, addresses: view.addresses, routes: view.routes } : {}) });
     debug("Started container %s (pid %d)", init.name, info.State.Pid);
     return container;
   }

@@ -1,0 +1,132 @@
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createTcpServer } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isOwnerAlive, LABEL } from "../engine/labels.js";
+import { docker, netlab } from "./netlab-cli.js";
+
+/**
+ * The README's table of bad inputs and environments: each gets one line starting "netlab:", a non-zero exit
+ * code, and leaves nothing behind (no netlab container, network or namespace appears).
+ */
+const scratch = mkdtempSync(join(tmpdir(), "netlab-bad-input-"));
+let before: Set<string>;
+
+/** netlab's objects whose run has no live owner: what a failed command would have left behind. */
+async function orphans(): Promise<string[]> {
+  const filters = { label: [LABEL.managed + "=true"] };
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  return [
+    ...containers.map((container) => ({ id: container.Id, labels: container.Labels })),
+    ...networks.map((network) => ({ id: network.Id, labels: network.Labels ?? {} })),
+  ]
+    .filter((object) => !isOwnerAlive(object.labels[LABEL.owner] ?? ""))
+    .map((object) => object.id);
+}
+
+function failureLines(all: string | undefined): string[] {
+  return String(all ?? "")
+    .split("\n")
+    .filter((line) => line.startsWith("netlab:") && !/^netlab: (used the running engine|Starting|Started|Installing|Installed)/.test(line));
+}
+
+async function expectOneLine(result: Awaited<ReturnType<typeof netlab>>, exitCode: number, message: RegExp): Promise<void> {
+  const lines = failureLines(result.all as string);
+  expect(lines, String(result.all)).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+  expect(result.exitCode).toBe(exitCode);
+}
+
+/** A pretend engine that answers like Docker 1.13: the "engine too old" environment without an old engine. */
+function oldEngine(socket: string): Promise<Server> {
+  const server = createHttpServer((request, response) => {
+    if (request.url?.endsWith("/_ping")) return response.end("OK");
+    if (request.url?.includes("/version")) {
+      response.setHeader("Content-Type", "application/json");
+      return response.end(JSON.stringify({ Version: "1.13.1", ApiVersion: "1.26", MinAPIVersion: "1.12" }));
+    }
+    response.statusCode = 404;
+    response.end("{}");
+  });
+  return new Promise((resolve) => server.listen(socket, () => resolve(server)));
+}
+
+beforeAll(async () => {
+  before = new Set(await orphans());
+});
+
+afterAll(async () => {
+  rmSync(scratch, { recursive: true, force: true });
+  expect((await orphans()).filter((id) => !before.has(id)), "bad inputs left netlab objects behind").toEqual([]);
+});
+
+describe.concurrent("bad inputs and environments: one line, non-zero exit, nothing left", () => {
+  it("no engine", async () => {
+    await expectOneLine(await netlab(["run", "bridge"], { DOCKER_HOST: `unix://${scratch}/no-engine.sock` }), 1, /no Docker engine answers at unix:\/\/.*no-engine\.sock/);
+  });
+
+  it("socket without permission", async () => {
+    await expectOneLine(await netlab(["run", "bridge"], { HOME: scratch }, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]), 1, /permission denied on unix:\/\/\/var\/run\/docker\.sock/);
+  });
+
+  it("unknown lab name", async () => {
+    await expectOneLine(await netlab(["run", "bridg"]), 2, /unknown lab "bridg"; known labs: .*bridge/);
+  });
+
+  it("invalid CIDR", async () => {
+    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_SENTINEL_POOL: "10.0.0.0/33" }), 1, /invalid NETLAB_SENTINEL_POOL="10\.0\.0\.0\/33"/);
+  });
+
+  it("invalid config value", async () => {
+    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_PROBE_TIMEOUT_MS: "soon" }), 1, /invalid NETLAB_PROBE_TIMEOUT_MS="soon"/);
+  });
+
+  it("malformed config file", async () => {
+    const file = join(scratch, "netlab.config.json");
+    writeFileSync(file, '{ "sentinelPool": ');
+    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_CONFIG: file }), 1, /config file .*netlab\.config\.json is not valid JSON/);
+  });
+
+  it("image missing and no registry", async () => {
+    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_IMAGE: "netlab/missing:0" }), 1, /image "netlab\/missing:0" \(NETLAB_IMAGE\) is not on this engine and netlab never pulls/);
+  });
+
+  it("port already taken", async () => {
+    const holder = createTcpServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      await expectOneLine(await netlab(["run", "host"], { NETLAB_HOST_PORT: String(port) }), 1, new RegExp(`NETLAB_HOST_PORT ${port} is already taken on 127\\.0\\.0\\.1`));
+    } finally {
+      holder.close();
+    }
+  });
+
+  it("engine too old", async () => {
+    const socket = join(scratch, "old-engine.sock");
+    const server = await oldEngine(socket);
+    try {
+      await expectOneLine(await netlab(["run", "bridge"], { DOCKER_HOST: `unix://${socket}` }), 1, /engine 1\.13\.1 \(API 1\.26\) is too old: netlab needs API 1\.41/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a range clash with a user's own network", async () => {
+    const name = `user-network-${process.pid}`;
+    const network = await docker.createNetwork({ Name: name, IPAM: { Config: [{ Subnet: "10.250.7.0/24" }] } });
+    try {
+      await expectOneLine(await netlab(["run", "bridge"], { NETLAB_SENTINEL_POOL: "10.250.0.0/16" }), 1, /NETLAB_SENTINEL_POOL 10\.250\.0\.0\/16 overlaps the host's own network 10\.250\.7\.0\/24/);
+    } finally {
+      await network.remove();
+    }
+  });
+
+  it("an unknown command", async () => {
+    const result = await netlab(["frobnicate"]);
+    expect(result.exitCode).toBe(2);
+    expect(String(result.all)).toMatch(/unknown command 'frobnicate'/);
+  });
+});

@@ -1,0 +1,58 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Dockerode from "dockerode";
+import { execa, type ResultPromise } from "execa";
+import { LABEL } from "../engine/labels.js";
+
+/** Runs netlab (or vitest) as a user would, in a child process, for the end-to-end tests. */
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const docker = new Dockerode({ timeout: 20_000 });
+
+/** A reports folder of the child's own, so a nested run never clears or writes the outer run's reports/. */
+export function scratchReports(): string {
+  return mkdtempSync(join(tmpdir(), "netlab-e2e-reports-"));
+}
+
+export function netlab(args: string[], env: Record<string, string | undefined> = {}, prefix: string[] = []): ResultPromise {
+  return execa(prefix[0] ?? process.execPath, [...prefix.slice(1), ...(prefix.length ? [process.execPath] : []), "--import", "tsx", "src/cli/main.ts", ...args], {
+    cwd: ROOT,
+    reject: false,
+    all: true,
+    env: { NETLAB_REPORTS_DIR: scratchReports(), ...env },
+  });
+}
+
+export function vitestLabs(files: string[], env: Record<string, string | undefined> = {}, options: { detached?: boolean } = {}): ResultPromise {
+  return execa(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", "labs", ...files], {
+    cwd: ROOT,
+    reject: false,
+    all: true,
+    detached: options.detached ?? false,
+    env: { NETLAB_REPORTS_DIR: scratchReports(), ...env },
+  });
+}
+
+/** Containers, networks and sentinel namespaces of one run that still exist. */
+export async function leftovers(runId: string): Promise<{ containers: number; networks: number; namespaces: number }> {
+  const filter = { label: [`${LABEL.run}=${runId}`] };
+  const [containers, networks, namespaces] = await Promise.all([
+    docker.listContainers({ all: true, filters: filter }),
+    docker.listNetworks({ filters: filter }),
+    execa("ip", ["netns", "list"]).then((result) => String(result.stdout).split("\n").filter((line) => line.includes(runId))),
+  ]);
+  return { containers: containers.length, networks: networks.length, namespaces: namespaces.length };
+}
+
+/** The run id of the first container a child run starts for `lab`, once there is one. */
+export async function runIdOnceStarted(lab: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [container] = await docker.listContainers({ filters: { label: [`${LABEL.lab}=${lab}`] } });
+    const runId = container?.Labels[LABEL.run];
+    if (runId) return runId;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no container of lab "${lab}" started within ${timeoutMs} ms`);
+}

@@ -1,0 +1,103 @@
+import type { CheckRecord, LabRecord, MatrixEntry } from "./facts-schema.js";
+
+/** Small wording shared by the writers, so every report says a thing the same way. */
+
+export function duration(ms: number | undefined): string {
+  if (ms === undefined) return "";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** A value as one line of JSON (strings bare), for tables and failure text. */
+export function oneLine(value: unknown): string {
+  if (typeof value === "string") return value;
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json;
+}
+
+export const STATE_MARK: Record<CheckRecord["state"], string> = { passed: "✓", failed: "✗", skipped: "–", pending: "…" };
+
+export function expectedText(entry: Pick<MatrixEntry, "expected">): string {
+  return entry.expected?.join(" or ") ?? "";
+}
+
+/** "✓ connected", "✗ connected, expected timed-out", "· connected" (recorded, not asserted). */
+export function entryText(entry: Pick<MatrixEntry, "expected" | "observed" | "mismatch">): string {
+  if (!entry.expected) return `· ${entry.observed}`;
+  return entry.mismatch ? `✗ ${entry.observed}, expected ${expectedText(entry)}` : `✓ ${entry.observed}`;
+}
+
+export interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+  pending: number;
+}
+
+export function tally(checks: Array<Pick<CheckRecord, "state">>): Tally {
+  const counts: Tally = { passed: 0, failed: 0, skipped: 0, pending: 0 };
+  for (const check of checks) counts[check.state] += 1;
+  return counts;
+}
+
+export function tallyText(counts: Tally): string {
+  const parts = [`${counts.passed} passed`, `${counts.failed} failed`];
+  if (counts.skipped) parts.push(`${counts.skipped} skipped`);
+  if (counts.pending) parts.push(`${counts.pending} not run`);
+  return parts.join(", ");
+}
+
+export function labFailed(lab: Pick<LabRecord, "checks" | "errors">): boolean {
+  return lab.errors.length > 0 || lab.checks.some((check) => check.state === "failed");
+}
+
+/** Containers a check's probes ran in, or every container of the lab when its probes name none. */
+export function containersOf(check: Pick<CheckRecord, "probes">, lab: Pick<LabRecord, "containers">): string[] {
+  const names = Object.keys(lab.containers);
+  const used = [...new Set(check.probes.map((probe) => probe.from))].filter((from) => names.includes(from));
+  return used.length > 0 ? used : names;
+}
+
+/** Commands a user can paste to look at the same things by hand. */
+export function lookCommands(containers: string[]): string[] {
+  return containers.flatMap((name) => [`docker exec ${name} ip -o addr`, `docker inspect ${name}`]);
+}
+
+/**
+ * A check explained in plain text: errors, what was observed, each probe with the command to run it by hand,
+ * what was assumed, and commands to look for yourself. For JUnit failure bodies and Allure status details.
+ */
+export function checkText(check: CheckRecord, lab?: Pick<LabRecord, "containers">): string {
+  const lines: string[] = [];
+  if (check.errors.length) lines.push(...check.errors.map((error) => error.trim()), "");
+  const observed = Object.entries(check.observed);
+  if (observed.length) {
+    lines.push("Observed:");
+    for (const [key, value] of observed) lines.push(`  ${key}: ${truncate(oneLine(value), 2000)}`);
+  }
+  if (check.probes.length) {
+    lines.push("Probes:");
+    for (const probe of check.probes) {
+      const expected = probe.expected === undefined ? undefined : [probe.expected].flat();
+      const mark = !expected ? "·" : expected.includes(probe.outcome) ? "✓" : "✗";
+      const wanted = expected ? ` (expected ${expected.join(" or ")})` : "";
+      lines.push(`  ${mark} ${probe.probe} ${probe.from} → ${probe.target}: ${probe.outcome}${wanted}: ${truncate(probe.detail, 300)}`);
+      lines.push(`    $ ${probe.command}`);
+    }
+  }
+  if (check.assumptions.length) lines.push("Assumed:", ...check.assumptions.map((text) => `  ${text}`));
+  for (const attempt of check.attempts) {
+    lines.push(`Attempt ${attempt.attempt} of ${check.attempts.length + 1}: ${attempt.errors.map((error) => error.split("\n")[0]).join("; ") || "failed"}`);
+  }
+  if (lab && Object.keys(lab.containers).length > 0) {
+    lines.push("To see it yourself (while the lab's containers exist; the run removes them at its end):");
+    lines.push(...lookCommands(containersOf(check, lab)).map((command) => `  $ ${command}`));
+  }
+  return lines.join("\n").trim();
+}

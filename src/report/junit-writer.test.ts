@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { check, CLIENT, failingDemo } from "./fixtures/sample-facts.js";
+import { junitXml, xmlText, type JunitSuite } from "./junit-writer.js";
+
+const lab = failingDemo().labs[0]!;
+const suite: JunitSuite = { name: lab.lab, file: lab.file, durationMs: lab.durationMs, errors: [], checks: lab.checks, lab };
+const xml = junitXml([suite], { timestamp: "2023-11-14T22:13:19.000Z" });
+const testcase = (claim: string, text = xml) => new RegExp(`<testcase name="${claim} [^"]*"[\\s\\S]*?(</testcase>|/>)`).exec(text)?.[0] ?? "";
+
+describe("junit.xml", () => {
+  it("has one testsuite per file with its counts, and one testcase per claim named with its id", () => {
+    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="netlab" tests="3" failures="1" errors="0" skipped="1" time="2\.100">/);
+    expect(xml).toContain('<testsuite name="demo" file="labs/demo.lab.test.ts" tests="3" failures="1" errors="0" skipped="1" time="2.100" timestamp="2023-11-14T22:13:19.000Z">');
+    expect([...xml.matchAll(/<testcase name="(\w+) /g)].map((match) => match[1])).toEqual(["D1", "D2", "D3"]);
+  });
+
+  it("puts what was observed, each probe's command and commands to look by hand in a failure", () => {
+    const failed = testcase("D2");
+    expect(failed).toContain('<testcase name="D2 the sentinel | is out of reach" classname="demo" file="labs/demo.lab.test.ts" time="0.040">');
+    expect(failed).toMatch(/<failure message="expected outcome timed-out: tcp probe from [^"]+" type="D2 failed">/);
+    expect(failed).toContain('routes: [{"destination":"default","via":"172.17.0.1"}]');
+    expect(failed).toContain(`✗ tcp ${CLIENT} → 198.18.0.2:80: connected (expected timed-out)`);
+    expect(failed).toContain(`$ docker exec ${CLIENT} timeout 3 nc 198.18.0.2 80`);
+    expect(failed).toContain(`$ docker exec ${CLIENT} ip -o addr`);
+    expect(failed).toContain(`$ docker inspect ${CLIENT}`);
+    expect(failed).toContain("Assumed:\n  the engine masquerades");
+  });
+
+  it("marks skips with their reason and keeps passing claims' observations in system-out", () => {
+    expect(testcase("D3")).toContain('<skipped message="kernel lacks ipvlan"/>');
+    expect(testcase("D1")).toMatch(/<system-out>Observed:\n {2}address: 172\.17\.0\.3/);
+  });
+
+  it("keeps a retried claim's attempts: flakyFailure when it passed in the end, rerunFailure when it did not", () => {
+    const attempts = [{ attempt: 1, observed: {}, probes: [], assumptions: [], errors: ["expected outcome connected: was refused"] }];
+    const flaky = junitXml([{ ...suite, checks: [check({ claim: "R1", title: "R1 retried", retries: 1, attempts })] }]);
+    expect(testcase("R1", flaky)).toContain('<flakyFailure message="expected outcome connected: was refused" type="R1 attempt 1">attempt 1 of 2');
+    const failed = junitXml([{ ...suite, checks: [check({ claim: "R1", title: "R1 retried", state: "failed", errors: ["still refused"], retries: 1, attempts })] }]);
+    expect(testcase("R1", failed)).toContain('<rerunFailure message="expected outcome connected: was refused"');
+    expect(testcase("R1", failed)).toContain('<failure message="still refused"');
+  });
+
+  it("reports a lab's setup error as an errored testcase", () => {
+    const broken = junitXml([{ ...suite, checks: [], errors: ["container did not start: no such image"] }]);
+    expect(broken).toContain('tests="1" failures="0" errors="1"');
+    expect(broken).toContain('<error message="container did not start: no such image" type="lab error">');
+  });
+
+  it("escapes markup and drops terminal colours and characters XML cannot hold", () => {
+    expect(xmlText("\u001b[31ma < b & c > d\u0000\u001b[39m")).toBe("a &lt; b &amp; c &gt; d");
+    const quoted = junitXml([{ ...suite, checks: [check({ claim: "Q1", title: 'Q1 says "hi"\nand more', state: "failed", errors: ['"x"\ny'] })] }]);
+    expect(quoted).toContain('<testcase name="Q1 says &quot;hi&quot;&#10;and more"');
+    expect(quoted).toContain('<failure message="&quot;x&quot;" type="Q1 failed">"x"\ny\n');
+  });
+});

@@ -1,0 +1,103 @@
+import type { CheckRecord, LabRecord } from "./facts-schema.js";
+import { checkText } from "./format.js";
+
+/**
+ * junit.xml for CI test tabs: one testsuite per test file, one testcase per claim, named with its id.
+ * A failure's text carries what was observed, each probe's command, and commands to look by hand.
+ * Retried checks keep their attempts, in Maven Surefire's elements (rerunFailure, flakyFailure),
+ * which Jenkins, GitLab and most JUnit readers understand.
+ */
+export interface JunitSuite {
+  name: string;
+  file: string;
+  durationMs?: number;
+  /** Errors outside any testcase (a failed beforeAll): reported as one errored testcase. */
+  errors: string[];
+  checks: CheckRecord[];
+  /** The lab's containers, when the suite is a lab: named in the "see it yourself" commands. */
+  lab?: Pick<LabRecord, "containers">;
+}
+
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+const INVALID_XML = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+/** Text for an element's content: markup escaped, terminal colours and characters XML cannot hold removed. */
+export function xmlText(text: string): string {
+  return text.replace(ANSI, "").replace(INVALID_XML, "").replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+const xmlAttribute = (text: string) => xmlText(text).replaceAll('"', "&quot;").replaceAll("\n", "&#10;");
+
+const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
+const firstLine = (text: string) => text.replace(ANSI, "").trim().split("\n")[0] ?? "";
+
+function attr(values: Record<string, string | number | undefined>): string {
+  return Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => ` ${key}="${xmlAttribute(String(value))}"`)
+    .join("");
+}
+
+function testcase(suite: JunitSuite, check: CheckRecord): string {
+  const open = `    <testcase${attr({ name: check.title, classname: suite.name, file: suite.file, time: seconds(check.durationMs) })}>`;
+  const body: string[] = [];
+  if (check.state === "skipped" || check.state === "pending") {
+    body.push(`      <skipped${attr({ message: check.skipReason ?? (check.state === "pending" ? "not run" : "skipped") })}/>`);
+  }
+  if (check.state === "failed") {
+    const message = firstLine(check.errors[0] ?? "failed");
+    body.push(`      <failure${attr({ message, type: `${check.claim} failed` })}>${xmlText(checkText(check, suite.lab))}</failure>`);
+  }
+  const rerun = check.state === "passed" ? "flakyFailure" : "rerunFailure";
+  for (const attempt of check.attempts) {
+    const text = [`attempt ${attempt.attempt} of ${check.attempts.length + 1}`, ...attempt.errors].join("\n");
+    body.push(`      <${rerun}${attr({ message: firstLine(attempt.errors[0] ?? "failed"), type: `${check.claim} attempt ${attempt.attempt}` })}>${xmlText(text)}</${rerun}>`);
+  }
+  if (check.state !== "failed" && (Object.keys(check.observed).length > 0 || check.probes.length > 0)) {
+    body.push(`      <system-out>${xmlText(checkText({ ...check, errors: [] }))}</system-out>`);
+  }
+  return body.length ? [open, ...body, "    </testcase>"].join("\n") : `${open.slice(0, -1)}/>`;
+}
+
+function setupCase(suite: JunitSuite): string {
+  const text = suite.errors.join("\n\n");
+  return [
+    `    <testcase${attr({ name: `${suite.name}: outside any claim (setup or teardown)`, classname: suite.name, file: suite.file, time: "0.000" })}>`,
+    `      <error${attr({ message: firstLine(suite.errors[0] ?? "error"), type: "lab error" })}>${xmlText(text)}</error>`,
+    "    </testcase>",
+  ].join("\n");
+}
+
+export function junitXml(suites: JunitSuite[], options: { name?: string; timestamp?: string; properties?: Record<string, string> } = {}): string {
+  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
+  const blocks = suites.map((suite) => {
+    const failures = suite.checks.filter((check) => check.state === "failed").length;
+    const skipped = suite.checks.filter((check) => check.state === "skipped" || check.state === "pending").length;
+    const errors = suite.errors.length ? 1 : 0;
+    const tests = suite.checks.length + errors;
+    const time = suite.durationMs ?? suite.checks.reduce((sum, check) => sum + (check.durationMs ?? 0), 0);
+    Object.assign(totals, {
+      tests: totals.tests + tests,
+      failures: totals.failures + failures,
+      errors: totals.errors + errors,
+      skipped: totals.skipped + skipped,
+      time: totals.time + time,
+    });
+    const properties = Object.entries(options.properties ?? {});
+    const lines = [`  <testsuite${attr({ name: suite.name, file: suite.file, tests, failures, errors, skipped, time: seconds(time), timestamp: options.timestamp })}>`];
+    if (properties.length) {
+      lines.push("    <properties>", ...properties.map(([name, value]) => `      <property${attr({ name, value })}/>`), "    </properties>");
+    }
+    lines.push(...suite.checks.map((check) => testcase(suite, check)));
+    if (errors) lines.push(setupCase(suite));
+    lines.push("  </testsuite>");
+    return lines.join("\n");
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attr({ name: options.name ?? "netlab", tests: totals.tests, failures: totals.failures, errors: totals.errors, skipped: totals.skipped, time: seconds(totals.time) })}>`,
+    ...blocks,
+    "</testsuites>",
+    "",
+  ].join("\n");
+}

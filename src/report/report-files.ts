@@ -1,0 +1,84 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import createDebug from "debug";
+import { allureOutput, writeAllureResults } from "./allure-writer.js";
+import { FACTS_SCHEMA_VERSION, factsJsonSchema, factsSchema, type Facts } from "./facts-schema.js";
+import { buildMatrix, matrixContext } from "./matrix.js";
+import { TOPOLOGY_DIR } from "./reports-dir.js";
+import { summaryMarkdown } from "./summary-writer.js";
+import { topologyContext, topologyDot } from "./topology.js";
+import { renderSvg } from "./topology-render.js";
+
+const debug = createDebug("netlab:report");
+
+export class FactsFileError extends Error {
+  override name = "FactsFileError";
+}
+
+const fileName = (lab: string) => lab.replace(/[^\w.-]+/g, "-");
+
+/** Adds what is computed from the records themselves: each lab's reachability matrix. */
+export function withMatrices(facts: Facts): Facts {
+  const context = matrixContext(facts.run);
+  return { ...facts, labs: facts.labs.map((lab) => ({ ...lab, matrix: buildMatrix(lab, context) })) };
+}
+
+export function readFacts(dir: string): Facts {
+  const path = join(dir, "facts.json");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new FactsFileError(`no readable facts.json in ${dir}: run the labs first (npm run lab): ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = factsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new FactsFileError(`${path} does not match facts schema version ${FACTS_SCHEMA_VERSION}: ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export interface WrittenReports {
+  facts: Facts;
+  /** Pictures that could not be drawn, and why; the other reports are written all the same. */
+  problems: string[];
+}
+
+/**
+ * Everything a run's facts give, written into `dir`: topology/<lab>.dot and .svg, facts.json (with the
+ * matrices and picture paths) and its JSON Schema, summary.md, and allure-results/ (replaced whole).
+ */
+export async function writeLabReports(dir: string, input: Facts): Promise<WrittenReports> {
+  const problems: string[] = [];
+  const facts = withMatrices(input);
+  const pictures = new Map<string, string>();
+  const context = topologyContext(facts.run);
+  mkdirSync(join(dir, TOPOLOGY_DIR), { recursive: true });
+  const labs = await Promise.all(
+    facts.labs.map(async (lab) => {
+      const base = join(TOPOLOGY_DIR, fileName(lab.lab));
+      const dot = topologyDot(lab, context);
+      writeFileSync(join(dir, `${base}.dot`), dot);
+      try {
+        const svg = await renderSvg(dot, lab.lab);
+        writeFileSync(join(dir, `${base}.svg`), svg);
+        pictures.set(lab.lab, svg);
+        return { ...lab, topology: `${base}.svg` };
+      } catch (error) {
+        problems.push((error as Error).message);
+        const { topology: _, ...rest } = lab;
+        return rest;
+      }
+    }),
+  );
+  const complete = factsSchema.parse({ ...facts, labs });
+  writeFileSync(join(dir, "facts.json"), `${JSON.stringify(complete, null, 2)}\n`);
+  writeFileSync(join(dir, "facts.schema.json"), `${JSON.stringify(factsJsonSchema(), null, 2)}\n`);
+  writeFileSync(join(dir, "summary.md"), summaryMarkdown(complete));
+  const resultsDir = join(dir, "allure-results");
+  rmSync(resultsDir, { recursive: true, force: true });
+  writeAllureResults(resultsDir, allureOutput({ facts: complete, pictures }));
+  debug("Wrote facts.json, summary.md, %d topology picture(s) and allure-results to %s", pictures.size, dir);
+  return { facts: complete, problems };
+}

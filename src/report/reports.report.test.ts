@@ -1,0 +1,218 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openBrowser, serveDirectory } from "./browser.js";
+import { factsSchema, type Facts, type LabRecord } from "./facts-schema.js";
+import { WRONG_SUBNET } from "./fixtures/failing.js";
+import { cellOf } from "./matrix.js";
+
+/**
+ * Runs a fixture lab that fails on purpose in a nested vitest, into a reports directory of its own, builds
+ * its HTML report with `npm run report`'s command, and checks what every report says, then opens the HTML
+ * report in headless Chromium. The project's reports/ is left alone.
+ */
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const FIXTURES = "src/report/fixtures/*.lab.fixture.ts";
+const require = createRequire(import.meta.url);
+const VITEST = join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
+const TSX = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
+
+/** The environment without the parent vitest's own variables, which would confuse the nested one. */
+function childEnv(dir: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|TINYPOOL|NODE_ENV$)/.test(key)));
+  return { ...env, NETLAB_REPORTS_DIR: dir, NETLAB_LAB_INCLUDE: FIXTURES, FORCE_COLOR: "0" };
+}
+
+let dir: string;
+let facts: Facts;
+let lab: LabRecord;
+let labOutput: { exitCode?: number; all?: string };
+let reportOutput: { exitCode?: number; all?: string };
+const read = (name: string) => readFileSync(join(dir, name), "utf8");
+const check = (claim: string) => {
+  const found = lab.checks.find((candidate) => candidate.claim === claim);
+  if (!found) throw new Error(`claim ${claim} is not in facts.json: ${lab.checks.map((c) => c.claim).join(", ")}`);
+  return found;
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "netlab-reports-"));
+  const env = childEnv(dir);
+  const run = await execa(process.execPath, [VITEST, "run", "--project", "labs"], { cwd: ROOT, env, extendEnv: false, reject: false, all: true, stdin: "ignore" });
+  labOutput = { exitCode: run.exitCode, all: String(run.all) };
+  const report = await execa(process.execPath, [TSX, "src/report/cli.ts"], { cwd: ROOT, env, extendEnv: false, reject: false, all: true, stdin: "ignore" });
+  reportOutput = { exitCode: report.exitCode, all: String(report.all) };
+  facts = factsSchema.parse(JSON.parse(read("facts.json")));
+  const failing = facts.labs.find((candidate) => candidate.lab === "failing");
+  if (!failing) throw new Error(`the fixture lab is not in facts.json; the nested run said:\n${labOutput.all}`);
+  lab = failing;
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("reports of a lab that fails on purpose", () => {
+  it("the run fails, and writes every report into its own directory, not the project's reports/", () => {
+    expect(labOutput.exitCode, labOutput.all).toBe(1);
+    expect(reportOutput.exitCode, reportOutput.all).toBe(0);
+    for (const name of ["junit.xml", "facts.json", "facts.schema.json", "summary.md", "topology/failing.svg", "topology/failing.dot", "html/index.html"]) {
+      expect(existsSync(join(dir, name)), name).toBe(true);
+    }
+    expect(readdirSync(join(dir, "allure-results")).some((name) => name.endsWith("-result.json"))).toBe(true);
+    const project = join(ROOT, "reports");
+    for (const name of ["facts.json", "junit.xml", "summary.md"]) {
+      const path = join(project, name);
+      if (existsSync(path)) expect(readFileSync(path, "utf8"), `reports/${name}`).not.toContain(facts.run.runId);
+    }
+  });
+
+  it("facts.json records each claim's state, observations, attempts and skip reason", () => {
+    expect([...lab.checks.map((c) => [c.claim, c.state])]).toEqual([
+      ["F1", "passed"],
+      ["F2", "failed"],
+      ["F3", "failed"],
+      ["F4", "passed"],
+      ["F5", "skipped"],
+    ]);
+    const f2 = check("F2");
+    expect(f2.observed.engineSubnet).toBe(facts.run.engine.bridge && (facts.run.engine.bridge as { subnet: string }).subnet);
+    expect(f2.errors[0]).toContain(`is not in ${WRONG_SUBNET}`);
+    expect(check("F4")).toMatchObject({ retries: 1, errors: [], observed: { attempt: 2 } });
+    expect(check("F4").attempts).toMatchObject([{ attempt: 1, observed: { attempt: 1 }, probes: [{ outcome: "refused", expected: "connected" }] }]);
+    expect(check("F4").attempts[0]?.errors[0]).toMatch(/expected outcome connected/);
+    expect(check("F5").skipReason).toMatch(/skipped on purpose/);
+    expect(JSON.parse(read("facts.schema.json"))).toMatchObject({ type: "object", properties: { schemaVersion: { const: 2 } } });
+  });
+
+  it("the matrix marks the one mismatch and keeps the outcomes that were as expected", () => {
+    const matrix = lab.matrix;
+    if (!matrix) throw new Error("no matrix for the fixture lab");
+    const client = Object.keys(lab.containers).find((name) => name.endsWith("-client")) ?? "";
+    const server = String(lab.containers[Object.keys(lab.containers).find((name) => name.endsWith("-server")) ?? ""]?.address);
+    const sentinel = `${String(facts.run.sentinel.address)}:${String(facts.run.sentinel.tcpPort)}`;
+    expect(matrix.mismatches).toBe(1);
+    expect(matrix.sources.map((source) => source.label)).toEqual(["client"]);
+    expect(cellOf(matrix, client, sentinel)).toMatchObject([{ claim: "F3", expected: ["timed-out"], observed: "connected", mismatch: true }]);
+    expect(cellOf(matrix, client, `${server}:8080`).map((entry) => [entry.claim, entry.observed, entry.mismatch])).toEqual([
+      ["F1", "connected", false],
+      ["F4", "connected", false],
+    ]);
+    expect(cellOf(matrix, client, `${server}:8081`)).toMatchObject([{ claim: "F1", observed: "refused", mismatch: false }]);
+  });
+
+  it("summary.md shows each claim with its mark and what was observed, the matrix, the engine and the time", () => {
+    const summary = read("summary.md");
+    const address = String(check("F2").observed.address);
+    expect(summary).toMatch(/^# netlab: ✗ 2 passed, 2 failed, 1 skipped in 1 lab\(s\)/);
+    expect(summary).toContain("## ✗ failing: 2 passed, 2 failed, 1 skipped");
+    expect(summary).toMatch(/\| ✓ \| <b>F1<\/b>/);
+    expect(summary).toMatch(new RegExp(`\\| ✗ \\| <b>F2</b>.*address <code>${address.replaceAll(".", "\\.")}</code>.*is not in ${WRONG_SUBNET.replaceAll(".", "\\.")}`));
+    expect(summary).toMatch(/\| ✗ \| <b>F3<\/b>.*✗ client → [\d.:]+ connected/);
+    expect(summary).toMatch(/\| ✓ \| <b>F4<\/b>.*passed on attempt 2 of 2/);
+    expect(summary).toMatch(/\| – \| <b>F5<\/b>.*skipped: fixture: skipped on purpose/);
+    expect(summary).toContain("<b>✗ connected, expected timed-out (F3)</b>");
+    expect(summary).toContain("✓ refused (F1)");
+    expect(summary).toContain("**1 mismatch(es).**");
+    expect(summary).toContain("[topology/failing.svg](topology/failing.svg)");
+    expect(summary).toMatch(/\| engine \| Docker \S+/);
+    expect(summary).toMatch(/\| default bridge \| \S+ \d+\.\d+\.\d+\.\d+\/\d+/);
+    expect(summary).toMatch(/Total time: \*\*[\d.]+ (ms|s|min)/);
+  });
+
+  it("junit.xml has one testcase per claim; failures carry observations and commands to paste; attempts are kept", () => {
+    const junit = read("junit.xml");
+    const testcase = (claim: string) => new RegExp(`<testcase name="${claim} [^"]*"[\\s\\S]*?(</testcase>|/>)`).exec(junit)?.[0] ?? "";
+    expect(junit).toMatch(/<testsuite name="failing" [^>]*tests="5" failures="2" errors="0" skipped="1"/);
+    expect(testcase("F2")).toMatch(/<failure message="[^"]*is not in 192\.0\.2\.0\/24/);
+    expect(testcase("F2")).toContain(`address: ${String(check("F2").observed.address)}`);
+    expect(testcase("F2")).toMatch(/\$ docker exec netlab-\w+-failing-\w+ ip -o addr/);
+    expect(testcase("F2")).toMatch(/\$ docker inspect netlab-\w+-failing-\w+/);
+    expect(testcase("F3")).toMatch(/✗ tcp netlab-\w+-failing-client → [\d.:]+: connected \(expected timed-out\)/);
+    expect(testcase("F3")).toMatch(/\$ docker exec netlab-\w+-failing-client timeout \d+ nc /);
+    expect(testcase("F4")).toMatch(/<flakyFailure message="expected outcome connected[^"]*" type="F4 attempt 1">/);
+    expect(testcase("F5")).toMatch(/<skipped message="fixture: skipped on purpose/);
+  });
+
+  it("allure-results hold labs as features, claims as stories, probes as steps, pictures and observations as attachments", () => {
+    const resultsDir = join(dir, "allure-results");
+    const results = readdirSync(resultsDir)
+      .filter((name) => name.endsWith("-result.json"))
+      .map((name) => JSON.parse(readFileSync(join(resultsDir, name), "utf8")) as {
+        name: string;
+        status: string;
+        historyId: string;
+        labels: Array<{ name: string; value: string }>;
+        steps: Array<{ name: string; status: string }>;
+        attachments: Array<{ name: string; type: string; source: string }>;
+      });
+    const f3 = results.find((result) => result.name.startsWith("F3 "));
+    expect(f3?.status).toBe("failed");
+    expect(f3?.labels).toEqual(expect.arrayContaining([{ name: "feature", value: "failing" }, { name: "story", value: f3?.name }]));
+    expect(f3?.steps).toMatchObject([{ name: expect.stringMatching(/^tcp client → [\d.:]+: connected, expected timed-out$/), status: "failed" }]);
+    const picture = f3?.attachments.find((attachment) => attachment.type === "image/svg+xml");
+    expect(readFileSync(join(resultsDir, picture?.source ?? "missing"), "utf8")).toContain("<svg");
+    const f2 = results.find((result) => result.name.startsWith("F2 "));
+    expect(f2?.attachments.map((attachment) => attachment.name)).toEqual(expect.arrayContaining(["observed: address", "observed: engineSubnet"]));
+    const f4 = results.filter((result) => result.name.startsWith("F4 "));
+    expect(f4.map((result) => result.status).sort()).toEqual(["failed", "passed"]);
+    expect(new Set(f4.map((result) => result.historyId)).size).toBe(1);
+  });
+
+  it("the topology picture is drawn from what was observed: both containers, their addresses and the veth pairs", () => {
+    const dot = read("topology/failing.dot");
+    const svg = read("topology/failing.svg");
+    for (const facts of Object.values(lab.containers)) expect(svg).toContain(String(facts.address));
+    expect(svg).toContain("client");
+    expect(svg).toContain("server");
+    expect(svg).toContain("sentinel");
+    expect(dot).toMatch(/eth0@if\d+ +#\d+/);
+    expect(dot).toMatch(/veth\w+@if\d+ +#\d+ \(veth\)/);
+    expect(svg).not.toMatch(/<script|xlink:href="http/);
+  });
+});
+
+describe("the HTML report in a real browser", () => {
+  it("opens, shows every lab and claim, renders the topology pictures, and asks nothing of any other host", async () => {
+    const html = read("html/index.html");
+    expect(html).not.toMatch(/googletagmanager|gtag\(/);
+    const server = await serveDirectory(join(dir, "html"));
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      const pageErrors: string[] = [];
+      page.on("pageerror", (error) => pageErrors.push(error.message));
+      await page.goto(server.url);
+      for (const reported of facts.labs) {
+        // A report with one lab opens it; with several, each lab is a closed group until clicked.
+        await expect.poll(() => page.getByText(reported.lab, { exact: true }).count(), { message: reported.lab }).toBeGreaterThan(0);
+        const first = page.getByText(reported.checks[0]?.title ?? reported.lab, { exact: true });
+        if ((await first.count()) === 0) await page.getByText(reported.lab, { exact: true }).first().click();
+        for (const claim of reported.checks) await expect.poll(() => page.getByText(claim.title, { exact: true }).count(), { message: claim.title }).toBeGreaterThan(0);
+        // The picture of the lab, as an attachment of its first failed claim (or its first claim).
+        const shown = reported.checks.find((claim) => claim.state === "failed") ?? reported.checks[0];
+        if (!shown) continue;
+        await page.getByText(shown.title, { exact: true }).first().click();
+        await page.getByText(`topology: ${reported.lab} (as observed)`).first().click();
+        const picture = page.locator('[data-testid="image-attachment-content"] img').first();
+        await expect.poll(() => picture.evaluate((image) => (image as unknown as { complete: boolean; naturalWidth: number }).complete && (image as unknown as { naturalWidth: number }).naturalWidth > 0).catch(() => false)).toBe(true);
+        await page.goto(server.url);
+      }
+      expect(pageErrors).toEqual([]);
+      expect(browser.requests.length).toBeGreaterThan(0);
+      expect(browser.external).toEqual([]);
+      expect(browser.requests.every((url) => url.startsWith(server.url) || /^(data|blob):/.test(url))).toBe(true);
+      // Control: a request to another host (here 127.0.0.2, so it could not leave the machine either) is seen.
+      const control = "http://127.0.0.2:9/netlab-control";
+      await page.evaluate((url) => fetch(url).then(() => "answered", (error: Error) => error.message), control);
+      expect(browser.external).toEqual([control]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,138 @@
+import type { CheckRecord, Facts, LabRecord, Matrix } from "./facts-schema.js";
+import { labView } from "./lab-view.js";
+import { duration, entryText, labFailed, oneLine, STATE_MARK, tally, tallyText, truncate } from "./format.js";
+
+/**
+ * summary.md: what a CI job summary shows. Per lab, each claim with ✓/✗/– and what was observed, the
+ * reachability matrix and a link to the topology picture; at the top, the engine the run was against and
+ * the total time. GitHub-flavoured Markdown; everything taken from facts.json.
+ */
+
+const OBSERVED_MAX = 120;
+const OBSERVED_KEYS = 6;
+const PROBES_SHOWN = 4;
+const ERROR_MAX = 400;
+
+/** Text for a table cell: HTML-escaped, pipes and newlines made harmless. */
+function cell(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("|", "&#124;").replaceAll(/\r?\n/g, "<br>");
+}
+
+const code = (text: string) => `<code>${cell(text)}</code>`;
+
+function engineRows(run: Facts["run"]): Array<[string, string]> {
+  const engine = run.engine as Record<string, unknown> & { bridge?: Record<string, unknown> };
+  const bridge = engine.bridge ?? {};
+  const config = run.config;
+  const onOff = (value: unknown) => (value === false ? "off" : value === true ? "on" : "?");
+  const rows: Array<[string, string]> = [];
+  if (engine.serverVersion) {
+    rows.push([
+      "engine",
+      `Docker ${String(engine.serverVersion)} (API ${String(engine.apiVersion ?? "?")}), ${String(engine.operatingSystem ?? "")}, kernel ${String(engine.kernelVersion ?? "?")}`,
+    ]);
+  }
+  if (bridge.name) {
+    rows.push([
+      "default bridge",
+      `${String(bridge.name)} ${String(bridge.subnet ?? "")}, gateway ${String(bridge.gateway ?? "?")}, inter-container traffic ${onOff(bridge.iccEnabled)}, masquerade ${onOff(bridge.masquerade)}`,
+    ]);
+  }
+  if ("ipv4Forwarding" in engine) rows.push(["forwarding", `IPv4 forwarding ${onOff(engine.ipv4Forwarding)}, bridge-nf-call-iptables ${onOff(engine.bridgeNfIptables)}, swarm ${String(engine.swarmState ?? "?")}`]);
+  if ("daemonConfig" in engine) rows.push(["daemon.json", oneLine(engine.daemonConfig)]);
+  rows.push(["probe image", run.image]);
+  const sentinel = run.sentinel;
+  if (sentinel.address) rows.push(["sentinel", `${String(sentinel.address)} (host end ${String(sentinel.hostAddress ?? "?")}, namespace ${String(sentinel.namespace ?? "?")})`]);
+  const settings = Object.entries(config).filter(([, value]) => value !== undefined);
+  if (settings.length) rows.push(["settings", settings.map(([key, value]) => `${key}=${oneLine(value)}`).join(", ")]);
+  return rows;
+}
+
+function observedText(check: CheckRecord, labelOf: (from: string) => string): string {
+  if (check.state === "skipped") return check.skipReason ? `skipped: ${check.skipReason}` : "skipped";
+  const entries = Object.entries(check.observed);
+  const parts = entries.slice(0, OBSERVED_KEYS).map(([key, value]) => `${cell(key)} ${code(value === "" ? '""' : truncate(oneLine(value), OBSERVED_MAX))}`);
+  if (entries.length > OBSERVED_KEYS) parts.push(`and ${entries.length - OBSERVED_KEYS} more in facts.json`);
+  const lines = parts.length ? [parts.join("; ")] : [];
+  const reach = check.probes.filter((probe) => probe.probe !== "listen");
+  if (reach.length > 0) {
+    const shown = reach.slice(0, PROBES_SHOWN).map((probe) => {
+      const expected = probe.expected === undefined ? undefined : [probe.expected].flat();
+      const mark = !expected ? "·" : expected.includes(probe.outcome) ? "✓" : "✗";
+      return `${mark} ${cell(labelOf(probe.from))} → ${cell(probe.target)} ${cell(probe.outcome)}`;
+    });
+    if (reach.length > PROBES_SHOWN) shown.push(`and ${reach.length - PROBES_SHOWN} more (see the matrix)`);
+    lines.push(shown.join("; "));
+  }
+  if (check.state === "failed") {
+    const [first] = check.errors;
+    if (first) lines.push(`<b>failed:</b> ${cell(truncate(first.trim(), ERROR_MAX))}`);
+    for (const probe of check.probes) {
+      const expected = probe.expected === undefined ? undefined : [probe.expected].flat();
+      if (expected && !expected.includes(probe.outcome) && !first?.includes(probe.command)) lines.push(`see it yourself: ${code(probe.command)}`);
+    }
+  }
+  if (check.assumptions.length) lines.push(`<i>assumed:</i> ${cell(check.assumptions.join("; "))}`);
+  if (check.attempts.length) {
+    const verdict = check.state === "passed" ? "passed on attempt" : "failed on attempt";
+    lines.push(`<i>${verdict} ${check.attempts.length + 1} of ${check.attempts.length + 1}</i> (earlier: ${cell(check.attempts.map((attempt) => truncate(attempt.errors[0]?.split("\n")[0] ?? "failed", 120)).join("; "))})`);
+  }
+  return lines.join("<br>");
+}
+
+export function matrixMarkdown(matrix: Matrix): string {
+  if (matrix.sources.length === 0) return "_No tcp or dns probes in this lab._\n";
+  const header = `| from ＼ to | ${matrix.targets.map((target) => cell(target.label)).join(" | ")} |`;
+  const rule = `|---|${matrix.targets.map(() => "---").join("|")}|`;
+  const rows = matrix.sources.map((source) => {
+    const cells = matrix.targets.map((target) => {
+      const entries = matrix.cells.find((candidate) => candidate.source === source.id && candidate.target === target.id)?.entries ?? [];
+      return entries.map((entry) => `${entry.mismatch ? "<b>" : ""}${cell(entryText(entry))} (${cell(entry.claim)})${entry.mismatch ? "</b>" : ""}`).join("<br>");
+    });
+    return `| **${cell(source.label)}** | ${cells.join(" | ")} |`;
+  });
+  const legend =
+    "✓ as the claim expected · ✗ not as expected (observed, then expected) · `·` recorded without an expectation. " +
+    "Outcomes: connected, refused, timed-out, unreachable, host-unreachable, resolved, not-found.";
+  const mismatches = matrix.mismatches ? `**${matrix.mismatches} mismatch(es).** ` : "";
+  return [header, rule, ...rows, "", `${mismatches}${legend}`, ""].join("\n");
+}
+
+function labSection(lab: LabRecord): string {
+  const labels = new Map(labView(lab).containers.map((container) => [container.name, container.label]));
+  const labelOf = (from: string) => labels.get(from) ?? from;
+  const counts = tally(lab.checks);
+  const mark = labFailed(lab) ? "✗" : "✓";
+  const lines = [`## ${mark} ${lab.lab}: ${tallyText(counts)}`, "", `\`${lab.file}\`${lab.durationMs !== undefined ? `, ${duration(lab.durationMs)}` : ""}`, ""];
+  if (lab.topology) lines.push(`Topology as observed: [${lab.topology}](${lab.topology})`, "");
+  for (const error of lab.errors) lines.push(`> **lab error:** ${cell(truncate(error.trim(), ERROR_MAX))}`, "");
+  if (lab.checks.length) {
+    lines.push("| | claim | observed | time |", "|---|---|---|---|");
+    for (const check of lab.checks) {
+      const title = check.title.startsWith(check.claim) ? `<b>${cell(check.claim)}</b>${cell(check.title.slice(check.claim.length))}` : cell(check.title);
+      lines.push(`| ${STATE_MARK[check.state]} | ${title} | ${observedText(check, labelOf)} | ${check.state === "skipped" ? "" : duration(check.durationMs)} |`);
+    }
+    lines.push("");
+  }
+  if (lab.matrix) lines.push(`### Reachability: ${lab.lab}`, "", "Rows: where the probe ran. Columns: what it tried to reach.", "", matrixMarkdown(lab.matrix));
+  return lines.join("\n");
+}
+
+export function summaryMarkdown(facts: Facts): string {
+  const checks = facts.labs.flatMap((lab) => lab.checks);
+  const counts = tally(checks);
+  const failed = facts.labs.some(labFailed);
+  const lines = [
+    `# netlab: ${failed ? "✗" : "✓"} ${tallyText(counts)} in ${facts.labs.length} lab(s), ${duration(facts.run.durationMs)}`,
+    "",
+    `Run \`${facts.run.runId}\`, ${facts.run.startedAt} to ${facts.run.finishedAt}. Total time: **${duration(facts.run.durationMs)}**.`,
+    "",
+    "| engine configuration | |",
+    "|---|---|",
+    ...engineRows(facts.run).map(([key, value]) => `| ${cell(key)} | ${cell(value)} |`),
+    "",
+  ];
+  for (const lab of facts.labs) lines.push(labSection(lab));
+  lines.push(`Total time: ${duration(facts.run.durationMs)}. Details: \`facts.json\` (schema version ${facts.schemaVersion}), \`junit.xml\`, \`npm run report\` for the HTML report.`, "");
+  return lines.join("\n");
+}
