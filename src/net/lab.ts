@@ -84,6 +84,18 @@ export class LabError extends Error {
   override name = "LabError";
 }
 
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LabError(message)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** One lesson's containers: started through testcontainers, labelled with the run, all removed by dispose(). */
 export class Lab {
   private readonly containers = new Set<LabContainer>();
@@ -143,11 +155,14 @@ export class Lab {
     if (options.capabilities?.length) definition.withAddedCapabilities(...options.capabilities);
 
     debug("Starting container %s on %s…", name, network);
+    // testcontainers' own engine client has no timeout: bound the start here (a late container is swept).
+    const timeoutMs = this.env.config.engineTimeoutMs;
+    const startBounded = () => withTimeout(definition.start(), timeoutMs, `container "${name}" did not start after ${timeoutMs} ms`);
     const launch = async (): Promise<{ id: string; allocation?: Allocation }> => {
-      if (network !== "bridge") return { id: (await definition.start()).getId() };
+      if (network !== "bridge") return { id: (await startBounded()).getId() };
       return withHostLock("default-bridge", async () => {
         const inUseBefore = await this.addressesInUse("bridge");
-        const started = await definition.start();
+        const started = await startBounded();
         return { id: started.getId(), allocation: { inUseBefore, subnet: this.env.engine.bridge.subnet } };
       });
     };
