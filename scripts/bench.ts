@@ -17,6 +17,11 @@ async function time(label: string, file: string, args: string[]): Promise<number
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-const baseline = await time("docker CLI script", "bash", ["scripts/cli-baseline.sh"]);
-const labs = await time("npm run lab (vitest, 3 labs)", process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", "labs"]);
-console.log(`median: docker CLI ${(median(baseline) / 1000).toFixed(2)} s, labs ${(median(labs) / 1000).toFixed(2)} s`);
+const SEED_LABS = ["labs/bridge.lab.test.ts", "labs/none.lab.test.ts", "labs/host.lab.test.ts"];
+const vitest = (files: string[]): [string, string[]] => [process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", "labs", ...files]];
+const seconds = (values: number[]) => `${(median(values) / 1000).toFixed(2)} s`;
+
+const baseline = await time("docker CLI script (seed lesson)", "bash", ["scripts/cli-baseline.sh"]);
+const seed = await time("seed labs: bridge, none, host (17 claims)", ...vitest(SEED_LABS));
+const all = await time("every lab", ...vitest([]));
+console.log(`median: docker CLI script ${seconds(baseline)}; seed labs ${seconds(seed)}; every lab ${seconds(all)}`);
