@@ -8,10 +8,11 @@ import { connectEngine, EngineUnavailableError } from "./engine-client.js";
 const debug = createDebug("netlab:engine");
 
 /**
- * Debian packages the harness needs on the host: the engine, a static busybox for the probe image, ip and
- * nsenter; Graphviz to draw the topology pictures, Chromium for the test that opens the HTML report.
+ * Debian packages the harness needs on the host: the engine and compose v1, a static busybox for the probe
+ * image, ip and nsenter; tcpdump to prove no packet leaves by the uplink; Graphviz to draw the topology
+ * pictures, Chromium for the test that opens the HTML report.
  */
-const DEBIAN_PACKAGES = ["docker.io", "busybox-static", "iproute2", "util-linux", "graphviz", "chromium"];
+const DEBIAN_PACKAGES = ["docker.io", "docker-compose", "busybox-static", "iproute2", "util-linux", "tcpdump", "graphviz", "chromium"];
 const SOCKET_WAIT_MS = 60_000;
 
 export interface ProvisionReport {
