@@ -89,16 +89,14 @@ beforeAll(async () => {
 afterAll(async ({}, file) => {
   file.meta.netlabLab = lab.facts;
   try {
-    // Removals free default-bridge addresses (see withHostLock); down is a no-op when K1e already ran it.
-    await withHostLock("default-bridge", async () => {
-      try {
-        const downMs = await started?.down();
-        lab.facts.host.downMs = downMs;
-      } finally {
-        const left = await compose?.removeLeftovers();
-        if (left && left.containers.length + left.networks.length > 0) lab.facts.host.removedAfterDown = left;
-      }
-    });
+    // Removals free default-bridge addresses (see withHostLock), but cleanup never waits long on the lock;
+    // down is a no-op when K1e already ran it.
+    try {
+      lab.facts.host.downMs = await withHostLock("default-bridge", async () => started?.down(), { patienceMs: 10_000 });
+    } finally {
+      const left = await compose?.removeLeftovers();
+      if (left && left.containers.length + left.networks.length > 0) lab.facts.host.removedAfterDown = left;
+    }
   } finally {
     await lab.dispose();
     await releaseHostPorts?.();

@@ -100,7 +100,7 @@ describe("none: a container with no network", () => {
     const check = observe(task);
     const [mine, theirs] = [check.see("isolatedNetns", await isolated.networkNamespace()), check.see("otherNetns", await other.networkNamespace())];
     expect(mine).not.toBe(theirs);
-    await listen(isolated.site(), timeout).http("127.0.0.1", SERVER_PORT + 1);
+    check.verify(await listen(isolated.site(), timeout).http("127.0.0.1", SERVER_PORT + 1), "listening");
     // Control: the server answers in its own namespace...
     check.verify(await tcp(isolated.site(), timeout).connect("127.0.0.1", SERVER_PORT + 1), "connected");
     // ...but the other none container's 127.0.0.1 is a different loopback, and it has no other way over.

@@ -18,49 +18,77 @@ function isMissing(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;
 }
 
-/** Removes what `doomed` picks among labelled containers, then networks (which need their containers gone). */
-async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Record<string, string>) => boolean): Promise<SweepReport> {
-  const report: SweepReport = { containers: [], networks: [], namespaces: [] };
-  const containers = await docker.listContainers({ all: true, filters: { label: filter } });
-  // Removals free default-bridge addresses: hold the lock so another run's allocation check stays true.
-  await withHostLock("default-bridge", () => Promise.all(
-    containers
-      .filter((container) => doomed(container.Labels))
-      .map(async (container) => {
-        await docker.getContainer(container.Id).remove({ force: true, v: true }).catch((error) => {
-          if (!isMissing(error)) throw error;
-        });
-        report.containers.push(container.Names[0]?.replace(/^\//, "") ?? container.Id);
-      }),
-  ), { patienceMs: 3000 });
-  const networks = await docker.listNetworks({ filters: { label: filter } });
-  for (const network of networks.filter((candidate) => doomed(candidate.Labels ?? {}))) {
-    await docker.getNetwork(network.Id).remove().catch((error) => {
-      if (!isMissing(error)) throw error;
-    });
-    report.networks.push(network.Name);
+export class SweepError extends Error {
+  override name = "SweepError";
+}
+
+/** Runs every removal, whatever the others do, and says afterwards which ones failed. */
+async function removeEach<T>(items: T[], remove: (item: T) => Promise<string>, done: string[], failures: string[]): Promise<void> {
+  const results = await Promise.allSettled(items.map(remove));
+  for (const result of results) {
+    if (result.status === "fulfilled") done.push(result.value);
+    else if (!isMissing(result.reason)) failures.push((result.reason as Error).message);
   }
+}
+
+/** Removes what `doomed` picks among labelled containers, then networks (which need their containers gone). */
+async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Record<string, string>) => boolean, failures: string[]): Promise<SweepReport> {
+  const report: SweepReport = { containers: [], networks: [], namespaces: [] };
+  const containers = (await docker.listContainers({ all: true, filters: { label: filter } })).filter((container) => doomed(container.Labels));
+  // Removals free default-bridge addresses: hold the lock so another run's allocation check stays true.
+  await withHostLock(
+    "default-bridge",
+    () =>
+      removeEach(
+        containers,
+        async (container) => {
+          await docker.getContainer(container.Id).remove({ force: true, v: true });
+          return container.Names[0]?.replace(/^\//, "") ?? container.Id;
+        },
+        report.containers,
+        failures,
+      ),
+    { patienceMs: 3000 },
+  );
+  const networks = (await docker.listNetworks({ filters: { label: filter } })).filter((candidate) => doomed(candidate.Labels ?? {}));
+  await removeEach(
+    networks,
+    async (network) => {
+      await docker.getNetwork(network.Id).remove();
+      return network.Name;
+    },
+    report.networks,
+    failures,
+  );
   return report;
 }
 
 /** Everything of one run, whether it passed or failed. */
 export async function sweepRun(docker: Dockerode, runId: string): Promise<SweepReport> {
   debug("Sweeping run %s…", runId);
-  const report = await sweep(docker, [`${LABEL.run}=${runId}`], () => true);
+  const failures: string[] = [];
+  const report = await sweep(docker, [`${LABEL.run}=${runId}`], () => true, failures).catch((error: Error) => {
+    failures.push(error.message);
+    return { containers: [], networks: [], namespaces: [] } as SweepReport;
+  });
   for (const sentinel of await listSentinelNamespaces()) {
     if (sentinel.runId !== runId) continue;
     await removeSentinel(sentinel.namespace);
     report.namespaces.push(sentinel.namespace);
   }
   report.namespaces.push(...(await sweepParentLinks((found) => found.runId === runId)));
-  if (await sweepSwarm(docker, (labels) => labels[LABEL.run] === runId)) report.networks.push("swarm (left)");
+  if (await sweepSwarm(docker, (labels) => labels[LABEL.run] === runId).catch((error: Error) => void failures.push(error.message))) {
+    report.networks.push("swarm (left)");
+  }
   debug("Swept run %s: %o", runId, report);
+  if (failures.length > 0) throw new SweepError(`sweeping run ${runId} left ${failures.length} object(s): ${failures.join("; ")}`);
   return report;
 }
 
 /** The debris of runs whose owner process is gone (a SIGKILL, a crash); runs still going are left alone. */
 export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
-  const report = await sweep(docker, [`${LABEL.managed}=true`, LABEL.owner], (labels) => !isOwnerAlive(labels[LABEL.owner] ?? ""));
+  const failures: string[] = [];
+  const report = await sweep(docker, [`${LABEL.managed}=true`, LABEL.owner], (labels) => !isOwnerAlive(labels[LABEL.owner] ?? ""), failures);
   for (const sentinel of await listSentinelNamespaces()) {
     if (isProcessAlive(sentinel.pid)) continue;
     await removeSentinel(sentinel.namespace);
@@ -68,5 +96,6 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
   }
   report.namespaces.push(...(await sweepParentLinks((found) => !isProcessAlive(found.pid))));
   if (await sweepSwarm(docker, isDeadRunSwarm)) report.networks.push("swarm (left)");
+  if (failures.length > 0) throw new SweepError(`sweeping dead runs left ${failures.length} object(s): ${failures.join("; ")}`);
   return report;
 }

@@ -143,7 +143,9 @@ export class Lab {
       .withName(name)
       .withLabels(runLabels(this.env, { lab: this.name, role: options.role }))
       .withCommand(options.command ?? IDLE_COMMAND)
-      .withStartupTimeout(this.env.config.engineTimeoutMs);
+      .withStartupTimeout(this.env.config.engineTimeoutMs)
+      // The image is local by construction: a missing one must fail here, never be fetched from a registry.
+      .withPullPolicy({ shouldPull: () => false });
     if (options.aliases?.length || options.ipv4Address) {
       definition.withEndpoint(network, { aliases: options.aliases, ipv4Address: options.ipv4Address });
     } else if (options.network) {
@@ -157,7 +159,15 @@ export class Lab {
     debug("Starting container %s on %s…", name, network);
     // testcontainers' own engine client has no timeout: bound the start here (a late container is swept).
     const timeoutMs = this.env.config.engineTimeoutMs;
-    const startBounded = () => withTimeout(definition.start(), timeoutMs, `container "${name}" did not start after ${timeoutMs} ms`);
+    const startBounded = () => {
+      const starting = definition.start();
+      // Should the start land after we gave up on it, remove what it made rather than leave it to a sweep.
+      starting.catch(() => undefined);
+      return withTimeout(starting, timeoutMs, `container "${name}" did not start after ${timeoutMs} ms`).catch((error: unknown) => {
+        void starting.then((late) => this.docker.getContainer(late.getId()).remove({ force: true })).catch(() => undefined);
+        throw error;
+      });
+    };
     const launch = async (): Promise<{ id: string; allocation?: Allocation }> => {
       if (network !== "bridge") return { id: (await startBounded()).getId() };
       return withHostLock("default-bridge", async () => {
