@@ -27,12 +27,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const config = loadConfig();
   const { docker, image } = await preflight(config);
   const run = newRun();
-  const swept = await sweepDeadRuns(docker);
-  if (swept.containers.length + swept.networks.length + swept.namespaces.length > 0) {
-    console.log(`netlab: removed what dead runs left: ${JSON.stringify(swept)}`);
+  // Independent of each other: clear dead runs' debris, read the engine's configuration, raise the sentinel.
+  const [swept, facts, started] = await Promise.allSettled([
+    sweepDeadRuns(docker),
+    readEngineFacts(docker),
+    startSentinel({ runId: run.runId, pool: config.sentinelPool }),
+  ]);
+  if (facts.status === "rejected" || started.status === "rejected") {
+    if (started.status === "fulfilled") await started.value.stop();
+    throw facts.status === "rejected" ? facts.reason : (started as PromiseRejectedResult).reason;
   }
-  const engine = await readEngineFacts(docker);
-  const sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool });
+  const [engine, sentinel] = [facts.value, started.value];
+  if (swept.status === "rejected") console.warn(`netlab: could not remove all that dead runs left: ${(swept.reason as Error).message}`);
+  else if (swept.value.containers.length + swept.value.networks.length + swept.value.namespaces.length > 0) {
+    console.log(`netlab: removed what dead runs left: ${JSON.stringify(swept.value)}`);
+  }
   debug("Run %s: image %s, sentinel %s", run.runId, image.tag, sentinel.info.address);
   project.provide("netlab", { ...run, image: image.tag, engine, sentinel: sentinel.info, config });
 

@@ -21,7 +21,6 @@ export interface ContainerOptions {
   /** `bridge` (the default, as with a bare `docker run`), `none`, `host`, `container:<id>` or a network name. */
   network?: string;
   command?: string[];
-  capabilities?: string[];
   /** Resolvers for the container; the sentinel by default, so no lookup leaves the machine. `false`: none set. */
   dns?: string[] | false;
   /** On a user-defined network: extra DNS names, and a fixed address (`--network-alias`, `--ip`). */
@@ -154,7 +153,6 @@ export class Lab {
     if (options.hostname) definition.withHostname(options.hostname);
     if (options.publish?.length) definition.withPublished(options.publish);
     if (options.dns !== false) definition.withDns(options.dns ?? [this.env.sentinel.address]);
-    if (options.capabilities?.length) definition.withAddedCapabilities(...options.capabilities);
 
     debug("Starting container %s on %s…", name, network);
     // testcontainers' own engine client has no timeout: bound the start here (a late container is swept).
@@ -223,7 +221,6 @@ export class Lab {
       HostConfig: {
         NetworkMode: options.network ?? "default",
         Dns: options.dns === false ? [] : (options.dns ?? [this.env.sentinel.address]),
-        CapAdd: options.capabilities ?? [],
         PortBindings: portBindings,
       },
     };
