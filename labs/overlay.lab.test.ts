@@ -105,6 +105,10 @@ beforeAll(async () => {
   [alpha, beta] = await Promise.all([member(started[0]), member(started[1])]);
   const served = await listen(beta.container.site(), timeout).http(beta.address, SERVER_PORT);
   if (served.outcome !== "listening") throw new Error(`server on ${beta.container.name} did not start: ${served.detail}`);
+  // The swarm's networks (ingress, docker_gwbridge, the overlay) are made: other labs may now reason about
+  // the pools again; the lock is taken back to leave.
+  await releasePools?.();
+  releasePools = undefined;
 });
 
 afterAll(async ({}, file) => {
@@ -113,6 +117,7 @@ afterAll(async ({}, file) => {
   try {
     await lab.dispose();
   } finally {
+    releasePools ??= await holdHostLock("address-pools");
     try {
       // Only a swarm this lab made is left (by its run label when the init's answer was lost); a foreign one never.
       if (swarm) swarmSeen.left = await swarm.leave();
