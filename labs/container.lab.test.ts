@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { attemptLabContainer, attemptName, type AttemptOptions, type AttemptResult } from "../src/net/container-attempt.js";
+import { attemptLabContainer, attemptName, describeAttempt, type AttemptOptions, type AttemptResult } from "../src/net/container-attempt.js";
 import { freePort } from "../src/net/free-port.js";
 import { withHostLock } from "../src/net/host-lock.js";
 import { Lab } from "../src/net/lab.js";
@@ -55,7 +55,6 @@ const view = (container: LabContainer): NetView => {
 const netnsOf = (container: LabContainer): string => namespaces.get(container.name) ?? "(not observed)";
 /** What identifies an interface across two views of one namespace. */
 const linkIds = (net: NetView) => net.links.map(({ index, name, peerIndex, mac }) => ({ index, name, peerIndex, mac }));
-const describeAttempt = (result: AttemptResult) => JSON.stringify({ outcome: result.outcome, message: result.message, warnings: result.warnings });
 
 describe("container: a container that joins another's network namespace", () => {
   it("C1 the joined container shares the target's network namespace, addresses and interfaces", async ({ task }) => {

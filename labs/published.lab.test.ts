@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { attemptLabContainer, type AttemptResult } from "../src/net/container-attempt.js";
+import { attemptLabContainer, describeAttempt } from "../src/net/container-attempt.js";
 import { freePort } from "../src/net/free-port.js";
 import { Lab } from "../src/net/lab.js";
 import type { LabContainer } from "../src/net/lab-container.js";
@@ -63,7 +63,6 @@ afterAll(async ({}, file) => {
 
 const fromHost = () => tcp(lab.hostSite(), timeout);
 const fromSentinel = () => tcp(lab.sentinelSite(), timeout);
-const describeAttempt = (result: AttemptResult) => JSON.stringify({ outcome: result.outcome, message: result.message, warnings: result.warnings });
 
 describe("published ports: -p maps a host port to a bridge container", () => {
   it("P1 -p HOST:CONTAINER makes a server in a bridge container answer on the host port, from the host and from the sentinel; without -p the sentinel cannot reach it", async ({ task }) => {

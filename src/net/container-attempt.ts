@@ -3,9 +3,9 @@ import createDebug from "debug";
 import { runLabels } from "../engine/labels.js";
 import type { RunEnvironment } from "../engine/run-environment.js";
 import { withHostLock } from "./host-lock.js";
+import { IDLE_COMMAND, labObjectName } from "./names.js";
 
 const debug = createDebug("netlab");
-const IDLE_COMMAND = ["sleep", "86400"];
 
 /**
  * What the engine did with one `docker create` + `docker start`: refused the create, refused the start, or
@@ -155,7 +155,12 @@ export interface AttemptOptions {
 
 /** The name Lab gives a container of `lab` in role `role`, so an attempt cannot clash with a lab container. */
 export function attemptName(env: RunEnvironment, lab: string, role: string): string {
-  return `netlab-${env.runId}-${lab}-${role}`;
+  return labObjectName(env.runId, lab, role);
+}
+
+/** One line for a failure message: what the engine did, in its own words. */
+export function describeAttempt(result: AttemptResult): string {
+  return JSON.stringify({ outcome: result.outcome, message: result.message, warnings: result.warnings });
 }
 
 /** The create body for `docker create` with these options, labelled with the run so a sweep finds it. */

@@ -11,9 +11,9 @@ import { observeNetwork } from "../probes/net-view.js";
 import { findFreeSubnet } from "./free-subnet.js";
 import { LabContainer, type Allocation, type LabContainerInit } from "./lab-container.js";
 import { LabNetwork } from "./lab-network.js";
+import { IDLE_COMMAND, labObjectName } from "./names.js";
 
 const debug = createDebug("netlab");
-const IDLE_COMMAND = ["sleep", "86400"];
 
 export interface ContainerOptions {
   /** What the container is for in the lesson ("web", "isolated"); part of its name. */
@@ -131,7 +131,7 @@ export class Lab {
 
   /** `netlab-<run>-<lab>-<role>`: the name of anything this lab creates for `role`. */
   objectName(role: string): string {
-    return `netlab-${this.env.runId}-${this.name}-${role}`;
+    return labObjectName(this.env.runId, this.name, role);
   }
 
   private async start(options: ContainerOptions): Promise<LabContainer> {

@@ -3,6 +3,7 @@ import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { isOwnerAlive, LABEL, runLabels, type RunIdentity } from "../engine/labels.js";
 import { LabNetwork } from "./lab-network.js";
+import { labObjectName } from "./names.js";
 
 const debug = createDebug("netlab:engine");
 
@@ -109,7 +110,7 @@ export class LabSwarm {
 
   /** An attachable overlay network with the run's labels, named as a Lab names its objects. */
   async overlayNetwork(options: { lab: string; role: string; subnet?: string }): Promise<LabNetwork> {
-    const name = `netlab-${this.run.runId}-${options.lab}-${options.role}`;
+    const name = labObjectName(this.run.runId, options.lab, options.role);
     debug("Creating overlay network %s…", name);
     const created = await this.docker.createNetwork({
       Name: name,
