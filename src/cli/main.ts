@@ -7,6 +7,7 @@ import { execa } from "execa";
 import { loadConfig } from "../config.js";
 import { connectEngine } from "../engine/engine-client.js";
 import { preflight } from "../engine/preflight.js";
+import { FEATURE_NEEDS, type Feature } from "../engine/host-packages.js";
 import { provisionEngine } from "../engine/provision.js";
 import { sweepDeadRuns } from "../engine/sweep.js";
 import { reportsDir } from "../report/reports-dir.js";
@@ -22,17 +23,19 @@ function vitestEntry(): string {
   return join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
 }
 
-async function provision(): Promise<void> {
-  const report = await provisionEngine({ logDir: join(REPORTS, "engine"), say });
+/** `features` beyond what every lab run needs; `noInstall` only says what is missing. */
+async function provision(features: Feature[], noInstall?: boolean): Promise<void> {
+  const report = await provisionEngine({ logDir: join(REPORTS, "engine"), say, features, noInstall });
   for (const action of report.actions) say(action);
 }
 
 /** Provisions, runs the chosen labs through vitest (which writes the reports), then sweeps what dead runs left. */
-async function run(names: string[]): Promise<number> {
+async function run(names: string[], options: { install: boolean }): Promise<number> {
   const files = labFiles(names);
   const config = loadConfig();
-  await provision();
-  await preflight(config, { labs: names.length > 0 ? names : knownLabs() });
+  const labs = names.length > 0 ? names : knownLabs();
+  await provision(labs.includes("compose") ? ["compose"] : [], options.install ? undefined : true);
+  await preflight(config, { labs });
   const child = execa(process.execPath, [vitestEntry(), "run", "--project", "labs", ...files], {
     cwd: ROOT,
     stdio: "inherit",
@@ -69,13 +72,18 @@ const program = new Command("netlab")
   .showHelpAfterError()
   .exitOverride();
 
-program.command("provision").description("make sure a Docker engine answers (install and start one on Debian as root)").action(provision);
+program
+  .command("provision")
+  .description("make sure a Docker engine answers and every tool netlab uses is there (installs from Debian as root, never over another Docker)")
+  .option("--no-install", "only say what is missing (also NETLAB_NO_INSTALL=1)")
+  .action(async (options: { install: boolean }) => provision(Object.keys(FEATURE_NEEDS) as Feature[], options.install ? undefined : true));
 program
   .command("run")
   .argument("[labs...]", `labs to run (default: all)`)
-  .description("provision the engine, run the labs, write reports/")
-  .action(async (names: string[]) => {
-    process.exitCode = await run(names);
+  .option("--no-install", "never install anything; say what is missing (also NETLAB_NO_INSTALL=1)")
+  .description("start an engine if none answers, run the labs, write reports/")
+  .action(async (names: string[], options: { install: boolean }) => {
+    process.exitCode = await run(names, options);
   });
 program.command("clean").description("remove what runs that are no longer going left behind").action(clean);
 program.command("labs").description("list the labs").action(() => console.log(knownLabs().join("\n")));

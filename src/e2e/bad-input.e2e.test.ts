@@ -29,7 +29,7 @@ async function orphans(): Promise<string[]> {
 function failureLines(all: string | undefined): string[] {
   return String(all ?? "")
     .split("\n")
-    .filter((line) => line.startsWith("netlab:") && !/^netlab: (used the running engine|Starting|Started|Installing|Installed)/.test(line));
+    .filter((line) => line.startsWith("netlab:") && !/^netlab: (used the running engine|starting|started|installing|installed|missing)/.test(line));
 }
 
 async function expectOneLine(result: Awaited<ReturnType<typeof netlab>>, exitCode: number, message: RegExp): Promise<void> {

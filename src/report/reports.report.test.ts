@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openBrowser, serveDirectory } from "./browser.js";
+import { openBrowser } from "./browser.js";
 import { factsSchema, type Facts, type LabRecord } from "./facts-schema.js";
 import { WRONG_SUBNET } from "./fixtures/failing.js";
 import { cellOf } from "./matrix.js";
@@ -180,8 +180,8 @@ describe("the HTML report in a real browser", () => {
   it("opens, shows every lab and claim, renders the topology pictures, and asks nothing of any other host", async () => {
     const html = read("html/index.html");
     expect(html).not.toMatch(/googletagmanager|gtag\(/);
-    const server = await serveDirectory(join(dir, "html"));
-    const browser = await openBrowser();
+    const browser = await openBrowser(join(dir, "html"));
+    const server = { url: browser.url };
     try {
       const page = await browser.context.newPage();
       const pageErrors: string[] = [];
@@ -212,7 +212,6 @@ describe("the HTML report in a real browser", () => {
       expect(browser.external).toEqual([control]);
     } finally {
       await browser.close();
-      await server.close();
     }
   });
 });
