@@ -1,0 +1,134 @@
+import type { Outcome, ProbeResult } from "../probes/outcome.js";
+import type { ProbeSite } from "../probes/site.js";
+import { runBatch } from "./batch-probe.js";
+import { holds, type Expectation } from "./expectation-types.js";
+import { hintFor, type HintContext } from "./hints.js";
+import { combine, planReach, planResolve, resolveHolds, siteName, siteOf, type PlanContext, type ProbePlan, type SiteKey } from "./plan-probes.js";
+
+/** What one try of an expectation saw. */
+export interface Attempt {
+  attempt: number;
+  at: number;
+  outcome?: Outcome;
+  detail: string;
+  probes: ProbeResult[];
+}
+
+/** One expectation, decided: the flat result record every report writer reads. */
+export interface Decision {
+  expectation: Expectation;
+  held: boolean;
+  /** What was seen, in the expectation's terms (an outcome, an answer, a set of ports). */
+  observed: { outcome?: Outcome; detail: string; addresses?: string[]; published?: string[] };
+  probes: ProbeResult[];
+  /** Every try, oldest first; more than one only for an expectation with `within`. */
+  attempts: Attempt[];
+  hint?: string;
+  startedAt: number;
+  durationMs: number;
+}
+
+export interface DecideContext {
+  plan: PlanContext;
+  hints: HintContext;
+  site(key: SiteKey): ProbeSite;
+  timeoutMs: number;
+  /** Pause between tries of an expectation that is not yet true. */
+  pollMs?: number;
+  onDecided?(decision: Decision): void;
+}
+
+type Probed = Exclude<Expectation, { kind: "publishes" }>;
+
+function planOf(expectation: Probed, context: PlanContext): ProbePlan {
+  return expectation.kind === "reach" ? planReach(expectation, context) : planResolve(expectation);
+}
+
+function judge(expectation: Probed, plan: ProbePlan, results: ProbeResult[], context: DecideContext): Omit<Attempt, "attempt" | "at"> & { held: boolean; addresses?: string[] } {
+  if (expectation.kind === "resolve") {
+    const [result] = results;
+    if (!result) return { held: false, outcome: "failed", detail: "no lookup result", probes: results };
+    const held = resolveHolds(expectation, result, context.plan.targets);
+    return { held, outcome: result.outcome, detail: result.detail, probes: results, ...(result.addresses ? { addresses: result.addresses } : {}) };
+  }
+  const { outcome, detail } = combine(plan, results);
+  return { held: holds(expectation.expected, outcome), outcome, detail, probes: results };
+}
+
+function publishes(expectation: Extract<Expectation, { kind: "publishes" }>, context: DecideContext): Decision {
+  const startedAt = Date.now();
+  const published = context.plan.targets.get(expectation.container)?.published ?? [];
+  const want = [...new Set(expectation.ports)].sort();
+  const held = want.length === published.length && want.every((port, index) => port === published[index]);
+  const detail = `publishes ${published.length ? published.join(", ") : "nothing"}`;
+  const decision: Decision = { expectation, held, observed: { detail, published }, probes: [], attempts: [{ attempt: 1, at: startedAt, detail, probes: [] }], startedAt, durationMs: 0 };
+  if (!held) decision.hint = hintFor(expectation, undefined, context.hints);
+  return decision;
+}
+
+/**
+ * Decides the expectations that start from one site: every probe of every pending expectation in one
+ * batch; an expectation that does not hold yet is tried again only while its `within` lasts.
+ */
+async function decideFrom(site: ProbeSite, expectations: Probed[], context: DecideContext): Promise<Decision[]> {
+  const startedAt = Date.now();
+  const plans = new Map(expectations.map((expectation) => [expectation, planOf(expectation, context.plan)]));
+  const attempts = new Map<Probed, Attempt[]>(expectations.map((expectation) => [expectation, []]));
+  const decided: Decision[] = [];
+  let pending = expectations;
+  for (let round = 1; pending.length > 0; round++) {
+    const items = pending.flatMap((expectation) => plans.get(expectation)!.probes.map((probe) => probe.item));
+    const results = await runBatch(site, items, context.timeoutMs);
+    const at = Date.now();
+    let offset = 0;
+    const next: Probed[] = [];
+    for (const expectation of pending) {
+      const plan = plans.get(expectation)!;
+      const mine = results.slice(offset, offset + plan.probes.length);
+      offset += plan.probes.length;
+      const { held, addresses, ...attempt } = judge(expectation, plan, mine, context);
+      attempts.get(expectation)!.push({ attempt: round, at, ...attempt });
+      if (!held && at - startedAt < expectation.withinMs) {
+        next.push(expectation);
+        continue;
+      }
+      const decision: Decision = {
+        expectation,
+        held,
+        observed: { ...(attempt.outcome ? { outcome: attempt.outcome } : {}), detail: attempt.detail, ...(addresses ? { addresses } : {}) },
+        probes: mine,
+        attempts: attempts.get(expectation)!,
+        startedAt,
+        durationMs: at - startedAt,
+      };
+      if (!held) decision.hint = hintFor(expectation, attempt.outcome, context.hints);
+      context.onDecided?.(decision);
+      decided.push(decision);
+    }
+    pending = next;
+    if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, context.pollMs ?? 500));
+  }
+  return decided;
+}
+
+/** Decides every expectation, sites concurrently; the result keeps the spec's order. */
+export async function decideAll(expectations: Expectation[], context: DecideContext): Promise<Decision[]> {
+  const bySite = new Map<string, { key: SiteKey; expectations: Probed[] }>();
+  const decided: Decision[] = [];
+  for (const expectation of expectations) {
+    if (expectation.kind === "publishes") {
+      const decision = publishes(expectation, context);
+      context.onDecided?.(decision);
+      decided.push(decision);
+      continue;
+    }
+    const key = siteOf(expectation.from);
+    const group = bySite.get(siteName(key)) ?? { key, expectations: [] };
+    group.expectations.push(expectation);
+    bySite.set(siteName(key), group);
+  }
+  const groups = await Promise.all([...bySite.values()].map((group) => decideFrom(context.site(group.key), group.expectations, context)));
+  decided.push(...groups.flat());
+  const order = new Map(expectations.map((expectation, index) => [expectation, index]));
+  return decided.sort((a, b) => order.get(a.expectation)! - order.get(b.expectation)!);
+}

@@ -1,0 +1,57 @@
+import type Dockerode from "dockerode";
+import { targetFromInspect, type Target } from "./target.js";
+
+/** The setup the spec is checked against is not there (a container missing or stopped): exit code 3. */
+export class TargetMissingError extends Error {
+  override name = "TargetMissingError";
+}
+
+const COMPOSE = { project: "com.docker.compose.project", service: "com.docker.compose.service", number: "com.docker.compose.container-number" };
+
+async function inspectOrUndefined(docker: Dockerode, idOrName: string): Promise<Dockerode.ContainerInspectInfo | undefined> {
+  try {
+    return await docker.getContainer(idOrName).inspect();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The container of a compose service (its first, when scaled), or the container of that exact name. */
+async function findOne(docker: Dockerode, name: string, project: string | undefined): Promise<Target | undefined> {
+  if (project) {
+    const found = await docker.listContainers({ all: true, filters: { label: [`${COMPOSE.project}=${project}`, `${COMPOSE.service}=${name}`] } });
+    found.sort((a, b) => Number(a.Labels[COMPOSE.number] ?? 0) - Number(b.Labels[COMPOSE.number] ?? 0));
+    const first = found[0] && (await inspectOrUndefined(docker, found[0].Id));
+    if (first) return targetFromInspect(name, first);
+  }
+  const byName = await inspectOrUndefined(docker, name);
+  // docker inspect also matches an id prefix; a spec names containers by name only.
+  return byName && byName.Name === `/${name}` ? targetFromInspect(name, byName) : undefined;
+}
+
+/**
+ * Every container the spec names, as the engine sees it now. A name that matches nothing, or a container
+ * that is not running, stops the check with one line saying which and how to see it.
+ */
+export async function findTargets(docker: Dockerode, names: string[], project?: string): Promise<Map<string, Target>> {
+  const targets = new Map<string, Target>();
+  const missing: string[] = [];
+  const stopped: string[] = [];
+  await Promise.all(
+    [...new Set(names)].map(async (name) => {
+      const target = await findOne(docker, name, project);
+      if (!target) missing.push(name);
+      else if (!target.running) stopped.push(`${name} (${target.container})`);
+      else targets.set(name, target);
+    }),
+  );
+  if (missing.length > 0) {
+    const where = project ? `no service of compose project "${project}" and no container` : "no container";
+    throw new TargetMissingError(`${where} is named ${missing.sort().map((name) => `"${name}"`).join(", ")}: see "docker ps -a"${project ? " (or bring the stack up: netlab check --up)" : ""}`);
+  }
+  if (stopped.length > 0) {
+    throw new TargetMissingError(`not running: ${stopped.sort().join(", ")}: start ${stopped.length === 1 ? "it" : "them"} ("docker start …"), see "docker ps -a"`);
+  }
+  return targets;
+}

@@ -1,0 +1,101 @@
+import type { Outcome } from "../probes/outcome.js";
+import type { Expectation } from "./expectation-types.js";
+import type { Target } from "./target.js";
+
+/** What a hint may know of the world besides the containers: each network's `internal` flag. */
+export interface HintContext {
+  targets: Map<string, Target>;
+  internalNetworks: Set<string>;
+}
+
+function networksOf(target: Target): string[] {
+  return target.attachments.map((attachment) => attachment.network);
+}
+
+function list(names: string[]): string {
+  return names.length > 0 ? names.join(", ") : "none";
+}
+
+function container(context: HintContext, name: string | undefined): Target | undefined {
+  return name === undefined ? undefined : context.targets.get(name);
+}
+
+/** A reach that was expected and not seen: the Docker construct most likely in the way, and the command that shows it. */
+function whyUnreached(expectation: Extract<Expectation, { kind: "reach" }>, observed: Outcome, context: HintContext): string | undefined {
+  const source = container(context, expectation.from.kind === "name" ? expectation.from.name : undefined);
+  if (source?.networkMode === "none") return `${source.name} runs with --network none: it has only loopback (docker inspect -f '{{.HostConfig.NetworkMode}}' ${source.container})`;
+  const to = expectation.to;
+  if (to.kind === "outside") {
+    const internal = source ? networksOf(source).filter((network) => context.internalNetworks.has(network)) : [];
+    if (source && internal.length === networksOf(source).length && internal.length > 0) {
+      return `${source.name} is only on internal network(s) ${list(internal)}: an internal network has no way out (docker network inspect -f '{{.Internal}}' ${internal[0]})`;
+    }
+    return undefined;
+  }
+  if (to.kind === "host" && expectation.from.kind === "outside") {
+    const port = `:${to.port}->`;
+    const publishers = [...context.targets.values()].filter((target) => target.published.some((binding) => binding.includes(port)));
+    const loopbackOnly = publishers.filter((target) => target.published.filter((binding) => binding.includes(port)).every((binding) => binding.startsWith("127.")));
+    if (loopbackOnly.length > 0) return `port ${to.port} is published on 127.0.0.1 only by ${loopbackOnly.map((target) => target.name).join(", ")}: the outside cannot reach it (docker port ${loopbackOnly[0]!.container})`;
+    if (publishers.length === 0) return `no checked container publishes host port ${to.port} (docker ps --format '{{.Names}} {{.Ports}}')`;
+    return undefined;
+  }
+  const destination = container(context, to.kind === "name" ? to.name : undefined);
+  if (!destination) return undefined;
+  if (destination.networkMode === "none") return `${destination.name} runs with --network none: nothing can reach it (docker inspect -f '{{.HostConfig.NetworkMode}}' ${destination.container})`;
+  if (source && networksOf(source).every((network) => !networksOf(destination).includes(network))) {
+    return `${source.name} and ${destination.name} share no network (${source.name}: ${list(networksOf(source))}; ${destination.name}: ${list(networksOf(destination))}): Docker isolates networks from each other; connect one of them (docker network connect ${networksOf(destination)[0] ?? "NETWORK"} ${source.container})`;
+  }
+  if (observed === "refused") return `${destination.name} answers, but nothing listens on port ${to.port} there (docker exec ${destination.container} netstat -ltn)`;
+  return undefined;
+}
+
+/** A reach that was seen where none was expected: the construct that lets it through. */
+function whyReached(expectation: Extract<Expectation, { kind: "reach" }>, context: HintContext): string | undefined {
+  const source = container(context, expectation.from.kind === "name" ? expectation.from.name : undefined);
+  const to = expectation.to;
+  if (to.kind === "outside" && source) {
+    const open = networksOf(source).filter((network) => !context.internalNetworks.has(network));
+    return `${source.name} is on network(s) ${list(open)}, which ${open.length === 1 ? "is" : "are"} not internal: a way out exists (docker network create --internal … cuts it)`;
+  }
+  if (to.kind === "host" && expectation.from.kind === "outside") {
+    const port = `:${to.port}->`;
+    const everywhere = [...context.targets.values()].filter((target) => target.published.some((binding) => binding.includes(port) && !binding.startsWith("127.")));
+    if (everywhere.length > 0) {
+      const binding = everywhere[0]!.published.find((item) => item.includes(port))!;
+      return `port ${to.port} is published on all addresses by ${everywhere[0]!.name} (${binding}): publish it on loopback only (-p 127.0.0.1:${to.port}:…)`;
+    }
+    return undefined;
+  }
+  const destination = container(context, to.kind === "name" ? to.name : undefined);
+  if (source && destination) {
+    const shared = networksOf(source).filter((network) => networksOf(destination).includes(network));
+    if (shared.length > 0) return `${source.name} and ${destination.name} share network(s) ${list(shared)}: take one of them off it (docker network disconnect ${shared[0]} ${source.container})`;
+  }
+  return undefined;
+}
+
+/**
+ * The likely Docker construct behind a failed expectation, in the learner's words, with the command that
+ * shows it; undefined when netlab has no good guess (the observation then speaks for itself).
+ */
+export function hintFor(expectation: Expectation, observed: Outcome | undefined, context: HintContext): string | undefined {
+  if (expectation.kind === "publishes") {
+    const target = context.targets.get(expectation.container);
+    return target ? `the engine shows ${list(target.published)} (docker port ${target.container})` : undefined;
+  }
+  if (expectation.kind === "resolve") {
+    const source = container(context, expectation.from.kind === "name" ? expectation.from.name : undefined);
+    const named = context.targets.get(expectation.lookup);
+    if (!expectation.expected.resolves) return named && source ? `Docker's DNS answers for containers on a common user-defined network: ${source.name} and ${named.name} share one` : undefined;
+    if (source && networksOf(source).every((network) => network === "bridge")) {
+      return `names resolve only on user-defined networks: ${source.name} is on the default bridge (docker network create NET, then docker run --network NET …)`;
+    }
+    if (source && named && networksOf(source).every((network) => !networksOf(named).includes(network))) {
+      return `Docker's DNS answers only for containers on a common network: ${source.name} (${list(networksOf(source))}) and ${named.name} (${list(networksOf(named))}) share none`;
+    }
+    return undefined;
+  }
+  const expectedReach = "reach" in expectation.expected ? expectation.expected.reach : expectation.expected.outcome === "connected";
+  return expectedReach ? whyUnreached(expectation, observed ?? "failed", context) : observed === "connected" ? whyReached(expectation, context) : undefined;
+}

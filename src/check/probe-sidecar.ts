@@ -1,0 +1,92 @@
+import { PassThrough } from "node:stream";
+import type Dockerode from "dockerode";
+import createDebug from "debug";
+import { runLabels, type RunIdentity } from "../engine/labels.js";
+import { IDLE_COMMAND, labObjectName } from "../net/names.js";
+import type { ExecOutput } from "../probes/outcome.js";
+import { ProbeTimeoutError, quote, type ProbeSite } from "../probes/site.js";
+import type { Target } from "./target.js";
+
+const debug = createDebug("netlab:check");
+
+/** The lab name check's own objects carry, so `netlab clean` and sweeps find them like any lab's. */
+export const CHECK_LAB = "check";
+
+async function execIn(docker: Dockerode, id: string, argv: string[]): Promise<ExecOutput> {
+  const exec = await docker.getContainer(id).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const [stdout, stderr] = [new PassThrough(), new PassThrough()];
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  stdout.on("data", (chunk: Buffer) => chunks.out.push(chunk));
+  stderr.on("data", (chunk: Buffer) => chunks.err.push(chunk));
+  docker.modem.demuxStream(stream, stdout, stderr);
+  await new Promise<void>((resolve, reject) => {
+    stream.on("end", resolve);
+    stream.on("close", resolve);
+    stream.on("error", reject);
+  });
+  const { ExitCode } = await exec.inspect();
+  return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(chunks.out).toString("utf8"), stderr: Buffer.concat(chunks.err).toString("utf8") };
+}
+
+/** A started probe sidecar: a site inside the checked container's network namespace, removed by dispose. */
+export interface ProbeSidecar extends ProbeSite {
+  readonly id: string;
+  remove(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** What the sidecar is created with: joined to the target's namespace, idle, labelled, nothing added. */
+export function sidecarCreateOptions(target: Target, image: string, run: RunIdentity): Dockerode.ContainerCreateOptions {
+  return {
+    name: labObjectName(run.runId, CHECK_LAB, `probe-${target.container}`.replace(/[^a-zA-Z0-9_.-]/g, "-")),
+    Image: image,
+    Cmd: IDLE_COMMAND,
+    Labels: runLabels(run, { lab: CHECK_LAB, role: `probe:${target.name}` }),
+    HostConfig: { NetworkMode: `container:${target.id}`, Init: false },
+  };
+}
+
+/**
+ * A short-lived container of netlab's probe image joined to `target` with `--network container:<id>`: it
+ * sees exactly what the target sees (interfaces, routes, resolv.conf) whatever the target's image is
+ * (distroless, scratch), and adds no capability.
+ */
+export async function startProbeSidecar(docker: Dockerode, target: Target, image: string, run: RunIdentity): Promise<ProbeSidecar> {
+  const options = sidecarCreateOptions(target, image, run);
+  debug("Starting probe sidecar for %s…", target.container);
+  const container = await docker.createContainer(options);
+  const remove = async () => {
+    try {
+      await container.remove({ force: true, v: true });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  };
+  try {
+    await container.start();
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  debug("Started probe sidecar for %s", target.container);
+  return {
+    id: container.id,
+    name: target.name,
+    async run(argv, timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ProbeTimeoutError(`probe in "${target.container}" did not finish after ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        return await Promise.race([execIn(docker, container.id, argv), deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    // What a user pastes: the same probe from a throwaway container in the target's namespace.
+    describe: (argv) => `docker run --rm --network container:${target.container} ${image} ${quote(argv)}`,
+    remove,
+    [Symbol.asyncDispose]: remove,
+  };
+}
