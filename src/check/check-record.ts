@@ -1,0 +1,96 @@
+import type { Outcome } from "../probes/outcome.js";
+import type { CheckRecord, LabRecord } from "../report/facts-schema.js";
+import type { Decision } from "./decide.js";
+import type { Endpoint, Expectation } from "./expectation-types.js";
+import type { Target } from "./target.js";
+
+const BLOCKED: Outcome[] = ["refused", "timed-out", "unreachable", "host-unreachable"];
+
+export function endpointText(endpoint: Endpoint & { port?: number }): string {
+  const base = endpoint.kind === "name" ? endpoint.name : endpoint.kind === "address" ? endpoint.address : endpoint.kind;
+  return endpoint.port === undefined ? base : `${base}:${endpoint.port}`;
+}
+
+/** The expectation's source and destination, in the spec's words. */
+export function route(expectation: Expectation): { from: string; to: string } {
+  if (expectation.kind === "publishes") return { from: expectation.container, to: "host" };
+  if (expectation.kind === "resolve") return { from: endpointText(expectation.from), to: expectation.lookup };
+  return { from: endpointText(expectation.from), to: endpointText(expectation.to) };
+}
+
+/** What was expected, in the spec's words: `reach yes`, `outcome timed-out`, `resolves`, `publishes …`. */
+export function expectedText(expectation: Expectation): string {
+  if (expectation.kind === "publishes") return `publishes ${expectation.ports.length ? expectation.ports.join(", ") : "nothing"}`;
+  if (expectation.kind === "resolve") return expectation.expected.resolves ? "resolves" : "does not resolve";
+  return "outcome" in expectation.expected ? `outcome ${expectation.expected.outcome}` : `reach ${expectation.expected.reach ? "yes" : "no"}`;
+}
+
+export function observedText(decision: Decision): string {
+  const { observed, expectation } = decision;
+  if (expectation.kind === "publishes") return observed.detail;
+  if (expectation.kind === "resolve") return observed.outcome === "resolved" ? `resolved to ${observed.addresses?.join(", ")}` : `${observed.outcome}: ${observed.detail}`;
+  return observed.outcome ?? observed.detail;
+}
+
+function expectedOutcomes(expectation: Expectation): Outcome[] | undefined {
+  if (expectation.kind === "reach") return "outcome" in expectation.expected ? [expectation.expected.outcome] : expectation.expected.reach ? ["connected"] : BLOCKED;
+  if (expectation.kind === "resolve") return expectation.expected.resolves ? ["resolved"] : ["not-found"];
+  return undefined;
+}
+
+function networksOf(targets: Map<string, Target>, name: string | undefined): string[] | undefined {
+  const target = name === undefined ? undefined : targets.get(name);
+  return target?.attachments.map((attachment) => `${attachment.network}${attachment.address ? ` ${attachment.address}` : ""}`);
+}
+
+/** One decision as the record every report writer reads (junit testcase, summary row, Allure result). */
+export function checkRecordOf(decision: Decision, targets: Map<string, Target>): CheckRecord {
+  const { expectation } = decision;
+  const { from, to } = route(expectation);
+  const where = `${expectation.source.file}:${expectation.source.line}:${expectation.source.col}`;
+  const fromName = expectation.kind === "publishes" ? expectation.container : expectation.from.kind === "name" ? expectation.from.name : undefined;
+  const toName = expectation.kind === "reach" && expectation.to.kind === "name" ? expectation.to.name : expectation.kind === "resolve" ? expectation.lookup : undefined;
+  const expected = expectedOutcomes(expectation);
+  const command = decision.probes[0]?.command;
+  const failure = `${where}: ${from} → ${to}: expected ${expectedText(expectation)}, observed ${observedText(decision)}${decision.observed.detail && expectation.kind === "reach" ? ` (${decision.observed.detail})` : ""}${decision.hint ? `\nhint: ${decision.hint}` : ""}${command ? `\nsee it by hand: ${command}` : ""}`;
+  return {
+    claim: expectation.id,
+    title: expectation.name ? `${expectation.id}: ${expectation.name}` : expectation.id,
+    state: decision.held ? "passed" : "failed",
+    startedAt: decision.startedAt,
+    durationMs: decision.durationMs,
+    retries: Math.max(0, decision.attempts.length - 1),
+    errors: decision.held ? [] : [failure],
+    observed: {
+      spec: where,
+      from,
+      to,
+      expected: expectedText(expectation),
+      observed: observedText(decision),
+      detail: decision.observed.detail,
+      ...(decision.hint ? { hint: decision.hint } : {}),
+      ...(networksOf(targets, fromName) ? { fromNetworks: networksOf(targets, fromName) } : {}),
+      ...(networksOf(targets, toName) ? { toNetworks: networksOf(targets, toName) } : {}),
+      ...(decision.observed.published ? { published: decision.observed.published } : {}),
+      ...(decision.attempts.length > 1 ? { attempts: decision.attempts.map((attempt) => `${attempt.attempt}: ${attempt.outcome ?? attempt.detail}`) } : {}),
+    },
+    probes: decision.probes.map((probe) => ({ ...probe, ...(expected ? { expected } : {}), at: decision.startedAt + decision.durationMs })),
+    assumptions: [],
+    attempts: [],
+  };
+}
+
+/** A checked spec as one "lab" of facts.json, so the labs' writers (junit, summary, Allure, topology) serve it too. */
+export function specRecord(spec: { file: string; title: string }, decisions: Decision[], targets: Map<string, Target>, durationMs: number, errors: string[] = []): LabRecord {
+  const containers: LabRecord["containers"] = {};
+  for (const target of targets.values()) {
+    containers[target.container] = {
+      service: target.name,
+      networkMode: target.networkMode,
+      networks: target.attachments.map((attachment) => attachment.network),
+      addresses: target.attachments.flatMap((attachment) => (attachment.address ? [{ network: attachment.network, address: attachment.address, gateway: attachment.gateway }] : [])),
+      published: target.published,
+    };
+  }
+  return { lab: spec.title, file: spec.file, durationMs, errors, containers, host: {}, checks: decisions.map((decision) => checkRecordOf(decision, targets)) };
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import type Dockerode from "dockerode";
+import { parse } from "yaml";
+import { ComposeProject, detectCompose, type StartedComposeProject } from "../net/compose.js";
+
+export class ComposeUpError extends Error {
+  override name = "ComposeUpError";
+}
+
+export interface UpStack {
+  project: string;
+  down(): Promise<void>;
+}
+
+/** The images a compose file runs (`image:` of each service); compose would pull any that is missing. */
+export function imagesOf(composeText: string): string[] {
+  const document = parse(composeText) as { services?: Record<string, { image?: unknown }> } | null;
+  return [...new Set(Object.values(document?.services ?? {}).flatMap((service) => (typeof service?.image === "string" ? [service.image] : [])))];
+}
+
+/**
+ * `up -d` of a user's compose file through testcontainers' compose support, refusing first if an image is
+ * not on the engine (nothing is ever pulled). The returned down() removes the project, leftovers included.
+ */
+export async function bringUp(docker: Dockerode, options: { file: string; project: string; timeoutMs: number }): Promise<UpStack> {
+  const detected = await detectCompose();
+  if ("missing" in detected) throw new ComposeUpError(`--up needs Compose: ${detected.missing} (npm run provision installs docker-compose)`);
+  const project = new ComposeProject(docker, {
+    cli: detected.cli,
+    directory: dirname(options.file),
+    file: basename(options.file),
+    projectName: options.project,
+    variables: {},
+    images: imagesOf(readFileSync(options.file, "utf8")),
+    startupTimeoutMs: Math.max(options.timeoutMs, 60_000),
+    stopTimeoutSeconds: 2,
+  });
+  const before = await project.leftovers();
+  if (before.containers.length > 0) {
+    // Its down() would remove what the user had running: check it as it is instead.
+    throw new ComposeUpError(`compose project "${options.project}" is already up (${before.containers.join(", ")}): run without --up to check it as it is, or take it down first`);
+  }
+  let started: StartedComposeProject | undefined;
+  try {
+    started = await project.up();
+  } catch (error) {
+    await project.removeLeftovers().catch(() => undefined);
+    throw error;
+  }
+  const running = started;
+  return {
+    project: options.project,
+    down: async () => {
+      await running[Symbol.asyncDispose]();
+    },
+  };
+}

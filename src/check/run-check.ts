@@ -1,0 +1,143 @@
+import "../engine/hermetic.js";
+import { dirname, basename } from "node:path";
+import type Dockerode from "dockerode";
+import createDebug from "debug";
+import type { NetlabConfig } from "../config.js";
+import { newRun, type RunIdentity } from "../engine/labels.js";
+import { ensureProbeImage } from "../engine/probe-image.js";
+import { startSentinel, type StartedSentinel } from "../net/sentinel.js";
+import { hostSite, namespaceSite, type ProbeSite } from "../probes/site.js";
+import { decideAll, type Decision } from "./decide.js";
+import type { Expectation } from "./expectation-types.js";
+import { findTargets } from "./find-targets.js";
+import { namesIn, siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
+import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
+import { defaultProjectName, type Target } from "./target.js";
+import { bringUp, type UpStack } from "./compose-up.js";
+
+const debug = createDebug("netlab:check");
+
+/** A spec as the checker needs it: where it came from and its flat expectations. */
+export interface CheckableSpec {
+  file: string;
+  /** Absolute path of the compose file the spec names, if any. */
+  compose?: string;
+  project?: string;
+  expectations: Expectation[];
+}
+
+export interface CheckOptions {
+  docker: Dockerode;
+  config: NetlabConfig;
+  /** Bring the spec's compose project up first, and down after, whatever happens. */
+  up?: boolean;
+  onDecided?(decision: Decision): void;
+  say?(line: string): void;
+  /** Called with a function that removes what the check made so far, for a signal handler to call. */
+  onCleanup?(cleanup: () => Promise<void>): void;
+}
+
+export interface CheckResult {
+  spec: CheckableSpec;
+  project?: string;
+  decisions: Decision[];
+  targets: Map<string, Target>;
+  runId: string;
+  durationMs: number;
+}
+
+function namesOf(expectations: Expectation[]): string[] {
+  return expectations.flatMap((expectation) => {
+    if (expectation.kind === "publishes") return [expectation.container];
+    if (expectation.kind === "resolve") return namesIn(expectation.from);
+    return [...namesIn(expectation.from), ...namesIn(expectation.to)];
+  });
+}
+
+function needsOutside(expectations: Expectation[]): boolean {
+  return expectations.some((expectation) => expectation.kind !== "publishes" && (expectation.from.kind === "outside" || (expectation.kind === "reach" && expectation.to.kind === "outside")));
+}
+
+async function internalNetworks(docker: Dockerode, targets: Map<string, Target>): Promise<Set<string>> {
+  const names = new Set([...targets.values()].flatMap((target) => target.attachments.map((attachment) => attachment.network)));
+  const internal = new Set<string>();
+  await Promise.all(
+    [...names].map(async (name) => {
+      const info = await docker.getNetwork(name).inspect().catch(() => undefined);
+      if (info?.Internal) internal.add(name);
+    }),
+  );
+  return internal;
+}
+
+async function defaultBridgeGateway(docker: Dockerode): Promise<string> {
+  const info = await docker.getNetwork("bridge").inspect().catch(() => undefined);
+  return (info?.IPAM?.Config?.[0] as { Gateway?: string } | undefined)?.Gateway ?? "172.17.0.1";
+}
+
+/**
+ * Checks one spec against what runs now: finds every container it names, joins a probe sidecar to each
+ * source, raises the sentinel when the spec names outside, decides every expectation, and removes all it
+ * made (and, with `up`, the compose project) whatever happened.
+ */
+export async function runCheck(spec: CheckableSpec, options: CheckOptions): Promise<CheckResult> {
+  const started = Date.now();
+  const { docker, config } = options;
+  const run: RunIdentity = newRun();
+  const sidecars: ProbeSidecar[] = [];
+  let sentinel: StartedSentinel | undefined;
+  let stack: UpStack | undefined;
+  const cleanup = async () => {
+    const sidecarsGone = Promise.allSettled(sidecars.map((sidecar) => sidecar.remove()));
+    await Promise.allSettled([sidecarsGone, sentinel?.stop()]);
+    if (stack) await stack.down();
+  };
+  options.onCleanup?.(cleanup);
+  try {
+    const image = await ensureProbeImage(docker, { configured: config.image });
+    const project = spec.project ?? (spec.compose ? defaultProjectName(dirname(spec.compose)) : undefined);
+    if (options.up) {
+      if (!spec.compose) throw new Error(`${spec.file} names no compose file, so --up has nothing to bring up`);
+      options.say?.(`bringing up ${basename(spec.compose)} as project ${project}…`);
+      stack = await bringUp(docker, { file: spec.compose, project: project!, timeoutMs: config.engineTimeoutMs });
+    }
+    const targets = await findTargets(docker, namesOf(spec.expectations), project);
+    const [internal, hostBridgeAddress] = await Promise.all([
+      internalNetworks(docker, targets),
+      defaultBridgeGateway(docker),
+      needsOutside(spec.expectations) ? startSentinel({ runId: run.runId, pool: config.sentinelPool }).then((started) => (sentinel = started)) : undefined,
+    ]);
+    const plan: PlanContext = {
+      targets,
+      hostBridgeAddress,
+      ...(sentinel ? { outside: { address: sentinel.info.address, port: sentinel.info.tcpPort, hostAddress: sentinel.info.hostAddress } } : {}),
+    };
+    const sources = new Set(spec.expectations.flatMap((expectation) => (expectation.kind !== "publishes" && expectation.from.kind === "name" ? [expectation.from.name] : [])));
+    const bySource = new Map<string, ProbeSite>();
+    await Promise.all(
+      [...sources].map(async (name) => {
+        const sidecar = await startProbeSidecar(docker, targets.get(name)!, image.tag, run);
+        sidecars.push(sidecar);
+        bySource.set(name, sidecar);
+      }),
+    );
+    const site = (key: SiteKey): ProbeSite => {
+      if (key.kind === "host") return hostSite();
+      if (key.kind === "outside") return { ...namespaceSite("outside", sentinel!.info.namespace) };
+      const found = bySource.get(key.name);
+      if (!found) throw new Error(`no probe site for ${siteName(key)}`);
+      return found;
+    };
+    const decisions = await decideAll(spec.expectations, {
+      plan,
+      hints: { targets, internalNetworks: internal },
+      site,
+      timeoutMs: config.probeTimeoutMs,
+      ...(options.onDecided ? { onDecided: options.onDecided } : {}),
+    });
+    debug("Decided %d expectation(s) of %s", decisions.length, spec.file);
+    return { spec, ...(project ? { project } : {}), decisions, targets, runId: run.runId, durationMs: Date.now() - started };
+  } finally {
+    await cleanup();
+  }
+}

@@ -1,0 +1,126 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { NetlabConfig } from "../config.js";
+import { connectEngine } from "../engine/engine-client.js";
+import { expectedText, observedText, route, specRecord } from "../check/check-record.js";
+import type { Decision } from "../check/decide.js";
+import { runCheck, type CheckableSpec, type CheckResult } from "../check/run-check.js";
+import { FACTS_SCHEMA_VERSION, type Facts } from "../report/facts-schema.js";
+import { junitXml } from "../report/junit-writer.js";
+import { writeLabReports } from "../report/report-files.js";
+import { RUN_OUTPUTS } from "../report/reports-dir.js";
+
+export interface CheckCommandOptions {
+  up?: boolean;
+  json?: boolean;
+  reportsDir: string;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** One line per decided expectation, as it is decided; a failure adds its hint and the command that shows it. */
+export function decisionLines(decision: Decision): string[] {
+  const { from, to } = route(decision.expectation);
+  const mark = decision.held ? "✓" : "✗";
+  const lines = [`${mark} ${decision.expectation.id}  [${from} → ${to}] expected ${expectedText(decision.expectation)}, observed ${observedText(decision)} (${seconds(decision.durationMs)})`];
+  if (!decision.held) {
+    if (decision.expectation.kind === "reach" && decision.observed.detail) lines.push(`    saw: ${decision.observed.detail}`);
+    if (decision.hint) lines.push(`    hint: ${decision.hint}`);
+    const command = decision.probes[0]?.command;
+    if (command) lines.push(`    see it: ${command}`);
+    const { source } = decision.expectation;
+    lines.push(`    spec: ${source.file}:${source.line}:${source.col}`);
+  }
+  return lines;
+}
+
+export function closingLine(results: CheckResult[], durationMs: number): string {
+  const decisions = results.flatMap((result) => result.decisions);
+  const held = decisions.filter((decision) => decision.held).length;
+  const failed = decisions.length - held;
+  return `netlab check: ${failed === 0 ? "✓" : "✗"} ${held} held, ${failed} did not hold, of ${decisions.length} expectation(s) in ${results.length} spec(s), ${seconds(durationMs)}`;
+}
+
+/** facts.json, summary.md, junit.xml, allure-results and topology for the checked specs, from the labs' writers. */
+export async function writeCheckReports(dir: string, results: CheckResult[], config: NetlabConfig, startedAt: Date): Promise<string[]> {
+  const finishedAt = new Date();
+  for (const output of RUN_OUTPUTS) rmSync(join(dir, output), { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const labs = results.map((result) =>
+    specRecord({ file: relative(process.cwd(), result.spec.file), title: `check ${relative(process.cwd(), result.spec.file)}` }, result.decisions, result.targets, result.durationMs),
+  );
+  const failed = labs.some((lab) => lab.checks.some((check) => check.state === "failed"));
+  const facts: Facts = {
+    schemaVersion: FACTS_SCHEMA_VERSION,
+    run: {
+      runId: results[0]?.runId ?? "none",
+      state: failed ? "failed" : "passed",
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      image: config.image ?? "netlab/probe",
+      sentinel: {},
+      engine: {},
+      config: { ...config },
+    },
+    labs,
+  };
+  writeFileSync(
+    join(dir, "junit.xml"),
+    junitXml(labs.map((lab) => ({ name: lab.lab, file: lab.file, durationMs: lab.durationMs, errors: lab.errors, checks: lab.checks, lab })), { timestamp: startedAt.toISOString() }),
+  );
+  const { problems } = await writeLabReports(dir, facts);
+  return problems;
+}
+
+/** What --json prints: every decision, flat, with the spec position it came from. */
+export function jsonOutput(results: CheckResult[]): unknown {
+  return {
+    specs: results.map((result) => ({
+      spec: result.spec.file,
+      project: result.project,
+      held: result.decisions.every((decision) => decision.held),
+      expectations: result.decisions.map((decision) => ({
+        id: decision.expectation.id,
+        kind: decision.expectation.kind,
+        ...route(decision.expectation),
+        expected: expectedText(decision.expectation),
+        observed: observedText(decision),
+        held: decision.held,
+        detail: decision.observed.detail,
+        ...(decision.hint ? { hint: decision.hint } : {}),
+        command: decision.probes[0]?.command,
+        attempts: decision.attempts.length,
+        durationMs: decision.durationMs,
+        spec: decision.expectation.source,
+      })),
+    })),
+  };
+}
+
+/** Checks each spec in turn; resolves to the exit code (0 all held, 1 some did not). */
+export async function checkSpecs(specs: CheckableSpec[], options: CheckCommandOptions, config: NetlabConfig, io: { out(line: string): void; err(line: string): void; onCleanup(cleanup: () => Promise<void>): void }): Promise<number> {
+  const startedAt = new Date();
+  const docker = await connectEngine(config.engineTimeoutMs);
+  const progress = options.json ? io.err : io.out;
+  const results: CheckResult[] = [];
+  for (const spec of specs) {
+    progress(`checking ${relative(process.cwd(), spec.file)}: ${spec.expectations.length} expectation(s)`);
+    results.push(
+      await runCheck(spec, {
+        docker,
+        config,
+        up: options.up ?? false,
+        onDecided: (decision) => decisionLines(decision).forEach((line) => progress(line)),
+        say: (line) => progress(line),
+        onCleanup: io.onCleanup,
+      }),
+    );
+  }
+  const problems = await writeCheckReports(options.reportsDir, results, config, startedAt);
+  for (const problem of problems) io.err(`netlab: ${problem}`);
+  if (options.json) io.out(JSON.stringify(jsonOutput(results), null, 2));
+  progress(closingLine(results, Date.now() - startedAt.getTime()));
+  progress(`reports in ${options.reportsDir}: summary.md, junit.xml, facts.json, topology/, allure-results/`);
+  return results.every((result) => result.decisions.every((decision) => decision.held)) ? 0 : 1;
+}
