@@ -5,6 +5,7 @@ import type { Endpoint, Expectation } from "./expectation-types.js";
 import type { Target } from "./target.js";
 
 const BLOCKED: Outcome[] = ["refused", "timed-out", "unreachable", "host-unreachable"];
+const UNRESOLVED: Outcome[] = ["not-found", "timed-out", "refused", "unreachable", "failed"];
 
 export function endpointText(endpoint: Endpoint & { port?: number }): string {
   const base = endpoint.kind === "name" ? endpoint.name : endpoint.kind === "address" ? endpoint.address : endpoint.kind;
@@ -34,13 +35,18 @@ export function observedText(decision: Decision): string {
 
 function expectedOutcomes(expectation: Expectation): Outcome[] | undefined {
   if (expectation.kind === "reach") return "outcome" in expectation.expected ? [expectation.expected.outcome] : expectation.expected.reach ? ["connected"] : BLOCKED;
-  if (expectation.kind === "resolve") return expectation.expected.resolves ? ["resolved"] : ["not-found"];
+  if (expectation.kind === "resolve") return expectation.expected.resolves ? ["resolved"] : UNRESOLVED;
   return undefined;
 }
 
 function networksOf(targets: Map<string, Target>, name: string | undefined): string[] | undefined {
   const target = name === undefined ? undefined : targets.get(name);
   return target?.attachments.map((attachment) => `${attachment.network}${attachment.address ? ` ${attachment.address}` : ""}`);
+}
+
+function decidingProbe(decision: Decision): number {
+  const index = decision.probes.findIndex((probe) => probe.outcome === decision.observed.outcome);
+  return Math.max(0, index);
 }
 
 /** One decision as the record every report writer reads (junit testcase, summary row, Allure result). */
@@ -74,7 +80,8 @@ export function checkRecordOf(decision: Decision, targets: Map<string, Target>):
       ...(decision.observed.published ? { published: decision.observed.published } : {}),
       ...(decision.attempts.length > 1 ? { attempts: decision.attempts.map((attempt) => `${attempt.attempt}: ${attempt.outcome ?? attempt.detail}`) } : {}),
     },
-    probes: decision.probes.map((probe) => ({ ...probe, ...(expected ? { expected } : {}), at: decision.startedAt + decision.durationMs })),
+    // The expectation is asserted on the probe that decided it; the others (other addresses) are recorded only.
+    probes: decision.probes.map((probe, index) => ({ ...probe, ...(expected && index === decidingProbe(decision) ? { expected } : {}), at: decision.startedAt + decision.durationMs })),
     assumptions: [],
     attempts: [],
   };
