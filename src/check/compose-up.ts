@@ -3,6 +3,7 @@ import { basename, dirname } from "node:path";
 import type Dockerode from "dockerode";
 import { parse } from "yaml";
 import { ComposeProject, detectCompose, type StartedComposeProject } from "../net/compose.js";
+import { withHostLock } from "../net/host-lock.js";
 
 export class ComposeUpError extends Error {
   override name = "ComposeUpError";
@@ -43,7 +44,9 @@ export async function bringUp(docker: Dockerode, options: { file: string; projec
   }
   let started: StartedComposeProject | undefined;
   try {
-    started = await project.up();
+    // Creating networks and default-bridge containers are allocation events the labs serialise on (a lab
+    // predicts the next subnet or address): take the same host locks, in the same order.
+    started = await withHostLock("default-bridge", () => withHostLock("address-pools", () => project.up()));
   } catch (error) {
     await project.removeLeftovers().catch(() => undefined);
     throw error;
@@ -51,8 +54,6 @@ export async function bringUp(docker: Dockerode, options: { file: string; projec
   const running = started;
   return {
     project: options.project,
-    down: async () => {
-      await running[Symbol.asyncDispose]();
-    },
+    down: () => withHostLock("default-bridge", () => running[Symbol.asyncDispose](), { patienceMs: 10_000 }),
   };
 }
