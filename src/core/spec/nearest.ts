@@ -1,0 +1,13 @@
+import { closest, distance } from "fastest-levenshtein";
+
+/** The known word a typo most likely meant, if one is close enough to suggest. */
+export function nearest(word: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const best = closest(word, known);
+  return distance(word.toLowerCase(), best.toLowerCase()) <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+export function didYouMean(word: string, known: readonly string[]): string {
+  const best = nearest(word, known);
+  return best === undefined ? "" : `; did you mean \`${best}\`?`;
+}
