@@ -1,9 +1,8 @@
-import type { Outcome } from "../../probes/outcome.js";
 import { formatEndpoint, type Endpoint, type Target } from "./endpoint.js";
 import type { ReachExpected } from "./holds.js";
 import type { PublishedPort } from "./published-port.js";
 import type { Position } from "./spec-error.js";
-import type { MatrixEntry, PublishesEntry, ReachEntry, ResolveEntry, SpecEntry } from "./spec-schema.js";
+import type { MatrixEntry, SpecEntry } from "./spec-schema.js";
 import type { Spec } from "./spec.js";
 
 export { holds, type ReachExpected } from "./holds.js";
@@ -11,7 +10,7 @@ export type { Endpoint, Target } from "./endpoint.js";
 export type { PublishedPort } from "./published-port.js";
 
 interface Common {
-  /** Unique in its spec: as written, or generated from what is expected (see README of the spec format). */
+  /** Unique in its spec: as written, or generated from what is expected, e.g. `web → db:5432 reachable`. */
   id: string;
   name?: string;
   /** How long it may take to become true; 0 means decided by the first probe. */
@@ -75,20 +74,20 @@ export function expand(spec: Spec): Expanded[] {
       source,
     });
     const idAt = (written: { id?: string | undefined }) => (written.id === undefined ? source : spec.at([...path, "id"]));
-    if ("matrix" in entry) return matrixCells((entry as MatrixEntry).matrix, path, ++matrices, spec);
+    if ("matrix" in entry) return matrixCells(entry.matrix, path, ++matrices, spec);
     if ("publishes" in entry) {
-      const { publishes, ports } = entry as PublishesEntry;
+      const { publishes, ports } = entry;
       const listed = ports.length === 0 ? "nothing" : ports.map((port) => port.text).join(", ");
       return [{ expectation: { kind: "publishes", ...label(entry, `${publishes} publishes ${listed}`), container: publishes, ports }, idAt: idAt(entry) }];
     }
     if ("resolve" in entry) {
-      const { from, resolve, reach } = entry as ResolveEntry;
+      const { from, resolve, reach } = entry;
       const generated = `${formatEndpoint(from)} ${reach ? "resolves" : "does not resolve"} ${resolve}`;
       return [{ expectation: { kind: "resolve", ...label(entry, generated), from, lookup: resolve, expected: { resolves: reach } }, idAt: idAt(entry) }];
     }
-    const { from, to, reach, outcome } = entry as ReachEntry;
+    const { from, to, reach, outcome } = entry;
     // The schema guarantees exactly one of reach and outcome.
-    const expected: ReachExpected = outcome === undefined ? { reach: reach === true } : { outcome: outcome as Outcome };
+    const expected: ReachExpected = outcome === undefined ? { reach: reach === true } : { outcome };
     return [{ expectation: { kind: "reach", ...label(entry, reachId(from, to, expected)), from, to, expected }, idAt: idAt(entry) }];
   });
 }

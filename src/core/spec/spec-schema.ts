@@ -148,7 +148,10 @@ export const expectEntrySchema = z.union([reachEntry, resolveEntry, publishesEnt
 
 export const specSchema = z
   .strictObject({
-    version: z.literal(1, { error: (issue) => `unsupported version \`${String(issue.input)}\`: this netlab reads version 1` }),
+    version: z.literal(1, {
+      error: (issue) =>
+        issue.input === undefined ? "missing `version`: write version: 1" : `unsupported version \`${String(issue.input)}\`: this netlab reads version 1`,
+    }),
     compose: z.string().min(1).optional().meta({ description: "The compose file (relative to this spec) that `--up` brings up." }),
     project: z
       .string()
