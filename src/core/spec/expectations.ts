@@ -1,0 +1,126 @@
+import { formatEndpoint, type Endpoint, type Target } from "./endpoint.js";
+import type { ReachExpected } from "./holds.js";
+import type { PublishedPort } from "./published-port.js";
+import type { Position } from "./spec-error.js";
+import type { MatrixEntry, SpecEntry } from "./spec-schema.js";
+import type { Spec } from "./spec.js";
+
+export { holds, type ReachExpected } from "./holds.js";
+export type { Endpoint, Target } from "./endpoint.js";
+export type { PublishedPort } from "./published-port.js";
+
+interface Common {
+  /** Unique in its spec: as written, or generated from what is expected, e.g. `web → db:5432 reachable`. */
+  id: string;
+  name?: string;
+  /** How long it may take to become true; 0 means decided by the first probe. */
+  withinMs: number;
+  /** The expectation (or the matrix cell) in the spec, for failure reports. */
+  source: Position;
+}
+
+/** Does `from` reach `to`? `expected` is reach yes/no, or one exact outcome. Matrix cells carry where they sit. */
+export interface ReachExpectation extends Common {
+  kind: "reach";
+  from: Endpoint;
+  to: Target;
+  expected: ReachExpected;
+  /** `row`/`col` index `rows` (its from) and `cols` (its to), 0-based; `id` is the matrix's (given, or `matrix-N`). */
+  matrix?: { id: string; row: number; col: number; rows: string[]; cols: string[] };
+}
+
+/** Does `lookup` resolve from inside `from` (to an address of that container, which the runtime checks)? */
+export interface ResolveExpectation extends Common {
+  kind: "resolve";
+  from: Endpoint;
+  lookup: string;
+  expected: { resolves: boolean };
+}
+
+/** The exact set of ports `container` publishes on the host. */
+export interface PublishesExpectation extends Common {
+  kind: "publishes";
+  container: string;
+  ports: PublishedPort[];
+}
+
+export type Expectation = ReachExpectation | ResolveExpectation | PublishesExpectation;
+
+function reachWords(expected: ReachExpected): string {
+  if ("outcome" in expected) return expected.outcome;
+  return expected.reach ? "reachable" : "not reachable";
+}
+
+function reachId(from: Endpoint, to: Target, expected: ReachExpected): string {
+  return `${formatEndpoint(from)} → ${formatEndpoint(to)} ${reachWords(expected)}`;
+}
+
+/** Every expectation with where its id was written (or generated), so a duplicate can be pointed at. */
+export interface Expanded {
+  expectation: Expectation;
+  idAt: Position;
+}
+
+/** Expands a spec into flat expectations, in spec order; matrix cells row by row, `.` cells skipped. */
+export function expand(spec: Spec): Expanded[] {
+  let matrices = 0;
+  return spec.expect.flatMap((entry: SpecEntry, index): Expanded[] => {
+    const path = ["expect", index];
+    const source = spec.at(path);
+    const label = (written: { id?: string | undefined; name?: string | undefined; within?: number | undefined }, generated: string) => ({
+      id: written.id ?? generated,
+      ...(written.name === undefined ? {} : { name: written.name }),
+      withinMs: written.within ?? spec.defaultWithinMs,
+      source,
+    });
+    const idAt = (written: { id?: string | undefined }) => (written.id === undefined ? source : spec.at([...path, "id"]));
+    if ("matrix" in entry) return matrixCells(entry.matrix, path, ++matrices, spec);
+    if ("publishes" in entry) {
+      const { publishes, ports } = entry;
+      const listed = ports.length === 0 ? "nothing" : ports.map((port) => port.text).join(", ");
+      return [{ expectation: { kind: "publishes", ...label(entry, `${publishes} publishes ${listed}`), container: publishes, ports }, idAt: idAt(entry) }];
+    }
+    if ("resolve" in entry) {
+      const { from, resolve, reach } = entry;
+      const generated = `${formatEndpoint(from)} ${reach ? "resolves" : "does not resolve"} ${resolve}`;
+      return [{ expectation: { kind: "resolve", ...label(entry, generated), from, lookup: resolve, expected: { resolves: reach } }, idAt: idAt(entry) }];
+    }
+    const { from, to, reach, outcome } = entry;
+    // The schema guarantees exactly one of reach and outcome.
+    const expected: ReachExpected = outcome === undefined ? { reach: reach === true } : { outcome };
+    return [{ expectation: { kind: "reach", ...label(entry, reachId(from, to, expected)), from, to, expected }, idAt: idAt(entry) }];
+  });
+}
+
+function matrixCells(matrix: MatrixEntry["matrix"], path: (string | number)[], ordinal: number, spec: Spec): Expanded[] {
+  const matrixId = matrix.id ?? `matrix-${ordinal}`;
+  const prefix = matrix.id === undefined ? "" : `${matrix.id}/`;
+  const rows = matrix.from.map(formatEndpoint);
+  const cols = matrix.to.map(formatEndpoint);
+  return matrix.reach.flatMap((cells, row) =>
+    cells.flatMap((cell, col): Expanded[] => {
+      const from = matrix.from[row];
+      const to = matrix.to[col];
+      if (cell === null || from === undefined || to === undefined) return [];
+      const expected = { reach: cell };
+      const source = spec.at([...path, "matrix", "reach", row, col]);
+      const expectation: ReachExpectation = {
+        kind: "reach",
+        id: `${prefix}${reachId(from, to, expected)}`,
+        ...(matrix.name === undefined ? {} : { name: matrix.name }),
+        withinMs: matrix.within ?? spec.defaultWithinMs,
+        source,
+        from,
+        to,
+        expected,
+        matrix: { id: matrixId, row, col, rows, cols },
+      };
+      return [{ expectation, idAt: source }];
+    }),
+  );
+}
+
+/** The flat expectations of a spec, in spec order. */
+export function expectationsOf(spec: Spec): Expectation[] {
+  return expand(spec).map(({ expectation }) => expectation);
+}

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { didYouMean } from "./nearest.js";
+import type { SpecProblem } from "./spec-error.js";
+import { entryKind, entrySchemas, expectEntrySchema } from "./spec-schema.js";
+import type { NodePath, YamlSource } from "./yaml-source.js";
+
+type Issue = z.core.$ZodIssue;
+type Step = string | number;
+
+function child(value: unknown, step: Step): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<Step, unknown>)[step] : undefined;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, step) => child(value, step as Step), data);
+}
+
+/** The schema a written expectation is checked against: the shape its keys name, not every shape of the union. */
+function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
+  if (schema instanceof z.ZodOptional) return unwrap(schema.unwrap() as z.ZodType, value);
+  if (schema instanceof z.ZodPipe) return unwrap(schema.in as z.ZodType, value);
+  if (schema === expectEntrySchema) return entrySchemas[entryKind(value)];
+  return schema;
+}
+
+function schemaAt(root: z.ZodType, data: unknown, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let schema = unwrap(root, data);
+  let value = data;
+  for (const step of path) {
+    const next: unknown = schema instanceof z.ZodObject ? schema.shape[step as string] : schema instanceof z.ZodArray ? schema.element : undefined;
+    if (next === undefined) return undefined;
+    value = child(value, step as Step);
+    schema = unwrap(next as z.ZodType, value);
+  }
+  return schema;
+}
+
+function describe(path: NodePath, schema: z.ZodType): string {
+  if (path.length === 0) return "at the top level";
+  const title = schema.meta()?.title;
+  if (title !== undefined) return `in a ${title} expectation`;
+  return `in \`${path.findLast((step) => typeof step === "string")}\``;
+}
+
+function label(path: NodePath): string {
+  const last = path.at(-1);
+  if (last === undefined) return "the spec";
+  return typeof last === "number" ? `item ${last + 1} of \`${path.at(-2)}\`` : `\`${last}\``;
+}
+
+const KINDS: Record<string, string> = { object: "a map", array: "a list", string: "a string", number: "a number", boolean: "yes or no" };
+
+function kindOf(value: unknown): string {
+  if (value === null) return "empty";
+  if (Array.isArray(value)) return "a list";
+  return KINDS[typeof value] ?? typeof value;
+}
+
+/** Turns zod's issues into spec problems, each at the YAML node it is about: the key for an unknown key, else the value. */
+export function issueProblems(issues: readonly Issue[], source: YamlSource, root: z.ZodType, base: NodePath = []): SpecProblem[] {
+  return issues.flatMap((issue): SpecProblem[] => {
+    const path: NodePath = [...base, ...(issue.path as Step[])];
+    const value = valueAt(source.data, path);
+    switch (issue.code) {
+      case "invalid_union": {
+        if (typeof value !== "object" || value === null) {
+          if (path.length !== 2 || path[0] !== "expect") break;
+          const shapes = "from and to, from and resolve, publishes and ports, or matrix";
+          return [{ ...source.valueAt(path), message: `${label(path)} should be a map with ${shapes}; not ${kindOf(value)}` }];
+        }
+        const branch = expectEntrySchema.options.indexOf(entrySchemas[entryKind(value)]);
+        return issueProblems(issue.errors[branch] ?? [], source, root, path);
+      }
+      case "unrecognized_keys": {
+        const schema = schemaAt(root, source.data, path);
+        const allowed = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+        const where = schema ? describe(path, schema) : "";
+        return issue.keys.map((key) => ({
+          ...source.keyAt([...path, key]),
+          message: `unknown key \`${key}\` ${where}${didYouMean(key, allowed)}; allowed keys: ${allowed.join(", ")}`,
+        }));
+      }
+      case "invalid_type": {
+        if (value === undefined) return [{ ...source.valueAt(path), message: `missing ${label(path)}` }];
+        return [{ ...source.valueAt(path), message: `${label(path)} should be ${KINDS[issue.expected] ?? issue.expected}, not ${kindOf(value)}` }];
+      }
+    }
+    return [{ ...source.valueAt(path), message: issue.message }];
+  });
+}

@@ -1,0 +1,18 @@
+import type { Position } from "./spec-error.js";
+import type { SpecEntry } from "./spec-schema.js";
+
+/** A validated spec: what it says, and where each part of it is written. */
+export interface Spec {
+  /** The spec file, as it was named. */
+  file: string;
+  version: 1;
+  /** The compose file, resolved against the spec's folder; absent when the spec names none. */
+  compose?: string;
+  project?: string;
+  /** `defaults.within` in ms, 0 when absent. */
+  defaultWithinMs: number;
+  /** The expectations as written, values parsed (targets, ports, durations); expand them with `expectationsOf`. */
+  expect: SpecEntry[];
+  /** Where the node at a YAML path (e.g. `["expect", 0, "to"]`) is written, or the nearest node above it. */
+  at(path: readonly (string | number)[]): Position;
+}
