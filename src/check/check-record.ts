@@ -21,7 +21,7 @@ export function route(expectation: Expectation): { from: string; to: string } {
 
 /** What was expected, in the spec's words: `reach yes`, `outcome timed-out`, `resolves`, `publishes …`. */
 export function expectedText(expectation: Expectation): string {
-  if (expectation.kind === "publishes") return `publishes ${expectation.ports.length ? expectation.ports.join(", ") : "nothing"}`;
+  if (expectation.kind === "publishes") return `publishes ${expectation.ports.length ? expectation.ports.map((port) => port.text).join(", ") : "nothing"}`;
   if (expectation.kind === "resolve") return expectation.expected.resolves ? "resolves" : "does not resolve";
   return "outcome" in expectation.expected ? `outcome ${expectation.expected.outcome}` : `reach ${expectation.expected.reach ? "yes" : "no"}`;
 }

@@ -1,6 +1,7 @@
 import type { Outcome, ProbeResult } from "../probes/outcome.js";
 import type { ProbeSite } from "../probes/site.js";
 import { runBatch } from "./batch-probe.js";
+import { publishedMatches } from "./published-match.js";
 import { holds, type Expectation } from "./expectation-types.js";
 import { hintFor, type HintContext } from "./hints.js";
 import { combine, planReach, planResolve, resolveHolds, siteName, siteOf, type PlanContext, type ProbePlan, type SiteKey } from "./plan-probes.js";
@@ -58,8 +59,7 @@ function judge(expectation: Probed, plan: ProbePlan, results: ProbeResult[], con
 function publishes(expectation: Extract<Expectation, { kind: "publishes" }>, context: DecideContext): Decision {
   const startedAt = Date.now();
   const published = context.plan.targets.get(expectation.container)?.published ?? [];
-  const want = [...new Set(expectation.ports)].sort();
-  const held = want.length === published.length && want.every((port, index) => port === published[index]);
+  const held = publishedMatches(expectation.ports, published);
   const detail = `publishes ${published.length ? published.join(", ") : "nothing"}`;
   const decision: Decision = { expectation, held, observed: { detail, published }, probes: [], attempts: [{ attempt: 1, at: startedAt, detail, probes: [] }], startedAt, durationMs: 0 };
   if (!held) decision.hint = hintFor(expectation, undefined, context.hints);

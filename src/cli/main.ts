@@ -12,6 +12,7 @@ import { provisionEngine } from "../engine/provision.js";
 import { sweepDeadRuns } from "../engine/sweep.js";
 import { reportsDir } from "../report/reports-dir.js";
 import { exitCodeFor, failureLine } from "./errors.js";
+import { checkCommand } from "./check-cli.js";
 import { knownLabs, labFiles } from "./labs-catalog.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -85,6 +86,7 @@ program
   .action(async (names: string[], options: { install: boolean }) => {
     process.exitCode = await run(names, options);
   });
+checkCommand(program, { reportsDir: REPORTS });
 program.command("clean").description("remove what runs that are no longer going left behind").action(clean);
 program.command("labs").description("list the labs").action(() => console.log(knownLabs().join("\n")));
 

@@ -74,7 +74,11 @@ export function expand(spec: Spec): Expanded[] {
       source,
     });
     const idAt = (written: { id?: string | undefined }) => (written.id === undefined ? source : spec.at([...path, "id"]));
-    if ("matrix" in entry) return matrixCells(entry.matrix, path, ++matrices, spec);
+    if ("matrix" in entry) {
+      const { matrix, id, name, within } = entry;
+      const merged = { ...matrix, id: matrix.id ?? id, name: matrix.name ?? name, within: matrix.within ?? within };
+      return matrixCells(merged, path, ++matrices, spec);
+    }
     if ("publishes" in entry) {
       const { publishes, ports } = entry;
       const listed = ports.length === 0 ? "nothing" : ports.map((port) => port.text).join(", ");

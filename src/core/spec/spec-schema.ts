@@ -128,6 +128,8 @@ const matrixEntry = z
           }
         });
       }, whenObject),
+    // id, name and within may also sit beside `matrix:`, as on every other expectation.
+    ...labels,
   })
   .meta({ title: "matrix", description: "A reachability matrix: each cell is an expectation of its own." });
 

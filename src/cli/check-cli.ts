@@ -1,0 +1,93 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { ConfigError, loadConfig } from "../config.js";
+import type { CheckableSpec } from "../check/run-check.js";
+import { expectationsOf } from "../core/spec/expectations.js";
+import { loadSpec, SpecError } from "../core/spec/load-spec.js";
+import { checkSpecs } from "./check-command.js";
+
+/** Exit codes of `netlab check`, as README and --help state them. */
+export const CHECK_EXIT = { held: 0, notHeld: 1, badSpec: 2, environment: 3 } as const;
+
+/**
+ * 2 for what the user wrote (the spec, a setting); 3 for everything that stopped the check before it could
+ * decide (no engine, a missing container or image, compose failing, the sentinel refused).
+ */
+export function checkExitCodeFor(error: unknown): number {
+  return error instanceof SpecError || error instanceof ConfigError ? CHECK_EXIT.badSpec : CHECK_EXIT.environment;
+}
+
+/** The lines a failure prints: every problem of a bad spec (FILE:LINE:COL …), otherwise one line. */
+export function checkFailureLines(error: unknown): string[] {
+  if (error instanceof SpecError) return error.lines();
+  return [`netlab: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`];
+}
+
+function checkable(path: string, project: string | undefined): CheckableSpec {
+  const spec = loadSpec(path);
+  const chosen = project ?? spec.project;
+  return { file: resolve(spec.file), ...(spec.compose ? { compose: resolve(spec.compose) } : {}), ...(chosen ? { project: chosen } : {}), expectations: expectationsOf(spec) };
+}
+
+const HELP = `
+Examples:
+  netlab check examples/shop/netlab.yaml --up     bring the stack up, check it, take it down
+  netlab check my-setup.yaml                      check containers you started by hand
+  netlab check a.yaml b.yaml --json > result.json
+
+Exit codes:
+  0  every expectation held
+  1  one or more expectations did not hold
+  2  bad spec or usage (each problem printed as FILE:LINE:COL message)
+  3  environment: no engine, a named container missing or not running, image missing, compose failing
+
+Environment:
+  NETLAB_PROBE_TIMEOUT_MS, NETLAB_ENGINE_TIMEOUT_MS, NETLAB_IMAGE, NETLAB_SENTINEL_POOL, NETLAB_REPORTS_DIR, DOCKER_HOST
+`;
+
+/** `netlab check SPEC… [--up] [--json] [--reports-dir DIR] [--project NAME]`. */
+export function checkCommand(program: Command, defaults: { reportsDir: string }): void {
+  program
+    .command("check")
+    .argument("<specs...>", "spec files (YAML, version 1)")
+    .description("check declared network expectations against the containers running now")
+    .option("--up", "bring the spec's compose project up first, and down afterwards whatever happens")
+    .option("--json", "print the decisions as JSON on stdout (progress goes to stderr)")
+    .option("--reports-dir <dir>", "where to write summary.md, junit.xml, facts.json, topology/, allure-results/", defaults.reportsDir)
+    .option("--project <name>", "the compose project name (overrides the spec's `project`)")
+    .addHelpText("after", HELP)
+    .action(async (paths: string[], options: { up?: boolean; json?: boolean; reportsDir: string; project?: string }) => {
+      let cleanup: (() => Promise<void>) | undefined;
+      const onSignal = (signal: NodeJS.Signals) => {
+        console.error(`netlab: ${signal}: removing what the check made…`);
+        void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+      };
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        const config = loadConfig();
+        const problems: SpecError[] = [];
+        const specs = paths.flatMap((path) => {
+          try {
+            return [checkable(path, options.project)];
+          } catch (error) {
+            if (error instanceof SpecError) problems.push(error);
+            else throw error;
+            return [];
+          }
+        });
+        if (problems.length > 0) throw new SpecError(problems.flatMap((problem) => [...problem.problems]));
+        process.exitCode = await checkSpecs(specs, { up: options.up ?? false, json: options.json ?? false, reportsDir: resolve(options.reportsDir) }, config, {
+          out: (line) => console.log(line),
+          err: (line) => console.error(line),
+          onCleanup: (registered) => (cleanup = registered),
+        });
+      } catch (error) {
+        for (const line of checkFailureLines(error)) console.error(line);
+        process.exitCode = checkExitCodeFor(error);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}
