@@ -5,7 +5,8 @@ import { reportsDir } from "./src/report/reports-dir.js";
 // NETLAB_REPORTS_DIR moves every output (the report tests run a lab into a directory of their own);
 // NETLAB_LAB_INCLUDE replaces which files the labs project runs (only those tests set it, for a fixture lab).
 const REPORTS = reportsDir();
-const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] : ["labs/**/*.lab.test.ts"];
+// A spec checked as tests (examples/**/*.check.test.ts) runs beside the labs and lands in the same reports.
+const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] : ["labs/**/*.lab.test.ts", "examples/**/*.check.test.ts"];
 
 export default defineConfig({
   test: {

@@ -25,7 +25,9 @@ export function itemArgv(item: BatchItem, timeoutMs: number): string[] {
  */
 export function batchScript(items: BatchItem[], timeoutMs: number): string {
   const calls = items.map((item, index) => `p ${index} ${quote(itemArgv(item, timeoutMs))} &`);
-  return ['set -f', 'p() { i=$1; shift; r=$("$@" 2>&1 </dev/null); c=$?; echo "@@$i $c" $r; }', ...calls, "wait"].join("\n");
+  // The site's own view first (its IPv4 addresses and routes), so a failing report shows where it probed from.
+  const view = ['echo "@@addr" $(ip -o -4 addr show 2>&1 | tr "\\n" ";")', 'echo "@@route" $(ip -4 route show 2>&1 | tr "\\n" ";")'];
+  return ["set -f", 'p() { i=$1; shift; r=$("$@" 2>&1 </dev/null); c=$?; echo "@@$i $c" $r; }', ...view, ...calls, "wait"].join("\n");
 }
 
 /** Each item's output, read back from the script's; an item whose line is missing counts as failed. */
@@ -40,18 +42,34 @@ export function parseBatch(stdout: string, count: number): ExecOutput[] {
   return outputs;
 }
 
+/** The site's addresses (`eth0 172.18.0.2/16`) and routes, as the batch script saw them. */
+export interface SiteView {
+  addresses: string[];
+  routes: string[];
+}
+
+export function parseView(stdout: string): SiteView {
+  const line = (tag: string) => (new RegExp(`^@@${tag} ?(.*)$`, "m").exec(stdout)?.[1] ?? "").split(";").map((part) => part.trim()).filter(Boolean);
+  const addresses = line("addr").map((entry) => /^\d+:\s+(\S+)\s+inet\s+(\S+)/.exec(entry)).flatMap((match) => (match ? [`${match[1]} ${match[2]}`] : []));
+  return { addresses, routes: line("route") };
+}
+
 /** nslookup prints its answer on several lines; flattened, "Name: x Address: y" keeps what classifyLookup reads. */
 function unflatten(text: string): string {
   return text.replace(/\s+(Name:|Address(?: \d+)?:|Server:|\*\*)/g, "\n$1");
 }
 
-/** Runs the items from `site` in one exec and returns one typed result per item, in order. */
-export async function runBatch(site: ProbeSite, items: BatchItem[], timeoutMs: number): Promise<ProbeResult[]> {
-  if (items.length === 0) return [];
+/**
+ * Runs the items from `site` in one exec and returns one typed result per item, in order. Each probe is
+ * bounded by `timeoutMs` inside the site (busybox timeout); the exec itself is an engine call, bounded by
+ * `engineTimeoutMs`, so a slow engine is not mistaken for a slow network.
+ */
+export async function runBatch(site: ProbeSite, items: BatchItem[], timeoutMs: number, engineTimeoutMs = timeoutMs + 5000): Promise<{ results: ProbeResult[]; view: SiteView }> {
+  if (items.length === 0) return { results: [], view: { addresses: [], routes: [] } };
   const started = Date.now();
-  const output = await site.run(["sh", "-c", batchScript(items, timeoutMs)], timeoutMs + 5000);
+  const output = await site.run(["sh", "-c", batchScript(items, timeoutMs)], timeoutMs + engineTimeoutMs);
   const durationMs = Date.now() - started;
-  return parseBatch(output.stdout, items.length).map((result, index) => {
+  const results = parseBatch(output.stdout, items.length).map((result, index): ProbeResult => {
     const item = items[index]!;
     const command = site.describe(itemArgv(item, timeoutMs));
     if (item.kind === "tcp") {
@@ -62,4 +80,5 @@ export async function runBatch(site: ProbeSite, items: BatchItem[], timeoutMs: n
     const { outcome, detail, addresses } = classifyLookup({ exitCode: result.exitCode, stdout: text, stderr: "" });
     return { probe: "dns", from: site.name, target: item.name, outcome, detail, addresses, durationMs, command };
   });
+  return { results, view: parseView(output.stdout) };
 }

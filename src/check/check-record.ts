@@ -78,6 +78,7 @@ export function checkRecordOf(decision: Decision, targets: Map<string, Target>):
       ...(networksOf(targets, fromName) ? { fromNetworks: networksOf(targets, fromName) } : {}),
       ...(networksOf(targets, toName) ? { toNetworks: networksOf(targets, toName) } : {}),
       ...(decision.observed.published ? { published: decision.observed.published } : {}),
+      ...(decision.view ? { fromAddresses: decision.view.addresses, fromRoutes: decision.view.routes } : {}),
       ...(decision.attempts.length > 1 ? { attempts: decision.attempts.map((attempt) => `${attempt.attempt}: ${attempt.outcome ?? attempt.detail}`) } : {}),
     },
     // The expectation is asserted on the probe that decided it; the others (other addresses) are recorded only.

@@ -1,6 +1,6 @@
 import type { Outcome, ProbeResult } from "../probes/outcome.js";
 import type { ProbeSite } from "../probes/site.js";
-import { runBatch } from "./batch-probe.js";
+import { runBatch, type SiteView } from "./batch-probe.js";
 import { publishedMatches } from "./published-match.js";
 import { holds, type Expectation } from "./expectation-types.js";
 import { hintFor, type HintContext } from "./hints.js";
@@ -21,6 +21,8 @@ export interface Decision {
   held: boolean;
   /** What was seen, in the expectation's terms (an outcome, an answer, a set of ports). */
   observed: { outcome?: Outcome; detail: string; addresses?: string[]; published?: string[] };
+  /** The source's own addresses and routes when it probed (absent for `publishes`). */
+  view?: SiteView;
   probes: ProbeResult[];
   /** Every try, oldest first; more than one only for an expectation with `within`. */
   attempts: Attempt[];
@@ -34,6 +36,8 @@ export interface DecideContext {
   hints: HintContext;
   site(key: SiteKey): ProbeSite;
   timeoutMs: number;
+  /** Bound on each engine call (an exec), beyond the probes' own timeout. */
+  engineTimeoutMs?: number;
   /** Pause between tries of an expectation that is not yet true. */
   pollMs?: number;
   onDecided?(decision: Decision): void;
@@ -78,7 +82,7 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
   let pending = expectations;
   for (let round = 1; pending.length > 0; round++) {
     const items = pending.flatMap((expectation) => plans.get(expectation)!.probes.map((probe) => probe.item));
-    const results = await runBatch(site, items, context.timeoutMs);
+    const { results, view } = await runBatch(site, items, context.timeoutMs, context.engineTimeoutMs);
     const at = Date.now();
     let offset = 0;
     const next: Probed[] = [];
@@ -97,6 +101,7 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
         held,
         observed: { ...(attempt.outcome ? { outcome: attempt.outcome } : {}), detail: attempt.detail, ...(addresses ? { addresses } : {}) },
         probes: mine,
+        view,
         attempts: attempts.get(expectation)!,
         startedAt,
         durationMs: at - startedAt,

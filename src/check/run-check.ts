@@ -133,6 +133,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       hints: { targets, internalNetworks: internal },
       site,
       timeoutMs: config.probeTimeoutMs,
+      engineTimeoutMs: config.engineTimeoutMs,
       ...(options.onDecided ? { onDecided: options.onDecided } : {}),
     });
     debug("Decided %d expectation(s) of %s", decisions.length, spec.file);
