@@ -69,6 +69,7 @@ export function checkRecordOf(decision: Decision, targets: Map<string, Target>):
     errors: decision.held ? [] : [failure],
     observed: {
       spec: where,
+      ...(expectation.kind === "reach" && expectation.matrix ? { matrix: expectation.matrix } : {}),
       from,
       to,
       expected: expectedText(expectation),

@@ -1,3 +1,4 @@
+import { specGridMarkdown, specGrids } from "./spec-grid.js";
 import type { CheckRecord, Facts, LabRecord, Matrix } from "./facts-schema.js";
 import { labView } from "./lab-view.js";
 import { duration, entryText, labFailed, oneLine, STATE_MARK, tally, tallyText, truncate } from "./format.js";
@@ -114,6 +115,7 @@ function labSection(lab: LabRecord): string {
     }
     lines.push("");
   }
+  for (const grid of specGrids(lab.checks)) lines.push(specGridMarkdown(grid));
   if (lab.matrix) lines.push(`### Reachability: ${lab.lab}`, "", "Rows: where the probe ran. Columns: what it tried to reach.", "", matrixMarkdown(lab.matrix));
   return lines.join("\n");
 }
