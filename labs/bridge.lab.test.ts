@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { contains, lowestFree } from "../src/net/cidr.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import { hostNetworkNamespace } from "../src/probes/netns.js";
+import { contains, lowestFree } from "../src/core/cidr.js";
+import { Lab } from "../src/lifecycle/lab.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import { hostNetworkNamespace } from "../src/runtime/netns.js";
 import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/net-view.js";
 import { listen } from "../src/probes/listen.js";
 import { tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const DOCUMENTED_DEFAULT = "172.17.0.0/16";
 const SERVER_PORT = 8080;

@@ -1,19 +1,19 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
-import { LABEL } from "../src/engine/labels.js";
-import { contains } from "../src/net/cidr.js";
-import { ComposeProject, detectCompose, type StartedComposeProject } from "../src/net/compose.js";
-import { COMPOSE_LABEL, composeProjectName, composeVariables } from "../src/net/compose-options.js";
-import { freePort } from "../src/net/free-port.js";
-import { holdHostLock, withHostLock } from "../src/net/host-lock.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
+import { LABEL } from "../src/core/labels.js";
+import { contains } from "../src/core/cidr.js";
+import { ComposeProject, detectCompose, type StartedComposeProject } from "../src/runtime/compose.js";
+import { COMPOSE_LABEL, composeProjectName, composeVariables } from "../src/runtime/compose-options.js";
+import { freePort } from "../src/runtime/free-port.js";
+import { holdHostLock, withHostLock } from "../src/runtime/host-lock.js";
+import { Lab } from "../src/lifecycle/lab.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
 import { dns } from "../src/probes/dns.js";
 import { killSignals } from "../src/probes/kill-signals.js";
 import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/net-view.js";
-import { hostNetworkNamespace } from "../src/probes/netns.js";
+import { hostNetworkNamespace } from "../src/runtime/netns.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const LOOPBACK = "127.0.0.1";
 /** The engine's resolver inside every container on a user-defined network. */

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { attemptLabContainer, attemptName, describeAttempt, type AttemptOptions, type AttemptResult } from "../src/net/container-attempt.js";
-import { freePort } from "../src/net/free-port.js";
-import { withHostLock } from "../src/net/host-lock.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
+import { attemptLabContainer, attemptName, describeAttempt, type AttemptOptions, type AttemptResult } from "../src/runtime/container-attempt.js";
+import { freePort } from "../src/runtime/free-port.js";
+import { withHostLock } from "../src/runtime/host-lock.js";
+import { Lab } from "../src/lifecycle/lab.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork, type NetView } from "../src/probes/net-view.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const LOOPBACK = "127.0.0.1";
 const SERVER_PORT = 8080;

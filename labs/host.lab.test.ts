@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { freePort } from "../src/net/free-port.js";
-import { holdHostLock } from "../src/net/host-lock.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import { hostNetworkNamespace } from "../src/probes/netns.js";
+import { freePort } from "../src/runtime/free-port.js";
+import { holdHostLock } from "../src/runtime/host-lock.js";
+import { Lab } from "../src/lifecycle/lab.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import { hostNetworkNamespace } from "../src/runtime/netns.js";
 import { listen } from "../src/probes/listen.js";
 import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/net-view.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const LOOPBACK = "127.0.0.1";
 const env = inject("netlab");

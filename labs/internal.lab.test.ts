@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { versionOf } from "../src/engine/engine-facts.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import type { LabNetwork } from "../src/net/lab-network.js";
+import { versionOf } from "../src/core/engine-facts.js";
+import { Lab } from "../src/lifecycle/lab.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import type { LabNetwork } from "../src/runtime/lab-network.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork, type NetView } from "../src/probes/net-view.js";
 import { tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const SERVER_PORT = 8080;
 /** A lookup the sentinel never answered: the embedded server gives up (timed out) or says it found nothing. */

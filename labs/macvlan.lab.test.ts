@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { contains, hostAt } from "../src/net/cidr.js";
-import { kernelRefusal } from "../src/net/kernel-refusal.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import type { LabNetwork } from "../src/net/lab-network.js";
-import { createParentLink, type ParentLink } from "../src/net/parent-link.js";
+import { contains, hostAt } from "../src/core/cidr.js";
+import { kernelRefusal } from "../src/core/kernel-refusal.js";
+import { Lab } from "../src/lifecycle/lab.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import type { LabNetwork } from "../src/runtime/lab-network.js";
+import { createParentLink, type ParentLink } from "../src/runtime/parent-link.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork, type Link, type NetView } from "../src/probes/net-view.js";
 import { linkKindDetail, observeNamespaceDetail } from "../src/probes/netns-detail.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe, type Observations } from "../src/report/observations.js";
+import { observe, type Observations } from "../src/harness/observations.js";
 
 const SERVER_PORT = 8080;
 /** A port nothing of the lab listens on: a refusal there proves the packet arrived. */

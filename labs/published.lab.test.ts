@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { attemptLabContainer, describeAttempt } from "../src/net/container-attempt.js";
-import { freePort } from "../src/net/free-port.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
+import { attemptLabContainer, describeAttempt } from "../src/runtime/container-attempt.js";
+import { freePort } from "../src/runtime/free-port.js";
+import { Lab } from "../src/lifecycle/lab.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
 import { observeHostForwarding } from "../src/probes/forward-policy.js";
 import { listen } from "../src/probes/listen.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const LOOPBACK = "127.0.0.1";
 /** Container ports of the one web container: published on loopback, published on the sentinel link, not published. */

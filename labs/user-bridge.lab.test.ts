@@ -1,17 +1,17 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runLabels } from "../src/engine/labels.js";
-import { AddressPoolError, addressPoolsOf, asPrefix, freeSubnetIn, nameserversOf, nextPoolSubnet, predefinedSubnets } from "../src/net/address-pools.js";
-import { contains, hostAt, subnetAt } from "../src/net/cidr.js";
-import { withHostLock } from "../src/net/host-lock.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import { LabNetwork } from "../src/net/lab-network.js";
+import { runLabels } from "../src/core/labels.js";
+import { AddressPoolError, addressPoolsOf, asPrefix, freeSubnetIn, nameserversOf, nextPoolSubnet, predefinedSubnets } from "../src/core/address-pools.js";
+import { contains, hostAt, subnetAt } from "../src/core/cidr.js";
+import { withHostLock } from "../src/runtime/host-lock.js";
+import { Lab } from "../src/lifecycle/lab.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import { LabNetwork } from "../src/runtime/lab-network.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
 import { observeHostNetwork, observeNetwork } from "../src/probes/net-view.js";
 import { tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const EMBEDDED_DNS = "127.0.0.11";
 const SERVER_PORT = 8080;
