@@ -9,7 +9,6 @@ import { readEngineFacts } from "../lifecycle/read-engine-facts.js";
 import { spawnReaper } from "../lifecycle/reaper.js";
 import { newRun } from "../core/labels.js";
 import { preflight } from "../lifecycle/preflight.js";
-import type { RunEnvironment } from "../core/run-environment.js";
 import { sweepDeadRuns, sweepRun } from "../lifecycle/sweep.js";
 
 const debug = createDebug("netlab");

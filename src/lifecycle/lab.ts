@@ -1,114 +1,55 @@
-import "../runtime/hermetic.js";
 import Dockerode from "dockerode";
-import { GenericContainer } from "testcontainers";
 import createDebug from "debug";
-import { runLabels } from "../core/labels.js";
 import type { LabFacts } from "../core/check-facts.js";
+import { runLabels } from "../core/labels.js";
+import { labObjectName } from "../core/names.js";
 import type { RunEnvironment } from "../core/run-environment.js";
-import { namespaceSite, hostSite, type ProbeSite } from "../runtime/site.js";
+import { attemptLabContainer, type AttemptResult } from "../runtime/container-attempt.js";
+import { ContainerFactory } from "../runtime/container-factory.js";
+import { containerSpec, onDefaultBridge, type ContainerOptions, type ContainerSpec } from "../runtime/container-spec.js";
+import type { StartedContainer } from "../runtime/create-with-warnings.js";
 import { withHostLock } from "../runtime/host-lock.js";
+import { LabContainer, type Allocation } from "../runtime/lab-container.js";
+import { createLabNetwork, type LabNetwork, type NetworkOptions } from "../runtime/lab-network.js";
+import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
 import { observeNetwork } from "../probes/net-view.js";
 import { findFreeSubnet } from "./free-subnet.js";
-import { LabContainer, type Allocation, type LabContainerInit } from "../runtime/lab-container.js";
-import { LabNetwork } from "../runtime/lab-network.js";
-import { IDLE_COMMAND, labObjectName } from "../core/names.js";
 
 const debug = createDebug("netlab");
 
-export interface ContainerOptions {
-  /** What the container is for in the lesson ("web", "isolated"); part of its name. */
-  role: string;
-  /** `bridge` (the default, as with a bare `docker run`), `none`, `host`, `container:<id>` or a network name. */
-  network?: string;
-  command?: string[];
-  /** Resolvers for the container; the sentinel by default, so no lookup leaves the machine. `false`: none set. */
-  dns?: string[] | false;
-  /** On a user-defined network: extra DNS names, and a fixed address (`--network-alias`, `--ip`). */
-  aliases?: string[];
-  ipv4Address?: string;
-  hostname?: string;
-  /** `-p hostIp:hostPort:containerPort`; the host IP is required, so nothing listens on all interfaces. */
-  publish?: Array<{ hostIp: string; hostPort: number; containerPort: number }>;
-}
+export type { ContainerOptions };
 
-export interface NetworkOptions {
-  role: string;
-  driver?: string;
+export interface LabNetworkOptions extends Omit<NetworkOptions, "subnet"> {
   /** A CIDR, `"free"` for a /24 of NETLAB_LAB_POOL that nothing on this engine or host uses, or unset: the engine picks. */
   subnet?: string;
-  gateway?: string;
-  ipRange?: string;
-  internal?: boolean;
-  attachable?: boolean;
-  /** Driver options, as `docker network create -o`. */
-  options?: Record<string, string>;
-}
-
-/** GenericContainer with the create options the labs need that it has no method for. */
-class LabContainerDefinition extends GenericContainer {
-  /** Attach to one user-defined network at create time, with aliases and a fixed address, and to nothing else. */
-  withEndpoint(network: string, endpoint: { aliases?: string[]; ipv4Address?: string }): this {
-    this.withNetworkMode(network);
-    this.createOpts.NetworkingConfig = {
-      EndpointsConfig: {
-        [network]: {
-          Aliases: endpoint.aliases,
-          ...(endpoint.ipv4Address ? { IPAMConfig: { IPv4Address: endpoint.ipv4Address } } : {}),
-        },
-      },
-    };
-    return this;
-  }
-
-  withDns(servers: string[]): this {
-    this.hostConfig.Dns = servers;
-    return this;
-  }
-
-  /** Port bindings as given, host IP included (withExposedPorts binds every interface and waits on the port). */
-  withPublished(bindings: NonNullable<ContainerOptions["publish"]>): this {
-    for (const binding of bindings) {
-      const key = `${binding.containerPort}/tcp`;
-      this.createOpts.ExposedPorts = { ...this.createOpts.ExposedPorts, [key]: {} };
-      this.hostConfig.PortBindings = {
-        ...this.hostConfig.PortBindings,
-        [key]: [...(this.hostConfig.PortBindings?.[key] ?? []), { HostIp: binding.hostIp, HostPort: String(binding.hostPort) }],
-      };
-    }
-    return this;
-  }
+  /** The caller holds the `address-pools` lock already (it allocates several networks in one go). */
+  poolsLockHeld?: boolean;
 }
 
 export class LabError extends Error {
   override name = "LabError";
 }
 
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LabError(message)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** One lesson's containers: started through testcontainers, labelled with the run, all removed by dispose(). */
+/** One lesson's containers and networks: labelled with the run, recorded for facts.json, all removed by dispose(). */
 export class Lab {
   private readonly containers = new Set<LabContainer>();
   private readonly networks = new Set<LabNetwork>();
+  private readonly afterwards: Array<() => Promise<unknown>> = [];
   readonly docker: Dockerode;
+  private readonly factory: ContainerFactory;
   /** What the lab saw of its containers and the host, for facts.json. */
   readonly facts: LabFacts;
+  /** The bound on every probe (NETLAB_PROBE_TIMEOUT_MS). */
+  readonly timeout: number;
 
   constructor(
     readonly name: string,
     readonly env: RunEnvironment,
   ) {
     this.docker = new Dockerode({ timeout: env.config.engineTimeoutMs });
+    this.factory = new ContainerFactory(this.docker, env.config.engineTimeoutMs);
     this.facts = { lab: name, containers: {}, host: {} };
+    this.timeout = env.config.probeTimeoutMs;
   }
 
   /** Adds to what facts.json says about one container. */
@@ -134,62 +75,59 @@ export class Lab {
     return labObjectName(this.env.runId, this.name, role);
   }
 
+  /** What this lab asks the engine for when it starts a container with `options`. */
+  spec(options: ContainerOptions): ContainerSpec {
+    return containerSpec(options, {
+      name: this.objectName(options.role),
+      image: this.env.image,
+      labels: runLabels(this.env, { lab: this.name, role: options.role }),
+      dns: [this.env.sentinel.address],
+    });
+  }
+
   private async start(options: ContainerOptions): Promise<LabContainer> {
+    const spec = this.spec(options);
     // No network given means what a bare `docker run` does: the engine picks (the default bridge).
     const network = options.network ?? "bridge";
-    const name = this.objectName(options.role);
-    const definition = new LabContainerDefinition(this.env.image)
-      .withName(name)
-      .withLabels(runLabels(this.env, { lab: this.name, role: options.role }))
-      .withCommand(options.command ?? IDLE_COMMAND)
-      .withStartupTimeout(this.env.config.engineTimeoutMs)
-      // The image is local by construction: a missing one must fail here, never be fetched from a registry.
-      .withPullPolicy({ shouldPull: () => false });
-    if (options.aliases?.length || options.ipv4Address) {
-      definition.withEndpoint(network, { aliases: options.aliases, ipv4Address: options.ipv4Address });
-    } else if (options.network) {
-      definition.withNetworkMode(options.network);
-    }
-    if (options.hostname) definition.withHostname(options.hostname);
-    if (options.publish?.length) definition.withPublished(options.publish);
-    if (options.dns !== false) definition.withDns(options.dns ?? [this.env.sentinel.address]);
-
-    debug("Starting container %s on %s…", name, network);
-    // testcontainers' own engine client has no timeout: bound the start here (a late container is swept).
-    const timeoutMs = this.env.config.engineTimeoutMs;
-    const startBounded = () => {
-      const starting = definition.start();
-      // Should the start land after we gave up on it, remove what it made rather than leave it to a sweep.
-      starting.catch(() => undefined);
-      return withTimeout(starting, timeoutMs, `container "${name}" did not start after ${timeoutMs} ms`).catch((error: unknown) => {
-        void starting.then((late) => this.docker.getContainer(late.getId()).remove({ force: true })).catch(() => undefined);
-        throw error;
-      });
-    };
-    const launch = async (): Promise<{ id: string; allocation?: Allocation }> => {
-      if (network !== "bridge") return { id: (await startBounded()).getId() };
-      return withHostLock("default-bridge", async () => {
-        const inUseBefore = await this.addressesInUse("bridge");
-        const started = await startBounded();
-        return { id: started.getId(), allocation: { inUseBefore, subnet: this.env.engine.bridge.subnet } };
-      });
-    };
-    let launched;
+    debug("Starting container %s on %s…", spec.name, network);
+    let launched: { started: StartedContainer; allocation?: Allocation };
     try {
-      launched = await launch();
+      launched = onDefaultBridge(spec)
+        ? await withHostLock("default-bridge", async () => {
+            const inUseBefore = await this.addressesInUse("bridge");
+            const started = await this.factory.start(spec);
+            return { started, allocation: { inUseBefore, subnet: this.env.engine.bridge.subnet } };
+          })
+        : { started: await this.factory.start(spec) };
     } catch (error) {
-      await this.docker.getContainer(name).remove({ force: true }).catch(() => {});
-      throw new LabError(`container "${name}" (network ${network}) did not start: ${(error as Error).message}`, { cause: error });
+      throw new LabError(`container "${spec.name}" (network ${network}) did not start: ${(error as Error).message}`, { cause: error });
     }
-    return this.adopt({ id: launched.id, name, role: options.role, network, allocation: launched.allocation });
+    return this.adopt(launched.started, { name: spec.name, role: options.role, network, allocation: launched.allocation });
+  }
+
+  /**
+   * Starts a container whose create warnings are part of the claim (testcontainers and dockerode drop them):
+   * created through the raw API, then driven like any other.
+   */
+  async startWithWarnings(options: ContainerOptions): Promise<LabContainer> {
+    const spec = this.spec(options);
+    const network = options.network ?? "bridge";
+    debug("Starting container %s on %s (raw API)…", spec.name, network);
+    let launched: { started: StartedContainer; warnings: string[] };
+    try {
+      launched = await this.factory.startKeepingWarnings(spec);
+    } catch (error) {
+      throw new LabError(`container "${spec.name}" (network ${network}) did not start: ${(error as Error).message}`, { cause: error });
+    }
+    return this.adopt(launched.started, { name: spec.name, role: options.role, network, warnings: launched.warnings });
   }
 
   /** Wraps a started container, learns its pid and what its namespace holds, and makes it the lab's to remove. */
-  private async adopt(init: Omit<LabContainerInit, "pid">): Promise<LabContainer> {
-    const info = await this.docker.getContainer(init.id).inspect();
-    const container = new LabContainer(this.docker, { ...init, pid: info.State.Pid });
+  private async adopt(started: StartedContainer, init: { name: string; role: string; network: string; allocation?: Allocation; warnings?: string[] }): Promise<LabContainer> {
+    const info = await this.docker.getContainer(started.getId()).inspect();
+    const container = new LabContainer(this.docker, started, { ...init, pid: info.State.Pid });
     this.containers.add(container);
-    this.note(container, { role: init.role, id: init.id, network: init.network, pid: info.State.Pid });
+    this.note(container, { role: init.role, id: container.id, network: init.network, pid: info.State.Pid });
     // Every container's interfaces go into facts.json, so each lab's topology picture is complete.
     const [netns, view] = await Promise.all([
       container.networkNamespace().catch((error: Error) => `unknown: ${error.message}`),
@@ -201,81 +139,31 @@ export class Lab {
   }
 
   /**
-   * Creates and starts a container through the raw API, keeping the warnings the engine answers the create
-   * call with (testcontainers and dockerode drop them): for claims about what the engine says.
+   * Tries `docker run` with these options and removes what it made: whether the engine refused the create,
+   * refused the start or started it, in its own words. For claims about what the engine accepts.
    */
-  async startWithWarnings(options: ContainerOptions): Promise<LabContainer> {
-    const name = this.objectName(options.role);
-    const network = options.network ?? "bridge";
-    const bindings = options.publish ?? [];
-    const portBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
-    for (const binding of bindings) {
-      (portBindings[`${binding.containerPort}/tcp`] ??= []).push({ HostIp: binding.hostIp, HostPort: String(binding.hostPort) });
-    }
-    const body = {
-      Image: this.env.image,
-      Cmd: options.command ?? IDLE_COMMAND,
-      ...(options.hostname ? { Hostname: options.hostname } : {}),
-      Labels: runLabels(this.env, { lab: this.name, role: options.role }),
-      ExposedPorts: Object.fromEntries(bindings.map((binding) => [`${binding.containerPort}/tcp`, {}])),
-      HostConfig: {
-        NetworkMode: options.network ?? "default",
-        Dns: options.dns === false ? [] : (options.dns ?? [this.env.sentinel.address]),
-        PortBindings: portBindings,
-      },
-    };
-    debug("Starting container %s on %s (raw API)…", name, network);
-    const created = await new Promise<{ Id: string; Warnings: string[] | null }>((resolve, reject) =>
-      this.docker.modem.dial(
-        {
-          path: "/containers/create?",
-          method: "POST",
-          options: { _query: { name }, _body: body },
-          statusCodes: { 201: true, 400: "bad parameter", 404: "no such image", 409: "conflict", 500: "server error" },
-        },
-        (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as { Id: string; Warnings: string[] | null })),
-      ),
-    );
-    try {
-      await this.docker.getContainer(created.Id).start();
-    } catch (error) {
-      await this.docker.getContainer(created.Id).remove({ force: true }).catch(() => {});
-      throw new LabError(`container "${name}" (network ${network}) did not start: ${(error as Error).message}`, { cause: error });
-    }
-    return this.adopt({ id: created.Id, name, role: options.role, network, warnings: created.Warnings ?? [] });
+  attempt(options: ContainerOptions): Promise<AttemptResult> {
+    return attemptLabContainer(this.docker, this.spec(options));
   }
 
-  /** Creates a labelled network for this lab; the lab removes it after its containers. */
-  async network(options: NetworkOptions): Promise<LabNetwork> {
+  /** Creates a labelled network for this lab (under the `address-pools` lock); the lab removes it after its containers. */
+  async network(options: LabNetworkOptions): Promise<LabNetwork> {
+    const { poolsLockHeld, ...rest } = options;
     const name = this.objectName(options.role);
-    debug("Creating network %s…", name);
-    const create = async (subnet: string | undefined) => {
-      const ipamConfig = subnet ? [{ Subnet: subnet, Gateway: options.gateway, IPRange: options.ipRange }] : [];
-      const network = await this.docker.createNetwork({
-        Name: name,
-        Driver: options.driver ?? "bridge",
-        Internal: options.internal ?? false,
-        Attachable: options.attachable ?? false,
-        CheckDuplicate: true,
-        IPAM: { Driver: "default", Config: ipamConfig },
-        Options: options.options ?? {},
-        Labels: runLabels(this.env, { lab: this.name, role: options.role }),
-      });
-      return network.inspect();
+    const labels = runLabels(this.env, { lab: this.name, role: options.role });
+    const create = async () => {
+      const subnet = options.subnet === "free" ? await findFreeSubnet(this.docker, this.env.config.labPool) : options.subnet;
+      return createLabNetwork(this.docker, name, labels, { ...rest, subnet });
     };
-    let created: Dockerode.NetworkInspectInfo;
+    let network: LabNetwork;
     try {
-      created = await withHostLock("address-pools", async () =>
-        create(options.subnet === "free" ? await findFreeSubnet(this.docker, this.env.config.labPool) : options.subnet),
-      );
+      network = poolsLockHeld ? await create() : await withHostLock("address-pools", create);
     } catch (error) {
       throw new LabError(`network "${name}" (driver ${options.driver ?? "bridge"}) was refused: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    const network = new LabNetwork(this.docker, created.Id, name, options.role, created);
     this.networks.add(network);
-    debug("Created network %s (%s)", name, network.subnet);
     return network;
   }
 
@@ -287,7 +175,15 @@ export class Lab {
       .filter(Boolean);
   }
 
-  /** Removes every container this lab started that is still there. */
+  /**
+   * Something of the lab's that must go after its containers and networks (a parent link, a swarm, a held
+   * lock); dispose() runs these last, the latest first.
+   */
+  defer(cleanup: () => Promise<unknown>): void {
+    this.afterwards.push(cleanup);
+  }
+
+  /** Removes every container this lab started that is still there, then its networks, then what was deferred. */
   async dispose(): Promise<void> {
     const all = [...this.containers];
     this.containers.clear();
@@ -295,6 +191,9 @@ export class Lab {
     const networks = [...this.networks];
     this.networks.clear();
     await Promise.allSettled(networks.map((network) => network.remove()));
+    const failures: unknown[] = [];
+    for (const cleanup of this.afterwards.splice(0).reverse()) await cleanup().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -3,6 +3,7 @@ import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { execa } from "execa";
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from "testcontainers";
+import { existingContainer } from "./create-with-warnings.js";
 import { LabContainer } from "./lab-container.js";
 import {
   COMPOSE_LABEL,
@@ -82,8 +83,7 @@ export class ComposeProject {
     const found = (await this.services()).get(service);
     if (!found) throw new ComposeError(`compose project "${this.name}" has no container for service "${service}"`);
     const info = await this.docker.getContainer(found.Id).inspect();
-    return new LabContainer(this.docker, {
-      id: found.Id,
+    return new LabContainer(this.docker, await existingContainer(found.Id), {
       name: containerName(found),
       role: service,
       network: info.HostConfig.NetworkMode ?? "default",

@@ -1,9 +1,8 @@
 import type Dockerode from "dockerode";
 import createDebug from "debug";
-import { runLabels } from "../core/labels.js";
-import type { RunEnvironment } from "../core/run-environment.js";
+import { onDefaultBridge, type ContainerSpec } from "./container-spec.js";
+import { createWithWarnings } from "./create-with-warnings.js";
 import { withHostLock } from "./host-lock.js";
-import { IDLE_COMMAND, labObjectName } from "../core/names.js";
 
 const debug = createDebug("netlab");
 
@@ -38,7 +37,7 @@ export interface AttemptInspection {
 
 /** The few engine calls an attempt needs, so the sequencing can be tested without an engine. */
 export interface AttemptEngine {
-  create(name: string, body: Record<string, unknown>): Promise<{ id: string; warnings: string[] }>;
+  create(spec: ContainerSpec): Promise<{ id: string; warnings: string[] }>;
   start(id: string): Promise<void>;
   inspect(id: string): Promise<AttemptInspection>;
   /** Force-removes; a container that is not there is not an error. */
@@ -70,11 +69,12 @@ export function engineMessage(error: unknown): { message: string; statusCode?: n
  * Creates and starts a container, records what the engine said at each step, and removes whatever was
  * created, refused or not. Never throws for a refusal: a refusal is the observation.
  */
-export async function attemptContainer(engine: AttemptEngine, name: string, body: Record<string, unknown>): Promise<AttemptResult> {
+export async function attemptContainer(engine: AttemptEngine, spec: ContainerSpec): Promise<AttemptResult> {
+  const { name } = spec;
   const leftNothing = async () => !(await engine.exists(name));
   let created: { id: string; warnings: string[] };
   try {
-    created = await engine.create(name, body);
+    created = await engine.create(spec);
   } catch (error) {
     return { outcome: "refused-at-create", warnings: [], ...engineMessage(error), leftNothing: await leftNothing() };
   }
@@ -94,25 +94,10 @@ export async function attemptContainer(engine: AttemptEngine, name: string, body
   return { ...result, leftNothing: await leftNothing() };
 }
 
-/** The raw engine API behind AttemptEngine; the create call goes through the modem so warnings are kept. */
+/** The raw engine API behind AttemptEngine; the create call keeps the engine's warnings. */
 export function dockerAttemptEngine(docker: Dockerode): AttemptEngine {
   return {
-    create: (name, body) =>
-      new Promise((resolve, reject) =>
-        docker.modem.dial(
-          {
-            path: "/containers/create?",
-            method: "POST",
-            options: { _query: { name }, _body: body },
-            statusCodes: { 201: true, 400: "bad parameter", 404: "no such image", 409: "conflict", 500: "server error" },
-          },
-          (error: unknown, data: unknown) => {
-            if (error) return reject(error);
-            const answer = data as { Id: string; Warnings: string[] | null };
-            resolve({ id: answer.Id, warnings: answer.Warnings ?? [] });
-          },
-        ),
-      ),
+    create: (spec) => createWithWarnings(docker, spec),
     start: async (id) => {
       await docker.getContainer(id).start();
     },
@@ -141,65 +126,20 @@ export function dockerAttemptEngine(docker: Dockerode): AttemptEngine {
   };
 }
 
-export interface AttemptOptions {
-  /** Unique within the lab; part of the container's name. */
-  role: string;
-  /** `bridge` (the default), `container:<id>`, … as `--network`. */
-  network?: string;
-  command?: string[];
-  hostname?: string;
-  /** `--dns`: the sentinel by default, as for every lab container; `false` sets none (container mode needs that). */
-  dns?: string[] | false;
-  publish?: Array<{ hostIp: string; hostPort: number; containerPort: number }>;
-}
-
-/** The name Lab gives a container of `lab` in role `role`, so an attempt cannot clash with a lab container. */
-export function attemptName(env: RunEnvironment, lab: string, role: string): string {
-  return labObjectName(env.runId, lab, role);
-}
-
 /** One line for a failure message: what the engine did, in its own words. */
 export function describeAttempt(result: AttemptResult): string {
   return JSON.stringify({ outcome: result.outcome, message: result.message, warnings: result.warnings });
 }
 
-/** The create body for `docker create` with these options, labelled with the run so a sweep finds it. */
-export function attemptBody(env: RunEnvironment, lab: string, options: AttemptOptions): Record<string, unknown> {
-  const bindings = options.publish ?? [];
-  const key = (port: number) => `${port}/tcp`;
-  return {
-    Image: env.image,
-    Cmd: options.command ?? IDLE_COMMAND,
-    Labels: runLabels(env, { lab, role: options.role }),
-    ...(options.hostname ? { Hostname: options.hostname } : {}),
-    ...(bindings.length ? { ExposedPorts: Object.fromEntries(bindings.map((binding) => [key(binding.containerPort), {}])) } : {}),
-    HostConfig: {
-      NetworkMode: options.network ?? "default",
-      ...(options.dns === false ? {} : { Dns: options.dns ?? [env.sentinel.address] }),
-      ...(bindings.length
-        ? {
-            // One container port may be published on several host addresses: bindings append, never replace.
-            PortBindings: bindings.reduce<Record<string, Array<{ HostIp: string; HostPort: string }>>>((all, binding) => {
-              const entry = { HostIp: binding.hostIp, HostPort: String(binding.hostPort) };
-              return { ...all, [key(binding.containerPort)]: [...(all[key(binding.containerPort)] ?? []), entry] };
-            }, {}),
-          }
-        : {}),
-    },
-  };
-}
-
 /**
- * Tries `docker run` with these options for lab `lab` and removes what it created. On the default bridge the
- * attempt holds the `default-bridge` lock, as every start and removal there does.
+ * Tries `docker run` with this spec and removes what it created. On the default bridge the attempt holds the
+ * `default-bridge` lock, as every start and removal there does.
  */
-export async function attemptLabContainer(docker: Dockerode, env: RunEnvironment, lab: string, options: AttemptOptions): Promise<AttemptResult> {
-  const name = attemptName(env, lab, options.role);
-  const network = options.network ?? "bridge";
-  debug("Attempting container %s on %s…", name, network);
-  const attempt = () => attemptContainer(dockerAttemptEngine(docker), name, attemptBody(env, lab, options));
-  const result = network === "bridge" || network === "default" ? await withHostLock("default-bridge", attempt) : await attempt();
-  debug("Attempted container %s: %s %s", name, result.outcome, result.message);
-  if (!result.leftNothing) throw new AttemptError(`container "${name}" was still there after its attempt was cleaned up`);
+export async function attemptLabContainer(docker: Dockerode, spec: ContainerSpec): Promise<AttemptResult> {
+  debug("Attempting container %s on %s…", spec.name, spec.HostConfig.NetworkMode);
+  const attempt = () => attemptContainer(dockerAttemptEngine(docker), spec);
+  const result = onDefaultBridge(spec) ? await withHostLock("default-bridge", attempt) : await attempt();
+  debug("Attempted container %s: %s %s", spec.name, result.outcome, result.message);
+  if (!result.leftNothing) throw new AttemptError(`container "${spec.name}" was still there after its attempt was cleaned up`);
   return result;
 }

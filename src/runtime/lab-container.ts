@@ -1,10 +1,10 @@
-import { PassThrough } from "node:stream";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import type { ExecOutput } from "../core/outcome.js";
-import { containerSite, ProbeTimeoutError, type Execable, type ProbeSite } from "./site.js";
-import { networkNamespaceOf } from "./netns.js";
+import type { StartedContainer } from "./create-with-warnings.js";
 import { withHostLock } from "./host-lock.js";
+import { networkNamespaceOf } from "./netns.js";
+import { containerSite, ProbeTimeoutError, type Execable, type ProbeSite } from "./site.js";
 
 const debug = createDebug("netlab");
 
@@ -15,7 +15,6 @@ export interface Allocation {
 }
 
 export interface LabContainerInit {
-  id: string;
   name: string;
   role: string;
   network: string;
@@ -25,13 +24,10 @@ export interface LabContainerInit {
   warnings?: string[];
 }
 
-function collect(stream: PassThrough): () => string {
-  const chunks: Buffer[] = [];
-  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-  return () => Buffer.concat(chunks).toString("utf8");
-}
-
-/** A started lab container: exec, inspect, and removal that cannot be forgotten (`await using`). */
+/**
+ * A started lab container: testcontainers' started container (exec, stop) with what the lesson knows of it,
+ * a bounded exec, the engine's inspect, and removal that cannot be forgotten (`await using`).
+ */
 export class LabContainer implements Execable {
   readonly id: string;
   readonly name: string;
@@ -43,31 +39,16 @@ export class LabContainer implements Execable {
 
   constructor(
     private readonly docker: Dockerode,
+    readonly started: StartedContainer,
     init: LabContainerInit,
   ) {
-    this.id = init.id;
+    this.id = started.getId();
     this.name = init.name;
     this.role = init.role;
     this.network = init.network;
     this.pid = init.pid;
     this.allocation = init.allocation;
     this.warnings = init.warnings ?? [];
-  }
-
-  private async execOnce(argv: string[]): Promise<ExecOutput> {
-    const exec = await this.docker.getContainer(this.id).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const [readOut, readErr] = [collect(stdout), collect(stderr)];
-    this.docker.modem.demuxStream(stream, stdout, stderr);
-    await new Promise<void>((resolve, reject) => {
-      stream.on("end", resolve);
-      stream.on("close", resolve);
-      stream.on("error", reject);
-    });
-    const { ExitCode } = await exec.inspect();
-    return { exitCode: ExitCode ?? -1, stdout: readOut(), stderr: readErr() };
   }
 
   async exec(argv: string[], timeoutMs: number): Promise<ExecOutput> {
@@ -79,7 +60,8 @@ export class LabContainer implements Execable {
       );
     });
     try {
-      return await Promise.race([this.execOnce(argv), deadline]);
+      const { exitCode, stdout, stderr } = await Promise.race([this.started.exec(argv), deadline]);
+      return { exitCode, stdout, stderr };
     } finally {
       clearTimeout(timer);
     }
@@ -107,7 +89,7 @@ export class LabContainer implements Execable {
     debug("Removing container %s…", this.name);
     const remove = async () => {
       try {
-        await this.docker.getContainer(this.id).remove({ force: true, v: true });
+        await this.started.stop({ timeout: 0, remove: true, removeVolumes: true });
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       }

@@ -3,6 +3,44 @@ import createDebug from "debug";
 
 const debug = createDebug("netlab");
 
+export interface NetworkOptions {
+  role: string;
+  driver?: string;
+  /** A CIDR, or unset: the engine picks. */
+  subnet?: string;
+  gateway?: string;
+  ipRange?: string;
+  internal?: boolean;
+  attachable?: boolean;
+  /** Driver options, as `docker network create -o`. */
+  options?: Record<string, string>;
+}
+
+/** `docker network create` with netlab's name and labels: the one place a network's create body is built. */
+export async function createLabNetwork(
+  docker: Dockerode,
+  name: string,
+  labels: Record<string, string>,
+  options: NetworkOptions,
+): Promise<LabNetwork> {
+  const ipamConfig = options.subnet ? [{ Subnet: options.subnet, Gateway: options.gateway, IPRange: options.ipRange }] : [];
+  debug("Creating network %s…", name);
+  const created = await docker.createNetwork({
+    Name: name,
+    Driver: options.driver ?? "bridge",
+    Internal: options.internal ?? false,
+    Attachable: options.attachable ?? false,
+    CheckDuplicate: true,
+    IPAM: { Driver: "default", Config: ipamConfig },
+    Options: options.options ?? {},
+    Labels: labels,
+  });
+  const inspected = await created.inspect();
+  const network = new LabNetwork(docker, inspected.Id, name, options.role, inspected);
+  debug("Created network %s (%s)", name, network.subnet);
+  return network;
+}
+
 /** A network a lab created; removed by the lab, or at once with `await using`. */
 export class LabNetwork {
   constructor(

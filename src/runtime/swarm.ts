@@ -3,7 +3,7 @@ import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { LABEL, runLabels, type RunIdentity } from "../core/labels.js";
 import { isOwnerAlive } from "./owner.js";
-import { LabNetwork } from "./lab-network.js";
+import { createLabNetwork, type LabNetwork } from "./lab-network.js";
 import { labObjectName } from "../core/names.js";
 
 const debug = createDebug("netlab:engine");
@@ -112,19 +112,9 @@ export class LabSwarm {
   /** An attachable overlay network with the run's labels, named as a Lab names its objects. */
   async overlayNetwork(options: { lab: string; role: string; subnet?: string }): Promise<LabNetwork> {
     const name = labObjectName(this.run.runId, options.lab, options.role);
-    debug("Creating overlay network %s…", name);
-    const created = await this.docker.createNetwork({
-      Name: name,
-      Driver: "overlay",
-      Attachable: true,
-      CheckDuplicate: true,
-      IPAM: { Driver: "default", Config: options.subnet ? [{ Subnet: options.subnet }] : [] },
-      Labels: runLabels(this.run, { lab: options.lab, role: options.role }),
-    });
-    const inspected = await created.inspect();
-    const network = new LabNetwork(this.docker, inspected.Id, name, options.role, inspected);
+    const labels = runLabels(this.run, { lab: options.lab, role: options.role });
+    const network = await createLabNetwork(this.docker, name, labels, { role: options.role, driver: "overlay", attachable: true, subnet: options.subnet });
     this.networks.push(network);
-    debug("Created overlay network %s (%s)", name, network.subnet);
     return network;
   }
 
