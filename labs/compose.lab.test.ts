@@ -114,7 +114,7 @@ function running(): StartedComposeProject {
 const view = (name: Service): NetView => views.get(name) ?? { links: [], addresses: [], routes: [] };
 
 /** Skips with compose's own words when neither compose is installed (recorded, never a silent pass). */
-function needCompose(context: TestContext) {
+function needCompose(context: Pick<TestContext, "task" | "skip">) {
   const check = observe(context.task);
   check.see("compose", "cli" in detected ? detected.cli : { missing: skipReason });
   if (skipReason) context.skip(skipReason);
@@ -127,9 +127,8 @@ function vethPeer(host: NetView, container: NetView) {
 }
 
 describe("compose: docker-compose.yml shows the same modes, plus a network of its own", () => {
-  test("K1a on-bridge (network_mode: bridge) is on docker0 like a bare docker run: bridge subnet, own namespace, veth on docker0, NAT out", async (context) => {
-    const { env, timeout } = context;
-    const check = needCompose(context);
+  test("K1a on-bridge (network_mode: bridge) is on docker0 like a bare docker run: bridge subnet, own namespace, veth on docker0, NAT out", async ({ task, skip, env, timeout }) => {
+    const check = needCompose({ task, skip });
     const onBridge = service("on-bridge");
     const info = await onBridge.inspect();
     const attached = check.see("attachedNetworks", Object.keys(info.NetworkSettings.Networks ?? {}));
@@ -163,9 +162,8 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     expect(web.peer?.master, "web's veth should hang on the project network's bridge").toBe(`br-${network?.Id.slice(0, 12)}`);
   });
 
-  test("K1b isolated (network_mode: none) has only lo and no routes; nothing goes out, names do not resolve", async (context) => {
-    const { env, timeout } = context;
-    const check = needCompose(context);
+  test("K1b isolated (network_mode: none) has only lo and no routes; nothing goes out, names do not resolve", async ({ task, skip, env, timeout }) => {
+    const check = needCompose({ task, skip });
     const isolated = service("isolated");
     const info = await isolated.inspect();
     check.see("attachedNetworks", Object.keys(info.NetworkSettings.Networks ?? {}));
@@ -189,9 +187,8 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     expect(resolved.addresses).toContain(env.sentinel.address);
   });
 
-  test("K1c on-host (network_mode: host) shares the host's namespace; its server answers on the host's 127.0.0.1 with no port mapping", async (context) => {
-    const { lab, env, timeout } = context;
-    const check = needCompose(context);
+  test("K1c on-host (network_mode: host) shares the host's namespace; its server answers on the host's 127.0.0.1 with no port mapping", async ({ task, skip, lab, env, timeout }) => {
+    const check = needCompose({ task, skip });
     const onHost = service("on-host");
     const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
     const netns = check.see("netns", await onHost.networkNamespace());
@@ -229,9 +226,8 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     check.verify(await tcp(onBridge.site(), timeout).connect(LOOPBACK, hostPort), "refused");
   });
 
-  test("K1d web and client are on compose's own network, where client finds web by service name through 127.0.0.11", async (context) => {
-    const { lab, env, timeout } = context;
-    const check = needCompose(context);
+  test("K1d web and client are on compose's own network, where client finds web by service name through 127.0.0.11", async ({ task, skip, lab, env, timeout }) => {
+    const check = needCompose({ task, skip });
     const [web, client] = [service("web"), service("client")];
     const networks = await project().networks();
     const expectedName = `${project().name}_default`;
@@ -273,9 +269,8 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     check.verify(await fromClient.connect(webAddress, WEB_PORT + 1), "refused");
   });
 
-  test("K1e down is fast: every service stops on SIGTERM, none waits out the 1 s stop timeout; it leaves no container, no network, the host port free", async (context) => {
-    const { lab, env } = context;
-    const check = needCompose(context);
+  test("K1e down is fast: every service stops on SIGTERM, none waits out the 1 s stop timeout; it leaves no container, no network, the host port free", async ({ task, skip, lab, env }) => {
+    const check = needCompose({ task, skip });
     const { project } = running();
     const runLabelled = async () => {
       const filters = { label: [`${LABEL.run}=${env.runId}`, `${LABEL.lab}=${lab.name}`] };

@@ -30,3 +30,9 @@ export function runLabels(run: RunIdentity, extra: { lab?: string; role?: string
   if (extra.role) labels[LABEL.role] = extra.role;
   return labels;
 }
+
+/** Whether labels mark the debris of a dead run: netlab's, with an owner process that is gone. */
+export function isDeadRunDebris(labels: Record<string, string> | undefined, isOwnerAlive: (owner: string) => boolean): boolean {
+  const owner = labels?.[LABEL.owner];
+  return labels?.[LABEL.managed] === "true" && owner !== undefined && !isOwnerAlive(owner);
+}

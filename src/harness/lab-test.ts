@@ -10,7 +10,7 @@ import "./task-meta.js";
 export function labTest(name: string) {
   let made: Lab | undefined;
   // Registered first, so it runs after the file's own afterAll hooks; the fixture's cleanup runs after it.
-  afterAll((_context, file) => {
+  afterAll(({}, file) => {
     if (made) file.meta.netlabLab = made.facts;
   });
   return test

@@ -1,6 +1,6 @@
 import type Dockerode from "dockerode";
 import createDebug from "debug";
-import { LABEL } from "../core/labels.js";
+import { isDeadRunDebris, LABEL } from "../core/labels.js";
 import { isOwnerAlive, isProcessAlive } from "../runtime/owner.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { sweepParentLinks } from "../runtime/parent-link.js";
@@ -32,10 +32,15 @@ async function removeEach<T>(items: T[], remove: (item: T) => Promise<string>, d
   }
 }
 
+/** What a sweep removes of what the engine listed: those whose labels `doomed` picks. */
+export function selectDoomed<T extends { Labels?: Record<string, string> | null }>(listed: T[], doomed: (labels: Record<string, string>) => boolean): T[] {
+  return listed.filter((item) => doomed(item.Labels ?? {}));
+}
+
 /** Removes what `doomed` picks among labelled containers, then networks (which need their containers gone). */
 async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Record<string, string>) => boolean, failures: string[]): Promise<SweepReport> {
   const report: SweepReport = { containers: [], networks: [], namespaces: [] };
-  const containers = (await docker.listContainers({ all: true, filters: { label: filter } })).filter((container) => doomed(container.Labels));
+  const containers = selectDoomed(await docker.listContainers({ all: true, filters: { label: filter } }), doomed);
   // Removals free default-bridge addresses: hold the lock so another run's allocation check stays true.
   await withHostLock(
     "default-bridge",
@@ -51,7 +56,7 @@ async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Recor
       ),
     { patienceMs: 3000 },
   );
-  const networks = (await docker.listNetworks({ filters: { label: filter } })).filter((candidate) => doomed(candidate.Labels ?? {}));
+  const networks = selectDoomed(await docker.listNetworks({ filters: { label: filter } }), doomed);
   await removeEach(
     networks,
     async (network) => {
@@ -89,7 +94,7 @@ export async function sweepRun(docker: Dockerode, runId: string): Promise<SweepR
 /** The debris of runs whose owner process is gone (a SIGKILL, a crash); runs still going are left alone. */
 export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
   const failures: string[] = [];
-  const report = await sweep(docker, [`${LABEL.managed}=true`, LABEL.owner], (labels) => !isOwnerAlive(labels[LABEL.owner] ?? ""), failures);
+  const report = await sweep(docker, [`${LABEL.managed}=true`, LABEL.owner], (labels) => isDeadRunDebris(labels, isOwnerAlive), failures);
   for (const sentinel of await listSentinelNamespaces()) {
     if (isProcessAlive(sentinel.pid)) continue;
     await removeSentinel(sentinel.namespace);

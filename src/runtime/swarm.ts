@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
-import { LABEL, runLabels, type RunIdentity } from "../core/labels.js";
+import { isDeadRunDebris, LABEL, runLabels, type RunIdentity } from "../core/labels.js";
 import { isOwnerAlive } from "./owner.js";
 import { createLabNetwork, type LabNetwork } from "./lab-network.js";
 import { labObjectName } from "../core/names.js";
@@ -39,8 +39,7 @@ export function swarmPrecondition(stateAtRunStart: string, stateNow: string): Sw
 
 /** Whether a swarm's labels say it is the debris of a netlab run whose process is gone. */
 export function isDeadRunSwarm(labels: Record<string, string> | undefined): boolean {
-  const owner = labels?.[LABEL.owner];
-  return labels?.[LABEL.managed] === "true" && owner !== undefined && !isOwnerAlive(owner);
+  return isDeadRunDebris(labels, isOwnerAlive);
 }
 
 function statusOf(error: unknown): number | undefined {
