@@ -41,7 +41,7 @@ export class ContainerFactory {
     try {
       return await withTimeout(starting, this.timeoutMs, `container "${name}" did not start after ${this.timeoutMs} ms`);
     } catch (error) {
-      void starting.then((late) => late.stop({ timeout: 0, remove: true })).catch(() => undefined);
+      void starting.then((late) => this.removeByName(late.getId())).catch(() => undefined);
       await this.removeByName(name);
       throw error;
     }

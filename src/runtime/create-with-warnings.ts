@@ -1,14 +1,10 @@
 import "./hermetic.js";
 import type Dockerode from "dockerode";
-import { getContainerRuntimeClient, type StartedTestContainer, type StopOptions } from "testcontainers";
+import { getContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
 import type { ContainerSpec } from "./container-spec.js";
 
-/** What a lab container handle needs of testcontainers' started container (which has all of it). */
-export interface StartedContainer {
-  getId(): string;
-  exec: StartedTestContainer["exec"];
-  stop(options?: Partial<StopOptions>): Promise<unknown>;
-}
+/** What a lab container handle needs of testcontainers' started container. */
+export type StartedContainer = Pick<StartedTestContainer, "getId" | "exec">;
 
 /**
  * `docker create` through the raw API, keeping the warnings the engine answers with (testcontainers and
@@ -35,7 +31,7 @@ export function createWithWarnings(docker: Dockerode, spec: ContainerSpec): Prom
 
 /**
  * A container testcontainers did not start (created raw, or by compose), driven through testcontainers'
- * own container client: the same exec and stop a started GenericContainer uses.
+ * own container client: the same exec a started GenericContainer uses.
  */
 export async function existingContainer(id: string): Promise<StartedContainer> {
   const client = await getContainerRuntimeClient();
@@ -43,9 +39,5 @@ export async function existingContainer(id: string): Promise<StartedContainer> {
   return {
     getId: () => id,
     exec: (command, options) => client.container.exec(container, Array.isArray(command) ? command : command.split(" "), options),
-    stop: async (options = {}) => {
-      await client.container.stop(container, { timeout: options.timeout ?? 0 });
-      if (options.remove ?? true) await client.container.remove(container, { removeVolumes: options.removeVolumes ?? true });
-    },
   };
 }

@@ -25,8 +25,8 @@ export interface LabContainerInit {
 }
 
 /**
- * A started lab container: testcontainers' started container (exec, stop) with what the lesson knows of it,
- * a bounded exec, the engine's inspect, and removal that cannot be forgotten (`await using`).
+ * A started lab container: testcontainers' started container (its exec, bounded here) with what the lesson
+ * knows of it, the engine's inspect, and removal that cannot be forgotten (`await using`).
  */
 export class LabContainer implements Execable {
   readonly id: string;
@@ -88,8 +88,10 @@ export class LabContainer implements Execable {
   async remove(): Promise<void> {
     debug("Removing container %s…", this.name);
     const remove = async () => {
+      // Through the engine client bounded by NETLAB_ENGINE_TIMEOUT_MS: testcontainers' own client has no timeout,
+      // and a removal that hangs on a frozen engine would hang the run.
       try {
-        await this.started.stop({ timeout: 0, remove: true, removeVolumes: true });
+        await this.docker.getContainer(this.id).remove({ force: true, v: true });
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       }
