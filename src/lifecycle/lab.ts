@@ -17,7 +17,6 @@ import { findFreeSubnet } from "./free-subnet.js";
 
 const debug = createDebug("netlab");
 
-export type { ContainerOptions };
 
 export interface LabNetworkOptions extends Omit<NetworkOptions, "subnet"> {
   /** A CIDR, `"free"` for a /24 of NETLAB_LAB_POOL that nothing on this engine or host uses, or unset: the engine picks. */
