@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import FactsReporter from "./src/report/facts-reporter.js";
+import FactsReporter from "./src/harness/facts-reporter.js";
 import { reportsDir } from "./src/report/reports-dir.js";
 
 // NETLAB_REPORTS_DIR moves every output (the report tests run a lab into a directory of their own);
@@ -23,8 +23,8 @@ export default defineConfig({
         test: {
           name: "labs",
           include: LABS,
-          globalSetup: ["src/engine/global-setup.ts"],
-          setupFiles: ["src/matchers/setup.ts"],
+          globalSetup: ["src/harness/global-setup.ts"],
+          setupFiles: ["src/harness/setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",

@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { contains, lowestFree } from "../src/net/cidr.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import { hostNetworkNamespace } from "../src/probes/netns.js";
+import { describe, expect } from "vitest";
+import { labTest } from "../src/harness/lab-test.js";
+import { contains, lowestFree } from "../src/core/cidr.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import { hostNetworkNamespace } from "../src/runtime/netns.js";
 import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/net-view.js";
 import { listen } from "../src/probes/listen.js";
 import { tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const DOCUMENTED_DEFAULT = "172.17.0.0/16";
 const SERVER_PORT = 8080;
-const env = inject("netlab");
-const lab = new Lab("bridge", env);
-const timeout = env.config.probeTimeoutMs;
+const test = labTest("bridge");
 
 interface Seen {
   container: LabContainer;
@@ -24,7 +22,7 @@ interface Seen {
 const seen: Seen[] = [];
 let host: NetView;
 
-beforeAll(async () => {
+test.beforeAll(async ({ lab, timeout }) => {
   // One after another, as the lesson runs them: the order is what B5 is about.
   const containers: LabContainer[] = [];
   for (const role of ["first", "second", "third"]) containers.push(await lab.container({ role }).start());
@@ -42,11 +40,6 @@ beforeAll(async () => {
   lab.facts.host = { netns: await hostNetworkNamespace(), links: host.links.filter((link) => link.name === "docker0" || link.master === "docker0") };
 });
 
-afterAll(async ({}, file) => {
-  file.meta.netlabLab = lab.facts;
-  await lab.dispose();
-});
-
 const at = (index: number): Seen => {
   const entry = seen[index];
   if (!entry) throw new Error(`container #${index + 1} of the bridge lab did not start`);
@@ -54,7 +47,7 @@ const at = (index: number): Seen => {
 };
 
 describe("bridge: the default network is the host's docker0", () => {
-  it("B1 a fresh engine has networks bridge (bridge), host (host) and none (null)", async ({ task }) => {
+  test("B1 a fresh engine has networks bridge (bridge), host (host) and none (null)", async ({ task, lab }) => {
     const check = observe(task);
     const networks = check.see("networks", (await lab.docker.listNetworks()).map((network) => ({ name: network.Name, driver: network.Driver })));
     for (const [name, driver] of [["bridge", "bridge"], ["host", "host"], ["none", "null"]]) {
@@ -62,7 +55,7 @@ describe("bridge: the default network is the host's docker0", () => {
     }
   });
 
-  it("B2 the bridge network is the host interface docker0, a Linux bridge holding the gateway address", async ({ task }) => {
+  test("B2 the bridge network is the host interface docker0, a Linux bridge holding the gateway address", async ({ task, env }) => {
     const check = observe(task);
     const bridgeName = check.see("engineBridgeName", env.engine.bridge.name);
     const gateway = check.see("engineGateway", at(0).gateway);
@@ -73,7 +66,7 @@ describe("bridge: the default network is the host's docker0", () => {
     expect(addresses.map((address) => address.address)).toContain(gateway);
   });
 
-  it("B3 docker run without --network attaches the container to bridge", async ({ task }) => {
+  test("B3 docker run without --network attaches the container to bridge", async ({ task }) => {
     const check = observe(task);
     const info = await at(0).container.inspect();
     check.see("requestedNetwork", "(none given)");
@@ -82,7 +75,7 @@ describe("bridge: the default network is the host's docker0", () => {
     expect(attached).toEqual(["bridge"]);
   });
 
-  it("B4 the address lies in 172.17.0.0/16 and in the engine's bridge subnet; the default route is the gateway", async ({ task }) => {
+  test("B4 the address lies in 172.17.0.0/16 and in the engine's bridge subnet; the default route is the gateway", async ({ task, env }) => {
     const check = observe(task);
     const { address, gateway, view } = at(0);
     const subnet = check.see("engineSubnet", env.engine.bridge.subnet);
@@ -96,7 +89,7 @@ describe("bridge: the default network is the host's docker0", () => {
       .toBe(true);
   });
 
-  it("B5 addresses are handed out in order: each container gets the lowest free address", async ({ task }) => {
+  test("B5 addresses are handed out in order: each container gets the lowest free address", async ({ task, env }) => {
     const check = observe(task);
     const allocations = check.see(
       "allocations",
@@ -111,7 +104,7 @@ describe("bridge: the default network is the host's docker0", () => {
     for (const allocation of allocations) expect(allocation.got, `address of ${allocation.container}`).toBe(allocation.expected);
   });
 
-  it("B6 each container has its own network namespace, distinct from the host's and from each other's", async ({ task }) => {
+  test("B6 each container has its own network namespace, distinct from the host's and from each other's", async ({ task }) => {
     const check = observe(task);
     const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
     const namespaces = check.see("containerNetns", Object.fromEntries(seen.map(({ container, netns }) => [container.name, netns])));
@@ -119,7 +112,7 @@ describe("bridge: the default network is the host's docker0", () => {
     expect(new Set(all).size, `namespaces: ${all.join(", ")}`).toBe(all.length);
   });
 
-  it("B7 eth0@ifN inside is one end of a veth pair whose other end is a veth* on docker0, indexes matching", async ({ task }) => {
+  test("B7 eth0@ifN inside is one end of a veth pair whose other end is a veth* on docker0, indexes matching", async ({ task, env }) => {
     const check = observe(task);
     const pairs = check.see(
       "vethPairs",
@@ -138,7 +131,7 @@ describe("bridge: the default network is the host's docker0", () => {
     }
   });
 
-  it("B8 bridge containers reach each other by IP", async ({ task }) => {
+  test("B8 bridge containers reach each other by IP", async ({ task, timeout }) => {
     const check = observe(task);
     const server = at(1);
     check.probe(await listen(server.container.site(), timeout).http(server.address, SERVER_PORT));
@@ -147,7 +140,7 @@ describe("bridge: the default network is the host's docker0", () => {
     check.verify(await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT + 1), "refused");
   });
 
-  it("B9 a bridge container reaches the outside sentinel, which sees the host's address, not the container's (NAT)", async ({ task }) => {
+  test("B9 a bridge container reaches the outside sentinel, which sees the host's address, not the container's (NAT)", async ({ task, env, timeout }) => {
     const check = observe(task);
     const { container, address } = at(0);
     const result = check.verify(await tcp(container.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort), "connected");

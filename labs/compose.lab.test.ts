@@ -1,19 +1,20 @@
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
-import { LABEL } from "../src/engine/labels.js";
-import { contains } from "../src/net/cidr.js";
-import { ComposeProject, detectCompose, type StartedComposeProject } from "../src/net/compose.js";
-import { COMPOSE_LABEL, composeProjectName, composeVariables } from "../src/net/compose-options.js";
-import { freePort } from "../src/net/free-port.js";
-import { holdHostLock, withHostLock } from "../src/net/host-lock.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
+import { describe, expect, type TestContext } from "vitest";
+import { labTest } from "../src/harness/lab-test.js";
+import { LABEL } from "../src/core/labels.js";
+import { contains } from "../src/core/cidr.js";
+import { ComposeProject, detectCompose, type StartedComposeProject } from "../src/runtime/compose.js";
+import { COMPOSE_LABEL, composeProjectName, composeVariables } from "../src/runtime/compose-options.js";
+import { freePort } from "../src/runtime/free-port.js";
+import { holdHostLock, withHostLock } from "../src/runtime/host-lock.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
 import { dns } from "../src/probes/dns.js";
+import { resolvConf } from "../src/probes/resolv-conf.js";
 import { killSignals } from "../src/probes/kill-signals.js";
 import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/net-view.js";
-import { hostNetworkNamespace } from "../src/probes/netns.js";
+import { hostNetworkNamespace } from "../src/runtime/netns.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const LOOPBACK = "127.0.0.1";
 /** The engine's resolver inside every container on a user-defined network. */
@@ -24,24 +25,21 @@ const STOP_TIMEOUT_SECONDS = 1;
 const SERVICES = ["on-bridge", "isolated", "on-host", "web", "client"] as const;
 type Service = (typeof SERVICES)[number];
 
-const env = inject("netlab");
-const lab = new Lab("compose", env);
-const timeout = env.config.probeTimeoutMs;
+const test = labTest("compose");
 const detected = await detectCompose();
 const skipReason = "missing" in detected ? detected.missing : undefined;
 
 let compose: ComposeProject | undefined;
 let started: StartedComposeProject | undefined;
-let releaseHostPorts: (() => Promise<void>) | undefined;
 let hostPort = 0;
 const services = new Map<Service, LabContainer>();
 const views = new Map<Service, NetView>();
 
-beforeAll(async () => {
+test.beforeAll(async ({ lab, env, timeout }) => {
   if (!("cli" in detected)) return;
   // on-host's server takes a host port: one host-port user at a time per machine (the host lab holds this too).
   const asked = Date.now();
-  releaseHostPorts = await holdHostLock("host-ports");
+  lab.defer(await holdHostLock("host-ports"));
   ({ port: hostPort } = await freePort(LOOPBACK));
   compose = new ComposeProject(lab.docker, {
     cli: detected.cli,
@@ -86,20 +84,14 @@ beforeAll(async () => {
   );
 }, 180_000);
 
-afterAll(async ({}, file) => {
-  file.meta.netlabLab = lab.facts;
+test.afterAll(async ({ lab }) => {
+  // Removals free default-bridge addresses (see withHostLock), but cleanup never waits long on the lock;
+  // down is a no-op when K1e already ran it.
   try {
-    // Removals free default-bridge addresses (see withHostLock), but cleanup never waits long on the lock;
-    // down is a no-op when K1e already ran it.
-    try {
-      lab.facts.host.downMs = await withHostLock("default-bridge", async () => started?.down(), { patienceMs: 10_000 });
-    } finally {
-      const left = await compose?.removeLeftovers();
-      if (left && left.containers.length + left.networks.length > 0) lab.facts.host.removedAfterDown = left;
-    }
+    lab.facts.host.downMs = await withHostLock("default-bridge", async () => started?.down(), { patienceMs: 10_000 });
   } finally {
-    await lab.dispose();
-    await releaseHostPorts?.();
+    const left = await compose?.removeLeftovers();
+    if (left && left.containers.length + left.networks.length > 0) lab.facts.host.removedAfterDown = left;
   }
 });
 
@@ -122,16 +114,11 @@ function running(): StartedComposeProject {
 const view = (name: Service): NetView => views.get(name) ?? { links: [], addresses: [], routes: [] };
 
 /** Skips with compose's own words when neither compose is installed (recorded, never a silent pass). */
-function needCompose(context: TestContext) {
+function needCompose(context: Pick<TestContext, "task" | "skip">) {
   const check = observe(context.task);
   check.see("compose", "cli" in detected ? detected.cli : { missing: skipReason });
   if (skipReason) context.skip(skipReason);
   return check;
-}
-
-async function resolvConf(container: LabContainer): Promise<string[]> {
-  const output = await container.exec(["cat", "/etc/resolv.conf"], timeout);
-  return output.stdout.split("\n").filter((line) => /^(nameserver|search|options)\b/.test(line));
 }
 
 function vethPeer(host: NetView, container: NetView) {
@@ -140,8 +127,8 @@ function vethPeer(host: NetView, container: NetView) {
 }
 
 describe("compose: docker-compose.yml shows the same modes, plus a network of its own", () => {
-  it("K1a on-bridge (network_mode: bridge) is on docker0 like a bare docker run: bridge subnet, own namespace, veth on docker0, NAT out", async (context) => {
-    const check = needCompose(context);
+  test("K1a on-bridge (network_mode: bridge) is on docker0 like a bare docker run: bridge subnet, own namespace, veth on docker0, NAT out", async ({ task, skip, env, timeout }) => {
+    const check = needCompose({ task, skip });
     const onBridge = service("on-bridge");
     const info = await onBridge.inspect();
     const attached = check.see("attachedNetworks", Object.keys(info.NetworkSettings.Networks ?? {}));
@@ -175,8 +162,8 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     expect(web.peer?.master, "web's veth should hang on the project network's bridge").toBe(`br-${network?.Id.slice(0, 12)}`);
   });
 
-  it("K1b isolated (network_mode: none) has only lo and no routes; nothing goes out, names do not resolve", async (context) => {
-    const check = needCompose(context);
+  test("K1b isolated (network_mode: none) has only lo and no routes; nothing goes out, names do not resolve", async ({ task, skip, env, timeout }) => {
+    const check = needCompose({ task, skip });
     const isolated = service("isolated");
     const info = await isolated.inspect();
     check.see("attachedNetworks", Object.keys(info.NetworkSettings.Networks ?? {}));
@@ -200,8 +187,8 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     expect(resolved.addresses).toContain(env.sentinel.address);
   });
 
-  it("K1c on-host (network_mode: host) shares the host's namespace; its server answers on the host's 127.0.0.1 with no port mapping", async (context) => {
-    const check = needCompose(context);
+  test("K1c on-host (network_mode: host) shares the host's namespace; its server answers on the host's 127.0.0.1 with no port mapping", async ({ task, skip, lab, env, timeout }) => {
+    const check = needCompose({ task, skip });
     const onHost = service("on-host");
     const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
     const netns = check.see("netns", await onHost.networkNamespace());
@@ -230,7 +217,7 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     expect(Object.keys(info.NetworkSettings.Ports ?? {})).toEqual([]);
     // The engine takes dns: in host mode too: the container's own resolv.conf names the sentinel, not the host's resolver.
     check.see("dnsSetting", info.HostConfig.Dns);
-    const resolv = check.see("resolvConf", await resolvConf(onHost));
+    const resolv = check.see("resolvConf", (await resolvConf(onHost.site(), timeout)).lines);
     expect(resolv).toContain(`nameserver ${env.sentinel.address}`);
 
     // Control: on-bridge has a namespace of its own, and its 127.0.0.1:<port> is its own loopback, where nothing listens.
@@ -239,8 +226,8 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     check.verify(await tcp(onBridge.site(), timeout).connect(LOOPBACK, hostPort), "refused");
   });
 
-  it("K1d web and client are on compose's own network, where client finds web by service name through 127.0.0.11", async (context) => {
-    const check = needCompose(context);
+  test("K1d web and client are on compose's own network, where client finds web by service name through 127.0.0.11", async ({ task, skip, lab, env, timeout }) => {
+    const check = needCompose({ task, skip });
     const [web, client] = [service("web"), service("client")];
     const networks = await project().networks();
     const expectedName = `${project().name}_default`;
@@ -259,7 +246,7 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     expect(attached).toEqual({ web: [expectedName], client: [expectedName] });
     const webAddress = check.see("webAddress", (await web.address()) ?? "");
     expect(contains(subnet, webAddress), `${webAddress} is not in the project network's subnet ${subnet}`).toBe(true);
-    const resolv = check.see("clientResolvConf", await resolvConf(client));
+    const resolv = check.see("clientResolvConf", (await resolvConf(client.site(), timeout)).lines);
     check.see("clientDnsSetting", clientInfo.HostConfig.Dns);
     expect(resolv).toContain(`nameserver ${EMBEDDED_DNS}`);
 
@@ -282,8 +269,8 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     check.verify(await fromClient.connect(webAddress, WEB_PORT + 1), "refused");
   });
 
-  it("K1e down is fast: every service stops on SIGTERM, none waits out the 1 s stop timeout; it leaves no container, no network, the host port free", async (context) => {
-    const check = needCompose(context);
+  test("K1e down is fast: every service stops on SIGTERM, none waits out the 1 s stop timeout; it leaves no container, no network, the host port free", async ({ task, skip, lab, env }) => {
+    const check = needCompose({ task, skip });
     const { project } = running();
     const runLabelled = async () => {
       const filters = { label: [`${LABEL.run}=${env.runId}`, `${LABEL.lab}=${lab.name}`] };

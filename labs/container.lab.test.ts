@@ -1,20 +1,19 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { attemptLabContainer, attemptName, describeAttempt, type AttemptOptions, type AttemptResult } from "../src/net/container-attempt.js";
-import { freePort } from "../src/net/free-port.js";
-import { withHostLock } from "../src/net/host-lock.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
+import { describe, expect } from "vitest";
+import { labTest } from "../src/harness/lab-test.js";
+import { describeAttempt, type AttemptResult } from "../src/runtime/container-attempt.js";
+import type { ContainerOptions } from "../src/runtime/container-spec.js";
+import { freePort } from "../src/runtime/free-port.js";
+import { withHostLock } from "../src/runtime/host-lock.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork, type NetView } from "../src/probes/net-view.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const LOOPBACK = "127.0.0.1";
 const SERVER_PORT = 8080;
 const REVERSE_PORT = 8081;
-const env = inject("netlab");
-const lab = new Lab("container", env);
-const timeout = env.config.probeTimeoutMs;
+const test = labTest("container");
 
 /** A default-bridge container whose network namespace the joined one shares. */
 let target: LabContainer;
@@ -25,7 +24,7 @@ let control: LabContainer;
 const views = new Map<string, NetView>();
 const namespaces = new Map<string, string>();
 
-beforeAll(async () => {
+test.beforeAll(async ({ lab, timeout }) => {
   target = await lab.container({ role: "target" }).start();
   [joined, control] = await Promise.all([
     // The engine refuses --dns in container mode: the joined container uses the target's resolver.
@@ -42,11 +41,6 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async ({}, file) => {
-  file.meta.netlabLab = lab.facts;
-  await lab.dispose();
-});
-
 const view = (container: LabContainer): NetView => {
   const seen = views.get(container.name);
   if (!seen) throw new Error(`the network of "${container.name}" was not observed`);
@@ -57,7 +51,7 @@ const netnsOf = (container: LabContainer): string => namespaces.get(container.na
 const linkIds = (net: NetView) => net.links.map(({ index, name, peerIndex, mac }) => ({ index, name, peerIndex, mac }));
 
 describe("container: a container that joins another's network namespace", () => {
-  it("C1 the joined container shares the target's network namespace, addresses and interfaces", async ({ task }) => {
+  test("C1 the joined container shares the target's network namespace, addresses and interfaces", async ({ task }) => {
     const check = observe(task);
     const targetNetns = check.see("targetNetns", netnsOf(target));
     const joinedNetns = check.see("joinedNetns", netnsOf(joined));
@@ -81,7 +75,7 @@ describe("container: a container that joins another's network namespace", () => 
     expect(controlAddresses.map((address) => address.address)).not.toEqual(targetAddresses.map((address) => address.address));
   });
 
-  it("C2 the joined container and the target talk over 127.0.0.1", async ({ task }) => {
+  test("C2 the joined container and the target talk over 127.0.0.1", async ({ task, timeout }) => {
     const check = observe(task);
     check.verify(await listen(target.site(), timeout).http(LOOPBACK, SERVER_PORT), "listening");
     const answer = check.verify(await tcp(joined.site(), timeout).connect(LOOPBACK, SERVER_PORT, { send: HTTP_GET }), "connected");
@@ -94,17 +88,17 @@ describe("container: a container that joins another's network namespace", () => 
     check.verify(await tcp(control.site(), timeout).connect(LOOPBACK, SERVER_PORT), "refused");
   });
 
-  it("C3 options that cannot apply in container mode are refused by the engine: -p, --hostname, --dns, joining itself", async ({ task }) => {
+  test("C3 options that cannot apply in container mode are refused by the engine: -p, --hostname, --dns, joining itself", async ({ task, lab, env }) => {
     const check = observe(task);
     const { port } = await freePort(LOOPBACK);
     const options = {
       publish: [{ hostIp: LOOPBACK, hostPort: port, containerPort: SERVER_PORT }],
       hostname: "netlab-named",
       dns: [env.sentinel.address],
-    } satisfies Partial<AttemptOptions>;
+    } satisfies Partial<ContainerOptions>;
     const intoTarget = `container:${target.id}`;
     const selfRole = "joins-itself";
-    const cases: Array<{ option: string; attempt: AttemptOptions; outcome: AttemptResult["outcome"]; message: RegExp }> = [
+    const cases: Array<{ option: string; attempt: ContainerOptions; outcome: AttemptResult["outcome"]; message: RegExp }> = [
       {
         option: "-p",
         attempt: { role: "with-publish", network: intoTarget, dns: false, publish: options.publish },
@@ -126,12 +120,12 @@ describe("container: a container that joins another's network namespace", () => 
       {
         // The name is known before the container exists, so it can name itself; the engine only finds out at start.
         option: "itself",
-        attempt: { role: selfRole, network: `container:${attemptName(env, lab.name, selfRole)}`, dns: false },
+        attempt: { role: selfRole, network: `container:${lab.objectName(selfRole)}`, dns: false },
         outcome: "refused-at-start",
         message: /cannot join own network/,
       },
     ];
-    const results = await Promise.all(cases.map((entry) => attemptLabContainer(lab.docker, env, lab.name, entry.attempt)));
+    const results = await Promise.all(cases.map((entry) => lab.attempt(entry.attempt)));
     check.see("engineAnswers", Object.fromEntries(cases.map((entry, at) => [entry.option, results[at]])));
     check.assume(
       `engine ${env.engine.serverVersion} (API ${env.engine.apiVersion}) refuses -p, --hostname and --dns in container mode at create, ` +
@@ -146,7 +140,7 @@ describe("container: a container that joins another's network namespace", () => 
     });
 
     // Control: the same options, on the default bridge, are accepted and applied.
-    const accepted = check.see("bridgeControl", await attemptLabContainer(lab.docker, env, lab.name, { role: "bridge-with-options", ...options }));
+    const accepted = check.see("bridgeControl", await lab.attempt({ role: "bridge-with-options", ...options }));
     expect(accepted.outcome, `the same options on the default bridge: ${describeAttempt(accepted)}`).toBe("started");
     expect(accepted.inspected?.running).toBe(true);
     expect(accepted.inspected?.hostname).toBe(options.hostname);
@@ -154,7 +148,7 @@ describe("container: a container that joins another's network namespace", () => 
     expect(accepted.inspected?.ports[`${SERVER_PORT}/tcp`]).toEqual([{ HostIp: LOOPBACK, HostPort: String(port) }]);
   });
 
-  it("C4 when the target stops, the joined container keeps running with only loopback left; the engine refuses new joins", async ({ task }) => {
+  test("C4 when the target stops, the joined container keeps running with only loopback left; the engine refuses new joins", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
     // Control: while the target runs, the joined container has the target's eth0.
     const before = check.see("joinedLinksBefore", view(joined).links.map((link) => link.name));
@@ -182,7 +176,7 @@ describe("container: a container that joins another's network namespace", () => 
     // A new container asking to join the stopped target is refused by the engine (joined was accepted above).
     const refused = check.see(
       "newJoinAfterStop",
-      await attemptLabContainer(lab.docker, env, lab.name, { role: "joins-stopped", network: `container:${target.id}`, dns: false }),
+      await lab.attempt({ role: "joins-stopped", network: `container:${target.id}`, dns: false }),
     );
     expect(refused.outcome, `joining the stopped target: ${describeAttempt(refused)}`).toBe("refused-at-start");
     expect(refused.message).toMatch(/non running container/);

@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { freePort } from "../src/net/free-port.js";
-import { holdHostLock } from "../src/net/host-lock.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import { hostNetworkNamespace } from "../src/probes/netns.js";
+import { describe, expect } from "vitest";
+import type { Lab } from "../src/lifecycle/lab.js";
+import { labTest } from "../src/harness/lab-test.js";
+import { freePort } from "../src/runtime/free-port.js";
+import { holdHostLock } from "../src/runtime/host-lock.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import { hostNetworkNamespace } from "../src/runtime/netns.js";
 import { listen } from "../src/probes/listen.js";
 import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/net-view.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const LOOPBACK = "127.0.0.1";
-const env = inject("netlab");
-const lab = new Lab("host", env);
-const timeout = env.config.probeTimeoutMs;
+const test = labTest("host");
 
 let first: LabContainer;
 let second: LabContainer;
@@ -25,11 +24,10 @@ let discardedPort: number;
 let publishedPort: number;
 const BRIDGED_SERVER_PORT = 8080;
 
-let releaseHostPorts: (() => Promise<void>) | undefined;
 
-beforeAll(async () => {
+test.beforeAll(async ({ lab, env }) => {
   // Another run's host lab would race for the same ports: one host lab at a time per machine.
-  releaseHostPorts = await holdHostLock("host-ports");
+  lab.defer(await holdHostLock("host-ports"));
   ({ port, preferredWasFree } = await freePort(LOOPBACK, env.config.hostPort));
   if (!preferredWasFree && env.config.hostPortExplicit) {
     throw new Error(`NETLAB_HOST_PORT ${env.config.hostPort} is already taken on ${LOOPBACK}`);
@@ -50,16 +48,10 @@ beforeAll(async () => {
   await Promise.all([first, second, bridged].map(async (container) => lab.note(container, { netns: await container.networkNamespace() })));
 });
 
-afterAll(async ({}, file) => {
-  file.meta.netlabLab = lab.facts;
-  await lab.dispose();
-  await releaseHostPorts?.();
-});
-
-const fromHost = () => tcp(lab.hostSite(), timeout);
+const fromHost = (lab: Lab) => tcp(lab.hostSite(), lab.timeout);
 
 describe("host: the container shares the host's network stack", () => {
-  it("H1 the container shares the host's network namespace and sees the host's interfaces, docker0 included", async ({ task }) => {
+  test("H1 the container shares the host's network namespace and sees the host's interfaces, docker0 included", async ({ task, env, timeout, lab }) => {
     const check = observe(task);
     const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
     const containerNetns = check.see("containerNetns", await first.networkNamespace());
@@ -79,7 +71,7 @@ describe("host: the container shares the host's network stack", () => {
     expect(controlNetns).not.toBe(hostNetns);
   });
 
-  it("H2 a server on port 80 inside answers on the host with no port mapping", async ({ task }) => {
+  test("H2 a server on port 80 inside answers on the host with no port mapping", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
     check.see("port", port);
     check.assume(
@@ -88,9 +80,9 @@ describe("host: the container shares the host's network stack", () => {
         : `port ${env.config.hostPort} was taken on the host, so the lab used ${port} instead`,
     );
     // Control: before the server starts, nothing answers there.
-    check.verify(await fromHost().connect(LOOPBACK, port), "refused");
+    check.verify(await fromHost(lab).connect(LOOPBACK, port), "refused");
     check.verify(await listen(first.site(), timeout).http(LOOPBACK, port), "listening");
-    const answer = check.verify(await fromHost().connect(LOOPBACK, port, { send: HTTP_GET }), "connected");
+    const answer = check.verify(await fromHost(lab).connect(LOOPBACK, port, { send: HTTP_GET }), "connected");
     expect(answer.reply).toContain(`served-by ${first.name}`);
     const info = await first.inspect();
     check.see("portBindings", info.HostConfig.PortBindings ?? {});
@@ -98,18 +90,18 @@ describe("host: the container shares the host's network stack", () => {
     expect(Object.keys(info.HostConfig.PortBindings ?? {})).toEqual([]);
   });
 
-  it("H3 a second host-mode container on the same port fails with address in use; the first keeps answering", async ({ task }) => {
+  test("H3 a second host-mode container on the same port fails with address in use; the first keeps answering", async ({ task, timeout, lab }) => {
     const check = observe(task);
-    const answered = await fromHost().connect(LOOPBACK, port, { send: HTTP_GET });
+    const answered = await fromHost(lab).connect(LOOPBACK, port, { send: HTTP_GET });
     if (!answered.reply?.includes(first.name)) {
       check.verify(await listen(first.site(), timeout).http(LOOPBACK, port), "listening");
     }
     check.verify(await listen(second.site(), timeout).http(LOOPBACK, port), "address-in-use");
-    const answer = check.verify(await fromHost().connect(LOOPBACK, port, { send: HTTP_GET }), "connected");
+    const answer = check.verify(await fromHost(lab).connect(LOOPBACK, port, { send: HTTP_GET }), "connected");
     expect(answer.reply).toContain(`served-by ${first.name}`);
   });
 
-  it("H4 published ports are discarded in host mode: -p changes nothing, and the engine says so", async ({ task }) => {
+  test("H4 published ports are discarded in host mode: -p changes nothing, and the engine says so", async ({ task, timeout, lab }) => {
     const check = observe(task);
     const warnings = check.see("engineWarnings", second.warnings);
     const info = await second.inspect();
@@ -118,13 +110,13 @@ describe("host: the container shares the host's network stack", () => {
     check.see("discardedPort", discardedPort);
     expect(warnings.join("\n")).toMatch(/Published ports are discarded when using host network mode/);
     expect(Object.keys(info.NetworkSettings.Ports ?? {})).toEqual([]);
-    check.verify(await fromHost().connect(LOOPBACK, discardedPort), "refused");
+    check.verify(await fromHost(lab).connect(LOOPBACK, discardedPort), "refused");
 
     // Control: in bridge mode the same kind of -p does publish: the host port reaches the container's server.
     const bridgedAddress = (await bridged.address()) ?? "";
     check.see("publishedPort", publishedPort);
     check.verify(await listen(bridged.site(), timeout).http(bridgedAddress, BRIDGED_SERVER_PORT), "listening");
-    const answer = check.verify(await fromHost().connect(LOOPBACK, publishedPort, { send: HTTP_GET }), "connected");
+    const answer = check.verify(await fromHost(lab).connect(LOOPBACK, publishedPort, { send: HTTP_GET }), "connected");
     expect(answer.reply).toContain(`served-by ${bridged.name}`);
   });
 });

@@ -1,30 +1,30 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { versionOf } from "../src/engine/engine-facts.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import type { LabNetwork } from "../src/net/lab-network.js";
+import { describe, expect } from "vitest";
+import { labTest } from "../src/harness/lab-test.js";
+import { versionOf } from "../src/core/engine-facts.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import type { LabNetwork } from "../src/runtime/lab-network.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork, type NetView } from "../src/probes/net-view.js";
 import { tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const SERVER_PORT = 8080;
 /** A lookup the sentinel never answered: the embedded server gives up (timed out) or says it found nothing. */
 const NOT_RESOLVED = ["timed-out", "not-found"] as const;
-const env = inject("netlab");
-const lab = new Lab("internal", env);
-const timeout = env.config.probeTimeoutMs;
+const test = labTest("internal");
 
 /**
  * What the engine's version documents for a container on an internal network only (moby/moby#46603, in the
  * 25.0 release notes): before 25.0 it keeps a default route via the gateway and the engine drops what leaves
  * the subnet, so a connect out times out; from 25.0 there is no default route, so it fails at once.
  */
-const [major, minor] = versionOf(env.engine.serverVersion);
-const keepsDefaultRoute = major < 25;
-const documented = keepsDefaultRoute
+function documentedFor(serverVersion: string) {
+  const [major, minor] = versionOf(serverVersion);
+  const keepsDefaultRoute = major < 25;
+  return keepsDefaultRoute
   ? {
+      keepsDefaultRoute,
       route: "a default route via the network's gateway",
       outcome: "timed-out" as const,
       why: `engine ${major}.${minor} is before 25.0: an internal network keeps its default route; the engine's iptables rules drop what leaves the subnet`,
@@ -32,8 +32,10 @@ const documented = keepsDefaultRoute
   : {
       route: "no default route",
       outcome: "unreachable" as const,
+      keepsDefaultRoute,
       why: `engine ${major}.${minor} is 25.0 or later: an internal network gets no default route, so a connect out fails at once (moby/moby#46603)`,
     };
+}
 
 let internal: LabNetwork;
 let normal: LabNetwork;
@@ -46,7 +48,7 @@ const addresses = new Map<string, string>();
 /** The internal network's gateway as the engine told its member (inspect of a network given only a subnet omits it). */
 let internalGateway: string;
 
-beforeAll(async () => {
+test.beforeAll(async ({ lab, env, timeout }) => {
   [internal, normal] = await Promise.all([
     lab.network({ role: "internal", subnet: "free", internal: true }),
     lab.network({ role: "normal", subnet: "free" }),
@@ -69,15 +71,11 @@ beforeAll(async () => {
   lab.facts.host = { engineVersion: env.engine.serverVersion, internal: internal.created.IPAM, normal: normal.created.IPAM };
 });
 
-afterAll(async ({}, file) => {
-  file.meta.netlabLab = lab.facts;
-  await lab.dispose();
-});
-
 describe("internal: a network with no way out", () => {
-  it("I1 members of an --internal network reach each other, but nothing reaches the sentinel", async ({ task }) => {
+  test("I1 members of an --internal network reach each other, but nothing reaches the sentinel", async ({ task, env, timeout }) => {
     const check = observe(task);
     check.see("engineVersion", env.engine.serverVersion);
+    const documented = documentedFor(env.engine.serverVersion);
     check.assume(documented.why);
     const inspected = await internal.inspect();
     check.see("internalFlag", inspected.Internal);
@@ -90,7 +88,7 @@ describe("internal: a network with no way out", () => {
     const routes = check.see("firstRoutes", views.get(first.name)?.routes ?? []);
     check.see("internalGateway", internalGateway);
     const defaultRoute = routes.find((route) => route.destination === "default");
-    if (keepsDefaultRoute) expect(defaultRoute?.via, `expected ${documented.route}`).toBe(internalGateway);
+    if (documented.keepsDefaultRoute) expect(defaultRoute?.via, `expected ${documented.route}`).toBe(internalGateway);
     else expect(defaultRoute, `expected ${documented.route}`).toBeUndefined();
     // Neither by TCP nor by DNS: asked directly, or through the engine's embedded server (which forwards from
     // inside the container's namespace, so the same route and the same drop apply).

@@ -1,15 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { contains, hostAt } from "../src/net/cidr.js";
-import { kernelRefusal } from "../src/net/kernel-refusal.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import type { LabNetwork } from "../src/net/lab-network.js";
-import { createParentLink, type ParentLink } from "../src/net/parent-link.js";
+import { describe, expect } from "vitest";
+import type { Lab } from "../src/lifecycle/lab.js";
+import { labTest } from "../src/harness/lab-test.js";
+import { contains, hostAt } from "../src/core/cidr.js";
+import { kernelRefusal } from "../src/core/kernel-refusal.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import type { LabNetwork } from "../src/runtime/lab-network.js";
+import { createParentLink, type ParentLink } from "../src/runtime/parent-link.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork, type Link, type NetView } from "../src/probes/net-view.js";
 import { linkKindDetail, observeNamespaceDetail } from "../src/probes/netns-detail.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe, type Observations } from "../src/report/observations.js";
+import { observe, type Observations } from "../src/harness/observations.js";
 
 const SERVER_PORT = 8080;
 /** A port nothing of the lab listens on: a refusal there proves the packet arrived. */
@@ -17,12 +18,8 @@ const CLOSED_PORT = 9;
 /** Host addresses on a lab segment, far above what the engine hands out from the bottom of the subnet. */
 const HOST_OFFSET = 254;
 const NEIGHBOUR_OFFSET = 253;
-const env = inject("netlab");
-const lab = new Lab("macvlan", env);
-const timeout = env.config.probeTimeoutMs;
+const test = labTest("macvlan");
 
-/** Every veth pair and namespace the lab made; removed in afterAll after the networks that sit on them. */
-const parents: ParentLink[] = [];
 
 interface Member {
   container: LabContainer;
@@ -44,11 +41,11 @@ let control: LabContainer;
 let hostAddress: string;
 let neighbourAddress: string;
 
-async function member(container: LabContainer, network: LabNetwork): Promise<Member> {
+async function member(lab: Lab, container: LabContainer, network: LabNetwork): Promise<Member> {
   const [info, view, detail] = await Promise.all([
     container.inspect(),
-    observeNetwork(container.site(), timeout),
-    observeNamespaceDetail(`/proc/${container.pid}/ns/net`, timeout),
+    observeNetwork(container.site(), lab.timeout),
+    observeNamespaceDetail(`/proc/${container.pid}/ns/net`, lab.timeout),
   ]);
   const settings = info.NetworkSettings.Networks?.[network.name];
   const entry: Member = {
@@ -57,7 +54,7 @@ async function member(container: LabContainer, network: LabNetwork): Promise<Mem
     engineMac: settings?.MacAddress ?? "",
     view,
     eth0: detail.links.find((link) => link.name === "eth0"),
-    eth0Detail: await linkKindDetail(`/proc/${container.pid}/ns/net`, "eth0", timeout),
+    eth0Detail: await linkKindDetail(`/proc/${container.pid}/ns/net`, "eth0", lab.timeout),
   };
   lab.note(container, { address: entry.address, mac: entry.engineMac, links: view.links, routes: view.routes, eth0: entry.eth0, eth0Detail: entry.eth0Detail });
   return entry;
@@ -67,9 +64,10 @@ function prefixLength(subnet: string): string {
   return subnet.split("/")[1] ?? "24";
 }
 
-beforeAll(async () => {
+test.beforeAll(async ({ lab, env, timeout }) => {
   segment = await createParentLink(env.runId, "m");
-  parents.push(segment);
+  // Removed after the networks that sit on it.
+  lab.defer(() => segment.remove());
   macvlan = await lab.network({ role: "segment", driver: "macvlan", subnet: "free", options: { parent: segment.parent } });
   const subnet = macvlan.subnet ?? "";
   hostAddress = hostAt(subnet, HOST_OFFSET);
@@ -82,7 +80,7 @@ beforeAll(async () => {
     lab.container({ role: "control" }).start(),
   ]);
   control = c;
-  [first, second] = await Promise.all([member(a, macvlan), member(b, macvlan)]);
+  [first, second] = await Promise.all([member(lab, a, macvlan), member(lab, b, macvlan)]);
   const served = await listen(second.container.site(), timeout).http(second.address, SERVER_PORT);
   if (served.outcome !== "listening") throw new Error(`server on ${second.container.name} did not start: ${served.detail}`);
   lab.facts.host = {
@@ -93,30 +91,21 @@ beforeAll(async () => {
   };
 });
 
-afterAll(async ({}, file) => {
-  file.meta.netlabLab = lab.facts;
-  try {
-    await lab.dispose();
-  } finally {
-    await Promise.allSettled(parents.map((parent) => parent.remove()));
-  }
-});
-
 /**
  * Tries an ipvlan network in `mode` on a parent link of its own, with two members. When the kernel refuses
  * (no ipvlan in it), records the engine's words and skips: a missing feature is neither a pass nor a failure.
  */
-async function ipvlanMembers(mode: "l2" | "l3", check: Observations, skip: (note: string) => never): Promise<{ parent: ParentLink; network: LabNetwork; members: Member[] }> {
-  const parent = await createParentLink(env.runId, mode);
-  parents.push(parent);
+async function ipvlanMembers(lab: Lab, mode: "l2" | "l3", check: Observations, skip: (note: string) => never): Promise<{ parent: ParentLink; network: LabNetwork; members: Member[] }> {
+  const parent = await createParentLink(lab.env.runId, mode);
+  lab.defer(() => parent.remove());
   check.see("parent", parent.parent);
-  check.see("kernel", env.engine.kernelVersion);
+  check.see("kernel", lab.env.engine.kernelVersion);
   try {
     const network = await lab.network({ role: `ipvlan-${mode}`, driver: "ipvlan", subnet: "free", options: { parent: parent.parent, ipvlan_mode: mode } });
     check.see("subnet", network.subnet);
     const members: Member[] = [];
     for (const role of [`${mode}-first`, `${mode}-second`]) {
-      members.push(await member(await lab.container({ role, network: network.name }).start(), network));
+      members.push(await member(lab, await lab.container({ role, network: network.name }).start(), network));
     }
     return { parent, network, members };
   } catch (error) {
@@ -129,14 +118,14 @@ async function ipvlanMembers(mode: "l2" | "l3", check: Observations, skip: (note
 }
 
 /** Two members of one network reach each other by IP (`to` serves on SERVER_PORT); a closed port is refused (the packet arrived). */
-async function verifyReach(check: Observations, from: Member, to: Member): Promise<void> {
-  const answer = check.verify(await tcp(from.container.site(), timeout).connect(to.address, SERVER_PORT, { send: HTTP_GET }), "connected");
+async function verifyReach(lab: Lab, check: Observations, from: Member, to: Member): Promise<void> {
+  const answer = check.verify(await tcp(from.container.site(), lab.timeout).connect(to.address, SERVER_PORT, { send: HTTP_GET }), "connected");
   expect(answer.reply, "the reply should come from the server it was sent to").toContain(`served-by ${to.container.name}`);
-  check.verify(await tcp(from.container.site(), timeout).connect(to.address, CLOSED_PORT), "refused");
+  check.verify(await tcp(from.container.site(), lab.timeout).connect(to.address, CLOSED_PORT), "refused");
 }
 
 describe("macvlan and ipvlan: containers on a parent interface's segment", () => {
-  it("M1 a macvlan network on a parent netlab made gives containers their own MAC and an address on the segment; members reach each other", async ({ task }) => {
+  test("M1 a macvlan network on a parent netlab made gives containers their own MAC and an address on the segment; members reach each other", async ({ task, lab }) => {
     const check = observe(task);
     const subnet = check.see("subnet", macvlan.subnet ?? "");
     const parentIndex = check.see("parentIndex", await segment.index());
@@ -163,10 +152,10 @@ describe("macvlan and ipvlan: containers on a parent interface's segment", () =>
     }
     const macs = [parentMac, ...members.map((entry) => entry.macInside)];
     expect(new Set(macs).size, `MACs of parent and members: ${macs.join(", ")}`).toBe(3);
-    await verifyReach(check, first, second);
+    await verifyReach(lab, check, first, second);
   });
 
-  it("M2 a macvlan container cannot reach the host through the parent; a bridge container can, and the segment's neighbour is reached", async ({ task }) => {
+  test("M2 a macvlan container cannot reach the host through the parent; a bridge container can, and the segment's neighbour is reached", async ({ task, lab, timeout }) => {
     const check = observe(task);
     check.see("hostAddressOnParent", `${hostAddress} on ${segment.parent}`);
     check.see("neighbourAddress", `${neighbourAddress} on ${segment.peer} in ${segment.namespace}`);
@@ -190,9 +179,9 @@ describe("macvlan and ipvlan: containers on a parent interface's segment", () =>
     expect(answer.reply).toContain(`served-by ${second.container.name}`);
   });
 
-  it("M3a ipvlan l2: containers share the parent's MAC, get addresses on the segment and reach each other", async ({ task, skip }) => {
+  test("M3a ipvlan l2: containers share the parent's MAC, get addresses on the segment and reach each other", async ({ task, skip, timeout, lab }) => {
     const check = observe(task);
-    const { parent, network, members } = await ipvlanMembers("l2", check, skip);
+    const { parent, network, members } = await ipvlanMembers(lab, "l2", check, skip);
     const parentMac = check.see("parentMac", await parent.mac());
     const [a, b] = members as [Member, Member];
     check.verify(await listen(b.container.site(), timeout).http(b.address, SERVER_PORT), "listening");
@@ -202,12 +191,12 @@ describe("macvlan and ipvlan: containers on a parent interface's segment", () =>
       expect(entry.eth0Detail, `${entry.container.name}: eth0`).toMatch(/ipvlan\s+mode l2/);
       expect(entry.view.links.find((link) => link.name === "eth0")?.mac, `${entry.container.name}: ipvlan shares the parent's MAC`).toBe(parentMac);
     }
-    await verifyReach(check, a, b);
+    await verifyReach(lab, check, a, b);
   });
 
-  it("M3b ipvlan l3: containers route through the parent with no gateway and reach each other", async ({ task, skip }) => {
+  test("M3b ipvlan l3: containers route through the parent with no gateway and reach each other", async ({ task, skip, timeout, lab }) => {
     const check = observe(task);
-    const { network, members } = await ipvlanMembers("l3", check, skip);
+    const { network, members } = await ipvlanMembers(lab, "l3", check, skip);
     const [a, b] = members as [Member, Member];
     check.verify(await listen(b.container.site(), timeout).http(b.address, SERVER_PORT), "listening");
     check.see("members", members.map(({ container, address, view, eth0Detail }) => ({ container: container.name, address, routes: view.routes, eth0Detail })));
@@ -218,6 +207,6 @@ describe("macvlan and ipvlan: containers on a parent interface's segment", () =>
       expect(defaultRoute, `${entry.container.name}: routes ${JSON.stringify(entry.view.routes)}`).toMatchObject({ dev: "eth0" });
       expect(defaultRoute?.via, `${entry.container.name}: an l3 default route names no gateway`).toBeUndefined();
     }
-    await verifyReach(check, a, b);
+    await verifyReach(lab, check, a, b);
   });
 });

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
+import { describe, expect } from "vitest";
+import { labTest } from "../src/harness/lab-test.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork, type NetView } from "../src/probes/net-view.js";
 import { tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const SERVER_PORT = 8080;
 const UNUSED_PORT = 9;
-const env = inject("netlab");
-const lab = new Lab("none", env);
-const timeout = env.config.probeTimeoutMs;
+const test = labTest("none");
 
 let isolated: LabContainer;
 let other: LabContainer;
@@ -21,7 +19,7 @@ let controlAddress: string;
 let gateway: string;
 const views = new Map<string, NetView>();
 
-beforeAll(async () => {
+test.beforeAll(async ({ lab, timeout }) => {
   [isolated, other, control] = await Promise.all([
     lab.container({ role: "isolated", network: "none" }).start(),
     lab.container({ role: "other", network: "none" }).start(),
@@ -41,15 +39,10 @@ beforeAll(async () => {
   if (served.outcome !== "listening") throw new Error(`control server did not start: ${served.detail}`);
 });
 
-afterAll(async ({}, file) => {
-  file.meta.netlabLab = lab.facts;
-  await lab.dispose();
-});
-
 const view = (container: LabContainer): NetView => views.get(container.name) ?? { links: [], addresses: [], routes: [] };
 
 describe("none: a container with no network", () => {
-  it("N1 only lo exists, and there are no routes", ({ task }) => {
+  test("N1 only lo exists, and there are no routes", ({ task }) => {
     const check = observe(task);
     const links = check.see("links", view(isolated).links.map((link) => link.name));
     const routes = check.see("routes", view(isolated).routes);
@@ -61,7 +54,7 @@ describe("none: a container with no network", () => {
     expect(view(control).routes.map((route) => route.destination)).toContain("default");
   });
 
-  it("N2 nothing goes out: sentinel, gateway and bridge containers are unreachable, names do not resolve", async ({ task }) => {
+  test("N2 nothing goes out: sentinel, gateway and bridge containers are unreachable, names do not resolve", async ({ task, env, timeout }) => {
     const check = observe(task);
     const targets: Array<[string, number]> = [
       [env.sentinel.address, env.sentinel.tcpPort],
@@ -83,7 +76,7 @@ describe("none: a container with no network", () => {
     expect(resolved.addresses).toContain(env.sentinel.address);
   });
 
-  it("N3 nothing comes in: the engine reports no address; a server inside answers only on its own loopback", async ({ task }) => {
+  test("N3 nothing comes in: the engine reports no address; a server inside answers only on its own loopback", async ({ task, lab, timeout }) => {
     const check = observe(task);
     const info = await isolated.inspect();
     const reported = check.see("engineAddress", info.NetworkSettings.Networks?.none?.IPAddress ?? "");
@@ -96,7 +89,7 @@ describe("none: a container with no network", () => {
     check.verify(await tcp(lab.hostSite(), timeout).connect(controlAddress, SERVER_PORT), "connected");
   });
 
-  it("N4 two none containers cannot talk to each other: each loopback is its own", async ({ task }) => {
+  test("N4 two none containers cannot talk to each other: each loopback is its own", async ({ task, timeout }) => {
     const check = observe(task);
     const [mine, theirs] = [check.see("isolatedNetns", await isolated.networkNamespace()), check.see("otherNetns", await other.networkNamespace())];
     expect(mine).not.toBe(theirs);

@@ -1,27 +1,24 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { contains } from "../src/net/cidr.js";
-import { findFreeSubnet } from "../src/net/free-subnet.js";
-import { holdHostLock } from "../src/net/host-lock.js";
-import { kernelRefusal } from "../src/net/kernel-refusal.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import type { LabNetwork } from "../src/net/lab-network.js";
-import { LABEL } from "../src/engine/labels.js";
-import { GWBRIDGE, LabSwarm, swarmPrecondition, swarmState, sweepSwarm } from "../src/net/swarm.js";
+import { describe, expect } from "vitest";
+import type { Lab } from "../src/lifecycle/lab.js";
+import { labTest } from "../src/harness/lab-test.js";
+import { contains } from "../src/core/cidr.js";
+import { findFreeSubnet } from "../src/lifecycle/free-subnet.js";
+import { holdHostLock } from "../src/runtime/host-lock.js";
+import { kernelRefusal } from "../src/core/kernel-refusal.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import type { LabNetwork } from "../src/runtime/lab-network.js";
+import { LABEL } from "../src/core/labels.js";
+import { GWBRIDGE, LabSwarm, swarmPrecondition, swarmState, sweepSwarm } from "../src/runtime/swarm.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork, type NetView } from "../src/probes/net-view.js";
 import { linkKindDetail, observeNamespaceDetail } from "../src/probes/netns-detail.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const SERVER_PORT = 8080;
 const CLOSED_PORT = 9;
-const env = inject("netlab");
-/** Addresses netlab owns, in the order tried for the swarm: loopback, then the sentinel link's host end. Never the uplink. */
-const ADVERTISE_CANDIDATES = ["127.0.0.1", env.sentinel.hostAddress];
-const lab = new Lab("overlay", env);
-const timeout = env.config.probeTimeoutMs;
+const test = labTest("overlay");
 
 /** Why the overlay could not be tried on this engine: the step, and the engine's or netlab's words. */
 let refusal: { step: string; reason: string } | undefined;
@@ -42,8 +39,8 @@ interface Member {
   view: NetView;
 }
 
-async function member(container: LabContainer): Promise<Member> {
-  const [info, view] = await Promise.all([container.inspect(), observeNetwork(container.site(), timeout)]);
+async function member(lab: Lab, container: LabContainer): Promise<Member> {
+  const [info, view] = await Promise.all([container.inspect(), observeNetwork(container.site(), lab.timeout)]);
   const address = info.NetworkSettings.Networks?.[overlay.name]?.IPAddress ?? "";
   lab.note(container, { address, networks: Object.keys(info.NetworkSettings.Networks ?? {}), links: view.links, addresses: view.addresses, routes: view.routes });
   return { container, address, view };
@@ -61,11 +58,12 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T | undefi
   }
 }
 
-async function initSwarm(): Promise<LabSwarm> {
+async function initSwarm(lab: Lab): Promise<LabSwarm> {
   const errors: string[] = [];
-  for (const advertiseAddress of ADVERTISE_CANDIDATES) {
+  // Addresses netlab owns, in this order: loopback, then the sentinel link's host end. Never the uplink.
+  for (const advertiseAddress of ["127.0.0.1", lab.env.sentinel.hostAddress]) {
     try {
-      return await LabSwarm.init(lab.docker, env, { advertiseAddress });
+      return await LabSwarm.init(lab.docker, lab.env, { advertiseAddress });
     } catch (error) {
       if (kernelRefusal(error) !== undefined) throw error;
       errors.push((error as Error).message);
@@ -74,19 +72,30 @@ async function initSwarm(): Promise<LabSwarm> {
   throw new Error(`no address netlab owns was accepted for the swarm: ${errors.join("; ")}`);
 }
 
-beforeAll(async () => {
+test.beforeAll(async ({ lab, env, timeout }) => {
   // Started before the pools lock is taken: the default-bridge lock comes first in netlab's lock order.
   control = await lab.container({ role: "control" }).start();
   // Swarm makes networks (ingress, docker_gwbridge) from the pools other labs reason about: none of them
   // may create a network from the swarm's first breath to its last.
   releasePools = await holdHostLock("address-pools");
+  // After the lab's containers and networks are gone, under the pools lock again.
+  lab.defer(async () => {
+    releasePools ??= await holdHostLock("address-pools");
+    try {
+      // Only a swarm this lab made is left (by its run label when the init's answer was lost); a foreign one never.
+      if (swarm) swarmSeen.left = await swarm.leave();
+      else if (triedSwarm) swarmSeen.leftUnanswered = await sweepSwarm(lab.docker, (labels) => labels[LABEL.run] === env.runId);
+    } finally {
+      await releasePools?.();
+    }
+  });
   const precondition = swarmPrecondition(env.engine.swarmState, await swarmState(lab.docker));
   if (!precondition.ok) {
     refusal = { step: "swarm precondition", reason: precondition.reason };
     return;
   }
   triedSwarm = true;
-  swarm = await step("swarm init", initSwarm);
+  swarm = await step("swarm init", () => initSwarm(lab));
   if (!swarm) return;
   const made = swarm;
   swarmSeen.advertiseAddress = made.advertiseAddress;
@@ -102,7 +111,7 @@ beforeAll(async () => {
     Promise.all([lab.container({ role: "alpha", network: overlay.name }).start(), lab.container({ role: "beta", network: overlay.name }).start()]),
   );
   if (!started) return;
-  [alpha, beta] = await Promise.all([member(started[0]), member(started[1])]);
+  [alpha, beta] = await Promise.all([member(lab, started[0]), member(lab, started[1])]);
   const served = await listen(beta.container.site(), timeout).http(beta.address, SERVER_PORT);
   if (served.outcome !== "listening") throw new Error(`server on ${beta.container.name} did not start: ${served.detail}`);
   // The swarm's networks (ingress, docker_gwbridge, the overlay) are made: other labs may now reason about
@@ -111,25 +120,12 @@ beforeAll(async () => {
   releasePools = undefined;
 });
 
-afterAll(async ({}, file) => {
+test.afterAll(async ({ lab }) => {
   lab.facts.host = { swarm: swarmSeen, refusal };
-  file.meta.netlabLab = lab.facts;
-  try {
-    await lab.dispose();
-  } finally {
-    releasePools ??= await holdHostLock("address-pools");
-    try {
-      // Only a swarm this lab made is left (by its run label when the init's answer was lost); a foreign one never.
-      if (swarm) swarmSeen.left = await swarm.leave();
-      else if (triedSwarm) swarmSeen.leftUnanswered = await sweepSwarm(lab.docker, (labels) => labels[LABEL.run] === env.runId);
-    } finally {
-      await releasePools?.();
-    }
-  }
 });
 
 describe("overlay: a network across a swarm, here of one node", () => {
-  it("O1 an attachable overlay network on a swarm netlab made gives containers addresses on its subnet and lets them reach each other by name", async ({ task, skip }) => {
+  test("O1 an attachable overlay network on a swarm netlab made gives containers addresses on its subnet and lets them reach each other by name", async ({ task, skip, lab, env, timeout }) => {
     const check = observe(task);
     if (refusal) {
       check.see("refusedAt", refusal.step);

@@ -1,23 +1,22 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { attemptLabContainer, describeAttempt } from "../src/net/container-attempt.js";
-import { freePort } from "../src/net/free-port.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
+import { describe, expect } from "vitest";
+import type { Lab } from "../src/lifecycle/lab.js";
+import { labTest } from "../src/harness/lab-test.js";
+import { describeAttempt } from "../src/runtime/container-attempt.js";
+import { freePort } from "../src/runtime/free-port.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
 import { observeHostForwarding } from "../src/probes/forward-policy.js";
 import { listen } from "../src/probes/listen.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const LOOPBACK = "127.0.0.1";
 /** Container ports of the one web container: published on loopback, published on the sentinel link, not published. */
 const LOOPBACK_SERVED = 8080;
 const LINK_SERVED = 8081;
 const UNPUBLISHED = 8082;
-const env = inject("netlab");
-const lab = new Lab("published", env);
-const timeout = env.config.probeTimeoutMs;
+const test = labTest("published");
 /** The host's end of the sentinel link: what the outside host sees of this host. */
-const hostAddress = env.sentinel.hostAddress;
+let hostAddress = "";
 
 let web: LabContainer;
 let webAddress: string;
@@ -26,7 +25,8 @@ let loopbackPort: number;
 let linkPort: number;
 let unpublishedPort: number;
 
-beforeAll(async () => {
+test.beforeAll(async ({ lab, env, timeout }) => {
+  hostAddress = env.sentinel.hostAddress;
   [{ port: loopbackPort }, { port: linkPort }, { port: unpublishedPort }] = await Promise.all([
     freePort(LOOPBACK),
     freePort(hostAddress),
@@ -56,75 +56,70 @@ beforeAll(async () => {
   lab.facts.host = { hostAddress, sentinel: env.sentinel.address, loopbackPort, linkPort, unpublishedPort };
 });
 
-afterAll(async ({}, file) => {
-  file.meta.netlabLab = lab.facts;
-  await lab.dispose();
-});
-
-const fromHost = () => tcp(lab.hostSite(), timeout);
-const fromSentinel = () => tcp(lab.sentinelSite(), timeout);
+const fromHost = (lab: Lab) => tcp(lab.hostSite(), lab.timeout);
+const fromSentinel = (lab: Lab) => tcp(lab.sentinelSite(), lab.timeout);
 
 describe("published ports: -p maps a host port to a bridge container", () => {
-  it("P1 -p HOST:CONTAINER makes a server in a bridge container answer on the host port, from the host and from the sentinel; without -p the sentinel cannot reach it", async ({ task }) => {
+  test("P1 -p HOST:CONTAINER makes a server in a bridge container answer on the host port, from the host and from the sentinel; without -p the sentinel cannot reach it", async ({ task, env, timeout, lab }) => {
     const check = observe(task);
     const info = await web.inspect();
     check.see("enginePorts", info.NetworkSettings.Ports ?? {});
     check.see("webAddress", webAddress);
     check.see("hostAddress", hostAddress);
 
-    const onHost = check.verify(await fromHost().connect(LOOPBACK, loopbackPort, { send: HTTP_GET }), "connected");
+    const onHost = check.verify(await fromHost(lab).connect(LOOPBACK, loopbackPort, { send: HTTP_GET }), "connected");
     expect(onHost.reply, "the host port should lead to the web container's server").toContain(`served-by ${web.name}`);
-    const fromOutside = check.verify(await fromSentinel().connect(hostAddress, linkPort, { send: HTTP_GET }), "connected");
+    const fromOutside = check.verify(await fromSentinel(lab).connect(hostAddress, linkPort, { send: HTTP_GET }), "connected");
     expect(fromOutside.reply, "the host port should lead to the web container's server").toContain(`served-by ${web.name}`);
 
     // Without -p: the host address has nothing on a port no one published...
-    check.verify(await fromSentinel().connect(hostAddress, unpublishedPort), "refused");
+    check.verify(await fromSentinel(lab).connect(hostAddress, unpublishedPort), "refused");
     // ...and going straight for the container's bridge address, routed by the host, is dropped when forwarded.
     const forwarding = check.see("hostForwarding", await observeHostForwarding());
     check.assume(`the host forwards (ip_forward on) with iptables FORWARD policy ${forwarding.policy}; the engine manages the FORWARD chain`);
     // (Through a shell, with a request to send: run directly on a local site, a probe that busybox `timeout`
     // ends is reported as killed by a signal, which outcome.ts cannot classify; the shell reports 143.)
-    check.verify(await fromSentinel().connect(webAddress, UNPUBLISHED, { send: HTTP_GET }), "timed-out");
+    check.verify(await fromSentinel(lab).connect(webAddress, UNPUBLISHED, { send: HTTP_GET }), "timed-out");
     // Control: that server is up and reachable where a route and no filter stand between (the host is on docker0).
-    check.verify(await fromHost().connect(webAddress, UNPUBLISHED), "connected");
+    check.verify(await fromHost(lab).connect(webAddress, UNPUBLISHED), "connected");
     // And -p opens more than the host port: the published container port is reachable straight at the
     // container's address too, from anywhere that routes to the bridge (the engine's DOCKER chain accepts it).
     check.assume(
       `engine ${env.engine.serverVersion}: its DOCKER chain accepts forwarded traffic to a published container port from any interface ` +
         "but docker0 (later engines may block direct routing to container addresses)",
     );
-    const direct = check.verify(await fromSentinel().connect(webAddress, LINK_SERVED, { send: HTTP_GET }), "connected");
+    const direct = check.verify(await fromSentinel(lab).connect(webAddress, LINK_SERVED, { send: HTTP_GET }), "connected");
     expect(direct.reply).toContain(`served-by ${web.name}`);
   });
 
-  it("P2 -p 127.0.0.1:PORT:CONTAINER answers on loopback only, not from the sentinel", async ({ task }) => {
+  test("P2 -p 127.0.0.1:PORT:CONTAINER answers on loopback only, not from the sentinel", async ({ task, lab }) => {
     const check = observe(task);
     check.see("loopbackBinding", `${LOOPBACK}:${loopbackPort} -> ${LOOPBACK_SERVED}/tcp`);
-    check.verify(await fromHost().connect(LOOPBACK, loopbackPort), "connected");
+    check.verify(await fromHost(lab).connect(LOOPBACK, loopbackPort), "connected");
     // The same port on the host's other address has nothing, from the sentinel or from the host itself.
-    check.verify(await fromSentinel().connect(hostAddress, loopbackPort), "refused");
-    check.verify(await fromHost().connect(hostAddress, loopbackPort), "refused");
+    check.verify(await fromSentinel(lab).connect(hostAddress, loopbackPort), "refused");
+    check.verify(await fromHost(lab).connect(hostAddress, loopbackPort), "refused");
     // Control: a port published on the link address does answer the sentinel.
-    check.verify(await fromSentinel().connect(hostAddress, linkPort), "connected");
+    check.verify(await fromSentinel(lab).connect(hostAddress, linkPort), "connected");
   });
 
-  it("P3 publishing a host port that is already allocated fails with the engine's message; the first container keeps serving", async ({ task }) => {
+  test("P3 publishing a host port that is already allocated fails with the engine's message; the first container keeps serving", async ({ task, lab, env }) => {
     const check = observe(task);
     const taken = { hostIp: LOOPBACK, hostPort: loopbackPort, containerPort: LOOPBACK_SERVED };
-    const refused = check.see("secondOnTakenPort", await attemptLabContainer(lab.docker, env, lab.name, { role: "second", publish: [taken] }));
+    const refused = check.see("secondOnTakenPort", await lab.attempt({ role: "second", publish: [taken] }));
     expect(refused.outcome, `a second -p ${LOOPBACK}:${loopbackPort}: ${describeAttempt(refused)}`).toBe("refused-at-start");
     expect(refused.message).toMatch(/port is already allocated/);
     expect(refused.message).toContain(`${LOOPBACK}:${loopbackPort}`);
     expect(refused.leftNothing).toBe(true);
 
-    const still = check.verify(await fromHost().connect(LOOPBACK, loopbackPort, { send: HTTP_GET }), "connected");
+    const still = check.verify(await fromHost(lab).connect(LOOPBACK, loopbackPort, { send: HTTP_GET }), "connected");
     expect(still.reply, "the port should still lead to the first container").toContain(`served-by ${web.name}`);
 
     // Control: the same container with a free host port starts; the refusal was about the port.
     const { port: freeHostPort } = await freePort(LOOPBACK);
     const accepted = check.see(
       "secondOnFreePort",
-      await attemptLabContainer(lab.docker, env, lab.name, { role: "second-free", publish: [{ ...taken, hostPort: freeHostPort }] }),
+      await lab.attempt({ role: "second-free", publish: [{ ...taken, hostPort: freeHostPort }] }),
     );
     expect(accepted.outcome, `-p ${LOOPBACK}:${freeHostPort}: ${describeAttempt(accepted)}`).toBe("started");
   });

@@ -1,17 +1,18 @@
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runLabels } from "../src/engine/labels.js";
-import { AddressPoolError, addressPoolsOf, asPrefix, freeSubnetIn, nameserversOf, nextPoolSubnet, predefinedSubnets } from "../src/net/address-pools.js";
-import { contains, hostAt, subnetAt } from "../src/net/cidr.js";
-import { withHostLock } from "../src/net/host-lock.js";
-import { Lab } from "../src/net/lab.js";
-import type { LabContainer } from "../src/net/lab-container.js";
-import { LabNetwork } from "../src/net/lab-network.js";
+import { describe, expect } from "vitest";
+import type { Lab } from "../src/lifecycle/lab.js";
+import { labTest } from "../src/harness/lab-test.js";
+import { AddressPoolError, addressPoolsOf, asPrefix, freeSubnetIn, nameserversOf, nextPoolSubnet, predefinedSubnets } from "../src/core/address-pools.js";
+import { contains, hostAt, subnetAt } from "../src/core/cidr.js";
+import { withHostLock } from "../src/runtime/host-lock.js";
+import type { LabContainer } from "../src/runtime/lab-container.js";
+import { LabNetwork } from "../src/runtime/lab-network.js";
 import { dns } from "../src/probes/dns.js";
+import { resolvConf } from "../src/probes/resolv-conf.js";
 import { listen } from "../src/probes/listen.js";
 import { observeHostNetwork, observeNetwork } from "../src/probes/net-view.js";
 import { tcp } from "../src/probes/tcp.js";
-import { observe } from "../src/report/observations.js";
+import { observe } from "../src/harness/observations.js";
 
 const EMBEDDED_DNS = "127.0.0.11";
 const SERVER_PORT = 8080;
@@ -19,9 +20,7 @@ const ALIAS = "web";
 const OTHER_ALIAS = "db";
 /** What a probe across two user-defined networks sees: the engine drops the packets (or there is no route). */
 const ISOLATED = ["timed-out", "unreachable"] as const;
-const env = inject("netlab");
-const lab = new Lab("user-bridge", env);
-const timeout = env.config.probeTimeoutMs;
+const test = labTest("user-bridge");
 
 /** U1: what the engine was asked for and what it handed out, all seen under the address-pools lock. */
 interface PoolAllocation {
@@ -61,19 +60,12 @@ let ranged: LabContainer;
 let plain: LabContainer;
 const addresses: Record<string, string> = {};
 
-/** A network created the way `docker network create <name>` does it: no subnet, the engine picks. */
-async function createEnginePicked(role: string): Promise<LabNetwork> {
-  const name = `netlab-${env.runId}-${lab.name}-${role}`;
-  const network = await lab.docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: runLabels(env, { lab: lab.name, role }) });
-  const info = await network.inspect();
-  return new LabNetwork(lab.docker, info.Id, name, role, info);
-}
 
 /** Everything that makes the engine avoid a subnet: subnets of its networks, host routes, host nameservers. */
-async function prefixesInUse(): Promise<string[]> {
+async function prefixesInUse(lab: Lab): Promise<string[]> {
   const networks = await lab.docker.listNetworks();
   const subnets = networks.flatMap((network) => (network.IPAM?.Config ?? []).map((config) => config.Subnet ?? ""));
-  const routes = (await observeHostNetwork(timeout)).routes.map((route) => route.destination);
+  const routes = (await observeHostNetwork(lab.timeout)).routes.map((route) => route.destination);
   const nameservers = nameserversOf(await readFile("/etc/resolv.conf", "utf8").catch(() => ""));
   return [...new Set([...subnets, ...routes, ...nameservers].flatMap((prefix) => asPrefix(prefix) ?? []))];
 }
@@ -82,18 +74,18 @@ async function prefixesInUse(): Promise<string[]> {
  * U1's networks and U4's subnet, under one hold of the address-pools lock, so no other lab or run creates a
  * network between the listing and the creates.
  */
-async function allocateNetworks(): Promise<void> {
-  const { pools, source } = addressPoolsOf(env.engine.daemonConfig);
+async function allocateNetworks(lab: Lab): Promise<void> {
+  const { pools, source } = addressPoolsOf(lab.env.engine.daemonConfig);
   const subnets = predefinedSubnets(pools);
   await withHostLock("address-pools", async () => {
-    const lowestFreeForPrevious = nextPoolSubnet({ subnets, inUse: await prefixesInUse() });
-    const previousNetwork = await createEnginePicked("previous");
+    const lowestFreeForPrevious = nextPoolSubnet({ subnets, inUse: await prefixesInUse(lab) });
+    const previousNetwork = await lab.network({ role: "previous", poolsLockHeld: true });
     try {
       const previous = previousNetwork.subnet ?? "";
-      const inUse = await prefixesInUse();
+      const inUse = await prefixesInUse(lab);
       const expected = nextPoolSubnet({ subnets, inUse, after: previous });
-      pooled = await createEnginePicked("pooled");
-      const appearedMeanwhile = (await prefixesInUse()).filter((prefix) => !inUse.includes(prefix) && prefix !== pooled.subnet);
+      pooled = await lab.network({ role: "pooled", poolsLockHeld: true });
+      const appearedMeanwhile = (await prefixesInUse(lab)).filter((prefix) => !inUse.includes(prefix) && prefix !== pooled.subnet);
       const lowestFree = nextPoolSubnet({ subnets, inUse });
       allocation = {
         poolSource: source,
@@ -110,16 +102,16 @@ async function allocateNetworks(): Promise<void> {
       await previousNetwork.remove();
     }
     // U4: a /24 of the lab pool nobody uses, searched from a place of this run's own.
-    const subnet = freeSubnetIn(env.config.labPool, 24, await prefixesInUse(), Number.parseInt(env.runId.slice(0, 4), 16));
-    if (!subnet) throw new AddressPoolError(`no free /24 left in NETLAB_LAB_POOL ${env.config.labPool}`);
+    const subnet = freeSubnetIn(lab.env.config.labPool, 24, await prefixesInUse(lab), Number.parseInt(lab.env.runId.slice(0, 4), 16));
+    if (!subnet) throw new AddressPoolError(`no free /24 left in NETLAB_LAB_POOL ${lab.env.config.labPool}`);
     // Gateway and fixed address away from .1 and .2, the engine's own choices, so "honoured" can be told apart.
     plan = { subnet, gateway: hostAt(subnet, 254), ipRange: subnetAt(subnet, 26, 1), fixedIp: hostAt(subnet, 10) };
   });
   custom = await lab.network({ role: "custom", subnet: plan.subnet, gateway: plan.gateway, ipRange: plan.ipRange });
 }
 
-beforeAll(async () => {
-  await allocateNetworks();
+test.beforeAll(async ({ lab, timeout }) => {
+  await allocateNetworks(lab);
   [alpha, beta, fixed, ranged, plain] = await Promise.all([
     lab.container({ role: "alpha", network: pooled.name, aliases: [ALIAS] }).start(),
     lab.container({ role: "beta", network: pooled.name }).start(),
@@ -139,20 +131,9 @@ beforeAll(async () => {
   lab.facts.host = { networks: { pooled: pooled.created.IPAM, custom: custom.created.IPAM }, allocation, plan };
 });
 
-afterAll(async ({}, file) => {
-  file.meta.netlabLab = lab.facts;
-  await lab.dispose();
-  await pooled?.remove();
-});
-
 const address = (container: LabContainer): string => addresses[container.name] ?? "";
-const resolvConf = async (container: LabContainer): Promise<string[]> => {
-  const output = await container.exec(["cat", "/etc/resolv.conf"], timeout);
-  return nameserversOf(output.stdout);
-};
-
 describe("user-bridge: a user-defined bridge network", () => {
-  it("U1 a new network gets the next subnet from the engine's address pools and a br-<id> bridge on the host", async ({ task }) => {
+  test("U1 a new network gets the next subnet from the engine's address pools and a br-<id> bridge on the host", async ({ task, timeout }) => {
     const check = observe(task);
     check.see("allocation", allocation);
     check.assume(`subnets come from ${allocation.poolSource}`);
@@ -177,9 +158,9 @@ describe("user-bridge: a user-defined bridge network", () => {
     expect(held).toContain(`${gateway}/${(allocation.got ?? "").split("/")[1]}`);
   });
 
-  it("U2 the embedded DNS server at 127.0.0.11 resolves names and aliases on the same network, not names on others", async ({ task }) => {
+  test("U2 the embedded DNS server at 127.0.0.11 resolves names and aliases on the same network, not names on others", async ({ task, env, timeout }) => {
     const check = observe(task);
-    const resolvers = check.see("betaResolvConf", await resolvConf(beta));
+    const resolvers = check.see("betaResolvConf", (await resolvConf(beta.site(), timeout)).nameservers);
     check.see("containerConfiguredDns", [env.sentinel.address]);
     expect(resolvers, "a container on a user-defined network asks the engine's embedded DNS server").toEqual([EMBEDDED_DNS]);
 
@@ -205,7 +186,7 @@ describe("user-bridge: a user-defined bridge network", () => {
     expect(check.verify(await fromRanged.lookup(OTHER_ALIAS), "resolved").addresses).toEqual([plan.fixedIp]);
   });
 
-  it("U3 two user-defined networks are isolated; a container connected to both reaches both until disconnected", async ({ task }) => {
+  test("U3 two user-defined networks are isolated; a container connected to both reaches both until disconnected", async ({ task, timeout }) => {
     const check = observe(task);
     // Each reaches its own members.
     check.verify(await tcp(beta.site(), timeout).connect(address(alpha), SERVER_PORT), "connected");
@@ -233,7 +214,7 @@ describe("user-bridge: a user-defined bridge network", () => {
     check.verify(await tcp(beta.site(), timeout).connect(address(alpha), SERVER_PORT), "connected");
   });
 
-  it("U4 custom --subnet, --gateway, --ip-range and a fixed --ip are honoured; --ip on the default bridge is refused", async ({ task }) => {
+  test("U4 custom --subnet, --gateway, --ip-range and a fixed --ip are honoured; --ip on the default bridge is refused", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
     check.see("requested", plan);
     const ipam = check.see("engineIpam", (await custom.inspect()).IPAM?.Config?.[0]);
@@ -271,9 +252,9 @@ describe("user-bridge: a user-defined bridge network", () => {
     expect(leftover, "the refused container was not left behind").toEqual([]);
   });
 
-  it("U5 the default bridge has no name resolution; a user-defined one does", async ({ task }) => {
+  test("U5 the default bridge has no name resolution; a user-defined one does", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
-    const plainResolvers = check.see("plainResolvConf", await resolvConf(plain));
+    const plainResolvers = check.see("plainResolvConf", (await resolvConf(plain.site(), timeout)).nameservers);
     expect(plainResolvers, "a default-bridge container asks its configured server directly").toEqual([env.sentinel.address]);
     // alpha joins the default bridge too (as `docker network connect bridge`), so plain and alpha share it.
     // Joining and leaving the default bridge are allocation events there: the bridge lab's B5 relies on the lock.

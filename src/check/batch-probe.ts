@@ -1,5 +1,6 @@
-import { classifyConnect, classifyLookup, type ExecOutput, type ProbeResult } from "../probes/outcome.js";
-import { quote, type ProbeSite } from "../probes/site.js";
+import { classifyConnect, classifyLookup } from "../probes/classify.js";
+import type { ExecOutput, ProbeResult } from "../core/outcome.js";
+import { quote, type ProbeSite } from "../runtime/site.js";
 import { assertAddress, assertPort } from "../probes/tcp.js";
 
 /** One probe of a batch: a TCP connect to an address, or a name looked up (at a given server, or the site's own). */

@@ -1,7 +1,7 @@
-import type { Outcome } from "../probes/outcome.js";
-import type { CheckRecord, LabRecord } from "../report/facts-schema.js";
+import type { Outcome } from "../core/outcome.js";
+import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
 import type { Decision } from "./decide.js";
-import type { Endpoint, Expectation } from "./expectation-types.js";
+import type { Endpoint, Expectation } from "../core/spec/expectations.js";
 import type { Target } from "./target.js";
 
 const BLOCKED: Outcome[] = ["refused", "timed-out", "unreachable", "host-unreachable"];

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import type Dockerode from "dockerode";
 import { parse } from "yaml";
-import { ComposeProject, detectCompose, type StartedComposeProject } from "../net/compose.js";
-import { withHostLock } from "../net/host-lock.js";
+import { ComposeProject, detectCompose, type StartedComposeProject } from "../runtime/compose.js";
+import { withHostLock } from "../runtime/host-lock.js";
 
 export class ComposeUpError extends Error {
   override name = "ComposeUpError";

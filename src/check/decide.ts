@@ -1,8 +1,8 @@
-import type { Outcome, ProbeResult } from "../probes/outcome.js";
-import type { ProbeSite } from "../probes/site.js";
+import type { Outcome, ProbeResult } from "../core/outcome.js";
+import type { ProbeSite } from "../runtime/site.js";
 import { runBatch, type SiteView } from "./batch-probe.js";
 import { publishedMatches } from "./published-match.js";
-import { holds, type Expectation } from "./expectation-types.js";
+import { holds, type Expectation } from "../core/spec/expectations.js";
 import { hintFor, type HintContext } from "./hints.js";
 import { combine, planReach, planResolve, resolveHolds, siteName, siteOf, type PlanContext, type ProbePlan, type SiteKey } from "./plan-probes.js";
 

@@ -1,5 +1,5 @@
-import type { Outcome } from "../probes/outcome.js";
-import type { Expectation } from "./expectation-types.js";
+import type { Outcome } from "../core/outcome.js";
+import type { Expectation } from "../core/spec/expectations.js";
 import type { Target } from "./target.js";
 
 /** What a hint may know of the world besides the containers: each network's `internal` flag. */

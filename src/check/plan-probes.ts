@@ -1,6 +1,6 @@
-import type { Outcome, ProbeResult } from "../probes/outcome.js";
+import type { Outcome, ProbeResult } from "../core/outcome.js";
 import type { BatchItem } from "./batch-probe.js";
-import type { Endpoint, ReachExpectation, ResolveExpectation } from "./expectation-types.js";
+import type { Endpoint, ReachExpectation, ResolveExpectation } from "../core/spec/expectations.js";
 import { addressesOf, sharedNetworks, type Target } from "./target.js";
 
 /** Where a probe runs: inside a checked container (through its sidecar), on the host, or outside (the sentinel). */

@@ -1,10 +1,10 @@
 import { PassThrough } from "node:stream";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
-import { runLabels, type RunIdentity } from "../engine/labels.js";
-import { IDLE_COMMAND, labObjectName } from "../net/names.js";
-import type { ExecOutput } from "../probes/outcome.js";
-import { ProbeTimeoutError, quote, type ProbeSite } from "../probes/site.js";
+import { runLabels, type RunIdentity } from "../core/labels.js";
+import { IDLE_COMMAND, labObjectName } from "../core/names.js";
+import type { ExecOutput } from "../core/outcome.js";
+import { ProbeTimeoutError, quote, type ProbeSite } from "../runtime/site.js";
 import type { Target } from "./target.js";
 
 const debug = createDebug("netlab:check");

@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { ConfigError, loadConfig } from "../config.js";
+import { ConfigError } from "../core/config.js";
+import { loadConfig } from "../lifecycle/load-config.js";
 import type { CheckableSpec } from "../check/run-check.js";
 import { expectationsOf } from "../core/spec/expectations.js";
-import { loadSpec, SpecError } from "../core/spec/load-spec.js";
+import { loadSpec, SpecError } from "../check/load-spec.js";
 import { checkSpecs } from "./check-command.js";
 
 /** Exit codes of `netlab check`, as README and --help state them. */

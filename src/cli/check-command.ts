@@ -1,11 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { NetlabConfig } from "../config.js";
-import { connectEngine } from "../engine/engine-client.js";
+import type { NetlabConfig } from "../core/config.js";
+import { connectEngine } from "../runtime/engine-client.js";
 import { expectedText, observedText, route, specRecord } from "../check/check-record.js";
 import type { Decision } from "../check/decide.js";
 import { runCheck, type CheckableSpec, type CheckResult } from "../check/run-check.js";
-import { FACTS_SCHEMA_VERSION, type Facts } from "../report/facts-schema.js";
+import { FACTS_SCHEMA_VERSION, type Facts } from "../core/facts-schema.js";
 import { junitXml } from "../report/junit-writer.js";
 import { writeLabReports } from "../report/report-files.js";
 import { RUN_OUTPUTS } from "../report/reports-dir.js";

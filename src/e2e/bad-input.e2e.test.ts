@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isOwnerAlive, LABEL } from "../engine/labels.js";
+import { LABEL } from "../core/labels.js";
+import { isOwnerAlive } from "../runtime/owner.js";
 import { docker, netlab } from "./netlab-cli.js";
 
 /**

@@ -1,6 +1,6 @@
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { LABEL } from "../engine/labels.js";
+import { LABEL } from "../core/labels.js";
 import { docker, leftovers, netlab } from "./netlab-cli.js";
 
 const SECONDS = 1000;

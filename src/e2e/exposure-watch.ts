@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { LABEL } from "../engine/labels.js";
+import { LABEL } from "../core/labels.js";
 import { docker } from "./netlab-cli.js";
 
 /** What the watch saw: enough to show it looked (containers, lab listeners), and anything it must not see. */

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
-import { LABEL } from "../engine/labels.js";
+import { LABEL } from "../core/labels.js";
 import { docker, leftovers, netlab, vitestLabs } from "./netlab-cli.js";
 
 const SECONDS = 1000;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Dockerode from "dockerode";
 import { execa, type ResultPromise } from "execa";
-import { LABEL } from "../engine/labels.js";
+import { LABEL } from "../core/labels.js";
 
 /** Runs netlab (or vitest) as a user would, in a child process, for the end-to-end tests. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -43,16 +43,4 @@ export async function leftovers(runId: string): Promise<{ containers: number; ne
     execa("ip", ["netns", "list"]).then((result) => String(result.stdout).split("\n").filter((line) => line.includes(runId))),
   ]);
   return { containers: containers.length, networks: networks.length, namespaces: namespaces.length };
-}
-
-/** The run id of the first container a child run starts for `lab`, once there is one. */
-export async function runIdOnceStarted(lab: string, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const [container] = await docker.listContainers({ filters: { label: [`${LABEL.lab}=${lab}`] } });
-    const runId = container?.Labels[LABEL.run];
-    if (runId) return runId;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no container of lab "${lab}" started within ${timeoutMs} ms`);
 }

@@ -1,12 +1,12 @@
-import "../report/check-facts.js";
+import "../core/check-facts.js";
 import { relative } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { checkRecordOf, specRecord } from "../check/check-record.js";
 import { runCheck, type CheckResult } from "../check/run-check.js";
 import { expectationsOf } from "../core/spec/expectations.js";
-import { loadSpec } from "../core/spec/load-spec.js";
-import { loadConfig } from "../config.js";
-import { connectEngine } from "../engine/engine-client.js";
+import { loadSpec } from "../check/load-spec.js";
+import { loadConfig } from "../lifecycle/load-config.js";
+import { connectEngine } from "../runtime/engine-client.js";
 
 export interface SpecTestOptions {
   /** Bring the spec's compose project up before the checks and down after them. */

@@ -1,5 +1,6 @@
-import { classifyLookup, type ProbeResult } from "./outcome.js";
-import type { ProbeSite } from "./site.js";
+import type { ProbeResult } from "../core/outcome.js";
+import { classifyLookup } from "./classify.js";
+import type { ProbeSite } from "../runtime/site.js";
 import { assertAddress } from "./tcp.js";
 
 /** A name lookup from `site` with busybox nslookup (the resolver the site is configured with, or `server`). */

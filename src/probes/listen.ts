@@ -1,5 +1,6 @@
-import { classifyConnect, type ProbeResult } from "./outcome.js";
-import type { ProbeSite } from "./site.js";
+import type { ProbeResult } from "../core/outcome.js";
+import { classifyConnect } from "./classify.js";
+import type { ProbeSite } from "../runtime/site.js";
 import { assertAddress, assertPort } from "./tcp.js";
 
 /**

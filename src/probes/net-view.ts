@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import type { ProbeSite } from "./site.js";
+import type { ProbeSite } from "../runtime/site.js";
 
 /** What one network namespace looks like from inside: links, IPv4 addresses, routes. */
 export interface Link {

@@ -1,6 +1,7 @@
 import ipaddr from "ipaddr.js";
-import { classifyConnect, type ProbeResult } from "./outcome.js";
-import type { ProbeSite } from "./site.js";
+import type { ProbeResult } from "../core/outcome.js";
+import { classifyConnect } from "./classify.js";
+import type { ProbeSite } from "../runtime/site.js";
 
 const DEFAULT_TIMEOUT_MS = 3000;
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { Stage, Status, type Attachment, type StepResult, type TestResult } from "allure-js-commons";
 import { FileSystemWriter } from "allure-js-commons/sdk/reporter";
-import type { AttemptRecord, CheckRecord, Facts } from "./facts-schema.js";
+import type { AttemptRecord, CheckRecord, Facts } from "../core/facts-schema.js";
 import { checkText, oneLine } from "./format.js";
 import { labView } from "./lab-view.js";
 import { matrixMarkdown } from "./summary-writer.js";

@@ -1,4 +1,4 @@
-import type { CheckRecord, LabRecord, MatrixEntry } from "./facts-schema.js";
+import type { CheckRecord, LabRecord, MatrixEntry } from "../core/facts-schema.js";
 
 /** Small wording shared by the writers, so every report says a thing the same way. */
 

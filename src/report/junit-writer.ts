@@ -1,4 +1,4 @@
-import type { CheckRecord, LabRecord } from "./facts-schema.js";
+import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
 import { checkText } from "./format.js";
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { LabRecord } from "./facts-schema.js";
+import type { LabRecord } from "../core/facts-schema.js";
 
 /**
  * A typed reading of what a lab noted about its containers and the host. Labs note what their lesson needs,

@@ -1,4 +1,4 @@
-import type { LabRecord, Matrix, MatrixEndpoint, MatrixEntry } from "./facts-schema.js";
+import type { LabRecord, Matrix, MatrixEndpoint, MatrixEntry } from "../core/facts-schema.js";
 import { addressesOf, labView } from "./lab-view.js";
 
 /** What the matrix needs to know about the run to name addresses that belong to no container. */

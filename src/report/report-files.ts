@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import createDebug from "debug";
 import { allureOutput, writeAllureResults } from "./allure-writer.js";
-import { FACTS_SCHEMA_VERSION, factsJsonSchema, factsSchema, type Facts } from "./facts-schema.js";
+import { FACTS_SCHEMA_VERSION, factsJsonSchema, factsSchema, type Facts } from "../core/facts-schema.js";
 import { buildMatrix, matrixContext } from "./matrix.js";
 import { TOPOLOGY_DIR } from "./reports-dir.js";
 import { summaryMarkdown } from "./summary-writer.js";

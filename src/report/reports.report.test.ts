@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser } from "./browser.js";
-import { factsSchema, type Facts, type LabRecord } from "./facts-schema.js";
+import { factsSchema, type Facts, type LabRecord } from "../core/facts-schema.js";
 import { WRONG_SUBNET } from "./fixtures/failing.js";
 import { cellOf } from "./matrix.js";
 
@@ -16,7 +16,7 @@ import { cellOf } from "./matrix.js";
  * report in headless Chromium. The project's reports/ is left alone.
  */
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const FIXTURES = "src/report/fixtures/*.lab.fixture.ts";
+const FIXTURES = "labs/fixtures/*.lab.fixture.ts";
 const require = createRequire(import.meta.url);
 const VITEST = join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
 const TSX = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
@@ -44,7 +44,7 @@ beforeAll(async () => {
   const env = childEnv(dir);
   const run = await execa(process.execPath, [VITEST, "run", "--project", "labs"], { cwd: ROOT, env, extendEnv: false, reject: false, all: true, stdin: "ignore" });
   labOutput = { exitCode: run.exitCode, all: String(run.all) };
-  const report = await execa(process.execPath, [TSX, "src/report/cli.ts"], { cwd: ROOT, env, extendEnv: false, reject: false, all: true, stdin: "ignore" });
+  const report = await execa(process.execPath, [TSX, "src/cli/report.ts"], { cwd: ROOT, env, extendEnv: false, reject: false, all: true, stdin: "ignore" });
   reportOutput = { exitCode: report.exitCode, all: String(report.all) };
   facts = factsSchema.parse(JSON.parse(read("facts.json")));
   const failing = facts.labs.find((candidate) => candidate.lab === "failing");

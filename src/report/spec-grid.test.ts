@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CheckRecord } from "./facts-schema.js";
+import type { CheckRecord } from "../core/facts-schema.js";
 import { specGridMarkdown, specGrids } from "./spec-grid.js";
 
 const place = (row: number, col: number) => ({ id: "tiers", row, col, rows: ["edge", "web"], cols: ["web:8080", "db:5432"] });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CheckRecord } from "./facts-schema.js";
+import type { CheckRecord } from "../core/facts-schema.js";
 
 /** Where a check sits in a matrix the spec declared (check-record writes it into `observed.matrix`). */
 const placeSchema = z.object({ id: z.string(), row: z.number().int(), col: z.number().int(), rows: z.array(z.string()), cols: z.array(z.string()) });

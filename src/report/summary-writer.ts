@@ -1,5 +1,5 @@
 import { specGridMarkdown, specGrids } from "./spec-grid.js";
-import type { CheckRecord, Facts, LabRecord, Matrix } from "./facts-schema.js";
+import type { CheckRecord, Facts, LabRecord, Matrix } from "../core/facts-schema.js";
 import { labView } from "./lab-view.js";
 import { duration, entryText, labFailed, oneLine, STATE_MARK, tally, tallyText, truncate } from "./format.js";
 

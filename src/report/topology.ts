@@ -1,5 +1,5 @@
 import { DotGraph } from "./dot.js";
-import type { LabRecord } from "./facts-schema.js";
+import type { LabRecord } from "../core/facts-schema.js";
 import { labView, type ContainerView, type LabView, type ViewAddress, type ViewLink } from "./lab-view.js";
 
 /** What the picture needs of the run besides the lab's own facts: the sentinel and the default bridge. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OUTCOMES, type Outcome } from "../../probes/outcome.js";
+import { OUTCOMES, type Outcome } from "../outcome.js";
 import { holds } from "./holds.js";
 
 const holding = (expected: Parameters<typeof holds>[0]): Outcome[] => OUTCOMES.filter((observed) => holds(expected, observed));

@@ -1,4 +1,4 @@
-import type { Outcome } from "../../probes/outcome.js";
+import type { Outcome } from "../outcome.js";
 
 export type ReachExpected = { reach: boolean } | { outcome: Outcome };
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OUTCOMES } from "../../probes/outcome.js";
+import { OUTCOMES } from "../outcome.js";
 import { DURATION_PATTERN, parseDuration } from "./duration.js";
 import { NAME_PATTERN, parseSource, parseTarget } from "./endpoint.js";
 import type { Parsed } from "./parsed.js";
@@ -168,10 +168,6 @@ export const specSchema = z
     description: "Network expectations netlab checks on running containers: who reaches whom, what resolves, what is published.",
   });
 
-export type SpecInput = z.input<typeof specSchema>;
 export type SpecData = z.output<typeof specSchema>;
 export type SpecEntry = SpecData["expect"][number];
-export type ReachEntry = z.output<typeof reachEntry>;
-export type ResolveEntry = z.output<typeof resolveEntry>;
-export type PublishesEntry = z.output<typeof publishesEntry>;
 export type MatrixEntry = z.output<typeof matrixEntry>;

@@ -1,0 +1,13 @@
+import { readFileSync } from "node:fs";
+import { SpecError } from "../core/spec/spec-error.js";
+import { YamlSource } from "../core/spec/yaml-source.js";
+
+/** The service names of a compose file (YAML errors throw a SpecError positioned in that file). */
+export function composeServices(path: string, file = path): string[] {
+  const source = YamlSource.parse(readFileSync(path, "utf8"), file);
+  const services = (source.data as { services?: unknown } | null)?.services;
+  if (typeof services !== "object" || services === null || Array.isArray(services)) {
+    throw new SpecError([{ ...source.valueAt(["services"]), message: "no `services` map in this compose file" }]);
+  }
+  return Object.keys(services);
+}

@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
+import { composeServices } from "./compose-services.js";
+import { SpecError } from "../core/spec/spec-error.js";
+import type { Spec } from "../core/spec/spec.js";
+import { validateSpec } from "../core/spec/validate-spec.js";
+import { YamlSource } from "../core/spec/yaml-source.js";
+
+export { SpecError } from "../core/spec/spec-error.js";
+export type { Spec } from "../core/spec/spec.js";
+
+function readSpecText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new SpecError([{ file: path, line: 1, col: 1, message: `cannot read the spec: ${(error as Error).message}` }], { cause: error });
+  }
+}
+
+/**
+ * Reads and validates a spec file. When it names a compose file (relative to the spec), that file must exist and
+ * every name the spec uses must be one of its services. Throws a SpecError listing every problem.
+ */
+export function loadSpec(path: string): Spec {
+  const source = YamlSource.parse(readSpecText(path), path);
+  const compose = (source.data as { compose?: unknown } | null)?.compose;
+  if (typeof compose !== "string" || compose === "") return validateSpec(source);
+  const composePath = isAbsolute(compose) ? compose : join(dirname(path), compose);
+  if (!existsSync(composePath)) {
+    return validateSpec(source, {
+      problems: [{ ...source.valueAt(["compose"]), message: `compose file \`${compose}\` does not exist (looked for ${composePath})` }],
+    });
+  }
+  return validateSpec(source, { composeServices: composeServices(composePath) });
+}

@@ -1,0 +1,33 @@
+import { join, relative } from "node:path";
+import { buildHtmlReport } from "../report/html-report.js";
+import { readFacts, writeLabReports } from "../report/report-files.js";
+import { reportsDir } from "../report/reports-dir.js";
+
+/**
+ * `npm run report`: from the last run's facts.json, redraws the topology pictures, summary.md and
+ * allure-results/, then builds the HTML report into html/ (offline, one index.html that opens from disk).
+ */
+async function main(): Promise<number> {
+  const dir = reportsDir();
+  const say = (line: string) => console.log(`netlab: ${line}`);
+  const facts = readFacts(dir);
+  const { facts: written, problems } = await writeLabReports(dir, facts);
+  for (const problem of problems) say(`warning: ${problem}`);
+  const html = await buildHtmlReport({ resultsDir: join(dir, "allure-results"), outputDir: join(dir, "html") });
+  const shown = (path: string) => {
+    const near = relative(process.cwd(), path);
+    return near && !near.startsWith("..") ? near : path;
+  };
+  say(`${written.labs.length} lab(s), ${written.labs.reduce((count, lab) => count + lab.checks.length, 0)} claim(s) from ${shown(join(dir, "facts.json"))}`);
+  say(`summary: ${shown(join(dir, "summary.md"))}; pictures: ${shown(join(dir, "topology"))}/`);
+  say(`HTML report: ${shown(html.index)} (built in ${html.durationMs} ms; open it in a browser, no server needed)`);
+  if (html.removed.length > 0) say(`removed ${html.removed.length} script tag(s) that would have called another host`);
+  return 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(`netlab: ${(error as Error).name}: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

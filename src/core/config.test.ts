@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig, settingsFromFile } from "./config.js";
+
+describe("parseConfig", () => {
+  it("has defaults that need nothing set", () => {
+    expect(parseConfig({}, {})).toMatchObject({ sentinelPool: "198.18.0.0/15", probeTimeoutMs: 3000, hostPort: 80, hostPortExplicit: false });
+  });
+
+  it("reads a user's outside target", () => {
+    expect(parseConfig({}, { NETLAB_OUTSIDE_TARGET: "192.0.2.10:443" }).outsideTarget).toEqual({ address: "192.0.2.10", port: 443 });
+  });
+
+  it("lets the environment win over the file", () => {
+    const config = parseConfig({ NETLAB_PROBE_TIMEOUT_MS: "4000", NETLAB_HOST_PORT: "8080" }, { NETLAB_PROBE_TIMEOUT_MS: "5000" });
+    expect(config).toMatchObject({ probeTimeoutMs: 5000, hostPort: 8080, hostPortExplicit: true });
+  });
+
+  it.each([
+    [{ NETLAB_SENTINEL_POOL: "10.0.0.0/33" }, /invalid NETLAB_SENTINEL_POOL="10.0.0.0\/33"/],
+    [{ NETLAB_SENTINEL_POOL: "banana" }, /NETLAB_SENTINEL_POOL/],
+    [{ NETLAB_OUTSIDE_TARGET: "999.1.1.1:80" }, /NETLAB_OUTSIDE_TARGET/],
+    [{ NETLAB_PROBE_TIMEOUT_MS: "soon" }, /NETLAB_PROBE_TIMEOUT_MS/],
+    [{ NETLAB_HOST_PORT: "70000" }, /NETLAB_HOST_PORT/],
+  ])("rejects %j with one line naming the setting", (env, message) => {
+    expect(() => parseConfig({}, env)).toThrow(ConfigError);
+    expect(() => parseConfig({}, env)).toThrow(message);
+  });
+});
+
+describe("settingsFromFile", () => {
+  it("maps the file's short names to the environment's", () => {
+    expect(settingsFromFile('{"labPool": "10.9.0.0/16", "probeTimeoutMs": 4000}', "x.json")).toEqual({
+      NETLAB_LAB_POOL: "10.9.0.0/16",
+      NETLAB_PROBE_TIMEOUT_MS: "4000",
+    });
+  });
+
+  it.each([
+    ["{ nope", /config file x.json is not valid JSON/],
+    ["[1]", /must hold a JSON object/],
+    ['{"colour": "blue"}', /unknown setting "colour"; known: image, sentinelPool/],
+  ])("rejects %s naming the file", (text, message) => {
+    expect(() => settingsFromFile(text, "x.json")).toThrow(message);
+  });
+});

@@ -1,0 +1,38 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+
+/** Every object netlab creates carries these labels, so a sweep can find it again. */
+export const LABEL = {
+  managed: "dev.netlab.managed",
+  run: "dev.netlab.run",
+  owner: "dev.netlab.owner",
+  lab: "dev.netlab.lab",
+  role: "dev.netlab.role",
+} as const;
+
+export interface RunIdentity {
+  runId: string;
+  /** `<hostname>:<pid>` of the process that owns the run; a sweep spares runs whose owner lives. */
+  owner: string;
+}
+
+export function newRun(): RunIdentity {
+  return { runId: randomBytes(4).toString("hex"), owner: `${hostname()}:${process.pid}` };
+}
+
+export function runLabels(run: RunIdentity, extra: { lab?: string; role?: string } = {}): Record<string, string> {
+  const labels: Record<string, string> = {
+    [LABEL.managed]: "true",
+    [LABEL.run]: run.runId,
+    [LABEL.owner]: run.owner,
+  };
+  if (extra.lab) labels[LABEL.lab] = extra.lab;
+  if (extra.role) labels[LABEL.role] = extra.role;
+  return labels;
+}
+
+/** Whether labels mark the debris of a dead run: netlab's, with an owner process that is gone. */
+export function isDeadRunDebris(labels: Record<string, string> | undefined, isOwnerAlive: (owner: string) => boolean): boolean {
+  const owner = labels?.[LABEL.owner];
+  return labels?.[LABEL.managed] === "true" && owner !== undefined && !isOwnerAlive(owner);
+}

@@ -1,0 +1,120 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { Reporter, TestCase, TestModule, TestRunEndReason, Vitest } from "vitest/node";
+import "./task-meta.js";
+import { claimId } from "../core/check-facts.js";
+import { FACTS_SCHEMA_VERSION, type CheckRecord, type Facts, type LabRecord } from "../core/facts-schema.js";
+import { junitXml, type JunitSuite } from "../report/junit-writer.js";
+import { writeLabReports } from "../report/report-files.js";
+import { RUN_OUTPUTS } from "../report/reports-dir.js";
+
+export { RUN_OUTPUTS };
+
+/** The parts of vitest's reported test and module the writer reads, so it can be tested without a run. */
+export type ReportedTest = Pick<TestCase, "name" | "result" | "diagnostic" | "meta">;
+export interface ReportedModule {
+  moduleId: string;
+  relativeModuleId: string;
+  meta(): ReturnType<TestModule["meta"]>;
+  children: { allTests(): Iterable<ReportedTest> };
+  errors?(): ReadonlyArray<{ message?: string }>;
+  diagnostic?(): { duration: number };
+}
+
+export function checkRecord(test: ReportedTest): CheckRecord {
+  const result = test.result();
+  const diagnostic = test.diagnostic();
+  const facts = test.meta().netlabCheck;
+  const attempts = facts?.attempts ?? [];
+  // vitest keeps the errors of every attempt; the record's are the last attempt's, the others sit in `attempts`.
+  const earlier = attempts.reduce((count, attempt) => count + attempt.errors.length, 0);
+  const errors = result.state === "passed" ? [] : (result.errors ?? []).slice(earlier).map((error) => error.message);
+  return {
+    claim: facts?.claim ?? claimId(test.name),
+    title: test.name,
+    state: result.state,
+    ...(diagnostic?.startTime ? { startedAt: diagnostic.startTime } : {}),
+    durationMs: diagnostic?.duration,
+    retries: diagnostic?.retryCount ?? 0,
+    errors,
+    ...(result.state === "skipped" && result.note ? { skipReason: result.note } : {}),
+    observed: facts?.observed ?? {},
+    probes: facts?.probes ?? [],
+    assumptions: facts?.assumptions ?? [],
+    attempts,
+  };
+}
+
+export function labRecord(module: ReportedModule): LabRecord {
+  const lab = module.meta().netlabLab;
+  const duration = module.diagnostic?.().duration;
+  return {
+    lab: lab?.lab ?? basename(module.moduleId).replace(/\.lab\.(test|fixture)\.ts$/, ""),
+    file: module.relativeModuleId,
+    ...(duration ? { durationMs: duration } : {}),
+    errors: (module.errors?.() ?? []).map((error) => error.message ?? String(error)),
+    containers: lab?.containers ?? {},
+    host: lab?.host ?? {},
+    checks: [...module.children.allTests()].map(checkRecord),
+  };
+}
+
+function junitSuites(modules: ReadonlyArray<TestModule>, labProject: string): JunitSuite[] {
+  return modules.map((module) => {
+    if (module.project.name === labProject) {
+      const lab = labRecord(module);
+      return { name: lab.lab, file: lab.file, durationMs: lab.durationMs, errors: lab.errors, checks: lab.checks, lab };
+    }
+    return {
+      name: `${module.project.name}: ${module.relativeModuleId}`,
+      file: module.relativeModuleId,
+      durationMs: module.diagnostic().duration,
+      errors: module.errors().map((error) => error.message ?? String(error)),
+      checks: [...module.children.allTests()].map(checkRecord),
+    };
+  });
+}
+
+/**
+ * Writes a run's reports when it ends: junit.xml for every test file; for the labs, facts.json (validated
+ * against the versioned schema) and everything drawn from it: summary.md, the reachability matrices,
+ * topology pictures and allure-results/. Clears the previous run's outputs when a run starts.
+ */
+export default class FactsReporter implements Reporter {
+  private startedAt = new Date();
+
+  constructor(private readonly options: { outputDir: string; labProject?: string } = { outputDir: "reports" }) {}
+
+  onInit(_vitest: Vitest): void {
+    this.startedAt = new Date();
+    for (const output of RUN_OUTPUTS) rmSync(join(this.options.outputDir, output), { recursive: true, force: true });
+  }
+
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors?: unknown, reason?: TestRunEndReason): Promise<void> {
+    const labProject = this.options.labProject ?? "labs";
+    const finishedAt = new Date();
+    mkdirSync(this.options.outputDir, { recursive: true });
+    writeFileSync(join(this.options.outputDir, "junit.xml"), junitXml(junitSuites(modules, labProject), { timestamp: this.startedAt.toISOString() }));
+
+    const labs = modules.filter((module) => module.project.name === labProject);
+    if (labs.length === 0) return;
+    const environment = labs[0]?.project.getProvidedContext().netlab;
+    const facts: Facts = {
+      schemaVersion: FACTS_SCHEMA_VERSION,
+      run: {
+        runId: environment?.runId ?? "unknown",
+        ...(reason ? { state: reason } : {}),
+        startedAt: this.startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - this.startedAt.getTime(),
+        image: environment?.image ?? "unknown",
+        sentinel: { ...environment?.sentinel },
+        engine: { ...environment?.engine },
+        config: { ...environment?.config },
+      },
+      labs: labs.map(labRecord),
+    };
+    const { problems } = await writeLabReports(this.options.outputDir, facts);
+    for (const problem of problems) console.warn(`netlab: ${problem}`);
+  }
+}

@@ -1,0 +1,25 @@
+import { afterAll, inject, test } from "vitest";
+import { Lab } from "../lifecycle/lab.js";
+import "./task-meta.js";
+
+/**
+ * The test API of one lab file. Its tests and `beforeAll` hooks get the file's `lab`, the run's `env` and the
+ * probe `timeout`; after the file, the lab's facts go onto the file's meta (for facts.json) and everything the
+ * lab made is removed, passed or failed.
+ */
+export function labTest(name: string) {
+  let made: Lab | undefined;
+  // Registered first, so it runs after the file's own afterAll hooks; the fixture's cleanup runs after it.
+  afterAll(({}, file) => {
+    if (made) file.meta.netlabLab = made.facts;
+  });
+  return test
+    .extend("env", { scope: "file" }, async () => inject("netlab"))
+    .extend("lab", { scope: "file" }, async ({ env }, { onCleanup }) => {
+      const lab = new Lab(name, env);
+      made = lab;
+      onCleanup(() => lab.dispose());
+      return lab;
+    })
+    .extend("timeout", { scope: "file" }, async ({ lab }) => lab.timeout);
+}

@@ -1,0 +1,53 @@
+import { expect } from "vitest";
+import type { Outcome, ProbeResult } from "../core/outcome.js";
+import "./task-meta.js";
+import { claimId, type AttemptFacts, type CheckFacts } from "../core/check-facts.js";
+
+interface MetaHolder {
+  name: string;
+  meta: { netlabCheck?: CheckFacts };
+  /** vitest's result so far: on a retry it holds the retry count and the earlier attempts' errors. */
+  result?: { retryCount?: number; errors?: ReadonlyArray<{ message?: string }> };
+}
+
+/** The earlier attempt kept when a check is observed again on a retry; undefined on a first try. */
+function earlierAttempts(task: MetaHolder, retry: number): AttemptFacts[] {
+  const previous = task.meta.netlabCheck;
+  if (!previous || (previous.retry ?? 0) >= retry) return previous?.attempts ?? [];
+  const attempts = previous.attempts ?? [];
+  const seenErrors = attempts.reduce((count, attempt) => count + attempt.errors.length, 0);
+  const errors = (task.result?.errors ?? []).slice(seenErrors).map((error) => error.message ?? String(error));
+  const { observed, probes, assumptions } = previous;
+  return [...attempts, { attempt: attempts.length + 1, observed, probes, assumptions, errors }];
+}
+
+/** The recorder a check writes its observations into: `const seen = observe(task)`. */
+export function observe(task: MetaHolder) {
+  const retry = task.result?.retryCount ?? 0;
+  const facts: CheckFacts = { claim: claimId(task.name), observed: {}, probes: [], assumptions: [], attempts: earlierAttempts(task, retry), retry };
+  task.meta.netlabCheck = facts;
+  return {
+    facts,
+    see<T>(key: string, value: T): T {
+      facts.observed[key] = value;
+      return value;
+    },
+    /** Records a probe without asserting on it (setup steps, observations). */
+    probe(result: ProbeResult): ProbeResult {
+      facts.probes.push({ ...result, at: Date.now() });
+      return result;
+    },
+    /** Records a probe with the outcome the claim expects, then asserts it; the matrix reads both. */
+    verify(result: ProbeResult, expected: Outcome | Outcome[]): ProbeResult {
+      facts.probes.push({ ...result, expected, at: Date.now() });
+      if (Array.isArray(expected)) expect(result).toHaveOutcomeIn(expected);
+      else expect(result).toHaveOutcome(expected);
+      return result;
+    },
+    assume(text: string): void {
+      facts.assumptions.push(text);
+    },
+  };
+}
+
+export type Observations = ReturnType<typeof observe>;

@@ -1,0 +1,107 @@
+import type Dockerode from "dockerode";
+import createDebug from "debug";
+import { isDeadRunDebris, LABEL } from "../core/labels.js";
+import { isOwnerAlive, isProcessAlive } from "../runtime/owner.js";
+import { withHostLock } from "../runtime/host-lock.js";
+import { sweepParentLinks } from "../runtime/parent-link.js";
+import { listSentinelNamespaces, removeSentinel } from "../runtime/sentinel.js";
+import { isDeadRunSwarm, sweepSwarm } from "../runtime/swarm.js";
+
+const debug = createDebug("netlab:engine");
+
+export interface SweepReport {
+  containers: string[];
+  networks: string[];
+  namespaces: string[];
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
+
+export class SweepError extends Error {
+  override name = "SweepError";
+}
+
+/** Runs every removal, whatever the others do, and says afterwards which ones failed. */
+async function removeEach<T>(items: T[], remove: (item: T) => Promise<string>, done: string[], failures: string[]): Promise<void> {
+  const results = await Promise.allSettled(items.map(remove));
+  for (const result of results) {
+    if (result.status === "fulfilled") done.push(result.value);
+    else if (!isMissing(result.reason)) failures.push((result.reason as Error).message);
+  }
+}
+
+/** What a sweep removes of what the engine listed: those whose labels `doomed` picks. */
+export function selectDoomed<T extends { Labels?: Record<string, string> | null }>(listed: T[], doomed: (labels: Record<string, string>) => boolean): T[] {
+  return listed.filter((item) => doomed(item.Labels ?? {}));
+}
+
+/** Removes what `doomed` picks among labelled containers, then networks (which need their containers gone). */
+async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Record<string, string>) => boolean, failures: string[]): Promise<SweepReport> {
+  const report: SweepReport = { containers: [], networks: [], namespaces: [] };
+  const containers = selectDoomed(await docker.listContainers({ all: true, filters: { label: filter } }), doomed);
+  // Removals free default-bridge addresses: hold the lock so another run's allocation check stays true.
+  await withHostLock(
+    "default-bridge",
+    () =>
+      removeEach(
+        containers,
+        async (container) => {
+          await docker.getContainer(container.Id).remove({ force: true, v: true });
+          return container.Names[0]?.replace(/^\//, "") ?? container.Id;
+        },
+        report.containers,
+        failures,
+      ),
+    { patienceMs: 3000 },
+  );
+  const networks = selectDoomed(await docker.listNetworks({ filters: { label: filter } }), doomed);
+  await removeEach(
+    networks,
+    async (network) => {
+      await docker.getNetwork(network.Id).remove();
+      return network.Name;
+    },
+    report.networks,
+    failures,
+  );
+  return report;
+}
+
+/** Everything of one run, whether it passed or failed. */
+export async function sweepRun(docker: Dockerode, runId: string): Promise<SweepReport> {
+  debug("Sweeping run %s…", runId);
+  const failures: string[] = [];
+  const report = await sweep(docker, [`${LABEL.run}=${runId}`], () => true, failures).catch((error: Error) => {
+    failures.push(error.message);
+    return { containers: [], networks: [], namespaces: [] } as SweepReport;
+  });
+  for (const sentinel of await listSentinelNamespaces()) {
+    if (sentinel.runId !== runId) continue;
+    await removeSentinel(sentinel.namespace);
+    report.namespaces.push(sentinel.namespace);
+  }
+  report.namespaces.push(...(await sweepParentLinks((found) => found.runId === runId)));
+  if (await sweepSwarm(docker, (labels) => labels[LABEL.run] === runId).catch((error: Error) => void failures.push(error.message))) {
+    report.networks.push("swarm (left)");
+  }
+  debug("Swept run %s: %o", runId, report);
+  if (failures.length > 0) throw new SweepError(`sweeping run ${runId} left ${failures.length} object(s): ${failures.join("; ")}`);
+  return report;
+}
+
+/** The debris of runs whose owner process is gone (a SIGKILL, a crash); runs still going are left alone. */
+export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
+  const failures: string[] = [];
+  const report = await sweep(docker, [`${LABEL.managed}=true`, LABEL.owner], (labels) => isDeadRunDebris(labels, isOwnerAlive), failures);
+  for (const sentinel of await listSentinelNamespaces()) {
+    if (isProcessAlive(sentinel.pid)) continue;
+    await removeSentinel(sentinel.namespace);
+    report.namespaces.push(sentinel.namespace);
+  }
+  report.namespaces.push(...(await sweepParentLinks((found) => !isProcessAlive(found.pid))));
+  if (await sweepSwarm(docker, isDeadRunSwarm)) report.networks.push("swarm (left)");
+  if (failures.length > 0) throw new SweepError(`sweeping dead runs left ${failures.length} object(s): ${failures.join("; ")}`);
+  return report;
+}

@@ -1,0 +1,41 @@
+import type { ExecOutput, Outcome } from "../core/outcome.js";
+
+// busybox `timeout` ends its child with SIGTERM; the shell reports 143, busybox itself 124 or 15.
+const KILLED_BY_TIMEOUT = new Set([15, 124, 137, 143]);
+
+function firstLine(text: string): string {
+  return text.trim().split("\n").find(Boolean) ?? "";
+}
+
+/** Classifies busybox `nc` (or `httpd` bind) output into an outcome. */
+export function classifyConnect(output: ExecOutput): { outcome: Outcome; detail: string } {
+  const text = `${output.stderr}\n${output.stdout}`;
+  const detail = firstLine(output.stderr) || firstLine(output.stdout);
+  if (/Connection refused/i.test(text)) return { outcome: "refused", detail };
+  if (/Network is unreachable/i.test(text)) return { outcome: "unreachable", detail };
+  if (/No route to host|Host is unreachable/i.test(text)) return { outcome: "host-unreachable", detail };
+  if (/Address (already )?in use/i.test(text)) return { outcome: "address-in-use", detail };
+  if (output.exitCode === 0) return { outcome: "connected", detail };
+  if (KILLED_BY_TIMEOUT.has(output.exitCode) || /timed out/i.test(text)) {
+    return { outcome: "timed-out", detail: detail || `no answer before the probe's deadline (exit ${output.exitCode})` };
+  }
+  return { outcome: "failed", detail: detail || `exit code ${output.exitCode}` };
+}
+
+/** Classifies busybox `nslookup` output; the resolved addresses are those after the "Name:" line. */
+export function classifyLookup(output: ExecOutput): { outcome: Outcome; detail: string; addresses: string[] } {
+  const text = `${output.stdout}\n${output.stderr}`;
+  const afterName = text.split(/^Name:/m).slice(1).join("\n");
+  const addresses = [...afterName.matchAll(/Address(?: \d+)?:\s*(\d+\.\d+\.\d+\.\d+)/g)].map((match) => match[1] ?? "");
+  const detail = firstLine(output.stderr) || firstLine(output.stdout);
+  if (addresses.length > 0) return { outcome: "resolved", detail: `${addresses.join(", ")}`, addresses };
+  if (/Network is unreachable/i.test(text)) return { outcome: "unreachable", detail, addresses };
+  if (/NXDOMAIN|can't find|can't resolve/i.test(text)) {
+    return { outcome: "not-found", detail: /^.*(can't find|can't resolve|NXDOMAIN).*$/im.exec(text)?.[0]?.trim() ?? detail, addresses };
+  }
+  if (/Connection refused/i.test(text)) return { outcome: "refused", detail, addresses };
+  if (KILLED_BY_TIMEOUT.has(output.exitCode) || /timed out|no servers could be reached/i.test(text)) {
+    return { outcome: "timed-out", detail: detail || "no answer before the probe's deadline", addresses };
+  }
+  return { outcome: "failed", detail: detail || `exit code ${output.exitCode}`, addresses };
+}

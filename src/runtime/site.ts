@@ -1,0 +1,64 @@
+import { constants } from "node:os";
+import { execa } from "execa";
+import type { ExecOutput } from "../core/outcome.js";
+
+export class ProbeTimeoutError extends Error {
+  override name = "ProbeTimeoutError";
+}
+
+/**
+ * Where a probe runs: inside a container, inside a namespace netlab made, or on the host. Every site runs
+ * busybox applets, so one probe works from all three.
+ */
+export interface ProbeSite {
+  readonly name: string;
+  run(argv: string[], timeoutMs: number): Promise<ExecOutput>;
+  /** The command a user can paste to run the same thing by hand. */
+  describe(argv: string[]): string;
+}
+
+function quote(argv: string[]): string {
+  return argv.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`)).join(" ");
+}
+
+async function runLocal(file: string, args: string[], timeoutMs: number, label: string): Promise<ExecOutput> {
+  const result = await execa(file, args, { reject: false, stdin: "ignore", timeout: timeoutMs });
+  if (result.timedOut) throw new ProbeTimeoutError(`probe on ${label} "${quote(args)}" did not finish after ${timeoutMs} ms`);
+  // busybox `timeout` signals the very process execa waits on: report it as a shell would (128 + signal).
+  const signalled = result.signal ? 128 + (constants.signals[result.signal] ?? 0) : undefined;
+  return { exitCode: result.exitCode ?? signalled ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** The host's own network namespace, probed with the host's busybox. */
+export function hostSite(): ProbeSite {
+  return {
+    name: "host",
+    run: (argv, timeoutMs) => runLocal("busybox", argv, timeoutMs, "host"),
+    describe: (argv) => `busybox ${quote(argv)}`,
+  };
+}
+
+/** A named network namespace netlab created (the sentinel). */
+export function namespaceSite(name: string, namespace: string): ProbeSite {
+  return {
+    name,
+    run: (argv, timeoutMs) => runLocal("ip", ["netns", "exec", namespace, "busybox", ...argv], timeoutMs, name),
+    describe: (argv) => `ip netns exec ${namespace} busybox ${quote(argv)}`,
+  };
+}
+
+export interface Execable {
+  readonly name: string;
+  exec(argv: string[], timeoutMs: number): Promise<ExecOutput>;
+}
+
+/** Inside a container, through the engine's exec. */
+export function containerSite(container: Execable): ProbeSite {
+  return {
+    name: container.name,
+    run: (argv, timeoutMs) => container.exec(argv, timeoutMs),
+    describe: (argv) => `docker exec ${container.name} ${quote(argv)}`,
+  };
+}
+
+export { quote };
