@@ -145,20 +145,29 @@ interface EngineEvent {
   Actor: { ID: string; Attributes: Record<string, string> };
 }
 
-/** The engine's events between two instants (ms), as recorded by the engine. */
-export async function engineEvents(sinceMs: number, untilMs: number): Promise<EngineEvent[]> {
-  const stream = (await docker.getEvents({ since: Math.floor(sinceMs / 1000) - 1, until: Math.ceil(untilMs / 1000) + 1 })) as unknown as NodeJS.ReadableStream;
+/**
+ * The engine's events from now until stop(), streamed live: the engine keeps only its last 256 events, which
+ * other runs on the same engine (a bench's execs) can overflow in seconds, so a window read afterwards may miss some.
+ */
+export async function watchEngine(): Promise<{ stop(): Promise<EngineEvent[]> }> {
+  const stream = (await docker.getEvents({})) as unknown as NodeJS.ReadableStream & { destroy(): void };
   let text = "";
-  for await (const chunk of stream) text += chunk.toString();
-  return text
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as EngineEvent);
+  stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  return {
+    async stop() {
+      // Events of the run's last moments are on their way: give them a moment to arrive.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      stream.destroy();
+      return text
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as EngineEvent);
+    },
+  };
 }
 
-/** What the engine created or pulled in a window on behalf of a project, a netlab process, or for an image. */
-export async function createdDuring(sinceMs: number, untilMs: number, by: { project?: string; pid?: number; image?: string }): Promise<string[]> {
-  const events = await engineEvents(sinceMs, untilMs);
+/** What the engine created, started or pulled during a run on behalf of a project, a netlab process, or for an image. */
+export function createdDuring(events: EngineEvent[], by: { project?: string; pid?: number | undefined; image?: string }): string[] {
   return events
     .filter((event) => ["create", "pull", "connect", "start"].includes(event.Action))
     .filter((event) => {
@@ -204,13 +213,13 @@ export function runIdOf(reportsDir: string): string {
   return (JSON.parse(readFileSync(join(reportsDir, "facts.json"), "utf8")) as { run: { runId: string } }).run.runId;
 }
 
-export type CheckRun = Awaited<ReturnType<typeof netlab>> & { pid: number | undefined; startedAt: number; finishedAt: number };
+export type CheckRun = Awaited<ReturnType<typeof netlab>> & { pid: number | undefined; events: EngineEvent[] };
 
-/** `netlab …` in a child process, as a user runs it, with the child's pid (the owner label of what it creates) and its time window. */
+/** `netlab …` in a child process, as a user runs it, with the child's pid (the owner label of what it creates) and the engine's events meanwhile. */
 export async function runNetlab(args: string[], env: Record<string, string | undefined> = {}): Promise<CheckRun> {
-  const startedAt = Date.now();
+  const watch = await watchEngine();
   const child = netlab(args, env);
   const pid = child.pid;
   const run = await child;
-  return Object.assign(run, { pid, startedAt, finishedAt: Date.now() });
+  return Object.assign(run, { pid, events: await watch.stop() });
 }

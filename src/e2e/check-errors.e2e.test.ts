@@ -45,7 +45,7 @@ describe.concurrent("spec errors: FILE:LINE:COL message, exit 2, nothing made on
     expect(stderr).toHaveLength(1);
     expect(stderr[0]!.startsWith(`${path}:${problem}`), `${stderr[0]}\n  should start with ${path}:${problem}`).toBe(true);
     expect(String(run.stdout)).toBe("");
-    expect(await createdDuring(run.startedAt, run.finishedAt, { project, pid: run.pid })).toEqual([]);
+    expect(await createdDuring(run.events, { project, pid: run.pid })).toEqual([]);
     expect(await projectObjects(project)).toEqual({ containers: [], networks: [] });
   });
 });
@@ -63,7 +63,7 @@ describe("environment errors: one netlab: line, exit 3, nothing made on the engi
     const lines = netlabLines(run.all);
     expect(lines, String(run.all)).toHaveLength(1);
     expect(lines[0]).toMatch(message);
-    if (!env.DOCKER_HOST) expect(await createdDuring(run.startedAt, run.finishedAt, { pid: run.pid, ...(image ? { image } : {}) })).toEqual([]);
+    if (!env.DOCKER_HOST) expect(await createdDuring(run.events, { pid: run.pid, ...(image ? { image } : {}) })).toEqual([]);
   }
 
   it("a spec naming a container that does not exist", async () => {

@@ -119,7 +119,7 @@ describe("a learner's hand-made containers, checked without --up", () => {
 
   it("leaves nothing of its own: its probe sidecars (one per source) came and went, no extra container or network", async () => {
     // The detector sees what the check made: one sidecar per source container (web, iso, old), each created and removed.
-    const made = await createdDuring(run.startedAt, run.finishedAt, { pid: run.pid });
+    const made = await createdDuring(run.events, { pid: run.pid });
     expect(made.filter((event) => event.startsWith("container create"))).toHaveLength(3);
     expect(await ownedContainers(run.pid)).toEqual([]);
     expect(await remains({ pid: run.pid, runId: runIdOf(reports) })).toEqual({ projectContainers: [], projectNetworks: [], netlabContainers: [], run: { containers: 0, networks: 0, namespaces: 0 } });

@@ -115,6 +115,8 @@ function mutatedShop(tag: string, mutate: (compose: Compose, port: number) => Co
     state,
     byId,
     failed: () => [...byId().values()].filter((expectation) => !expectation.held).map((expectation) => expectation.id).sort(),
+    /** Every expectation that did not hold, with what was seen (the message of a set that differs). */
+    seen: () => [...byId().values()].filter((expectation) => !expectation.held).map((expectation) => `${expectation.id}: ${expectation.observed} (${expectation.detail})`).join("\n"),
     hint: (id: string) => byId().get(id)?.hint ?? `(no hint for ${id})`,
     leavesNothing: () =>
       it("exits 1 and leaves nothing of the project behind", async () => {
@@ -161,7 +163,7 @@ describe("mutation 1: db moved onto `back` instead of `data`", () => {
   };
 
   it("fails exactly the expectations about db's neighbours and its way out", () => {
-    expect(shop.failed()).toEqual(Object.keys(EXPECTED).sort());
+    expect(shop.failed(), shop.seen()).toEqual(Object.keys(EXPECTED).sort());
   });
 
   it.each(Object.entries(EXPECTED))("%s carries the hint: %s", (id, hint) => {
@@ -180,7 +182,7 @@ describe("mutation 2: `internal: true` removed from `data`", () => {
   };
 
   it("fails exactly the two expectations that nothing on data gets out", () => {
-    expect(shop.failed()).toEqual(Object.keys(EXPECTED).sort());
+    expect(shop.failed(), shop.seen()).toEqual(Object.keys(EXPECTED).sort());
   });
 
   it.each(Object.entries(EXPECTED))("%s carries the hint: %s … not internal", (id, hint) => {
@@ -195,7 +197,7 @@ describe("mutation 3: edge published on all addresses (PORT:80, not 127.0.0.1:PO
   const shop = mutatedShop("everywhere", (compose) => publishedEverywhere(compose, "edge"));
 
   it("fails exactly outside-edge (the outside now connects) and edge-publishes (the set changed)", () => {
-    expect(shop.failed()).toEqual(["edge-publishes", "outside-edge"]);
+    expect(shop.failed(), shop.seen()).toEqual(["edge-publishes", "outside-edge"]);
     expect(shop.byId().get("outside-edge")!.observed).toBe("connected");
   });
 
@@ -218,7 +220,7 @@ describe("mutation 4: cache in network_mode: none", () => {
   const EXPECTED = ["cache-wrong-port", "tiers/api → cache:6379 reachable", "tiers/db → cache:6379 reachable", "tiers/worker → cache:6379 reachable", "worker-cache"];
 
   it("fails exactly the expectations that something reaches cache", () => {
-    expect(shop.failed()).toEqual(EXPECTED.sort());
+    expect(shop.failed(), shop.seen()).toEqual(EXPECTED.sort());
     for (const id of EXPECTED) expect(shop.byId().get(id)!.observed, id).toBe("unreachable");
   });
 
