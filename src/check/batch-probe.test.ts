@@ -1,0 +1,134 @@
+import { createServer, type Server } from "node:net";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hostSite, type ProbeSite } from "../runtime/site.js";
+import { batchScript, itemArgv, parseBatch, runBatch, type BatchItem } from "./batch-probe.js";
+
+/** What busybox nslookup printed in netlab/probe for a name Docker's DNS knows (recorded on 20.10.24; tabs kept). */
+const NSLOOKUP_FOUND = "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\n\nNon-authoritative answer:\nName:\tnlt-ns-peer\nAddress: 172.20.0.2\n\n";
+const NSLOOKUP_NXDOMAIN = "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find nope.invalid: NXDOMAIN\n\n";
+const NSLOOKUP_NO_SERVER = ";; connection timed out; no servers could be reached\n\n";
+
+/**
+ * A site that runs runBatch's real script with the host's sh, each nslookup replaced by printing a recorded
+ * answer (and exiting as nslookup did): the flattening is the script's own, nothing touches a network.
+ */
+function recordedDnsSite(answers: Record<string, { text: string; exitCode: number }>): ProbeSite {
+  return {
+    name: "recorded",
+    async run(argv) {
+      const script = argv[2]!.replace(/timeout \d+ nslookup (\S+)/g, (_, name: string) => {
+        const answer = answers[name]!;
+        return `sh -c 'printf "%s" "$0"; exit ${answer.exitCode}' '${answer.text.replaceAll("'", "'\\''")}'`;
+      });
+      const output = await execa("sh", ["-c", script], { reject: false });
+      return { exitCode: output.exitCode ?? -1, stdout: String(output.stdout), stderr: String(output.stderr) };
+    },
+    describe: (argv) => argv.join(" "),
+  };
+}
+
+describe("itemArgv: the busybox command of one item", () => {
+  it("connects with nc, bounded twice by the timeout in whole seconds (at least 1), sending nothing", () => {
+    expect(itemArgv({ kind: "tcp", address: "10.0.0.2", port: 5432 }, 3000)).toEqual(["timeout", "3", "nc", "-w", "3", "10.0.0.2", "5432", "-e", "true"]);
+    expect(itemArgv({ kind: "tcp", address: "10.0.0.2", port: 80 }, 2001)[1]).toBe("3");
+    expect(itemArgv({ kind: "tcp", address: "10.0.0.2", port: 80 }, 200)[1]).toBe("1");
+  });
+
+  it("looks a name up with the site's own resolver, or at a given server", () => {
+    expect(itemArgv({ kind: "dns", name: "db" }, 3000)).toEqual(["timeout", "3", "nslookup", "db"]);
+    expect(itemArgv({ kind: "dns", name: "db.shop_data", server: "127.0.0.11" }, 3000)).toEqual(["timeout", "3", "nslookup", "db.shop_data", "127.0.0.11"]);
+  });
+
+  it.each<BatchItem>([
+    { kind: "tcp", address: "db; rm -rf /", port: 80 },
+    { kind: "tcp", address: "10.0.0.2", port: 70000 },
+    { kind: "dns", name: "db$(reboot)" },
+  ])("refuses what is not an address, port or name: %j", (item) => {
+    expect(() => itemArgv(item, 3000)).toThrow();
+  });
+});
+
+describe("batchScript and parseBatch: one exec per batch, one line per item", () => {
+  it("starts every item in the background and waits for all of them", () => {
+    const script = batchScript([{ kind: "tcp", address: "10.0.0.2", port: 80 }, { kind: "dns", name: "api" }], 3000).split("\n");
+    expect(script).toContain("p 0 timeout 3 nc -w 3 10.0.0.2 80 -e true &");
+    expect(script).toContain("p 1 timeout 3 nslookup api &");
+    expect(script.at(-1)).toBe("wait");
+  });
+
+  it("reads each item's exit code and words back, in any order the lines arrive", () => {
+    const outputs = parseBatch("@@1 1 nc: can't connect to remote host (10.0.0.3): Connection refused\n@@0 0\n", 2);
+    expect(outputs[0]).toEqual({ exitCode: 0, stdout: "", stderr: "" });
+    expect(outputs[1]).toMatchObject({ exitCode: 1, stdout: "nc: can't connect to remote host (10.0.0.3): Connection refused" });
+  });
+
+  it("counts an item whose line is missing as failed, and ignores lines that are not results", () => {
+    const outputs = parseBatch("Terminated\n@@0 0\n@@7 0 from another batch\n", 3);
+    expect(outputs[0]?.exitCode).toBe(0);
+    expect(outputs[1]).toEqual({ exitCode: -1, stdout: "", stderr: "no result from the probe" });
+    expect(outputs[2]).toEqual({ exitCode: -1, stdout: "", stderr: "no result from the probe" });
+  });
+
+  it("runBatch turns a missing line into a failed probe, never a held one", async () => {
+    const site: ProbeSite = { name: "web", run: async () => ({ exitCode: 0, stdout: "@@0 0\n", stderr: "" }), describe: (argv) => argv.join(" ") };
+    const { results: [first, second] } = await runBatch(site, [{ kind: "tcp", address: "10.0.0.2", port: 80 }, { kind: "tcp", address: "10.0.0.3", port: 80 }], 3000);
+    expect(first?.outcome).toBe("connected");
+    expect(second).toMatchObject({ outcome: "failed", target: "10.0.0.3:80", detail: "no result from the probe" });
+  });
+});
+
+describe("runBatch reads nslookup's answer back after the script flattened it to one line", () => {
+  const site = recordedDnsSite({
+    peer: { text: NSLOOKUP_FOUND, exitCode: 0 },
+    "nope.invalid": { text: NSLOOKUP_NXDOMAIN, exitCode: 1 },
+    lost: { text: NSLOOKUP_NO_SERVER, exitCode: 1 },
+  });
+
+  it("keeps the answer's address, not the server's", async () => {
+    const { results: [found] } = await runBatch(site, [{ kind: "dns", name: "peer" }], 3000);
+    expect(found).toMatchObject({ probe: "dns", outcome: "resolved", addresses: ["172.20.0.2"], target: "peer" });
+  });
+
+  it("tells a name that does not exist from a resolver that does not answer", async () => {
+    const { results: [missing, lost] } = await runBatch(site, [{ kind: "dns", name: "nope.invalid" }, { kind: "dns", name: "lost" }], 3000);
+    expect(missing).toMatchObject({ outcome: "not-found", addresses: [] });
+    expect(missing?.detail).toContain("NXDOMAIN");
+    expect(lost).toMatchObject({ outcome: "timed-out" });
+  });
+
+  it("gives every result the command a user pastes to see it", async () => {
+    const { results: [found] } = await runBatch(site, [{ kind: "dns", name: "peer" }], 3000);
+    expect(found?.command).toBe("timeout 3 nslookup peer");
+  });
+});
+
+describe("runBatch on the host's loopback (busybox nc, no engine)", () => {
+  let server: Server;
+  let open: number;
+  let closed: number;
+
+  beforeAll(async () => {
+    const hasBusybox = await execa("busybox", ["true"], { reject: false });
+    if (hasBusybox.exitCode !== 0) throw new Error("busybox is not installed on the host; netlab's host probes need it");
+    server = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    open = (server.address() as { port: number }).port;
+    // A port that was free a moment ago: bound and closed again, so nothing listens there.
+    const spare = createServer();
+    await new Promise<void>((resolve) => spare.listen(0, "127.0.0.1", resolve));
+    closed = (spare.address() as { port: number }).port;
+    await new Promise((resolve) => spare.close(resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("decides a connect and a refusal in one exec, each with its own outcome", async () => {
+    const { results: [reached, refused] } = await runBatch(hostSite(), [{ kind: "tcp", address: "127.0.0.1", port: open }, { kind: "tcp", address: "127.0.0.1", port: closed }], 3000);
+    expect(reached).toMatchObject({ outcome: "connected", target: `127.0.0.1:${open}`, from: "host" });
+    expect(refused).toMatchObject({ outcome: "refused", target: `127.0.0.1:${closed}` });
+    expect(refused?.detail).toMatch(/Connection refused/);
+  });
+});

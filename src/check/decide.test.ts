@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { CONNECTED, expectations, fakeSite, isolated, REFUSED, target, targets, TIMED_OUT } from "./check-test-helpers.js";
+import { decideAll, type DecideContext, type Decision } from "./decide.js";
+import type { PlanContext, SiteKey } from "./plan-probes.js";
+
+const web = target("web", ["front 10.1.0.3 10.1.0.1", "back 10.2.0.3 10.2.0.1"]);
+const api = target("api", ["back 10.2.0.2 10.2.0.1"]);
+const edge = target("edge", ["front 10.1.0.2 10.1.0.1"], { published: ["127.0.0.1:8443->80/tcp"] });
+const db = target("db", ["data 10.3.0.3 10.3.0.1"]);
+const cache = isolated("cache");
+const world = targets(web, api, edge, db, cache);
+const plan: PlanContext = { targets: world, hostBridgeAddress: "172.17.0.1" };
+
+/** A world where each address:port answers as the table says (TIMED_OUT otherwise), one fake site per source. */
+function context(answer: (address: string, port: number, round: number) => { exitCode: number; text: string }, extra: Partial<DecideContext> = {}) {
+  const sites = new Map<string, ReturnType<typeof fakeSite>>();
+  const decided: Decision[] = [];
+  const ctx: DecideContext = {
+    plan,
+    hints: { targets: world, internalNetworks: new Set(["data"]) },
+    site(key: SiteKey) {
+      const name = key.kind === "container" ? key.name : key.kind;
+      if (!sites.has(name)) sites.set(name, fakeSite(name, answer));
+      return sites.get(name)!;
+    },
+    timeoutMs: 3000,
+    pollMs: 10,
+    onDecided: (decision) => decided.push(decision),
+    ...extra,
+  };
+  return { ctx, sites, decided };
+}
+
+/** The `nc ADDRESS PORT` items one exec of a site carried. */
+function itemsOf(argv: string[]): string[] {
+  return [...(argv[2] ?? "").matchAll(/nc -w \d+ (\S+) (\d+) -e true/g)].map((match) => `${match[1]}:${match[2]}`);
+}
+
+describe("decideAll with a fake ProbeSite", () => {
+  it("batches: one run() per source site per round, carrying every probe of every expectation from it", async () => {
+    const list = expectations(
+      "- {from: web, to: api:9000, reach: yes}",
+      "- {from: web, to: db:5432, reach: no}",
+      "- {from: web, to: edge:80, reach: yes}",
+      "- {from: edge, to: db:5432, outcome: timed-out}",
+    );
+    const { ctx, sites } = context((address) => (address === "10.2.0.2" || address === "10.1.0.2" ? CONNECTED : TIMED_OUT));
+    const decisions = await decideAll(list, ctx);
+    expect(decisions.map((decision) => decision.held)).toEqual([true, true, true, true]);
+    expect(sites.get("web")!.runs).toHaveLength(1);
+    expect(itemsOf(sites.get("web")!.runs[0]!)).toEqual(["10.2.0.2:9000", "10.3.0.3:5432", "10.1.0.2:80"]);
+    expect(sites.get("edge")!.runs).toHaveLength(1);
+    expect(itemsOf(sites.get("edge")!.runs[0]!)).toEqual(["10.3.0.3:5432"]);
+  });
+
+  it("keeps the spec's order in the result and reports each decision once as it is made", async () => {
+    const list = expectations("- {from: edge, to: db:5432, reach: no}", "- {publishes: edge, ports: ['127.0.0.1:8443->80/tcp']}", "- {from: web, to: api:9000, reach: yes}");
+    const { ctx, decided } = context((address) => (address === "10.2.0.2" ? CONNECTED : TIMED_OUT));
+    const decisions = await decideAll(list, ctx);
+    expect(decisions.map((decision) => decision.expectation)).toEqual(list);
+    expect(new Set(decided.map((decision) => decision.expectation))).toEqual(new Set(list));
+    expect(decided).toHaveLength(3);
+  });
+
+  it("within: tries again only while the expectation does not hold, and records every attempt", async () => {
+    const list = expectations("- {from: web, to: api:9000, reach: yes, within: 5s}", "- {from: web, to: db:5432, reach: no, within: 5s}");
+    // api's server starts listening on the third try; db never answers (which is what is expected of it).
+    const { ctx, sites } = context((address, _port, round) => (address === "10.2.0.2" ? (round >= 3 ? CONNECTED : REFUSED) : TIMED_OUT));
+    const [toApi, toDb] = await decideAll(list, ctx);
+    expect(toApi!.held).toBe(true);
+    expect(toApi!.attempts.map((attempt) => [attempt.attempt, attempt.outcome])).toEqual([
+      [1, "refused"],
+      [2, "refused"],
+      [3, "connected"],
+    ]);
+    expect(toDb!.held).toBe(true);
+    expect(toDb!.attempts).toHaveLength(1);
+    // The held expectation is not probed again: rounds 2 and 3 carry api's probe only.
+    expect(sites.get("web")!.runs.map(itemsOf)).toEqual([["10.2.0.2:9000", "10.3.0.3:5432"], ["10.2.0.2:9000"], ["10.2.0.2:9000"]]);
+  });
+
+  it("no retry when the first probe holds, within or not", async () => {
+    const { ctx, sites } = context(() => CONNECTED);
+    const [decision] = await decideAll(expectations("- {from: web, to: api:9000, reach: yes, within: 5s}"), ctx);
+    expect(decision!.held).toBe(true);
+    expect(decision!.attempts).toHaveLength(1);
+    expect(sites.get("web")!.runs).toHaveLength(1);
+  });
+
+  it("no retry without within: the first probe decides, with a hint when it did not hold", async () => {
+    const { ctx, sites } = context(() => TIMED_OUT);
+    const [decision] = await decideAll(expectations("- {from: edge, to: db:5432, reach: yes}"), ctx);
+    expect(decision).toMatchObject({ held: false, observed: { outcome: "timed-out" } });
+    expect(decision!.attempts).toHaveLength(1);
+    expect(decision!.hint).toContain("share no network");
+    expect(sites.get("edge")!.runs).toHaveLength(1);
+  });
+
+  it("gives up when within has passed, with the last attempt as the observation", async () => {
+    const { ctx } = context(() => REFUSED, { pollMs: 30 });
+    const [decision] = await decideAll(expectations("- {from: web, to: api:9000, reach: yes, within: 100ms}"), ctx);
+    expect(decision!.held).toBe(false);
+    // Tries at 0, ≥30, ≥60, ≥90 ms are inside the 100 ms; the pause is never shorter than 30 ms.
+    expect(decision!.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(decision!.attempts.length).toBeLessThanOrEqual(5);
+    expect(decision!.attempts.every((attempt) => attempt.outcome === "refused")).toBe(true);
+    expect(decision!.durationMs).toBeGreaterThanOrEqual(100);
+    expect(decision!.hint).toContain("nothing listens on port 9000");
+  });
+
+  it("a target in --network none is decided without any exec: unreachable, with its hint", async () => {
+    const { ctx, sites } = context(() => CONNECTED);
+    const [reached, blocked] = await decideAll(expectations("- {from: api, to: cache:6379, reach: yes}", "- {from: api, to: cache:6379, reach: no}"), ctx);
+    expect(sites.get("api")!.runs).toHaveLength(0);
+    expect(reached).toMatchObject({ held: false, observed: { outcome: "unreachable" }, probes: [] });
+    expect(reached!.hint).toContain("--network none");
+    expect(blocked!.held).toBe(true);
+  });
+
+  it("a publishes expectation is decided from the engine's ports alone", async () => {
+    const { ctx, sites } = context(() => CONNECTED);
+    const [same, other] = await decideAll(expectations("- {publishes: edge, ports: ['127.0.0.1:8443->80/tcp']}", "- {publishes: edge, ports: ['8443->80']}"), ctx);
+    expect(sites.size).toBe(0);
+    expect(same).toMatchObject({ held: true, observed: { published: ["127.0.0.1:8443->80/tcp"] } });
+    expect(other).toMatchObject({ held: false, hint: "the engine shows 127.0.0.1:8443->80/tcp (docker port p_edge_1)" });
+  });
+});
