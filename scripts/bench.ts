@@ -1,6 +1,7 @@
 // Times the lab suite against a plain, sequential docker-CLI script checking the same lesson, a few rounds
 // each, and prints the medians. Measurement lives here, never in timed assertions inside tests.
 import { execa } from "execa";
+import { benchMatrix } from "./bench-matrix.js";
 
 const ROUNDS = Number(process.env.NETLAB_BENCH_ROUNDS ?? 3);
 
@@ -21,7 +22,11 @@ const SEED_LABS = ["labs/bridge.lab.test.ts", "labs/none.lab.test.ts", "labs/hos
 const vitest = (files: string[]): [string, string[]] => [process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", "labs", ...files]];
 const seconds = (values: number[]) => `${(median(values) / 1000).toFixed(2)} s`;
 
-const baseline = await time("docker CLI script (seed lesson)", "bash", ["scripts/cli-baseline.sh"]);
-const seed = await time("seed labs: bridge, none, host (17 claims)", ...vitest(SEED_LABS));
-const all = await time("every lab", ...vitest([]));
-console.log(`median: docker CLI script ${seconds(baseline)}; seed labs ${seconds(seed)}; every lab ${seconds(all)}`);
+// --matrix-only (npm run bench -- --matrix-only, or npm run bench:matrix): only issue 9's check matrix.
+if (!process.argv.includes("--matrix-only")) {
+  const baseline = await time("docker CLI script (seed lesson)", "bash", ["scripts/cli-baseline.sh"]);
+  const seed = await time("seed labs: bridge, none, host (17 claims)", ...vitest(SEED_LABS));
+  const all = await time("every lab", ...vitest([]));
+  console.log(`median: docker CLI script ${seconds(baseline)}; seed labs ${seconds(seed)}; every lab ${seconds(all)}`);
+}
+await benchMatrix();
