@@ -95,8 +95,8 @@ describe("hintFor: the Docker construct behind a failed expectation, with the co
     expect(hint("- {from: web, to: api:9000, reach: no}", "refused")).toBeUndefined();
   });
 
-  // An exact outcome other than connected (refused, timed-out) that was not seen gets no hint today, even
-  // when the cause is structural and known: a --network none target, or no common network. See the report.
+  // An exact outcome other than connected (refused, timed-out) seen as another way of being blocked still
+  // names the structural cause: a --network none target, or no common network.
   it("an exact refused that became unreachable because the target runs with --network none names it", () => {
     expect(hint("- {from: api, to: cache:6380, outcome: refused}", "unreachable") ?? "no hint").toContain("--network none");
   });

@@ -1,5 +1,5 @@
 import type { Outcome } from "../core/outcome.js";
-import type { Expectation } from "../core/spec/expectations.js";
+import { holds, type Expectation } from "../core/spec/expectations.js";
 import type { Target } from "./target.js";
 
 /** What a hint may know of the world besides the containers: each network's `internal` flag. */
@@ -96,6 +96,8 @@ export function hintFor(expectation: Expectation, observed: Outcome | undefined,
     }
     return undefined;
   }
-  const expectedReach = "reach" in expectation.expected ? expectation.expected.reach : expectation.expected.outcome === "connected";
-  return expectedReach ? whyUnreached(expectation, observed ?? "failed", context) : observed === "connected" ? whyReached(expectation, context) : undefined;
+  if (observed !== undefined && holds(expectation.expected, observed)) return undefined;
+  // Seen connected where it should not be: what lets it through. Anything else not as expected (no reach,
+  // or another way of being blocked than the one expected): what stands in the way.
+  return observed === "connected" ? whyReached(expectation, context) : whyUnreached(expectation, observed ?? "failed", context);
 }

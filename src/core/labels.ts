@@ -8,6 +8,9 @@ export const LABEL = {
   owner: "dev.netlab.owner",
   lab: "dev.netlab.lab",
   role: "dev.netlab.role",
+  /** On netlab's images only. Containers inherit their image's labels, so an image never carries `managed`:
+   * a user's container started from the probe image is the user's, not netlab's. */
+  image: "dev.netlab.image",
 } as const;
 
 export interface RunIdentity {

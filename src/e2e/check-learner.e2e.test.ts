@@ -112,8 +112,8 @@ describe("a learner's hand-made containers, checked without --up", () => {
     const after = await snapshot();
     expect(after).toEqual(before);
     expect(after.containers.every((container) => container.running)).toBe(true);
-    // Only the labels of the image they run (netlab/probe is labelled managed / probe-image); no run, owner or lab of netlab's.
-    for (const container of after.containers) expect(container.labels).toEqual({ "dev.netlab.managed": "true", "dev.netlab.role": "probe-image" });
+    // Only the label of the image they run (dev.netlab.image); no managed, run, owner or lab label of netlab's.
+    for (const container of after.containers) expect(container.labels).toEqual({ "dev.netlab.image": "probe" });
     expect(after.lan.labels).toEqual({});
   });
 

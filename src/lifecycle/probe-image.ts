@@ -16,6 +16,9 @@ CMD ["sh"]
 
 export const PROBE_REPOSITORY = "netlab/probe";
 
+/** What the image carries (and every container started from it inherits); part of the tag's hash. */
+const IMAGE_LABELS = { [LABEL.image]: "probe" };
+
 export class ImageError extends Error {
   override name = "ImageError";
 }
@@ -43,7 +46,7 @@ async function build(docker: Dockerode, tag: string, busyboxPath: string): Promi
     writeFileSync(join(context, "Dockerfile"), DOCKERFILE);
     const stream = await docker.buildImage(
       { context, src: ["Dockerfile", "busybox"] },
-      { t: tag, labels: { [LABEL.managed]: "true", [LABEL.role]: "probe-image" }, rm: true, forcerm: true },
+      { t: tag, labels: IMAGE_LABELS, rm: true, forcerm: true },
     );
     const messages = await new Promise<Array<{ error?: string; stream?: string }>>((resolve, reject) =>
       docker.modem.followProgress(stream, (error, output) => (error ? reject(error) : resolve(output))),
@@ -79,7 +82,7 @@ export async function ensureProbeImage(
   if (!existsSync(busyboxPath)) {
     throw new ImageError(`no busybox at ${busyboxPath} to build the probe image from: install Debian's busybox-static (npm run provision does)`);
   }
-  const digest = createHash("sha256").update(DOCKERFILE).update(readFileSync(busyboxPath)).digest("hex");
+  const digest = createHash("sha256").update(DOCKERFILE).update(JSON.stringify(IMAGE_LABELS)).update(readFileSync(busyboxPath)).digest("hex");
   const tag = `${PROBE_REPOSITORY}:${digest.slice(0, 12)}`;
   const built = !(await exists(docker, tag));
   if (built) {

@@ -10,6 +10,9 @@ const [address, tcpPort, ...names] = process.argv.slice(2);
 const known = new Set(names.map((name) => name.toLowerCase()));
 
 const tcp = createServer((socket) => {
+  // A probe that connects and closes at once (nc -e true) resets the greeting: that is its business, not a
+  // reason for the outside world to stop answering.
+  socket.on("error", () => {});
   process.stdout.write(`peer ${socket.remoteAddress}\n`);
   socket.end(`netlab-sentinel peer=${socket.remoteAddress}\n`);
 });
