@@ -5,6 +5,7 @@ import { publishedMatches } from "./published-match.js";
 import { holds, type Expectation } from "../core/spec/expectations.js";
 import { hintFor, type HintContext } from "./hints.js";
 import { combine, planReach, planResolve, resolveHolds, siteName, siteOf, type PlanContext, type ProbePlan, type SiteKey } from "./plan-probes.js";
+import { whileNetworksSteady } from "../runtime/churn-lock.js";
 
 /** What one try of an expectation saw. */
 export interface Attempt {
@@ -82,7 +83,8 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
   let pending = expectations;
   for (let round = 1; pending.length > 0; round++) {
     const items = pending.flatMap((expectation) => plans.get(expectation)!.probes.map((probe) => probe.item));
-    const { results, view } = await runBatch(site, items, context.timeoutMs, context.engineTimeoutMs);
+    // Some of these may be asserted blocked: never while a network is created or removed (see churn-lock).
+    const { results, view } = await whileNetworksSteady(`probes from ${site.name}`, () => runBatch(site, items, context.timeoutMs, context.engineTimeoutMs));
     const at = Date.now();
     let offset = 0;
     const next: Probed[] = [];

@@ -6,6 +6,7 @@ import { withHostLock } from "../runtime/host-lock.js";
 import { sweepParentLinks } from "../runtime/parent-link.js";
 import { listSentinelNamespaces, removeSentinel } from "../runtime/sentinel.js";
 import { isDeadRunSwarm, sweepSwarm } from "../runtime/swarm.js";
+import { withNetworkChurn } from "../runtime/churn-lock.js";
 
 const debug = createDebug("netlab:engine");
 
@@ -60,7 +61,7 @@ async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Recor
   await removeEach(
     networks,
     async (network) => {
-      await docker.getNetwork(network.Id).remove();
+      await withNetworkChurn(`removing network ${network.Name}`, () => docker.getNetwork(network.Id).remove());
       return network.Name;
     },
     report.networks,

@@ -2,6 +2,7 @@ import ipaddr from "ipaddr.js";
 import type { ProbeResult } from "../core/outcome.js";
 import { classifyConnect } from "./classify.js";
 import type { ProbeSite } from "../runtime/site.js";
+import { whileNetworksSteady } from "../runtime/churn-lock.js";
 
 const DEFAULT_TIMEOUT_MS = 3000;
 
@@ -32,7 +33,8 @@ export function tcp(site: ProbeSite, timeoutMs = DEFAULT_TIMEOUT_MS) {
         ? ["sh", "-c", `printf '%b' '${options.send.replaceAll("'", "")}' | ${nc}`]
         : nc.split(" ");
       const started = Date.now();
-      const output = await site.run(argv, timeoutMs + 5000);
+      // A connect may be asserted blocked: never while a network is created or removed (see churn-lock).
+      const output = await whileNetworksSteady(`tcp probe from ${site.name}`, () => site.run(argv, timeoutMs + 5000));
       const { outcome, detail } = classifyConnect(output);
       return {
         probe: "tcp",

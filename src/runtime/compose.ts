@@ -5,6 +5,7 @@ import { execa } from "execa";
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from "testcontainers";
 import { existingContainer } from "./create-with-warnings.js";
 import { LabContainer } from "./lab-container.js";
+import { withNetworkChurn } from "./churn-lock.js";
 import {
   COMPOSE_LABEL,
   composeExecutable,
@@ -112,7 +113,9 @@ export class ComposeProject {
     };
     const containers = await this.docker.listContainers({ all: true, filters: this.projectFilter() });
     await Promise.all(containers.map((container) => this.docker.getContainer(container.Id).remove({ force: true, v: true }).catch(ignoreMissing)));
-    for (const network of await this.networks()) await this.docker.getNetwork(network.Id).remove().catch(ignoreMissing);
+    for (const network of await this.networks()) {
+      await withNetworkChurn(`removing network ${network.Name}`, () => this.docker.getNetwork(network.Id).remove().catch(ignoreMissing));
+    }
     return left;
   }
 
@@ -144,7 +147,7 @@ export class ComposeProject {
     const started = Date.now();
     let running: StartedDockerComposeEnvironment;
     try {
-      running = await environment.up();
+      running = await withNetworkChurn(`bringing up compose project ${projectName}`, () => environment.up());
     } catch (error) {
       const reason = error instanceof Error ? error.message : String((error as { err?: string }).err ?? error);
       throw new ComposeError(`compose project "${projectName}" did not come up after ${Date.now() - started} ms: ${reason.trim()}`, { cause: error });
@@ -182,7 +185,7 @@ export class StartedComposeProject {
       debug("Bringing down compose project %s…", this.name);
       const started = Date.now();
       try {
-        await this.running.down({ timeout: this.stopTimeoutSeconds * 1000, removeVolumes: true });
+        await withNetworkChurn(`bringing down compose project ${this.name}`, () => this.running.down({ timeout: this.stopTimeoutSeconds * 1000, removeVolumes: true }));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String((error as { err?: string }).err ?? error);
         throw new ComposeError(`compose project "${this.name}" did not come down after ${Date.now() - started} ms: ${reason.trim()}`, {

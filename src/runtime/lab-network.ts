@@ -1,5 +1,6 @@
 import type Dockerode from "dockerode";
 import createDebug from "debug";
+import { withNetworkChurn } from "./churn-lock.js";
 
 const debug = createDebug("netlab");
 
@@ -25,7 +26,7 @@ export async function createLabNetwork(
 ): Promise<LabNetwork> {
   const ipamConfig = options.subnet ? [{ Subnet: options.subnet, Gateway: options.gateway, IPRange: options.ipRange }] : [];
   debug("Creating network %s…", name);
-  const created = await docker.createNetwork({
+  const created = await withNetworkChurn(`creating network ${name}`, () => docker.createNetwork({
     Name: name,
     Driver: options.driver ?? "bridge",
     Internal: options.internal ?? false,
@@ -34,7 +35,7 @@ export async function createLabNetwork(
     IPAM: { Driver: "default", Config: ipamConfig },
     Options: options.options ?? {},
     Labels: labels,
-  });
+  }));
   const inspected = await created.inspect();
   const network = new LabNetwork(docker, inspected.Id, name, options.role, inspected);
   debug("Created network %s (%s)", name, network.subnet);
@@ -86,7 +87,7 @@ export class LabNetwork {
   async remove(): Promise<void> {
     debug("Removing network %s…", this.name);
     try {
-      await this.docker.getNetwork(this.id).remove();
+      await withNetworkChurn(`removing network ${this.name}`, () => this.docker.getNetwork(this.id).remove());
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
     }

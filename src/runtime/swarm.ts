@@ -5,6 +5,7 @@ import { isDeadRunDebris, LABEL, runLabels, type RunIdentity } from "../core/lab
 import { isOwnerAlive } from "./owner.js";
 import { createLabNetwork, type LabNetwork } from "./lab-network.js";
 import { labObjectName } from "../core/names.js";
+import { withNetworkChurn } from "./churn-lock.js";
 
 const debug = createDebug("netlab:engine");
 
@@ -94,11 +95,13 @@ export class LabSwarm {
     let nodeId: string;
     try {
       nodeId = String(
-        await docker.swarmInit({
-          ListenAddr: listen,
-          AdvertiseAddr: options.advertiseAddress,
-          Spec: { Labels: { ...runLabels(run, { role: "swarm" }), [GWBRIDGE_EXISTED_LABEL]: String(gwbridgeExisted) } },
-        }),
+        await withNetworkChurn("creating a swarm", () =>
+          docker.swarmInit({
+            ListenAddr: listen,
+            AdvertiseAddr: options.advertiseAddress,
+            Spec: { Labels: { ...runLabels(run, { role: "swarm" }), [GWBRIDGE_EXISTED_LABEL]: String(gwbridgeExisted) } },
+          }),
+        ),
       ).trim();
     } catch (error) {
       throw new SwarmError(`swarm on ${listen} was refused: ${(error as Error).message}`, { cause: error });
@@ -134,7 +137,7 @@ export class LabSwarm {
     await Promise.allSettled(this.networks.map((network) => network.remove()));
     debug("Leaving swarm (node %s)…", this.nodeId);
     try {
-      await this.docker.swarmLeave({ force: true });
+      await withNetworkChurn("leaving the swarm", () => this.docker.swarmLeave({ force: true }));
     } catch (error) {
       // 503: "This node is not part of a swarm": someone left already; nothing of ours is left to leave.
       if (statusOf(error) !== 503) throw new SwarmError(`leaving the swarm failed: ${(error as Error).message}`, { cause: error });
@@ -154,7 +157,7 @@ export class LabSwarm {
 async function removeGwbridge(docker: Dockerode, attempts = 20): Promise<boolean> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await docker.getNetwork(GWBRIDGE).remove();
+      await withNetworkChurn(`removing ${GWBRIDGE}`, () => docker.getNetwork(GWBRIDGE).remove());
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
