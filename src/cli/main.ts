@@ -10,7 +10,7 @@ import { preflight } from "../lifecycle/preflight.js";
 import { FEATURE_NEEDS, type Feature } from "../lifecycle/host-packages.js";
 import { provisionEngine } from "../lifecycle/provision.js";
 import { sweepDeadRuns } from "../lifecycle/sweep.js";
-import { reportsDir } from "../report/reports-dir.js";
+import { ensureReportsDir, reportsDir } from "../report/reports-dir.js";
 import { exitCodeFor, failureLine } from "./errors.js";
 import { checkCommand } from "./check-cli.js";
 import { knownLabs, labFiles } from "./labs-catalog.js";
@@ -26,6 +26,7 @@ function vitestEntry(): string {
 
 /** `features` beyond what every lab run needs; `noInstall` only says what is missing. */
 async function provision(features: Feature[], noInstall?: boolean): Promise<void> {
+  ensureReportsDir(REPORTS);
   const report = await provisionEngine({ logDir: join(REPORTS, "engine"), say, features, noInstall });
   for (const action of report.actions) say(action);
 }

@@ -125,6 +125,22 @@ describe.concurrent("bad inputs and environments: one line, non-zero exit, nothi
     }
   });
 
+  it("a reports directory that is a file", async () => {
+    const file = join(scratch, "reports-file");
+    writeFileSync(file, "");
+    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_REPORTS_DIR: file }), 1, /reports directory .*reports-file \(NETLAB_REPORTS_DIR\) is a file/);
+  });
+
+  it("a NETLAB_CONFIG that names no file", async () => {
+    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_CONFIG: join(scratch, "absent.json") }), 1, /config file .*absent\.json \(NETLAB_CONFIG\): no such file/);
+  });
+
+  it("a bad value in the config file names the file and its key", async () => {
+    const file = join(scratch, "bad-value.json");
+    writeFileSync(file, JSON.stringify({ probeTimeoutMs: "soon" }));
+    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_CONFIG: file }), 1, /invalid probeTimeoutMs="soon" in config file .*bad-value\.json/);
+  });
+
   it("an unknown command", async () => {
     const result = await netlab(["frobnicate"]);
     expect(result.exitCode).toBe(2);
