@@ -52,6 +52,10 @@ export class LabNetwork {
     readonly created: Dockerode.NetworkInspectInfo,
   ) {}
 
+  get driver(): string {
+    return this.created.Driver ?? "bridge";
+  }
+
   get subnet(): string | undefined {
     return this.created.IPAM?.Config?.[0]?.Subnet;
   }
