@@ -73,7 +73,7 @@ describe.concurrent("bad inputs and environments: one line, non-zero exit, nothi
   });
 
   it("unknown lab name", async () => {
-    await expectOneLine(await netlab(["run", "bridg"]), 2, /unknown lab "bridg"; known labs: .*bridge/);
+    await expectOneLine(await netlab(["run", "bridg"]), 2, /unknown lab "bridg"; did you mean bridge\? known labs: .*bridge/);
   });
 
   it("invalid CIDR", async () => {
