@@ -1,5 +1,6 @@
 import type Dockerode from "dockerode";
 import createDebug from "debug";
+import { ipv4Ipam } from "../core/cidr.js";
 
 const debug = createDebug("netlab");
 
@@ -57,11 +58,11 @@ export class LabNetwork {
   }
 
   get subnet(): string | undefined {
-    return this.created.IPAM?.Config?.[0]?.Subnet;
+    return ipv4Ipam(this.created.IPAM?.Config)?.Subnet;
   }
 
   get gateway(): string | undefined {
-    return this.created.IPAM?.Config?.[0]?.Gateway;
+    return ipv4Ipam(this.created.IPAM?.Config)?.Gateway;
   }
 
   /** The Linux bridge the engine made for it: `br-` and the first 12 characters of the id. */
