@@ -76,6 +76,10 @@ describe.concurrent("bad inputs and environments: one line, non-zero exit, nothi
     await expectOneLine(await netlab(["run", "bridg"]), 2, /unknown lab "bridg"; did you mean bridge\? known labs: .*bridge/);
   });
 
+  it("unknown claim", async () => {
+    await expectOneLine(await netlab(["run", "bridge:B88"]), 2, /lab bridge has no claim "B88"; did you mean B8\? its claims: B1, /);
+  });
+
   it("invalid CIDR", async () => {
     await expectOneLine(await netlab(["run", "bridge"], { NETLAB_SENTINEL_POOL: "10.0.0.0/33" }), 1, /invalid NETLAB_SENTINEL_POOL="10\.0\.0\.0\/33"/);
   });
