@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import ClaimProgressReporter from "./src/harness/claim-progress.js";
 import FactsReporter from "./src/harness/facts-reporter.js";
 import { reportsDir } from "./src/report/reports-dir.js";
 
@@ -10,7 +11,8 @@ const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] :
 
 export default defineConfig({
   test: {
-    reporters: [new FactsReporter({ outputDir: REPORTS }), "default"],
+    // A line per claim as it is decided (the labs), then vitest's own per-file lines and summary.
+    reporters: [new FactsReporter({ outputDir: REPORTS }), new ClaimProgressReporter(), "default"],
     env: { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE: "localhost" },
     projects: [
       {

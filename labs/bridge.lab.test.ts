@@ -7,6 +7,7 @@ import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/
 import { listen } from "../src/probes/listen.js";
 import { tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
+import { bridgeSubnetCause } from "../src/core/daemon-settings.js";
 
 const DOCUMENTED_DEFAULT = "172.17.0.0/16";
 const SERVER_PORT = 8080;
@@ -82,10 +83,16 @@ describe("bridge: the default network is the host's docker0", () => {
     check.see("address", address);
     check.see("routes", view.routes);
     check.assume(`the engine's bridge subnet is ${subnet} (documented default ${DOCUMENTED_DEFAULT})`);
+    // When the engine is configured away from the default, the failure names the setting and where it was read.
+    const cause = bridgeSubnetCause({ settings: env.engine.daemonConfig, sources: env.engine.daemonConfigSources ?? {} }, subnet);
+    if (cause) check.see("bridgeSubnetSetBy", cause);
     expect.soft(contains(subnet, address), `${address} is not in the engine's bridge subnet ${subnet}`).toBe(true);
     expect.soft(view.routes.find((route) => route.destination === "default")?.via, "default route").toBe(gateway);
     expect
-      .soft(contains(DOCUMENTED_DEFAULT, address), `${address} is not in the documented default ${DOCUMENTED_DEFAULT}; the engine's bridge subnet is ${subnet}`)
+      .soft(
+        contains(DOCUMENTED_DEFAULT, address),
+        `${address} is not in the documented default ${DOCUMENTED_DEFAULT}; the engine's bridge subnet is ${subnet}${cause ? `, set by ${cause}` : ""}`,
+      )
       .toBe(true);
   });
 

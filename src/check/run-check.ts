@@ -4,6 +4,7 @@ import type Dockerode from "dockerode";
 import createDebug from "debug";
 import type { NetlabConfig } from "../core/config.js";
 import { newRun, type RunIdentity } from "../core/labels.js";
+import { ipv4Ipam } from "../core/cidr.js";
 import { ensureProbeImage } from "../lifecycle/probe-image.js";
 import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
@@ -72,7 +73,7 @@ async function internalNetworks(docker: Dockerode, targets: Map<string, Target>)
 
 async function defaultBridgeGateway(docker: Dockerode): Promise<string> {
   const info = await docker.getNetwork("bridge").inspect().catch(() => undefined);
-  return (info?.IPAM?.Config?.[0] as { Gateway?: string } | undefined)?.Gateway ?? "172.17.0.1";
+  return ipv4Ipam(info?.IPAM?.Config)?.Gateway ?? "172.17.0.1";
 }
 
 /**

@@ -6,6 +6,7 @@ import type { CheckableSpec } from "../check/run-check.js";
 import { expectationsOf } from "../core/spec/expectations.js";
 import { loadSpec, SpecError } from "../check/load-spec.js";
 import { checkSpecs } from "./check-command.js";
+import { ensureReportsDir, ReportsDirError } from "../report/reports-dir.js";
 
 /** Exit codes of `netlab check`, as README and --help state them. */
 export const CHECK_EXIT = { held: 0, notHeld: 1, badSpec: 2, environment: 3 } as const;
@@ -15,7 +16,7 @@ export const CHECK_EXIT = { held: 0, notHeld: 1, badSpec: 2, environment: 3 } as
  * decide (no engine, a missing container or image, compose failing, the sentinel refused).
  */
 export function checkExitCodeFor(error: unknown): number {
-  return error instanceof SpecError || error instanceof ConfigError ? CHECK_EXIT.badSpec : CHECK_EXIT.environment;
+  return error instanceof SpecError || error instanceof ConfigError || error instanceof ReportsDirError ? CHECK_EXIT.badSpec : CHECK_EXIT.environment;
 }
 
 /** The lines a failure prints: every problem of a bad spec (FILE:LINE:COL …), otherwise one line. */
@@ -67,6 +68,7 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
       process.once("SIGTERM", onSignal);
       try {
         const config = loadConfig();
+        ensureReportsDir(resolve(options.reportsDir), options.reportsDir === defaults.reportsDir ? "NETLAB_REPORTS_DIR" : "--reports-dir");
         const problems: SpecError[] = [];
         const specs = paths.flatMap((path) => {
           try {

@@ -9,15 +9,33 @@ import { connectEngine } from "../runtime/engine-client.js";
 import { preflight } from "../lifecycle/preflight.js";
 import { FEATURE_NEEDS, type Feature } from "../lifecycle/host-packages.js";
 import { provisionEngine } from "../lifecycle/provision.js";
-import { sweepDeadRuns } from "../lifecycle/sweep.js";
-import { reportsDir } from "../report/reports-dir.js";
+import { keptObjects, sweepDeadRuns, sweepKept } from "../lifecycle/sweep.js";
+import { ensureReportsDir, reportsDir } from "../report/reports-dir.js";
 import { exitCodeFor, failureLine } from "./errors.js";
 import { checkCommand } from "./check-cli.js";
-import { knownLabs, labFiles } from "./labs-catalog.js";
+import { catalogLines, claimPattern, labCatalog, labFiles, selectLabs } from "./labs-catalog.js";
+import { ENGINE_ENV, helpText } from "./help-text.js";
+import { UsageError } from "./errors.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const REPORTS = reportsDir();
 const say = (line: string) => console.log(`netlab: ${line}`);
+const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+/** Every setting a lab run reads (README: Configuration). */
+const RUN_ENV = [
+  "NETLAB_IMAGE",
+  "NETLAB_SENTINEL_POOL",
+  "NETLAB_LAB_POOL",
+  "NETLAB_OUTSIDE_TARGET",
+  "NETLAB_PROBE_TIMEOUT_MS",
+  "NETLAB_ENGINE_TIMEOUT_MS",
+  "NETLAB_HOST_PORT",
+  "NETLAB_CONFIG",
+  "NETLAB_REPORTS_DIR",
+  "NETLAB_NO_INSTALL",
+  "DOCKER_HOST",
+  "DEBUG",
+];
 
 function vitestEntry(): string {
   const require = createRequire(import.meta.url);
@@ -26,21 +44,33 @@ function vitestEntry(): string {
 
 /** `features` beyond what every lab run needs; `noInstall` only says what is missing. */
 async function provision(features: Feature[], noInstall?: boolean): Promise<void> {
+  ensureReportsDir(REPORTS);
   const report = await provisionEngine({ logDir: join(REPORTS, "engine"), say, features, noInstall });
   for (const action of report.actions) say(action);
 }
 
-/** Provisions, runs the chosen labs through vitest (which writes the reports), then sweeps what dead runs left. */
-async function run(names: string[], options: { install: boolean }): Promise<number> {
-  const files = labFiles(names);
+interface RunOptions {
+  install: boolean;
+  grep?: string;
+  keep?: boolean;
+}
+
+/** Provisions, runs the chosen labs (or claims) through vitest (which writes the reports), then sweeps what dead runs left. */
+async function run(names: string[], options: RunOptions): Promise<number> {
+  const selection = selectLabs(names);
+  const pattern = claimPattern(selection);
+  if (pattern && options.grep !== undefined) throw new UsageError("name claims (bridge:B8) or --grep a pattern, not both");
+  const files = labFiles(names.length > 0 ? selection.labs : []);
   const config = loadConfig();
-  const labs = names.length > 0 ? names : knownLabs();
+  const labs = selection.labs;
   await provision(labs.includes("compose") ? ["compose"] : [], options.install ? undefined : true);
   await preflight(config, { labs });
-  const child = execa(process.execPath, [vitestEntry(), "run", "--project", "labs", ...files], {
+  const testNames = options.grep ?? pattern;
+  const child = execa(process.execPath, [vitestEntry(), "run", "--project", "labs", ...files, ...(testNames ? ["--testNamePattern", testNames] : [])], {
     cwd: ROOT,
     stdio: "inherit",
     reject: false,
+    env: options.keep ? { NETLAB_KEEP: "1" } : {},
   });
   // Ctrl-C reaches vitest too (same process group); a SIGTERM sent to netlab alone is passed on. Either way
   // netlab waits for vitest's own cleanup rather than dying first, then sweeps what is left.
@@ -51,10 +81,12 @@ async function run(names: string[], options: { install: boolean }): Promise<numb
     child.kill("SIGTERM");
   });
   const result = await child;
-  const swept = await sweepDeadRuns(await connectEngine(config.engineTimeoutMs));
+  const docker = await connectEngine(config.engineTimeoutMs);
+  const swept = await sweepDeadRuns(docker);
   const left = swept.containers.length + swept.networks.length + swept.namespaces.length;
   if (left > 0) say(`removed ${left} object(s) an interrupted run left behind`);
   say(`reports in ${REPORTS}: summary.md, junit.xml, facts.json, topology/, allure-results/ (npm run report builds html/)`);
+  if (options.keep && !interrupted) await sayKept(docker, labs);
   if (interrupted) {
     say(`interrupted by ${interrupted}; cleaned up`);
     return interrupted === "SIGINT" ? 130 : 143;
@@ -62,39 +94,151 @@ async function run(names: string[], options: { install: boolean }): Promise<numb
   return result.exitCode ?? 1;
 }
 
+/** After `run --keep`: what stays, how to look at it, how to remove it, and which labs could not be kept. */
+async function sayKept(docker: Awaited<ReturnType<typeof connectEngine>>, labs: string[]): Promise<void> {
+  const kept = await keptObjects(docker);
+  const notKept = labs.filter((lab) => !kept.labs.includes(lab));
+  say(
+    `kept ${kept.containers.length} container(s) and ${kept.networks.length} network(s) of ${kept.labs.join(", ") || "no lab"} running, ` +
+      `so every "command to paste" in the reports works: docker ps --filter label=dev.netlab.kept=true; remove them with "netlab clean" (npm run clean)`,
+  );
+  if (notKept.length > 0) {
+    say(`not kept: ${notKept.join(", ")} (macvlan, overlay and compose lean on what the run removes on the host: their parent link, swarm or compose project)`);
+  }
+  say("the sentinel is gone with the run: probes of the outside sentinel from kept containers now fail");
+}
+
 async function clean(): Promise<void> {
   const config = loadConfig();
-  const swept = await sweepDeadRuns(await connectEngine(config.engineTimeoutMs));
+  const docker = await connectEngine(config.engineTimeoutMs);
+  const swept = await sweepDeadRuns(docker);
   say(`removed ${swept.containers.length} container(s), ${swept.networks.length} network(s), ${swept.namespaces.length} namespace(s) of runs that are no longer going`);
+  const kept = await sweepKept(docker);
+  say(`removed ${kept.containers.length} container(s) and ${kept.networks.length} network(s) that runs with --keep left running`);
 }
 
 const program = new Command("netlab")
   .description("Proves how Docker networking behaves, on a real engine, claim by claim.")
+  .version(VERSION, "-V, --version", "print netlab's version")
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .addHelpText(
+    "after",
+    helpText({
+      examples: [
+        ["netlab run", "run every lab, write reports/"],
+        ["netlab run bridge none", "two labs"],
+        ["netlab run bridge:B8", "one claim"],
+        ["netlab labs", "every lab, each claim with its id"],
+        ["netlab check my.yaml", "check your own containers"],
+        ["netlab help run", "one command's options, examples, environment, exit codes"],
+      ],
+      environment: RUN_ENV,
+      exitCodes: [
+        [0, "done: every claim held (or was skipped with its reason)"],
+        [1, "a claim did not hold, or the environment stopped the run (one line says what)"],
+        [2, "usage: unknown command, option, lab or claim"],
+        [130, "interrupted (Ctrl-C; 143 for SIGTERM), after removing what the run made"],
+      ],
+    }),
+  );
 
 program
   .command("provision")
   .description("make sure a Docker engine answers and every tool netlab uses is there (installs from Debian as root, never over another Docker)")
   .option("--no-install", "only say what is missing (also NETLAB_NO_INSTALL=1)")
+  .addHelpText(
+    "after",
+    helpText({
+      examples: [
+        ["netlab provision", "start an engine if none answers; install what is missing, each package announced first"],
+        ["netlab provision --no-install", "only say what is missing"],
+      ],
+      environment: ["NETLAB_NO_INSTALL", "NETLAB_REPORTS_DIR (engine/dockerd.log)", "DOCKER_HOST", "PATH"],
+      exitCodes: [
+        [0, "an engine answers and every tool is there"],
+        [1, "something is missing or could not be installed (one line says what, and how to fix it)"],
+        [2, "usage"],
+      ],
+    }),
+  )
   .action(async (options: { install: boolean }) => provision(Object.keys(FEATURE_NEEDS) as Feature[], options.install ? undefined : true));
 program
   .command("run")
-  .argument("[labs...]", `labs to run (default: all)`)
+  .argument("[labs...]", "labs to run, case-insensitive (default: all); LAB:CLAIM[,CLAIM…] runs only those claims")
   .option("--no-install", "never install anything; say what is missing (also NETLAB_NO_INSTALL=1)")
+  .option("-t, --grep <pattern>", "run only the claims whose name matches this regular expression (vitest's -t)")
+  .option("--keep", "leave the labs' containers and networks running afterwards, to explore; netlab clean removes them")
   .description("start an engine if none answers, run the labs, write reports/")
-  .action(async (names: string[], options: { install: boolean }) => {
+  .addHelpText(
+    "after",
+    helpText({
+      examples: [
+        ["netlab run", "every lab"],
+        ["netlab run bridge none", "two labs"],
+        ["netlab run bridge:B8", "one claim (its lab's setup still runs)"],
+        ["netlab run user-bridge:U2,U3", "two claims"],
+        ["netlab run --grep 'refused|isolated'", "the claims whose name matches"],
+        ["netlab run bridge --keep", "then docker ps --filter label=dev.netlab.kept=true; netlab clean removes them"],
+      ],
+      notes: ["Claim ids are in `netlab labs`. A line is printed per claim as it is decided; reports go to NETLAB_REPORTS_DIR (reports/)."],
+      environment: RUN_ENV,
+      exitCodes: [
+        [0, "every claim held (or was skipped with its reason)"],
+        [1, "a claim did not hold, or the environment stopped the run: no engine, a bad setting, image missing, port taken"],
+        [2, "usage: unknown lab, claim or option"],
+        [130, "interrupted by Ctrl-C (143: SIGTERM), after removing what the run made"],
+      ],
+    }),
+  )
+  .action(async (names: string[], options: RunOptions) => {
     process.exitCode = await run(names, options);
   });
 checkCommand(program, { reportsDir: REPORTS });
-program.command("clean").description("remove what runs that are no longer going left behind").action(clean);
-program.command("labs").description("list the labs").action(() => console.log(knownLabs().join("\n")));
+program
+  .command("clean")
+  .description("remove what runs that are no longer going left behind, and what runs with --keep left running")
+  .addHelpText(
+    "after",
+    helpText({
+      examples: [["netlab clean", "containers, networks, namespaces, parent links, a swarm of dead runs; kept labs"]],
+      notes: ["Never touches a run that is still going, nor anything that is not netlab's (labels dev.netlab.*)."],
+      environment: ENGINE_ENV,
+      exitCodes: [
+        [0, "removed (or nothing to remove)"],
+        [1, "the engine did not answer, or something could not be removed (one line says what)"],
+      ],
+    }),
+  )
+  .action(clean);
+program
+  .command("labs")
+  .argument("[labs...]", "only these labs")
+  .description("list the labs: each with its lesson's line, then each claim's id and what it proves")
+  .addHelpText(
+    "after",
+    helpText({
+      examples: [
+        ["netlab labs", "every lab and claim"],
+        ["netlab labs bridge", "one lab's claims; run one with netlab run bridge:B8"],
+      ],
+      environment: ["none (the list is read from labs/*.lab.test.ts)"],
+      exitCodes: [
+        [0, "listed"],
+        [2, "unknown lab"],
+      ],
+    }),
+  )
+  .action((names: string[]) => {
+    const wanted = names.length > 0 ? selectLabs(names).labs : undefined;
+    for (const line of catalogLines(labCatalog().filter((entry) => !wanted || wanted.includes(entry.name)))) console.log(line);
+  });
 
 try {
   await program.parseAsync();
 } catch (error) {
   const code = (error as { code?: string }).code;
-  if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
+  if (code === "commander.helpDisplayed" || code === "commander.help" || code === "commander.version") process.exit(0);
   if (code?.startsWith("commander.")) process.exit(2);
   console.error(failureLine(error));
   process.exit(exitCodeFor(error));

@@ -1,5 +1,5 @@
 import ipaddr from "ipaddr.js";
-import { overlaps, subnetAt } from "./cidr.js";
+import { isIPv4Cidr, overlaps, subnetAt } from "./cidr.js";
 
 /**
  * The engine's predefined address pools, and which subnet it hands a new network whose subnet nobody chose.
@@ -30,30 +30,24 @@ export class AddressPoolError extends Error {
   override name = "AddressPoolError";
 }
 
-function isIPv4Cidr(value: unknown): value is string {
-  if (typeof value !== "string") return false;
-  try {
-    return ipaddr.parseCIDR(value)[0].kind() === "ipv4";
-  } catch {
-    return false;
-  }
-}
-
-/** The pools an engine with this daemon.json hands subnets out of, and where they came from. */
-export function addressPoolsOf(daemonConfig: Record<string, unknown>): { pools: AddressPool[]; source: string } {
+/**
+ * The pools an engine with these settings (daemon.json's names) hands subnets out of, and where they came
+ * from; `where` says where `default-address-pools` was read (the engine, a dockerd flag, daemon.json).
+ */
+export function addressPoolsOf(daemonConfig: Record<string, unknown>, where = "daemon.json"): { pools: AddressPool[]; source: string } {
   const configured = daemonConfig["default-address-pools"];
-  if (configured === undefined) return { pools: [...DEFAULT_ADDRESS_POOLS], source: "the engine's built-in default pools" };
-  if (!Array.isArray(configured)) throw new AddressPoolError(`daemon.json default-address-pools is not a list: ${JSON.stringify(configured)}`);
+  if (configured === undefined) return { pools: [...DEFAULT_ADDRESS_POOLS], source: "the engine's built-in default pools (no default-address-pools found in its /info, flags or daemon.json)" };
+  if (!Array.isArray(configured)) throw new AddressPoolError(`${where} default-address-pools is not a list: ${JSON.stringify(configured)}`);
   const pools = configured.flatMap((entry: unknown) => {
     const { base, size } = (entry ?? {}) as { base?: unknown; size?: unknown };
     // IPv6 pools are the engine's too, but the lessons (and this helper) are IPv4.
     if (typeof base === "string" && base.includes(":")) return [];
     if (!isIPv4Cidr(base) || typeof size !== "number" || !Number.isInteger(size) || size < ipaddr.parseCIDR(base)[1] || size > 32) {
-      throw new AddressPoolError(`daemon.json default-address-pools has an entry the engine would refuse: ${JSON.stringify(entry)}`);
+      throw new AddressPoolError(`${where} default-address-pools has an entry the engine would refuse: ${JSON.stringify(entry)}`);
     }
     return [{ base, size }];
   });
-  return { pools, source: "daemon.json default-address-pools" };
+  return { pools, source: `default-address-pools ${pools.map((pool) => `base=${pool.base},size=${pool.size}`).join(" ")} (${where})` };
 }
 
 /** Every subnet the pools can hand out, in the order the engine tries them. */
@@ -107,4 +101,12 @@ export function nameserversOf(resolvConf: string): string[] {
   return [...resolvConf.matchAll(/^\s*nameserver\s+(\S+)/gm)]
     .map((match) => match[1] ?? "")
     .filter((address) => ipaddr.IPv4.isValidFourPartDecimal(address));
+}
+
+/**
+ * The IPv4 prefixes among subnets, routes and addresses: an engine with `--ipv6` lists IPv6 subnets among its
+ * networks, which no IPv4 subnet can overlap (and which the IPv4 arithmetic must never be handed).
+ */
+export function ipv4Prefixes(values: readonly string[]): string[] {
+  return [...new Set(values.flatMap((value) => asPrefix(value) ?? []))];
 }

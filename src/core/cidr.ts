@@ -45,3 +45,21 @@ export function subnetAt(pool: string, prefix: number, index: number): string {
 export function hostAt(cidr: string, offset: number): string {
   return fromNumber(toNumber(ipaddr.IPv4.networkAddressFromCIDR(cidr).toString()) + offset);
 }
+
+/** Whether `value` is an IPv4 CIDR (an IPv6 one, or anything else, is not: the lessons are IPv4). */
+export function isIPv4Cidr(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  try {
+    return ipaddr.parseCIDR(value)[0].kind() === "ipv4";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The IPv4 entry of a network's IPAM config: an engine with `--ipv6` lists an IPv6 subnet beside (and
+ * sometimes before) the IPv4 one.
+ */
+export function ipv4Ipam<T extends { Subnet?: string }>(configs: readonly T[] | null | undefined): T | undefined {
+  return (configs ?? []).find((config) => isIPv4Cidr(config.Subnet));
+}

@@ -15,6 +15,23 @@ describe("parseConfig", () => {
     expect(config).toMatchObject({ probeTimeoutMs: 5000, hostPort: 8080, hostPortExplicit: true });
   });
 
+  it("counts an empty variable as unset", () => {
+    expect(parseConfig({ NETLAB_PROBE_TIMEOUT_MS: "4000" }, { NETLAB_PROBE_TIMEOUT_MS: "", NETLAB_HOST_PORT: "", NETLAB_IMAGE: "" })).toMatchObject({
+      probeTimeoutMs: 4000,
+      hostPort: 80,
+      hostPortExplicit: false,
+      image: undefined,
+    });
+  });
+
+  it("names the config file and its key when the bad value came from the file", () => {
+    expect(() => parseConfig({ NETLAB_LAB_POOL: "10.0.0.0/31" }, {}, "/etc/mine.json")).toThrow(
+      'invalid labPool="10.0.0.0/31" in config file /etc/mine.json (or set NETLAB_LAB_POOL): must be an IPv4 CIDR',
+    );
+    // the environment's value is the one used, so it is the one named
+    expect(() => parseConfig({ NETLAB_LAB_POOL: "10.9.0.0/16" }, { NETLAB_LAB_POOL: "nope" }, "/etc/mine.json")).toThrow(/^invalid NETLAB_LAB_POOL="nope"/);
+  });
+
   it.each([
     [{ NETLAB_SENTINEL_POOL: "10.0.0.0/33" }, /invalid NETLAB_SENTINEL_POOL="10.0.0.0\/33"/],
     [{ NETLAB_SENTINEL_POOL: "banana" }, /NETLAB_SENTINEL_POOL/],
@@ -39,6 +56,7 @@ describe("settingsFromFile", () => {
     ["{ nope", /config file x.json is not valid JSON/],
     ["[1]", /must hold a JSON object/],
     ['{"colour": "blue"}', /unknown setting "colour"; known: image, sentinelPool/],
+    ['{"labPool": {"base": "10.0.0.0/8"}}', /has labPool=\{"base":"10.0.0.0\/8"\}: must be a string or a number/],
   ])("rejects %s naming the file", (text, message) => {
     expect(() => settingsFromFile(text, "x.json")).toThrow(message);
   });

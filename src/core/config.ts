@@ -72,6 +72,7 @@ export function settingsFromFile(text: string, path: string): Record<string, str
   for (const [key, value] of Object.entries(parsed)) {
     const name = FILE_KEYS[key];
     if (!name) throw new ConfigError(`config file ${path} has an unknown setting "${key}"; known: ${Object.keys(FILE_KEYS).join(", ")}`);
+    if (value === null || typeof value === "object") throw new ConfigError(`config file ${path} has ${key}=${JSON.stringify(value)}: must be a string or a number`);
     settings[name] = String(value);
   }
   return settings;
@@ -81,14 +82,27 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Validates the file's settings with the environment on top (the environment wins). */
-export function parseConfig(fileSettings: Record<string, string>, env: NodeJS.ProcessEnv): NetlabConfig {
-  const merged = { ...fileSettings, ...definedOnly(env) };
+/** The file's short name for an environment variable (`NETLAB_LAB_POOL` → `labPool`). */
+function fileKeyOf(name: string): string | undefined {
+  return Object.entries(FILE_KEYS).find(([, variable]) => variable === name)?.[0];
+}
+
+/**
+ * Validates the file's settings with the environment on top (the environment wins). A bad value names where
+ * it came from: the variable, or the config file `file` and its key. An empty variable counts as unset.
+ */
+export function parseConfig(fileSettings: Record<string, string>, env: NodeJS.ProcessEnv, file?: string): NetlabConfig {
+  const fromEnv = definedOnly(env);
+  const merged = { ...fileSettings, ...fromEnv };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join(".") ?? "configuration";
-    throw new ConfigError(`invalid ${key}=${JSON.stringify(merged[key] ?? "")}: ${issue?.message ?? "invalid"}`);
+    const value = JSON.stringify(merged[key] ?? "");
+    const why = issue?.message ?? "invalid";
+    const inFile = fromEnv[key] === undefined && fileSettings[key] !== undefined ? fileKeyOf(key) : undefined;
+    if (inFile) throw new ConfigError(`invalid ${inFile}=${value} in config file ${file ?? "(config file)"} (or set ${key}): ${why}`);
+    throw new ConfigError(`invalid ${key}=${value}: ${why}`);
   }
   const values = parsed.data;
   const [address, port] = values.NETLAB_OUTSIDE_TARGET?.split(":") ?? [];
@@ -104,6 +118,7 @@ export function parseConfig(fileSettings: Record<string, string>, env: NodeJS.Pr
   };
 }
 
+/** The variables that are set: an empty one (`NETLAB_X=`) counts as unset, as a shell user means it. */
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""));
 }

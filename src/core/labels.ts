@@ -11,12 +11,16 @@ export const LABEL = {
   /** On netlab's images only. Containers inherit their image's labels, so an image never carries `managed`:
    * a user's container started from the probe image is the user's, not netlab's. */
   image: "dev.netlab.image",
+  /** On what a `netlab run --keep` leaves running: no sweep of dead runs touches it, only `netlab clean`. */
+  kept: "dev.netlab.kept",
 } as const;
 
 export interface RunIdentity {
   runId: string;
   /** `<hostname>:<pid>` of the process that owns the run; a sweep spares runs whose owner lives. */
   owner: string;
+  /** `netlab run --keep`: the labs' containers and networks stay after the run, for a learner to explore. */
+  kept?: boolean;
 }
 
 export function newRun(): RunIdentity {
@@ -29,13 +33,20 @@ export function runLabels(run: RunIdentity, extra: { lab?: string; role?: string
     [LABEL.run]: run.runId,
     [LABEL.owner]: run.owner,
   };
+  if (run.kept) labels[LABEL.kept] = "true";
   if (extra.lab) labels[LABEL.lab] = extra.lab;
   if (extra.role) labels[LABEL.role] = extra.role;
   return labels;
 }
 
-/** Whether labels mark the debris of a dead run: netlab's, with an owner process that is gone. */
+/** Whether labels mark the debris of a dead run: netlab's, with an owner process that is gone, and not kept on purpose. */
 export function isDeadRunDebris(labels: Record<string, string> | undefined, isOwnerAlive: (owner: string) => boolean): boolean {
   const owner = labels?.[LABEL.owner];
-  return labels?.[LABEL.managed] === "true" && owner !== undefined && !isOwnerAlive(owner);
+  return labels?.[LABEL.managed] === "true" && labels[LABEL.kept] !== "true" && owner !== undefined && !isOwnerAlive(owner);
+}
+
+/** Whether labels mark what a finished `netlab run --keep` left for the learner (`netlab clean` removes it). */
+export function isKeptByFinishedRun(labels: Record<string, string> | undefined, isOwnerAlive: (owner: string) => boolean): boolean {
+  const owner = labels?.[LABEL.owner];
+  return labels?.[LABEL.managed] === "true" && labels[LABEL.kept] === "true" && owner !== undefined && !isOwnerAlive(owner);
 }

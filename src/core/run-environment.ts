@@ -5,6 +5,8 @@ import type { EngineFacts } from "./engine-facts.js";
 export interface RunEnvironment {
   runId: string;
   owner: string;
+  /** `netlab run --keep`: the labs' containers and networks stay after the run (labelled kept). */
+  kept?: boolean;
   image: string;
   sentinel: SentinelInfo;
   engine: EngineFacts;

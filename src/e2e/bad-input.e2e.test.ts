@@ -73,7 +73,11 @@ describe.concurrent("bad inputs and environments: one line, non-zero exit, nothi
   });
 
   it("unknown lab name", async () => {
-    await expectOneLine(await netlab(["run", "bridg"]), 2, /unknown lab "bridg"; known labs: .*bridge/);
+    await expectOneLine(await netlab(["run", "bridg"]), 2, /unknown lab "bridg"; did you mean bridge\? known labs: .*bridge/);
+  });
+
+  it("unknown claim", async () => {
+    await expectOneLine(await netlab(["run", "bridge:B88"]), 2, /lab bridge has no claim "B88"; did you mean B8\? its claims: B1, /);
   });
 
   it("invalid CIDR", async () => {
@@ -123,6 +127,22 @@ describe.concurrent("bad inputs and environments: one line, non-zero exit, nothi
     } finally {
       await network.remove();
     }
+  });
+
+  it("a reports directory that is a file", async () => {
+    const file = join(scratch, "reports-file");
+    writeFileSync(file, "");
+    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_REPORTS_DIR: file }), 1, /reports directory .*reports-file \(NETLAB_REPORTS_DIR\) is a file/);
+  });
+
+  it("a NETLAB_CONFIG that names no file", async () => {
+    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_CONFIG: join(scratch, "absent.json") }), 1, /config file .*absent\.json \(NETLAB_CONFIG\): no such file/);
+  });
+
+  it("a bad value in the config file names the file and its key", async () => {
+    const file = join(scratch, "bad-value.json");
+    writeFileSync(file, JSON.stringify({ probeTimeoutMs: "soon" }));
+    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_CONFIG: file }), 1, /invalid probeTimeoutMs="soon" in config file .*bad-value\.json/);
   });
 
   it("an unknown command", async () => {

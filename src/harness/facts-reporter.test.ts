@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkRecord, labRecord, type ReportedTest } from "./facts-reporter.js";
+import { checkRecord, labRecord, writesReports, type ReportedTest } from "./facts-reporter.js";
 import { labSchema } from "../core/facts-schema.js";
 
 type Result = ReturnType<ReportedTest["result"]>;
@@ -65,5 +65,20 @@ describe("facts writer", () => {
       diagnostic: () => ({ duration: 1500 }),
     });
     expect(labSchema.parse(record)).toMatchObject({ lab: "none", file: "labs/none.lab.test.ts", durationMs: 1500, errors: ["afterAll: could not remove a"], checks: [{ claim: "N1" }] });
+  });
+});
+
+describe("which runs write reports", () => {
+  const of = (...projects: string[]) => projects.map((name) => ({ project: { name } }) as Parameters<typeof writesReports>[0][number]);
+
+  it("a run of the unit tests alone neither clears nor writes: the last lab run's reports stay", () => {
+    expect(writesReports(of("unit", "unit"))).toBe(false);
+    expect(writesReports(of("e2e"))).toBe(false);
+    expect(writesReports(of())).toBe(false);
+  });
+
+  it("a run with a lab in it does", () => {
+    expect(writesReports(of("unit", "labs"))).toBe(true);
+    expect(writesReports(of("fixture"), "fixture")).toBe(true);
   });
 });

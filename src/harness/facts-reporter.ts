@@ -1,12 +1,12 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { Reporter, TestCase, TestModule, TestRunEndReason, Vitest } from "vitest/node";
+import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification } from "vitest/node";
 import "./task-meta.js";
 import { claimId } from "../core/check-facts.js";
 import { FACTS_SCHEMA_VERSION, type CheckRecord, type Facts, type LabRecord } from "../core/facts-schema.js";
 import { junitXml, type JunitSuite } from "../report/junit-writer.js";
 import { writeLabReports } from "../report/report-files.js";
-import { RUN_OUTPUTS } from "../report/reports-dir.js";
+import { ensureReportsDir, RUN_OUTPUTS } from "../report/reports-dir.js";
 
 export { RUN_OUTPUTS };
 
@@ -75,22 +75,33 @@ function junitSuites(modules: ReadonlyArray<TestModule>, labProject: string): Ju
   });
 }
 
+/** Whether a run of these test files writes reports: only one that runs a lab (unit tests alone leave the last lab run's reports be). */
+export function writesReports(specifications: ReadonlyArray<Pick<TestSpecification, "project">>, labProject = "labs"): boolean {
+  return specifications.some((specification) => specification.project.name === labProject);
+}
+
 /**
  * Writes a run's reports when it ends: junit.xml for every test file; for the labs, facts.json (validated
  * against the versioned schema) and everything drawn from it: summary.md, the reachability matrices,
- * topology pictures and allure-results/. Clears the previous run's outputs when a run starts.
+ * topology pictures and allure-results/. Only a run that runs a lab writes them, and only such a run clears
+ * the previous run's outputs when it starts.
  */
 export default class FactsReporter implements Reporter {
   private startedAt = new Date();
+  private writing = false;
 
   constructor(private readonly options: { outputDir: string; labProject?: string } = { outputDir: "reports" }) {}
 
-  onInit(_vitest: Vitest): void {
+  onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
     this.startedAt = new Date();
+    this.writing = writesReports(specifications, this.options.labProject);
+    if (!this.writing) return;
+    ensureReportsDir(this.options.outputDir);
     for (const output of RUN_OUTPUTS) rmSync(join(this.options.outputDir, output), { recursive: true, force: true });
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors?: unknown, reason?: TestRunEndReason): Promise<void> {
+    if (!this.writing) return;
     const labProject = this.options.labProject ?? "labs";
     const finishedAt = new Date();
     mkdirSync(this.options.outputDir, { recursive: true });

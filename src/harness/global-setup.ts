@@ -20,7 +20,8 @@ const debug = createDebug("netlab");
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = loadConfig();
   const { docker, image } = await preflight(config);
-  const run = newRun();
+  // `netlab run --keep` sets NETLAB_KEEP=1: what the labs make is labelled kept and stays after the run.
+  const run = { ...newRun(), ...(process.env.NETLAB_KEEP === "1" ? { kept: true } : {}) };
   // Independent of each other: clear dead runs' debris, read the engine's configuration, raise the sentinel.
   const [swept, facts, started] = await Promise.allSettled([
     sweepDeadRuns(docker),
@@ -52,6 +53,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await sentinel.stop();
-    await sweepRun(docker, run.runId);
+    await sweepRun(docker, run.runId, { spareKept: run.kept });
   };
 }

@@ -182,8 +182,31 @@ export class Lab {
     this.afterwards.push(cleanup);
   }
 
-  /** Removes every container this lab started that is still there, then its networks, then what was deferred. */
+  /**
+   * Whether this lab's containers and networks stay after the run (`netlab run --keep`): only when they are
+   * on bridge networks (or none, host, another container), which keep working once the run is gone. A macvlan
+   * or overlay network leans on what the lab removes on the host (its parent link, its swarm), so such a lab
+   * is removed as usual.
+   */
+  get kept(): boolean {
+    if (!this.env.kept) return false;
+    const bridges = [...this.networks].filter((network) => network.driver === "bridge").map((network) => network.name);
+    if (bridges.length < this.networks.size) return false;
+    return [...this.containers].every(
+      (container) => ["bridge", "none", "host"].includes(container.network) || container.network.startsWith("container:") || bridges.includes(container.network),
+    );
+  }
+
+  /**
+   * Removes every container this lab started that is still there, then its networks (unless kept), then what
+   * was deferred.
+   */
   async dispose(): Promise<void> {
+    if (this.kept) {
+      debug("Keeping lab %s: %d container(s), %d network(s)", this.name, this.containers.size, this.networks.size);
+      this.containers.clear();
+      this.networks.clear();
+    }
     const all = [...this.containers];
     this.containers.clear();
     await Promise.allSettled(all.map((container) => container.remove()));

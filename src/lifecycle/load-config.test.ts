@@ -31,4 +31,21 @@ describe("loadConfig", () => {
     writeFileSync(path, "{ nope");
     expect(() => loadConfig({ NETLAB_CONFIG: path }, dir())).toThrow(`config file ${path} is not valid JSON`);
   });
+
+  it("says a NETLAB_CONFIG that names no file is no such file", () => {
+    const path = join(dir(), "absent.json");
+    expect(() => loadConfig({ NETLAB_CONFIG: path }, dir())).toThrow(`config file ${path} (NETLAB_CONFIG): no such file`);
+  });
+
+  it("names the file and the key of a bad value in it", () => {
+    const path = join(dir(), "mine.json");
+    writeFileSync(path, JSON.stringify({ probeTimeoutMs: "soon" }));
+    expect(() => loadConfig({ NETLAB_CONFIG: path }, dir())).toThrow(`invalid probeTimeoutMs="soon" in config file ${path}`);
+  });
+
+  it("counts an empty NETLAB_CONFIG as unset: the directory's file is read", () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, "netlab.config.json"), JSON.stringify({ labPool: "10.9.0.0/16" }));
+    expect(loadConfig({ NETLAB_CONFIG: "" }, cwd)).toMatchObject({ labPool: "10.9.0.0/16" });
+  });
 });

@@ -1,43 +1,53 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import type Dockerode from "dockerode";
-import type { EngineFacts } from "../core/engine-facts.js";
+import createDebug from "debug";
+import { engineFactsOf, type EngineFacts, type EngineRecording } from "../core/engine-facts.js";
+import { argvOfCmdline, settingsFromDaemonArgs, socketsOf } from "../core/daemon-settings.js";
 
+const debug = createDebug("netlab:engine");
 const DAEMON_JSON = "/etc/docker/daemon.json";
 
-async function readDaemonConfig(): Promise<Record<string, unknown>> {
+async function readDaemonJson(path: string): Promise<EngineRecording["daemonJson"]> {
   try {
-    return JSON.parse(await readFile(DAEMON_JSON, "utf8")) as Record<string, unknown>;
+    return { path, settings: JSON.parse(await readFile(path, "utf8")) as Record<string, unknown> };
   } catch {
-    return {};
+    return undefined;
   }
 }
 
+/** `unix:///run/docker.sock` and `unix:///var/run/docker.sock` are one socket (/var/run is /run). */
+function sameSocket(host: string): string {
+  return host.replace(/^unix:\/\/\/run\//, "unix:///var/run/");
+}
+
+/**
+ * The running dockerd that serves `socket`, with its command line (/proc/PID/cmdline): only an engine on this
+ * machine, in this PID namespace, has one to read; a remote engine or Docker Desktop's VM has none.
+ */
+async function localDaemon(socket: string): Promise<EngineRecording["daemon"]> {
+  if (!socket.startsWith("unix://")) return undefined;
+  const pids = (await readdir("/proc").catch(() => [])).filter((entry) => /^\d+$/.test(entry));
+  for (const pid of pids) {
+    const comm = await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "");
+    if (comm.trim() !== "dockerd") continue;
+    const argv = argvOfCmdline(await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""));
+    if (socketsOf(settingsFromDaemonArgs(argv)).map(sameSocket).includes(sameSocket(socket))) return { pid: Number(pid), argv };
+  }
+  return undefined;
+}
+
+/** What the engine is configured with: its own answers, the running dockerd's flags, its daemon.json. */
 export async function readEngineFacts(docker: Dockerode): Promise<EngineFacts> {
-  const [info, version, bridge, networks, daemonConfig] = await Promise.all([
-    docker.info(),
+  const socket = process.env.DOCKER_HOST || "unix:///var/run/docker.sock";
+  const [info, version, bridge, networks, daemon] = await Promise.all([
+    docker.info() as Promise<EngineRecording["info"]>,
     docker.version(),
     docker.getNetwork("bridge").inspect(),
     docker.listNetworks(),
-    readDaemonConfig(),
+    localDaemon(socket),
   ]);
-  const ipam = bridge.IPAM?.Config?.[0] ?? {};
-  const options: Record<string, string> = bridge.Options ?? {};
-  return {
-    serverVersion: version.Version,
-    apiVersion: version.ApiVersion,
-    kernelVersion: info.KernelVersion,
-    operatingSystem: info.OperatingSystem,
-    bridge: {
-      name: options["com.docker.network.bridge.name"] ?? "docker0",
-      subnet: ipam.Subnet ?? "",
-      gateway: ipam.Gateway,
-      iccEnabled: options["com.docker.network.bridge.enable_icc"] !== "false",
-      masquerade: options["com.docker.network.bridge.enable_ip_masquerade"] !== "false",
-    },
-    networks: networks.map((network) => ({ name: network.Name, driver: network.Driver })),
-    ipv4Forwarding: info.IPv4Forwarding !== false,
-    bridgeNfIptables: info.BridgeNfIptables !== false,
-    swarmState: info.Swarm?.LocalNodeState ?? "inactive",
-    daemonConfig,
-  };
+  const configFile = daemon ? settingsFromDaemonArgs(daemon.argv)["config-file"] : undefined;
+  const daemonJson = await readDaemonJson(typeof configFile === "string" && configFile ? configFile : DAEMON_JSON);
+  debug("Engine at %s: dockerd %s, daemon.json %s", socket, daemon ? `pid ${daemon.pid}` : "not local", daemonJson?.path ?? "none");
+  return engineFactsOf({ info, version, bridge, networks, ...(daemon ? { daemon } : {}), ...(daemonJson ? { daemonJson } : {}) });
 }

@@ -1,6 +1,6 @@
 import type Dockerode from "dockerode";
 import createDebug from "debug";
-import { isDeadRunDebris, LABEL } from "../core/labels.js";
+import { isDeadRunDebris, isKeptByFinishedRun, LABEL } from "../core/labels.js";
 import { isOwnerAlive, isProcessAlive } from "../runtime/owner.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { sweepParentLinks } from "../runtime/parent-link.js";
@@ -70,11 +70,15 @@ async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Recor
   return report;
 }
 
-/** Everything of one run, whether it passed or failed. */
-export async function sweepRun(docker: Dockerode, runId: string): Promise<SweepReport> {
+/**
+ * Everything of one run, whether it passed or failed; with `spareKept` (the end of a `netlab run --keep`), the
+ * containers and networks labelled kept stay, and only the host side (sentinel, parent links, swarm) goes.
+ */
+export async function sweepRun(docker: Dockerode, runId: string, options: { spareKept?: boolean } = {}): Promise<SweepReport> {
   debug("Sweeping run %s…", runId);
   const failures: string[] = [];
-  const report = await sweep(docker, [`${LABEL.run}=${runId}`], () => true, failures).catch((error: Error) => {
+  const doomed = (labels: Record<string, string>) => !(options.spareKept && labels[LABEL.kept] === "true");
+  const report = await sweep(docker, [`${LABEL.run}=${runId}`], doomed, failures).catch((error: Error) => {
     failures.push(error.message);
     return { containers: [], networks: [], namespaces: [] } as SweepReport;
   });
@@ -105,4 +109,22 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
   if (await sweepSwarm(docker, isDeadRunSwarm)) report.networks.push("swarm (left)");
   if (failures.length > 0) throw new SweepError(`sweeping dead runs left ${failures.length} object(s): ${failures.join("; ")}`);
   return report;
+}
+
+/** What finished `netlab run --keep` runs left running (`netlab clean`); a kept run still going is left alone. */
+export async function sweepKept(docker: Dockerode): Promise<SweepReport> {
+  const failures: string[] = [];
+  const report = await sweep(docker, [`${LABEL.managed}=true`, `${LABEL.kept}=true`], (labels) => isKeptByFinishedRun(labels, isOwnerAlive), failures);
+  if (failures.length > 0) throw new SweepError(`removing kept labs left ${failures.length} object(s): ${failures.join("; ")}`);
+  return report;
+}
+
+/** What finished `netlab run --keep` runs left running, by name, and the labs it belongs to. */
+export async function keptObjects(docker: Dockerode): Promise<{ containers: string[]; networks: string[]; labs: string[] }> {
+  const filters = { label: [`${LABEL.managed}=true`, `${LABEL.kept}=true`] };
+  const kept = (labels: Record<string, string>) => isKeptByFinishedRun(labels, isOwnerAlive);
+  const containers = selectDoomed(await docker.listContainers({ all: true, filters }), kept);
+  const networks = selectDoomed(await docker.listNetworks({ filters }), kept);
+  const labs = [...new Set([...containers, ...networks].map((object) => object.Labels?.[LABEL.lab] ?? "").filter(Boolean))].sort();
+  return { containers: containers.map((container) => container.Names[0]?.replace(/^\//, "") ?? container.Id), networks: networks.map((network) => network.Name), labs };
 }

@@ -8,7 +8,7 @@ export class EngineUnavailableError extends Error {
 }
 
 function socketPath(): string {
-  return process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
+  return process.env.DOCKER_HOST || "unix:///var/run/docker.sock";
 }
 
 function explain(error: NodeJS.ErrnoException): string {

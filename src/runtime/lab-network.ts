@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { withNetworkChurn } from "./churn-lock.js";
+import { ipv4Ipam } from "../core/cidr.js";
 
 const debug = createDebug("netlab");
 
@@ -53,12 +54,16 @@ export class LabNetwork {
     readonly created: Dockerode.NetworkInspectInfo,
   ) {}
 
+  get driver(): string {
+    return this.created.Driver ?? "bridge";
+  }
+
   get subnet(): string | undefined {
-    return this.created.IPAM?.Config?.[0]?.Subnet;
+    return ipv4Ipam(this.created.IPAM?.Config)?.Subnet;
   }
 
   get gateway(): string | undefined {
-    return this.created.IPAM?.Config?.[0]?.Gateway;
+    return ipv4Ipam(this.created.IPAM?.Config)?.Gateway;
   }
 
   /** The Linux bridge the engine made for it: `br-` and the first 12 characters of the id. */

@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ensureReportsDir, reportsDir, ReportsDirError } from "./reports-dir.js";
+
+const dirs: string[] = [];
+const scratch = () => {
+  const dir = mkdtempSync(join(tmpdir(), "netlab-reports-dir-"));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the reports directory", () => {
+  it("is NETLAB_REPORTS_DIR, reports/ when it is unset or empty", () => {
+    expect(reportsDir({ NETLAB_REPORTS_DIR: "/tmp/x" })).toBe("/tmp/x");
+    expect(reportsDir({ NETLAB_REPORTS_DIR: "" })).toMatch(/\/reports$/);
+  });
+
+  it("is made when missing, nested too", () => {
+    const dir = join(scratch(), "a", "b");
+    expect(ensureReportsDir(dir)).toBe(dir);
+    expect(statSync(dir).isDirectory()).toBe(true);
+  });
+
+  it("naming a file, or a path under a file, is one line naming the setting, not ENOTDIR", () => {
+    const file = join(scratch(), "file");
+    writeFileSync(file, "");
+    expect(() => ensureReportsDir(file)).toThrow(ReportsDirError);
+    expect(() => ensureReportsDir(file)).toThrow(`reports directory ${file} (NETLAB_REPORTS_DIR) is a file (or lies under one), not a directory`);
+    expect(() => ensureReportsDir(join(file, "sub"), "--reports-dir")).toThrow(/\(--reports-dir\) is a file \(or lies under one\)/);
+  });
+});
