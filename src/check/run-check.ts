@@ -45,6 +45,8 @@ export interface CheckResult {
   targets: Map<string, Target>;
   runId: string;
   durationMs: number;
+  /** Settles when everything the check made (sidecars, sentinel, a stack brought up) is removed; await it. */
+  cleanedUp: Promise<void>;
 }
 
 function namesOf(expectations: Expectation[]): string[] {
@@ -138,8 +140,10 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       ...(options.onDecided ? { onDecided: options.onDecided } : {}),
     });
     debug("Decided %d expectation(s) of %s", decisions.length, spec.file);
-    return { spec, ...(project ? { project } : {}), decisions, targets, runId: run.runId, durationMs: Date.now() - started };
-  } finally {
+    // Removing sidecars (and a stack brought up) overlaps with whatever the caller does next (the reports).
+    return { spec, ...(project ? { project } : {}), decisions, targets, runId: run.runId, durationMs: Date.now() - started, cleanedUp: cleanup() };
+  } catch (error) {
     await cleanup();
+    throw error;
   }
 }

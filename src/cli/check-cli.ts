@@ -60,12 +60,17 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
     .addHelpText("after", HELP)
     .action(async (paths: string[], options: { up?: boolean; json?: boolean; reportsDir: string; project?: string }) => {
       let cleanup: (() => Promise<void>) | undefined;
+      let stopping = false;
       const onSignal = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
         console.error(`netlab: ${signal}: removing what the check made…`);
         void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
       };
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
+      // process.on, not once: with no listener left, signal-exit (execa's, proper-lockfile's) would re-raise
+      // the signal and end the process in the middle of the cleanup.
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
       try {
         const config = loadConfig();
         ensureReportsDir(resolve(options.reportsDir), options.reportsDir === defaults.reportsDir ? "NETLAB_REPORTS_DIR" : "--reports-dir");

@@ -117,10 +117,10 @@ export async function checkSpecs(specs: CheckableSpec[], options: CheckCommandOp
       }),
     );
   }
-  const problems = await writeCheckReports(options.reportsDir, results, config, startedAt);
+  progress(closingLine(results, Date.now() - startedAt.getTime()));
+  const [problems] = await Promise.all([writeCheckReports(options.reportsDir, results, config, startedAt), ...results.map((result) => result.cleanedUp)]);
   for (const problem of problems) io.err(`netlab: ${problem}`);
   if (options.json) io.out(JSON.stringify(jsonOutput(results), null, 2));
-  progress(closingLine(results, Date.now() - startedAt.getTime()));
   progress(`reports in ${options.reportsDir}: summary.md, junit.xml, facts.json, topology/, allure-results/`);
   return results.every((result) => result.decisions.every((decision) => decision.held)) ? 0 : 1;
 }

@@ -54,6 +54,7 @@ export function checkSpecTests(specPath: string, options: SpecTestOptions = {}):
 
     afterAll(async ({}, file) => {
       if (!checked) return;
+      await checked.cleanedUp;
       const record = specRecord({ file: relative(process.cwd(), spec.file), title }, checked.decisions, checked.targets, checked.durationMs);
       file.meta.netlabLab = { lab: title, containers: record.containers, host: record.host };
     });
