@@ -4,6 +4,7 @@
  * reports and `netlab tour` read it through lessonFor().
  */
 import { BRIDGE } from "./bridge.js";
+import { BY_HAND } from "./by-hand.js";
 import { COMPOSE } from "./compose.js";
 import { CONTAINER } from "./container.js";
 import { HOST } from "./host.js";
@@ -29,6 +30,7 @@ export const LESSONS: readonly Lesson[] = [
   ...MACVLAN,
   ...OVERLAY,
   ...COMPOSE,
+  ...BY_HAND,
 
 ];
 
