@@ -87,6 +87,7 @@ program
     process.exitCode = await run(names, options);
   });
 checkCommand(program, { reportsDir: REPORTS });
+(await import("./tour-cli.js")).tourCommand(program);
 program.command("clean").description("remove what runs that are no longer going left behind").action(clean);
 program.command("labs").description("list the labs").action(() => console.log(knownLabs().join("\n")));
 

@@ -16,7 +16,7 @@ import { PUBLISHED } from "./published.js";
 import { USER_BRIDGE } from "./user-bridge.js";
 import type { Lesson } from "./types.js";
 
-export type { Lesson, Prediction } from "./types.js";
+export type { Lesson } from "./types.js";
 
 /** Every lab's lessons, in lesson order: bridge, none, host, then the other modes. */
 export const LESSONS: readonly Lesson[] = [
