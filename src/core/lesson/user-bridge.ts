@@ -12,7 +12,7 @@ export const USER_BRIDGE: Lesson[] = [
       "Linux bridge on the host named `br-` plus the start of the network's id.",
     why:
       "The bridge driver creates one Linux bridge per network; the subnet comes from `default-address-pools` (by default " +
-      "172.17–31.0.0/16, then 192.168.0.0/20 in /20s), the engine carrying on from the pool it handed out last.",
+      "172.17.0.0/16 to 172.31.0.0/16, then 192.168.0.0/16 cut into /20s), the engine carrying on from the pool it handed out last.",
     docs: BRIDGE_DOCS,
     command: "docker network create app; docker network inspect app -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}'; ip -o link show type bridge",
   },
