@@ -1,6 +1,6 @@
 import "../runtime/hermetic.js";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { execa } from "execa";
@@ -16,6 +16,8 @@ import { checkCommand } from "./check-cli.js";
 import { catalogLines, claimPattern, labCatalog, labFiles, selectLabs } from "./labs-catalog.js";
 import { ENGINE_ENV, helpText } from "./help-text.js";
 import { UsageError } from "./errors.js";
+import { vitestEntry } from "./vitest-entry.js";
+import { tourCommand } from "./tour-cli.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const REPORTS = reportsDir();
@@ -36,11 +38,6 @@ const RUN_ENV = [
   "DOCKER_HOST",
   "DEBUG",
 ];
-
-function vitestEntry(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
-}
 
 /** `features` beyond what every lab run needs; `noInstall` only says what is missing. */
 async function provision(features: Feature[], noInstall?: boolean): Promise<void> {
@@ -195,6 +192,7 @@ program
     process.exitCode = await run(names, options);
   });
 checkCommand(program, { reportsDir: REPORTS });
+tourCommand(program);
 program
   .command("clean")
   .description("remove what runs that are no longer going left behind, and what runs with --keep left running")

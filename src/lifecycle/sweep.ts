@@ -3,6 +3,7 @@ import createDebug from "debug";
 import { isDeadRunDebris, isKeptByFinishedRun, LABEL } from "../core/labels.js";
 import { isOwnerAlive, isProcessAlive } from "../runtime/owner.js";
 import { withHostLock } from "../runtime/host-lock.js";
+import { listByHandNamespaces, sweepByHand } from "../runtime/by-hand.js";
 import { sweepParentLinks } from "../runtime/parent-link.js";
 import { listSentinelNamespaces, removeSentinel } from "../runtime/sentinel.js";
 import { isDeadRunSwarm, sweepSwarm } from "../runtime/swarm.js";
@@ -14,6 +15,8 @@ export interface SweepReport {
   containers: string[];
   networks: string[];
   namespaces: string[];
+  /** Host objects the by-hand lab left: its iptables rules, links, namespaces. */
+  hostObjects?: string[];
 }
 
 function isMissing(error: unknown): boolean {
@@ -88,6 +91,10 @@ export async function sweepRun(docker: Dockerode, runId: string, options: { spar
     report.namespaces.push(sentinel.namespace);
   }
   report.namespaces.push(...(await sweepParentLinks((found) => found.runId === runId)));
+  report.hostObjects = await sweepByHand((found) => found === runId).catch((error: Error) => {
+    failures.push(error.message);
+    return [];
+  });
   if (await sweepSwarm(docker, (labels) => labels[LABEL.run] === runId).catch((error: Error) => void failures.push(error.message))) {
     report.networks.push("swarm (left)");
   }
@@ -96,9 +103,17 @@ export async function sweepRun(docker: Dockerode, runId: string, options: { spar
   return report;
 }
 
+/** Runs with a process still going on this host: the sentinel's (the run itself) or a by-hand lab's. */
+async function liveRunIds(): Promise<Set<string>> {
+  const [sentinels, byHand] = await Promise.all([listSentinelNamespaces(), listByHandNamespaces()]);
+  return new Set([...sentinels, ...byHand].filter((found) => isProcessAlive(found.pid)).map((found) => found.runId));
+}
+
 /** The debris of runs whose owner process is gone (a SIGKILL, a crash); runs still going are left alone. */
 export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
   const failures: string[] = [];
+  // Read before any sentinel goes: a run is going while its sentinel or a by-hand namespace has a live process.
+  const liveRuns = await liveRunIds();
   const report = await sweep(docker, [`${LABEL.managed}=true`, LABEL.owner], (labels) => isDeadRunDebris(labels, isOwnerAlive), failures);
   for (const sentinel of await listSentinelNamespaces()) {
     if (isProcessAlive(sentinel.pid)) continue;
@@ -106,6 +121,11 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
     report.namespaces.push(sentinel.namespace);
   }
   report.namespaces.push(...(await sweepParentLinks((found) => !isProcessAlive(found.pid))));
+  // The by-hand lab's rules and links carry only a run id: they go when no process of their run is left.
+  report.hostObjects = await sweepByHand((runId) => !liveRuns.has(runId)).catch((error: Error) => {
+    failures.push(error.message);
+    return [];
+  });
   if (await sweepSwarm(docker, isDeadRunSwarm)) report.networks.push("swarm (left)");
   if (failures.length > 0) throw new SweepError(`sweeping dead runs left ${failures.length} object(s): ${failures.join("; ")}`);
   return report;

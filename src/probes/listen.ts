@@ -9,10 +9,14 @@ import { assertAddress, assertPort } from "./tcp.js";
  */
 export function listen(site: ProbeSite, timeoutMs = 5000) {
   return {
-    async http(address: string, port: number): Promise<ProbeResult> {
+    /**
+     * `root` is where the page goes: a container's /tmp by default. A namespace site shares the host's files, so
+     * there the caller names a directory of its own (two servers on one port would otherwise share a page).
+     */
+    async http(address: string, port: number, options: { root?: string } = {}): Promise<ProbeResult> {
       assertAddress(address);
       assertPort(port);
-      const root = `/tmp/netlab-www-${port}`;
+      const root = options.root ?? `/tmp/netlab-www-${port}`;
       const script = `mkdir -p ${root} && echo 'served-by ${site.name}' > ${root}/index.html && httpd -p ${address}:${port} -h ${root}`;
       const argv = ["sh", "-c", script];
       const started = Date.now();

@@ -1,0 +1,39 @@
+import type { Lesson } from "./types.js";
+
+const PUBLISH_DOCS = "https://docs.docker.com/engine/network/port-publishing/";
+const lab = "published";
+
+export const PUBLISHED: Lesson[] = [
+  {
+    claim: "P1",
+    lab,
+    concept:
+      "`-p HOST:CONTAINER` makes a container's server answer on a port of the host, for the host and for machines outside. " +
+      "Without `-p`, the outside cannot reach the container's server at all.",
+    why:
+      "The engine adds a DNAT rule (nat table, DOCKER chain) that rewrites the destination host:port to container:port, and " +
+      "a filter rule accepting it; docker-proxy covers connections from the host itself.",
+    docs: PUBLISH_DOCS,
+    command: "docker run -d --name web -p 8080:80 netlab/probe httpd -f -p 80; docker port web; sudo iptables -t nat -S DOCKER",
+  },
+  {
+    claim: "P2",
+    lab,
+    concept:
+      "`-p 127.0.0.1:PORT:CONTAINER` publishes on loopback only: the host reaches the server, other machines do not. Bind " +
+      "addresses are how you keep a port private to the host.",
+    why: "The DNAT rule and docker-proxy match only destination 127.0.0.1, so packets to the host's other addresses find nothing.",
+    docs: PUBLISH_DOCS,
+    command: "docker run -d --name local -p 127.0.0.1:8443:80 netlab/probe httpd -f -p 80; ss -ltn | grep 8443",
+  },
+  {
+    claim: "P3",
+    lab,
+    concept:
+      "A host port can be published once. A second container asking for a port already allocated is refused with \"port is " +
+      "already allocated\", and the first keeps serving.",
+    why: "The engine keeps a table of host ports in use (and docker-proxy must bind the port); it refuses to start a container whose mapping clashes.",
+    docs: PUBLISH_DOCS,
+    command: "docker run -d -p 127.0.0.1:8443:80 netlab/probe sleep 1d   # Bind for 127.0.0.1:8443 failed: port is already allocated",
+  },
+];

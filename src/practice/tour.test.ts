@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import type { CheckRecord, Facts } from "../core/facts-schema.js";
+import { lessonFor, type Lesson } from "../core/lesson/lesson.js";
+import { judge, score, scoreLine, seedLessons, walkTour, type TourIO } from "./tour.js";
+
+function check(claim: string, state: CheckRecord["state"], observed: Record<string, unknown> = {}): CheckRecord {
+  return { claim, title: `${claim} …`, state, retries: 0, errors: state === "failed" ? ["expected 1 to be 2"] : [], observed, probes: [], assumptions: [], attempts: [] };
+}
+
+function factsWith(checks: CheckRecord[]): Facts {
+  return {
+    schemaVersion: 2,
+    run: { runId: "0a1b2c3d", startedAt: "", finishedAt: "", durationMs: 0, image: "netlab/probe", sentinel: {}, engine: {}, config: {} },
+    labs: [{ lab: "bridge", file: "labs/bridge.lab.test.ts", errors: [], containers: {}, host: {}, checks }],
+  };
+}
+
+/** Answers read from a script, in order; what was printed, kept. */
+function scripted(answers: Array<number | undefined>): TourIO & { printed: string[]; asked: number } {
+  const io = {
+    printed: [] as string[],
+    asked: 0,
+    print: (line: string) => void io.printed.push(line),
+    ask: async () => answers[io.asked++],
+  };
+  return io;
+}
+
+const lesson = (claim: string): Lesson => {
+  const found = lessonFor(claim);
+  if (!found?.predict) throw new Error(`${claim} has no prediction`);
+  return found;
+};
+
+describe("the tour's prediction scoring", () => {
+  const b1 = lesson("B1");
+  const right = (b1.predict?.answer ?? 0) + 1;
+  const wrong = right === 1 ? 2 : 1;
+
+  it("judges a prediction against the lesson's answer only where the engine showed it (the claim held)", () => {
+    expect(judge(b1, check("B1", "passed"), right)).toBe("right");
+    expect(judge(b1, check("B1", "passed"), wrong)).toBe("wrong");
+    expect(judge(b1, check("B1", "passed"), undefined)).toBe("unanswered");
+    expect(judge(b1, check("B1", "failed"), right)).toBe("not-scored");
+    expect(judge(b1, check("B1", "skipped"), right)).toBe("not-scored");
+    expect(judge(b1, undefined, right)).toBe("not-scored");
+  });
+
+  it("counts and says the score", () => {
+    const total = score(["right", "right", "wrong", "unanswered", "not-scored"]);
+    expect(total).toEqual({ right: 2, wrong: 1, unanswered: 1, notScored: 1 });
+    expect(scoreLine(total)).toBe("Predictions: 2 of 3 right (1 unanswered; 1 not scored: the engine did not show the documented behaviour).");
+    expect(scoreLine(score(["unanswered", "unanswered"]))).toBe("Predictions: none made (2 shown without an answer).");
+  });
+
+  it("walks scripted answers through the claims in order and scores them", async () => {
+    const lessons = ["B1", "B2", "B3", "B4"].map(lesson);
+    const answerOf = (claim: string) => (lesson(claim).predict?.answer ?? 0) + 1;
+    const facts = factsWith([check("B1", "passed", { networks: ["bridge", "host", "none"] }), check("B2", "passed"), check("B3", "passed"), check("B4", "failed")]);
+    // B1 right, B2 wrong, B3 skipped (Enter), B4 right but the engine showed otherwise.
+    const io = scripted([answerOf("B1"), answerOf("B2") === 1 ? 2 : 1, undefined, answerOf("B4")]);
+    const total = await walkTour(lessons, Promise.resolve(facts), io);
+    expect(total).toEqual({ right: 1, wrong: 1, unanswered: 1, notScored: 1 });
+    expect(io.asked).toBe(4);
+    const text = io.printed.join("\n");
+    expect(text).toContain("Predictions: 1 of 2 right (1 unanswered; 1 not scored");
+    expect(text).toContain("networks: bridge, host, none");
+    expect(text).toContain("✗ did not hold");
+    const headers = io.printed.filter((line) => line.startsWith("── ")).map((line) => line.split(" ")[1]);
+    expect(headers).toEqual(["B1", "B2", "B3", "B4"]);
+  });
+
+  it("asks before it waits for the engine: the first question is up while the labs still run", async () => {
+    const io = scripted([]);
+    let release: (facts: Facts) => void = () => undefined;
+    const pending = new Promise<Facts>((resolve) => (release = resolve));
+    const walking = walkTour([lesson("B1")], pending, io);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(io.asked).toBe(1);
+    expect(io.printed.join("\n")).not.toContain("The engine showed");
+    release(factsWith([check("B1", "passed")]));
+    await walking;
+    expect(io.printed.join("\n")).toContain("The engine showed");
+  });
+
+  it("covers the seed claims B1…B9, N1…N4, H1…H4 in order", () => {
+    expect(seedLessons().map((each) => each.claim)).toEqual(["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "N1", "N2", "N3", "N4", "H1", "H2", "H3", "H4"]);
+  });
+});
