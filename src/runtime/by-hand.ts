@@ -5,6 +5,7 @@ import { execa } from "execa";
 import createDebug from "debug";
 import { MAX_LINK_NAME } from "./parent-link.js";
 import { namespaceSite, quote, type ProbeSite } from "./site.js";
+import { removeNamedNamespace } from "./netns.js";
 
 const debug = createDebug("netlab");
 
@@ -215,24 +216,12 @@ async function deleteRule(table: Table, spec: string[]): Promise<void> {
   await execa("iptables", ["-w", "-t", table, "-D", ...spec], { reject: false });
 }
 
-/** Kills what runs in a namespace (a server) and deletes it; the veth ends inside go with it. */
-async function removeNamespace(namespace: string): Promise<void> {
-  const pids = await execa("ip", ["netns", "pids", namespace], { reject: false });
-  for (const pid of String(pids.stdout).split("\n").filter(Boolean)) {
-    try {
-      process.kill(Number(pid), "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-  await execa("ip", ["netns", "del", namespace], { reject: false });
-}
 
 async function removeByHand(names: ByHandNames): Promise<void> {
   for (const link of [...Object.values(names.ports), ...Object.values(names.pair), names.bridge]) {
     await execa("ip", ["link", "del", link], { reject: false });
   }
-  for (const namespace of Object.values(names.namespaces)) await removeNamespace(namespace);
+  for (const namespace of Object.values(names.namespaces)) await removeNamedNamespace(namespace);
   await rm(names.www, { recursive: true, force: true });
 }
 
@@ -273,7 +262,7 @@ export async function sweepByHand(doomed: (runId: string) => boolean): Promise<s
     removed.push(found.link);
   }
   for (const found of (await listByHandNamespaces()).filter((entry) => doomed(entry.runId))) {
-    await removeNamespace(found.namespace);
+    await removeNamedNamespace(found.namespace);
     await rm(byHandNames(found.runId, found.pid).www, { recursive: true, force: true });
     removed.push(found.namespace);
   }

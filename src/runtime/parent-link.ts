@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { execa } from "execa";
 import createDebug from "debug";
 import { namespaceSite, type ProbeSite } from "./site.js";
+import { removeNamedNamespace } from "./netns.js";
 
 const debug = createDebug("netlab");
 
@@ -127,15 +128,7 @@ export async function createParentLink(runId: string, tag: string): Promise<Pare
 /** Deletes the namespace (its end of the pair goes with it) and the host end. Safe to call twice. */
 export async function removeParentLink(names: Pick<ParentLinkNames, "parent" | "namespace">): Promise<void> {
   debug("Removing parent link %s…", names.parent);
-  const pids = await execa("ip", ["netns", "pids", names.namespace], { reject: false });
-  for (const pid of String(pids.stdout).split("\n").filter(Boolean)) {
-    try {
-      process.kill(Number(pid), "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-  await execa("ip", ["netns", "del", names.namespace], { reject: false });
+  await removeNamedNamespace(names.namespace);
   await execa("ip", ["link", "del", names.parent], { reject: false });
   debug("Removed parent link %s", names.parent);
 }

@@ -4,6 +4,7 @@ import { execa, type ResultPromise } from "execa";
 import createDebug from "debug";
 import { hostAt, overlaps, subnetAt } from "../core/cidr.js";
 import type { SentinelInfo } from "../core/run-environment.js";
+import { removeNamedNamespace } from "./netns.js";
 
 const debug = createDebug("netlab:sentinel");
 const SERVER = fileURLToPath(new URL("./sentinel-server.mjs", import.meta.url));
@@ -149,15 +150,7 @@ export async function startSentinel(options: { runId: string; pool: string }): P
 
 /** Kills whatever runs in the namespace and deletes it; the veth pair goes with it. Safe to call twice. */
 export async function removeSentinel(namespace: string): Promise<void> {
-  const pids = await execa("ip", ["netns", "pids", namespace], { reject: false });
-  for (const pid of String(pids.stdout).split("\n").filter(Boolean)) {
-    try {
-      process.kill(Number(pid), "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-  await execa("ip", ["netns", "del", namespace], { reject: false });
+  await removeNamedNamespace(namespace);
   debug("Removed sentinel %s", namespace);
 }
 
