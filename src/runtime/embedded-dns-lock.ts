@@ -1,0 +1,63 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import createDebug from "debug";
+import { execa } from "execa";
+
+const debug = createDebug("netlab:engine");
+
+/**
+ * Leaving a swarm makes the engine forget the embedded DNS records of EVERY network, not only the swarm's:
+ * libnetwork's handler of the node-leave event calls `cleanupServiceDiscovery("")`, which empties the
+ * service records of all networks (moby libnetwork controller.go, `case cluster.EventNodeLeave`). A container
+ * started before the leave is then unknown to 127.0.0.11 until it rejoins its network: a lookup of its name
+ * is forwarded to the container's own DNS server (the sentinel: NXDOMAIN; from an internal network: no way
+ * there, timed out). Proved by hand on Docker 20.10.24: two containers on a user-defined bridge resolve each
+ * other, still do while a swarm is up, and stop resolving the moment `docker swarm leave` returns.
+ *
+ * So a lab that looks names up holds this lock shared from before its containers start until they are gone,
+ * and leaving a swarm (the overlay lab, a sweep of a dead run's swarm) holds it exclusive: a leave waits for
+ * every lab relying on the records, in this run and in any other on this machine. It is flock(2) through
+ * util-linux's `flock`, held by a child process: the kernel drops it when that child dies, so a SIGKILLed run
+ * never leaves it behind, and the child dies when this process does (its stdin closes).
+ *
+ * Lock order: this one first, before host-ports, default-bridge and address-pools (see host-lock.ts).
+ */
+const LOCK_FILE = join(tmpdir(), "netlab-embedded-dns.lock");
+
+export class EmbeddedDnsLockError extends Error {
+  override name = "EmbeddedDnsLockError";
+}
+
+/** flock(2) on `file`, shared or exclusive, held by a child process until the returned function is called. */
+export async function holdFileLock(file: string, mode: "shared" | "exclusive", purpose: string): Promise<() => Promise<void>> {
+  debug("Taking %s (%s) for %s…", file, mode, purpose);
+  const asked = Date.now();
+  const holder = execa("flock", [`--${mode}`, file, "sh", "-c", "echo held; exec cat"], { stdin: "pipe", stdout: "pipe", stderr: "pipe", reject: false });
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout?.once("data", () => resolve());
+    void holder.then((result) =>
+      reject(new EmbeddedDnsLockError(`lock ${file} (${mode}) for ${purpose} was not taken after ${Date.now() - asked} ms: ${String(result.stderr || result.message)}`)),
+    );
+  });
+  debug("Took %s (%s) for %s after %d ms", file, mode, purpose, Date.now() - asked);
+  return async () => {
+    holder.stdin?.end();
+    await holder;
+    debug("Released %s (%s) for %s", file, mode, purpose);
+  };
+}
+
+/** For a lab whose claims look names up through 127.0.0.11: no swarm is left on this engine while it is held. */
+export function holdEmbeddedDnsRecords(purpose: string): Promise<() => Promise<void>> {
+  return holdFileLock(LOCK_FILE, "shared", purpose);
+}
+
+/** Runs `work` (a swarm leave) once no lab relies on the embedded DNS records, and none starts to meanwhile. */
+export async function whileNoLabReliesOnEmbeddedDns<T>(purpose: string, work: () => Promise<T>): Promise<T> {
+  const release = await holdFileLock(LOCK_FILE, "exclusive", purpose);
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
+}
