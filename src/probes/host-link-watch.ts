@@ -69,6 +69,9 @@ export interface HostLinkWatch {
 export async function watchHostLinks(marker: string, timeoutMs = 5000): Promise<HostLinkWatch> {
   const monitor = execa("ip", ["-o", "monitor", "link", "route"], { reject: false, stdin: "ignore", buffer: false });
   let text = "";
+  // What ip monitor says on stderr (e.g. "No buffer space available": the kernel dropped events), for the error.
+  let said = "";
+  monitor.stderr?.on("data", (chunk: Buffer) => (said += chunk.toString()));
   const waiting = new Map<string, () => void>();
   monitor.stdout?.on("data", (chunk: Buffer) => {
     text += chunk.toString();
@@ -78,7 +81,7 @@ export async function watchHostLinks(marker: string, timeoutMs = 5000): Promise<
     const metric = String(randomInt(100_000, 4_000_000));
     const token = `${marker} metric ${metric}`;
     const seen = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new LinkWatchError(`ip monitor did not report the marker route ${token} after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => reject(new LinkWatchError(`ip monitor did not report the marker route ${token} after ${timeoutMs} ms${said ? `; it said: ${said.trim()}` : ""}`)), timeoutMs);
       waiting.set(token, () => {
         clearTimeout(timer);
         waiting.delete(token);
