@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 import ClaimProgressReporter from "./src/harness/claim-progress.js";
 import FactsReporter from "./src/harness/facts-reporter.js";
+import UplinkWatchReporter from "./src/harness/uplink-watch-reporter.js";
 import { reportsDir } from "./src/report/reports-dir.js";
 
 // NETLAB_REPORTS_DIR moves every output (the report tests run a lab into a directory of their own);
@@ -11,14 +12,15 @@ const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] :
 
 export default defineConfig({
   test: {
-    // A line per claim as it is decided (the labs), then vitest's own per-file lines and summary.
-    reporters: [new FactsReporter({ outputDir: REPORTS }), new ClaimProgressReporter(), "default"],
+    // The uplink watch starts before every project and ends after all of them (npm test sets NETLAB_UPLINK_WATCH=1);
+    // a line per claim as it is decided (the labs), then vitest's own per-file lines and summary.
+    reporters: [new UplinkWatchReporter(), new FactsReporter({ outputDir: REPORTS }), new ClaimProgressReporter(), "default"],
     env: { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE: "localhost" },
     projects: [
       {
         extends: true,
         // Unit tests first (they need no engine and fail fast), then the labs in parallel, then the reports.
-        test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts"], sequence: { groupOrder: 0 } },
+        test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts", "src/**/*.final.test.ts"], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -59,6 +61,11 @@ export default defineConfig({
           fileParallelism: false,
           sequence: { groupOrder: 3 },
         },
+      },
+      {
+        extends: true,
+        // Last: did any packet cross the machine's uplink while everything above ran (UplinkWatchReporter)?
+        test: { name: "uplink", include: ["src/**/*.final.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 4 } },
       },
     ],
   },

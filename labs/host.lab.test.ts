@@ -6,7 +6,8 @@ import { holdHostLock } from "../src/runtime/host-lock.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import { hostNetworkNamespace } from "../src/runtime/netns.js";
 import { listen } from "../src/probes/listen.js";
-import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/net-view.js";
+import { linksAgainstHost } from "../src/probes/host-link-watch.js";
+import { hostAt } from "../src/core/cidr.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
 
@@ -55,19 +56,23 @@ describe("host: the container shares the host's network stack", () => {
     const check = observe(task);
     const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
     const containerNetns = check.see("containerNetns", await first.networkNamespace());
-    // Other labs add and remove interfaces meanwhile: the view inside must hold every interface the host had
-    // both before and after it, and nothing the host had at neither moment.
-    const names = (view: NetView) => view.links.map((link) => link.name).sort();
-    const before = names(await observeHostNetwork(timeout));
-    const inside = check.see("linksInside", names(await observeNetwork(first.site(), timeout)));
-    const after = names(await observeHostNetwork(timeout));
-    check.see("linksOnHost", { before, after });
+    // Other labs and runs add and remove interfaces all the time (every container start makes a veth on the
+    // host and moves one end away): each difference between the host's view and the one inside, taken one
+    // after the other, must be a link the kernel reported coming or going on the host in between.
+    const marker = hostAt(env.config.sentinelPool, 0);
+    const seen = await linksAgainstHost(first.site(), marker, timeout);
+    const names = (keys: string[]) => keys.map((key) => key.slice(key.indexOf(":") + 1)).sort();
+    const inside = check.see("linksInside", names(seen.inside));
+    check.see("linksOnHost", names(seen.host));
+    check.see("linksChangedMeanwhile", seen.comparison.changedMeanwhile);
     const controlNetns = check.see("bridgedNetns", await bridged.networkNamespace());
     expect(containerNetns).toBe(hostNetns);
     expect(inside).toContain(env.engine.bridge.name);
-    expect(inside).toEqual(expect.arrayContaining(before.filter((name) => after.includes(name))));
-    expect(inside.filter((name) => !before.includes(name) && !after.includes(name)), "interfaces the host never had").toEqual([]);
+    expect(seen.comparison.missingInside, "host interfaces the container does not see").toEqual([]);
+    expect(seen.comparison.unexplainedInside, "interfaces inside that the host lacks").toEqual([]);
     // Control: the same comparison tells a container with a namespace of its own apart.
+    const control = check.see("bridgedAgainstHost", (await linksAgainstHost(bridged.site(), marker, timeout)).comparison);
+    expect(control.missingInside, "the bridged container lacks the host's interfaces").toContain(`${seen.host.find((key) => key.endsWith(`:${env.engine.bridge.name}`))}`);
     expect(controlNetns).not.toBe(hostNetns);
   });
 

@@ -4,6 +4,7 @@ import { labTest } from "../src/harness/lab-test.js";
 import { contains } from "../src/core/cidr.js";
 import { findFreeSubnet } from "../src/lifecycle/free-subnet.js";
 import { holdHostLock } from "../src/runtime/host-lock.js";
+import { whileNoLabReliesOnEmbeddedDns } from "../src/runtime/embedded-dns-lock.js";
 import { kernelRefusal } from "../src/core/kernel-refusal.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import type { LabNetwork } from "../src/runtime/lab-network.js";
@@ -78,16 +79,23 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   // Swarm makes networks (ingress, docker_gwbridge) from the pools other labs reason about: none of them
   // may create a network from the swarm's first breath to its last.
   releasePools = await holdHostLock("address-pools");
-  // After the lab's containers and networks are gone, under the pools lock again.
+  // After the lab's containers and networks are gone, once no lab on this machine relies on the embedded DNS
+  // records (a leave empties them on every network: embedded-dns-lock.ts), then under the pools lock again.
+  // That lock comes first: a lab holding it shared may be waiting for the pools.
   lab.defer(async () => {
-    releasePools ??= await holdHostLock("address-pools");
-    try {
-      // Only a swarm this lab made is left (by its run label when the init's answer was lost); a foreign one never.
-      if (swarm) swarmSeen.left = await swarm.leave();
-      else if (triedSwarm) swarmSeen.leftUnanswered = await sweepSwarm(lab.docker, (labels) => labels[LABEL.run] === env.runId);
-    } finally {
-      await releasePools?.();
-    }
+    if (!triedSwarm) return releasePools?.();
+    await releasePools?.();
+    releasePools = undefined;
+    await whileNoLabReliesOnEmbeddedDns("overlay: leaving the swarm", async () => {
+      releasePools = await holdHostLock("address-pools");
+      try {
+        // Only a swarm this lab made is left (by its run label when the init's answer was lost); a foreign one never.
+        if (swarm) swarmSeen.left = await swarm.leave();
+        else swarmSeen.leftUnanswered = await sweepSwarm(lab.docker, (labels) => labels[LABEL.run] === env.runId, { embeddedDnsLockHeld: true });
+      } finally {
+        await releasePools?.();
+      }
+    });
   });
   const precondition = swarmPrecondition(env.engine.swarmState, await swarmState(lab.docker));
   if (!precondition.ok) {

@@ -6,6 +6,7 @@ import type { NetlabConfig } from "../core/config.js";
 import { newRun, type RunIdentity } from "../core/labels.js";
 import { ipv4Ipam } from "../core/cidr.js";
 import { ensureProbeImage } from "../lifecycle/probe-image.js";
+import { holdEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
 import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
 import { decideAll, type Decision } from "./decide.js";
@@ -90,10 +91,16 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
   const sidecars: ProbeSidecar[] = [];
   let sentinel: StartedSentinel | undefined;
   let stack: UpStack | undefined;
+  // Lookups go through 127.0.0.11: no netlab run leaves a swarm on this engine meanwhile (embedded-dns-lock.ts).
+  const releaseDns = await holdEmbeddedDnsRecords(`check ${basename(spec.file)}`);
   const cleanup = async () => {
     const sidecarsGone = Promise.allSettled(sidecars.map((sidecar) => sidecar.remove()));
     await Promise.allSettled([sidecarsGone, sentinel?.stop()]);
-    if (stack) await stack.down();
+    try {
+      if (stack) await stack.down();
+    } finally {
+      await releaseDns();
+    }
   };
   options.onCleanup?.(cleanup);
   try {

@@ -32,6 +32,8 @@ let facts: Facts;
 let lab: LabRecord;
 let labOutput: { exitCode?: number; all?: string };
 let reportOutput: { exitCode?: number; all?: string };
+/** How long a step may wait for the page to draw what it was asked for: within the test's own bound. */
+const DRAWN_TIMEOUT_MS = 60_000;
 const read = (name: string) => readFileSync(join(dir, name), "utf8");
 const check = (claim: string) => {
   const found = lab.checks.find((candidate) => candidate.claim === claim);
@@ -186,21 +188,36 @@ describe("the HTML report in a real browser", () => {
       const page = await browser.context.newPage();
       const pageErrors: string[] = [];
       page.on("pageerror", (error) => pageErrors.push(error.message));
+      // The report is one page that draws its tree from data it decodes after the load event: 0.8–1.3 s after
+      // it on this 2-CPU machine under a load of 9 (measured), longer than expect.poll's default 1 s, which made
+      // this check flaky. So each step waits for the page's own sign that it is drawn (the element that comes
+      // with the tree or the opened group, as long as the test may take), then checks everything at once.
+      const drawn = (text: string) => page.getByText(text, { exact: true }).first().waitFor({ state: "visible", timeout: DRAWN_TIMEOUT_MS });
+      const shown = async (text: string) => expect(await page.getByText(text, { exact: true }).count(), text).toBeGreaterThan(0);
       await page.goto(server.url);
+      await drawn(facts.labs[0]?.lab ?? "no lab in facts.json");
       for (const reported of facts.labs) {
         // A report with one lab opens it; with several, each lab is a closed group until clicked.
-        await expect.poll(() => page.getByText(reported.lab, { exact: true }).count(), { message: reported.lab }).toBeGreaterThan(0);
+        await shown(reported.lab);
         const first = page.getByText(reported.checks[0]?.title ?? reported.lab, { exact: true });
         if ((await first.count()) === 0) await page.getByText(reported.lab, { exact: true }).first().click();
-        for (const claim of reported.checks) await expect.poll(() => page.getByText(claim.title, { exact: true }).count(), { message: claim.title }).toBeGreaterThan(0);
+        await drawn(reported.checks[0]?.title ?? reported.lab);
+        for (const claim of reported.checks) await shown(claim.title);
         // The picture of the lab, as an attachment of its first failed claim (or its first claim).
-        const shown = reported.checks.find((claim) => claim.state === "failed") ?? reported.checks[0];
-        if (!shown) continue;
-        await page.getByText(shown.title, { exact: true }).first().click();
+        const opened = reported.checks.find((claim) => claim.state === "failed") ?? reported.checks[0];
+        if (!opened) continue;
+        await page.getByText(opened.title, { exact: true }).first().click();
         await page.getByText(`topology: ${reported.lab} (as observed)`).first().click();
         const picture = page.locator('[data-testid="image-attachment-content"] img').first();
-        await expect.poll(() => picture.evaluate((image) => (image as unknown as { complete: boolean; naturalWidth: number }).complete && (image as unknown as { naturalWidth: number }).naturalWidth > 0).catch(() => false)).toBe(true);
+        await picture.waitFor({ state: "attached", timeout: DRAWN_TIMEOUT_MS });
+        // decode() settles once the image is decoded (or cannot be): no clock involved.
+        const width = await picture.evaluate((image) => {
+          const img = image as unknown as { decode(): Promise<void>; naturalWidth: number };
+          return img.decode().then(() => img.naturalWidth, () => 0);
+        });
+        expect(width, `topology picture of ${reported.lab}`).toBeGreaterThan(0);
         await page.goto(server.url);
+        await drawn(reported.lab);
       }
       expect(pageErrors).toEqual([]);
       expect(browser.requests.length).toBeGreaterThan(0);

@@ -1,9 +1,6 @@
-import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import createDebug from "debug";
-
-const debug = createDebug("netlab:lock");
+import { holdFileLock } from "./file-lock.js";
 
 /**
  * Docker 20.10 re-creates the FORWARD chain's jumps to DOCKER-USER and DOCKER-ISOLATION-STAGE-1 (delete,
@@ -18,25 +15,8 @@ const debug = createDebug("netlab:lock");
  */
 const LOCK_FILE = join(tmpdir(), "netlab-network-churn.lock");
 
-async function hold(mode: "-s" | "-x", what: string): Promise<() => Promise<void>> {
-  const holder = spawn("flock", [mode, LOCK_FILE, "-c", "echo held; read _"], { stdio: ["pipe", "pipe", "ignore"] });
-  await new Promise<void>((resolve, reject) => {
-    holder.once("error", reject);
-    holder.once("exit", (code) => reject(new Error(`flock for ${what} exited with ${code} before holding the lock`)));
-    holder.stdout.once("data", () => resolve());
-  });
-  debug("Holding the network-churn lock %s for %s", mode === "-s" ? "shared" : "exclusive", what);
-  return () =>
-    new Promise<void>((resolve) => {
-      holder.removeAllListeners("exit");
-      if (holder.exitCode !== null) return resolve();
-      holder.once("exit", () => resolve());
-      holder.stdin.end();
-    });
-}
-
-async function withLock<T>(mode: "-s" | "-x", what: string, work: () => Promise<T>): Promise<T> {
-  const release = await hold(mode, what);
+async function withLock<T>(mode: "shared" | "exclusive", what: string, work: () => Promise<T>): Promise<T> {
+  const release = await holdFileLock(LOCK_FILE, mode, what);
   try {
     return await work();
   } finally {
@@ -46,10 +26,10 @@ async function withLock<T>(mode: "-s" | "-x", what: string, work: () => Promise<
 
 /** Creating or removing networks (or a compose project, a swarm): no isolation probe runs meanwhile. */
 export function withNetworkChurn<T>(what: string, work: () => Promise<T>): Promise<T> {
-  return withLock("-x", what, work);
+  return withLock("exclusive", what, work);
 }
 
 /** Probes that may assert isolation: no network is created or removed while they run. */
 export function whileNetworksSteady<T>(what: string, work: () => Promise<T>): Promise<T> {
-  return withLock("-s", what, work);
+  return withLock("shared", what, work);
 }

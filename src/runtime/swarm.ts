@@ -6,6 +6,7 @@ import { isOwnerAlive } from "./owner.js";
 import { createLabNetwork, type LabNetwork } from "./lab-network.js";
 import { labObjectName } from "../core/names.js";
 import { withNetworkChurn } from "./churn-lock.js";
+import { whileNoLabReliesOnEmbeddedDns } from "./embedded-dns-lock.js";
 
 const debug = createDebug("netlab:engine");
 
@@ -129,7 +130,8 @@ export class LabSwarm {
 
   /**
    * Removes its overlay networks, leaves with force (a single manager must), and removes docker_gwbridge when
-   * the swarm made it. Call after the containers are gone. Safe to call twice.
+   * the swarm made it. Call after the containers are gone, inside whileNoLabReliesOnEmbeddedDns (a leave
+   * empties every network's embedded DNS records). Safe to call twice.
    */
   async leave(): Promise<{ gwbridgeRemoved: boolean }> {
     if (this.left) return { gwbridgeRemoved: false };
@@ -185,11 +187,22 @@ async function activeSwarmLabels(docker: Dockerode): Promise<Record<string, stri
  * run's: its run label), and removes docker_gwbridge when that swarm made it. A swarm without netlab's labels
  * is never touched. True when it left.
  */
-export async function sweepSwarm(docker: Dockerode, doomed: (labels: Record<string, string>) => boolean): Promise<boolean> {
-  const labels = await activeSwarmLabels(docker);
-  if (labels?.[LABEL.managed] !== "true" || !doomed(labels)) return false;
-  debug("Leaving the swarm run %s left behind…", labels[LABEL.run]);
-  await docker.swarmLeave({ force: true });
-  if (labels[GWBRIDGE_EXISTED_LABEL] === "false") await removeGwbridge(docker).catch(() => false);
-  return true;
+export async function sweepSwarm(
+  docker: Dockerode,
+  doomed: (labels: Record<string, string>) => boolean,
+  options: { embeddedDnsLockHeld?: boolean } = {},
+): Promise<boolean> {
+  const picked = (labels: Record<string, string> | undefined): labels is Record<string, string> => labels?.[LABEL.managed] === "true" && doomed(labels);
+  if (!picked(await activeSwarmLabels(docker))) return false;
+  const leave = async () => {
+    // Looked at again under the lock: another sweep may have left it meanwhile.
+    const labels = await activeSwarmLabels(docker);
+    if (!picked(labels)) return false;
+    debug("Leaving the swarm run %s left behind…", labels[LABEL.run]);
+    await withNetworkChurn("leaving a dead run's swarm", () => docker.swarmLeave({ force: true }));
+    if (labels[GWBRIDGE_EXISTED_LABEL] === "false") await removeGwbridge(docker).catch(() => false);
+    return true;
+  };
+  // A leave empties every network's embedded DNS records (see embedded-dns-lock.ts): not while a lab relies on them.
+  return options.embeddedDnsLockHeld ? leave() : whileNoLabReliesOnEmbeddedDns("leaving a dead run's swarm", leave);
 }

@@ -1,0 +1,146 @@
+import { randomInt } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { execa } from "execa";
+import createDebug from "debug";
+import { compareWithHost, type LinkComparison, type LinkKey } from "../core/link-comparison.js";
+import type { ProbeSite } from "../runtime/site.js";
+import { observeHostNetwork, observeNetwork, type NetView } from "./net-view.js";
+
+const debug = createDebug("netlab:probe");
+
+/** A link the kernel reported on the host while the watch ran: added or changed (`present`), or gone (`removed`). */
+export interface LinkEvent {
+  index: number;
+  name: string;
+  removed: boolean;
+}
+
+export class LinkWatchError extends Error {
+  override name = "LinkWatchError";
+}
+
+/** `ip -o monitor link route` lines about links ("3016: veth1@if3: <…>", "Deleted 3016: …"); route lines are markers. */
+export function parseLinkEvents(text: string): LinkEvent[] {
+  return text.split("\n").flatMap((line) => {
+    const match = /^(Deleted )?(\d+):\s+([^:@\s]+)/.exec(line.trim());
+    return match ? [{ index: Number(match[2]), name: match[3] ?? "", removed: Boolean(match[1]) }] : [];
+  });
+}
+
+/**
+ * Whether process `pid` has a routing netlink socket subscribed to multicast groups, from /proc/net/netlink
+ * ("sk Eth Pid Groups …": Eth 0 is NETLINK_ROUTE; the first socket a process binds gets its pid as port id).
+ */
+export function hasRouteSubscription(procNetNetlink: string, pid: number): boolean {
+  return procNetNetlink.split("\n").some((line) => {
+    const [, eth, port, groups] = line.trim().split(/\s+/);
+    return eth === "0" && Number(port) === pid && /^[0-9a-f]+$/i.test(groups ?? "") && Number.parseInt(groups ?? "0", 16) !== 0;
+  });
+}
+
+/**
+ * Waits until `ip monitor` (pid) has subscribed: it says nothing when it is, and a marker sent before would be
+ * lost. A process that has just been started gets there by nature; the kernel's table is read until it has.
+ */
+async function subscribed(pid: number | undefined, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pid === undefined || !hasRouteSubscription(await readFile("/proc/net/netlink", "utf8"), pid)) {
+    if (Date.now() > deadline) throw new LinkWatchError(`ip monitor (pid ${pid}) did not subscribe to the kernel's link events after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export interface HostLinkWatch {
+  /** Every link event on the host from start() until now; waits until the kernel's queue is read to the end. */
+  stop(): Promise<LinkEvent[]>;
+}
+
+/**
+ * Watches the host's links (`ip monitor`), so a comparison of the host's interfaces with a view taken at
+ * another instant can tell an interface that came or went meanwhile (other labs and runs start containers
+ * all the time: each start makes a veth on the host and moves one end away) from one that differs.
+ *
+ * `ip monitor` says nothing when it is ready, and prints what the kernel queued a moment later. So the watch
+ * starts once the kernel lists its subscription (/proc/net/netlink), and both ends are marked with an event
+ * of netlab's own that is waited for, a route added and deleted at once: `unreachable <marker>/32 metric
+ * <random>`, where `marker` is an address of the sentinel pool (routed unreachable on the host already, so
+ * the route changes nothing). Seen at start: events flow. Seen at stop: every event before it has been read.
+ */
+export async function watchHostLinks(marker: string, timeoutMs = 5000): Promise<HostLinkWatch> {
+  const monitor = execa("ip", ["-o", "monitor", "link", "route"], { reject: false, stdin: "ignore", buffer: false });
+  let text = "";
+  // What ip monitor says on stderr (e.g. "No buffer space available": the kernel dropped events), for the error.
+  let said = "";
+  monitor.stderr?.on("data", (chunk: Buffer) => (said += chunk.toString()));
+  const waiting = new Map<string, () => void>();
+  monitor.stdout?.on("data", (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const [token, seen] of waiting) if (text.includes(token)) seen();
+  });
+  const mark = async (): Promise<void> => {
+    const metric = String(randomInt(100_000, 4_000_000));
+    const token = `${marker} metric ${metric}`;
+    const seen = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new LinkWatchError(`ip monitor did not report the marker route ${token} after ${timeoutMs} ms${said ? `; it said: ${said.trim()}` : ""}`)), timeoutMs);
+      waiting.set(token, () => {
+        clearTimeout(timer);
+        waiting.delete(token);
+        resolve();
+      });
+      void monitor.then((result) => reject(new LinkWatchError(`ip monitor ended before the marker route ${token}: ${String(result.stderr || result.message)}`)));
+    });
+    const route = ["unreachable", `${marker}/32`, "metric", metric];
+    await execa("ip", ["route", "add", ...route]);
+    try {
+      await seen;
+    } finally {
+      await execa("ip", ["route", "del", ...route], { reject: false });
+    }
+  };
+  try {
+    await subscribed(monitor.pid, timeoutMs);
+    await mark();
+  } catch (error) {
+    monitor.kill();
+    throw error;
+  }
+  debug("Watching the host's links (marker %s)", marker);
+  return {
+    async stop() {
+      try {
+        await mark();
+      } finally {
+        monitor.kill();
+        await monitor;
+      }
+      return parseLinkEvents(text);
+    },
+  };
+}
+
+export interface LinksAgainstHost {
+  /** The host's links, looked at once the watch listened. */
+  host: LinkKey[];
+  /** The site's links, looked at right after. */
+  inside: LinkKey[];
+  /** What the kernel reported on the host from before the first look until after the second. */
+  events: LinkEvent[];
+  comparison: LinkComparison;
+}
+
+const keysOf = (view: NetView): LinkKey[] => view.links.map((link): LinkKey => `${link.index}:${link.name}`);
+
+/** The host's links and the site's, each difference checked against the host's link events in between. */
+export async function linksAgainstHost(site: ProbeSite, marker: string, timeoutMs: number): Promise<LinksAgainstHost> {
+  const watch = await watchHostLinks(marker, timeoutMs);
+  let host: LinkKey[] = [];
+  let inside: LinkKey[] = [];
+  let events: LinkEvent[];
+  try {
+    host = keysOf(await observeHostNetwork(timeoutMs));
+    inside = keysOf(await observeNetwork(site, timeoutMs));
+  } finally {
+    events = await watch.stop();
+  }
+  return { host, inside, events, comparison: compareWithHost(host, inside, events.map((event) => event.index)) };
+}
