@@ -57,7 +57,9 @@ async function hostPrefixes(): Promise<HostPrefix[]> {
  */
 export async function checkSentinelPool(pool: string): Promise<string[]> {
   const used = await hostPrefixes();
-  const clash = used.find((entry) => overlaps(entry.prefix, pool) && !SENTINEL_LINK.test(entry.dev));
+  // `ip` names a device it can no longer resolve `if<index>`: a link deleted while we listed (another run's
+  // sentinel going away), not a network of the host's.
+  const clash = used.find((entry) => overlaps(entry.prefix, pool) && !SENTINEL_LINK.test(entry.dev) && !/^if\d+$/.test(entry.dev));
   if (clash) {
     throw new SentinelError(`NETLAB_SENTINEL_POOL ${pool} overlaps the host's own network ${clash.prefix} (${clash.dev}): choose another range`);
   }
