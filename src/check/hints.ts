@@ -96,6 +96,7 @@ export function hintFor(expectation: Expectation, observed: Outcome | undefined,
     }
     return undefined;
   }
+  if (expectation.kind !== "reach") return undefined; // state expectations carry their own hint
   const expectedReach = "reach" in expectation.expected ? expectation.expected.reach : expectation.expected.outcome === "connected";
   return expectedReach ? whyUnreached(expectation, observed ?? "failed", context) : observed === "connected" ? whyReached(expectation, context) : undefined;
 }
