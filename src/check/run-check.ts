@@ -48,7 +48,7 @@ export interface CheckResult {
 }
 
 /** The containers that must be found running: every one probed from or to, or whose network settings are read. */
-function namesOf(expectations: Expectation[]): string[] {
+export function namesOf(expectations: Expectation[]): string[] {
   return expectations.flatMap((expectation) => {
     switch (expectation.kind) {
       case "publishes":

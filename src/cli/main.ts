@@ -13,6 +13,7 @@ import { sweepDeadRuns } from "../lifecycle/sweep.js";
 import { reportsDir } from "../report/reports-dir.js";
 import { exitCodeFor, failureLine } from "./errors.js";
 import { checkCommand } from "./check-cli.js";
+import { practiceCommand } from "./practice-cli.js";
 import { knownLabs, labFiles } from "./labs-catalog.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -87,6 +88,7 @@ program
     process.exitCode = await run(names, options);
   });
 checkCommand(program, { reportsDir: REPORTS });
+practiceCommand(program);
 program.command("clean").description("remove what runs that are no longer going left behind").action(clean);
 program.command("labs").description("list the labs").action(() => console.log(knownLabs().join("\n")));
 

@@ -137,7 +137,7 @@ export function expand(spec: Spec): Expanded[] {
     }
     if ("docker-network" in entry) {
       const { driver, internal, attachable, parent } = entry;
-      const words = [driver === undefined ? "a network" : `a ${driver} network`, internal === undefined ? "" : internal ? "internal" : "not internal", attachable === undefined ? "" : attachable ? "attachable" : "not attachable", parent === undefined ? "" : `on ${parent}`].filter(Boolean);
+      const words = [driver === undefined ? "a network" : `${/^[aeiou]/.test(driver) ? "an" : "a"} ${driver} network`, internal === undefined ? "" : internal ? "internal" : "not internal", attachable === undefined ? "" : attachable ? "attachable" : "not attachable", parent === undefined ? "" : `on ${parent}`].filter(Boolean);
       const generated = `${entry["docker-network"]} is ${words.join(", ")}`;
       const expectation: DockerNetworkExpectation = {
         kind: "docker-network",
