@@ -50,10 +50,76 @@ async function confirm(question: string): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function check(numberText: string, options: { watch?: boolean; interval: string }): Promise<number> {
+/** Where a practice command prints; tests pass their own to run the commands in-process. */
+export interface PracticeIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Receives the function that removes what a check made so far (its sidecars), for a signal handler. */
+  onCleanup?(cleanup: () => Promise<void>): void;
+  /** Stops a --watch loop after the current check. */
+  stopped?(): boolean;
+}
+
+const consoleIo: PracticeIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+/** `practice`: every exercise with its status. */
+export async function practiceList(io: PracticeIo = consoleIo): Promise<number> {
+  const state = readState();
+  for (const line of listLines(loadExercises(), (number) => statusOf(state, number))) io.out(line);
+  return EXIT.passed;
+}
+
+/** `practice start N [--hint]`. */
+export async function practiceStart(numberText: string, options: { hint?: boolean }, io: PracticeIo = consoleIo): Promise<number> {
+  const chosen = exercise(numberText);
+  if (options.hint) {
+    for (const line of hintLines(chosen, nextHint(chosen.number, chosen.steps.length))) io.out(line);
+    return EXIT.passed;
+  }
+  let prepared: string[] = [];
+  if (chosen.prepare.length > 0) {
+    const config = loadConfig();
+    const docker = await connectEngine(config.engineTimeoutMs);
+    const image = await ensureProbeImage(docker, { configured: config.image });
+    prepared = await prepareExercise(docker, chosen, image.tag);
+  }
+  markStarted(chosen.number);
+  for (const line of taskLines(chosen, prepared)) io.out(line);
+  return EXIT.passed;
+}
+
+/** `practice check N [--watch]`: 0 when every step passes, else 1 (with --watch: checks again until it passes or is stopped). */
+export async function practiceCheck(numberText: string, options: { watch?: boolean; interval?: string }, io: PracticeIo = consoleIo): Promise<number> {
   const chosen = exercise(numberText);
   const config = loadConfig();
   const docker = await connectEngine(config.engineTimeoutMs);
+  const interval = Number(options.interval ?? "3");
+  for (let round = 1; ; round++) {
+    const grade = await gradeExercise(chosen, { docker, config, ...(io.onCleanup ? { onCleanup: io.onCleanup } : {}) });
+    if (options.watch) io.out(`— check ${round} at ${new Date().toLocaleTimeString()}`);
+    for (const line of gradeLines(grade)) io.out(line);
+    if (grade.passed === grade.total) {
+      markPassed(chosen.number);
+      return EXIT.passed;
+    }
+    if (!options.watch || io.stopped?.()) return EXIT.notYet;
+    io.out(`(watching: again in ${interval} s; Ctrl-C stops)`);
+    await sleep(interval * 1000);
+    if (io.stopped?.()) return EXIT.notYet;
+  }
+}
+
+/** `practice reset N`: removes the exercise's objects by exact name and what netlab prepared for it. */
+export async function practiceReset(numberText: string, io: PracticeIo = consoleIo): Promise<number> {
+  const chosen = exercise(numberText);
+  const config = loadConfig();
+  const removed = await resetExercise(await connectEngine(config.engineTimeoutMs), chosen);
+  io.out(removed.length ? `removed: ${removed.join(", ")}` : `nothing of exercise ${chosen.number} was there`);
+  return EXIT.passed;
+}
+
+/** The check command's action: Ctrl-C stops the loop, removes the probe sidecars, exits 130 (SIGTERM: 143). */
+async function checkAction(numberText: string, options: { watch?: boolean; interval: string }): Promise<number> {
   let cleanup: (() => Promise<void>) | undefined;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -64,18 +130,7 @@ async function check(numberText: string, options: { watch?: boolean; interval: s
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    for (let round = 1; ; round++) {
-      const grade = await gradeExercise(chosen, { docker, config, onCleanup: (registered) => (cleanup = registered) });
-      if (options.watch) console.log(`— check ${round} at ${new Date().toLocaleTimeString()}`);
-      for (const line of gradeLines(grade)) console.log(line);
-      if (grade.passed === grade.total) {
-        markPassed(chosen.number);
-        return EXIT.passed;
-      }
-      if (!options.watch || stopping) return EXIT.notYet;
-      console.log(`(watching: again in ${options.interval} s; Ctrl-C stops)`);
-      await sleep(Number(options.interval) * 1000);
-    }
+    return await practiceCheck(numberText, options, { ...consoleIo, onCleanup: (registered) => (cleanup = registered), stopped: () => stopping });
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
@@ -87,44 +142,20 @@ export function practiceCommand(program: Command): void {
   const practice = program
     .command("practice")
     .description("graded hands-on exercises (CKA practice): list them, start one, check your setup")
-    .action(
-      guarded(async () => {
-        const state = readState();
-        for (const line of listLines(loadExercises(), (number) => statusOf(state, number))) console.log(line);
-        return EXIT.passed;
-      }),
-    );
+    .action(guarded(() => practiceList()));
   practice
     .command("start")
     .argument("<n>", "exercise number")
     .option("--hint", "show the next hint")
     .description("print the task and the names to use; prepare what the exercise needs (labelled as netlab's)")
-    .action(
-      guarded(async (numberText: string, options: { hint?: boolean }) => {
-        const chosen = exercise(numberText);
-        if (options.hint) {
-          for (const line of hintLines(chosen, nextHint(chosen.number, chosen.steps.length))) console.log(line);
-          return EXIT.passed;
-        }
-        let prepared: string[] = [];
-        if (chosen.prepare.length > 0) {
-          const config = loadConfig();
-          const docker = await connectEngine(config.engineTimeoutMs);
-          const image = await ensureProbeImage(docker, { configured: config.image });
-          prepared = await prepareExercise(docker, chosen, image.tag);
-        }
-        markStarted(chosen.number);
-        for (const line of taskLines(chosen, prepared)) console.log(line);
-        return EXIT.passed;
-      }),
-    );
+    .action(guarded((numberText: string, options: { hint?: boolean }) => practiceStart(numberText, options)));
   practice
     .command("check")
     .argument("<n>", "exercise number")
     .option("--watch", "check again every few seconds until it passes (Ctrl-C stops)")
     .option("--interval <seconds>", "seconds between checks with --watch", "3")
     .description("grade your live setup: each step ✓/✗ with a hint, a score; exit 0 only when every step passes")
-    .action(guarded(check));
+    .action(guarded(checkAction));
   practice
     .command("solution")
     .argument("<n>", "exercise number")
@@ -145,13 +176,5 @@ export function practiceCommand(program: Command): void {
     .command("reset")
     .argument("<n>", "exercise number")
     .description("remove what netlab prepared and the objects the exercise names (by exact name), nothing else")
-    .action(
-      guarded(async (numberText: string) => {
-        const chosen = exercise(numberText);
-        const config = loadConfig();
-        const removed = await resetExercise(await connectEngine(config.engineTimeoutMs), chosen);
-        console.log(removed.length ? `removed: ${removed.join(", ")}` : `nothing of exercise ${chosen.number} was there`);
-        return EXIT.passed;
-      }),
-    );
+    .action(guarded((numberText: string) => practiceReset(numberText)));
 }

@@ -10,6 +10,12 @@ import { exerciseSchema, type ExerciseData } from "./exercise-schema.js";
 
 export { SpecError };
 
+/**
+ * How long a step may take to become true: a learner checks right after `docker network connect` or a start,
+ * and a busy machine answers slowly. A step is retried only while it does not hold yet.
+ */
+const STEP_WITHIN_MS = 5000;
+
 /** Where the exercises live: labs/exercises/NN-slug.yaml. */
 export const EXERCISES_DIR = fileURLToPath(new URL("../../labs/exercises/", import.meta.url));
 const FILE_NAME = /^(\d{2})-([a-z0-9-]+)\.yaml$/;
@@ -85,7 +91,7 @@ export function parseExercise(text: string, file: string): Exercise {
   const data = result.data;
   const steps = data.steps.map((step, index): ExerciseStep => {
     const base = ["steps", index, "expect"];
-    const spec: Spec = { file, version: 1, defaultWithinMs: 0, expect: [step.expect], at: (path) => source.valueAt([...base, ...path.slice(2)]) };
+    const spec: Spec = { file, version: 1, defaultWithinMs: STEP_WITHIN_MS, expect: [step.expect], at: (path) => source.valueAt([...base, ...path.slice(2)]) };
     return { number: index + 1, hint: step.hint, expectations: expectationsOf(spec), source: source.valueAt(base) };
   });
   const problems = nameProblems(number, data, steps, source);
