@@ -62,3 +62,10 @@ export const exerciseSchema = z
 
 export type ExerciseData = z.output<typeof exerciseSchema>;
 export type PrepareStep = z.output<typeof prepareStepSchema>;
+
+/** Where the exercises' JSON Schema is published (for editors), relative to the repository root. */
+export const EXERCISE_JSON_SCHEMA_FILE = "schema/netlab-exercise.schema.json";
+
+export function exerciseJsonSchemaText(): string {
+  return `${JSON.stringify(z.toJSONSchema(exerciseSchema, { target: "draft-07", io: "input" }), null, 2)}\n`;
+}
