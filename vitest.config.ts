@@ -20,7 +20,7 @@ export default defineConfig({
       {
         extends: true,
         // Unit tests first (they need no engine and fail fast), then the labs in parallel, then the reports.
-        test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts", "src/**/*.final.test.ts"], sequence: { groupOrder: 0 } },
+        test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts", "src/**/*.final.test.ts", "src/**/*.practice.test.ts"], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -46,6 +46,20 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           pool: "forks",
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        // Every practice exercise, its reference commands and a plausible mistake, graded by netlab practice in
+        // child processes; exercises at once (their names never clash), beside the report tests.
+        test: {
+          name: "practice",
+          include: ["src/**/*.practice.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+          maxConcurrency: 8,
           sequence: { groupOrder: 2 },
         },
       },

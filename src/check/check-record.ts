@@ -15,12 +15,21 @@ export function endpointText(endpoint: Endpoint & { port?: number }): string {
 /** The expectation's source and destination, in the spec's words. */
 export function route(expectation: Expectation): { from: string; to: string } {
   if (expectation.kind === "publishes") return { from: expectation.container, to: "host" };
+  if (expectation.kind === "network" || expectation.kind === "container") return { from: expectation.container, to: "engine" };
+  if (expectation.kind === "interfaces") return { from: expectation.container, to: expectation.vethOn ? "host" : "itself" };
+  if (expectation.kind === "docker-network") return { from: expectation.network, to: "engine" };
+  if (expectation.kind === "address") return { from: expectation.containers.join(", "), to: expectation.in.kind === "network" ? expectation.in.name : expectation.in.cidr };
   if (expectation.kind === "resolve") return { from: endpointText(expectation.from), to: expectation.lookup };
   return { from: endpointText(expectation.from), to: endpointText(expectation.to) };
 }
 
 /** What was expected, in the spec's words: `reach yes`, `outcome timed-out`, `resolves`, `publishes …`. */
 export function expectedText(expectation: Expectation): string {
+  if (expectation.kind === "network") return [expectation.mode === undefined ? "" : `mode ${expectation.mode}`, expectation.attached === undefined ? "" : `attached to ${expectation.attached.join(", ") || "nothing"}`].filter(Boolean).join(", ");
+  if (expectation.kind === "docker-network") return expectation.id.slice(expectation.network.length + 1);
+  if (expectation.kind === "address") return `address${expectation.containers.length > 1 ? "es" : ""} in ${route(expectation).to}${expectation.ordered ? ", in order" : ""}`;
+  if (expectation.kind === "interfaces") return [expectation.only ? `only ${expectation.only.join(", ")}` : "", expectation.vethOn ? `veth on ${expectation.vethOn}` : ""].filter(Boolean).join(", ");
+  if (expectation.kind === "container") return `${expectation.state}${expectation.logsContain === undefined ? "" : `, logs contain "${expectation.logsContain}"`}`;
   if (expectation.kind === "publishes") return `publishes ${expectation.ports.length ? expectation.ports.map((port) => port.text).join(", ") : "nothing"}`;
   if (expectation.kind === "resolve") return expectation.expected.resolves ? "resolves" : "does not resolve";
   return "outcome" in expectation.expected ? `outcome ${expectation.expected.outcome}` : `reach ${expectation.expected.reach ? "yes" : "no"}`;
@@ -28,7 +37,7 @@ export function expectedText(expectation: Expectation): string {
 
 export function observedText(decision: Decision): string {
   const { observed, expectation } = decision;
-  if (expectation.kind === "publishes") return observed.detail;
+  if (expectation.kind !== "reach" && expectation.kind !== "resolve") return observed.detail;
   if (expectation.kind === "resolve") return observed.outcome === "resolved" ? `resolved to ${observed.addresses?.join(", ")}` : `${observed.outcome}: ${observed.detail}`;
   return observed.outcome ?? observed.detail;
 }
@@ -54,10 +63,10 @@ export function checkRecordOf(decision: Decision, targets: Map<string, Target>):
   const { expectation } = decision;
   const { from, to } = route(expectation);
   const where = `${expectation.source.file}:${expectation.source.line}:${expectation.source.col}`;
-  const fromName = expectation.kind === "publishes" ? expectation.container : expectation.from.kind === "name" ? expectation.from.name : undefined;
+  const fromName = expectation.kind === "reach" || expectation.kind === "resolve" ? (expectation.from.kind === "name" ? expectation.from.name : undefined) : "container" in expectation ? expectation.container : undefined;
   const toName = expectation.kind === "reach" && expectation.to.kind === "name" ? expectation.to.name : expectation.kind === "resolve" ? expectation.lookup : undefined;
   const expected = expectedOutcomes(expectation);
-  const command = decision.probes[0]?.command;
+  const command = decision.command ?? decision.probes[0]?.command;
   const failure = `${where}: ${from} → ${to}: expected ${expectedText(expectation)}, observed ${observedText(decision)}${decision.observed.detail && expectation.kind === "reach" ? ` (${decision.observed.detail})` : ""}${decision.hint ? `\nhint: ${decision.hint}` : ""}${command ? `\nsee it by hand: ${command}` : ""}`;
   return {
     claim: expectation.id,

@@ -2,7 +2,8 @@ import type { Outcome, ProbeResult } from "../core/outcome.js";
 import type { ProbeSite } from "../runtime/site.js";
 import { runBatch, type SiteView } from "./batch-probe.js";
 import { publishedMatches } from "./published-match.js";
-import { holds, type Expectation } from "../core/spec/expectations.js";
+import { holds, isStateExpectation, type Expectation, type StateExpectation } from "../core/spec/expectations.js";
+import { judgeState, type StateView } from "./decide-state.js";
 import { hintFor, type HintContext } from "./hints.js";
 import { combine, planReach, planResolve, resolveHolds, siteName, siteOf, type PlanContext, type ProbePlan, type SiteKey } from "./plan-probes.js";
 import { whileNetworksSteady } from "../runtime/churn-lock.js";
@@ -28,6 +29,8 @@ export interface Decision {
   /** Every try, oldest first; more than one only for an expectation with `within`. */
   attempts: Attempt[];
   hint?: string;
+  /** The command that shows what was observed, for expectations decided without a probe (state kinds). */
+  command?: string;
   startedAt: number;
   durationMs: number;
 }
@@ -42,9 +45,11 @@ export interface DecideContext {
   /** Pause between tries of an expectation that is not yet true. */
   pollMs?: number;
   onDecided?(decision: Decision): void;
+  /** What state expectations (network, docker-network, address, interfaces, container) read; needed only when a spec has some. */
+  state?: StateView;
 }
 
-type Probed = Exclude<Expectation, { kind: "publishes" }>;
+type Probed = Exclude<Expectation, { kind: "publishes" } | StateExpectation>;
 
 function planOf(expectation: Probed, context: PlanContext): ProbePlan {
   return expectation.kind === "reach" ? planReach(expectation, context) : planResolve(expectation);
@@ -118,11 +123,47 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
   return decided;
 }
 
+/** Decides a state expectation from what the engine and host report, re-reading only while its `within` lasts. */
+async function decideState(expectation: StateExpectation, context: DecideContext): Promise<Decision> {
+  if (!context.state) throw new Error(`expectation "${expectation.id}" needs the engine's view, which this check was not given`);
+  const startedAt = Date.now();
+  const attempts: Attempt[] = [];
+  for (let round = 1; ; round++) {
+    const judged = await judgeState(expectation, context.hints.targets, context.state);
+    const at = Date.now();
+    attempts.push({ attempt: round, at, detail: judged.detail, probes: [] });
+    if (judged.held || at - startedAt >= expectation.withinMs) {
+      return {
+        expectation,
+        held: judged.held,
+        observed: { detail: judged.detail },
+        probes: [],
+        attempts,
+        ...(judged.held || judged.hint === undefined ? {} : { hint: judged.hint }),
+        command: judged.command,
+        startedAt,
+        durationMs: at - startedAt,
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, context.pollMs ?? 500));
+  }
+}
+
 /** Decides every expectation, sites concurrently; the result keeps the spec's order. */
 export async function decideAll(expectations: Expectation[], context: DecideContext): Promise<Decision[]> {
   const bySite = new Map<string, { key: SiteKey; expectations: Probed[] }>();
   const decided: Decision[] = [];
+  const stateful: Promise<Decision>[] = [];
   for (const expectation of expectations) {
+    if (isStateExpectation(expectation)) {
+      stateful.push(
+        decideState(expectation, context).then((decision) => {
+          context.onDecided?.(decision);
+          return decision;
+        }),
+      );
+      continue;
+    }
     if (expectation.kind === "publishes") {
       const decision = publishes(expectation, context);
       context.onDecided?.(decision);
@@ -134,8 +175,8 @@ export async function decideAll(expectations: Expectation[], context: DecideCont
     group.expectations.push(expectation);
     bySite.set(siteName(key), group);
   }
-  const groups = await Promise.all([...bySite.values()].map((group) => decideFrom(context.site(group.key), group.expectations, context)));
-  decided.push(...groups.flat());
+  const [groups, states] = await Promise.all([Promise.all([...bySite.values()].map((group) => decideFrom(context.site(group.key), group.expectations, context))), Promise.all(stateful)]);
+  decided.push(...groups.flat(), ...states);
   const order = new Map(expectations.map((expectation, index) => [expectation, index]));
   return decided.sort((a, b) => order.get(a.expectation)! - order.get(b.expectation)!);
 }

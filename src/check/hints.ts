@@ -96,6 +96,7 @@ export function hintFor(expectation: Expectation, observed: Outcome | undefined,
     }
     return undefined;
   }
+  if (expectation.kind !== "reach") return undefined; // state expectations carry their own hint
   if (observed !== undefined && holds(expectation.expected, observed)) return undefined;
   // Seen connected where it should not be: what lets it through. Anything else not as expected (no reach,
   // or another way of being blocked than the one expected): what stands in the way.

@@ -11,6 +11,7 @@ import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
 import { decideAll, type Decision } from "./decide.js";
 import type { Expectation } from "../core/spec/expectations.js";
+import { engineStateView } from "./engine-state-view.js";
 import { findTargets } from "./find-targets.js";
 import { namesIn, siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
@@ -50,16 +51,43 @@ export interface CheckResult {
   cleanedUp: Promise<void>;
 }
 
-function namesOf(expectations: Expectation[]): string[] {
+/** The containers that must be found running: every one probed from or to, or whose network settings are read. */
+export function namesOf(expectations: Expectation[]): string[] {
   return expectations.flatMap((expectation) => {
-    if (expectation.kind === "publishes") return [expectation.container];
-    if (expectation.kind === "resolve") return namesIn(expectation.from);
-    return [...namesIn(expectation.from), ...namesIn(expectation.to)];
+    switch (expectation.kind) {
+      case "publishes":
+      case "interfaces":
+        return [expectation.container];
+      case "network": {
+        const joined = /^container:(.+)$/.exec(expectation.mode ?? "")?.[1];
+        return [expectation.container, ...(joined ? [joined] : [])];
+      }
+      case "address":
+        return expectation.containers;
+      case "docker-network":
+      case "container":
+        return []; // a network, and a container that may have exited: read by the state view
+      case "resolve":
+        return namesIn(expectation.from);
+      case "reach":
+        return [...namesIn(expectation.from), ...namesIn(expectation.to)];
+    }
   });
 }
 
+/** Containers a probe sidecar joins: the sources of probes, and those whose interfaces are read from inside. */
+function sourcesOf(expectations: Expectation[]): Set<string> {
+  return new Set(
+    expectations.flatMap((expectation) => {
+      if (expectation.kind === "interfaces") return [expectation.container];
+      if ((expectation.kind === "reach" || expectation.kind === "resolve") && expectation.from.kind === "name") return [expectation.from.name];
+      return [];
+    }),
+  );
+}
+
 function needsOutside(expectations: Expectation[]): boolean {
-  return expectations.some((expectation) => expectation.kind !== "publishes" && (expectation.from.kind === "outside" || (expectation.kind === "reach" && expectation.to.kind === "outside")));
+  return expectations.some((expectation) => (expectation.kind === "reach" || expectation.kind === "resolve") && (expectation.from.kind === "outside" || (expectation.kind === "reach" && expectation.to.kind === "outside")));
 }
 
 async function internalNetworks(docker: Dockerode, targets: Map<string, Target>): Promise<Set<string>> {
@@ -122,7 +150,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       hostBridgeAddress,
       ...(sentinel ? { outside: { address: sentinel.info.address, port: sentinel.info.tcpPort, hostAddress: sentinel.info.hostAddress } } : {}),
     };
-    const sources = new Set(spec.expectations.flatMap((expectation) => (expectation.kind !== "publishes" && expectation.from.kind === "name" ? [expectation.from.name] : [])));
+    const sources = sourcesOf(spec.expectations);
     const bySource = new Map<string, ProbeSite>();
     await Promise.all(
       [...sources].map(async (name) => {
@@ -142,6 +170,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       plan,
       hints: { targets, internalNetworks: internal },
       site,
+      state: engineStateView(docker, (target) => site({ kind: "container", name: target.name }), config.engineTimeoutMs),
       timeoutMs: config.probeTimeoutMs,
       engineTimeoutMs: config.engineTimeoutMs,
       ...(options.onDecided ? { onDecided: options.onDecided } : {}),

@@ -26,7 +26,7 @@ export function decisionLines(decision: Decision): string[] {
   if (!decision.held) {
     if (decision.expectation.kind === "reach" && decision.observed.detail) lines.push(`    saw: ${decision.observed.detail}`);
     if (decision.hint) lines.push(`    hint: ${decision.hint}`);
-    const command = decision.probes[0]?.command;
+    const command = decision.command ?? decision.probes[0]?.command;
     if (command) lines.push(`    see it: ${command}`);
     const { source } = decision.expectation;
     lines.push(`    spec: ${source.file}:${source.line}:${source.col}`);
@@ -89,7 +89,7 @@ export function jsonOutput(results: CheckResult[]): unknown {
         held: decision.held,
         detail: decision.observed.detail,
         ...(decision.hint ? { hint: decision.hint } : {}),
-        command: decision.probes[0]?.command,
+        command: decision.command ?? decision.probes[0]?.command,
         attempts: decision.attempts.length,
         durationMs: decision.durationMs,
         spec: decision.expectation.source,

@@ -18,6 +18,7 @@ import { ENGINE_ENV, helpText } from "./help-text.js";
 import { UsageError } from "./errors.js";
 import { vitestEntry } from "./vitest-entry.js";
 import { tourCommand } from "./tour-cli.js";
+import { practiceCommand } from "./practice-cli.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const REPORTS = reportsDir();
@@ -192,6 +193,7 @@ program
     process.exitCode = await run(names, options);
   });
 checkCommand(program, { reportsDir: REPORTS });
+practiceCommand(program);
 tourCommand(program);
 program
   .command("clean")

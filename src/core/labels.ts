@@ -13,7 +13,25 @@ export const LABEL = {
   image: "dev.netlab.image",
   /** On what a `netlab run --keep` leaves running: no sweep of dead runs touches it, only `netlab clean`. */
   kept: "dev.netlab.kept",
+  /** On what `netlab practice start N` prepares: the exercise's number. */
+  exercise: "dev.netlab.exercise",
 } as const;
+
+/** The lab name practice's prepared objects carry. */
+export const PRACTICE_LAB = "practice";
+
+/**
+ * Labels of what an exercise prepares: netlab's (managed), the exercise's number, and no owner process, so
+ * a sweep of dead runs leaves it for the learner (they work after `start` has exited); `practice reset` finds it.
+ */
+export function practiceLabels(exercise: number, role = "prepared"): Record<string, string> {
+  return { [LABEL.managed]: "true", [LABEL.lab]: PRACTICE_LAB, [LABEL.exercise]: String(exercise), [LABEL.role]: role };
+}
+
+/** Whether labels mark something `netlab practice start N` prepared for exercise N. */
+export function isPreparedFor(labels: Record<string, string> | undefined, exercise: number): boolean {
+  return labels?.[LABEL.managed] === "true" && labels[LABEL.lab] === PRACTICE_LAB && labels[LABEL.exercise] === String(exercise);
+}
 
 export interface RunIdentity {
   runId: string;

@@ -108,7 +108,15 @@ export class ParentLink implements ParentLinkNames {
  * the host's stack never answers on the segment through it.
  */
 export async function createParentLink(runId: string, tag: string): Promise<ParentLink> {
-  const link = new ParentLink(parentLinkNames(runId, tag));
+  return createParentLinkNamed(parentLinkNames(runId, tag));
+}
+
+/** The same pair under names the caller chose (practice's, which outlive the process that made them). */
+export async function createParentLinkNamed(names: ParentLinkNames): Promise<ParentLink> {
+  for (const link of [names.parent, names.peer]) {
+    if (link.length > MAX_LINK_NAME) throw new ParentLinkError(`link name "${link}" is longer than ${MAX_LINK_NAME} characters`);
+  }
+  const link = new ParentLink(names);
   debug("Creating parent link %s (peer %s in %s)…", link.parent, link.peer, link.namespace);
   try {
     await ip("netns", "add", link.namespace);

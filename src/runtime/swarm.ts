@@ -68,6 +68,8 @@ export interface SwarmInitOptions {
   /** An address netlab owns (loopback, or the sentinel link's host end): never the machine's uplink. */
   advertiseAddress: string;
   listenPort?: number;
+  /** Labels for the swarm's spec instead of the run's (practice's: no owner, so no sweep of dead runs leaves it). */
+  labels?: Record<string, string>;
 }
 
 /**
@@ -100,7 +102,7 @@ export class LabSwarm {
           docker.swarmInit({
             ListenAddr: listen,
             AdvertiseAddr: options.advertiseAddress,
-            Spec: { Labels: { ...runLabels(run, { role: "swarm" }), [GWBRIDGE_EXISTED_LABEL]: String(gwbridgeExisted) } },
+            Spec: { Labels: { ...(options.labels ?? runLabels(run, { role: "swarm" })), [GWBRIDGE_EXISTED_LABEL]: String(gwbridgeExisted) } },
           }),
         ),
       ).trim();

@@ -2,7 +2,7 @@ import { formatEndpoint, type Endpoint, type Target } from "./endpoint.js";
 import type { ReachExpected } from "./holds.js";
 import type { PublishedPort } from "./published-port.js";
 import type { Position } from "./spec-error.js";
-import type { MatrixEntry, SpecEntry } from "./spec-schema.js";
+import type { AddressIn, MatrixEntry, SpecEntry } from "./spec-schema.js";
 import type { Spec } from "./spec.js";
 
 export { holds, type ReachExpected } from "./holds.js";
@@ -44,7 +44,58 @@ export interface PublishesExpectation extends Common {
   ports: PublishedPort[];
 }
 
-export type Expectation = ReachExpectation | ResolveExpectation | PublishesExpectation;
+/** A container's network mode (`bridge`, `none`, `host`, `container:NAME`) and/or the exact set of networks it is on. */
+export interface NetworkExpectation extends Common {
+  kind: "network";
+  container: string;
+  mode?: string;
+  attached?: string[];
+}
+
+/** A Docker network exists with this driver and these options. */
+export interface DockerNetworkExpectation extends Common {
+  kind: "docker-network";
+  network: string;
+  driver?: string;
+  internal?: boolean;
+  attachable?: boolean;
+  parent?: string;
+}
+
+/** Each container has an address in a network's subnet (or a CIDR); `ordered`: ascending in the order listed. */
+export interface AddressExpectation extends Common {
+  kind: "address";
+  containers: string[];
+  in: AddressIn;
+  ordered: boolean;
+}
+
+/** The interfaces inside a container (`only`), or the host bridge its eth0's veth peer is enslaved to (`vethOn`). */
+export interface InterfacesExpectation extends Common {
+  kind: "interfaces";
+  container: string;
+  only?: string[];
+  vethOn?: string;
+}
+
+/** A container's state, running or not, and text its logs contain. */
+export interface ContainerExpectation extends Common {
+  kind: "container";
+  container: string;
+  state: "running" | "exited";
+  logsContain?: string;
+}
+
+/** Expectations decided from what the engine and the host report, not from traffic. */
+export type StateExpectation = NetworkExpectation | DockerNetworkExpectation | AddressExpectation | InterfacesExpectation | ContainerExpectation;
+
+export type Expectation = ReachExpectation | ResolveExpectation | PublishesExpectation | StateExpectation;
+
+export const STATE_KINDS: ReadonlySet<Expectation["kind"]> = new Set(["network", "docker-network", "address", "interfaces", "container"]);
+
+export function isStateExpectation(expectation: Expectation): expectation is StateExpectation {
+  return STATE_KINDS.has(expectation.kind);
+}
 
 function reachWords(expected: ReachExpected): string {
   if ("outcome" in expected) return expected.outcome;
@@ -83,6 +134,47 @@ export function expand(spec: Spec): Expanded[] {
       const { publishes, ports } = entry;
       const listed = ports.length === 0 ? "nothing" : ports.map((port) => port.text).join(", ");
       return [{ expectation: { kind: "publishes", ...label(entry, `${publishes} publishes ${listed}`), container: publishes, ports }, idAt: idAt(entry) }];
+    }
+    if ("docker-network" in entry) {
+      const { driver, internal, attachable, parent } = entry;
+      const words = [driver === undefined ? "a network" : `${/^[aeiou]/.test(driver) ? "an" : "a"} ${driver} network`, internal === undefined ? "" : internal ? "internal" : "not internal", attachable === undefined ? "" : attachable ? "attachable" : "not attachable", parent === undefined ? "" : `on ${parent}`].filter(Boolean);
+      const generated = `${entry["docker-network"]} is ${words.join(", ")}`;
+      const expectation: DockerNetworkExpectation = {
+        kind: "docker-network",
+        ...label(entry, generated),
+        network: entry["docker-network"],
+        ...(driver === undefined ? {} : { driver }),
+        ...(internal === undefined ? {} : { internal }),
+        ...(attachable === undefined ? {} : { attachable }),
+        ...(parent === undefined ? {} : { parent }),
+      };
+      return [{ expectation, idAt: idAt(entry) }];
+    }
+    if ("network" in entry) {
+      const { network, mode, attached } = entry;
+      const words = [mode === undefined ? "" : `mode ${mode}`, attached === undefined ? "" : `attached to ${attached.length ? attached.join(", ") : "nothing"}`].filter(Boolean);
+      const expectation: NetworkExpectation = { kind: "network", ...label(entry, `${network} ${words.join(", ")}`), container: network, ...(mode === undefined ? {} : { mode }), ...(attached === undefined ? {} : { attached }) };
+      return [{ expectation, idAt: idAt(entry) }];
+    }
+    if ("address" in entry) {
+      const { address, ordered } = entry;
+      const where = entry.in.kind === "network" ? entry.in.name : entry.in.cidr;
+      const generated = `${address.join(", ")} ${address.length > 1 ? "have addresses" : "has an address"} in ${where}${ordered ? ", in order" : ""}`;
+      return [{ expectation: { kind: "address", ...label(entry, generated), containers: address, in: entry.in, ordered: ordered === true }, idAt: idAt(entry) }];
+    }
+    if ("interfaces" in entry) {
+      const { interfaces, only } = entry;
+      const vethOn = entry["veth-on"];
+      const words = [only === undefined ? "" : `has only ${only.join(", ")}`, vethOn === undefined ? "" : `has its veth on ${vethOn}`].filter(Boolean);
+      const expectation: InterfacesExpectation = { kind: "interfaces", ...label(entry, `${interfaces} ${words.join(", ")}`), container: interfaces, ...(only === undefined ? {} : { only }), ...(vethOn === undefined ? {} : { vethOn }) };
+      return [{ expectation, idAt: idAt(entry) }];
+    }
+    if ("container" in entry) {
+      const { container, state } = entry;
+      const logsContain = entry["logs-contain"];
+      const generated = `${container} ${state}${logsContain === undefined ? "" : `, logs contain "${logsContain}"`}`;
+      const expectation: ContainerExpectation = { kind: "container", ...label(entry, generated), container, state, ...(logsContain === undefined ? {} : { logsContain }) };
+      return [{ expectation, idAt: idAt(entry) }];
     }
     if ("resolve" in entry) {
       const { from, resolve, reach } = entry;

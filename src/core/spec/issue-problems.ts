@@ -63,9 +63,11 @@ export function issueProblems(issues: readonly Issue[], source: YamlSource, root
     const value = valueAt(source.data, path);
     switch (issue.code) {
       case "invalid_union": {
+        // Only the union of expectation shapes is told apart by its keys; any other union says its own message.
+        if (issue.errors.length !== expectEntrySchema.options.length || Array.isArray(value)) break;
         if (typeof value !== "object" || value === null) {
           if (path.length !== 2 || path[0] !== "expect") break;
-          const shapes = "from and to, from and resolve, publishes and ports, or matrix";
+          const shapes = "from and to, from and resolve, publishes and ports, matrix, network, docker-network, address, interfaces or container";
           return [{ ...source.valueAt(path), message: `${label(path)} should be a map with ${shapes}; not ${kindOf(value)}` }];
         }
         const branch = expectEntrySchema.options.indexOf(entrySchemas[entryKind(value)]);

@@ -135,7 +135,7 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
 
   it("says what an expectation that is not a map should be", () => {
     expect(specErrors(withExpect("- web → db"))).toEqual([
-      "net.yaml:3:5 item 1 of `expect` should be a map with from and to, from and resolve, publishes and ports, or matrix; not a string",
+      "net.yaml:3:5 item 1 of `expect` should be a map with from and to, from and resolve, publishes and ports, matrix, network, docker-network, address, interfaces or container; not a string",
     ]);
     expect(specErrors("version: 1\nexpect: []\n")).toEqual(["net.yaml:2:9 `expect` lists no expectations"]);
     expect(specErrors("")).toEqual(["net.yaml:1:1 the spec should be a map, not empty"]);

@@ -12,6 +12,6 @@ describe("the published JSON Schema", () => {
     expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
     expect(schema.title).toMatch(/netlab spec/);
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.properties.expect.items.anyOf.map((shape) => shape.title)).toEqual(["reach", "resolve", "publishes", "matrix"]);
+    expect(schema.properties.expect.items.anyOf.map((shape) => shape.title)).toEqual(["reach", "resolve", "publishes", "matrix", "network", "docker-network", "address", "interfaces", "container"]);
   });
 });

@@ -133,8 +133,126 @@ const matrixEntry = z
   })
   .meta({ title: "matrix", description: "A reachability matrix: each cell is an expectation of its own." });
 
-/** The four shapes an expectation takes, told apart by the key that names the shape (see `entryKind`). */
-export const entrySchemas = { reach: reachEntry, resolve: resolveEntry, publishes: publishesEntry, matrix: matrixEntry };
+const networkName = z
+  .string()
+  .regex(NAME_PATTERN, { error: (issue) => `bad network name \`${String(issue.input)}\`: letters, digits, _ . - (starting with a letter or digit)` });
+
+const interfaceName = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,14}$/, { error: (issue) => `bad interface name \`${String(issue.input)}\`: up to 15 letters, digits, _ . - (e.g. lo, eth0, docker0)` });
+
+const MODE = /^(bridge|default|none|host|container:[a-zA-Z0-9][a-zA-Z0-9_.-]*)$/;
+const networkModeValue = z
+  .string()
+  .regex(MODE, { error: (issue) => `bad mode \`${String(issue.input)}\`: bridge, none, host or container:NAME (for a network you created, write attached: [NAME])` })
+  .meta({ description: "The container's network mode: bridge (the default bridge), none, host, or container:NAME (sharing NAME's namespace)." });
+
+const yesNo = (what: string) =>
+  z
+    .union([z.boolean(), z.enum([...YES, ...NO])], { error: (issue) => `bad ${what} \`${String(issue.input)}\`: yes or no` })
+    .transform((value) => value === true || YES.includes(String(value)));
+
+/** At least one of `keys` must be written. */
+function needsOneOf(keys: string[]) {
+  return (entry: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    if (keys.every((key) => entry[key] === undefined)) {
+      ctx.addIssue({ code: "custom", path: [], message: `missing ${keys.map((key) => `\`${key}\``).join(" or ")}` });
+    }
+  };
+}
+
+const networkEntry = z
+  .strictObject({
+    network: containerName.meta({ description: "The container whose network settings are checked." }),
+    mode: networkModeValue.optional(),
+    attached: z.array(networkName).optional().meta({ description: "The exact set of networks the container is attached to, by name." }),
+    ...labels,
+  })
+  .superRefine(needsOneOf(["mode", "attached"]), whenObject)
+  .meta({ title: "network", description: "A container's network mode and/or the exact set of networks it is attached to." });
+
+const DRIVERS = ["bridge", "overlay", "macvlan", "ipvlan", "host", "null"] as const;
+const dockerNetworkEntry = z
+  .strictObject({
+    "docker-network": networkName.meta({ description: "A Docker network, by name (docker network ls)." }),
+    driver: z
+      .enum(DRIVERS, { error: (issue) => `unknown driver \`${String(issue.input)}\`; drivers: ${DRIVERS.join(", ")}` })
+      .optional()
+      .meta({ description: "Its driver." }),
+    internal: yesNo("internal").optional().meta({ description: "yes: made with --internal (no way out)." }),
+    attachable: yesNo("attachable").optional().meta({ description: "yes: made with --attachable (plain containers may join an overlay)." }),
+    parent: interfaceName.optional().meta({ description: "The host interface a macvlan or ipvlan network sits on (-o parent=…)." }),
+    ...labels,
+  })
+  .meta({ title: "docker-network", description: "A Docker network exists, with this driver and these options." });
+
+const addressIn = z
+  .string()
+  .min(1)
+  .transform((value, ctx) => {
+    if (!value.includes("/")) {
+      if (NAME_PATTERN.test(value)) return { kind: "network" as const, name: value };
+      ctx.issues.push({ code: "custom", message: `bad \`in\` \`${value}\`: a network name or an IPv4 CIDR (172.17.0.0/16)`, input: value });
+      return z.NEVER;
+    }
+    const match = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(value);
+    if (!match || Number(match[2]) > 32 || match[1]!.split(".").some((part) => Number(part) > 255)) {
+      ctx.issues.push({ code: "custom", message: `bad CIDR \`${value}\`: write it as 172.17.0.0/16`, input: value });
+      return z.NEVER;
+    }
+    return { kind: "cidr" as const, cidr: value };
+  })
+  .meta({ description: "A network name (its subnet, as the engine reports it) or an IPv4 CIDR." });
+
+const addressEntry = z
+  .strictObject({
+    address: z
+      .union([containerName, z.array(containerName).min(1)], { error: (issue) => `bad \`address\` \`${String(issue.input)}\`: a container name or a list of them` })
+      .transform((value) => (Array.isArray(value) ? value : [value]))
+      .meta({ description: "The container(s) whose address is checked." }),
+    in: addressIn,
+    ordered: yesNo("ordered").optional().meta({ description: "yes: the addresses ascend in the order the containers are listed (handed out in order)." }),
+    ...labels,
+  })
+  .meta({ title: "address", description: "Each container has an address in a network's subnet (or a CIDR), optionally in the order listed." });
+
+const interfacesEntry = z
+  .strictObject({
+    interfaces: containerName.meta({ description: "The container whose interfaces are checked (from inside its namespace)." }),
+    only: z.array(interfaceName).min(1).optional().meta({ description: "The exact set of interfaces it has, e.g. [lo]." }),
+    "veth-on": interfaceName
+      .optional()
+      .meta({ description: "Its eth0 is one end of a veth pair whose host end is enslaved to this bridge (e.g. docker0). Reads the host: a local engine only." }),
+    ...labels,
+  })
+  .superRefine(needsOneOf(["only", "veth-on"]), whenObject)
+  .meta({ title: "interfaces", description: "The interfaces inside a container, or where its veth's other end is on the host." });
+
+const STATES = ["running", "exited"] as const;
+const containerEntry = z
+  .strictObject({
+    container: containerName.meta({ description: "A container, running or not." }),
+    state: z
+      .enum(STATES, { error: (issue) => `bad state \`${String(issue.input)}\`: running or exited` })
+      .default("running")
+      .meta({ description: "running (the default) or exited." }),
+    "logs-contain": z.string().min(1).optional().meta({ description: "Text its logs (docker logs) must contain, e.g. Address already in use." }),
+    ...labels,
+  })
+  .meta({ title: "container", description: "A container's state (running or exited), and what its logs say." });
+
+/** The shapes an expectation takes, told apart by the key that names the shape (see `entryKind`). */
+export const entrySchemas = {
+  reach: reachEntry,
+  resolve: resolveEntry,
+  publishes: publishesEntry,
+  matrix: matrixEntry,
+  network: networkEntry,
+  "docker-network": dockerNetworkEntry,
+  address: addressEntry,
+  interfaces: interfacesEntry,
+  container: containerEntry,
+};
 export type EntryKind = keyof typeof entrySchemas;
 
 /** Which shape a written expectation means, so errors speak of that shape only. */
@@ -143,10 +261,15 @@ export function entryKind(entry: unknown): EntryKind {
   if ("matrix" in entry) return "matrix";
   if ("publishes" in entry || "ports" in entry) return "publishes";
   if ("resolve" in entry) return "resolve";
+  if ("docker-network" in entry) return "docker-network";
+  if ("network" in entry) return "network";
+  if ("address" in entry) return "address";
+  if ("interfaces" in entry) return "interfaces";
+  if ("container" in entry) return "container";
   return "reach";
 }
 
-export const expectEntrySchema = z.union([reachEntry, resolveEntry, publishesEntry, matrixEntry]);
+export const expectEntrySchema = z.union([reachEntry, resolveEntry, publishesEntry, matrixEntry, networkEntry, dockerNetworkEntry, addressEntry, interfacesEntry, containerEntry]);
 
 export const specSchema = z
   .strictObject({
@@ -171,3 +294,4 @@ export const specSchema = z
 export type SpecData = z.output<typeof specSchema>;
 export type SpecEntry = SpecData["expect"][number];
 export type MatrixEntry = z.output<typeof matrixEntry>;
+export type AddressIn = z.output<typeof addressIn>;

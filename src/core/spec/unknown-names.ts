@@ -29,6 +29,9 @@ function namesUsed(data: unknown): { name: string; path: NodePath }[] {
     visit(entry.to, at("to"), target);
     visit(entry.resolve, at("resolve"), plain);
     visit(entry.publishes, at("publishes"), plain);
+    for (const key of ["network", "interfaces", "container"]) visit(entry[key], at(key), plain);
+    if (Array.isArray(entry.address)) entry.address.forEach((value, i) => visit(value, at("address", i), plain));
+    else visit(entry.address, at("address"), plain);
     const matrix = entry.matrix as { from?: unknown; to?: unknown } | null | undefined;
     if (Array.isArray(matrix?.from)) matrix.from.forEach((value, i) => visit(value, at("matrix", "from", i), source));
     if (Array.isArray(matrix?.to)) matrix.to.forEach((value, i) => visit(value, at("matrix", "to", i), target));

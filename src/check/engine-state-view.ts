@@ -1,0 +1,75 @@
+import type Dockerode from "dockerode";
+import { observeHostNetwork, observeNetwork, type Link } from "../probes/net-view.js";
+import type { ProbeSite } from "../runtime/site.js";
+import type { ContainerFacts, NetworkFacts, StateView } from "./decide-state.js";
+import type { Target } from "./target.js";
+
+function isMissing(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
+
+async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Docker's log stream multiplexes stdout and stderr in 8-byte framed chunks; a TTY container's is plain. */
+export function demuxLogs(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length && (buffer[offset] === 1 || buffer[offset] === 2) && buffer.readUInt16BE(offset + 1) === 0) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return offset === 0 ? buffer.toString("utf8") : Buffer.concat(parts).toString("utf8");
+}
+
+/**
+ * The engine and the host as state expectations read them: networks and containers by inspect, logs, the
+ * links inside a container (through its probe site) and the host's own (`ip -o link` here: only meaningful
+ * where the engine runs on this machine).
+ */
+export function engineStateView(docker: Dockerode, siteOf: (target: Target) => ProbeSite, timeoutMs: number): StateView {
+  let host: Promise<Link[]> | undefined;
+  return {
+    async network(name) {
+      const info = await orUndefined(docker.getNetwork(name).inspect());
+      if (!info || info.Name !== name) return undefined;
+      const config = (info.IPAM?.Config ?? []) as { Subnet?: string }[];
+      const facts: NetworkFacts = {
+        name: info.Name,
+        driver: info.Driver,
+        internal: info.Internal === true,
+        attachable: info.Attachable === true,
+        options: (info.Options ?? {}) as Record<string, string>,
+        subnets: config.flatMap((entry) => (entry.Subnet && !entry.Subnet.includes(":") ? [entry.Subnet] : [])),
+      };
+      return facts;
+    },
+    async container(nameOrId) {
+      const info = await orUndefined(docker.getContainer(nameOrId).inspect());
+      if (!info) return undefined;
+      const name = info.Name.replace(/^\//, "");
+      // inspect also matches an id prefix; a name must match exactly.
+      if (name !== nameOrId && !info.Id.startsWith(nameOrId)) return undefined;
+      const facts: ContainerFacts = { id: info.Id, name, status: info.State.Status, exitCode: info.State.ExitCode };
+      return facts;
+    },
+    async logs(name) {
+      const output = (await docker.getContainer(name).logs({ stdout: true, stderr: true, follow: false, tail: 200 })) as unknown as Buffer;
+      return demuxLogs(Buffer.isBuffer(output) ? output : Buffer.from(String(output)));
+    },
+    async linksInside(target) {
+      return (await observeNetwork(siteOf(target), timeoutMs)).links;
+    },
+    hostLinks() {
+      host ??= observeHostNetwork(timeoutMs).then((view) => view.links);
+      return host;
+    },
+  };
+}

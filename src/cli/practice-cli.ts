@@ -1,0 +1,180 @@
+import { createInterface } from "node:readline/promises";
+import type { Command } from "commander";
+import { ConfigError } from "../core/config.js";
+import { SpecError } from "../core/spec/spec-error.js";
+import { loadConfig } from "../lifecycle/load-config.js";
+import { ensureProbeImage } from "../lifecycle/probe-image.js";
+import { connectEngine } from "../runtime/engine-client.js";
+import { gradeExercise } from "../practice/grade-exercise.js";
+import { findExercise, loadExercises, UnknownExerciseError, type Exercise } from "../practice/load-exercise.js";
+import { gradeLines, hintLines, listLines, taskLines } from "../practice/practice-text.js";
+import { prepareExercise } from "../practice/prepare.js";
+import { resetExercise } from "../practice/reset-exercise.js";
+import { markPassed, markStarted, nextHint, readState, statusOf } from "../practice/state-file.js";
+
+/** 0 passed, 1 not yet, 2 usage (unknown exercise, bad exercise file), 3 environment (no engine, prepare refused). */
+const EXIT = { passed: 0, notYet: 1, usage: 2, environment: 3 } as const;
+
+function exitCodeFor(error: unknown): number {
+  return error instanceof SpecError || error instanceof ConfigError || error instanceof UnknownExerciseError ? EXIT.usage : EXIT.environment;
+}
+
+function exercise(numberText: string): Exercise {
+  const number = Number(numberText);
+  if (!Number.isInteger(number)) throw new UnknownExerciseError(`"${numberText}" is not an exercise number (netlab practice lists them)`);
+  return findExercise(loadExercises(), number);
+}
+
+/** Runs an action, printing a failure as netlab's one line (or every FILE:LINE:COL problem) with its exit code. */
+function guarded<A extends unknown[]>(action: (...args: A) => Promise<number>) {
+  return async (...args: A) => {
+    try {
+      process.exitCode = await action(...args);
+    } catch (error) {
+      if (error instanceof SpecError) for (const line of error.lines()) console.error(line);
+      else console.error(`netlab: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      process.exitCode = exitCodeFor(error);
+    }
+  };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+  } finally {
+    prompt.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Where a practice command prints; tests pass their own to run the commands in-process. */
+export interface PracticeIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Receives the function that removes what a check made so far (its sidecars), for a signal handler. */
+  onCleanup?(cleanup: () => Promise<void>): void;
+  /** Stops a --watch loop after the current check. */
+  stopped?(): boolean;
+}
+
+const consoleIo: PracticeIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+/** `practice`: every exercise with its status. */
+export async function practiceList(io: PracticeIo = consoleIo): Promise<number> {
+  const state = readState();
+  for (const line of listLines(loadExercises(), (number) => statusOf(state, number))) io.out(line);
+  return EXIT.passed;
+}
+
+/** `practice start N [--hint]`. */
+export async function practiceStart(numberText: string, options: { hint?: boolean }, io: PracticeIo = consoleIo): Promise<number> {
+  const chosen = exercise(numberText);
+  if (options.hint) {
+    for (const line of hintLines(chosen, nextHint(chosen.number, chosen.steps.length))) io.out(line);
+    return EXIT.passed;
+  }
+  let prepared: string[] = [];
+  if (chosen.prepare.length > 0) {
+    const config = loadConfig();
+    const docker = await connectEngine(config.engineTimeoutMs);
+    const image = await ensureProbeImage(docker, { configured: config.image });
+    prepared = await prepareExercise(docker, chosen, image.tag);
+  }
+  markStarted(chosen.number);
+  for (const line of taskLines(chosen, prepared)) io.out(line);
+  return EXIT.passed;
+}
+
+/** `practice check N [--watch]`: 0 when every step passes, else 1 (with --watch: checks again until it passes or is stopped). */
+export async function practiceCheck(numberText: string, options: { watch?: boolean; interval?: string }, io: PracticeIo = consoleIo): Promise<number> {
+  const chosen = exercise(numberText);
+  const config = loadConfig();
+  const docker = await connectEngine(config.engineTimeoutMs);
+  const interval = Number(options.interval ?? "3");
+  for (let round = 1; ; round++) {
+    const grade = await gradeExercise(chosen, { docker, config, ...(io.onCleanup ? { onCleanup: io.onCleanup } : {}) });
+    if (options.watch) io.out(`— check ${round} at ${new Date().toLocaleTimeString()}`);
+    for (const line of gradeLines(grade)) io.out(line);
+    if (grade.passed === grade.total) {
+      markPassed(chosen.number);
+      return EXIT.passed;
+    }
+    if (!options.watch || io.stopped?.()) return EXIT.notYet;
+    io.out(`(watching: again in ${interval} s; Ctrl-C stops)`);
+    await sleep(interval * 1000);
+    if (io.stopped?.()) return EXIT.notYet;
+  }
+}
+
+/** `practice reset N`: removes the exercise's objects by exact name and what netlab prepared for it. */
+export async function practiceReset(numberText: string, io: PracticeIo = consoleIo): Promise<number> {
+  const chosen = exercise(numberText);
+  const config = loadConfig();
+  const removed = await resetExercise(await connectEngine(config.engineTimeoutMs), chosen);
+  io.out(removed.length ? `removed: ${removed.join(", ")}` : `nothing of exercise ${chosen.number} was there`);
+  return EXIT.passed;
+}
+
+/** The check command's action: Ctrl-C stops the loop, removes the probe sidecars, exits 130 (SIGTERM: 143). */
+async function checkAction(numberText: string, options: { watch?: boolean; interval: string }): Promise<number> {
+  let cleanup: (() => Promise<void>) | undefined;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopping = true;
+    console.error(`netlab: ${signal}: stopping; removing the probe sidecars…`);
+    void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    return await practiceCheck(numberText, options, { ...consoleIo, onCleanup: (registered) => (cleanup = registered), stopped: () => stopping });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+/** `netlab practice [start|check|solution|reset] N`: graded exercises on top of netlab check. */
+export function practiceCommand(program: Command): void {
+  const practice = program
+    .command("practice")
+    .description("graded hands-on exercises (CKA practice): list them, start one, check your setup")
+    .action(guarded(() => practiceList()));
+  practice
+    .command("start")
+    .argument("<n>", "exercise number")
+    .option("--hint", "show the next hint")
+    .description("print the task and the names to use; prepare what the exercise needs (labelled as netlab's)")
+    .action(guarded((numberText: string, options: { hint?: boolean }) => practiceStart(numberText, options)));
+  practice
+    .command("check")
+    .argument("<n>", "exercise number")
+    .option("--watch", "check again every few seconds until it passes (Ctrl-C stops)")
+    .option("--interval <seconds>", "seconds between checks with --watch", "3")
+    .description("grade your live setup: each step ✓/✗ with a hint, a score; exit 0 only when every step passes")
+    .action(guarded(checkAction));
+  practice
+    .command("solution")
+    .argument("<n>", "exercise number")
+    .option("--yes", "do not ask")
+    .description("print the reference commands (asks first)")
+    .action(
+      guarded(async (numberText: string, options: { yes?: boolean }) => {
+        const chosen = exercise(numberText);
+        if (!options.yes && !(await confirm(`Show the reference commands of exercise ${chosen.number}?`))) {
+          console.error(`netlab: not shown (confirm, or: netlab practice solution ${chosen.number} --yes)`);
+          return EXIT.usage;
+        }
+        for (const line of chosen.solution) console.log(line);
+        return EXIT.passed;
+      }),
+    );
+  practice
+    .command("reset")
+    .argument("<n>", "exercise number")
+    .description("remove what netlab prepared and the objects the exercise names (by exact name), nothing else")
+    .action(guarded((numberText: string) => practiceReset(numberText)));
+}

@@ -1,0 +1,221 @@
+import { mkdtempSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LABEL } from "../core/labels.js";
+import { loadConfig } from "../lifecycle/load-config.js";
+import { ensureProbeImage } from "../lifecycle/probe-image.js";
+import { withHostLock } from "../runtime/host-lock.js";
+import { swarmState } from "../runtime/swarm.js";
+import { loadExercises, type Exercise } from "../practice/load-exercise.js";
+import { practiceCheck, practiceList, practiceReset, practiceStart } from "../cli/practice-cli.js";
+import { docker, netlab } from "./netlab-cli.js";
+
+/**
+ * Issue 10's "show it works": for every exercise, its reference commands (plain docker CLI) pass `netlab
+ * practice check`, and its plausible mistake fails on the intended step with the intended hint; a
+ * troubleshooting exercise's prepared setup fails before the fix. Exercises run concurrently (their names
+ * never clash); one exercise's two tests run one after the other. Every test ends with `practice reset`,
+ * which must leave nothing of the exercise and spare a bystander of the user's.
+ */
+const STATE = mkdtempSync(join(tmpdir(), "netlab-practice-state-"));
+const exercises = loadExercises();
+const started = Date.now();
+let swarmRefusal: string | undefined;
+
+process.env.NETLAB_STATE_DIR = STATE;
+
+/** netlab practice as a child process, as a learner runs it. */
+function practiceCli(args: string[]) {
+  return netlab(["practice", ...args], { NETLAB_STATE_DIR: STATE });
+}
+
+/**
+ * The same commands in this process (what the CLI's actions call): a child process per command costs a
+ * TypeScript start, which on a busy machine is most of the time; the CLI itself is tested below.
+ */
+async function practice(args: string[]): Promise<{ exitCode: number; all: string }> {
+  const lines: string[] = [];
+  const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+  const [command, number] = args;
+  try {
+    const exitCode =
+      command === "start" ? await practiceStart(number!, {}, io) : command === "check" ? await practiceCheck(number!, {}, io) : command === "reset" ? await practiceReset(number!, io) : await practiceList(io);
+    return { exitCode, all: lines.join("\n") };
+  } catch (error) {
+    return { exitCode: 3, all: `${lines.join("\n")}\n${String(error)}` };
+  }
+}
+
+/** Runs shell lines as a learner types them, holding the labs' host locks (address order, next subnet stay facts). */
+async function type(lines: string[]): Promise<string[]> {
+  return withHostLock("default-bridge", () =>
+    withHostLock("address-pools", async () => {
+      const outputs: string[] = [];
+      for (const line of lines) {
+        const result = await execa("sh", ["-c", line], { reject: false, all: true });
+        outputs.push(`$ ${line}\n${String(result.all)} (exit ${result.exitCode})`);
+      }
+      return outputs;
+    }),
+  );
+}
+
+/** The lines of step `number`'s block in a grade: from its ✓/✗ line to the next step or the score. */
+function stepBlock(output: string, number: number): string {
+  const lines = output.split("\n");
+  const start = lines.findIndex((line) => new RegExp(`^[✓✗] step ${number}:`).test(line));
+  if (start < 0) return "";
+  const end = lines.findIndex((line, index) => index > start && /^([✓✗] step \d+:|score )/.test(line));
+  return lines.slice(start, end < 0 ? undefined : end).join("\n");
+}
+
+/** What is left of an exercise: containers and networks by its names, and anything labelled as prepared for it. */
+async function leftOf(exercise: Exercise): Promise<string[]> {
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks()]);
+  const names = new Set([...exercise.names.containers, ...exercise.names.networks]);
+  const labelled = (labels: Record<string, string> | null | undefined) => labels?.[LABEL.exercise] === String(exercise.number);
+  return [
+    ...containers.filter((item) => names.has((item.Names[0] ?? "").slice(1)) || labelled(item.Labels)).map((item) => `container ${item.Names[0]}`),
+    ...networks.filter((item) => names.has(item.Name) || labelled(item.Labels)).map((item) => `network ${item.Name}`),
+  ];
+}
+
+async function resetAndExpectNothingLeft(exercise: Exercise): Promise<void> {
+  const reset = await practice(["reset", String(exercise.number)]);
+  expect(reset.exitCode, String(reset.all)).toBe(0);
+  expect(await leftOf(exercise)).toEqual([]);
+}
+
+// One exercise's tests run in turn (same names); different exercises run at the same time.
+const queues = new Map<number, Promise<unknown>>();
+function inTurn<T>(exercise: Exercise, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(exercise.number) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(work);
+  queues.set(exercise.number, next);
+  return next;
+}
+
+function skipReason(exercise: Exercise): string | undefined {
+  return exercise.prepare.some((step) => "swarm" in step) ? swarmRefusal : undefined;
+}
+
+beforeAll(async () => {
+  await ensureProbeImage(docker, { configured: loadConfig().image });
+  const state = await swarmState(docker);
+  if (state !== "inactive") swarmRefusal = `the engine is in a swarm already (LocalNodeState "${state}"): netlab neither uses nor leaves a swarm it did not make`;
+});
+
+afterAll(() => {
+  console.log(`practice: ${exercises.length} exercises, ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+});
+
+describe.concurrent("practice: every exercise, graded on a real engine", () => {
+  for (const exercise of exercises) {
+    it(`${exercise.number} ${exercise.title}: a plausible mistake (${exercise.mistake.about}) fails step ${exercise.mistake.fails} with its hint`, async ({ skip }) => {
+      const reason = skipReason(exercise);
+      if (reason) skip(reason);
+      await inTurn(exercise, async () => {
+        await practice(["reset", String(exercise.number)]);
+        try {
+          const start = await practice(["start", String(exercise.number)]);
+          if (start.exitCode !== 0 && exercise.prepare.some((step) => "swarm" in step)) skip(String(start.all));
+          expect(start.exitCode, String(start.all)).toBe(0);
+          const typed = await type(exercise.mistake.commands);
+          const check = await practice(["check", String(exercise.number)]);
+          const output = String(check.all);
+          const context = `${typed.join("\n")}\n${output}`;
+          expect(check.exitCode, context).toBe(1);
+          const block = stepBlock(output, exercise.mistake.fails);
+          expect(block, context).toMatch(/^✗/);
+          expect(block, context).toContain(exercise.mistake.hint);
+          expect(output, context).toMatch(/^score \d+\/\d+ steps ✗ not yet/m);
+        } finally {
+          await resetAndExpectNothingLeft(exercise);
+        }
+      });
+    });
+
+    it(`${exercise.number} ${exercise.title}: the reference commands pass practice check (exit 0)`, async ({ skip }) => {
+      const reason = skipReason(exercise);
+      if (reason) skip(reason);
+      await inTurn(exercise, async () => {
+        await practice(["reset", String(exercise.number)]);
+        try {
+          const start = await practice(["start", String(exercise.number)]);
+          if (start.exitCode !== 0 && exercise.prepare.some((step) => "swarm" in step)) skip(String(start.all));
+          expect(start.exitCode, String(start.all)).toBe(0);
+          if (exercise.prepare.some((step) => "container" in step)) {
+            // Troubleshooting: the broken setup fails before the fix.
+            const before = await practice(["check", String(exercise.number)]);
+            expect(before.exitCode, String(before.all)).toBe(1);
+          }
+          const typed = await type(exercise.solution);
+          const check = await practice(["check", String(exercise.number)]);
+          expect(check.exitCode, `${typed.join("\n")}\n${String(check.all)}`).toBe(0);
+          expect(String(check.all)).toContain(exercise.docs);
+          const list = await practice([]);
+          expect(String(list.all)).toMatch(new RegExp(`^✓ +${exercise.number} .* passed$`, "m"));
+        } finally {
+          await resetAndExpectNothingLeft(exercise);
+        }
+      });
+    });
+  }
+
+  it("reset removes exactly what the exercise names and netlab prepared: a bystander of the user's survives (the CLI, in a child process)", async () => {
+    const exercise = exercises.find((item) => item.number === 13)!;
+    await inTurn(exercise, async () => {
+      const suffix = Date.now().toString(36);
+      const network = `p13-back-mine-${suffix}`;
+      const container = `p13-web-mine-${suffix}`;
+      await type([`docker network create ${network}`, `docker run -d --name ${container} --network ${network} --dns 127.0.0.1 netlab/probe:latest sleep 1d`]);
+      try {
+        const start = await practiceCli(["start", "13"]);
+        expect(start.exitCode, String(start.all)).toBe(0);
+        expect(String(start.all)).toContain("netlab prepared");
+        expect(await leftOf(exercise)).toHaveLength(4);
+        const reset = await practiceCli(["reset", "13"]);
+        expect(String(reset.all)).toMatch(/removed: .*container p13-web.*network p13-(front|back)/);
+        expect(String(reset.all)).not.toContain("mine");
+        expect(await leftOf(exercise)).toEqual([]);
+        expect((await docker.getContainer(container).inspect()).State.Running).toBe(true);
+        expect((await docker.getNetwork(network).inspect()).Name).toBe(network);
+      } finally {
+        await type([`docker rm -f ${container}`, `docker network rm ${network}`]);
+      }
+    });
+  });
+
+  it("check --watch re-checks until stopped; Ctrl-C exits 130 and leaves no probe sidecar (the CLI, in a child process)", async () => {
+    const exercise = exercises.find((item) => item.number === 15)!;
+    await inTurn(exercise, async () => {
+      try {
+        expect((await practice(["start", "15"])).exitCode).toBe(0);
+        const watch = practiceCli(["check", "15", "--watch", "--interval", "1"]);
+        let output = "";
+        watch.all?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        // (expect.poll needs the test's own context, which a queued turn does not carry.)
+        for (let waited = 0; (output.match(/^score /gm) ?? []).length < 2 && waited < 120_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+        expect(output).toContain("(watching: again in 1 s; Ctrl-C stops)");
+        watch.kill("SIGINT");
+        const result = await watch;
+        expect(result.exitCode, output).toBe(130);
+        const sidecars = await docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=check`, `${LABEL.owner}=${hostname()}:${watch.pid}`] } });
+        expect(sidecars.map((item) => item.Names[0])).toEqual([]);
+      } finally {
+        await resetAndExpectNothingLeft(exercise);
+      }
+    });
+  });
+
+  it("solution asks first (refuses without a terminal), prints the reference commands with --yes; list shows every exercise", async () => {
+    const [refused, shown, list] = await Promise.all([practiceCli(["solution", "7"]), practiceCli(["solution", "7", "--yes"]), practiceCli([])]);
+    expect(refused.exitCode).toBe(2);
+    expect(String(refused.all)).toContain("netlab practice solution 7 --yes");
+    expect(shown.exitCode).toBe(0);
+    expect(String(shown.stdout).split("\n")).toEqual(exercises.find((item) => item.number === 7)!.solution);
+    for (const exercise of exercises) expect(String(list.all)).toMatch(new RegExp(`^. +${exercise.number}  ${exercise.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "m"));
+  });
+});

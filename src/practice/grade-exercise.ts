@@ -1,0 +1,58 @@
+import type Dockerode from "dockerode";
+import type { NetlabConfig } from "../core/config.js";
+import type { Decision } from "../check/decide.js";
+import { namesOf, runCheck } from "../check/run-check.js";
+import type { Exercise, ExerciseStep } from "./load-exercise.js";
+
+/** One step, graded: held when every expectation of it held; `absent` names what it needs and is not running. */
+export interface StepResult {
+  step: ExerciseStep;
+  held: boolean;
+  decisions: Decision[];
+  absent: { name: string; why: string }[];
+}
+
+export interface Grade {
+  exercise: Exercise;
+  steps: StepResult[];
+  passed: number;
+  total: number;
+  durationMs: number;
+}
+
+async function stateOf(docker: Dockerode, name: string): Promise<string | undefined> {
+  try {
+    const info = await docker.getContainer(name).inspect();
+    if (info.Name !== `/${name}`) return "missing";
+    return info.State.Running ? undefined : info.State.Status;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return "missing";
+    throw error;
+  }
+}
+
+/**
+ * Grades the learner's live setup: a step whose containers are missing or stopped fails saying so; every
+ * other step is checked by `netlab check` (probes from sidecars, the engine's view), all at once.
+ */
+export async function gradeExercise(exercise: Exercise, options: { docker: Dockerode; config: NetlabConfig; onCleanup?(cleanup: () => Promise<void>): void }): Promise<Grade> {
+  const started = Date.now();
+  const needed = [...new Set(exercise.steps.flatMap((step) => namesOf(step.expectations)))];
+  const states = new Map(await Promise.all(needed.map(async (name) => [name, await stateOf(options.docker, name)] as const)));
+  const absentFrom = (step: ExerciseStep) =>
+    namesOf(step.expectations).flatMap((name) => {
+      const state = states.get(name);
+      return state === undefined ? [] : [{ name, why: state === "missing" ? `there is no container named ${name} (docker ps -a)` : `${name} is ${state}, not running (docker ps -a; docker logs ${name})` }];
+    });
+  const checkable = exercise.steps.filter((step) => absentFrom(step).length === 0);
+  const expectations = checkable.flatMap((step) => step.expectations);
+  const result = expectations.length
+    ? await runCheck({ file: exercise.file, expectations }, { docker: options.docker, config: options.config, ...(options.onCleanup ? { onCleanup: options.onCleanup } : {}) })
+    : { decisions: [] as Decision[] };
+  const steps = exercise.steps.map((step): StepResult => {
+    const absent = absentFrom(step);
+    const decisions = result.decisions.filter((decision) => step.expectations.includes(decision.expectation));
+    return { step, held: absent.length === 0 && decisions.length === step.expectations.length && decisions.every((decision) => decision.held), decisions, absent };
+  });
+  return { exercise, steps, passed: steps.filter((step) => step.held).length, total: steps.length, durationMs: Date.now() - started };
+}

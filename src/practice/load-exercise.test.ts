@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { loadExercises, parseExercise, SpecError } from "./load-exercise.js";
+
+const GOOD = `title: T
+topic: none
+concept: C.
+task: Start p2-box.
+names:
+  containers: [p2-box]
+steps:
+  - hint: H
+    expect: { network: p2-box, mode: none }
+explanation: E.
+docs: https://docs.docker.com/engine/network/drivers/none/
+solution: [docker run -d --name p2-box --network none netlab/probe:latest sleep 1d]
+mistake: { about: A, commands: [], fails: 1, hint: mode }
+`;
+
+function problems(text: string, file = "labs/exercises/02-none.yaml"): string[] {
+  try {
+    parseExercise(text, file);
+  } catch (error) {
+    if (error instanceof SpecError) return error.lines();
+    throw error;
+  }
+  throw new Error("the exercise was accepted");
+}
+
+describe("exercise files: zod-validated, every problem at FILE:LINE:COL", () => {
+  it("loads every exercise of labs/exercises, numbered from its file name, at least 15", () => {
+    const exercises = loadExercises();
+    expect(exercises.length).toBeGreaterThanOrEqual(15);
+    expect(exercises.map((exercise) => exercise.number)).toEqual(exercises.map((_, index) => index + 1));
+    for (const exercise of exercises) {
+      expect(exercise.mistake.fails, exercise.file).toBeLessThanOrEqual(exercise.steps.length);
+      expect(exercise.solution.join("\n"), exercise.file).not.toMatch(/docker (pull|run(?![^\n]*netlab\/probe:latest)[^\n]*$)/m);
+    }
+  });
+
+  it("gives each step its expectations, positioned at the step's expect", () => {
+    const exercise = parseExercise(GOOD, "labs/exercises/02-none.yaml");
+    expect(exercise).toMatchObject({ number: 2, slug: "none" });
+    expect(exercise.steps[0]!.expectations[0]).toMatchObject({ kind: "network", id: "p2-box mode none", source: { line: 9, col: 13 } });
+  });
+
+  it("points at an unknown key in a step's expectation, naming that shape's keys", () => {
+    expect(problems(GOOD.replace("mode: none", "mod: none"))).toEqual([
+      "labs/exercises/02-none.yaml:9:13 missing `mode` or `attached`",
+      "labs/exercises/02-none.yaml:9:32 unknown key `mod` in a network expectation (did you mean `mode`?); allowed keys: network, mode, attached, id, name, within",
+    ]);
+  });
+
+  it("points at a missing field and a bad docs URL", () => {
+    expect(problems(GOOD.replace("title: T\n", "").replace("docs: https://docs.docker.com/engine/network/drivers/none/", "docs: somewhere"))).toEqual([
+      "labs/exercises/02-none.yaml:1:1 missing `title`",
+      "labs/exercises/02-none.yaml:10:7 `docs` is the URL of the Docker documentation page the explanation comes from",
+    ]);
+  });
+
+  it("wants every name prefixed with the exercise's number and listed, so reset finds it by exact name", () => {
+    expect(problems(GOOD.replace("containers: [p2-box]", "containers: [box]").replace("network: p2-box", "network: box"))).toEqual([
+      "labs/exercises/02-none.yaml:6:16 name `box` should start with `p2-`, so a learner cannot confuse it with their own",
+    ]);
+    expect(problems(GOOD.replace("{ network: p2-box, mode: none }", "{ from: p2-box, to: p2-db:5432, reach: no }"))).toEqual([
+      "labs/exercises/02-none.yaml:9:13 step 1 names `p2-db`, which `names` does not list",
+    ]);
+  });
+
+  it("wants the file named NN-slug.yaml", () => {
+    expect(problems(GOOD, "labs/exercises/none.yaml")).toEqual(["labs/exercises/none.yaml:1:1 an exercise file is named NN-slug.yaml (two digits, then lowercase words joined by -)"]);
+  });
+});
+
+describe("the exercises' published JSON Schema", () => {
+  it("is what `npm run spec:schema` generates now", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { EXERCISE_JSON_SCHEMA_FILE, exerciseJsonSchemaText } = await import("./exercise-schema.js");
+    expect(readFileSync(EXERCISE_JSON_SCHEMA_FILE, "utf8"), "run `npm run spec:schema` and commit the result").toBe(exerciseJsonSchemaText());
+  });
+});

@@ -1,0 +1,80 @@
+import { observedText } from "../check/check-record.js";
+import type { Grade } from "./grade-exercise.js";
+import type { Exercise } from "./load-exercise.js";
+import type { ExerciseStatus } from "./state-file.js";
+
+/** Lines wrapped at `width`, each prefixed. */
+export function wrap(text: string, prefix = "  ", width = 100): string[] {
+  return text
+    .trim()
+    .split(/\n\s*\n/)
+    .flatMap((paragraph, index) => {
+      const lines: string[] = index > 0 ? [""] : [];
+      let line = "";
+      for (const word of paragraph.split(/\s+/)) {
+        if (line && prefix.length + line.length + word.length + 1 > width) {
+          lines.push(prefix + line);
+          line = word;
+        } else line = line ? `${line} ${word}` : word;
+      }
+      if (line) lines.push(prefix + line);
+      return lines;
+    });
+}
+
+export function listLines(exercises: Exercise[], status: (number: number) => ExerciseStatus): string[] {
+  const mark: Record<ExerciseStatus, string> = { "not started": " ", started: "…", passed: "✓" };
+  return [
+    ...exercises.map((exercise) => `${mark[status(exercise.number)]} ${String(exercise.number).padStart(2)}  ${exercise.title.padEnd(66)} ${exercise.topic.padEnd(22)} ${status(exercise.number)}`),
+    "",
+    "netlab practice start N   (the task; --hint for the next hint)   ·   netlab practice check N [--watch]",
+  ];
+}
+
+export function taskLines(exercise: Exercise, prepared: string[]): string[] {
+  const names = [
+    exercise.names.containers.length ? `containers ${exercise.names.containers.join(", ")}` : "",
+    exercise.names.networks.length ? `networks ${exercise.names.networks.join(", ")}` : "",
+  ].filter(Boolean);
+  return [
+    `exercise ${exercise.number}: ${exercise.title}  (${exercise.topic})`,
+    "",
+    ...wrap(exercise.concept),
+    "",
+    "Task:",
+    ...wrap(exercise.task),
+    "",
+    `Names to use: ${names.join("; ")}. Image: netlab/probe (busybox: httpd, nc, sh, sleep); give every container --dns 127.0.0.1.`,
+    ...(prepared.length ? ["", "netlab prepared (labelled as netlab's, for this exercise):", ...prepared.map((line) => `  - ${line}`)] : []),
+    "",
+    `When you are done: netlab practice check ${exercise.number}   (stuck? netlab practice start ${exercise.number} --hint)`,
+  ];
+}
+
+export function hintLines(exercise: Exercise, shown: number): string[] {
+  const hints = exercise.steps.slice(0, shown);
+  return [...hints.map((step) => `hint ${step.number}/${exercise.steps.length}: ${step.hint}`), ...(shown >= exercise.steps.length ? ["(that was the last hint; netlab practice solution " + exercise.number + " shows the reference commands)"] : [])];
+}
+
+/** Each step ✓/✗, a failure with its hint, netlab's own reading and the command that shows it; then the score. */
+export function gradeLines(grade: Grade): string[] {
+  const lines = [`exercise ${grade.exercise.number}: ${grade.exercise.title}`];
+  for (const result of grade.steps) {
+    const first = result.step.expectations[0];
+    lines.push(`${result.held ? "✓" : "✗"} step ${result.step.number}: ${result.step.expectations.length === 1 && first ? first.id : `${result.step.expectations.length} expectations`}`);
+    if (result.held) continue;
+    for (const absent of result.absent) lines.push(`    not checked: ${absent.why}`);
+    for (const decision of result.decisions.filter((item) => !item.held)) {
+      if (result.step.expectations.length > 1) lines.push(`    ✗ ${decision.expectation.id}`);
+      lines.push(`    saw: ${observedText(decision)}${decision.expectation.kind === "reach" && decision.observed.detail && decision.observed.detail !== decision.observed.outcome ? ` (${decision.observed.detail})` : ""}`);
+      if (decision.hint) lines.push(`    netlab: ${decision.hint}`);
+      const command = decision.command ?? decision.probes[0]?.command;
+      if (command) lines.push(`    see it: ${command}`);
+    }
+    lines.push(`    hint: ${result.step.hint}`);
+  }
+  const all = grade.passed === grade.total;
+  lines.push(`score ${grade.passed}/${grade.total} steps ${all ? "✓ passed" : "✗ not yet"} (${(grade.durationMs / 1000).toFixed(1)} s)`);
+  if (all) lines.push("", "Why it behaves so:", ...wrap(grade.exercise.explanation), `  (${grade.exercise.docs})`);
+  return lines;
+}

@@ -1,0 +1,119 @@
+import type Dockerode from "dockerode";
+import createDebug from "debug";
+import { isPreparedFor, newRun, practiceLabels } from "../core/labels.js";
+import { withHostLock } from "../runtime/host-lock.js";
+import { createParentLinkNamed, type ParentLinkNames } from "../runtime/parent-link.js";
+import { LabSwarm, swarmPrecondition, swarmState } from "../runtime/swarm.js";
+import { execa } from "execa";
+import type { PrepareStep } from "./exercise-schema.js";
+import type { Exercise } from "./load-exercise.js";
+
+const debug = createDebug("netlab:practice");
+
+export class PrepareError extends Error {
+  override name = "PrepareError";
+}
+
+/** A practice parent link's names: the host end as the exercise names it, its neighbour in a namespace of netlab's. */
+export function practiceParentLink(name: string): ParentLinkNames {
+  return { parent: name, peer: `${name}-nb`, namespace: `netlab-practice-${name}` };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
+}
+
+async function labelsOf(inspect: () => Promise<{ Labels?: Record<string, string> | null; Config?: { Labels?: Record<string, string> | null } }>): Promise<Record<string, string> | null | undefined> {
+  try {
+    const info = await inspect();
+    return info.Config?.Labels ?? info.Labels ?? {};
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** An object of that name that is not netlab's for this exercise would be the learner's: never touch it. */
+function refuseForeign(kind: string, name: string, exercise: number): never {
+  throw new PrepareError(`a ${kind} named ${name} exists and netlab did not make it for exercise ${exercise}: "netlab practice reset ${exercise}" removes it (by that exact name), then start again`);
+}
+
+async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareStep, image: string): Promise<string> {
+  const labels = practiceLabels(exercise.number);
+  if ("swarm" in step) {
+    const state = await swarmState(docker);
+    const existing = state === "active" ? ((await docker.swarmInspect().catch(() => undefined)) as { Spec?: { Labels?: Record<string, string> } } | undefined) : undefined;
+    if (isPreparedFor(existing?.Spec?.Labels, exercise.number)) return "a single-node swarm (already there)";
+    const precondition = swarmPrecondition(state, state);
+    if (!precondition.ok) throw new PrepareError(`no swarm for exercise ${exercise.number}: ${precondition.reason}`);
+    await LabSwarm.init(docker, newRun(), { advertiseAddress: "127.0.0.1", labels: practiceLabels(exercise.number, "swarm") });
+    return "a single-node swarm (advertised on 127.0.0.1; reset leaves it)";
+  }
+  if ("parent-link" in step) {
+    const names = practiceParentLink(step["parent-link"]);
+    const there = await execa("ip", ["link", "show", names.parent], { reject: false });
+    if (there.exitCode === 0) {
+      const ours = (await execa("ip", ["netns", "list"], { reject: false })).stdout.split("\n").some((line) => line.split(" ")[0] === names.namespace);
+      if (!ours) refuseForeign("link", names.parent, exercise.number);
+      return `the parent link ${names.parent} (already there)`;
+    }
+    await createParentLinkNamed(names);
+    return `the parent link ${names.parent}: a veth pair whose other end sits in netlab's namespace ${names.namespace}`;
+  }
+  if ("container" in step) {
+    const found = await labelsOf(() => docker.getContainer(step.container).inspect() as never);
+    if (found !== undefined) {
+      if (!isPreparedFor(found ?? undefined, exercise.number)) refuseForeign("container", step.container, exercise.number);
+      return `container ${step.container} (already there)`;
+    }
+    const publish = step.publish?.split(":");
+    const portKey = publish ? `${publish[2]}/tcp` : undefined;
+    const container = await docker.createContainer({
+      name: step.container,
+      Image: image,
+      Cmd: step.command,
+      Labels: labels,
+      ...(portKey ? { ExposedPorts: { [portKey]: {} } } : {}),
+      HostConfig: {
+        NetworkMode: step.network ?? "bridge",
+        Dns: ["127.0.0.1"],
+        Init: false,
+        ...(publish && portKey ? { PortBindings: { [portKey]: [{ HostIp: publish[0], HostPort: publish[1] }] } } : {}),
+      },
+    });
+    await container.start();
+    return `container ${step.container} (${step.network ?? "default bridge"}${step.publish ? `, -p ${step.publish}` : ""}: ${step.command.join(" ")})`;
+  }
+  const found = await labelsOf(() => docker.getNetwork(step.network).inspect() as never);
+  if (found !== undefined) {
+    if (!isPreparedFor(found ?? undefined, exercise.number)) refuseForeign("network", step.network, exercise.number);
+    return `network ${step.network} (already there)`;
+  }
+  await docker.createNetwork({
+    Name: step.network,
+    Driver: step.driver ?? "bridge",
+    Labels: labels,
+    CheckDuplicate: true,
+    ...(step.internal ? { Internal: true } : {}),
+    ...(step.subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: step.subnet }] } } : {}),
+  });
+  return `network ${step.network}${step.internal ? " (internal)" : ""}`;
+}
+
+/**
+ * Builds what the exercise prepares, in order, each labelled as netlab's and exercise N's; what is already
+ * there from an earlier start is kept. Holds the labs' host locks while it allocates addresses and subnets.
+ */
+export async function prepareExercise(docker: Dockerode, exercise: Exercise, image: string): Promise<string[]> {
+  if (exercise.prepare.length === 0) return [];
+  return withHostLock("default-bridge", () =>
+    withHostLock("address-pools", async () => {
+      const done: string[] = [];
+      for (const step of exercise.prepare) {
+        debug("Preparing %o for exercise %d…", step, exercise.number);
+        done.push(await prepareOne(docker, exercise, step, image));
+      }
+      return done;
+    }),
+  );
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { practiceLabels } from "../core/labels.js";
+import { selectForReset, type Listed } from "./reset-exercise.js";
+
+const item = (name: string, labels: Record<string, string> = {}): Listed => ({ id: `id-${name}`, name, labels });
+
+describe("what practice reset removes", () => {
+  it("takes the exercise's names, exactly, and what netlab prepared for it; nothing else", () => {
+    const exercise = { number: 13, names: { containers: ["p13-web", "p13-api"], networks: ["p13-front", "p13-back"] } };
+    const chosen = selectForReset(exercise, {
+      containers: [
+        item("p13-web"),
+        item("p13-web-mine"),
+        item("my-p13-api"),
+        item("renamed-by-learner", practiceLabels(13)),
+        item("p14-web", practiceLabels(14)),
+        item("netlab-1234abcd-bridge-first", { "dev.netlab.managed": "true", "dev.netlab.owner": "h:1" }),
+      ],
+      networks: [item("p13-front"), item("p13-back", practiceLabels(13)), item("p13-backup"), item("bridge")],
+    });
+    expect(chosen.containers.map((found) => found.name)).toEqual(["p13-web", "renamed-by-learner"]);
+    expect(chosen.networks.map((found) => found.name)).toEqual(["p13-front", "p13-back"]);
+  });
+});

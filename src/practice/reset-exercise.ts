@@ -1,0 +1,86 @@
+import type Dockerode from "dockerode";
+import { execa } from "execa";
+import { isPreparedFor, LABEL } from "../core/labels.js";
+import { withHostLock } from "../runtime/host-lock.js";
+import { removeParentLink } from "../runtime/parent-link.js";
+import { sweepSwarm } from "../runtime/swarm.js";
+import type { Exercise } from "./load-exercise.js";
+import { practiceParentLink } from "./prepare.js";
+
+/** An object as the engine lists it: enough to choose by exact name or by label. */
+export interface Listed {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * What reset removes of what the engine lists: objects whose exact name the exercise names, and objects
+ * netlab prepared for this exercise (by label). Nothing else, whatever its name looks like.
+ */
+export function selectForReset(exercise: Pick<Exercise, "number" | "names">, listed: { containers: Listed[]; networks: Listed[] }): { containers: Listed[]; networks: Listed[] } {
+  const containers = new Set(exercise.names.containers);
+  const networks = new Set(exercise.names.networks);
+  return {
+    containers: listed.containers.filter((item) => containers.has(item.name) || isPreparedFor(item.labels, exercise.number)),
+    networks: listed.networks.filter((item) => networks.has(item.name) || isPreparedFor(item.labels, exercise.number)),
+  };
+}
+
+async function listed(docker: Dockerode): Promise<{ containers: Listed[]; networks: Listed[] }> {
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks()]);
+  return {
+    containers: containers.map((item) => ({ id: item.Id, name: (item.Names[0] ?? "").replace(/^\//, ""), labels: item.Labels ?? {} })),
+    networks: networks.map((item) => ({ id: item.Id, name: item.Name, labels: item.Labels ?? {} })),
+  };
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
+
+/**
+ * Removes the exercise's objects (by exact name) and what netlab prepared for it (by label, the parent link
+ * by its name, the swarm by its labels); returns a line for each thing removed.
+ */
+export async function resetExercise(docker: Dockerode, exercise: Exercise): Promise<string[]> {
+  const removed: string[] = [];
+  const chosen = selectForReset(exercise, await listed(docker));
+  // Removals free default-bridge addresses: hold the labs' lock, as a sweep does, so their allocation facts stay true.
+  await withHostLock("default-bridge", () => Promise.all(
+    chosen.containers.map(async (item) => {
+      await docker
+        .getContainer(item.id)
+        .remove({ force: true, v: true })
+        .catch((error: unknown) => {
+          if (!isMissing(error)) throw error;
+        });
+      removed.push(`container ${item.name}`);
+    }),
+  ), { patienceMs: 5000 });
+  for (const item of chosen.networks) {
+    await docker
+      .getNetwork(item.id)
+      .remove()
+      .catch((error: unknown) => {
+        if (!isMissing(error)) throw error;
+      });
+    removed.push(`network ${item.name}`);
+  }
+  for (const step of exercise.prepare) {
+    if ("swarm" in step && (await sweepSwarm(docker, (labels) => isPreparedFor(labels, exercise.number) && labels[LABEL.role] === "swarm"))) removed.push("the swarm netlab made (left)");
+    if ("parent-link" in step) {
+      const names = practiceParentLink(step["parent-link"]);
+      const there = await execa("ip", ["link", "show", names.parent], { reject: false });
+      const namespaces = String((await execa("ip", ["netns", "list"], { reject: false })).stdout);
+      const ours = namespaces.split("\n").some((line) => line.split(" ")[0] === names.namespace);
+      if (ours) {
+        await removeParentLink(names);
+        removed.push(`parent link ${names.parent} (and namespace ${names.namespace})`);
+      } else if (there.exitCode === 0) {
+        removed.push(`(left link ${names.parent}: netlab's namespace ${names.namespace} is not there, so it is not netlab's)`);
+      }
+    }
+  }
+  return removed;
+}
