@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { LABEL } from "../core/labels.js";
@@ -5,29 +6,45 @@ import { docker, leftovers, netlab, vitestLabs } from "./netlab-cli.js";
 
 const SECONDS = 1000;
 
-async function runIds(lab: string): Promise<Set<string>> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=${lab}`] } });
-  return new Set(containers.map((container) => container.Labels[LABEL.run] ?? ""));
+/** The pid's parent, from /proc (undefined once the process is gone). */
+function parentOf(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1]);
+  } catch {
+    return undefined;
+  }
 }
 
-/** The run id of a child's run: the first run of `lab` that was not there before the child started. */
-async function newRunId(lab: string, known: Set<string>, timeoutMs = 60 * SECONDS): Promise<string> {
+/** Whether `pid` is `ancestor` or runs below it. */
+function descendsFrom(pid: number, ancestor: number): boolean {
+  for (let current: number | undefined = pid; current && current > 1; current = parentOf(current)) if (current === ancestor) return true;
+  return false;
+}
+
+/**
+ * The run id of the child's own run of `lab`: a container whose owner process descends from the child. Other
+ * runs of the same lab on this engine (another terminal, a benchmark) are never taken for it.
+ */
+async function runIdOf(lab: string, child: { pid?: number | undefined }, timeoutMs = 60 * SECONDS): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const fresh = [...(await runIds(lab))].find((runId) => runId && !known.has(runId));
-    if (fresh) return fresh;
+    const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=${lab}`] } });
+    const mine = containers.find((container) => {
+      const [host, pid] = (container.Labels[LABEL.owner] ?? "").split(":");
+      return host === hostname() && descendsFrom(Number(pid), child.pid ?? -1);
+    });
+    if (mine) return mine.Labels[LABEL.run] ?? "";
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no new run of lab "${lab}" started within ${timeoutMs} ms`);
+  throw new Error(`no run of lab "${lab}" started by the child within ${timeoutMs} ms`);
 }
 
 const nothingLeft = { containers: 0, networks: 0, namespaces: 0 };
 
 describe("interrupted runs clean up after themselves", () => {
   it("SIGTERM to netlab mid-run: it exits non-zero within seconds and nothing of the run remains", async () => {
-    const known = await runIds("bridge");
     const child = netlab(["run", "bridge"]);
-    const runId = await newRunId("bridge", known);
+    const runId = await runIdOf("bridge", child);
     const signalled = Date.now();
     child.kill("SIGTERM");
     const result = await child;
@@ -37,9 +54,8 @@ describe("interrupted runs clean up after themselves", () => {
   });
 
   it("SIGINT (Ctrl-C) to the test runner mid-run: exit 130, and a reaper removes the run", async () => {
-    const known = await runIds("none");
     const child = vitestLabs(["labs/none.lab.test.ts"]);
-    const runId = await newRunId("none", known);
+    const runId = await runIdOf("none", child);
     child.kill("SIGINT");
     const result = await child;
     expect(result.exitCode, String(result.all)).toBe(130);
@@ -47,9 +63,8 @@ describe("interrupted runs clean up after themselves", () => {
   });
 
   it("after a SIGKILL, `netlab clean` removes the dead run's debris and spares a run that is still going", async () => {
-    const known = await runIds("bridge");
     const child = vitestLabs(["labs/bridge.lab.test.ts"], {}, { detached: true });
-    const runId = await newRunId("bridge", known);
+    const runId = await runIdOf("bridge", child);
     // The whole process group, workers included, as an OOM killer or `kill -9 -PGID` would.
     process.kill(-(child.pid ?? 0), "SIGKILL");
     await child;
