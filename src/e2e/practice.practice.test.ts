@@ -11,6 +11,7 @@ import { swarmState } from "../runtime/swarm.js";
 import { loadExercises, type Exercise } from "../practice/load-exercise.js";
 import { practiceCheck, practiceList, practiceReset, practiceStart } from "../cli/practice-cli.js";
 import { docker, netlab } from "./netlab-cli.js";
+import { holdEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
 
 /**
  * Issue 10's "show it works": for every exercise, its reference commands (plain docker CLI) pass `netlab
@@ -92,9 +93,24 @@ async function resetAndExpectNothingLeft(exercise: Exercise): Promise<void> {
 const queues = new Map<number, Promise<unknown>>();
 function inTurn<T>(exercise: Exercise, work: () => Promise<T>): Promise<T> {
   const previous = queues.get(exercise.number) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(work);
+  const next = previous.catch(() => undefined).then(() => keepingNameRecords(exercise, work));
   queues.set(exercise.number, next);
   return next;
+}
+
+/**
+ * A swarm leave empties every network's embedded DNS records (src/runtime/embedded-dns-lock.ts), and the
+ * overlay exercise's reset leaves one while other exercises run: each exercise that looks names up holds the
+ * records from its first command to its reset. The swarm exercise itself takes the lock exclusively to leave.
+ */
+async function keepingNameRecords<T>(exercise: Exercise, work: () => Promise<T>): Promise<T> {
+  if (exercise.prepare.some((step) => "swarm" in step)) return work();
+  const release = await holdEmbeddedDnsRecords(`practice exercise ${exercise.number}`);
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
 }
 
 function skipReason(exercise: Exercise): string | undefined {
