@@ -1,4 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
+import { networkInterfaces } from "node:os";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { engineFactsOf, type EngineFacts, type EngineRecording } from "../core/engine-facts.js";
@@ -49,5 +50,8 @@ export async function readEngineFacts(docker: Dockerode): Promise<EngineFacts> {
   const configFile = daemon ? settingsFromDaemonArgs(daemon.argv)["config-file"] : undefined;
   const daemonJson = await readDaemonJson(typeof configFile === "string" && configFile ? configFile : DAEMON_JSON);
   debug("Engine at %s: dockerd %s, daemon.json %s", socket, daemon ? `pid ${daemon.pid}` : "not local", daemonJson?.path ?? "none");
-  return engineFactsOf({ info, version, bridge, networks, ...(daemon ? { daemon } : {}), ...(daemonJson ? { daemonJson } : {}) });
+  // The default bridge's address on this host (a local engine's docker0): the gateway, where the engine omits it.
+  const bridgeName = (bridge.Options as Record<string, string> | undefined)?.["com.docker.network.bridge.name"] ?? "docker0";
+  const bridgeAddress = daemon ? networkInterfaces()[bridgeName]?.find((address) => address.family === "IPv4")?.address : undefined;
+  return engineFactsOf({ info, version, bridge, networks, ...(daemon ? { daemon } : {}), ...(daemonJson ? { daemonJson } : {}), ...(bridgeAddress ? { bridgeAddress } : {}) });
 }
