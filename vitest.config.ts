@@ -2,6 +2,7 @@ import { defineConfig } from "vitest/config";
 import ClaimProgressReporter from "./src/harness/claim-progress.js";
 import FactsReporter from "./src/harness/facts-reporter.js";
 import UplinkWatchReporter from "./src/harness/uplink-watch-reporter.js";
+import NetlabAllureReporter from "./src/harness/allure-reporter.js";
 import { reportsDir } from "./src/report/reports-dir.js";
 
 // NETLAB_REPORTS_DIR moves every output (the report tests run a lab into a directory of their own);
@@ -13,8 +14,9 @@ const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] :
 export default defineConfig({
   test: {
     // The uplink watch starts before every project and ends after all of them (npm test sets NETLAB_UPLINK_WATCH=1);
-    // a line per claim as it is decided (the labs), then vitest's own per-file lines and summary.
-    reporters: [new UplinkWatchReporter(), new FactsReporter({ outputDir: REPORTS }), new ClaimProgressReporter(), "default"],
+    // the reports (allure-results by allure-vitest, from what the labs sent while they ran); a line per claim
+    // as it is decided (the labs); then vitest's own per-file lines and summary.
+    reporters: [new UplinkWatchReporter(), new FactsReporter({ outputDir: REPORTS }), new NetlabAllureReporter({ outputDir: REPORTS }), new ClaimProgressReporter(), "default"],
     env: { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE: "localhost" },
     projects: [
       {

@@ -115,6 +115,9 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   const network = await step("overlay network create", () => made.overlayNetwork({ lab: lab.name, role: "overlay", subnet }));
   if (!network) return;
   overlay = network;
+  // For the picture: the overlay (made through the swarm, not lab.network) with its VXLAN id.
+  const vxlanId = network.created.Options?.["com.docker.network.driver.overlay.vxlanid_list"];
+  lab.facts.networks = { ...lab.facts.networks, [network.name]: { role: "overlay", driver: "overlay", subnet, ...(vxlanId ? { vxlanId } : {}) } };
   const started = await step("container start on the overlay", () =>
     Promise.all([lab.container({ role: "alpha", network: overlay.name }).start(), lab.container({ role: "beta", network: overlay.name }).start()]),
   );

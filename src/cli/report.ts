@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildHtmlReport } from "../report/html-report.js";
 import { readFacts, writeLabReports } from "../report/report-files.js";
@@ -11,9 +12,13 @@ async function main(): Promise<number> {
   const dir = reportsDir();
   const say = (line: string) => console.log(`netlab: ${line}`);
   const facts = readFacts(dir);
-  const { facts: written, problems } = await writeLabReports(dir, facts);
+  // A lab run's allure-results are allure-vitest's, written as the labs ran: kept. Only where there are none
+  // (removed, or never written) are they written from facts.json.
+  const resultsDir = join(dir, "allure-results");
+  const haveResults = existsSync(resultsDir) && readdirSync(resultsDir).some((name) => name.endsWith("-result.json"));
+  const { facts: written, problems } = await writeLabReports(dir, facts, { allure: !haveResults });
   for (const problem of problems) say(`warning: ${problem}`);
-  const html = await buildHtmlReport({ resultsDir: join(dir, "allure-results"), outputDir: join(dir, "html") });
+  const html = await buildHtmlReport({ resultsDir, outputDir: join(dir, "html") });
   const shown = (path: string) => {
     const near = relative(process.cwd(), path);
     return near && !near.startsWith("..") ? near : path;

@@ -30,6 +30,8 @@ export interface LabFacts {
   lab: string;
   containers: Record<string, Record<string, unknown>>;
   host: Record<string, unknown>;
+  /** The networks the lab created, by name: driver, subnet, gateway, internal, host bridge, parent, VXLAN id. */
+  networks?: Record<string, Record<string, unknown>>;
 }
 
 export function claimId(testName: string): string {

@@ -20,6 +20,14 @@ describe("engine facts from recorded engines", () => {
     expect(bridgeSubnetCause({ settings: facts.daemonConfig, sources: facts.daemonConfigSources ?? {} }, facts.bridge.subnet)).toBeUndefined();
   });
 
+  it("an engine whose IPAM omits the default bridge's gateway (20.10 as Debian ships it): docker0's own address is the gateway", () => {
+    const omitted = { ...STOCK, bridge: { ...STOCK.bridge, IPAM: { Config: [{ Subnet: "172.17.0.0/16" }] } } };
+    expect(engineFactsOf(omitted).bridge.gateway).toBeUndefined();
+    expect(engineFactsOf({ ...omitted, bridgeAddress: "172.17.0.1" }).bridge.gateway).toBe("172.17.0.1");
+    // What the engine says wins over what the host shows.
+    expect(engineFactsOf({ ...STOCK, bridgeAddress: "172.17.9.9" }).bridge.gateway).toBe("172.17.0.1");
+  });
+
   it("--default-address-pool base=10.123.0.0/16,size=24: U1 predicts from the engine's pools, B4 names the setting", () => {
     const facts = engineFactsOf(ADDRESS_POOL);
     expect(facts.daemonConfig["default-address-pools"]).toEqual([{ base: "10.123.0.0/16", size: 24 }]);

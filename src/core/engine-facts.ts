@@ -55,6 +55,8 @@ export interface EngineRecording {
   daemon?: { pid: number; argv: string[] };
   /** daemon.json as found, and its path. */
   daemonJson?: { path: string; settings: Record<string, unknown> };
+  /** The default bridge's IPv4 address as this host shows it (docker0 on a local engine): the gateway, where the engine's IPAM omits it. */
+  bridgeAddress?: string;
 }
 
 /** The engine's facts from what it answered and what was read beside it. */
@@ -77,7 +79,8 @@ export function engineFactsOf(recorded: EngineRecording): EngineFacts {
     bridge: {
       name: options["com.docker.network.bridge.name"] ?? "docker0",
       subnet: ipv4.Subnet ?? "",
-      gateway: ipv4.Gateway,
+      // 20.10 reports no Gateway for the default bridge: its interface on the host holds it.
+      gateway: ipv4.Gateway ?? recorded.bridgeAddress,
       iccEnabled: options["com.docker.network.bridge.enable_icc"] !== "false",
       masquerade: options["com.docker.network.bridge.enable_ip_masquerade"] !== "false",
       ...(ipv6?.Subnet ? { ipv6Subnet: ipv6.Subnet } : {}),

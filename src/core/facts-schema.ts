@@ -67,6 +67,7 @@ export const matrixEntrySchema = z.object({
   mismatch: z.boolean().describe("an outcome was expected and another observed"),
   detail: z.string(),
   command: z.string(),
+  at: z.number().optional().describe("when the probe was recorded (ms since the epoch): entries of a cell in this order ran first to last"),
 });
 
 export const matrixSchema = z.object({
@@ -83,6 +84,10 @@ export const labSchema = z.object({
   errors: z.array(z.string()).default([]).describe("errors outside any claim: setup (beforeAll) or teardown"),
   containers: z.record(z.string(), z.record(z.string(), z.unknown())),
   host: z.record(z.string(), z.unknown()),
+  networks: z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .optional()
+    .describe("the networks the lab created, by name: driver, subnet, gateway, internal, bridge (br-<id>), parent, vxlanId"),
   checks: z.array(checkSchema),
   matrix: matrixSchema.optional().describe("where packets could and could not go, from the checks' tcp and dns probes"),
   topology: z.string().optional().describe("the topology picture (SVG), relative to facts.json"),

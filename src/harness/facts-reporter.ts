@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification } from "vitest/node";
 import "./task-meta.js";
 import { claimId } from "../core/check-facts.js";
+import { inLessonOrder } from "../core/lesson/lesson.js";
 import { FACTS_SCHEMA_VERSION, type CheckRecord, type Facts, type LabRecord } from "../core/facts-schema.js";
 import { junitXml, type JunitSuite } from "../report/junit-writer.js";
 import { writeLabReports } from "../report/report-files.js";
@@ -55,12 +56,15 @@ export function labRecord(module: ReportedModule): LabRecord {
     errors: (module.errors?.() ?? []).map((error) => error.message ?? String(error)),
     containers: lab?.containers ?? {},
     host: lab?.host ?? {},
+    ...(lab?.networks ? { networks: lab.networks } : {}),
     checks: [...module.children.allTests()].map(checkRecord),
   };
 }
 
 function junitSuites(modules: ReadonlyArray<TestModule>, labProject: string): JunitSuite[] {
-  return modules.map((module) => {
+  // Labs in lesson order (bridge, none, host, …), whatever order they finished in; other files after them.
+  const ordered = inLessonOrder(modules, (module) => (module.project.name === labProject ? labRecord(module).lab : "\u0000other"));
+  return ordered.map((module) => {
     if (module.project.name === labProject) {
       const lab = labRecord(module);
       return { name: lab.lab, file: lab.file, durationMs: lab.durationMs, errors: lab.errors, checks: lab.checks, lab };
@@ -123,9 +127,10 @@ export default class FactsReporter implements Reporter {
         engine: { ...environment?.engine },
         config: { ...environment?.config },
       },
-      labs: labs.map(labRecord),
+      labs: inLessonOrder(labs.map(labRecord), (lab) => lab.lab),
     };
-    const { problems } = await writeLabReports(this.options.outputDir, facts);
+    // allure-results/ is allure-vitest's (NetlabAllureReporter), written from what the labs sent while they ran.
+    const { problems } = await writeLabReports(this.options.outputDir, facts, { allure: false });
     for (const problem of problems) console.warn(`netlab: ${problem}`);
   }
 }

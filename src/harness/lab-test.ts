@@ -1,4 +1,5 @@
-import { afterAll, inject, test } from "vitest";
+import { afterAll, afterEach, inject, test } from "vitest";
+import { describeClaim } from "./allure-runtime.js";
 import { Lab } from "../lifecycle/lab.js";
 import "./task-meta.js";
 
@@ -13,6 +14,8 @@ export function labTest(name: string) {
   afterAll(({}, file) => {
     if (made) file.meta.netlabLab = made.facts;
   });
+  // Each claim's lesson, labels and observations, when it has ended (passed, failed or skipped).
+  afterEach(({ task }) => describeClaim(task));
   return test
     .extend("env", { scope: "file" }, async () => inject("netlab"))
     .extend("lab", { scope: "file" }, async ({ env }, { onCleanup }) => {

@@ -2,9 +2,12 @@ import { expect } from "vitest";
 import type { Outcome, ProbeResult } from "../core/outcome.js";
 import "./task-meta.js";
 import { claimId, type AttemptFacts, type CheckFacts } from "../core/check-facts.js";
+import { labOfFile, probeStepAround } from "./allure-runtime.js";
 
 interface MetaHolder {
   name: string;
+  /** The test file (its lab names the containers in step names). */
+  file?: { name: string };
   meta: { netlabCheck?: CheckFacts };
   /** vitest's result so far: on a retry it holds the retry count and the earlier attempts' errors. */
   result?: { retryCount?: number; errors?: ReadonlyArray<{ message?: string }> };
@@ -24,6 +27,7 @@ function earlierAttempts(task: MetaHolder, retry: number): AttemptFacts[] {
 /** The recorder a check writes its observations into: `const seen = observe(task)`. */
 export function observe(task: MetaHolder) {
   const retry = task.result?.retryCount ?? 0;
+  const lab = labOfFile(task.file?.name ?? "");
   const facts: CheckFacts = { claim: claimId(task.name), observed: {}, probes: [], assumptions: [], attempts: earlierAttempts(task, retry), retry };
   task.meta.netlabCheck = facts;
   return {
@@ -32,17 +36,21 @@ export function observe(task: MetaHolder) {
       facts.observed[key] = value;
       return value;
     },
-    /** Records a probe without asserting on it (setup steps, observations). */
+    /** Records a probe without asserting on it (setup steps, observations); an Allure step says what it saw. */
     probe(result: ProbeResult): ProbeResult {
-      facts.probes.push({ ...result, at: Date.now() });
-      return result;
+      const recorded = { ...result, at: Date.now() };
+      facts.probes.push(recorded);
+      return probeStepAround(recorded, lab, () => result);
     },
-    /** Records a probe with the outcome the claim expects, then asserts it; the matrix reads both. */
+    /** Records a probe with the outcome the claim expects, then asserts it inside its Allure step; the matrix reads both. */
     verify(result: ProbeResult, expected: Outcome | Outcome[]): ProbeResult {
-      facts.probes.push({ ...result, expected, at: Date.now() });
-      if (Array.isArray(expected)) expect(result).toHaveOutcomeIn(expected);
-      else expect(result).toHaveOutcome(expected);
-      return result;
+      const recorded = { ...result, expected, at: Date.now() };
+      facts.probes.push(recorded);
+      return probeStepAround(recorded, lab, () => {
+        if (Array.isArray(expected)) expect(result).toHaveOutcomeIn(expected);
+        else expect(result).toHaveOutcome(expected);
+        return result;
+      });
     },
     assume(text: string): void {
       facts.assumptions.push(text);

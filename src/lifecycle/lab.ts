@@ -163,6 +163,22 @@ export class Lab {
       });
     }
     this.networks.add(network);
+    // What a picture of the lab needs of each network: its driver, subnet, host bridge, parent, VXLAN id.
+    const driverOptions = network.created.Options ?? {};
+    this.facts.networks = {
+      ...this.facts.networks,
+      [name]: {
+        role: options.role,
+        driver: network.driver,
+        subnet: network.subnet,
+        gateway: network.gateway,
+        internal: network.created.Internal === true,
+        ...(network.driver === "bridge" ? { bridge: network.bridgeName } : {}),
+        ...(driverOptions.parent ? { parent: driverOptions.parent } : {}),
+        ...(driverOptions.ipvlan_mode ? { mode: driverOptions.ipvlan_mode } : {}),
+        ...(driverOptions["com.docker.network.driver.overlay.vxlanid_list"] ? { vxlanId: driverOptions["com.docker.network.driver.overlay.vxlanid_list"] } : {}),
+      },
+    };
     return network;
   }
 

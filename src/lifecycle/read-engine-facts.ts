@@ -1,7 +1,9 @@
 import { readdir, readFile } from "node:fs/promises";
+import { networkInterfaces } from "node:os";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { engineFactsOf, type EngineFacts, type EngineRecording } from "../core/engine-facts.js";
+import { contains, ipv4Ipam } from "../core/cidr.js";
 import { argvOfCmdline, settingsFromDaemonArgs, socketsOf } from "../core/daemon-settings.js";
 
 const debug = createDebug("netlab:engine");
@@ -49,5 +51,12 @@ export async function readEngineFacts(docker: Dockerode): Promise<EngineFacts> {
   const configFile = daemon ? settingsFromDaemonArgs(daemon.argv)["config-file"] : undefined;
   const daemonJson = await readDaemonJson(typeof configFile === "string" && configFile ? configFile : DAEMON_JSON);
   debug("Engine at %s: dockerd %s, daemon.json %s", socket, daemon ? `pid ${daemon.pid}` : "not local", daemonJson?.path ?? "none");
-  return engineFactsOf({ info, version, bridge, networks, ...(daemon ? { daemon } : {}), ...(daemonJson ? { daemonJson } : {}) });
+  // The default bridge's address on this host (a local engine's docker0, in the bridge's subnet): the gateway,
+  // where the engine omits it.
+  const bridgeName = (bridge.Options as Record<string, string> | undefined)?.["com.docker.network.bridge.name"] ?? "docker0";
+  const subnet = ipv4Ipam(bridge.IPAM?.Config ?? [])?.Subnet;
+  const bridgeAddress = socket.startsWith("unix://") && subnet
+    ? networkInterfaces()[bridgeName]?.find((address) => address.family === "IPv4" && contains(subnet, address.address))?.address
+    : undefined;
+  return engineFactsOf({ info, version, bridge, networks, ...(daemon ? { daemon } : {}), ...(daemonJson ? { daemonJson } : {}), ...(bridgeAddress ? { bridgeAddress } : {}) });
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { allureOutput, writeAllureResults } from "./allure-writer.js";
 import { check, failingDemo } from "./fixtures/sample-facts.js";
 import { withMatrices } from "./report-files.js";
+import { lessonFor } from "../core/lesson/lesson.js";
 
 const facts = withMatrices(failingDemo());
 let counter = 0;
@@ -20,7 +21,9 @@ describe("allure results from facts", () => {
       ["D2 the sentinel | is out of reach", "failed"],
       ["D3 skipped here", "skipped"],
     ]);
-    expect([label("D2", "epic"), label("D2", "feature"), label("D2", "story")]).toEqual(["netlab", "demo", "D2 the sentinel | is out of reach"]);
+    expect([label("D2", "feature"), label("D2", "story"), label("D2", "tag")]).toEqual(["demo", "D2 the sentinel | is out of reach", "D2"]);
+    // Labels that would be the same on every result say nothing.
+    expect(result("D2")?.labels.map((candidate) => candidate.name)).not.toContain("epic");
     expect(result("D2")?.statusDetails.message).toMatch(/^expected outcome timed-out/);
     expect(result("D2")?.statusDetails.trace).toContain("$ docker exec netlab-1a2b3c4d-demo-client timeout 3 nc 198.18.0.2 80");
     expect(result("D3")?.statusDetails.message).toBe("kernel lacks ipvlan");
@@ -40,15 +43,21 @@ describe("allure results from facts", () => {
   it("attaches each observation, the topology picture and the matrix to every claim of the lab", () => {
     const attachments = result("D2")?.attachments ?? [];
     expect(attachments.map((attachment) => [attachment.name, attachment.type])).toEqual([
-      ["observed: routes", "application/json"],
+      ["observed", "text/plain"],
+      ["observed (JSON)", "application/json"],
       ["topology: demo (as observed)", "image/svg+xml"],
-      ["reachability: demo", "text/markdown"],
+      ["reachability: demo", "text/html"],
     ]);
-    expect(JSON.parse(file(attachments[0]?.source) ?? "null")).toEqual([{ destination: "default", via: "172.17.0.1" }]);
-    expect(file(attachments[1]?.source)).toBe("<svg>demo</svg>");
-    expect(file(attachments[2]?.source)).toContain("<b>✗ connected, expected timed-out (D2)</b>");
+    expect(file(attachments[0]?.source)).toBe("routes:\n  - destination: default, via: 172.17.0.1\n");
+    expect(JSON.parse(file(attachments[1]?.source) ?? "null")).toEqual({ routes: [{ destination: "default", via: "172.17.0.1" }] });
+    expect(file(attachments[2]?.source)).toBe("<svg>demo</svg>");
+    // The matrix is a real HTML table: no <br> shown as text, no glyph a font may lack.
+    const matrix = file(attachments[3]?.source) ?? "";
+    expect(matrix).toContain('<div class="mismatch"');
+    expect(matrix).toContain("✗ connected, expected timed-out (D2)</div>");
+    expect(matrix).not.toMatch(/&lt;br&gt;|＼/);
     // Each claim has its own copy: Allure links a file to one result only.
-    expect(result("D1")?.attachments.find((attachment) => attachment.type === "image/svg+xml")?.source).not.toBe(attachments[1]?.source);
+    expect(result("D1")?.attachments.find((attachment) => attachment.type === "image/svg+xml")?.source).not.toBe(attachments[2]?.source);
   });
 
   it("keeps a retried claim's earlier attempts as results with the same history id, and lesson order for claims that never ran", () => {
@@ -79,5 +88,23 @@ describe("allure results from facts", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("allure results carry the lesson", () => {
+  const lab = { ...facts.labs[0]!, lab: "macvlan", checks: [check({ claim: "M3a", title: "M3a ipvlan l2", state: "skipped", skipReason: "the kernel refused ipvlan l2" }), check({ claim: "B8", title: "B8 reach by IP" })] };
+  const own = allureOutput({ facts: { ...facts, labs: [lab] } });
+  const described = (claim: string) => own.results.find((candidate) => candidate.name?.startsWith(`${claim} `))?.description ?? "";
+
+  it("describes each claim with its concept, why, the command to see it and the Docs page", () => {
+    const lesson = lessonFor("B8")!;
+    expect(described("B8")).toContain(`**Why.** ${lesson.why}`);
+    expect(described("B8")).toContain(lesson.command);
+    expect(described("B8")).toContain(`(${lesson.docs})`);
+  });
+
+  it("says of a skipped claim why it was skipped and what would make it run", () => {
+    expect(described("M3a")).toContain("**Skipped:** the kernel refused ipvlan l2");
+    expect(described("M3a")).toContain(`**To run it:** ${lessonFor("M3a")!.toRun}`);
   });
 });

@@ -3,13 +3,14 @@ import { mkdirSync } from "node:fs";
 import { Stage, Status, type Attachment, type StepResult, type TestResult } from "allure-js-commons";
 import { FileSystemWriter } from "allure-js-commons/sdk/reporter";
 import type { AttemptRecord, CheckRecord, Facts } from "../core/facts-schema.js";
-import { checkText, oneLine } from "./format.js";
+import { claimDescription, claimLabels, environmentOf, labAttachments, observationAttachments, probeStep, type AllureAttachmentContent } from "./allure-model.js";
+import { checkText } from "./format.js";
 import { labView } from "./lab-view.js";
-import { matrixMarkdown } from "./summary-writer.js";
 
 /**
- * allure-results written from facts.json: labs as features, claims as stories, one step per probe (what
- * ran where, what came back, the command to run it by hand), observations, the topology picture and the
+ * allure-results written from facts.json, for runs without vitest (`netlab check`); the labs' results are
+ * written by allure-vitest while they run. Both from one model (allure-model.ts): labs as features, claims as
+ * stories with their lesson as description, one step per probe, observations, the topology picture and the
  * reachability matrix as attachments; earlier attempts of a retried claim as Allure retries.
  */
 export interface AllureFile {
@@ -40,26 +41,6 @@ const STATUS: Record<CheckRecord["state"], Status> = {
 
 const stableId = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
 
-function environment(facts: Facts): Record<string, string> {
-  const engine = facts.run.engine as Record<string, unknown> & { bridge?: Record<string, unknown> };
-  const values: Record<string, unknown> = {
-    "docker.version": engine.serverVersion,
-    "docker.api": engine.apiVersion,
-    kernel: engine.kernelVersion,
-    os: engine.operatingSystem,
-    "bridge.name": engine.bridge?.name,
-    "bridge.subnet": engine.bridge?.subnet,
-    "bridge.gateway": engine.bridge?.gateway,
-    "bridge.icc": engine.bridge?.iccEnabled,
-    "bridge.masquerade": engine.bridge?.masquerade,
-    "daemon.json": engine.daemonConfig === undefined ? undefined : oneLine(engine.daemonConfig),
-    "probe.image": facts.run.image,
-    "sentinel.address": facts.run.sentinel.address,
-    "netlab.run": facts.run.runId,
-  };
-  return Object.fromEntries(Object.entries(values).flatMap(([key, value]) => (value === undefined ? [] : [[key, oneLine(value)]])));
-}
-
 export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }: AllureInput): AllureOutput {
   const results: TestResult[] = [];
   const files: AllureFile[] = [];
@@ -68,17 +49,15 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
     files.push({ name, content: Buffer.from(content, "utf8") });
     return name;
   };
+  const attach = (attachments: AllureAttachmentContent[]): Attachment[] =>
+    attachments.map((attachment) => ({ name: attachment.name, type: attachment.contentType, source: file(attachment.fileExtension, attachment.content) }));
 
   for (const lab of facts.labs) {
     const view = labView(lab);
     const label = (name: string) => view.containers.find((container) => container.name === name)?.label ?? name;
     // Allure links each attachment file to one result: every claim gets its own copy of the lab's pictures.
     const picture = pictures.get(lab.lab);
-    const matrix = lab.matrix && lab.matrix.sources.length > 0 ? `## Reachability: ${lab.lab}\n\n${matrixMarkdown(lab.matrix)}` : undefined;
-    const shared = (): Attachment[] => [
-      ...(picture ? [{ name: `topology: ${lab.lab} (as observed)`, type: "image/svg+xml", source: file("svg", picture) }] : []),
-      ...(matrix ? [{ name: `reachability: ${lab.lab}`, type: "text/markdown", source: file("md", matrix) }] : []),
-    ];
+    const shared = (): Attachment[] => attach(labAttachments(lab, picture));
 
     const base = (title: string, state: CheckRecord["state"]): TestResult => ({
       uuid: newId(),
@@ -90,47 +69,24 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
       status: STATUS[state],
       stage: state === "pending" ? Stage.PENDING : Stage.FINISHED,
       statusDetails: {},
-      labels: [
-        { name: "epic", value: "netlab" },
-        { name: "feature", value: lab.lab },
-        { name: "story", value: title },
-        { name: "parentSuite", value: "netlab" },
-        { name: "suite", value: lab.lab },
-        { name: "framework", value: "vitest" },
-        { name: "language", value: "typescript" },
-      ],
+      labels: claimLabels(lab.lab, lab.checks.find((check) => check.title === title)?.claim ?? title, title),
       links: [],
       parameters: [],
       steps: [],
       attachments: [],
     });
 
-    const observations = (observed: Record<string, unknown>): Attachment[] =>
-      Object.entries(observed).map(([key, value]) => ({
-        name: `observed: ${key}`,
-        type: "application/json",
-        source: file("json", `${JSON.stringify(value ?? null, null, 2)}\n`),
-      }));
+    const observations = (observed: Record<string, unknown>): Attachment[] => attach(observationAttachments(observed));
 
     const steps = (probes: AttemptRecord["probes"]): StepResult[] =>
       probes.map((probe) => {
-        const expected = probe.expected === undefined ? undefined : [probe.expected].flat();
-        const matched = !expected || expected.includes(probe.outcome);
-        const wanted = expected ? (matched ? "" : `, expected ${expected.join(" or ")}`) : " (recorded)";
+        const step = probeStep(probe, label);
         const stop = probe.at;
         return {
-          name: `${probe.probe} ${label(probe.from)} → ${probe.target}: ${probe.outcome}${wanted}`,
-          status: matched ? Status.PASSED : Status.FAILED,
+          ...step,
           stage: Stage.FINISHED,
-          statusDetails: matched ? {} : { message: `${probe.detail}\n$ ${probe.command}`, expected: expected?.join(" or "), actual: probe.outcome },
           steps: [],
           attachments: [],
-          parameters: [
-            { name: "from", value: probe.from },
-            { name: "target", value: probe.target },
-            { name: "detail", value: probe.detail },
-            { name: "command", value: probe.command },
-          ],
           ...(stop !== undefined ? { start: Math.round(stop - probe.durationMs), stop: Math.round(stop) } : {}),
         };
       });
@@ -154,9 +110,8 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
         results.push(earlier);
       });
       const result = base(check.title, check.state);
-      const assumed = check.assumptions.map((text) => `- ${text}`).join("\n");
       Object.assign(result, {
-        description: [`**${check.claim}** in lab **${lab.lab}** (\`${lab.file}\`)`, assumed ? `Assumed:\n\n${assumed}` : ""].filter(Boolean).join("\n\n"),
+        description: claimDescription(check, lab),
         statusDetails:
           check.state === "failed"
             ? { message: check.errors.join("\n\n") || "failed", trace: checkText({ ...check, errors: [] }, lab) }
@@ -177,7 +132,7 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
       results.push(broken);
     }
   }
-  return { results, files, environment: environment(facts) };
+  return { results, files, environment: environmentOf(facts.run) };
 }
 
 /** Writes the output into an allure-results directory, as any Allure 2 or 3 CLI reads it. */

@@ -1,4 +1,5 @@
 import type { CheckRecord, LabRecord, MatrixEntry } from "../core/facts-schema.js";
+import { lessonFor, type Lesson } from "../core/lesson/lesson.js";
 
 /** Small wording shared by the writers, so every report says a thing the same way. */
 
@@ -76,11 +77,8 @@ export function lookCommands(containers: string[]): string[] {
 export function checkText(check: CheckRecord, lab?: Pick<LabRecord, "containers">): string {
   const lines: string[] = [];
   if (check.errors.length) lines.push(...check.errors.map((error) => error.trim()), "");
-  const observed = Object.entries(check.observed);
-  if (observed.length) {
-    lines.push("Observed:");
-    for (const [key, value] of observed) lines.push(`  ${key}: ${truncate(oneLine(value), 2000)}`);
-  }
+  if (check.state === "skipped" && check.skipReason) lines.push(`Skipped: ${check.skipReason}`);
+  if (Object.keys(check.observed).length) lines.push("Observed:", ...observationLines(check.observed, 2000).map((line) => `  ${line}`));
   if (check.probes.length) {
     lines.push("Probes:");
     for (const probe of check.probes) {
@@ -95,9 +93,58 @@ export function checkText(check: CheckRecord, lab?: Pick<LabRecord, "containers"
   for (const attempt of check.attempts) {
     lines.push(`Attempt ${attempt.attempt} of ${check.attempts.length + 1}: ${attempt.errors.map((error) => error.split("\n")[0]).join("; ") || "failed"}`);
   }
+  const lesson = lessonFor(check.claim);
+  if (lesson) lines.push("", ...lessonText(lesson, check.state));
   if (lab && Object.keys(lab.containers).length > 0) {
     lines.push("To see it yourself (while the lab's containers exist; the run removes them at its end):");
     lines.push(...lookCommands(containersOf(check, lab)).map((command) => `  $ ${command}`));
   }
   return lines.join("\n").trim();
+}
+
+const LINE_MAX = 200;
+const isScalar = (value: unknown) => value === null || ["string", "number", "boolean", "undefined"].includes(typeof value);
+const scalarText = (value: unknown) => (value === "" ? '""' : value === undefined ? "(none)" : String(value));
+
+/** An object of scalars on one line ("name: bridge, driver: bridge"), or undefined when it nests deeper. */
+function flatObject(value: unknown): string | undefined {
+  if (isScalar(value) || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (!entries.every(([, inner]) => isScalar(inner) || (Array.isArray(inner) && inner.every(isScalar)))) return undefined;
+  return entries.map(([key, inner]) => `${key}: ${Array.isArray(inner) ? inner.map(scalarText).join(" ") : scalarText(inner)}`).join(", ");
+}
+
+function valueLines(key: string, value: unknown, indent: string, depth: number): string[] {
+  const head = `${indent}${key}:`;
+  if (isScalar(value)) return [`${head} ${scalarText(value)}`];
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [`${head} (none)`];
+    if (value.every(isScalar)) return [`${head} ${value.map(scalarText).join(", ")}`];
+    return [head, ...value.flatMap((item) => (flatObject(item) !== undefined || isScalar(item) ? [`${indent}  - ${flatObject(item) ?? scalarText(item)}`] : depth > 2 ? [`${indent}  - ${oneLine(item)}`] : valueLines("-", item, `${indent}  `, depth + 1)))];
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return [`${head} (none)`];
+  const flat = flatObject(value);
+  if (flat !== undefined && flat.length <= LINE_MAX) return [`${head} { ${flat} }`];
+  if (depth > 2) return [`${head} ${oneLine(value)}`];
+  return [head, ...entries.flatMap(([inner, innerValue]) => valueLines(inner, innerValue, `${indent}  `, depth + 1))];
+}
+
+/**
+ * What a check observed as key/value lines a person reads ("networks:" then "  - name: bridge, driver: bridge"),
+ * nested values indented, never cut in the middle of a value's structure; very long lines end in "…".
+ */
+export function observationLines(observed: Record<string, unknown>, lineMax = LINE_MAX): string[] {
+  return Object.entries(observed).flatMap(([key, value]) => valueLines(key, value, "", 0).map((line) => truncate(line, lineMax)));
+}
+
+/** The lesson behind a claim in plain text: concept, why, the command to see it, the docs page, and for a skip what makes it run. */
+export function lessonText(lesson: Lesson, state: CheckRecord["state"]): string[] {
+  return [
+    `What it shows: ${lesson.concept}`,
+    `Why: ${lesson.why}`,
+    ...(state === "skipped" && lesson.toRun ? [`To run it: ${lesson.toRun}`] : []),
+    `See it by hand: ${lesson.command}`,
+    `Docs: ${lesson.docs}`,
+  ];
 }

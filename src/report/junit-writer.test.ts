@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { check, CLIENT, failingDemo } from "./fixtures/sample-facts.js";
 import { junitXml, xmlText, type JunitSuite } from "./junit-writer.js";
+import { lessonFor } from "../core/lesson/lesson.js";
 
 const lab = failingDemo().labs[0]!;
 const suite: JunitSuite = { name: lab.lab, file: lab.file, durationMs: lab.durationMs, errors: [], checks: lab.checks, lab };
@@ -18,7 +19,7 @@ describe("junit.xml", () => {
     const failed = testcase("D2");
     expect(failed).toContain('<testcase name="D2 the sentinel | is out of reach" classname="demo" file="labs/demo.lab.test.ts" time="0.040">');
     expect(failed).toMatch(/<failure message="expected outcome timed-out: tcp probe from [^"]+" type="D2 failed">/);
-    expect(failed).toContain('routes: [{"destination":"default","via":"172.17.0.1"}]');
+    expect(failed).toContain("Observed:\n  routes:\n    - destination: default, via: 172.17.0.1");
     expect(failed).toContain(`✗ tcp ${CLIENT} → 198.18.0.2:80: connected (expected timed-out)`);
     expect(failed).toContain(`$ docker exec ${CLIENT} timeout 3 nc 198.18.0.2 80`);
     expect(failed).toContain(`$ docker exec ${CLIENT} ip -o addr`);
@@ -51,5 +52,22 @@ describe("junit.xml", () => {
     const quoted = junitXml([{ ...suite, checks: [check({ claim: "Q1", title: 'Q1 says "hi"\nand more', state: "failed", errors: ['"x"\ny'] })] }]);
     expect(quoted).toContain('<testcase name="Q1 says &quot;hi&quot;&#10;and more"');
     expect(quoted).toContain('<failure message="&quot;x&quot;" type="Q1 failed">"x"\ny\n');
+  });
+});
+
+describe("junit.xml teaches", () => {
+  const whole = (claim: string, text: string) => new RegExp(`<testcase name="${claim} [^"]*"[\\s\\S]*?</testcase>`).exec(text)?.[0] ?? "";
+  const taught = junitXml([{ ...suite, name: "macvlan", checks: [check({ claim: "M3a", title: "M3a ipvlan l2", state: "skipped", skipReason: "the kernel refused ipvlan l2" }), check({ claim: "B8", title: "B8 reach by IP" })] }]);
+
+  it("gives each claim its lesson as testcase properties and in its output", () => {
+    const lesson = lessonFor("B8")!;
+    expect(whole("B8", taught)).toContain(`<property name="why" value="${xmlText(lesson.why).replaceAll('"', "&quot;")}"/>`);
+    expect(whole("B8", taught)).toContain(`<property name="docs" value="${lesson.docs}"/>`);
+    expect(whole("B8", taught)).toMatch(/<system-out>[\s\S]*Why: [\s\S]*Docs: https:\/\/docs\.docker\.com/);
+  });
+
+  it("says in a skip what would make it run", () => {
+    expect(whole("M3a", taught)).toContain(`<skipped message="the kernel refused ipvlan l2; to run it: ${xmlText(lessonFor("M3a")!.toRun!).replaceAll('"', "&quot;")}"/>`);
+    expect(whole("M3a", taught)).toContain('<property name="toRun"');
   });
 });

@@ -1,4 +1,5 @@
 import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
+import { lessonFor } from "../core/lesson/lesson.js";
 import { checkText } from "./format.js";
 
 /**
@@ -41,8 +42,21 @@ function attr(values: Record<string, string | number | undefined>): string {
 function testcase(suite: JunitSuite, check: CheckRecord): string {
   const open = `    <testcase${attr({ name: check.title, classname: suite.name, file: suite.file, time: seconds(check.durationMs) })}>`;
   const body: string[] = [];
+  // The claim's lesson as testcase properties (Jenkins, GitLab and Surefire readers show them): why it behaves so, where it is documented.
+  const lesson = lessonFor(check.claim);
+  if (lesson) {
+    const properties: Array<[string, string | undefined]> = [
+      ["concept", lesson.concept],
+      ["why", lesson.why],
+      ["docs", lesson.docs],
+      ["command", lesson.command],
+      ["toRun", check.state === "skipped" ? lesson.toRun : undefined],
+    ];
+    body.push("      <properties>", ...properties.flatMap(([name, value]) => (value ? [`        <property${attr({ name, value })}/>`] : [])), "      </properties>");
+  }
   if (check.state === "skipped" || check.state === "pending") {
-    body.push(`      <skipped${attr({ message: check.skipReason ?? (check.state === "pending" ? "not run" : "skipped") })}/>`);
+    const reason = check.skipReason ?? (check.state === "pending" ? "not run" : "skipped");
+    body.push(`      <skipped${attr({ message: lesson?.toRun && check.state === "skipped" ? `${reason}; to run it: ${lesson.toRun}` : reason })}/>`);
   }
   if (check.state === "failed") {
     const message = firstLine(check.errors[0] ?? "failed");
@@ -53,7 +67,7 @@ function testcase(suite: JunitSuite, check: CheckRecord): string {
     const text = [`attempt ${attempt.attempt} of ${check.attempts.length + 1}`, ...attempt.errors].join("\n");
     body.push(`      <${rerun}${attr({ message: firstLine(attempt.errors[0] ?? "failed"), type: `${check.claim} attempt ${attempt.attempt}` })}>${xmlText(text)}</${rerun}>`);
   }
-  if (check.state !== "failed" && (Object.keys(check.observed).length > 0 || check.probes.length > 0)) {
+  if (check.state !== "failed" && (Object.keys(check.observed).length > 0 || check.probes.length > 0 || lesson)) {
     body.push(`      <system-out>${xmlText(checkText({ ...check, errors: [] }))}</system-out>`);
   }
   return body.length ? [open, ...body, "    </testcase>"].join("\n") : `${open.slice(0, -1)}/>`;

@@ -18,6 +18,29 @@ const addressSchema = z.object({ interface: z.string(), cidr: z.string(), addres
 export type ViewLink = z.infer<typeof linkSchema>;
 export type ViewAddress = z.infer<typeof addressSchema>;
 
+/** A port the engine published for a container: `-p hostIp:hostPort:containerPort/proto`. */
+export interface PortBinding {
+  hostIp: string;
+  hostPort: string;
+  containerPort: string;
+}
+
+/** A network the lab created, as it noted it. */
+export interface NetworkView {
+  name: string;
+  label: string;
+  driver: string;
+  subnet?: string;
+  gateway?: string;
+  internal: boolean;
+  /** The Linux bridge on the host (`br-<id>`), for a bridge network. */
+  bridge?: string;
+  /** The parent interface of a macvlan or ipvlan network. */
+  parent?: string;
+  mode?: string;
+  vxlanId?: string;
+}
+
 export interface ContainerView {
   name: string;
   /** The lab's role for it ("web", "isolated"), or the name without netlab's run prefix. */
@@ -29,6 +52,9 @@ export interface ContainerView {
   address?: string;
   links: ViewLink[];
   addresses: ViewAddress[];
+  /** Every network it is on, as noted (its `network`, and `networks` where the lab listed several). */
+  networks: string[];
+  ports: PortBinding[];
 }
 
 export interface HostView {
@@ -41,6 +67,7 @@ export interface LabView {
   lab: string;
   containers: ContainerView[];
   host: HostView;
+  networks: NetworkView[];
 }
 
 function listOf<T>(schema: z.ZodType<T>, value: unknown): T[] {
@@ -59,7 +86,34 @@ export function shortName(name: string, lab: string): string {
   return name.replace(prefix, "");
 }
 
-export function labView(lab: Pick<LabRecord, "lab" | "containers" | "host">): LabView {
+/** Docker's NetworkSettings.Ports (`{"8080/tcp": [{HostIp, HostPort}]}`) as bindings; ports published nowhere are left out. */
+function portsOf(value: unknown): PortBinding[] {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([containerPort, bindings]) =>
+    Array.isArray(bindings)
+      ? bindings.flatMap((binding: { HostIp?: unknown; HostPort?: unknown }) =>
+          typeof binding?.HostPort === "string" ? [{ hostIp: typeof binding.HostIp === "string" && binding.HostIp ? binding.HostIp : "0.0.0.0", hostPort: binding.HostPort, containerPort }] : [],
+        )
+      : [],
+  );
+}
+
+function networksOf(lab: Pick<LabRecord, "lab" | "networks">): NetworkView[] {
+  return Object.entries(lab.networks ?? {}).map(([name, facts]) => ({
+    name,
+    label: text(facts.role) ?? shortName(name, lab.lab),
+    driver: text(facts.driver) ?? "bridge",
+    subnet: text(facts.subnet),
+    gateway: text(facts.gateway),
+    internal: facts.internal === true,
+    bridge: text(facts.bridge),
+    parent: text(facts.parent),
+    mode: text(facts.mode),
+    vxlanId: text(facts.vxlanId),
+  }));
+}
+
+export function labView(lab: Pick<LabRecord, "lab" | "containers" | "host" | "networks">): LabView {
   const containers = Object.entries(lab.containers).map(([name, facts]): ContainerView => {
     const role = text(facts.role);
     return {
@@ -71,12 +125,15 @@ export function labView(lab: Pick<LabRecord, "lab" | "containers" | "host">): La
       address: text(facts.address),
       links: listOf(linkSchema, facts.links),
       addresses: listOf(addressSchema, facts.addresses),
+      networks: [...new Set([text(facts.network), ...(Array.isArray(facts.networks) ? facts.networks.map(text) : [])].filter((name): name is string => name !== undefined))],
+      ports: portsOf(facts.ports),
     };
   });
   return {
     lab: lab.lab,
     containers,
     host: { netns: text(lab.host.netns), links: listOf(linkSchema, lab.host.links), addresses: listOf(addressSchema, lab.host.addresses) },
+    networks: networksOf(lab),
   };
 }
 

@@ -76,6 +76,7 @@ export function buildMatrix(lab: Pick<LabRecord, "lab" | "containers" | "host" |
         mismatch: expected !== undefined && !expected.includes(probe.outcome),
         detail: probe.detail,
         command: probe.command,
+        ...(probe.at !== undefined ? { at: probe.at } : {}),
       };
       const key = `${from.id}\u0000${to.id}`;
       const cell = cells.get(key) ?? { source: from.id, target: to.id, entries: [] };
@@ -94,4 +95,12 @@ export function buildMatrix(lab: Pick<LabRecord, "lab" | "containers" | "host" |
 
 export function cellOf(matrix: Matrix, source: string, target: string): MatrixEntry[] {
   return matrix.cells.find((cell) => cell.source === source && cell.target === target)?.entries ?? [];
+}
+
+/** A cell's entries in the order their probes ran (recorded time; the order recorded where no time was kept). */
+export function orderedEntries(matrix: Matrix, source: string, target: string): MatrixEntry[] {
+  return cellOf(matrix, source, target)
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => (a.entry.at ?? 0) - (b.entry.at ?? 0) || a.index - b.index)
+    .map(({ entry }) => entry);
 }

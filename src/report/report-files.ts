@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import createDebug from "debug";
 import { allureOutput, writeAllureResults } from "./allure-writer.js";
+import { inLessonOrder } from "../core/lesson/lesson.js";
 import { FACTS_SCHEMA_VERSION, factsJsonSchema, factsSchema, type Facts } from "../core/facts-schema.js";
 import { buildMatrix, matrixContext } from "./matrix.js";
 import { TOPOLOGY_DIR } from "./reports-dir.js";
@@ -17,10 +18,11 @@ export class FactsFileError extends Error {
 
 const fileName = (lab: string) => lab.replace(/[^\w.-]+/g, "-");
 
-/** Adds what is computed from the records themselves: each lab's reachability matrix. */
+/** Adds what is computed from the records themselves (each lab's reachability matrix) and puts the labs in lesson order. */
 export function withMatrices(facts: Facts): Facts {
   const context = matrixContext(facts.run);
-  return { ...facts, labs: facts.labs.map((lab) => ({ ...lab, matrix: buildMatrix(lab, context) })) };
+  const labs = inLessonOrder(facts.labs, (lab) => lab.lab);
+  return { ...facts, labs: labs.map((lab) => ({ ...lab, matrix: buildMatrix(lab, context) })) };
 }
 
 export function readFacts(dir: string): Facts {
@@ -45,11 +47,19 @@ export interface WrittenReports {
   problems: string[];
 }
 
+export interface WriteOptions {
+  /**
+   * Whether to write allure-results/ from the facts (replacing it whole): for runs without vitest (`netlab
+   * check`). A lab run leaves it to allure-vitest, which wrote it while the labs ran.
+   */
+  allure?: boolean;
+}
+
 /**
  * Everything a run's facts give, written into `dir`: topology/<lab>.dot and .svg, facts.json (with the
- * matrices and picture paths) and its JSON Schema, summary.md, and allure-results/ (replaced whole).
+ * matrices and picture paths) and its JSON Schema, summary.md, and (unless told not to) allure-results/.
  */
-export async function writeLabReports(dir: string, input: Facts): Promise<WrittenReports> {
+export async function writeLabReports(dir: string, input: Facts, options: WriteOptions = {}): Promise<WrittenReports> {
   const problems: string[] = [];
   const facts = withMatrices(input);
   const pictures = new Map<string, string>();
@@ -76,9 +86,11 @@ export async function writeLabReports(dir: string, input: Facts): Promise<Writte
   writeFileSync(join(dir, "facts.json"), `${JSON.stringify(complete, null, 2)}\n`);
   writeFileSync(join(dir, "facts.schema.json"), `${JSON.stringify(factsJsonSchema(), null, 2)}\n`);
   writeFileSync(join(dir, "summary.md"), summaryMarkdown(complete));
-  const resultsDir = join(dir, "allure-results");
-  rmSync(resultsDir, { recursive: true, force: true });
-  writeAllureResults(resultsDir, allureOutput({ facts: complete, pictures }));
-  debug("Wrote facts.json, summary.md, %d topology picture(s) and allure-results to %s", pictures.size, dir);
+  if (options.allure ?? true) {
+    const resultsDir = join(dir, "allure-results");
+    rmSync(resultsDir, { recursive: true, force: true });
+    writeAllureResults(resultsDir, allureOutput({ facts: complete, pictures }));
+  }
+  debug("Wrote facts.json, summary.md, %d topology picture(s)%s to %s", pictures.size, (options.allure ?? true) ? " and allure-results" : "", dir);
   return { facts: complete, problems };
 }

@@ -9,6 +9,7 @@ import { openBrowser } from "./browser.js";
 import { factsSchema, type Facts, type LabRecord } from "../core/facts-schema.js";
 import { WRONG_SUBNET } from "./fixtures/failing.js";
 import { cellOf } from "./matrix.js";
+import { lessonFor } from "../core/lesson/lesson.js";
 
 /**
  * Runs a fixture lab that fails on purpose in a nested vitest, into a reports directory of its own, builds
@@ -16,7 +17,8 @@ import { cellOf } from "./matrix.js";
  * report in headless Chromium. The project's reports/ is left alone.
  */
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const FIXTURES = "labs/fixtures/*.lab.fixture.ts";
+/** The lab that fails on purpose, and a real one (none: quick) whose claims have lessons. */
+const FIXTURES = "{labs/fixtures/*.lab.fixture.ts,labs/none.lab.test.ts}";
 const require = createRequire(import.meta.url);
 const VITEST = join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
 const TSX = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
@@ -110,10 +112,14 @@ describe("reports of a lab that fails on purpose", () => {
   it("summary.md shows each claim with its mark and what was observed, the matrix, the engine and the time", () => {
     const summary = read("summary.md");
     const address = String(check("F2").observed.address);
-    expect(summary).toMatch(/^# netlab: ✗ 2 passed, 2 failed, 1 skipped in 1 lab\(s\)/);
+    expect(summary).toMatch(/^# netlab: ✗ \d+ passed, 2 failed, 1 skipped in 2 lab\(s\)/);
+    // Lesson order: the real lab (none) first, the fixture, which no lesson tells, after it.
+    expect([...summary.matchAll(/^## [✓✗] (\S+):/gm)].map((match) => match[1])).toEqual(["none", "failing"]);
+    expect(summary).toContain("<details><summary>why</summary>");
+    expect(summary).toContain("```mermaid\nflowchart LR");
     expect(summary).toContain("## ✗ failing: 2 passed, 2 failed, 1 skipped");
     expect(summary).toMatch(/\| ✓ \| <b>F1<\/b>/);
-    expect(summary).toMatch(new RegExp(`\\| ✗ \\| <b>F2</b>.*address <code>${address.replaceAll(".", "\\.")}</code>.*is not in ${WRONG_SUBNET.replaceAll(".", "\\.")}`));
+    expect(summary).toMatch(new RegExp(`\\| ✗ \\| <b>F2</b>.*address: ${address.replaceAll(".", "\\.")}<br>.*is not in ${WRONG_SUBNET.replaceAll(".", "\\.")}`));
     expect(summary).toMatch(/\| ✗ \| <b>F3<\/b>.*✗ client → [\d.:]+ connected/);
     expect(summary).toMatch(/\| ✓ \| <b>F4<\/b>.*passed on attempt 2 of 2/);
     expect(summary).toMatch(/\| – \| <b>F5<\/b>.*skipped: fixture: skipped on purpose/);
@@ -122,7 +128,7 @@ describe("reports of a lab that fails on purpose", () => {
     expect(summary).toContain("**1 mismatch(es).**");
     expect(summary).toContain("[topology/failing.svg](topology/failing.svg)");
     expect(summary).toMatch(/\| engine \| Docker \S+/);
-    expect(summary).toMatch(/\| default bridge \| \S+ \d+\.\d+\.\d+\.\d+\/\d+/);
+    expect(summary).toMatch(/\| default bridge \| \S+ \d+\.\d+\.\d+\.\d+\/\d+, gateway \d+\.\d+\.\d+\.\d+,/);
     expect(summary).toMatch(/Total time: \*\*[\d.]+ (ms|s|min)/);
   });
 
@@ -149,20 +155,31 @@ describe("reports of a lab that fails on purpose", () => {
         status: string;
         historyId: string;
         labels: Array<{ name: string; value: string }>;
-        steps: Array<{ name: string; status: string }>;
+        description?: string;
+        fullName: string;
+        steps: Array<{ name: string; status: string; parameters?: Array<{ name: string; value: string }> }>;
         attachments: Array<{ name: string; type: string; source: string }>;
       });
     const f3 = results.find((result) => result.name.startsWith("F3 "));
     expect(f3?.status).toBe("failed");
     expect(f3?.labels).toEqual(expect.arrayContaining([{ name: "feature", value: "failing" }, { name: "story", value: f3?.name }]));
+    // Written by allure-vitest as the lab ran: labels every result would share are left out.
+    expect(f3?.labels.map((label) => label.name)).not.toEqual(expect.arrayContaining(["language"]));
     expect(f3?.steps).toMatchObject([{ name: expect.stringMatching(/^tcp client → [\d.:]+: connected, expected timed-out$/), status: "failed" }]);
+    expect(f3?.steps[0]?.parameters).toEqual(expect.arrayContaining([{ name: "command", value: expect.stringMatching(/^docker exec netlab-\w+-failing-client timeout \d+ nc /) }]));
     const picture = f3?.attachments.find((attachment) => attachment.type === "image/svg+xml");
     expect(readFileSync(join(resultsDir, picture?.source ?? "missing"), "utf8")).toContain("<svg");
+    // Observations as attachments (allure-vitest wraps each in a step of its name), readable lines first.
     const f2 = results.find((result) => result.name.startsWith("F2 "));
-    expect(f2?.attachments.map((attachment) => attachment.name)).toEqual(expect.arrayContaining(["observed: address", "observed: engineSubnet"]));
-    const f4 = results.filter((result) => result.name.startsWith("F4 "));
-    expect(f4.map((result) => result.status).sort()).toEqual(["failed", "passed"]);
-    expect(new Set(f4.map((result) => result.historyId)).size).toBe(1);
+    const observed = f2?.steps.flatMap((step) => (step as { attachments?: Array<{ name: string; source: string }> }).attachments ?? []) ?? [];
+    expect(observed.map((attachment) => attachment.name)).toEqual(["observed", "observed (JSON)"]);
+    expect(readFileSync(join(resultsDir, observed[0]?.source ?? "missing"), "utf8")).toMatch(/^address: [\d.]+\nengineSubnet: [\d./]+\n$/);
+    // Every claim of a lab carries the lab's topology and matrix, including one that was skipped.
+    const f5 = results.find((result) => result.name.startsWith("F5 "));
+    expect(f5?.attachments.map((attachment) => attachment.name)).toEqual(["topology: failing (as observed)", "reachability: failing"]);
+    // A real claim's description is its lesson.
+    const n2 = results.find((result) => result.name.startsWith("N2 "));
+    expect(n2?.description).toContain(`**Why.** ${lessonFor("N2")?.why}`);
   });
 
   it("the topology picture is drawn from what was observed: both containers, their addresses and the veth pairs", () => {
@@ -227,6 +244,33 @@ describe("the HTML report in a real browser", () => {
       const control = "http://127.0.0.2:9/netlab-control";
       await page.evaluate((url) => fetch(url).then(() => "answered", (error: Error) => error.message), control);
       expect(browser.external).toEqual([control]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe("a claim in the HTML report", () => {
+  it("opens and shows its why and its steps", async () => {
+    const browser = await openBrowser(join(dir, "html"));
+    try {
+      const page = await browser.context.newPage();
+      const title = facts.labs.find((reported) => reported.lab === "none")?.checks.find((claim) => claim.claim === "N2")?.title ?? "N2 missing";
+      const lesson = lessonFor("N2");
+      // The page draws its tree after the load event: wait for what is asked (as long as the test may take).
+      const drawn = (text: string, exact = true) => page.getByText(text, { exact }).first().waitFor({ state: "visible", timeout: 60_000 });
+      await page.goto(browser.url);
+      await drawn("none");
+      if ((await page.getByText(title, { exact: true }).count()) === 0) await page.getByText("none", { exact: true }).first().click();
+      await drawn(title);
+      await page.getByText(title, { exact: true }).first().click();
+      // The description (the claim's lesson) is drawn in a frame of its own.
+      const why = (lesson?.why ?? "no lesson").slice(0, 60);
+      const framesShowing = async (text: string) => (await Promise.all(page.frames().map((frame) => frame.getByText(text, { exact: false }).count().catch(() => 0)))).reduce((sum, count) => sum + count, 0);
+      await expect.poll(() => framesShowing(why), { timeout: 60_000, message: `the why of N2: ${why}` }).toBeGreaterThan(0);
+      await drawn("tcp isolated → ", false);
+      expect(await page.getByText(/^tcp isolated → [\d.:]+: unreachable$/).count()).toBeGreaterThan(0);
+      expect(browser.external).toEqual([]);
     } finally {
       await browser.close();
     }

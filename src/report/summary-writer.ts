@@ -1,7 +1,10 @@
 import { specGridMarkdown, specGrids } from "./spec-grid.js";
 import type { CheckRecord, Facts, LabRecord, Matrix } from "../core/facts-schema.js";
 import { labView } from "./lab-view.js";
-import { duration, entryText, labFailed, oneLine, STATE_MARK, tally, tallyText, truncate } from "./format.js";
+import { inLessonOrder, lessonFor } from "../core/lesson/lesson.js";
+import { duration, entryText, labFailed, observationLines, oneLine, STATE_MARK, tally, tallyText, truncate } from "./format.js";
+import { orderedEntries } from "./matrix.js";
+import { topologyContext, topologyMermaid, type TopologyContext } from "./topology.js";
 
 /**
  * summary.md: what a CI job summary shows. Per lab, each claim with ✓/✗/– and what was observed, the
@@ -9,9 +12,8 @@ import { duration, entryText, labFailed, oneLine, STATE_MARK, tally, tallyText, 
  * the total time. GitHub-flavoured Markdown; everything taken from facts.json.
  */
 
-const OBSERVED_MAX = 120;
-const OBSERVED_KEYS = 6;
-const PROBES_SHOWN = 4;
+const OBSERVED_LINES = 12;
+const PROBES_SHOWN = 6;
 const ERROR_MAX = 400;
 
 /** Text for a table cell: HTML-escaped, pipes and newlines made harmless. */
@@ -49,21 +51,33 @@ function engineRows(run: Facts["run"]): Array<[string, string]> {
   return rows;
 }
 
+/** Key/value lines in a table cell: nested lines keep their indentation. */
+function linesCell(lines: string[]): string {
+  return lines.map((line) => {
+    const indent = /^ */.exec(line)?.[0].length ?? 0;
+    return `${"&nbsp;".repeat(indent)}${cell(line.slice(indent))}`;
+  }).join("<br>");
+}
+
 function observedText(check: CheckRecord, labelOf: (from: string) => string): string {
-  if (check.state === "skipped") return check.skipReason ? `skipped: ${check.skipReason}` : "skipped";
-  const entries = Object.entries(check.observed);
-  const parts = entries.slice(0, OBSERVED_KEYS).map(([key, value]) => `${cell(key)} ${code(value === "" ? '""' : truncate(oneLine(value), OBSERVED_MAX))}`);
-  if (entries.length > OBSERVED_KEYS) parts.push(`and ${entries.length - OBSERVED_KEYS} more in facts.json`);
-  const lines = parts.length ? [parts.join("; ")] : [];
+  if (check.state === "skipped") {
+    const toRun = lessonFor(check.claim)?.toRun;
+    return [check.skipReason ? `skipped: ${cell(check.skipReason)}` : "skipped", ...(toRun ? [`<b>to run it:</b> ${cell(toRun)}`] : [])].join("<br>");
+  }
+  const all = observationLines(check.observed);
+  const observed = all.slice(0, OBSERVED_LINES);
+  const lines = observed.length ? [linesCell(observed)] : [];
+  if (all.length > OBSERVED_LINES) lines.push(`<i>and ${all.length - OBSERVED_LINES} more line(s) in facts.json</i>`);
   const reach = check.probes.filter((probe) => probe.probe !== "listen");
   if (reach.length > 0) {
-    const shown = reach.slice(0, PROBES_SHOWN).map((probe) => {
+    // In the order they ran, numbered, so "first refused, then connected" reads as such.
+    const shown = reach.slice(0, PROBES_SHOWN).map((probe, index) => {
       const expected = probe.expected === undefined ? undefined : [probe.expected].flat();
       const mark = !expected ? "·" : expected.includes(probe.outcome) ? "✓" : "✗";
-      return `${mark} ${cell(labelOf(probe.from))} → ${cell(probe.target)} ${cell(probe.outcome)}`;
+      return `${reach.length > 1 ? `${index + 1}. ` : ""}${mark} ${cell(labelOf(probe.from))} → ${cell(probe.target)} ${cell(probe.outcome)}`;
     });
     if (reach.length > PROBES_SHOWN) shown.push(`and ${reach.length - PROBES_SHOWN} more (see the matrix)`);
-    lines.push(shown.join("; "));
+    lines.push(shown.join("<br>"));
   }
   if (check.state === "failed") {
     const [first] = check.errors;
@@ -81,37 +95,50 @@ function observedText(check: CheckRecord, labelOf: (from: string) => string): st
   return lines.join("<br>");
 }
 
+/** The claim's cell: its id and words, then its lesson folded away (concept, why, the command, the docs page). */
+function claimCell(check: CheckRecord): string {
+  const title = check.title.startsWith(check.claim) ? `<b>${cell(check.claim)}</b>${cell(check.title.slice(check.claim.length))}` : cell(check.title);
+  const lesson = lessonFor(check.claim);
+  if (!lesson) return title;
+  const body = [cell(lesson.concept), `<b>Why:</b> ${cell(lesson.why)}`, `<b>See it by hand:</b> ${code(lesson.command)}`, `<b>Docs:</b> <a href="${cell(lesson.docs)}">${cell(lesson.docs)}</a>`];
+  return `${title}<details><summary>why</summary>${body.join("<br><br>")}</details>`;
+}
+
 export function matrixMarkdown(matrix: Matrix): string {
   if (matrix.sources.length === 0) return "_No tcp or dns probes in this lab._\n";
-  const header = `| from ＼ to | ${matrix.targets.map((target) => cell(target.label)).join(" | ")} |`;
+  const header = `| from ↓ · to → | ${matrix.targets.map((target) => cell(target.label)).join(" | ")} |`;
   const rule = `|---|${matrix.targets.map(() => "---").join("|")}|`;
   const rows = matrix.sources.map((source) => {
     const cells = matrix.targets.map((target) => {
-      const entries = matrix.cells.find((candidate) => candidate.source === source.id && candidate.target === target.id)?.entries ?? [];
-      return entries.map((entry) => `${entry.mismatch ? "<b>" : ""}${cell(entryText(entry))} (${cell(entry.claim)})${entry.mismatch ? "</b>" : ""}`).join("<br>");
+      const entries = orderedEntries(matrix, source.id, target.id);
+      return entries
+        .map((entry, index) => `${entries.length > 1 ? `${index + 1}. ` : ""}${entry.mismatch ? "<b>" : ""}${cell(entryText(entry))} (${cell(entry.claim)})${entry.mismatch ? "</b>" : ""}`)
+        .join("<br>");
     });
     return `| **${cell(source.label)}** | ${cells.join(" | ")} |`;
   });
   const legend =
     "✓ as the claim expected · ✗ not as expected (observed, then expected) · `·` recorded without an expectation. " +
-    "Outcomes: connected, refused, timed-out, unreachable, host-unreachable, resolved, not-found.";
+    "Outcomes: connected, refused, timed-out, unreachable, host-unreachable, resolved, not-found. " +
+    "A cell with several probes numbers them in the order they ran (1. first).";
   const mismatches = matrix.mismatches ? `**${matrix.mismatches} mismatch(es).** ` : "";
   return [header, rule, ...rows, "", `${mismatches}${legend}`, ""].join("\n");
 }
 
-function labSection(lab: LabRecord): string {
+function labSection(lab: LabRecord, context: TopologyContext): string {
   const labels = new Map(labView(lab).containers.map((container) => [container.name, container.label]));
   const labelOf = (from: string) => labels.get(from) ?? from;
   const counts = tally(lab.checks);
   const mark = labFailed(lab) ? "✗" : "✓";
   const lines = [`## ${mark} ${lab.lab}: ${tallyText(counts)}`, "", `\`${lab.file}\`${lab.durationMs !== undefined ? `, ${duration(lab.durationMs)}` : ""}`, ""];
   if (lab.topology) lines.push(`Topology as observed: [${lab.topology}](${lab.topology})`, "");
+  const mermaid = topologyMermaid(lab, context);
+  if (mermaid) lines.push("```mermaid", mermaid.trimEnd(), "```", "");
   for (const error of lab.errors) lines.push(`> **lab error:** ${cell(truncate(error.trim(), ERROR_MAX))}`, "");
   if (lab.checks.length) {
     lines.push("| | claim | observed | time |", "|---|---|---|---|");
     for (const check of lab.checks) {
-      const title = check.title.startsWith(check.claim) ? `<b>${cell(check.claim)}</b>${cell(check.title.slice(check.claim.length))}` : cell(check.title);
-      lines.push(`| ${STATE_MARK[check.state]} | ${title} | ${observedText(check, labelOf)} | ${check.state === "skipped" ? "" : duration(check.durationMs)} |`);
+      lines.push(`| ${STATE_MARK[check.state]} | ${claimCell(check)} | ${observedText(check, labelOf)} | ${check.state === "skipped" ? "" : duration(check.durationMs)} |`);
     }
     lines.push("");
   }
@@ -134,7 +161,8 @@ export function summaryMarkdown(facts: Facts): string {
     ...engineRows(facts.run).map(([key, value]) => `| ${cell(key)} | ${cell(value)} |`),
     "",
   ];
-  for (const lab of facts.labs) lines.push(labSection(lab));
+  const context = topologyContext(facts.run);
+  for (const lab of inLessonOrder(facts.labs, (candidate) => candidate.lab)) lines.push(labSection(lab, context));
   lines.push(`Total time: ${duration(facts.run.durationMs)}. Details: \`facts.json\` (schema version ${facts.schemaVersion}), \`junit.xml\`, \`npm run report\` for the HTML report.`, "");
   return lines.join("\n");
 }

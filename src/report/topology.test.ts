@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { demoFacts, demoLab, failingDemo } from "./fixtures/sample-facts.js";
-import { topologyContext, topologyDot } from "./topology.js";
+import { check, demoFacts, demoLab, failingDemo, probe, RUN } from "./fixtures/sample-facts.js";
+import { topologyContext, topologyDot, topologyMermaid } from "./topology.js";
 import { renderSvg } from "./topology-render.js";
 
 const facts = failingDemo();
@@ -10,7 +10,7 @@ const clusters = () => [...dot.matchAll(/subgraph (cluster_\w+)/g)].map((match) 
 
 describe("topology picture (DOT)", () => {
   it("draws the host, each network namespace and the sentinel as boxes", () => {
-    expect(clusters()).toEqual(["cluster_ns0", "cluster_ns1", "cluster_ns2", "cluster_host", "cluster_sentinel"]);
+    expect(clusters()).toEqual(["cluster_ns0", "cluster_ns1", "cluster_ns2", "cluster_host", "cluster_sentinel", "cluster_legend"]);
     expect(dot).toContain('label="client (bridge, 172.17.0.2)\\nnetns net:[4026532201]"');
     expect(dot).toContain('label="isolated (none)\\nnetns net:[4026532203]"');
     expect(dot).toContain('label="host\\nnetns net:[4026531840]"');
@@ -50,7 +50,11 @@ describe("topology picture (DOT)", () => {
       topologyContext(demoFacts(base).run),
     );
     expect([...own.matchAll(/subgraph (cluster_\w+)/g)].map((match) => match[1])).toEqual(["cluster_ns0", "cluster_host", "cluster_sentinel"]);
-    expect(own).toMatch(/label="target \(bridge, 172\.17\.0\.2\)\\njoined \(container:cccccccccccc\)\\nnetns \(not observed\)"/);
+    // container: two containers inside one namespace, each drawn, both sharing its interfaces.
+    expect(own).toContain('label="one network namespace, 2 containers\\nnetns (not observed)"');
+    expect(own).toContain('label="container target (bridge, 172.17.0.2)", shape="component"');
+    expect(own).toContain('label="container joined (container:cccccccccccc)", shape="component"');
+    expect(own.match(/-> n\d+ \[label="shares"/g)).toHaveLength(2);
     expect(own).toContain('label="container web\\n(the host\'s network namespace)"');
   });
 
@@ -71,5 +75,90 @@ describe("topology picture (DOT)", () => {
   it("renders to SVG with Graphviz", async () => {
     const svg = await renderSvg(dot, "demo");
     expect(svg).toMatch(/<svg[\s\S]*client \(bridge, 172\.17\.0\.2\)[\s\S]*<\/svg>/);
+  });
+});
+
+describe("topology pictures show each mode's concept", () => {
+  const run = demoFacts(demoLab([])).run;
+  const context = topologyContext(run);
+  const member = (role: string, network: string, extra: Record<string, unknown> = {}) => ({ role, network, netns: `net:[${role}]`, ...extra });
+
+  it("user-defined bridges: br-<id> with the network's subnet, and an internal one marked as having no way out", () => {
+    const own = topologyDot(
+      {
+        lab: "internal",
+        containers: { a: member("first", "netlab-x-internal-internal", { address: "10.213.1.2" }), b: member("control", "netlab-x-internal-normal") },
+        host: {},
+        networks: {
+          "netlab-x-internal-internal": { role: "internal", driver: "bridge", subnet: "10.213.1.0/24", gateway: "10.213.1.1", internal: true, bridge: "br-0123456789ab" },
+          "netlab-x-internal-normal": { role: "normal", driver: "bridge", subnet: "10.213.2.0/24", internal: false, bridge: "br-ba9876543210" },
+        },
+      },
+      context,
+    );
+    expect(own).toContain('label="br-0123456789ab (bridge)\\nnetwork internal\\n10.213.1.0/24, gateway 10.213.1.1\\ninternal: no way out"');
+    expect(own).toContain('label="br-ba9876543210 (bridge)\\nnetwork normal\\n10.213.2.0/24"');
+    expect(own.match(/\[label="member", style="dashed"\]/g)).toHaveLength(2);
+  });
+
+  it("macvlan: the parent and the segment; overlay: the VXLAN and docker_gwbridge as the second interface", () => {
+    const macvlan = topologyDot(
+      { lab: "macvlan", containers: { a: member("m1", "seg") }, host: {}, networks: { seg: { role: "segment", driver: "macvlan", subnet: "10.213.3.0/24", parent: "nl1234p" } } },
+      context,
+    );
+    expect(macvlan).toContain('label="macvlan segment\\nsegment 10.213.3.0/24\\non parent nl1234p"');
+    expect(macvlan).toContain('label="nl1234p\\nparent link (made by netlab)"');
+    const overlay = topologyDot(
+      {
+        lab: "overlay",
+        containers: { a: { ...member("one", "ov"), networks: ["ov"], links: [{ index: 1, name: "lo" }, { index: 30, name: "eth0", peerIndex: 31 }, { index: 32, name: "eth1", peerIndex: 33 }] } },
+        host: {},
+        networks: { ov: { role: "attachable", driver: "overlay", subnet: "10.213.4.0/24", vxlanId: "4097" } },
+      },
+      context,
+    );
+    expect(overlay).toContain('label="overlay attachable\\n10.213.4.0/24\\nVXLAN id 4097 (UDP 4789 between nodes)"');
+    expect(overlay).toMatch(/label="docker_gwbridge \(bridge\)/);
+    expect(overlay).toContain('[label="eth0: VXLAN", style="dashed"]');
+    expect(overlay).toContain('[label="eth1", style="dashed"]');
+  });
+
+  it("published ports as host port → container port with the bind address, and probes coloured by outcome with a legend", () => {
+    const web = `netlab-${RUN}-published-web`;
+    const own = topologyDot(
+      {
+        lab: "published",
+        containers: { [web]: { role: "web", network: "bridge", address: "172.17.0.9", ports: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "32000" }], "8082/tcp": null } } },
+        host: {},
+        checks: [
+          check({
+            claim: "P1",
+            title: "P1 x",
+            probes: [
+              probe({ from: "host", target: "127.0.0.1:32000", outcome: "connected", expected: "connected" }),
+              probe({ from: "sentinel", target: "198.18.0.1:32001", outcome: "refused", expected: "refused" }),
+              probe({ from: "sentinel", target: "172.17.0.9:8082", outcome: "timed-out", expected: "timed-out" }),
+            ],
+          }),
+        ],
+      },
+      context,
+    );
+    expect(own).toContain('label="-p 127.0.0.1:32000\\nbound to 127.0.0.1"');
+    expect(own).toMatch(/n\d+ -> n\d+ \[label="→ web:8080\/tcp", dir="forward"/);
+    expect(own).toMatch(/\[label=":32000 connected \(P1\)", color="#2e8b57"/);
+    expect(own).toMatch(/\[label=":32001 refused \(P1\)", color="#8c8c8c"/);
+    expect(own).toMatch(/\[label=":8082 timed-out \(P1\)", color="#cc3333"/);
+    expect(own).toContain("subgraph cluster_legend");
+    expect(own).toContain('label="blocked (timed out, unreachable)"');
+  });
+
+  it("the same picture in Mermaid: boxes as subgraphs, labels on lines, colours kept", () => {
+    const mermaid = topologyMermaid(lab, context);
+    expect(mermaid.split("\n")[0]).toBe("flowchart LR");
+    expect(mermaid).toContain('subgraph sentinel["sentinel (the outside)<br>netns netlab-1a2b3c4d-42"]');
+    expect(mermaid).toMatch(/n\d+ ---\|"veth pair"\| n\d+/);
+    expect(mermaid).toMatch(/linkStyle \d+ stroke:#2e8b57/);
+    expect(mermaid).not.toMatch(/\["[^"]*"[^\]]*"\]/);
   });
 });

@@ -31,7 +31,6 @@ export const LESSONS: readonly Lesson[] = [
   ...OVERLAY,
   ...COMPOSE,
   ...BY_HAND,
-
 ];
 
 const BY_CLAIM = new Map(LESSONS.map((lesson) => [lesson.claim, lesson]));
@@ -44,4 +43,21 @@ export function lessonFor(claimId: string): Lesson | undefined {
 /** One lab's lessons, in the order its claims are told. */
 export function lessonsOf(lab: string): Lesson[] {
   return LESSONS.filter((lesson) => lesson.lab === lab);
+}
+
+/** The labs in the order the lesson tells them: bridge, none, host, then the other modes, by-hand after them. */
+export const LAB_ORDER: readonly string[] = [...new Set(LESSONS.map((lesson) => lesson.lab))];
+
+/** Where a lab comes in the lesson; a lab the catalog does not know (a fixture, a checked spec) comes after all of them. */
+export function labRank(lab: string): number {
+  const index = LAB_ORDER.indexOf(lab);
+  return index === -1 ? LAB_ORDER.length : index;
+}
+
+/** Labs (or anything named after one) in lesson order; unknown ones keep their order, after the known. */
+export function inLessonOrder<T>(items: readonly T[], labOf: (item: T) => string): T[] {
+  return items
+    .map((item, index) => ({ item, index, rank: labRank(labOf(item)) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map(({ item }) => item);
 }

@@ -17,6 +17,19 @@ export const PUBLISHED: Lesson[] = [
     command: "docker run -d --name web -p 8080:80 netlab/probe httpd -f -p 80; docker port web; sudo iptables -t nat -S DOCKER",
   },
   {
+    claim: "P1b",
+    lab,
+    concept:
+      "A published port may be reachable at the container's own address too, from another machine that routes to the " +
+      "bridge. Whether it is depends on the engine's version: older engines let it in, Engine 28.0 and later drop it.",
+    why:
+      "Before 28.0 the rule that accepts a published port matches the container's address and port from any interface but " +
+      "the bridge, so a routed packet passes. From 28.0 the engine drops, in the raw table, packets from outside the host " +
+      "addressed straight to a container, unless the daemon sets allow-direct-routing (28.2) or trusts the interface.",
+    docs: "https://docs.docker.com/engine/network/packet-filtering-firewalls/",
+    command: "sudo iptables -S DOCKER; sudo iptables -t raw -S PREROUTING   # 28.0+: DROP rules for container addresses",
+  },
+  {
     claim: "P2",
     lab,
     concept:

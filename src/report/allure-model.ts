@@ -1,0 +1,150 @@
+import { Status, type Label, type Parameter, type StatusDetails } from "allure-js-commons";
+import type { CheckRecord, LabRecord, Matrix, RecordedProbeRecord } from "../core/facts-schema.js";
+import { lessonFor } from "../core/lesson/lesson.js";
+import { entryText, observationLines, oneLine } from "./format.js";
+import { orderedEntries } from "./matrix.js";
+
+/**
+ * What a claim looks like in Allure, whoever writes it: the labels, the description (its lesson), one step
+ * per probe, the observations and the lab's pictures as attachments. Two writers use this one model:
+ * allure-vitest's runtime while the labs run (src/harness/allure-runtime.ts), and allure-writer.ts for
+ * `netlab check`, which runs without vitest.
+ */
+
+/** An attachment's content and how Allure shows it. */
+export interface AllureAttachmentContent {
+  name: string;
+  contentType: string;
+  fileExtension: string;
+  content: string;
+}
+
+export interface AllureStepModel {
+  name: string;
+  status: Status;
+  parameters: Parameter[];
+  statusDetails: StatusDetails;
+}
+
+/**
+ * Labels that say something about a claim: its lab (feature, suite) and its id (story, tag). Those that are
+ * the same on every result (language, framework, host, thread, package, an "epic" of netlab) are left out.
+ */
+export function claimLabels(lab: string, claim: string, title: string): Label[] {
+  return [
+    { name: "feature", value: lab },
+    { name: "suite", value: lab },
+    { name: "story", value: title },
+    ...(claim !== title ? [{ name: "tag", value: claim }] : []),
+  ];
+}
+
+/** Labels allure-vitest adds to every result that carry no information here. */
+export const UNINFORMATIVE_LABELS: readonly string[] = ["language", "framework", "host", "thread", "package", "parentSuite", "subSuite", "epic"];
+
+/** The claim's description in Markdown: what it shows, why, how to see it by hand, the docs; for a skip, what makes it run. */
+export function claimDescription(check: Pick<CheckRecord, "claim" | "state" | "skipReason" | "assumptions">, lab: Pick<LabRecord, "lab" | "file">): string {
+  const lesson = lessonFor(check.claim);
+  const parts = [`**${check.claim}** in lab **${lab.lab}** (\`${lab.file}\`)`];
+  if (check.state === "skipped") parts.push(`**Skipped:** ${check.skipReason ?? "skipped"}${lesson?.toRun ? `\n\n**To run it:** ${lesson.toRun}` : ""}`);
+  if (lesson) {
+    parts.push(
+      `**What it shows.** ${lesson.concept}`,
+      `**Why.** ${lesson.why}`,
+      `**See it by hand:**\n\n\`\`\`sh\n${lesson.command}\n\`\`\``,
+      `**Docs:** [${lesson.docs}](${lesson.docs})`,
+    );
+  }
+  if (check.assumptions.length) parts.push(`**Assumed:**\n\n${check.assumptions.map((text) => `- ${text}`).join("\n")}`);
+  return parts.join("\n\n");
+}
+
+/** One probe as a step: what ran where and what came back, failed where the outcome was not the expected one. */
+export function probeStep(probe: RecordedProbeRecord, label: (from: string) => string = (from) => from): AllureStepModel {
+  const expected = probe.expected === undefined ? undefined : [probe.expected].flat();
+  const matched = !expected || expected.includes(probe.outcome);
+  const wanted = expected ? (matched ? "" : `, expected ${expected.join(" or ")}`) : " (recorded)";
+  return {
+    name: `${probe.probe} ${label(probe.from)} → ${probe.target}: ${probe.outcome}${wanted}`,
+    status: matched ? Status.PASSED : Status.FAILED,
+    parameters: [
+      { name: "from", value: probe.from },
+      { name: "target", value: probe.target },
+      { name: "outcome", value: probe.outcome },
+      ...(expected ? [{ name: "expected", value: expected.join(" or ") }] : []),
+      { name: "detail", value: probe.detail },
+      { name: "command", value: probe.command },
+    ],
+    statusDetails: matched ? {} : { message: `${probe.detail}\n$ ${probe.command}`, expected: expected?.join(" or "), actual: probe.outcome },
+  };
+}
+
+/** What a check observed: readable key/value lines, and the same as JSON for tools. */
+export function observationAttachments(observed: Record<string, unknown>): AllureAttachmentContent[] {
+  if (Object.keys(observed).length === 0) return [];
+  return [
+    { name: "observed", contentType: "text/plain", fileExtension: "txt", content: `${observationLines(observed, 4000).join("\n")}\n` },
+    { name: "observed (JSON)", contentType: "application/json", fileExtension: "json", content: `${JSON.stringify(observed, (_key, value: unknown) => value ?? null, 2)}\n` },
+  ];
+}
+
+const html = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+
+/**
+ * The reachability matrix as an HTML page: a real table (a Markdown table with <br> inside shows the tags as
+ * text in Allure), several probes in a cell numbered in the order they ran.
+ */
+export function matrixHtml(lab: string, matrix: Matrix): string {
+  const head = matrix.targets.map((target) => `<th>${html(target.label)}</th>`).join("");
+  const rows = matrix.sources.map((source) => {
+    const cells = matrix.targets.map((target) => {
+      const entries = orderedEntries(matrix, source.id, target.id);
+      const items = entries.map((entry, index) => {
+        const text = `${entries.length > 1 ? `${index + 1}. ` : ""}${entryText(entry)} (${entry.claim})`;
+        return `<div class="${entry.mismatch ? "mismatch" : entry.observed === "connected" ? "connected" : "other"}" title="${html(entry.command)}">${html(text)}</div>`;
+      });
+      return `<td>${items.join("")}</td>`;
+    });
+    return `<tr><th>${html(source.label)}</th>${cells.join("")}</tr>`;
+  });
+  return [
+    "<!doctype html>",
+    `<meta charset="utf-8"><title>reachability: ${html(lab)}</title>`,
+    "<style>body{font:13px sans-serif}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}",
+    ".connected{color:#2e7d32}.other{color:#555}.mismatch{color:#c62828;font-weight:bold}</style>",
+    `<h3>Reachability: ${html(lab)}</h3>`,
+    "<p>Rows: where the probe ran. Columns: what it tried to reach. ✓ as the claim expected, ✗ not as expected (observed, then expected), · recorded only. Several probes in a cell are numbered in the order they ran.</p>",
+    `<table><tr><th>from \\ to</th>${head}</tr>${rows.join("")}</table>`,
+    matrix.mismatches ? `<p class="mismatch">${matrix.mismatches} mismatch(es).</p>` : "",
+    "",
+  ].join("\n");
+}
+
+/** The lab's pictures, attached to each of its claims: the topology (SVG) and the reachability matrix. */
+export function labAttachments(lab: Pick<LabRecord, "lab" | "matrix">, svg?: string): AllureAttachmentContent[] {
+  return [
+    ...(svg ? [{ name: `topology: ${lab.lab} (as observed)`, contentType: "image/svg+xml", fileExtension: "svg", content: svg }] : []),
+    ...(lab.matrix && lab.matrix.sources.length > 0 ? [{ name: `reachability: ${lab.lab}`, contentType: "text/html", fileExtension: "html", content: matrixHtml(lab.lab, lab.matrix) }] : []),
+  ];
+}
+
+/** The run's engine as Allure's environment table. */
+export function environmentOf(run: { engine: Record<string, unknown>; image: string; sentinel: Record<string, unknown>; runId: string }): Record<string, string> {
+  const engine = run.engine as Record<string, unknown> & { bridge?: Record<string, unknown> };
+  const values: Record<string, unknown> = {
+    "docker.version": engine.serverVersion,
+    "docker.api": engine.apiVersion,
+    kernel: engine.kernelVersion,
+    os: engine.operatingSystem,
+    "bridge.name": engine.bridge?.name,
+    "bridge.subnet": engine.bridge?.subnet,
+    "bridge.gateway": engine.bridge?.gateway,
+    "bridge.icc": engine.bridge?.iccEnabled,
+    "bridge.masquerade": engine.bridge?.masquerade,
+    "daemon.json": engine.daemonConfig === undefined ? undefined : oneLine(engine.daemonConfig),
+    "probe.image": run.image,
+    "sentinel.address": run.sentinel.address,
+    "netlab.run": run.runId,
+  };
+  return Object.fromEntries(Object.entries(values).flatMap(([key, value]) => (value === undefined ? [] : [[key, oneLine(value)]])));
+}
