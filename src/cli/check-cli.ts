@@ -94,8 +94,11 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
         for (const line of checkFailureLines(error)) console.error(line);
         process.exitCode = checkExitCodeFor(error);
       } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        // Once a signal came, the handler is what ends the process (after the cleanup): keep it.
+        if (!stopping) {
+          process.off("SIGINT", onSignal);
+          process.off("SIGTERM", onSignal);
+        }
       }
     });
 }

@@ -123,17 +123,23 @@ async function checkAction(numberText: string, options: { watch?: boolean; inter
   let cleanup: (() => Promise<void>) | undefined;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
     stopping = true;
     console.error(`netlab: ${signal}: stopping; removing the probe sidecars…`);
     void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // process.on, not once: with no listener of ours left, signal-exit (execa's, proper-lockfile's) re-raises the
+  // signal and the process dies in the middle of removing the sidecars.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     return await practiceCheck(numberText, options, { ...consoleIo, onCleanup: (registered) => (cleanup = registered), stopped: () => stopping });
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    // Once a signal came, the handler is what ends the process (after the cleanup): keep it.
+    if (!stopping) {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
   }
 }
 

@@ -1,10 +1,10 @@
 import { readdir, readFile } from "node:fs/promises";
-import { networkInterfaces } from "node:os";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { engineFactsOf, type EngineFacts, type EngineRecording } from "../core/engine-facts.js";
 import { contains, ipv4Ipam } from "../core/cidr.js";
 import { argvOfCmdline, settingsFromDaemonArgs, socketsOf } from "../core/daemon-settings.js";
+import { execa } from "execa";
 
 const debug = createDebug("netlab:engine");
 const DAEMON_JSON = "/etc/docker/daemon.json";
@@ -15,6 +15,15 @@ async function readDaemonJson(path: string): Promise<EngineRecording["daemonJson
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The IPv4 address `device` holds in `subnet`, as `ip` shows it. Not os.networkInterfaces(): libuv leaves out
+ * interfaces that are not running, and docker0 with no container on it has no carrier.
+ */
+async function hostAddressOn(device: string, subnet: string): Promise<string | undefined> {
+  const shown = await execa("ip", ["-4", "-o", "addr", "show", "dev", device], { reject: false });
+  return [...String(shown.stdout).matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)].map((match) => match[1]!).find((address) => contains(subnet, address));
 }
 
 /** `unix:///run/docker.sock` and `unix:///var/run/docker.sock` are one socket (/var/run is /run). */
@@ -55,8 +64,6 @@ export async function readEngineFacts(docker: Dockerode): Promise<EngineFacts> {
   // where the engine omits it.
   const bridgeName = (bridge.Options as Record<string, string> | undefined)?.["com.docker.network.bridge.name"] ?? "docker0";
   const subnet = ipv4Ipam(bridge.IPAM?.Config ?? [])?.Subnet;
-  const bridgeAddress = socket.startsWith("unix://") && subnet
-    ? networkInterfaces()[bridgeName]?.find((address) => address.family === "IPv4" && contains(subnet, address.address))?.address
-    : undefined;
+  const bridgeAddress = socket.startsWith("unix://") && subnet ? await hostAddressOn(bridgeName, subnet) : undefined;
   return engineFactsOf({ info, version, bridge, networks, ...(daemon ? { daemon } : {}), ...(daemonJson ? { daemonJson } : {}), ...(bridgeAddress ? { bridgeAddress } : {}) });
 }
