@@ -8,6 +8,7 @@ import { FACTS_SCHEMA_VERSION, type CheckRecord, type Facts, type LabRecord } fr
 import { junitXml, type JunitSuite } from "../report/junit-writer.js";
 import { writeLabReports } from "../report/report-files.js";
 import { ensureReportsDir, RUN_OUTPUTS } from "../report/reports-dir.js";
+import { mark } from "../runtime/timing.js";
 
 export { RUN_OUTPUTS };
 
@@ -106,6 +107,7 @@ export default class FactsReporter implements Reporter {
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors?: unknown, reason?: TestRunEndReason): Promise<void> {
     if (!this.writing) return;
+    mark("reports:start");
     const labProject = this.options.labProject ?? "labs";
     const finishedAt = new Date();
     mkdirSync(this.options.outputDir, { recursive: true });
@@ -132,5 +134,6 @@ export default class FactsReporter implements Reporter {
     // allure-results/ is allure-vitest's (NetlabAllureReporter), written from what the labs sent while they ran.
     const { problems } = await writeLabReports(this.options.outputDir, facts, { allure: false });
     for (const problem of problems) console.warn(`netlab: ${problem}`);
+    mark("reports:end");
   }
 }

@@ -1,3 +1,4 @@
+import "./timing-main-ready.js";
 import "../runtime/hermetic.js";
 import type { TestProject } from "vitest/node";
 import createDebug from "debug";
@@ -10,6 +11,7 @@ import { spawnReaper } from "../lifecycle/reaper.js";
 import { newRun } from "../core/labels.js";
 import { preflight } from "../lifecycle/preflight.js";
 import { sweepDeadRuns, sweepRun } from "../lifecycle/sweep.js";
+import { mark } from "../runtime/timing.js";
 
 const debug = createDebug("netlab");
 
@@ -18,6 +20,7 @@ const debug = createDebug("netlab");
  * removes everything the run created, passed or failed; a signal does the same before the process exits.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  mark("global-setup:start");
   const config = loadConfig();
   const { docker, image } = await preflight(config);
   // `netlab run --keep` sets NETLAB_KEEP=1: what the labs make is labelled kept and stays after the run.
@@ -49,10 +52,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  mark("global-setup:end");
   return async () => {
+    mark("global-teardown:start");
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await sentinel.stop();
     await sweepRun(docker, run.runId, { spareKept: run.kept });
+    mark("global-teardown:end");
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, inject, test } from "vitest";
 import { describeClaim } from "./allure-runtime.js";
 import { Lab } from "../lifecycle/lab.js";
+import { mark } from "../runtime/timing.js";
 import "./task-meta.js";
 
 /**
@@ -9,6 +10,8 @@ import "./task-meta.js";
  * lab made is removed, passed or failed.
  */
 export function labTest(name: string) {
+  // Called at the top of a lab file, after its imports.
+  mark("lab:imported", name);
   let made: Lab | undefined;
   // Registered first, so it runs after the file's own afterAll hooks; the fixture's cleanup runs after it.
   afterAll(({}, file) => {
@@ -19,9 +22,14 @@ export function labTest(name: string) {
   return test
     .extend("env", { scope: "file" }, async () => inject("netlab"))
     .extend("lab", { scope: "file" }, async ({ env }, { onCleanup }) => {
+      mark("lab:fixture", name);
       const lab = new Lab(name, env);
       made = lab;
-      onCleanup(() => lab.dispose());
+      onCleanup(async () => {
+        mark("lab:dispose-start", name);
+        await lab.dispose();
+        mark("lab:dispose-end", name);
+      });
       return lab;
     })
     .extend("timeout", { scope: "file" }, async ({ lab }) => lab.timeout);

@@ -3,6 +3,7 @@ import createDebug from "debug";
 import type { ContainerSpec } from "./container-spec.js";
 import { createWithWarnings, existingContainer, type StartedContainer } from "./create-with-warnings.js";
 import { SpecContainer } from "./spec-container.js";
+import { timed } from "./timing.js";
 
 const debug = createDebug("netlab");
 
@@ -33,7 +34,11 @@ export class ContainerFactory {
   ) {}
 
   /** Starts through testcontainers, bounded by the engine timeout (its client has none). */
-  async start(spec: ContainerSpec): Promise<StartedContainer> {
+  start(spec: ContainerSpec): Promise<StartedContainer> {
+    return timed("container-start", spec.name, () => this.startUntimed(spec));
+  }
+
+  private async startUntimed(spec: ContainerSpec): Promise<StartedContainer> {
     const { name } = spec;
     const starting = new SpecContainer(spec, this.timeoutMs).start();
     // Should the start land after we gave up on it, remove what it made rather than leave it to a sweep.
@@ -48,7 +53,11 @@ export class ContainerFactory {
   }
 
   /** Creates through the raw API (keeping the engine's warnings), then starts it. */
-  async startKeepingWarnings(spec: ContainerSpec): Promise<{ started: StartedContainer; warnings: string[] }> {
+  startKeepingWarnings(spec: ContainerSpec): Promise<{ started: StartedContainer; warnings: string[] }> {
+    return timed("container-start", spec.name, () => this.startKeepingWarningsUntimed(spec));
+  }
+
+  private async startKeepingWarningsUntimed(spec: ContainerSpec): Promise<{ started: StartedContainer; warnings: string[] }> {
     debug("Creating container %s (raw API, for its warnings)…", spec.name);
     const created = await createWithWarnings(this.docker, spec);
     try {

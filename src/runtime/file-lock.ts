@@ -1,5 +1,6 @@
 import createDebug from "debug";
 import { execa } from "execa";
+import { timed } from "./timing.js";
 
 const debug = createDebug("netlab:engine");
 
@@ -12,12 +13,17 @@ export async function holdFileLock(file: string, mode: "shared" | "exclusive", p
   debug("Taking %s (%s) for %s…", file, mode, purpose);
   const asked = Date.now();
   const holder = execa("flock", [`--${mode}`, file, "sh", "-c", "echo held; exec cat"], { stdin: "pipe", stdout: "pipe", stderr: "pipe", reject: false });
-  await new Promise<void>((resolve, reject) => {
-    holder.stdout?.once("data", () => resolve());
-    void holder.then((result) =>
-      reject(new FileLockError(`lock ${file} (${mode}) for ${purpose} was not taken after ${Date.now() - asked} ms: ${String(result.stderr || result.message)}`)),
-    );
-  });
+  await timed(
+    "lock-wait",
+    `${mode} ${file}`,
+    () =>
+      new Promise<void>((resolve, reject) => {
+        holder.stdout?.once("data", () => resolve());
+        void holder.then((result) =>
+          reject(new FileLockError(`lock ${file} (${mode}) for ${purpose} was not taken after ${Date.now() - asked} ms: ${String(result.stderr || result.message)}`)),
+        );
+      }),
+  );
   debug("Took %s (%s) for %s after %d ms", file, mode, purpose, Date.now() - asked);
   return async () => {
     holder.stdin?.end();

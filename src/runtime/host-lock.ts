@@ -1,6 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lock } from "proper-lockfile";
+import { timed } from "./timing.js";
 
 /**
  * Things two labs or two runs must not do at the same time on one engine:
@@ -25,11 +26,13 @@ export async function withHostLock<T>(name: HostLockName, work: () => Promise<T>
   const patience = options.patienceMs;
   let release: (() => Promise<void>) | undefined;
   try {
-    release = await lock(join(tmpdir(), `netlab-${name}`), {
-      realpath: false,
-      stale: STALE_MS,
-      retries: patience === undefined ? { retries: 1200, minTimeout: 20, maxTimeout: 100 } : { retries: Math.ceil(patience / 100), minTimeout: 100, maxTimeout: 100 },
-    });
+    release = await timed("lock-wait", name, () =>
+      lock(join(tmpdir(), `netlab-${name}`), {
+        realpath: false,
+        stale: STALE_MS,
+        retries: patience === undefined ? { retries: 1200, minTimeout: 20, maxTimeout: 100 } : { retries: Math.ceil(patience / 100), minTimeout: 100, maxTimeout: 100 },
+      }),
+    );
   } catch (error) {
     if (patience === undefined) throw error;
   }

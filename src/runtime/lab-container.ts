@@ -3,6 +3,7 @@ import createDebug from "debug";
 import type { ExecOutput } from "../core/outcome.js";
 import type { StartedContainer } from "./create-with-warnings.js";
 import { withHostLock } from "./host-lock.js";
+import { timed } from "./timing.js";
 import { networkNamespaceOf } from "./netns.js";
 import { containerSite, ProbeTimeoutError, type Execable, type ProbeSite } from "./site.js";
 
@@ -60,7 +61,7 @@ export class LabContainer implements Execable {
       );
     });
     try {
-      const { exitCode, stdout, stderr } = await Promise.race([this.started.exec(argv), deadline]);
+      const { exitCode, stdout, stderr } = await Promise.race([timed("exec", this.name, () => this.started.exec(argv)), deadline]);
       return { exitCode, stdout, stderr };
     } finally {
       clearTimeout(timer);

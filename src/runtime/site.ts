@@ -1,6 +1,7 @@
 import { constants } from "node:os";
 import { execa } from "execa";
 import type { ExecOutput } from "../core/outcome.js";
+import { timed } from "./timing.js";
 
 export class ProbeTimeoutError extends Error {
   override name = "ProbeTimeoutError";
@@ -22,7 +23,7 @@ function quote(argv: string[]): string {
 }
 
 async function runLocal(file: string, args: string[], timeoutMs: number, label: string): Promise<ExecOutput> {
-  const result = await execa(file, args, { reject: false, stdin: "ignore", timeout: timeoutMs });
+  const result = await timed("exec", label, () => execa(file, args, { reject: false, stdin: "ignore", timeout: timeoutMs }));
   if (result.timedOut) throw new ProbeTimeoutError(`probe on ${label} "${quote(args)}" did not finish after ${timeoutMs} ms`);
   // busybox `timeout` signals the very process execa waits on: report it as a shell would (128 + signal).
   const signalled = result.signal ? 128 + (constants.signals[result.signal] ?? 0) : undefined;
