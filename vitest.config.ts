@@ -34,8 +34,11 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",
-          // Labs wait on the engine, not the CPU: run all three at once.
+          // Labs wait on the engine, not the CPU: run three at once (4 measured no faster on 2 cores).
           maxWorkers: 3,
+          // A worker keeps its loaded modules from one lab file to the next (each file is still evaluated anew,
+          // with its own lab fixture): every lab, measured, 24.4 / 18.0 s of CPU -> 14.1 / 12.7 s, wall unchanged.
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
