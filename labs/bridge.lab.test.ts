@@ -3,7 +3,7 @@ import { labTest } from "../src/harness/lab-test.js";
 import { contains, lowestFree } from "../src/core/cidr.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import { hostNetworkNamespace } from "../src/runtime/netns.js";
-import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/net-view.js";
+import { observeHostNetwork, type NetView } from "../src/probes/net-view.js";
 import { listen } from "../src/probes/listen.js";
 import { tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
@@ -29,7 +29,7 @@ test.beforeAll(async ({ lab, timeout }) => {
   for (const role of ["first", "second", "third"]) containers.push(await lab.container({ role }).start());
   const observed = await Promise.all(
     containers.map(async (container) => {
-      const [info, view, netns] = await Promise.all([container.inspect(), observeNetwork(container.site(), timeout), container.networkNamespace()]);
+      const [info, view, netns] = await Promise.all([container.inspect(), lab.networkView(container), container.networkNamespace()]);
       const settings = info.NetworkSettings.Networks?.bridge;
       const entry = { container, address: settings?.IPAddress ?? "", gateway: settings?.Gateway ?? "", view, netns };
       lab.note(container, { address: entry.address, gateway: entry.gateway, netns, links: view.links, routes: view.routes, allocation: container.allocation });

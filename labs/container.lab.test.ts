@@ -33,7 +33,7 @@ test.beforeAll(async ({ lab, timeout }) => {
   ]);
   await Promise.all(
     [target, joined, control].map(async (container) => {
-      const [view, netns] = await Promise.all([observeNetwork(container.site(), timeout), container.networkNamespace()]);
+      const [view, netns] = await Promise.all([lab.networkView(container), container.networkNamespace()]);
       views.set(container.name, view);
       namespaces.set(container.name, netns);
       lab.note(container, { netns, links: view.links, addresses: view.addresses, routes: view.routes });

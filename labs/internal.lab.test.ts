@@ -6,7 +6,7 @@ import type { LabNetwork } from "../src/runtime/lab-network.js";
 import { holdEmbeddedDnsRecords } from "../src/runtime/embedded-dns-lock.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
-import { observeNetwork, type NetView } from "../src/probes/net-view.js";
+import type { NetView } from "../src/probes/net-view.js";
 import { tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
 
@@ -62,7 +62,7 @@ test.beforeAll(async ({ lab, env, timeout }) => {
     lab.container({ role: "control", network: normal.name }).start(),
   ]);
   for (const container of [first, second, control]) {
-    const view = await observeNetwork(container.site(), timeout);
+    const view = await lab.networkView(container);
     const address = (await container.address()) ?? "";
     views.set(container.name, view);
     addresses.set(container.name, address);

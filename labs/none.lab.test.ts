@@ -3,7 +3,7 @@ import { labTest } from "../src/harness/lab-test.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
-import { observeNetwork, type NetView } from "../src/probes/net-view.js";
+import type { NetView } from "../src/probes/net-view.js";
 import { tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
 
@@ -30,7 +30,7 @@ test.beforeAll(async ({ lab, timeout }) => {
   gateway = info.NetworkSettings.Networks?.bridge?.Gateway ?? "";
   await Promise.all(
     [isolated, other, control].map(async (container) => {
-      const view = await observeNetwork(container.site(), timeout);
+      const view = await lab.networkView(container);
       views.set(container.name, view);
       lab.note(container, { netns: await container.networkNamespace(), links: view.links, addresses: view.addresses, routes: view.routes });
     }),

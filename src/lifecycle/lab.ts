@@ -12,7 +12,7 @@ import { withHostLock } from "../runtime/host-lock.js";
 import { LabContainer, type Allocation } from "../runtime/lab-container.js";
 import { createLabNetwork, type LabNetwork, type NetworkOptions } from "../runtime/lab-network.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
-import { observeNetwork } from "../probes/net-view.js";
+import { observeNetwork, type NetView } from "../probes/net-view.js";
 import { findFreeSubnet } from "./free-subnet.js";
 
 const debug = createDebug("netlab");
@@ -34,6 +34,8 @@ export class Lab {
   private readonly containers = new Set<LabContainer>();
   private readonly networks = new Set<LabNetwork>();
   private readonly afterwards: Array<() => Promise<unknown>> = [];
+  /** Each container's namespace as observed when it started (for facts.json), kept for the lab to reuse. */
+  private readonly views = new Map<LabContainer, Promise<NetView | undefined>>();
   readonly docker: Dockerode;
   private readonly factory: ContainerFactory;
   /** What the lab saw of its containers and the host, for facts.json. */
@@ -128,13 +130,20 @@ export class Lab {
     this.containers.add(container);
     this.note(container, { role: init.role, id: container.id, network: init.network, pid: info.State.Pid });
     // Every container's interfaces go into facts.json, so each lab's topology picture is complete.
-    const [netns, view] = await Promise.all([
-      container.networkNamespace().catch((error: Error) => `unknown: ${error.message}`),
-      observeNetwork(container.site(), this.env.config.probeTimeoutMs).catch(() => undefined),
-    ]);
+    const viewing = observeNetwork(container.site(), this.env.config.probeTimeoutMs).catch(() => undefined);
+    this.views.set(container, viewing);
+    const [netns, view] = await Promise.all([container.networkNamespace().catch((error: Error) => `unknown: ${error.message}`), viewing]);
     this.note(container, { netns, ...(view ? { links: view.links, addresses: view.addresses, routes: view.routes } : {}) });
     debug("Started container %s (pid %d)", init.name, info.State.Pid);
     return container;
+  }
+
+  /**
+   * The links, addresses and routes inside a container of this lab, as observed once it had started (the
+   * same exec that fills facts.json, not a second one); observed now if that one failed.
+   */
+  async networkView(container: LabContainer): Promise<NetView> {
+    return (await this.views.get(container)) ?? observeNetwork(container.site(), this.timeout);
   }
 
   /**
