@@ -11,7 +11,6 @@ import { swarmState } from "../runtime/swarm.js";
 import { loadExercises, type Exercise } from "../practice/load-exercise.js";
 import { practiceCheck, practiceList, practiceReset, practiceStart } from "../cli/practice-cli.js";
 import { docker, netlab } from "./netlab-cli.js";
-import { holdEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
 
 /**
  * Issue 10's "show it works": for every exercise, its reference commands (plain docker CLI) pass `netlab
@@ -93,24 +92,9 @@ async function resetAndExpectNothingLeft(exercise: Exercise): Promise<void> {
 const queues = new Map<number, Promise<unknown>>();
 function inTurn<T>(exercise: Exercise, work: () => Promise<T>): Promise<T> {
   const previous = queues.get(exercise.number) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => keepingNameRecords(exercise, work));
+  const next = previous.catch(() => undefined).then(work);
   queues.set(exercise.number, next);
   return next;
-}
-
-/**
- * A swarm leave empties every network's embedded DNS records (src/runtime/embedded-dns-lock.ts), and the
- * overlay exercise's reset leaves one while other exercises run: each exercise that looks names up holds the
- * records from its first command to its reset. The swarm exercise itself takes the lock exclusively to leave.
- */
-async function keepingNameRecords<T>(exercise: Exercise, work: () => Promise<T>): Promise<T> {
-  if (exercise.prepare.some((step) => "swarm" in step)) return work();
-  const release = await holdEmbeddedDnsRecords(`practice exercise ${exercise.number}`);
-  try {
-    return await work();
-  } finally {
-    await release();
-  }
 }
 
 function skipReason(exercise: Exercise): string | undefined {
@@ -127,58 +111,63 @@ afterAll(() => {
   console.log(`practice: ${exercises.length} exercises, ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
 });
 
-describe.concurrent("practice: every exercise, graded on a real engine", () => {
-  for (const exercise of exercises) {
-    it(`${exercise.number} ${exercise.title}: a plausible mistake (${exercise.mistake.about}) fails step ${exercise.mistake.fails} with its hint`, async ({ skip }) => {
-      const reason = skipReason(exercise);
-      if (reason) skip(reason);
-      await inTurn(exercise, async () => {
-        await practice(["reset", String(exercise.number)]);
-        try {
-          const start = await practice(["start", String(exercise.number)]);
-          if (start.exitCode !== 0 && exercise.prepare.some((step) => "swarm" in step)) skip(String(start.all));
-          expect(start.exitCode, String(start.all)).toBe(0);
-          const typed = await type(exercise.mistake.commands);
-          const check = await practice(["check", String(exercise.number)]);
-          const output = String(check.all);
-          const context = `${typed.join("\n")}\n${output}`;
-          expect(check.exitCode, context).toBe(1);
-          const block = stepBlock(output, exercise.mistake.fails);
-          expect(block, context).toMatch(/^✗/);
-          expect(block, context).toContain(exercise.mistake.hint);
-          expect(output, context).toMatch(/^score \d+\/\d+ steps ✗ not yet/m);
-        } finally {
-          await resetAndExpectNothingLeft(exercise);
-        }
-      });
-    });
+const makesSwarm = (exercise: Exercise) => exercise.prepare.some((step) => "swarm" in step);
 
-    it(`${exercise.number} ${exercise.title}: the reference commands pass practice check (exit 0)`, async ({ skip }) => {
-      const reason = skipReason(exercise);
-      if (reason) skip(reason);
-      await inTurn(exercise, async () => {
-        await practice(["reset", String(exercise.number)]);
-        try {
-          const start = await practice(["start", String(exercise.number)]);
-          if (start.exitCode !== 0 && exercise.prepare.some((step) => "swarm" in step)) skip(String(start.all));
-          expect(start.exitCode, String(start.all)).toBe(0);
-          if (exercise.prepare.some((step) => "container" in step)) {
-            // Troubleshooting: the broken setup fails before the fix.
-            const before = await practice(["check", String(exercise.number)]);
-            expect(before.exitCode, String(before.all)).toBe(1);
-          }
-          const typed = await type(exercise.solution);
-          const check = await practice(["check", String(exercise.number)]);
-          expect(check.exitCode, `${typed.join("\n")}\n${String(check.all)}`).toBe(0);
-          expect(String(check.all)).toContain(exercise.docs);
-          const list = await practice([]);
-          expect(String(list.all)).toMatch(new RegExp(`^✓ +${exercise.number} .* passed$`, "m"));
-        } finally {
-          await resetAndExpectNothingLeft(exercise);
-        }
-      });
+/** Two tests of one exercise: its reference commands pass, its plausible mistake fails where intended. */
+function exerciseTests(exercise: Exercise): void {
+  it(`${exercise.number} ${exercise.title}: a plausible mistake (${exercise.mistake.about}) fails step ${exercise.mistake.fails} with its hint`, async ({ skip }) => {
+    const reason = skipReason(exercise);
+    if (reason) skip(reason);
+    await inTurn(exercise, async () => {
+      await practice(["reset", String(exercise.number)]);
+      try {
+        const start = await practice(["start", String(exercise.number)]);
+        if (start.exitCode !== 0 && exercise.prepare.some((step) => "swarm" in step)) skip(String(start.all));
+        expect(start.exitCode, String(start.all)).toBe(0);
+        const typed = await type(exercise.mistake.commands);
+        const check = await practice(["check", String(exercise.number)]);
+        const output = String(check.all);
+        const context = `${typed.join("\n")}\n${output}`;
+        expect(check.exitCode, context).toBe(1);
+        const block = stepBlock(output, exercise.mistake.fails);
+        expect(block, context).toMatch(/^✗/);
+        expect(block, context).toContain(exercise.mistake.hint);
+        expect(output, context).toMatch(/^score \d+\/\d+ steps ✗ not yet/m);
+      } finally {
+        await resetAndExpectNothingLeft(exercise);
+      }
     });
-  }
+  });
+
+  it(`${exercise.number} ${exercise.title}: the reference commands pass practice check (exit 0)`, async ({ skip }) => {
+    const reason = skipReason(exercise);
+    if (reason) skip(reason);
+    await inTurn(exercise, async () => {
+      await practice(["reset", String(exercise.number)]);
+      try {
+        const start = await practice(["start", String(exercise.number)]);
+        if (start.exitCode !== 0 && exercise.prepare.some((step) => "swarm" in step)) skip(String(start.all));
+        expect(start.exitCode, String(start.all)).toBe(0);
+        if (exercise.prepare.some((step) => "container" in step)) {
+          // Troubleshooting: the broken setup fails before the fix.
+          const before = await practice(["check", String(exercise.number)]);
+          expect(before.exitCode, String(before.all)).toBe(1);
+        }
+        const typed = await type(exercise.solution);
+        const check = await practice(["check", String(exercise.number)]);
+        expect(check.exitCode, `${typed.join("\n")}\n${String(check.all)}`).toBe(0);
+        expect(String(check.all)).toContain(exercise.docs);
+        const list = await practice([]);
+        expect(String(list.all)).toMatch(new RegExp(`^✓ +${exercise.number} .* passed$`, "m"));
+      } finally {
+        await resetAndExpectNothingLeft(exercise);
+      }
+    });
+  });
+}
+
+describe.concurrent("practice: every exercise, graded on a real engine", () => {
+  for (const exercise of exercises.filter((item) => !makesSwarm(item))) exerciseTests(exercise);
 
   it("reset removes exactly what the exercise names and netlab prepared: a bystander of the user's survives (the CLI, in a child process)", async () => {
     const exercise = exercises.find((item) => item.number === 13)!;
@@ -234,4 +223,10 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
     expect(String(shown.stdout).split("\n")).toEqual(exercises.find((item) => item.number === 7)!.solution);
     for (const exercise of exercises) expect(String(list.all)).toMatch(new RegExp(`^. +${exercise.number}  ${exercise.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "m"));
   });
+});
+
+// A swarm exercise's reset leaves the swarm, and a leave empties every network's embedded DNS records
+// (src/runtime/embedded-dns-lock.ts): it runs after the others, never while they look names up.
+describe("practice: the exercises that make a swarm, after the others", () => {
+  for (const exercise of exercises.filter(makesSwarm)) exerciseTests(exercise);
 });

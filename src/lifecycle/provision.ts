@@ -160,6 +160,9 @@ export async function provisionEngine(options: ProvisionOptions): Promise<Provis
   }
   const code = (engineError?.cause as NodeJS.ErrnoException | undefined)?.code;
   if (engineError && (process.env.DOCKER_HOST || code === "EACCES")) throw engineError;
+  // Only an absent engine (no socket, or nothing listening on it) is one to start: an engine that is there but
+  // slow or frozen (a timeout) is the user's to look at, and a second dockerd would only trip on its pid file.
+  if (engineError && code !== "ENOENT" && code !== "ECONNREFUSED") throw engineError;
 
   const plan = planProvision(await hostState(!engineError, needs), needs);
   debug("Provision plan %o", plan);
