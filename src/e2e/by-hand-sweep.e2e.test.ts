@@ -1,7 +1,8 @@
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { parseByHandLinks, parseByHandNamespaces, parseOwnRules } from "../runtime/by-hand.js";
-import { netlab, vitestLabs } from "./netlab-cli.js";
+import { descendsFrom, netlab, vitestLabs } from "./netlab-cli.js";
+import { isProcessAlive } from "../runtime/owner.js";
 
 const SECONDS = 1000;
 
@@ -31,7 +32,10 @@ describe("the by-hand lab leaves nothing on the host", () => {
       .poll(
         async () => {
           const now = await byHandOnHost();
-          runId = [...now.keys()].find((id) => !before.has(id) && (now.get(id)?.rules ?? 0) > 0);
+          // Ours: a run whose namespaces a process of the child made (their names carry the worker's pid), never
+          // another run of this lab on the machine.
+          const mine = new Set(parseByHandNamespaces(String((await execa("ip", ["netns", "list"])).stdout)).filter((entry) => descendsFrom(entry.pid, child.pid ?? -1)).map((entry) => entry.runId));
+          runId = [...now.keys()].find((id) => !before.has(id) && mine.has(id) && (now.get(id)?.rules ?? 0) > 0);
           return runId;
         },
         { timeout: 60 * SECONDS, interval: 100 },
@@ -52,6 +56,8 @@ describe("the by-hand lab leaves nothing on the host", () => {
     const before = new Set((await byHandOnHost()).keys());
     const result = await vitestLabs(["labs/by-hand.lab.test.ts"]);
     expect(result.exitCode, String(result.all)).toBe(0);
-    expect([...(await byHandOnHost()).keys()].filter((runId) => !before.has(runId))).toEqual([]);
+    // Another run of this lab still going on the machine (its namespace's process alive) is not a leftover.
+    const going = new Set(parseByHandNamespaces(String((await execa("ip", ["netns", "list"])).stdout)).filter((entry) => isProcessAlive(entry.pid)).map((entry) => entry.runId));
+    expect([...(await byHandOnHost()).keys()].filter((runId) => !before.has(runId) && !going.has(runId))).toEqual([]);
   });
 });

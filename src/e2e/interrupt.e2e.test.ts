@@ -1,25 +1,9 @@
-import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { LABEL } from "../core/labels.js";
-import { docker, leftovers, netlab, vitestLabs } from "./netlab-cli.js";
+import { descendsFrom, docker, leftovers, netlab, vitestLabs } from "./netlab-cli.js";
 
 const SECONDS = 1000;
-
-/** The pid's parent, from /proc (undefined once the process is gone). */
-function parentOf(pid: number): number | undefined {
-  try {
-    return Number(readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether `pid` is `ancestor` or runs below it. */
-function descendsFrom(pid: number, ancestor: number): boolean {
-  for (let current: number | undefined = pid; current && current > 1; current = parentOf(current)) if (current === ancestor) return true;
-  return false;
-}
 
 /**
  * The run id of the child's own run of `lab`: a container whose owner process descends from the child. Other

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,4 +44,19 @@ export async function leftovers(runId: string): Promise<{ containers: number; ne
     execa("ip", ["netns", "list"]).then((result) => String(result.stdout).split("\n").filter((line) => line.includes(runId))),
   ]);
   return { containers: containers.length, networks: networks.length, namespaces: namespaces.length };
+}
+
+/** The pid's parent, from /proc (undefined once the process is gone). */
+function parentOf(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `pid` is `ancestor` or runs below it. */
+export function descendsFrom(pid: number, ancestor: number): boolean {
+  for (let current: number | undefined = pid; current && current > 1; current = parentOf(current)) if (current === ancestor) return true;
+  return false;
 }
