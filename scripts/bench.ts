@@ -200,13 +200,13 @@ function breakdown(text: string, spawnedAt: number, endedAt: number): Breakdown 
   const s = (ms: number) => (Number.isFinite(ms) ? ms / 1000 : Number.NaN);
   const work = (kind: string) => marks.filter((mark) => mark.kind === kind).map((mark): [number, number] => [mark.t, mark.end ?? mark.t]);
   const sum = (intervals: Array<[number, number]>) => intervals.reduce((total, [from, to]) => total + (to - from), 0);
-  // A worker's imports: from its first mark (worker:ready) to its lab file's first line.
-  const workers = new Map<number, { ready?: number; imported?: number }>();
-  for (const mark of marks) {
-    if (mark.event === "worker:ready") workers.set(mark.pid, { ...workers.get(mark.pid), ready: mark.t });
-    if (mark.event === "lab:imported") workers.set(mark.pid, { ...workers.get(mark.pid), imported: Math.min(mark.t, workers.get(mark.pid)?.imported ?? Number.POSITIVE_INFINITY) });
+  // A lab file's imports: from the setup file's mark in its worker (once per file) to the file's first line.
+  const importMs: number[] = [];
+  const lastReady = new Map<number, number>();
+  for (const mark of [...marks].sort((a, b) => a.t - b.t)) {
+    if (mark.event === "worker:ready") lastReady.set(mark.pid, mark.t);
+    if (mark.event === "lab:imported" && lastReady.has(mark.pid)) importMs.push(mark.t - lastReady.get(mark.pid)!);
   }
-  const importMs = [...workers.values()].filter((w) => w.ready && w.imported).map((w) => w.imported! - w.ready!);
   const [starts, execs, locks] = [work("container-start"), work("exec"), work("lock-wait")];
   const labsEnd = last("lab:dispose-end");
   return {
@@ -214,7 +214,7 @@ function breakdown(text: string, spawnedAt: number, endedAt: number): Breakdown 
     "global setup's imports": s(first("global-setup:start") - first("main:ready")),
     "global setup (preflight, sweep, engine facts, sentinel)": s(first("global-setup:end") - first("global-setup:start")),
     "first worker up (global setup → worker runtime loaded)": s(first("worker:ready") - first("global-setup:end")),
-    "a lab file's imports in its worker (median over workers)": s(median(importMs)),
+    "a lab file's imports in its worker (median over files)": s(median(importMs)),
     "first lab imported → last lab's containers removed": s(labsEnd - first("lab:imported")),
     "  container starts, wall (union)": s(unionMs(starts)),
     "  container starts, summed": s(sum(starts)),
