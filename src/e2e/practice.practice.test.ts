@@ -113,55 +113,55 @@ afterAll(() => {
 
 const makesSwarm = (exercise: Exercise) => exercise.prepare.some((step) => "swarm" in step);
 
+/**
+ * Runs `work` on a freshly started exercise, in the exercise's turn: reset first, start (a swarm the engine
+ * refuses skips the test), and reset after, asserting nothing of the exercise is left.
+ */
+async function withStartedExercise(exercise: Exercise, skip: (note?: string) => never, work: () => Promise<void>): Promise<void> {
+  const reason = skipReason(exercise);
+  if (reason) skip(reason);
+  await inTurn(exercise, async () => {
+    await practice(["reset", String(exercise.number)]);
+    try {
+      const start = await practice(["start", String(exercise.number)]);
+      if (start.exitCode !== 0 && makesSwarm(exercise)) skip(String(start.all));
+      expect(start.exitCode, String(start.all)).toBe(0);
+      await work();
+    } finally {
+      await resetAndExpectNothingLeft(exercise);
+    }
+  });
+}
+
 /** Two tests of one exercise: its reference commands pass, its plausible mistake fails where intended. */
 function exerciseTests(exercise: Exercise): void {
   it(`${exercise.number} ${exercise.title}: a plausible mistake (${exercise.mistake.about}) fails step ${exercise.mistake.fails} with its hint`, async ({ skip }) => {
-    const reason = skipReason(exercise);
-    if (reason) skip(reason);
-    await inTurn(exercise, async () => {
-      await practice(["reset", String(exercise.number)]);
-      try {
-        const start = await practice(["start", String(exercise.number)]);
-        if (start.exitCode !== 0 && exercise.prepare.some((step) => "swarm" in step)) skip(String(start.all));
-        expect(start.exitCode, String(start.all)).toBe(0);
-        const typed = await type(exercise.mistake.commands);
-        const check = await practice(["check", String(exercise.number)]);
-        const output = String(check.all);
-        const context = `${typed.join("\n")}\n${output}`;
-        expect(check.exitCode, context).toBe(1);
-        const block = stepBlock(output, exercise.mistake.fails);
-        expect(block, context).toMatch(/^✗/);
-        expect(block, context).toContain(exercise.mistake.hint);
-        expect(output, context).toMatch(/^score \d+\/\d+ steps ✗ not yet/m);
-      } finally {
-        await resetAndExpectNothingLeft(exercise);
-      }
+    await withStartedExercise(exercise, skip, async () => {
+      const typed = await type(exercise.mistake.commands);
+      const check = await practice(["check", String(exercise.number)]);
+      const output = String(check.all);
+      const context = `${typed.join("\n")}\n${output}`;
+      expect(check.exitCode, context).toBe(1);
+      const block = stepBlock(output, exercise.mistake.fails);
+      expect(block, context).toMatch(/^✗/);
+      expect(block, context).toContain(exercise.mistake.hint);
+      expect(output, context).toMatch(/^score \d+\/\d+ steps ✗ not yet/m);
     });
   });
 
   it(`${exercise.number} ${exercise.title}: the reference commands pass practice check (exit 0)`, async ({ skip }) => {
-    const reason = skipReason(exercise);
-    if (reason) skip(reason);
-    await inTurn(exercise, async () => {
-      await practice(["reset", String(exercise.number)]);
-      try {
-        const start = await practice(["start", String(exercise.number)]);
-        if (start.exitCode !== 0 && exercise.prepare.some((step) => "swarm" in step)) skip(String(start.all));
-        expect(start.exitCode, String(start.all)).toBe(0);
-        if (exercise.prepare.some((step) => "container" in step)) {
-          // Troubleshooting: the broken setup fails before the fix.
-          const before = await practice(["check", String(exercise.number)]);
-          expect(before.exitCode, String(before.all)).toBe(1);
-        }
-        const typed = await type(exercise.solution);
-        const check = await practice(["check", String(exercise.number)]);
-        expect(check.exitCode, `${typed.join("\n")}\n${String(check.all)}`).toBe(0);
-        expect(String(check.all)).toContain(exercise.docs);
-        const list = await practice([]);
-        expect(String(list.all)).toMatch(new RegExp(`^✓ +${exercise.number} .* passed$`, "m"));
-      } finally {
-        await resetAndExpectNothingLeft(exercise);
+    await withStartedExercise(exercise, skip, async () => {
+      if (exercise.prepare.some((step) => "container" in step)) {
+        // Troubleshooting: the broken setup fails before the fix.
+        const before = await practice(["check", String(exercise.number)]);
+        expect(before.exitCode, String(before.all)).toBe(1);
       }
+      const typed = await type(exercise.solution);
+      const check = await practice(["check", String(exercise.number)]);
+      expect(check.exitCode, `${typed.join("\n")}\n${String(check.all)}`).toBe(0);
+      expect(String(check.all)).toContain(exercise.docs);
+      const list = await practice([]);
+      expect(String(list.all)).toMatch(new RegExp(`^✓ +${exercise.number} .* passed$`, "m"));
     });
   });
 }
