@@ -3,18 +3,22 @@ import type { ExecOutput, ProbeResult } from "../core/outcome.js";
 import { quote, type ProbeSite } from "../runtime/site.js";
 import { assertAddress, assertPort } from "../probes/tcp.js";
 
-/** One probe of a batch: a TCP connect to an address, or a name looked up (at a given server, or the site's own). */
-export type BatchItem = { kind: "tcp"; address: string; port: number } | { kind: "dns"; name: string; server?: string };
+/**
+ * One probe of a batch: a TCP connect to an address (reading what the server sends first, with `greeting`),
+ * or a name looked up (at a given server, or the site's own).
+ */
+export type BatchItem = { kind: "tcp"; address: string; port: number; greeting?: boolean } | { kind: "dns"; name: string; server?: string };
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
-/** The busybox command one item runs: a connect that sends nothing and ends at once (`-e true`), or nslookup. */
+/** The busybox command one item runs: a connect that sends nothing and ends at once (`-e true`) or reads the greeting, or nslookup. */
 export function itemArgv(item: BatchItem, timeoutMs: number): string[] {
   const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
   if (item.kind === "tcp") {
     assertAddress(item.address);
     assertPort(item.port);
-    return ["timeout", seconds, "nc", "-w", seconds, item.address, String(item.port), "-e", "true"];
+    const connect = ["timeout", seconds, "nc", "-w", seconds, item.address, String(item.port)];
+    return item.greeting ? connect : [...connect, "-e", "true"];
   }
   if (!NAME.test(item.name)) throw new Error(`"${item.name}" is not a name netlab looks up`);
   return ["timeout", seconds, "nslookup", item.name, ...(item.server ? [item.server] : [])];
@@ -75,7 +79,8 @@ export async function runBatch(site: ProbeSite, items: BatchItem[], timeoutMs: n
     const command = site.describe(itemArgv(item, timeoutMs));
     if (item.kind === "tcp") {
       const { outcome, detail } = classifyConnect({ ...result, stdout: "" });
-      return { probe: "tcp", from: site.name, target: `${item.address}:${item.port}`, outcome, detail: outcome === "connected" ? "connected" : detail, durationMs, command };
+      const reply = item.greeting && outcome === "connected" ? result.stdout.trim() : undefined;
+      return { probe: "tcp", from: site.name, target: `${item.address}:${item.port}`, outcome, detail: outcome === "connected" ? "connected" : detail, ...(reply ? { reply } : {}), durationMs, command };
     }
     const text = unflatten(result.stdout);
     const { outcome, detail, addresses } = classifyLookup({ exitCode: result.exitCode, stdout: text, stderr: "" });

@@ -1,26 +1,22 @@
 import type { Outcome } from "../core/outcome.js";
 import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
 import type { Decision } from "./decide.js";
-import type { Endpoint, Expectation } from "../core/spec/expectations.js";
+import type { Expectation } from "../core/spec/expectations.js";
+import { formatEndpoint } from "../core/spec/endpoint.js";
 import type { Target } from "./target.js";
 
 const BLOCKED: Outcome[] = ["refused", "timed-out", "unreachable", "host-unreachable"];
 const UNRESOLVED: Outcome[] = ["not-found", "timed-out", "refused", "unreachable", "failed"];
 
-export function endpointText(endpoint: Endpoint & { port?: number }): string {
-  const base = endpoint.kind === "name" ? endpoint.name : endpoint.kind === "address" ? endpoint.address : endpoint.kind;
-  return endpoint.port === undefined ? base : `${base}:${endpoint.port}`;
-}
-
 /** The expectation's source and destination, in the spec's words. */
 export function route(expectation: Expectation): { from: string; to: string } {
   if (expectation.kind === "publishes") return { from: expectation.container, to: "host" };
   if (expectation.kind === "network" || expectation.kind === "container") return { from: expectation.container, to: "engine" };
-  if (expectation.kind === "interfaces") return { from: expectation.container, to: expectation.vethOn ? "host" : "itself" };
+  if (expectation.kind === "interfaces") return { from: expectation.of.kind === "netns" ? `netns:${expectation.of.name}` : expectation.of.name, to: expectation.vethOn ? "host" : "itself" };
   if (expectation.kind === "docker-network") return { from: expectation.network, to: "engine" };
   if (expectation.kind === "address") return { from: expectation.containers.join(", "), to: expectation.in.kind === "network" ? expectation.in.name : expectation.in.cidr };
-  if (expectation.kind === "resolve") return { from: endpointText(expectation.from), to: expectation.lookup };
-  return { from: endpointText(expectation.from), to: endpointText(expectation.to) };
+  if (expectation.kind === "resolve") return { from: formatEndpoint(expectation.from), to: expectation.lookup };
+  return { from: formatEndpoint(expectation.from), to: formatEndpoint(expectation.to) };
 }
 
 /** What was expected, in the spec's words: `reach yes`, `outcome timed-out`, `resolves`, `publishes …`. */
@@ -63,7 +59,10 @@ export function checkRecordOf(decision: Decision, targets: Map<string, Target>):
   const { expectation } = decision;
   const { from, to } = route(expectation);
   const where = `${expectation.source.file}:${expectation.source.line}:${expectation.source.col}`;
-  const fromName = expectation.kind === "reach" || expectation.kind === "resolve" ? (expectation.from.kind === "name" ? expectation.from.name : undefined) : "container" in expectation ? expectation.container : undefined;
+  const fromName =
+    expectation.kind === "reach" || expectation.kind === "resolve"
+      ? expectation.from.kind === "name" ? expectation.from.name : undefined
+      : expectation.kind === "interfaces" ? (expectation.of.kind === "container" ? expectation.of.name : undefined) : "container" in expectation ? expectation.container : undefined;
   const toName = expectation.kind === "reach" && expectation.to.kind === "name" ? expectation.to.name : expectation.kind === "resolve" ? expectation.lookup : undefined;
   const expected = expectedOutcomes(expectation);
   const command = decision.command ?? decision.probes[0]?.command;

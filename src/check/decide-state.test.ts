@@ -17,7 +17,21 @@ const view: StateView = {
     { index: 1, name: "lo", flags: [] },
     { index: 40, name: "eth0", peerIndex: 41, flags: [] },
   ],
-  hostLinks: async () => [{ index: 41, name: "veth1a2b", master: "br-0123456789ab", flags: [] }],
+  linksInNamespace: async (name) =>
+    name === "red"
+      ? [
+          { index: 1, name: "lo", flags: [] },
+          { index: 2, name: "red", peerIndex: 42, flags: [] },
+        ]
+      : [
+          { index: 1, name: "lo", flags: [] },
+          // Index 41 on the host is a container's veth, which points at another index: not blue's peer.
+          { index: 3, name: "blue", peerIndex: 41, flags: [] },
+        ],
+  hostLinks: async () => [
+    { index: 41, name: "veth1a2b", peerIndex: 40, master: "br-0123456789ab", flags: [] },
+    { index: 42, name: "red-br", peerIndex: 2, kind: "veth", flags: [] },
+  ],
 };
 
 describe("state expectations judged from the engine's and the host's view", () => {
@@ -37,10 +51,29 @@ describe("state expectations judged from the engine's and the host's view", () =
   });
 
   it("veth-on: eth0@ifN's peer is found among the host's links, and its bridge named", async () => {
-    const expectation: InterfacesExpectation = { kind: "interfaces", id: "x", ...common, container: "web", vethOn: "docker0" };
+    const expectation: InterfacesExpectation = { kind: "interfaces", id: "x", ...common, of: { kind: "container", name: "web" }, vethOn: "docker0" };
     const judged = await judgeState(expectation, targets, view);
     expect(judged).toMatchObject({ held: false, detail: "interfaces eth0, lo; eth0@if41 is the host's veth1a2b on br-0123456789ab" });
     expect(judged.hint).toContain("a network you created");
     expect((await judgeState({ ...expectation, vethOn: "br-0123456789ab" }, targets, view)).held).toBe(true);
+  });
+
+  it("a namespace's interfaces: what it lacks and what it has besides, in ip's words", async () => {
+    const expectation: InterfacesExpectation = { kind: "interfaces", id: "x", ...common, of: { kind: "netns", name: "red" }, only: ["lo", "veth-red"] };
+    const judged = await judgeState(expectation, targets, view);
+    expect(judged).toMatchObject({ held: false, detail: "interfaces lo, red", command: "ip netns exec red ip -o link" });
+    expect(judged.hint).toBe("netns red lacks veth-red (a veth end moves in with: ip link set END netns red) and also has red; a new namespace has only lo");
+    expect((await judgeState({ ...expectation, only: ["red", "lo"] }, targets, view)).held).toBe(true);
+  });
+
+  it("a namespace's veth-on: the host end must point back at the namespace's end, and sit on the bridge", async () => {
+    const expectation: InterfacesExpectation = { kind: "interfaces", id: "x", ...common, of: { kind: "netns", name: "red" }, vethOn: "br0" };
+    const judged = await judgeState(expectation, targets, view);
+    expect(judged).toMatchObject({ held: false, detail: "interfaces lo, red; red@if42 is the host's red-br (on no bridge)" });
+    expect(judged.hint).toBe("the host end red-br of red's red is on no bridge, not br0: ip link set red-br master br0");
+    // blue's peer index matches a host link that points elsewhere: a direct pair, not a host link.
+    const blue = await judgeState({ ...expectation, of: { kind: "netns", name: "blue" } }, targets, view);
+    expect(blue).toMatchObject({ held: false, detail: "interfaces blue, lo; blue@if41 is not a host link" });
+    expect(blue.hint).toContain("another namespace (a direct pair)");
   });
 });

@@ -38,6 +38,8 @@ export interface StateView {
   container(nameOrId: string): Promise<ContainerFacts | undefined>;
   logs(name: string): Promise<string>;
   linksInside(target: Target): Promise<Link[]>;
+  /** The links inside a named network namespace (`ip netns exec NAME ip -o link`). */
+  linksInNamespace(name: string): Promise<Link[]>;
   hostLinks(): Promise<Link[]>;
 }
 
@@ -168,8 +170,45 @@ async function judgeAddress(expectation: AddressExpectation, targets: Map<string
   return { held: true, detail, command };
 }
 
+/** The interfaces of a namespace made with `ip netns add`, and where its veth ends' peers are on the host. */
+async function judgeNamespaceInterfaces(expectation: InterfacesExpectation, namespace: string, view: StateView): Promise<StateJudgement> {
+  const inside = await view.linksInNamespace(namespace);
+  const names = inside.map((link) => link.name).sort();
+  const insideCommand = `ip netns exec ${namespace} ip -o link`;
+  const detail = `interfaces ${list(names)}`;
+  if (expectation.only !== undefined) {
+    const expected = [...expectation.only].sort();
+    const missing = expected.filter((name) => !names.includes(name));
+    const extra = names.filter((name) => !expected.includes(name));
+    if (missing.length > 0 || extra.length > 0) {
+      const lacks = missing.length > 0 ? `lacks ${list(missing)} (a veth end moves in with: ip link set END netns ${namespace})` : "";
+      const more = extra.length > 0 ? `also has ${list(extra)}` : "";
+      return { held: false, detail, command: insideCommand, hint: `netns ${namespace} ${[lacks, more].filter(Boolean).join(" and ")}; a new namespace has only lo` };
+    }
+  }
+  if (expectation.vethOn === undefined) return { held: true, detail, command: insideCommand };
+  const bridge = expectation.vethOn;
+  const command = `${insideCommand}; ip -o link show master ${bridge}`;
+  const ends = inside.filter((link) => link.peerIndex !== undefined);
+  if (ends.length === 0) {
+    return { held: false, detail, command, hint: `netns ${namespace} has no veth end: make a pair (ip link add A type veth peer name B), move one end in (ip link set A netns ${namespace}) and put the other on ${bridge} (ip link set B master ${bridge})` };
+  }
+  const host = await view.hostLinks();
+  // A peer index is the peer's index in its own namespace: it is the host's link only if that link points back.
+  const pairs = ends.map((end) => ({ end, peer: host.find((link) => link.index === end.peerIndex && link.peerIndex === end.index) }));
+  const seen = pairs.map(({ end, peer }) => `${end.name}@if${end.peerIndex} is ${peer ? `the host's ${peer.name}${peer.master ? ` on ${peer.master}` : " (on no bridge)"}` : "not a host link"}`);
+  const full = `${detail}; ${seen.join("; ")}`;
+  if (pairs.some(({ peer }) => peer?.master === bridge)) return { held: true, detail: full, command };
+  const onHost = pairs.find(({ peer }) => peer !== undefined);
+  const hint = onHost
+    ? `the host end ${onHost.peer!.name} of ${namespace}'s ${onHost.end.name} is on ${onHost.peer!.master ?? "no bridge"}, not ${bridge}: ip link set ${onHost.peer!.name} master ${bridge}`
+    : `${namespace}'s veth ends pair with no host link: their other ends are in another namespace (a direct pair); plug ${namespace} into ${bridge} with a pair whose other end stays on the host`;
+  return { held: false, detail: full, command, hint };
+}
+
 async function judgeInterfaces(expectation: InterfacesExpectation, targets: Map<string, Target>, view: StateView): Promise<StateJudgement> {
-  const target = targetOf(targets, expectation.container);
+  if (expectation.of.kind === "netns") return judgeNamespaceInterfaces(expectation, expectation.of.name, view);
+  const target = targetOf(targets, expectation.of.name);
   const inside = await view.linksInside(target);
   const names = inside.map((link) => link.name).sort();
   const insideCommand = `docker exec ${target.container} ip -o link  (or: docker run --rm --network container:${target.container} netlab/probe ip -o link)`;

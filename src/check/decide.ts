@@ -55,7 +55,27 @@ function planOf(expectation: Probed, context: PlanContext): ProbePlan {
   return expectation.kind === "reach" ? planReach(expectation, context) : planResolve(expectation);
 }
 
-function judge(expectation: Probed, plan: ProbePlan, results: ProbeResult[], context: DecideContext): Omit<Attempt, "attempt" | "at"> & { held: boolean; addresses?: string[] } {
+/** The address the sentinel greeted a connection with (`netlab-sentinel peer=ADDR`). */
+export function peerSeen(results: ProbeResult[]): string | undefined {
+  for (const result of results) {
+    const peer = /peer=(?:::ffff:)?(\S+)/.exec(result.reply ?? "")?.[1];
+    if (peer) return peer;
+  }
+  return undefined;
+}
+
+/** With `seen-as`: whether the outside saw the host's address (NAT) or the source's own, and what it saw. */
+function judgeSeenAs(expectation: Extract<Probed, { kind: "reach" }>, results: ProbeResult[], view: SiteView, context: DecideContext): { held: boolean; detail: string } {
+  const peer = peerSeen(results);
+  const hostAddress = context.plan.outside?.hostAddress;
+  const own = view.addresses.map((entry) => entry.split(" ")[1]?.split("/")[0]).filter((address): address is string => Boolean(address));
+  if (!peer) return { held: false, detail: "connected, but the outside's greeting named no peer" };
+  const whose = peer === hostAddress ? "the host's address" : own.includes(peer) ? "the source's own address" : "an address that is neither the host's nor the source's";
+  const held = expectation.seenAs === "host" ? peer === hostAddress : own.includes(peer);
+  return { held, detail: `connected; the outside saw ${peer}, ${whose} (host ${hostAddress ?? "?"}; source ${own.join(", ") || "?"})` };
+}
+
+function judge(expectation: Probed, plan: ProbePlan, results: ProbeResult[], view: SiteView, context: DecideContext): Omit<Attempt, "attempt" | "at"> & { held: boolean; addresses?: string[] } {
   if (expectation.kind === "resolve") {
     const [result] = results;
     if (!result) return { held: false, outcome: "failed", detail: "no lookup result", probes: results };
@@ -63,6 +83,7 @@ function judge(expectation: Probed, plan: ProbePlan, results: ProbeResult[], con
     return { held, outcome: result.outcome, detail: result.detail, probes: results, ...(result.addresses ? { addresses: result.addresses } : {}) };
   }
   const { outcome, detail } = combine(plan, results);
+  if (expectation.seenAs && outcome === "connected") return { ...judgeSeenAs(expectation, results, view, context), outcome, probes: results };
   return { held: holds(expectation.expected, outcome), outcome, detail, probes: results };
 }
 
@@ -97,7 +118,7 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
       const plan = plans.get(expectation)!;
       const mine = results.slice(offset, offset + plan.probes.length);
       offset += plan.probes.length;
-      const { held, addresses, ...attempt } = judge(expectation, plan, mine, context);
+      const { held, addresses, ...attempt } = judge(expectation, plan, mine, view, context);
       attempts.get(expectation)!.push({ attempt: round, at, ...attempt });
       if (!held && at - startedAt < expectation.withinMs) {
         next.push(expectation);

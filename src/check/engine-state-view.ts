@@ -1,6 +1,6 @@
 import type Dockerode from "dockerode";
 import { observeHostNetwork, observeNetwork, type Link } from "../probes/net-view.js";
-import type { ProbeSite } from "../runtime/site.js";
+import { namespaceSite, type ProbeSite } from "../runtime/site.js";
 import type { ContainerFacts, NetworkFacts, StateView } from "./decide-state.js";
 import type { Target } from "./target.js";
 
@@ -66,6 +66,9 @@ export function engineStateView(docker: Dockerode, siteOf: (target: Target) => P
     },
     async linksInside(target) {
       return (await observeNetwork(siteOf(target), timeoutMs)).links;
+    },
+    async linksInNamespace(name) {
+      return (await observeNetwork(namespaceSite(`netns:${name}`, name), timeoutMs)).links;
     },
     hostLinks() {
       host ??= observeHostNetwork(timeoutMs).then((view) => view.links);

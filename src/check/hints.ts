@@ -20,8 +20,24 @@ function container(context: HintContext, name: string | undefined): Target | und
   return name === undefined ? undefined : context.targets.get(name);
 }
 
+/** A reach from a namespace made by hand (ip netns add) that was not seen: the step of the build most likely missing. */
+function whyNamespaceUnreached(expectation: Extract<Expectation, { kind: "reach" }>, namespace: string, observed: Outcome): string | undefined {
+  const to = expectation.to;
+  if (to.kind === "outside") {
+    return `netns ${namespace} has no way out: give it a default route via the bridge's address (ip -n ${namespace} route add default via GATEWAY) and let the host forward its packets, both ways (Docker sets FORWARD's policy to DROP: iptables -A FORWARD -i BRIDGE -j ACCEPT; iptables -A FORWARD -o BRIDGE -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT); see ip -n ${namespace} route; iptables -S FORWARD`;
+  }
+  const where = to.kind === "address" ? to.address : "it";
+  if (observed === "unreachable") return `netns ${namespace} has no route to ${where}: an address on an interface that is up gives a route to its subnet (ip -n ${namespace} addr; ip -n ${namespace} route)`;
+  if (observed === "refused") return `the packet got to ${where}, but nothing listens on port ${"port" in to ? to.port : "?"} there`;
+  if (observed === "timed-out" || observed === "host-unreachable") {
+    return `no answer from ${where}: are both ends of each veth up (ip -n ${namespace} link), is the other end's address right, and does the host's FORWARD chain let bridged packets through (Docker sets its policy to DROP: iptables -S FORWARD)?`;
+  }
+  return undefined;
+}
+
 /** A reach that was expected and not seen: the Docker construct most likely in the way, and the command that shows it. */
 function whyUnreached(expectation: Extract<Expectation, { kind: "reach" }>, observed: Outcome, context: HintContext): string | undefined {
+  if (expectation.from.kind === "netns") return whyNamespaceUnreached(expectation, expectation.from.name, observed);
   const source = container(context, expectation.from.kind === "name" ? expectation.from.name : undefined);
   if (source?.networkMode === "none") return `${source.name} runs with --network none: it has only loopback (docker inspect -f '{{.HostConfig.NetworkMode}}' ${source.container})`;
   const to = expectation.to;
@@ -97,6 +113,12 @@ export function hintFor(expectation: Expectation, observed: Outcome | undefined,
     return undefined;
   }
   if (expectation.kind !== "reach") return undefined; // state expectations carry their own hint
+  if (expectation.seenAs && observed === "connected") {
+    // Connected, so the address the outside saw was not the one expected.
+    return expectation.seenAs === "host"
+      ? "the outside saw the source's own address: nothing rewrote it on the way out; NAT it as Docker does for docker0: iptables -t nat -A POSTROUTING -s SUBNET ! -o BRIDGE -j MASQUERADE (see iptables -t nat -S POSTROUTING)"
+      : "the outside did not see the source's own address: a MASQUERADE or SNAT rule rewrote it on the way out (see iptables -t nat -S POSTROUTING)";
+  }
   if (observed !== undefined && holds(expectation.expected, observed)) return undefined;
   // Seen connected where it should not be: what lets it through. Anything else not as expected (no reach,
   // or another way of being blocked than the one expected): what stands in the way.

@@ -3,8 +3,8 @@ import type { BatchItem } from "./batch-probe.js";
 import type { Endpoint, ReachExpectation, ResolveExpectation } from "../core/spec/expectations.js";
 import { addressesOf, sharedNetworks, type Target } from "./target.js";
 
-/** Where a probe runs: inside a checked container (through its sidecar), on the host, or outside (the sentinel). */
-export type SiteKey = { kind: "container"; name: string } | { kind: "host" } | { kind: "outside" };
+/** Where a probe runs: inside a checked container (through its sidecar), in a named namespace, on the host, or outside (the sentinel). */
+export type SiteKey = { kind: "container"; name: string } | { kind: "netns"; name: string } | { kind: "host" } | { kind: "outside" };
 
 export interface PlannedProbe {
   item: BatchItem;
@@ -35,13 +35,14 @@ export class PlanError extends Error {
 
 export function siteOf(endpoint: Endpoint): SiteKey {
   if (endpoint.kind === "name") return { kind: "container", name: endpoint.name };
+  if (endpoint.kind === "netns") return { kind: "netns", name: endpoint.name };
   if (endpoint.kind === "host") return { kind: "host" };
   if (endpoint.kind === "outside") return { kind: "outside" };
   throw new PlanError(`a probe cannot start from an address (${endpoint.address}): name a container, host or outside`);
 }
 
 export function siteName(site: SiteKey): string {
-  return site.kind === "container" ? site.name : site.kind;
+  return site.kind === "container" ? site.name : site.kind === "netns" ? `netns:${site.name}` : site.kind;
 }
 
 function target(context: PlanContext, name: string): Target {
@@ -59,6 +60,7 @@ function outside(context: PlanContext): NonNullable<PlanContext["outside"]> {
 function hostAddresses(site: SiteKey, context: PlanContext): string[] {
   if (site.kind === "host") return ["127.0.0.1"];
   if (site.kind === "outside") return [outside(context).hostAddress];
+  if (site.kind === "netns") throw new PlanError(`netlab does not know which address of the host netns:${site.name} dials: write the address, IPv4:PORT`);
   const source = target(context, site.name);
   if (source.networkMode === "host") return ["127.0.0.1"];
   const gateways = [...new Set(source.attachments.flatMap((attachment) => (attachment.gateway ? [attachment.gateway] : [])))];
@@ -72,7 +74,10 @@ export function planReach(expectation: ReachExpectation, context: PlanContext): 
   const tcp = (address: string, port: number, network?: string, shared = false): PlannedProbe => ({ item: { kind: "tcp", address, port }, ...(network ? { network } : {}), shared });
   if (to.kind === "outside") {
     const sentinel = outside(context);
-    return { site, probes: [tcp(sentinel.address, to.port ?? sentinel.port)] };
+    const port = to.port ?? sentinel.port;
+    // The sentinel greets each connection with the address it came from: read it when the spec asks who was seen.
+    if (expectation.seenAs) return { site, probes: [{ item: { kind: "tcp", address: sentinel.address, port, greeting: true }, shared: false }] };
+    return { site, probes: [tcp(sentinel.address, port)] };
   }
   const port = to.port;
   if (port === undefined) throw new PlanError(`expectation "${expectation.id}" has no port to connect to`);

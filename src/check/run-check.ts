@@ -10,7 +10,8 @@ import { holdEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
 import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
 import { decideAll, type Decision } from "./decide.js";
-import type { Expectation } from "../core/spec/expectations.js";
+import { namespacesIn, type Expectation } from "../core/spec/expectations.js";
+import { findNamespaces } from "./find-namespaces.js";
 import { engineStateView } from "./engine-state-view.js";
 import { findTargets } from "./find-targets.js";
 import { namesIn, siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
@@ -56,8 +57,9 @@ export function namesOf(expectations: Expectation[]): string[] {
   return expectations.flatMap((expectation) => {
     switch (expectation.kind) {
       case "publishes":
-      case "interfaces":
         return [expectation.container];
+      case "interfaces":
+        return expectation.of.kind === "container" ? [expectation.of.name] : [];
       case "network": {
         const joined = /^container:(.+)$/.exec(expectation.mode ?? "")?.[1];
         return [expectation.container, ...(joined ? [joined] : [])];
@@ -79,7 +81,7 @@ export function namesOf(expectations: Expectation[]): string[] {
 function sourcesOf(expectations: Expectation[]): Set<string> {
   return new Set(
     expectations.flatMap((expectation) => {
-      if (expectation.kind === "interfaces") return [expectation.container];
+      if (expectation.kind === "interfaces") return expectation.of.kind === "container" ? [expectation.of.name] : [];
       if ((expectation.kind === "reach" || expectation.kind === "resolve") && expectation.from.kind === "name") return [expectation.from.name];
       return [];
     }),
@@ -139,7 +141,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       options.say?.(`bringing up ${basename(spec.compose)} as project ${project}…`);
       stack = await bringUp(docker, { file: spec.compose, project: project!, timeoutMs: config.engineTimeoutMs });
     }
-    const targets = await findTargets(docker, namesOf(spec.expectations), project);
+    const [targets] = await Promise.all([findTargets(docker, namesOf(spec.expectations), project), findNamespaces(spec.expectations.flatMap(namespacesIn))]);
     const [internal, hostBridgeAddress] = await Promise.all([
       internalNetworks(docker, targets),
       defaultBridgeGateway(docker),
@@ -162,6 +164,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     const site = (key: SiteKey): ProbeSite => {
       if (key.kind === "host") return hostSite();
       if (key.kind === "outside") return { ...namespaceSite("outside", sentinel!.info.namespace) };
+      if (key.kind === "netns") return namespaceSite(siteName(key), key.name);
       const found = bySource.get(key.name);
       if (!found) throw new Error(`no probe site for ${siteName(key)}`);
       return found;

@@ -4,6 +4,10 @@ import { NAME_PATTERN } from "../core/spec/endpoint.js";
 
 const text = (description: string) => z.string().min(1).meta({ description });
 const name = z.string().regex(NAME_PATTERN, { error: (issue) => `bad name \`${String(issue.input)}\`: letters, digits, _ . -` });
+const linkName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}$/, { error: (issue) => `bad link name \`${String(issue.input)}\`: up to 15 letters, digits, _ . -` });
+const iptablesRule = z
+  .string()
+  .regex(/^(-t (filter|nat) )?-A [A-Z][A-Z_-]* [^'"\\;|&$`]+$/, { error: (issue) => `bad rule \`${String(issue.input)}\`: write it as typed after iptables, [-t TABLE] -A CHAIN …, without quotes` });
 
 /** Something netlab builds before the learner starts, labelled as netlab's and as this exercise's. */
 const prepareNetwork = z.strictObject({
@@ -42,8 +46,11 @@ export const exerciseSchema = z
       .strictObject({
         containers: z.array(name).default([]),
         networks: z.array(name).default([]),
+        namespaces: z.array(name).default([]).meta({ description: "Network namespaces (ip netns add): reset kills what runs in them and deletes them." }),
+        links: z.array(linkName).default([]).meta({ description: "Host links (a bridge, a veth's host end): reset deletes them." }),
+        rules: z.array(iptablesRule).default([]).meta({ description: "iptables rules as typed after `iptables` (-t nat -A POSTROUTING …): reset deletes each (-D)." }),
       })
-      .meta({ description: "Every Docker object the exercise names: reset removes these, by exact name, and nothing else." }),
+      .meta({ description: "Every object the exercise names: reset removes these, by exact name (or exact rule), and nothing else." }),
     prepare: z.array(prepareStepSchema).default([]).meta({ description: "What netlab builds first (a broken setup, a parent link, a swarm)." }),
     steps: z.array(stepSchema).min(1, { error: "`steps` lists no steps" }),
     explanation: text("Why it behaves so, shown after a pass."),

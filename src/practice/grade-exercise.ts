@@ -2,6 +2,8 @@ import type Dockerode from "dockerode";
 import type { NetlabConfig } from "../core/config.js";
 import type { Decision } from "../check/decide.js";
 import { namesOf, runCheck } from "../check/run-check.js";
+import { listNamespaces } from "../check/find-namespaces.js";
+import { namespacesIn } from "../core/spec/expectations.js";
 import type { Exercise, ExerciseStep } from "./load-exercise.js";
 
 /** One step, graded: held when every expectation of it held; `absent` names what it needs and is not running. */
@@ -38,12 +40,18 @@ async function stateOf(docker: Dockerode, name: string): Promise<string | undefi
 export async function gradeExercise(exercise: Exercise, options: { docker: Dockerode; config: NetlabConfig; onCleanup?(cleanup: () => Promise<void>): void }): Promise<Grade> {
   const started = Date.now();
   const needed = [...new Set(exercise.steps.flatMap((step) => namesOf(step.expectations)))];
-  const states = new Map(await Promise.all(needed.map(async (name) => [name, await stateOf(options.docker, name)] as const)));
-  const absentFrom = (step: ExerciseStep) =>
-    namesOf(step.expectations).flatMap((name) => {
+  const namespacesNeeded = exercise.steps.some((step) => step.expectations.some((expectation) => namespacesIn(expectation).length > 0));
+  const [states, namespaces] = await Promise.all([
+    Promise.all(needed.map(async (name) => [name, await stateOf(options.docker, name)] as const)).then((entries) => new Map(entries)),
+    namespacesNeeded ? listNamespaces() : Promise.resolve(new Set<string>()),
+  ]);
+  const absentFrom = (step: ExerciseStep) => [
+    ...namesOf(step.expectations).flatMap((name) => {
       const state = states.get(name);
       return state === undefined ? [] : [{ name, why: state === "missing" ? `there is no container named ${name} (docker ps -a)` : `${name} is ${state}, not running (docker ps -a; docker logs ${name})` }];
-    });
+    }),
+    ...[...new Set(step.expectations.flatMap(namespacesIn))].filter((name) => !namespaces.has(name)).map((name) => ({ name, why: `there is no network namespace named ${name} (ip netns list; ip netns add ${name})` })),
+  ];
   const checkable = exercise.steps.filter((step) => absentFrom(step).length === 0);
   const expectations = checkable.flatMap((step) => step.expectations);
   const result = expectations.length

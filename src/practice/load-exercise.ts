@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expectationsOf, isStateExpectation, type Expectation } from "../core/spec/expectations.js";
+import { expectationsOf, isStateExpectation, namespacesIn, type Expectation } from "../core/spec/expectations.js";
 import { issueProblems } from "../core/spec/issue-problems.js";
 import { SpecError, type Position, type SpecProblem } from "../core/spec/spec-error.js";
 import type { Spec } from "../core/spec/spec.js";
@@ -42,9 +42,10 @@ export function containersIn(expectation: Expectation): string[] {
       return [expectation.from, expectation.to].flatMap((end) => (end.kind === "name" ? [end.name] : []));
     case "resolve":
       return [...(expectation.from.kind === "name" ? [expectation.from.name] : []), expectation.lookup];
+    case "interfaces":
+      return expectation.of.kind === "container" ? [expectation.of.name] : [];
     case "publishes":
     case "network":
-    case "interfaces":
     case "container":
       return [expectation.container];
     case "address":
@@ -58,15 +59,19 @@ export function containersIn(expectation: Expectation): string[] {
 function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[], source: YamlSource): SpecProblem[] {
   const prefix = `p${number}-`;
   const problems: SpecProblem[] = [];
-  (["containers", "networks"] as const).forEach((kind) =>
+  (["containers", "networks", "namespaces", "links"] as const).forEach((kind) =>
     data.names[kind].forEach((name, index) => {
       if (!name.startsWith(prefix)) problems.push({ ...source.valueAt(["names", kind, index]), message: `name \`${name}\` should start with \`${prefix}\`, so a learner cannot confuse it with their own` });
     }),
   );
-  const listed = new Set([...data.names.containers, ...data.names.networks]);
+  // Reset deletes these rules by their exact words: one that names none of the exercise's objects could be the learner's own.
+  data.names.rules.forEach((rule, index) => {
+    if (!rule.includes(prefix)) problems.push({ ...source.valueAt(["names", "rules", index]), message: `rule \`${rule}\` should name one of the exercise's \`${prefix}\` links, so reset never deletes a rule of the learner's own` });
+  });
+  const listed = new Set([...data.names.containers, ...data.names.networks, ...data.names.namespaces]);
   for (const step of steps) {
     for (const expectation of step.expectations) {
-      const named = [...containersIn(expectation), ...(expectation.kind === "docker-network" ? [expectation.network] : []), ...(isStateExpectation(expectation) && expectation.kind === "address" && expectation.in.kind === "network" && expectation.in.name !== "bridge" ? [expectation.in.name] : [])];
+      const named = [...containersIn(expectation), ...namespacesIn(expectation), ...(expectation.kind === "docker-network" ? [expectation.network] : []), ...(isStateExpectation(expectation) && expectation.kind === "address" && expectation.in.kind === "network" && expectation.in.name !== "bridge" ? [expectation.in.name] : [])];
       for (const name of named) {
         if (!listed.has(name)) problems.push({ ...step.source, message: `step ${step.number} names \`${name}\`, which \`names\` does not list` });
       }

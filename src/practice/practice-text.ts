@@ -35,7 +35,13 @@ export function taskLines(exercise: Exercise, prepared: string[]): string[] {
   const names = [
     exercise.names.containers.length ? `containers ${exercise.names.containers.join(", ")}` : "",
     exercise.names.networks.length ? `networks ${exercise.names.networks.join(", ")}` : "",
+    exercise.names.namespaces.length ? `network namespaces ${exercise.names.namespaces.join(", ")}` : "",
+    exercise.names.links.length ? `host links ${exercise.names.links.join(", ")}` : "",
   ].filter(Boolean);
+  // The by-hand exercises use no Docker object: their tools are ip, iptables and the host's busybox.
+  const tools = exercise.names.containers.length
+    ? "Image: netlab/probe (busybox: httpd, nc, sh, sleep); give every container --dns 127.0.0.1."
+    : "Tools: ip and iptables (as root), and busybox for a server (busybox httpd).";
   return [
     `exercise ${exercise.number}: ${exercise.title}  (${exercise.topic})`,
     "",
@@ -44,7 +50,7 @@ export function taskLines(exercise: Exercise, prepared: string[]): string[] {
     "Task:",
     ...wrap(exercise.task),
     "",
-    `Names to use: ${names.join("; ")}. Image: netlab/probe (busybox: httpd, nc, sh, sleep); give every container --dns 127.0.0.1.`,
+    `Names to use: ${names.join("; ")}. ${tools}`,
     ...(prepared.length ? ["", "netlab prepared (labelled as netlab's, for this exercise):", ...prepared.map((line) => `  - ${line}`)] : []),
     "",
     `When you are done: netlab practice check ${exercise.number}   (stuck? netlab practice start ${exercise.number} --hint)`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { practiceLabels } from "../core/labels.js";
-import { selectForReset, type Listed } from "./reset-exercise.js";
+import { deletionOf, selectForReset, type Listed } from "./reset-exercise.js";
 
 const item = (name: string, labels: Record<string, string> = {}): Listed => ({ id: `id-${name}`, name, labels });
 
@@ -20,5 +20,12 @@ describe("what practice reset removes", () => {
     });
     expect(chosen.containers.map((found) => found.name)).toEqual(["p13-web", "renamed-by-learner"]);
     expect(chosen.networks.map((found) => found.name)).toEqual(["p13-front", "p13-back"]);
+  });
+});
+
+describe("deleting a rule the learner appended", () => {
+  it("turns the rule as typed with -A into iptables -w … -D, table and matches kept", () => {
+    expect(deletionOf("-t nat -A POSTROUTING -s 10.213.255.0/24 ! -o p18-br -j MASQUERADE")).toEqual(["-w", "-t", "nat", "-D", "POSTROUTING", "-s", "10.213.255.0/24", "!", "-o", "p18-br", "-j", "MASQUERADE"]);
+    expect(deletionOf("-A FORWARD -i p17-br -o p17-br -j ACCEPT")).toEqual(["-w", "-D", "FORWARD", "-i", "p17-br", "-o", "p17-br", "-j", "ACCEPT"]);
   });
 });

@@ -1,7 +1,9 @@
 import type Dockerode from "dockerode";
 import { execa } from "execa";
 import { isPreparedFor, LABEL } from "../core/labels.js";
+import { listNamespaces } from "../check/find-namespaces.js";
 import { withHostLock } from "../runtime/host-lock.js";
+import { removeNamedNamespace } from "../runtime/netns.js";
 import { removeParentLink } from "../runtime/parent-link.js";
 import { sweepSwarm } from "../runtime/swarm.js";
 import type { Exercise } from "./load-exercise.js";
@@ -18,7 +20,7 @@ export interface Listed {
  * What reset removes of what the engine lists: objects whose exact name the exercise names, and objects
  * netlab prepared for this exercise (by label). Nothing else, whatever its name looks like.
  */
-export function selectForReset(exercise: Pick<Exercise, "number" | "names">, listed: { containers: Listed[]; networks: Listed[] }): { containers: Listed[]; networks: Listed[] } {
+export function selectForReset(exercise: { number: number; names: { containers: string[]; networks: string[] } }, listed: { containers: Listed[]; networks: Listed[] }): { containers: Listed[]; networks: Listed[] } {
   const containers = new Set(exercise.names.containers);
   const networks = new Set(exercise.names.networks);
   return {
@@ -35,13 +37,45 @@ async function listed(docker: Dockerode): Promise<{ containers: Listed[]; networ
   };
 }
 
+/** The `iptables` arguments that delete a rule written as typed with -A (the -A becomes -D; -w waits for the lock). */
+export function deletionOf(rule: string): string[] {
+  const words = rule.trim().split(/\s+/);
+  const append = words.indexOf("-A");
+  if (append < 0) throw new Error(`rule "${rule}" has no -A CHAIN`);
+  return ["-w", ...words.slice(0, append), "-D", ...words.slice(append + 1)];
+}
+
+/** Removes the host objects an exercise names: its iptables rules (each copy), namespaces (and what runs there), links. */
+async function resetHostObjects(names: Exercise["names"]): Promise<string[]> {
+  const removed: string[] = [];
+  for (const rule of names.rules) {
+    // A learner may have typed a rule twice: delete while one is there (bounded, in case iptables misbehaves).
+    for (let copies = 0; copies < 20; copies++) {
+      const deleted = await execa("iptables", deletionOf(rule), { reject: false });
+      if (deleted.exitCode !== 0) break;
+      if (copies === 0) removed.push(`rule iptables ${rule}`);
+    }
+  }
+  const present = names.namespaces.length > 0 ? await listNamespaces().catch(() => new Set<string>()) : new Set<string>();
+  for (const namespace of names.namespaces.filter((name) => present.has(name))) {
+    await removeNamedNamespace(namespace);
+    removed.push(`namespace ${namespace} (and what ran in it)`);
+  }
+  for (const link of names.links) {
+    const deleted = await execa("ip", ["link", "del", link], { reject: false });
+    if (deleted.exitCode === 0) removed.push(`link ${link}`);
+  }
+  return removed;
+}
+
 function isMissing(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;
 }
 
 /**
- * Removes the exercise's objects (by exact name) and what netlab prepared for it (by label, the parent link
- * by its name, the swarm by its labels); returns a line for each thing removed.
+ * Removes the exercise's objects (by exact name: containers, networks, namespaces, host links; iptables rules
+ * by their exact words) and what netlab prepared for it (by label, the parent link by its name, the swarm by its
+ * labels); returns a line for each thing removed.
  */
 export async function resetExercise(docker: Dockerode, exercise: Exercise): Promise<string[]> {
   const removed: string[] = [];
@@ -82,5 +116,7 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise): Prom
       }
     }
   }
+  removed.push(...(await resetHostObjects(exercise.names)));
+  removed.push(...(await resetHostObjects(exercise.names)));
   return removed;
 }

@@ -2,9 +2,10 @@ import ipaddr from "ipaddr.js";
 import { bad, ok, type Parsed } from "./parsed.js";
 import { parsePortNumber } from "./port-number.js";
 
-/** Who probes, or who is probed: a container (or compose service) by name, the host, the outside sentinel, an address. */
+/** Who probes, or who is probed: a container (or compose service) by name, a named network namespace, the host, the outside sentinel, an address. */
 export type Endpoint =
   | { kind: "name"; name: string }
+  | { kind: "netns"; name: string }
   | { kind: "host" }
   | { kind: "outside" }
   | { kind: "address"; address: string };
@@ -19,12 +20,25 @@ export type Target =
 /** Container names as Docker allows them (compose service names are a subset). */
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const LOOKS_NUMERIC = /^[\d.]+$/;
+/** `netns:NAME`: a namespace made with `ip netns add NAME` (a file in /run/netns). */
+export const NETNS_PREFIX = "netns:";
 
-/** `from:`: a container or service name, `host` or `outside`. */
+/** The name in `netns:NAME`, or a message saying why it is not one. */
+export function parseNamespace(text: string): Parsed<string> {
+  const name = text.slice(NETNS_PREFIX.length);
+  if (!text.startsWith(NETNS_PREFIX) || !NAME_PATTERN.test(name)) return bad(`bad namespace \`${text}\`: write netns:NAME, NAME as \`ip netns list\` shows it`);
+  return ok(name);
+}
+
+/** `from:`: a container or service name, `netns:NAME`, `host` or `outside`. */
 export function parseSource(text: string): Parsed<Endpoint> {
   if (text === "host") return ok({ kind: "host" });
   if (text === "outside") return ok({ kind: "outside" });
-  if (text.includes(":")) return bad(`bad source \`${text}\`: \`from\` takes a container name, \`host\` or \`outside\`, without a port`);
+  if (text.startsWith(NETNS_PREFIX)) {
+    const name = parseNamespace(text);
+    return name.ok ? ok({ kind: "netns", name: name.value }) : name;
+  }
+  if (text.includes(":")) return bad(`bad source \`${text}\`: \`from\` takes a container name, netns:NAME, \`host\` or \`outside\`, without a port`);
   if (LOOKS_NUMERIC.test(text)) return bad(`bad source \`${text}\`: an address cannot probe; name a container, \`host\` or \`outside\``);
   if (!NAME_PATTERN.test(text)) return bad(`bad source \`${text}\`: not a container or service name`);
   return ok({ kind: "name", name: text });
@@ -49,6 +63,6 @@ export function parseTarget(text: string): Parsed<Target> {
 }
 
 export function formatEndpoint(endpoint: Endpoint | Target): string {
-  const base = endpoint.kind === "name" ? endpoint.name : endpoint.kind === "address" ? endpoint.address : endpoint.kind;
+  const base = endpoint.kind === "name" ? endpoint.name : endpoint.kind === "netns" ? `${NETNS_PREFIX}${endpoint.name}` : endpoint.kind === "address" ? endpoint.address : endpoint.kind;
   return "port" in endpoint && endpoint.port !== undefined ? `${base}:${endpoint.port}` : base;
 }

@@ -2,7 +2,7 @@ import { formatEndpoint, type Endpoint, type Target } from "./endpoint.js";
 import type { ReachExpected } from "./holds.js";
 import type { PublishedPort } from "./published-port.js";
 import type { Position } from "./spec-error.js";
-import type { AddressIn, MatrixEntry, SpecEntry } from "./spec-schema.js";
+import type { AddressIn, InterfacesOf, MatrixEntry, SeenAs, SpecEntry } from "./spec-schema.js";
 import type { Spec } from "./spec.js";
 
 export { holds, type ReachExpected } from "./holds.js";
@@ -25,6 +25,8 @@ export interface ReachExpectation extends Common {
   from: Endpoint;
   to: Target;
   expected: ReachExpected;
+  /** With `to: outside`: whose address the outside must see the connection come from (the host's: NAT; or the source's own). */
+  seenAs?: SeenAs;
   /** `row`/`col` index `rows` (its from) and `cols` (its to), 0-based; `id` is the matrix's (given, or `matrix-N`). */
   matrix?: { id: string; row: number; col: number; rows: string[]; cols: string[] };
 }
@@ -70,10 +72,10 @@ export interface AddressExpectation extends Common {
   ordered: boolean;
 }
 
-/** The interfaces inside a container (`only`), or the host bridge its eth0's veth peer is enslaved to (`vethOn`). */
+/** The interfaces inside a container or named namespace (`only`), or the host bridge its veth's peer is enslaved to (`vethOn`). */
 export interface InterfacesExpectation extends Common {
   kind: "interfaces";
-  container: string;
+  of: InterfacesOf;
   only?: string[];
   vethOn?: string;
 }
@@ -97,13 +99,21 @@ export function isStateExpectation(expectation: Expectation): expectation is Sta
   return STATE_KINDS.has(expectation.kind);
 }
 
+/** The named network namespaces (`netns:NAME`) an expectation probes from or reads. */
+export function namespacesIn(expectation: Expectation): string[] {
+  if ((expectation.kind === "reach" || expectation.kind === "resolve") && expectation.from.kind === "netns") return [expectation.from.name];
+  if (expectation.kind === "interfaces" && expectation.of.kind === "netns") return [expectation.of.name];
+  return [];
+}
+
 function reachWords(expected: ReachExpected): string {
   if ("outcome" in expected) return expected.outcome;
   return expected.reach ? "reachable" : "not reachable";
 }
 
-function reachId(from: Endpoint, to: Target, expected: ReachExpected): string {
-  return `${formatEndpoint(from)} → ${formatEndpoint(to)} ${reachWords(expected)}`;
+function reachId(from: Endpoint, to: Target, expected: ReachExpected, seenAs?: SeenAs): string {
+  const seen = seenAs === undefined ? "" : seenAs === "host" ? ", seen as the host" : ", seen as itself";
+  return `${formatEndpoint(from)} → ${formatEndpoint(to)} ${reachWords(expected)}${seen}`;
 }
 
 /** Every expectation with where its id was written (or generated), so a duplicate can be pointed at. */
@@ -166,7 +176,8 @@ export function expand(spec: Spec): Expanded[] {
       const { interfaces, only } = entry;
       const vethOn = entry["veth-on"];
       const words = [only === undefined ? "" : `has only ${only.join(", ")}`, vethOn === undefined ? "" : `has its veth on ${vethOn}`].filter(Boolean);
-      const expectation: InterfacesExpectation = { kind: "interfaces", ...label(entry, `${interfaces} ${words.join(", ")}`), container: interfaces, ...(only === undefined ? {} : { only }), ...(vethOn === undefined ? {} : { vethOn }) };
+      const subject = interfaces.kind === "netns" ? `netns:${interfaces.name}` : interfaces.name;
+      const expectation: InterfacesExpectation = { kind: "interfaces", ...label(entry, `${subject} ${words.join(", ")}`), of: interfaces, ...(only === undefined ? {} : { only }), ...(vethOn === undefined ? {} : { vethOn }) };
       return [{ expectation, idAt: idAt(entry) }];
     }
     if ("container" in entry) {
@@ -182,9 +193,10 @@ export function expand(spec: Spec): Expanded[] {
       return [{ expectation: { kind: "resolve", ...label(entry, generated), from, lookup: resolve, expected: { resolves: reach } }, idAt: idAt(entry) }];
     }
     const { from, to, reach, outcome } = entry;
+    const seenAs = entry["seen-as"];
     // The schema guarantees exactly one of reach and outcome.
     const expected: ReachExpected = outcome === undefined ? { reach: reach === true } : { outcome };
-    return [{ expectation: { kind: "reach", ...label(entry, reachId(from, to, expected)), from, to, expected }, idAt: idAt(entry) }];
+    return [{ expectation: { kind: "reach", ...label(entry, reachId(from, to, expected, seenAs)), from, to, expected, ...(seenAs === undefined ? {} : { seenAs }) }, idAt: idAt(entry) }];
   });
 }
 

@@ -17,7 +17,7 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
   it("points at an unknown key, names the allowed keys and suggests the nearest", () => {
     expect(specErrors(withExpect("- from: web", "  to: db:5432", "  rech: yes"))).toEqual([
       "net.yaml:3:5 missing `reach` (yes or no) or `outcome` (one exact outcome)",
-      "net.yaml:5:5 unknown key `rech` in a reach expectation (did you mean `reach`?); allowed keys: from, to, reach, outcome, id, name, within",
+      "net.yaml:5:5 unknown key `rech` in a reach expectation (did you mean `reach`?); allowed keys: from, to, reach, outcome, seen-as, id, name, within",
     ]);
   });
 
@@ -59,6 +59,23 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
       "net.yaml:3:11 bad source `10.0.0.2`: an address cannot probe; name a container, `host` or `outside`",
     ]);
     expect(specErrors(withExpect("- from: web:80", "  to: db:1", "  reach: yes"))[0]).toMatch(/^net\.yaml:3:11 bad source `web:80`/);
+  });
+
+  it("reads netns:NAME as a source and as whose interfaces, and rejects a bad one at its value", () => {
+    const text = withExpect("- from: netns:red", "  to: 10.1.2.3:80", "  reach: yes", "- interfaces: netns:red", "  veth-on: br0");
+    const [reach, interfaces] = parseSpec(text, "net.yaml").expect;
+    expect(reach).toMatchObject({ from: { kind: "netns", name: "red" } });
+    expect(interfaces).toMatchObject({ interfaces: { kind: "netns", name: "red" } });
+    expect(specErrors(withExpect("- from: 'netns:'", "  to: 10.1.2.3:80", "  reach: yes"))).toEqual(["net.yaml:3:11 bad namespace `netns:`: write netns:NAME, NAME as `ip netns list` shows it"]);
+    expect(specErrors(withExpect("- interfaces: netns:a/b", "  only: [lo]"))).toEqual(["net.yaml:3:17 bad namespace `netns:a/b`: write netns:NAME, NAME as `ip netns list` shows it"]);
+  });
+
+  it("takes seen-as only with to: outside and reach: yes", () => {
+    expect(parseSpec(withExpect("- from: netns:red", "  to: outside", "  reach: yes", "  seen-as: host"), "net.yaml").expect[0]).toMatchObject({ "seen-as": "host" });
+    expect(specErrors(withExpect("- from: web", "  to: db:80", "  reach: yes", "  seen-as: host"))).toEqual([
+      "net.yaml:6:14 `seen-as` needs `to: outside` and `reach: yes`: only the outside (the sentinel) reports who it saw",
+    ]);
+    expect(specErrors(withExpect("- from: web", "  to: outside", "  reach: yes", "  seen-as: nat"))[0]).toMatch(/^net\.yaml:6:14 bad seen-as `nat`: host/);
   });
 
   it("rejects reach and outcome together, at the outcome", () => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { OUTCOMES } from "../outcome.js";
 import { DURATION_PATTERN, parseDuration } from "./duration.js";
-import { NAME_PATTERN, parseSource, parseTarget } from "./endpoint.js";
+import { NAME_PATTERN, NETNS_PREFIX, parseNamespace, parseSource, parseTarget } from "./endpoint.js";
 import type { Parsed } from "./parsed.js";
 import { PUBLISHED_PORT_PATTERN, parsePublishedPort } from "./published-port.js";
 
@@ -45,7 +45,7 @@ const within = parsedText(parseDuration, DURATION_PATTERN).meta({
 });
 
 const source = parsedText(parseSource).meta({
-  description: "Where the probe runs: a compose service, a container name, `host`, or `outside` (the sentinel).",
+  description: "Where the probe runs: a compose service, a container name, netns:NAME (a namespace made with ip netns add), `host`, or `outside` (the sentinel).",
 });
 
 const target = parsedText(parseTarget).meta({
@@ -62,15 +62,24 @@ const labels = {
   within: within.optional(),
 };
 
+const SEEN_AS = ["host", "self"] as const;
+const seenAs = z
+  .enum(SEEN_AS, { error: (issue) => `bad seen-as \`${String(issue.input)}\`: host (the source's address was rewritten to the host's: NAT) or self (its own)` })
+  .meta({ description: "With to: outside and reach: yes, the address the outside sees the connection come from: host (NAT, MASQUERADE) or self (the source's own)." });
+
 const reachEntry = z
   .strictObject({
     from: source,
     to: target,
     reach: reachValue.optional(),
     outcome: outcome.optional(),
+    "seen-as": seenAs.optional(),
     ...labels,
   })
   .superRefine((entry, ctx) => {
+    if (entry["seen-as"] !== undefined && (entry.to?.kind !== "outside" || entry.reach !== true)) {
+      ctx.addIssue({ code: "custom", path: ["seen-as"], message: "`seen-as` needs `to: outside` and `reach: yes`: only the outside (the sentinel) reports who it saw" });
+    }
     if (entry.reach !== undefined && entry.outcome !== undefined) {
       ctx.addIssue({ code: "custom", path: ["outcome"], message: "`reach` and `outcome` together: give one of them" });
     } else if (entry.reach === undefined && entry.outcome === undefined) {
@@ -216,17 +225,33 @@ const addressEntry = z
   })
   .meta({ title: "address", description: "Each container has an address in a network's subnet (or a CIDR), optionally in the order listed." });
 
+/** A container (or service) by name, or `netns:NAME`: whose interfaces an `interfaces` expectation reads. */
+const interfacesOf = z
+  .string()
+  .transform((value, ctx) => {
+    if (value.startsWith(NETNS_PREFIX)) {
+      const name = parseNamespace(value);
+      if (name.ok) return { kind: "netns" as const, name: name.value };
+      ctx.issues.push({ code: "custom", message: name.message, input: value });
+      return z.NEVER;
+    }
+    if (NAME_PATTERN.test(value)) return { kind: "container" as const, name: value };
+    ctx.issues.push({ code: "custom", message: `bad name \`${value}\`: a container or service name, or netns:NAME`, input: value });
+    return z.NEVER;
+  })
+  .meta({ description: "The container (or service) whose interfaces are checked from inside its namespace, or netns:NAME (a namespace made with ip netns add)." });
+
 const interfacesEntry = z
   .strictObject({
-    interfaces: containerName.meta({ description: "The container whose interfaces are checked (from inside its namespace)." }),
+    interfaces: interfacesOf,
     only: z.array(interfaceName).min(1).optional().meta({ description: "The exact set of interfaces it has, e.g. [lo]." }),
     "veth-on": interfaceName
       .optional()
-      .meta({ description: "Its eth0 is one end of a veth pair whose host end is enslaved to this bridge (e.g. docker0). Reads the host: a local engine only." }),
+      .meta({ description: "A container's eth0 (any veth of a netns:NAME) is one end of a veth pair whose host end is enslaved to this bridge (e.g. docker0). Reads the host: a local engine only." }),
     ...labels,
   })
   .superRefine(needsOneOf(["only", "veth-on"]), whenObject)
-  .meta({ title: "interfaces", description: "The interfaces inside a container, or where its veth's other end is on the host." });
+  .meta({ title: "interfaces", description: "The interfaces inside a container or a named namespace, or where its veth's other end is on the host." });
 
 const STATES = ["running", "exited"] as const;
 const containerEntry = z
@@ -295,3 +320,5 @@ export type SpecData = z.output<typeof specSchema>;
 export type SpecEntry = SpecData["expect"][number];
 export type MatrixEntry = z.output<typeof matrixEntry>;
 export type AddressIn = z.output<typeof addressIn>;
+export type InterfacesOf = z.output<typeof interfacesOf>;
+export type SeenAs = (typeof SEEN_AS)[number];
