@@ -10,6 +10,8 @@ import { withHostLock } from "../runtime/host-lock.js";
 import { swarmState } from "../runtime/swarm.js";
 import { loadExercises, type Exercise } from "../practice/load-exercise.js";
 import { practiceCheck, practiceList, practiceReset, practiceStart } from "../cli/practice-cli.js";
+import { listNamespaces } from "../check/find-namespaces.js";
+import { deletionOf } from "../practice/reset-exercise.js";
 import { docker, netlab } from "./netlab-cli.js";
 
 /**
@@ -71,7 +73,21 @@ function stepBlock(output: string, number: number): string {
   return lines.slice(start, end < 0 ? undefined : end).join("\n");
 }
 
-/** What is left of an exercise: containers and networks by its names, and anything labelled as prepared for it. */
+/** The host objects an exercise names that are still there: namespaces, links, iptables rules (checked with -C). */
+async function hostObjectsLeft(exercise: Exercise): Promise<string[]> {
+  const namespaces = await listNamespaces();
+  const left = exercise.names.namespaces.filter((name) => namespaces.has(name)).map((name) => `namespace ${name}`);
+  for (const link of exercise.names.links) {
+    if ((await execa("ip", ["link", "show", link], { reject: false })).exitCode === 0) left.push(`link ${link}`);
+  }
+  for (const rule of exercise.names.rules) {
+    const check = deletionOf(rule).map((word) => (word === "-D" ? "-C" : word));
+    if ((await execa("iptables", check, { reject: false })).exitCode === 0) left.push(`rule ${rule}`);
+  }
+  return left;
+}
+
+/** What is left of an exercise: containers, networks and host objects by its names, and anything labelled as prepared for it. */
 async function leftOf(exercise: Exercise): Promise<string[]> {
   const [containers, networks] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks()]);
   const names = new Set([...exercise.names.containers, ...exercise.names.networks]);
@@ -79,6 +95,7 @@ async function leftOf(exercise: Exercise): Promise<string[]> {
   return [
     ...containers.filter((item) => names.has((item.Names[0] ?? "").slice(1)) || labelled(item.Labels)).map((item) => `container ${item.Names[0]}`),
     ...networks.filter((item) => names.has(item.Name) || labelled(item.Labels)).map((item) => `network ${item.Name}`),
+    ...(await hostObjectsLeft(exercise)),
   ];
 }
 
@@ -189,6 +206,26 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
         expect((await docker.getNetwork(network).inspect()).Name).toBe(network);
       } finally {
         await type([`docker rm -f ${container}`, `docker network rm ${network}`]);
+      }
+    });
+  });
+
+  it("reset removes the namespaces, links and rules an exercise names, exactly: the user's look-alikes survive", async () => {
+    const exercise = exercises.find((item) => item.number === 17)!;
+    await inTurn(exercise, async () => {
+      const namespace = `p17-red-mine-${Date.now().toString(36)}`;
+      // The same chain and interfaces as the exercise's rule, another target: not the rule the exercise names.
+      const rule = ["-w", "-A", "FORWARD", "-i", "p17-br", "-o", "p17-br", "-m", "comment", "--comment", namespace, "-j", "RETURN"];
+      await type([...exercise.solution, `ip netns add ${namespace}`, `iptables ${rule.join(" ")}`]);
+      try {
+        const reset = await practice(["reset", "17"]);
+        expect(String(reset.all)).toMatch(/removed: rule iptables -A FORWARD -i p17-br -o p17-br -j ACCEPT, namespace p17-red, namespace p17-blue, link p17-br/);
+        expect(await leftOf(exercise)).toEqual([]);
+        expect(await listNamespaces()).toContain(namespace);
+        expect((await execa("iptables", rule.map((word) => (word === "-A" ? "-C" : word)), { reject: false })).exitCode).toBe(0);
+      } finally {
+        await execa("iptables", rule.map((word) => (word === "-A" ? "-D" : word)), { reject: false });
+        await execa("ip", ["netns", "del", namespace], { reject: false });
       }
     });
   });

@@ -59,7 +59,7 @@ async function resetHostObjects(names: Exercise["names"]): Promise<string[]> {
   const present = names.namespaces.length > 0 ? await listNamespaces().catch(() => new Set<string>()) : new Set<string>();
   for (const namespace of names.namespaces.filter((name) => present.has(name))) {
     await removeNamedNamespace(namespace);
-    removed.push(`namespace ${namespace} (and what ran in it)`);
+    removed.push(`namespace ${namespace}`);
   }
   for (const link of names.links) {
     const deleted = await execa("ip", ["link", "del", link], { reject: false });
