@@ -59,7 +59,7 @@ export function fakeSite(name: string, answer: (address: string, port: number, r
       runs.push(argv);
       const round = runs.length;
       const script = argv[2] ?? "";
-      const lines = [...script.matchAll(/^p (\d+) .*? nc -w \d+ (\S+) (\d+) -e true &$/gm)].map((match) => {
+      const lines = [...script.matchAll(/^p (\d+) .*? nc -w \d+ (\S+) (\d+)(?: -e true)? &$/gm)].map((match) => {
         const { exitCode, text } = answer(match[2]!, Number(match[3]), round);
         return `@@${match[1]} ${exitCode} ${text}`;
       });

@@ -125,3 +125,31 @@ describe("decideAll with a fake ProbeSite", () => {
     expect(other).toMatchObject({ held: false, hint: "the engine shows 127.0.0.1:8443->80/tcp (docker port p_edge_1)" });
   });
 });
+
+describe("seen-as: the address the outside saw, read from its greeting", () => {
+  const outsidePlan: PlanContext = { ...plan, outside: { address: "198.19.0.2", port: 80, hostAddress: "198.19.0.1" } };
+  /** A namespace at 10.9.0.2 whose connections to the outside are greeted as coming from `peer`. */
+  function namespaceGreetedAs(peer: string): DecideContext["site"] {
+    const site = fakeSite("netns:red", () => ({ exitCode: 0, text: `netlab-sentinel peer=${peer}` }));
+    const run = site.run.bind(site);
+    site.run = async (argv, timeoutMs) => {
+      const output = await run(argv, timeoutMs);
+      return { ...output, stdout: `@@addr 1: lo inet 127.0.0.1/8 scope host lo; 2: red-eth inet 10.9.0.2/24 scope global red-eth;\n${output.stdout}` };
+    };
+    return () => site;
+  }
+
+  it("holds seen-as host only when the outside saw the host's address, and seen-as self only for the source's own", async () => {
+    const [asHost, asSelf] = expectations("- {from: 'netns:red', to: outside, reach: yes, seen-as: host}", "- {from: 'netns:red', to: outside, reach: yes, seen-as: self}");
+    const natted = await decideAll([asHost!, asSelf!], { ...context(() => CONNECTED).ctx, plan: outsidePlan, site: namespaceGreetedAs("198.19.0.1") });
+    expect(natted.map((decision) => decision.held)).toEqual([true, false]);
+    expect(natted[0]!.observed.detail).toBe("connected; the outside saw 198.19.0.1, the host's address (host 198.19.0.1; source 127.0.0.1, 10.9.0.2)");
+    expect(natted[1]!.hint).toContain("MASQUERADE or SNAT rule rewrote it");
+    const routed = await decideAll([asHost!, asSelf!], { ...context(() => CONNECTED).ctx, plan: outsidePlan, site: namespaceGreetedAs("10.9.0.2") });
+    expect(routed.map((decision) => decision.held)).toEqual([false, true]);
+    expect(routed[0]!.hint).toContain("iptables -t nat -A POSTROUTING -s SUBNET ! -o BRIDGE -j MASQUERADE");
+    // The probe reads the greeting: no -e true on that connect.
+    expect(routed[0]!.probes[0]!.command).toMatch(/nc -w \d+ 198\.19\.0\.2 80$/);
+  });
+});
+

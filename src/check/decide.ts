@@ -56,7 +56,7 @@ function planOf(expectation: Probed, context: PlanContext): ProbePlan {
 }
 
 /** The address the sentinel greeted a connection with (`netlab-sentinel peer=ADDR`). */
-export function peerSeen(results: ProbeResult[]): string | undefined {
+function peerSeen(results: ProbeResult[]): string | undefined {
   for (const result of results) {
     const peer = /peer=(?:::ffff:)?(\S+)/.exec(result.reply ?? "")?.[1];
     if (peer) return peer;
