@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "../core/labels.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { ensureProbeImage } from "../lifecycle/probe-image.js";
+import { holdEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { swarmState } from "../runtime/swarm.js";
 import { loadExercises, type Exercise } from "../practice/load-exercise.js";
@@ -143,7 +144,14 @@ async function withStartedExercise(exercise: Exercise, skip: (note?: string) => 
       const start = await practice(["start", String(exercise.number)]);
       if (start.exitCode !== 0 && makesSwarm(exercise)) skip(String(start.all));
       expect(start.exitCode, String(start.all)).toBe(0);
-      await work();
+      // From the first container until the grade: a swarm left meanwhile (another run's overlay lab) would
+      // empty the names the exercise resolves. Not around reset: a swarm exercise's reset is such a leave.
+      const releaseDns = await holdEmbeddedDnsRecords(`practice ${exercise.number}`);
+      try {
+        await work();
+      } finally {
+        await releaseDns();
+      }
     } finally {
       await resetAndExpectNothingLeft(exercise);
     }

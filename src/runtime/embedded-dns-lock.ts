@@ -28,14 +28,42 @@ const LOCK_FILE = join(tmpdir(), "netlab-embedded-dns.lock");
  */
 const WAITING_LEAVE_FILE = join(tmpdir(), "netlab-embedded-dns-leave.lock");
 
-/** For a lab whose claims look names up through 127.0.0.11: no swarm is left on this engine while it is held. */
-export async function holdEmbeddedDnsRecords(purpose: string): Promise<() => Promise<void>> {
+async function takeShared(purpose: string): Promise<() => Promise<void>> {
   const queued = await holdFileLock(WAITING_LEAVE_FILE, "shared", purpose);
   try {
     return await holdFileLock(LOCK_FILE, "shared", purpose);
   } finally {
     await queued();
   }
+}
+
+/**
+ * This process's shared hold, counted: a second holder in the same process (a check run inside a test that
+ * already holds it from before its containers start) joins the hold instead of queueing behind a waiting leave,
+ * which would wait for the first holder: a deadlock.
+ */
+let shared: { holders: number; taken: Promise<() => Promise<void>> } | undefined;
+
+/** For a lab whose claims look names up through 127.0.0.11: no swarm is left on this engine while it is held. */
+export async function holdEmbeddedDnsRecords(purpose: string): Promise<() => Promise<void>> {
+  const hold = (shared ??= { holders: 0, taken: takeShared(purpose) });
+  hold.holders += 1;
+  try {
+    await hold.taken;
+  } catch (error) {
+    hold.holders -= 1;
+    if (shared === hold) shared = undefined;
+    throw error;
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    hold.holders -= 1;
+    if (hold.holders > 0) return;
+    if (shared === hold) shared = undefined;
+    await (await hold.taken)();
+  };
 }
 
 /** Runs `work` (a swarm leave) once no lab relies on the embedded DNS records, and none starts to meanwhile. */
