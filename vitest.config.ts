@@ -1,8 +1,4 @@
 import { defineConfig } from "vitest/config";
-import ClaimProgressReporter from "./src/harness/claim-progress.js";
-import FactsReporter from "./src/harness/facts-reporter.js";
-import UplinkWatchReporter from "./src/harness/uplink-watch-reporter.js";
-import NetlabAllureReporter from "./src/harness/allure-reporter.js";
 import { reportsDir } from "./src/report/reports-dir.js";
 
 // NETLAB_REPORTS_DIR moves every output (the report tests run a lab into a directory of their own);
@@ -16,7 +12,16 @@ export default defineConfig({
     // The uplink watch starts before every project and ends after all of them (npm test sets NETLAB_UPLINK_WATCH=1);
     // the reports (allure-results by allure-vitest, from what the labs sent while they ran); a line per claim
     // as it is decided (the labs); then vitest's own per-file lines and summary.
-    reporters: [new UplinkWatchReporter(), new FactsReporter({ outputDir: REPORTS }), new NetlabAllureReporter({ outputDir: REPORTS }), new ClaimProgressReporter(), "default"],
+    // Named by path, not imported here: vitest evaluates this file once per project (six times) and would load
+    // every reporter's module graph each time; by path it loads each reporter once, and they import their
+    // writers only when a run needs them (issue 13: the main vitest process's peak memory).
+    reporters: [
+      ["./src/harness/uplink-watch-reporter.ts"],
+      ["./src/harness/facts-reporter.ts", { outputDir: REPORTS }],
+      ["./src/harness/allure-reporter.ts", { outputDir: REPORTS }],
+      ["./src/harness/claim-progress.ts"],
+      "default",
+    ],
     env: { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE: "localhost" },
     projects: [
       {
