@@ -1,8 +1,4 @@
 import { defineConfig } from "vitest/config";
-import ClaimProgressReporter from "./src/harness/claim-progress.js";
-import FactsReporter from "./src/harness/facts-reporter.js";
-import UplinkWatchReporter from "./src/harness/uplink-watch-reporter.js";
-import NetlabAllureReporter from "./src/harness/allure-reporter.js";
 import { reportsDir } from "./src/report/reports-dir.js";
 
 // NETLAB_REPORTS_DIR moves every output (the report tests run a lab into a directory of their own);
@@ -11,23 +7,35 @@ const REPORTS = reportsDir();
 // A spec checked as tests (examples/**/*.check.test.ts) runs beside the labs and lands in the same reports.
 const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] : ["labs/**/*.lab.test.ts", "examples/**/*.check.test.ts"];
 
+/** For the container factory's testcontainers: no Ryuk (netlab removes what it made), the engine on this host. */
+const ENV = { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE: "localhost" };
+
 export default defineConfig({
   test: {
     // The uplink watch starts before every project and ends after all of them (npm test sets NETLAB_UPLINK_WATCH=1);
     // the reports (allure-results by allure-vitest, from what the labs sent while they ran); a line per claim
     // as it is decided (the labs); then vitest's own per-file lines and summary.
-    reporters: [new UplinkWatchReporter(), new FactsReporter({ outputDir: REPORTS }), new NetlabAllureReporter({ outputDir: REPORTS }), new ClaimProgressReporter(), "default"],
-    env: { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE: "localhost" },
+    // Named by path, not imported here: this file is bundled with everything it imports, and the reporters'
+    // writers (allure, zod schemas, execa) would load into every run; by path vitest loads each reporter once,
+    // and they import their writers only when a run needs them (issue 13: the main vitest process's memory).
+    reporters: [
+      ["./src/harness/uplink-watch-reporter.ts"],
+      ["./src/harness/facts-reporter.ts", { outputDir: REPORTS }],
+      ["./src/harness/allure-reporter.ts", { outputDir: REPORTS }],
+      ["./src/harness/claim-progress.ts"],
+      "default",
+    ],
+    // Projects do not `extends: true`: that makes vitest bundle and evaluate this file again for each of them
+    // (six times, 20 MiB more in the main process); the one setting they share is spelled out in each.
     projects: [
       {
-        extends: true,
         // Unit tests first (they need no engine and fail fast), then the labs in parallel, then the reports.
-        test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts", "src/**/*.final.test.ts", "src/**/*.practice.test.ts"], sequence: { groupOrder: 0 } },
+        test: { name: "unit", env: ENV, include: ["src/**/*.test.ts"], exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts", "src/**/*.final.test.ts", "src/**/*.practice.test.ts"], sequence: { groupOrder: 0 } },
       },
       {
-        extends: true,
         test: {
           name: "labs",
+          env: ENV,
           include: LABS,
           globalSetup: ["src/harness/global-setup.ts"],
           setupFiles: ["src/harness/setup.ts"],
@@ -43,10 +51,10 @@ export default defineConfig({
         },
       },
       {
-        extends: true,
         // Each report test runs a small fixture lab in a nested vitest, then reads what it wrote.
         test: {
           name: "reports",
+          env: ENV,
           include: ["src/**/*.report.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
@@ -55,11 +63,11 @@ export default defineConfig({
         },
       },
       {
-        extends: true,
         // Every practice exercise, its reference commands and a plausible mistake, graded by netlab practice in
         // child processes; exercises at once (their names never clash), beside the report tests.
         test: {
           name: "practice",
+          env: ENV,
           include: ["src/**/*.practice.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 120_000,
@@ -69,10 +77,10 @@ export default defineConfig({
         },
       },
       {
-        extends: true,
         // netlab's own commands in child processes (bad inputs, interrupts, two runs at once): one file at a time, last.
         test: {
           name: "e2e",
+          env: ENV,
           include: ["src/**/*.e2e.test.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
@@ -82,9 +90,8 @@ export default defineConfig({
         },
       },
       {
-        extends: true,
         // Last: did any packet cross the machine's uplink while everything above ran (UplinkWatchReporter)?
-        test: { name: "uplink", include: ["src/**/*.final.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 4 } },
+        test: { name: "uplink", env: ENV, include: ["src/**/*.final.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 4 } },
       },
     ],
   },

@@ -5,7 +5,6 @@ import { loadConfig } from "../lifecycle/load-config.js";
 import type { CheckableSpec } from "../check/run-check.js";
 import { expectationsOf } from "../core/spec/expectations.js";
 import { loadSpec, SpecError } from "../check/load-spec.js";
-import { checkSpecs } from "./check-command.js";
 import { ensureReportsDir, ReportsDirError } from "../report/reports-dir.js";
 
 /** Exit codes of `netlab check`, as README and --help state them. */
@@ -85,6 +84,8 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
           }
         });
         if (problems.length > 0) throw new SpecError(problems.flatMap((problem) => [...problem.problems]));
+        // The engine side and the report writers load only for specs that parsed: a bad spec answers at once.
+        const { checkSpecs } = await import("./check-command.js");
         process.exitCode = await checkSpecs(specs, { up: options.up ?? false, json: options.json ?? false, reportsDir: resolve(options.reportsDir) }, config, {
           out: (line) => console.log(line),
           err: (line) => console.error(line),

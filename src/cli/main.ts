@@ -12,13 +12,10 @@ import { provisionEngine } from "../lifecycle/provision.js";
 import { keptObjects, sweepDeadRuns, sweepKept } from "../lifecycle/sweep.js";
 import { ensureReportsDir, reportsDir } from "../report/reports-dir.js";
 import { exitCodeFor, failureLine } from "./errors.js";
-import { checkCommand } from "./check-cli.js";
 import { catalogLines, claimPattern, labCatalog, labFiles, selectLabs } from "./labs-catalog.js";
 import { ENGINE_ENV, helpText } from "./help-text.js";
 import { UsageError } from "./errors.js";
 import { vitestEntry } from "./vitest-entry.js";
-import { tourCommand } from "./tour-cli.js";
-import { practiceCommand } from "./practice-cli.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const REPORTS = reportsDir();
@@ -192,9 +189,14 @@ program
   .action(async (names: string[], options: RunOptions) => {
     process.exitCode = await run(names, options);
   });
-checkCommand(program, { reportsDir: REPORTS });
-practiceCommand(program);
-tourCommand(program);
+// check, practice and tour bring large module graphs (specs, compose, exercises, reports): each is imported
+// only when it is the command asked for, or when the answer may name every command (help, no command, an
+// unknown one); `netlab run`, `clean`, `labs` and `provision` start without them (issue 13: process start).
+const asked = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
+const everyCommand = asked === undefined || !["provision", "run", "clean", "labs", "check", "practice", "tour"].includes(asked);
+if (everyCommand || asked === "check") (await import("./check-cli.js")).checkCommand(program, { reportsDir: REPORTS });
+if (everyCommand || asked === "practice") (await import("./practice-cli.js")).practiceCommand(program);
+if (everyCommand || asked === "tour") (await import("./tour-cli.js")).tourCommand(program);
 program
   .command("clean")
   .description("remove what runs that are no longer going left behind, and what runs with --keep left running")

@@ -22,13 +22,20 @@ export function scratchDir(tag: string): string {
   return mkdtempSync(join(tmpdir(), `netlab-check-${tag}-`));
 }
 
+/** Ports already handed out by freeHostPort in this process: stacks started at once never get the same one. */
+const handedOut = new Set<number>();
+
 /** A TCP port free on every host address right now (the shop's fixed 8443 would collide with another run of it). */
 export async function freeHostPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 // ---- the shop's compose file, as data -------------------------------------------------------------------

@@ -28,7 +28,9 @@ import {
 /**
  * `netlab check` on the shop stack as a user runs it: the example as written passes, and four stacks a team
  * could easily get wrong each fail exactly the expectations that describe what went wrong, with a hint
- * naming the Docker construct. Every run brings its own compose project up and down (--up).
+ * naming the Docker construct. Every run brings its own compose project up and down (--up). The six runs go
+ * at once (describe.concurrent): each has its own project name, host port, reports directory and run id, and
+ * each test reads only its own run's results; they wait on the engine, not on each other.
  */
 
 const SHOP_SPEC = join(SHOP, "netlab.yaml");
@@ -39,7 +41,7 @@ const NOTHING_LEFT = { projectContainers: [], projectNetworks: [], netlabContain
 
 type Run = CheckRun;
 
-describe("the shop as written: npx netlab check examples/shop/netlab.yaml --up", () => {
+describe.concurrent("the shop as written: npx netlab check examples/shop/netlab.yaml --up", () => {
   const project = uniqueName("shop");
   const reports = scratchDir("shop-reports");
   let run: Run;
@@ -127,7 +129,7 @@ function mutatedShop(tag: string, mutate: (compose: Compose, port: number) => Co
   };
 }
 
-describe("the shop's spec on a copy of the stack with edge on another free host port: every expectation, as JSON (--json)", () => {
+describe.concurrent("the shop's spec on a copy of the stack with edge on another free host port: every expectation, as JSON (--json)", () => {
   const shop = mutatedShop("json", (compose) => compose);
 
   it("prints parseable JSON on stdout (progress on stderr) with every expectation: id, held, observed", () => {
@@ -148,7 +150,7 @@ describe("the shop's spec on a copy of the stack with edge on another free host 
   });
 });
 
-describe("mutation 1: db moved onto `back` instead of `data`", () => {
+describe.concurrent("mutation 1: db moved onto `back` instead of `data`", () => {
   const shop = mutatedShop("moved", (compose) => movedOnto(compose, "db", ["back"]));
   // db now shares `back` with web and api and nothing with worker and cache; `back` is not internal.
   const EXPECTED: Record<string, string> = {
@@ -173,7 +175,7 @@ describe("mutation 1: db moved onto `back` instead of `data`", () => {
   shop.leavesNothing();
 });
 
-describe("mutation 2: `internal: true` removed from `data`", () => {
+describe.concurrent("mutation 2: `internal: true` removed from `data`", () => {
   const shop = mutatedShop("open", (compose) => notInternal(compose, "data"));
   // Only the way out changes: between two user-defined bridges Docker still drops (DOCKER-ISOLATION).
   const EXPECTED: Record<string, string> = {
@@ -193,7 +195,7 @@ describe("mutation 2: `internal: true` removed from `data`", () => {
   shop.leavesNothing();
 });
 
-describe("mutation 3: edge published on all addresses (PORT:80, not 127.0.0.1:PORT:80)", () => {
+describe.concurrent("mutation 3: edge published on all addresses (PORT:80, not 127.0.0.1:PORT:80)", () => {
   const shop = mutatedShop("everywhere", (compose) => publishedEverywhere(compose, "edge"));
 
   it("fails exactly outside-edge (the outside now connects) and edge-publishes (the set changed)", () => {
@@ -213,7 +215,7 @@ describe("mutation 3: edge published on all addresses (PORT:80, not 127.0.0.1:PO
   shop.leavesNothing();
 });
 
-describe("mutation 4: cache in network_mode: none", () => {
+describe.concurrent("mutation 4: cache in network_mode: none", () => {
   const shop = mutatedShop("none", (compose) => networkNone(compose, "cache"));
   // Nothing can reach cache: every expectation into it is unreachable (decided without a probe). The `n`
   // cells into cache (edge, web) still hold; every `y` and the exact `refused` fail.

@@ -3,10 +3,8 @@ import { basename, join } from "node:path";
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification } from "vitest/node";
 import "./task-meta.js";
 import { claimId } from "../core/check-facts.js";
-import { inLessonOrder } from "../core/lesson/lesson.js";
-import { FACTS_SCHEMA_VERSION, type CheckRecord, type Facts, type LabRecord } from "../core/facts-schema.js";
-import { junitXml, type JunitSuite } from "../report/junit-writer.js";
-import { writeLabReports } from "../report/report-files.js";
+import type { CheckRecord, Facts, LabRecord } from "../core/facts-schema.js";
+import type { JunitSuite } from "../report/junit-writer.js";
 import { ensureReportsDir, RUN_OUTPUTS } from "../report/reports-dir.js";
 import { mark } from "../runtime/timing.js";
 
@@ -22,6 +20,8 @@ export interface ReportedModule {
   errors?(): ReadonlyArray<{ message?: string }>;
   diagnostic?(): { duration: number };
 }
+
+type InLessonOrder = typeof import("../core/lesson/lesson.js").inLessonOrder;
 
 export function checkRecord(test: ReportedTest): CheckRecord {
   const result = test.result();
@@ -62,7 +62,7 @@ export function labRecord(module: ReportedModule): LabRecord {
   };
 }
 
-function junitSuites(modules: ReadonlyArray<TestModule>, labProject: string): JunitSuite[] {
+function junitSuites(modules: ReadonlyArray<TestModule>, labProject: string, inLessonOrder: InLessonOrder): JunitSuite[] {
   // Labs in lesson order (bridge, none, host, …), whatever order they finished in; other files after them.
   const ordered = inLessonOrder(modules, (module) => (module.project.name === labProject ? labRecord(module).lab : "\u0000other"));
   return ordered.map((module) => {
@@ -89,7 +89,8 @@ export function writesReports(specifications: ReadonlyArray<Pick<TestSpecificati
  * Writes a run's reports when it ends: junit.xml for every test file; for the labs, facts.json (validated
  * against the versioned schema) and everything drawn from it: summary.md, the reachability matrices,
  * topology pictures and allure-results/. Only a run that runs a lab writes them, and only such a run clears
- * the previous run's outputs when it starts.
+ * the previous run's outputs when it starts. The writers (and the facts schema's zod) are imported only then:
+ * a run of unit tests alone never loads them into the main vitest process (issue 13: its peak memory).
  */
 export default class FactsReporter implements Reporter {
   private startedAt = new Date();
@@ -108,10 +109,16 @@ export default class FactsReporter implements Reporter {
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors?: unknown, reason?: TestRunEndReason): Promise<void> {
     if (!this.writing) return;
     mark("reports:start");
+    const [{ inLessonOrder }, { FACTS_SCHEMA_VERSION }, { junitXml }, { writeLabReports }] = await Promise.all([
+      import("../core/lesson/lesson.js"),
+      import("../core/facts-schema.js"),
+      import("../report/junit-writer.js"),
+      import("../report/report-files.js"),
+    ]);
     const labProject = this.options.labProject ?? "labs";
     const finishedAt = new Date();
     mkdirSync(this.options.outputDir, { recursive: true });
-    writeFileSync(join(this.options.outputDir, "junit.xml"), junitXml(junitSuites(modules, labProject), { timestamp: this.startedAt.toISOString() }));
+    writeFileSync(join(this.options.outputDir, "junit.xml"), junitXml(junitSuites(modules, labProject, inLessonOrder), { timestamp: this.startedAt.toISOString() }));
 
     const labs = modules.filter((module) => module.project.name === labProject);
     if (labs.length === 0) return;

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Reporter } from "vitest/node";
-import { capturedPackets, startPacketCapture, uplinkInterface, type PacketCapture } from "../runtime/packet-capture.js";
+import type { PacketCapture } from "../runtime/packet-capture.js";
 
 /** `npm test` sets this: the whole run is watched. */
 export const UPLINK_WATCH = "NETLAB_UPLINK_WATCH";
@@ -30,6 +30,8 @@ export default class UplinkWatchReporter implements Reporter {
 
   async onInit(): Promise<void> {
     if (process.env[UPLINK_WATCH] !== "1" || process.env[UPLINK_CAPTURE_FILE]) return;
+    // Imported only when watching (npm test): a run that is not watched does not load execa for it.
+    const { startPacketCapture, uplinkInterface } = await import("../runtime/packet-capture.js");
     const dev = await uplinkInterface();
     const file = join(mkdtempSync(join(tmpdir(), "netlab-uplink-")), "packets.txt");
     this.capture = await startPacketCapture({ dev, file });
@@ -43,6 +45,7 @@ export default class UplinkWatchReporter implements Reporter {
     const { file, interface: dev } = this.capture;
     await this.capture.stop();
     this.capture = undefined;
+    const { capturedPackets } = await import("../runtime/packet-capture.js");
     const packets = capturedPackets(file);
     if (packets.length === 0) {
       console.log(`netlab: not one packet crossed the uplink ${dev} during the run (${file})`);
