@@ -7,6 +7,13 @@ const REPORTS = reportsDir();
 // A spec checked as tests (examples/**/*.check.test.ts) runs beside the labs and lands in the same reports.
 const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] : ["labs/**/*.lab.test.ts", "examples/**/*.check.test.ts"];
 
+/**
+ * The e2e files whose netlab runs are killed (SIGKILL, Ctrl-C) or whose engine is frozen (SIGSTOP): what a
+ * killed run leaves behind is what they check, and another run's start-up sweep or `netlab clean` would take
+ * it away first; a frozen engine stalls everyone. They run alone, one at a time, after everything else.
+ */
+const E2E_ALONE = ["src/e2e/interrupt.e2e.test.ts", "src/e2e/by-hand-sweep.e2e.test.ts", "src/e2e/parallel.e2e.test.ts", "src/e2e/engine-loss.e2e.test.ts"];
+
 /** For the container factory's testcontainers: no Ryuk (netlab removes what it made), the engine on this host. */
 const ENV = { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE: "localhost" };
 
@@ -77,11 +84,26 @@ export default defineConfig({
         },
       },
       {
-        // netlab's own commands in child processes (bad inputs, interrupts, two runs at once): one file at a time, last.
+        // netlab's own commands in child processes (bad inputs, check, tour, the CLI): beside practice and the
+        // report tests, which also mostly wait on the engine.
         test: {
           name: "e2e",
           env: ENV,
           include: ["src/**/*.e2e.test.ts"],
+          exclude: E2E_ALONE,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          pool: "forks",
+          maxWorkers: 3,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        // Killed runs and a frozen engine (E2E_ALONE): one file at a time, once everything else is done.
+        test: {
+          name: "e2e-alone",
+          env: ENV,
+          include: E2E_ALONE,
           testTimeout: 300_000,
           hookTimeout: 300_000,
           pool: "forks",
