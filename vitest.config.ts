@@ -14,6 +14,13 @@ const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] :
  */
 const E2E_ALONE = ["src/e2e/interrupt.e2e.test.ts", "src/e2e/by-hand-sweep.e2e.test.ts", "src/e2e/parallel.e2e.test.ts", "src/e2e/engine-loss.e2e.test.ts"];
 
+/**
+ * Group 2 (reports, practice, e2e) runs as one pool, whose projects must agree on its size: the practice file
+ * in one worker for its two minutes, the report and e2e files three at a time beside it. They wait on the
+ * engine and on child processes, not on this machine's two cores.
+ */
+const GROUP_2_WORKERS = 4;
+
 /** For the container factory's testcontainers: no Ryuk (netlab removes what it made), the engine on this host. */
 const ENV = { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE: "localhost" };
 
@@ -66,6 +73,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           pool: "forks",
+          maxWorkers: GROUP_2_WORKERS,
           sequence: { groupOrder: 2 },
         },
       },
@@ -80,6 +88,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           pool: "forks",
           maxConcurrency: 8,
+          maxWorkers: GROUP_2_WORKERS,
           sequence: { groupOrder: 2 },
         },
       },
@@ -94,7 +103,7 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 300_000,
           pool: "forks",
-          maxWorkers: 3,
+          maxWorkers: GROUP_2_WORKERS,
           sequence: { groupOrder: 2 },
         },
       },
