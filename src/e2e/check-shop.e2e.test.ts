@@ -230,7 +230,7 @@ describe.concurrent("mutation 4: cache in network_mode: none", () => {
     expect(shop.hint(id)).toContain("cache runs with --network none: nothing can reach it");
   });
 
-  // Fails today: an exact outcome (refused) that is not seen gets no hint, though the cause is known.
+  // An exact outcome (refused) that is not seen still gets the hint that explains it.
   it("cache-wrong-port (outcome refused) carries the hint: --network none", () => {
     expect(shop.hint("cache-wrong-port")).toContain("--network none");
   });
