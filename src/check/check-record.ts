@@ -2,7 +2,7 @@ import type { Outcome } from "../core/outcome.js";
 import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
 import type { Decision } from "./decide.js";
 import type { Expectation } from "../core/spec/expectations.js";
-import { formatEndpoint } from "../core/spec/endpoint.js";
+import { formatEndpoint, namespaceText } from "../core/spec/endpoint.js";
 import type { Target } from "./target.js";
 
 const BLOCKED: Outcome[] = ["refused", "timed-out", "unreachable", "host-unreachable"];
@@ -12,7 +12,7 @@ const UNRESOLVED: Outcome[] = ["not-found", "timed-out", "refused", "unreachable
 export function route(expectation: Expectation): { from: string; to: string } {
   if (expectation.kind === "publishes") return { from: expectation.container, to: "host" };
   if (expectation.kind === "network" || expectation.kind === "container") return { from: expectation.container, to: "engine" };
-  if (expectation.kind === "interfaces") return { from: expectation.of.kind === "netns" ? `netns:${expectation.of.name}` : expectation.of.name, to: expectation.vethOn ? "host" : "itself" };
+  if (expectation.kind === "interfaces") return { from: expectation.of.kind === "netns" ? namespaceText(expectation.of.name) : expectation.of.name, to: expectation.vethOn ? "host" : "itself" };
   if (expectation.kind === "docker-network") return { from: expectation.network, to: "engine" };
   if (expectation.kind === "address") return { from: expectation.containers.join(", "), to: expectation.in.kind === "network" ? expectation.in.name : expectation.in.cidr };
   if (expectation.kind === "resolve") return { from: formatEndpoint(expectation.from), to: expectation.lookup };
@@ -28,13 +28,16 @@ export function expectedText(expectation: Expectation): string {
   if (expectation.kind === "container") return `${expectation.state}${expectation.logsContain === undefined ? "" : `, logs contain "${expectation.logsContain}"`}`;
   if (expectation.kind === "publishes") return `publishes ${expectation.ports.length ? expectation.ports.map((port) => port.text).join(", ") : "nothing"}`;
   if (expectation.kind === "resolve") return expectation.expected.resolves ? "resolves" : "does not resolve";
-  return "outcome" in expectation.expected ? `outcome ${expectation.expected.outcome}` : `reach ${expectation.expected.reach ? "yes" : "no"}`;
+  const seenAs = expectation.seenAs === undefined ? "" : expectation.seenAs === "host" ? ", seen as the host" : ", seen as itself";
+  return "outcome" in expectation.expected ? `outcome ${expectation.expected.outcome}` : `reach ${expectation.expected.reach ? "yes" : "no"}${seenAs}`;
 }
 
 export function observedText(decision: Decision): string {
   const { observed, expectation } = decision;
   if (expectation.kind !== "reach" && expectation.kind !== "resolve") return observed.detail;
   if (expectation.kind === "resolve") return observed.outcome === "resolved" ? `resolved to ${observed.addresses?.join(", ")}` : `${observed.outcome}: ${observed.detail}`;
+  // With seen-as, "connected" is half of it: the detail says whom the outside saw.
+  if (expectation.seenAs && observed.outcome === "connected") return observed.detail;
   return observed.outcome ?? observed.detail;
 }
 

@@ -170,6 +170,11 @@ async function judgeAddress(expectation: AddressExpectation, targets: Map<string
   return { held: true, detail, command };
 }
 
+/** The host link at the other end of a veth end: a peer index is the peer's index in its own namespace, so it is the host's link only if that link points back. */
+function hostPeerOf(end: Link, host: Link[]): Link | undefined {
+  return host.find((link) => link.index === end.peerIndex && link.peerIndex === end.index);
+}
+
 /** The interfaces of a namespace made with `ip netns add`, and where its veth ends' peers are on the host. */
 async function judgeNamespaceInterfaces(expectation: InterfacesExpectation, namespace: string, view: StateView): Promise<StateJudgement> {
   const inside = await view.linksInNamespace(namespace);
@@ -194,8 +199,7 @@ async function judgeNamespaceInterfaces(expectation: InterfacesExpectation, name
     return { held: false, detail, command, hint: `netns ${namespace} has no veth end: make a pair (ip link add A type veth peer name B), move one end in (ip link set A netns ${namespace}) and put the other on ${bridge} (ip link set B master ${bridge})` };
   }
   const host = await view.hostLinks();
-  // A peer index is the peer's index in its own namespace: it is the host's link only if that link points back.
-  const pairs = ends.map((end) => ({ end, peer: host.find((link) => link.index === end.peerIndex && link.peerIndex === end.index) }));
+  const pairs = ends.map((end) => ({ end, peer: hostPeerOf(end, host) }));
   const seen = pairs.map(({ end, peer }) => `${end.name}@if${end.peerIndex} is ${peer ? `the host's ${peer.name}${peer.master ? ` on ${peer.master}` : " (on no bridge)"}` : "not a host link"}`);
   const full = `${detail}; ${seen.join("; ")}`;
   if (pairs.some(({ peer }) => peer?.master === bridge)) return { held: true, detail: full, command };
@@ -227,7 +231,7 @@ async function judgeInterfaces(expectation: InterfacesExpectation, targets: Map<
       return { held: false, detail, command: insideCommand, hint: `${target.name} has no eth0@ifN (a veth end): its network mode is ${target.networkMode}; a bridge network gives it one` };
     }
     const host = await view.hostLinks();
-    const peer = host.find((link) => link.index === eth0.peerIndex);
+    const peer = hostPeerOf(eth0, host);
     const command = `docker exec ${target.container} ip -o link show eth0; ip -o link | grep '^${eth0.peerIndex}:'`;
     if (!peer) {
       return {

@@ -144,10 +144,14 @@ describe("seen-as: the address the outside saw, read from its greeting", () => {
     const natted = await decideAll([asHost!, asSelf!], { ...context(() => CONNECTED).ctx, plan: outsidePlan, site: namespaceGreetedAs("198.19.0.1") });
     expect(natted.map((decision) => decision.held)).toEqual([true, false]);
     expect(natted[0]!.observed.detail).toBe("connected; the outside saw 198.19.0.1, the host's address (host 198.19.0.1; source 127.0.0.1, 10.9.0.2)");
-    expect(natted[1]!.hint).toContain("MASQUERADE or SNAT rule rewrote it");
+    expect(natted[1]!.hint).toContain("a MASQUERADE or SNAT rule rewrote the source");
     const routed = await decideAll([asHost!, asSelf!], { ...context(() => CONNECTED).ctx, plan: outsidePlan, site: namespaceGreetedAs("10.9.0.2") });
     expect(routed.map((decision) => decision.held)).toEqual([false, true]);
     expect(routed[0]!.hint).toContain("iptables -t nat -A POSTROUTING -s SUBNET ! -o BRIDGE -j MASQUERADE");
+    // Neither the host's nor its own: the hint does not pretend it saw the source's address.
+    const elsewhere = await decideAll([asHost!], { ...context(() => CONNECTED).ctx, plan: outsidePlan, site: namespaceGreetedAs("10.77.0.9") });
+    expect(elsewhere[0]!.held).toBe(false);
+    expect(elsewhere[0]!.hint).toContain("the outside saw 10.77.0.9: an SNAT rule to another address");
     // The probe reads the greeting: no -e true on that connect.
     expect(routed[0]!.probes[0]!.command).toMatch(/nc -w \d+ 198\.19\.0\.2 80$/);
   });

@@ -64,18 +64,27 @@ function peerSeen(results: ProbeResult[]): string | undefined {
   return undefined;
 }
 
-/** With `seen-as`: whether the outside saw the host's address (NAT) or the source's own, and what it saw. */
-function judgeSeenAs(expectation: Extract<Probed, { kind: "reach" }>, results: ProbeResult[], view: SiteView, context: DecideContext): { held: boolean; detail: string } {
+/** With `seen-as`: whether the outside saw the host's address (NAT) or the source's own, what it saw, and why not. */
+function judgeSeenAs(expectation: Extract<Probed, { kind: "reach" }>, results: ProbeResult[], view: SiteView, context: DecideContext): { held: boolean; detail: string; hint?: string } {
   const peer = peerSeen(results);
   const hostAddress = context.plan.outside?.hostAddress;
   const own = view.addresses.map((entry) => entry.split(" ")[1]?.split("/")[0]).filter((address): address is string => Boolean(address));
-  if (!peer) return { held: false, detail: "connected, but the outside's greeting named no peer" };
-  const whose = peer === hostAddress ? "the host's address" : own.includes(peer) ? "the source's own address" : "an address that is neither the host's nor the source's";
-  const held = expectation.seenAs === "host" ? peer === hostAddress : own.includes(peer);
-  return { held, detail: `connected; the outside saw ${peer}, ${whose} (host ${hostAddress ?? "?"}; source ${own.join(", ") || "?"})` };
+  const rules = "see iptables -t nat -S POSTROUTING";
+  if (!peer) return { held: false, detail: "connected, but the outside's greeting named no peer", hint: "the outside answered without naming whom it saw: only netlab's outside (to: outside) says it" };
+  const isHost = peer === hostAddress;
+  const isOwn = own.includes(peer);
+  const whose = isHost ? "the host's address" : isOwn ? "the source's own address" : "an address that is neither the host's nor the source's";
+  const detail = `connected; the outside saw ${peer}, ${whose} (host ${hostAddress ?? "?"}; source ${own.join(", ") || "?"})`;
+  const held = expectation.seenAs === "host" ? isHost : isOwn;
+  if (held) return { held, detail };
+  if (expectation.seenAs === "host" && isOwn) {
+    return { held, detail, hint: `the outside saw the source's own address: nothing rewrote it on the way out; NAT it as Docker does for docker0: iptables -t nat -A POSTROUTING -s SUBNET ! -o BRIDGE -j MASQUERADE (${rules})` };
+  }
+  if (isHost) return { held, detail, hint: `the outside saw the host's address: a MASQUERADE or SNAT rule rewrote the source on the way out (${rules})` };
+  return { held, detail, hint: `the outside saw ${peer}: an SNAT rule to another address, or a source address netlab did not see in the namespace (${rules})` };
 }
 
-function judge(expectation: Probed, plan: ProbePlan, results: ProbeResult[], view: SiteView, context: DecideContext): Omit<Attempt, "attempt" | "at"> & { held: boolean; addresses?: string[] } {
+function judge(expectation: Probed, plan: ProbePlan, results: ProbeResult[], view: SiteView, context: DecideContext): Omit<Attempt, "attempt" | "at"> & { held: boolean; addresses?: string[]; hint?: string } {
   if (expectation.kind === "resolve") {
     const [result] = results;
     if (!result) return { held: false, outcome: "failed", detail: "no lookup result", probes: results };
@@ -118,7 +127,7 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
       const plan = plans.get(expectation)!;
       const mine = results.slice(offset, offset + plan.probes.length);
       offset += plan.probes.length;
-      const { held, addresses, ...attempt } = judge(expectation, plan, mine, view, context);
+      const { held, addresses, hint, ...attempt } = judge(expectation, plan, mine, view, context);
       attempts.get(expectation)!.push({ attempt: round, at, ...attempt });
       if (!held && at - startedAt < expectation.withinMs) {
         next.push(expectation);
@@ -134,7 +143,7 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
         startedAt,
         durationMs: at - startedAt,
       };
-      if (!held) decision.hint = hintFor(expectation, attempt.outcome, context.hints);
+      if (!held) decision.hint = hint ?? hintFor(expectation, attempt.outcome, context.hints);
       context.onDecided?.(decision);
       decided.push(decision);
     }

@@ -3,6 +3,7 @@ import { observeHostNetwork, observeNetwork, type Link } from "../probes/net-vie
 import { namespaceSite, type ProbeSite } from "../runtime/site.js";
 import type { ContainerFacts, NetworkFacts, StateView } from "./decide-state.js";
 import type { Target } from "./target.js";
+import { namespaceText } from "../core/spec/endpoint.js";
 
 function isMissing(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;
@@ -35,7 +36,6 @@ export function demuxLogs(buffer: Buffer): string {
  * where the engine runs on this machine).
  */
 export function engineStateView(docker: Dockerode, siteOf: (target: Target) => ProbeSite, timeoutMs: number): StateView {
-  let host: Promise<Link[]> | undefined;
   return {
     async network(name) {
       const info = await orUndefined(docker.getNetwork(name).inspect());
@@ -68,11 +68,11 @@ export function engineStateView(docker: Dockerode, siteOf: (target: Target) => P
       return (await observeNetwork(siteOf(target), timeoutMs)).links;
     },
     async linksInNamespace(name) {
-      return (await observeNetwork(namespaceSite(`netns:${name}`, name), timeoutMs)).links;
+      return (await observeNetwork(namespaceSite(namespaceText(name), name), timeoutMs)).links;
     },
-    hostLinks() {
-      host ??= observeHostNetwork(timeoutMs).then((view) => view.links);
-      return host;
+    async hostLinks() {
+      // Read afresh each time: an expectation with `within` is judged again after the learner changed the host.
+      return (await observeHostNetwork(timeoutMs)).links;
     },
   };
 }

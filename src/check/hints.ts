@@ -113,12 +113,8 @@ export function hintFor(expectation: Expectation, observed: Outcome | undefined,
     return undefined;
   }
   if (expectation.kind !== "reach") return undefined; // state expectations carry their own hint
-  if (expectation.seenAs && observed === "connected") {
-    // Connected, so the address the outside saw was not the one expected.
-    return expectation.seenAs === "host"
-      ? "the outside saw the source's own address: nothing rewrote it on the way out; NAT it as Docker does for docker0: iptables -t nat -A POSTROUTING -s SUBNET ! -o BRIDGE -j MASQUERADE (see iptables -t nat -S POSTROUTING)"
-      : "the outside did not see the source's own address: a MASQUERADE or SNAT rule rewrote it on the way out (see iptables -t nat -S POSTROUTING)";
-  }
+  // Connected but seen as the wrong address: judged with what the outside saw (decide.ts, judgeSeenAs).
+  if (expectation.seenAs && observed === "connected") return undefined;
   if (observed !== undefined && holds(expectation.expected, observed)) return undefined;
   // Seen connected where it should not be: what lets it through. Anything else not as expected (no reach,
   // or another way of being blocked than the one expected): what stands in the way.

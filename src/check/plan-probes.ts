@@ -2,6 +2,7 @@ import type { Outcome, ProbeResult } from "../core/outcome.js";
 import type { BatchItem } from "./batch-probe.js";
 import type { Endpoint, ReachExpectation, ResolveExpectation } from "../core/spec/expectations.js";
 import { addressesOf, sharedNetworks, type Target } from "./target.js";
+import { namespaceText } from "../core/spec/endpoint.js";
 
 /** Where a probe runs: inside a checked container (through its sidecar), in a named namespace, on the host, or outside (the sentinel). */
 export type SiteKey = { kind: "container"; name: string } | { kind: "netns"; name: string } | { kind: "host" } | { kind: "outside" };
@@ -42,7 +43,7 @@ export function siteOf(endpoint: Endpoint): SiteKey {
 }
 
 export function siteName(site: SiteKey): string {
-  return site.kind === "container" ? site.name : site.kind === "netns" ? `netns:${site.name}` : site.kind;
+  return site.kind === "container" ? site.name : site.kind === "netns" ? namespaceText(site.name) : site.kind;
 }
 
 function target(context: PlanContext, name: string): Target {

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "../core/labels.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { ensureProbeImage } from "../lifecycle/probe-image.js";
-import { holdEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
+import { withEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { swarmState } from "../runtime/swarm.js";
 import { loadExercises, type Exercise } from "../practice/load-exercise.js";
 import { practiceCheck, practiceList, practiceReset, practiceStart } from "../cli/practice-cli.js";
-import { listNamespaces } from "../check/find-namespaces.js";
+import { listNamespaces } from "../runtime/netns.js";
 import { deletionOf } from "../practice/reset-exercise.js";
 import { docker, netlab } from "./netlab-cli.js";
 
@@ -141,17 +141,14 @@ async function withStartedExercise(exercise: Exercise, skip: (note?: string) => 
   await inTurn(exercise, async () => {
     await practice(["reset", String(exercise.number)]);
     try {
-      const start = await practice(["start", String(exercise.number)]);
-      if (start.exitCode !== 0 && makesSwarm(exercise)) skip(String(start.all));
-      expect(start.exitCode, String(start.all)).toBe(0);
-      // From the first container until the grade: a swarm left meanwhile (another run's overlay lab) would
-      // empty the names the exercise resolves. Not around reset: a swarm exercise's reset is such a leave.
-      const releaseDns = await holdEmbeddedDnsRecords(`practice ${exercise.number}`);
-      try {
+      // From what netlab prepares until the grade: a swarm left meanwhile (another run's overlay lab) would empty
+      // the names the exercise resolves. Not around reset: a swarm exercise's reset is such a leave.
+      await withEmbeddedDnsRecords(`practice ${exercise.number}`, async () => {
+        const start = await practice(["start", String(exercise.number)]);
+        if (start.exitCode !== 0 && makesSwarm(exercise)) skip(String(start.all));
+        expect(start.exitCode, String(start.all)).toBe(0);
         await work();
-      } finally {
-        await releaseDns();
-      }
+      });
     } finally {
       await resetAndExpectNothingLeft(exercise);
     }

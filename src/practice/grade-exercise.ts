@@ -2,7 +2,7 @@ import type Dockerode from "dockerode";
 import type { NetlabConfig } from "../core/config.js";
 import type { Decision } from "../check/decide.js";
 import { namesOf, runCheck } from "../check/run-check.js";
-import { listNamespaces } from "../check/find-namespaces.js";
+import { listNamespaces } from "../runtime/netns.js";
 import { namespacesIn } from "../core/spec/expectations.js";
 import type { Exercise, ExerciseStep } from "./load-exercise.js";
 

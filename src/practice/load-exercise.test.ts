@@ -66,6 +66,15 @@ describe("exercise files: zod-validated, every problem at FILE:LINE:COL", () => 
     ]);
   });
 
+  it("takes only iptables rules that match -i or -o one of the exercise's links, so reset never deletes a user's rule", () => {
+    const withRules = (rule: string) => GOOD.replace("  containers: [p2-box]", `  containers: [p2-box]\n  links: [p2-br]\n  rules: ["${rule}"]`);
+    expect(() => parseExercise(withRules("-A FORWARD -i p2-br -j ACCEPT"), "labs/exercises/02-none.yaml")).not.toThrow();
+    expect(problems(withRules("-A FORWARD -m comment --comment p2-br -j ACCEPT"))).toEqual([
+      "labs/exercises/02-none.yaml:8:11 rule `-A FORWARD -m comment --comment p2-br -j ACCEPT` should match -i or -o one of `names.links`, so reset never deletes a rule of the learner's own",
+    ]);
+    expect(problems(withRules("-A FORWARD -i p2-br -j ACCEPT; rm -rf /"))[0]).toMatch(/bad rule .*without quotes/);
+  });
+
   it("wants the file named NN-slug.yaml", () => {
     expect(problems(GOOD, "labs/exercises/none.yaml")).toEqual(["labs/exercises/none.yaml:1:1 an exercise file is named NN-slug.yaml (two digits, then lowercase words joined by -)"]);
   });

@@ -66,7 +66,11 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
   );
   // Reset deletes these rules by their exact words: one that names none of the exercise's objects could be the learner's own.
   data.names.rules.forEach((rule, index) => {
-    if (!rule.includes(prefix)) problems.push({ ...source.valueAt(["names", "rules", index]), message: `rule \`${rule}\` should name one of the exercise's \`${prefix}\` links, so reset never deletes a rule of the learner's own` });
+    const words = rule.split(/\s+/);
+    const interfaces = words.flatMap((word, at) => (word === "-i" || word === "-o" ? [words[at + 1]] : []));
+    if (!interfaces.some((name) => name !== undefined && data.names.links.includes(name))) {
+      problems.push({ ...source.valueAt(["names", "rules", index]), message: `rule \`${rule}\` should match -i or -o one of \`names.links\`, so reset never deletes a rule of the learner's own` });
+    }
   });
   const listed = new Set([...data.names.containers, ...data.names.networks, ...data.names.namespaces]);
   for (const step of steps) {

@@ -5,6 +5,7 @@ import { withHostLock } from "../runtime/host-lock.js";
 import { createParentLinkNamed, type ParentLinkNames } from "../runtime/parent-link.js";
 import { LabSwarm, swarmPrecondition, swarmState } from "../runtime/swarm.js";
 import { execa } from "execa";
+import { listNamespaces } from "../runtime/netns.js";
 import type { PrepareStep } from "./exercise-schema.js";
 import type { Exercise } from "./load-exercise.js";
 
@@ -53,7 +54,7 @@ async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareSt
     const names = practiceParentLink(step["parent-link"]);
     const there = await execa("ip", ["link", "show", names.parent], { reject: false });
     if (there.exitCode === 0) {
-      const ours = (await execa("ip", ["netns", "list"], { reject: false })).stdout.split("\n").some((line) => line.split(" ")[0] === names.namespace);
+      const ours = (await listNamespaces()).has(names.namespace);
       if (!ours) refuseForeign("link", names.parent, exercise.number);
       return `the parent link ${names.parent} (already there)`;
     }

@@ -1,9 +1,8 @@
 import type Dockerode from "dockerode";
 import { execa } from "execa";
 import { isPreparedFor, LABEL } from "../core/labels.js";
-import { listNamespaces } from "../check/find-namespaces.js";
 import { withHostLock } from "../runtime/host-lock.js";
-import { removeNamedNamespace } from "../runtime/netns.js";
+import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
 import { removeParentLink } from "../runtime/parent-link.js";
 import { sweepSwarm } from "../runtime/swarm.js";
 import type { Exercise } from "./load-exercise.js";
@@ -56,7 +55,7 @@ async function resetHostObjects(names: Exercise["names"]): Promise<string[]> {
       if (copies === 0) removed.push(`rule iptables ${rule}`);
     }
   }
-  const present = names.namespaces.length > 0 ? await listNamespaces().catch(() => new Set<string>()) : new Set<string>();
+  const present = names.namespaces.length > 0 ? await listNamespaces() : new Set<string>();
   for (const namespace of names.namespaces.filter((name) => present.has(name))) {
     await removeNamedNamespace(namespace);
     removed.push(`namespace ${namespace}`);
@@ -106,8 +105,7 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise): Prom
     if ("parent-link" in step) {
       const names = practiceParentLink(step["parent-link"]);
       const there = await execa("ip", ["link", "show", names.parent], { reject: false });
-      const namespaces = String((await execa("ip", ["netns", "list"], { reject: false })).stdout);
-      const ours = namespaces.split("\n").some((line) => line.split(" ")[0] === names.namespace);
+      const ours = (await listNamespaces()).has(names.namespace);
       if (ours) {
         await removeParentLink(names);
         removed.push(`parent link ${names.parent} (and namespace ${names.namespace})`);
@@ -116,7 +114,6 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise): Prom
       }
     }
   }
-  removed.push(...(await resetHostObjects(exercise.names)));
   removed.push(...(await resetHostObjects(exercise.names)));
   return removed;
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { tmpdir } from "node:os";
 import { holdFileLock } from "./file-lock.js";
 import { join } from "node:path";
@@ -37,33 +38,24 @@ async function takeShared(purpose: string): Promise<() => Promise<void>> {
   }
 }
 
-/**
- * This process's shared hold, counted: a second holder in the same process (a check run inside a test that
- * already holds it from before its containers start) joins the hold instead of queueing behind a waiting leave,
- * which would wait for the first holder: a deadlock.
- */
-let shared: { holders: number; taken: Promise<() => Promise<void>> } | undefined;
+/** Set while withEmbeddedDnsRecords runs its work: the records are held for everything inside it. */
+const holding = new AsyncLocalStorage<true>();
 
 /** For a lab whose claims look names up through 127.0.0.11: no swarm is left on this engine while it is held. */
 export async function holdEmbeddedDnsRecords(purpose: string): Promise<() => Promise<void>> {
-  const hold = (shared ??= { holders: 0, taken: takeShared(purpose) });
-  hold.holders += 1;
+  // Taken again inside a hold, it would queue behind a waiting leave that waits for the outer hold: a deadlock.
+  if (holding.getStore()) return async () => {};
+  return takeShared(purpose);
+}
+
+/** Runs `work` holding the records; holds taken inside it (a check run by a test) are part of this one. */
+export async function withEmbeddedDnsRecords<T>(purpose: string, work: () => Promise<T>): Promise<T> {
+  const release = await holdEmbeddedDnsRecords(purpose);
   try {
-    await hold.taken;
-  } catch (error) {
-    hold.holders -= 1;
-    if (shared === hold) shared = undefined;
-    throw error;
+    return await holding.run(true, work);
+  } finally {
+    await release();
   }
-  let released = false;
-  return async () => {
-    if (released) return;
-    released = true;
-    hold.holders -= 1;
-    if (hold.holders > 0) return;
-    if (shared === hold) shared = undefined;
-    await (await hold.taken)();
-  };
 }
 
 /** Runs `work` (a swarm leave) once no lab relies on the embedded DNS records, and none starts to meanwhile. */

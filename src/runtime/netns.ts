@@ -23,3 +23,22 @@ export async function removeNamedNamespace(namespace: string): Promise<void> {
   }
   await execa("ip", ["netns", "del", namespace], { reject: false });
 }
+
+/** The names in `ip netns list` ("red (id: 3)" → "red"). */
+export function parseNamespaceList(text: string): string[] {
+  return text.split("\n").flatMap((line) => {
+    const name = line.trim().split(/\s+/)[0];
+    return name ? [name] : [];
+  });
+}
+
+export class NamespaceListError extends Error {
+  override name = "NamespaceListError";
+}
+
+/** The named network namespaces on this host (made with `ip netns add`; files in /run/netns). */
+export async function listNamespaces(): Promise<Set<string>> {
+  const listed = await execa("ip", ["netns", "list"], { reject: false });
+  if (listed.exitCode !== 0) throw new NamespaceListError(`cannot list network namespaces ("ip netns list" failed: ${String(listed.stderr).trim() || listed.exitCode})`);
+  return new Set(parseNamespaceList(String(listed.stdout)));
+}

@@ -23,6 +23,11 @@ const LOOKS_NUMERIC = /^[\d.]+$/;
 /** `netns:NAME`: a namespace made with `ip netns add NAME` (a file in /run/netns). */
 export const NETNS_PREFIX = "netns:";
 
+/** How a spec writes a named namespace: `netns:NAME`. */
+export function namespaceText(name: string): string {
+  return `${NETNS_PREFIX}${name}`;
+}
+
 /** The name in `netns:NAME`, or a message saying why it is not one. */
 export function parseNamespace(text: string): Parsed<string> {
   const name = text.slice(NETNS_PREFIX.length);
@@ -63,6 +68,6 @@ export function parseTarget(text: string): Parsed<Target> {
 }
 
 export function formatEndpoint(endpoint: Endpoint | Target): string {
-  const base = endpoint.kind === "name" ? endpoint.name : endpoint.kind === "netns" ? `${NETNS_PREFIX}${endpoint.name}` : endpoint.kind === "address" ? endpoint.address : endpoint.kind;
+  const base = endpoint.kind === "name" ? endpoint.name : endpoint.kind === "netns" ? namespaceText(endpoint.name) : endpoint.kind === "address" ? endpoint.address : endpoint.kind;
   return "port" in endpoint && endpoint.port !== undefined ? `${base}:${endpoint.port}` : base;
 }

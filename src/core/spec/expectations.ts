@@ -1,4 +1,4 @@
-import { formatEndpoint, type Endpoint, type Target } from "./endpoint.js";
+import { formatEndpoint, namespaceText, type Endpoint, type Target } from "./endpoint.js";
 import type { ReachExpected } from "./holds.js";
 import type { PublishedPort } from "./published-port.js";
 import type { Position } from "./spec-error.js";
@@ -176,7 +176,7 @@ export function expand(spec: Spec): Expanded[] {
       const { interfaces, only } = entry;
       const vethOn = entry["veth-on"];
       const words = [only === undefined ? "" : `has only ${only.join(", ")}`, vethOn === undefined ? "" : `has its veth on ${vethOn}`].filter(Boolean);
-      const subject = interfaces.kind === "netns" ? `netns:${interfaces.name}` : interfaces.name;
+      const subject = interfaces.kind === "netns" ? namespaceText(interfaces.name) : interfaces.name;
       const expectation: InterfacesExpectation = { kind: "interfaces", ...label(entry, `${subject} ${words.join(", ")}`), of: interfaces, ...(only === undefined ? {} : { only }), ...(vethOn === undefined ? {} : { vethOn }) };
       return [{ expectation, idAt: idAt(entry) }];
     }

@@ -76,6 +76,9 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
       "net.yaml:6:14 `seen-as` needs `to: outside` and `reach: yes`: only the outside (the sentinel) reports who it saw",
     ]);
     expect(specErrors(withExpect("- from: web", "  to: outside", "  reach: yes", "  seen-as: nat"))[0]).toMatch(/^net\.yaml:6:14 bad seen-as `nat`: host/);
+    expect(specErrors(withExpect("- from: host", "  to: outside", "  reach: yes", "  seen-as: host"))).toEqual([
+      "net.yaml:6:14 `seen-as` from host says nothing: the host's own address is the one NAT would show; probe from a container or netns:NAME",
+    ]);
   });
 
   it("rejects reach and outcome together, at the outcome", () => {

@@ -79,6 +79,8 @@ const reachEntry = z
   .superRefine((entry, ctx) => {
     if (entry["seen-as"] !== undefined && (entry.to?.kind !== "outside" || entry.reach !== true)) {
       ctx.addIssue({ code: "custom", path: ["seen-as"], message: "`seen-as` needs `to: outside` and `reach: yes`: only the outside (the sentinel) reports who it saw" });
+    } else if (entry["seen-as"] !== undefined && (entry.from?.kind === "host" || entry.from?.kind === "outside")) {
+      ctx.addIssue({ code: "custom", path: ["seen-as"], message: `\`seen-as\` from ${entry.from.kind} says nothing: the host's own address is the one NAT would show; probe from a container or netns:NAME` });
     }
     if (entry.reach !== undefined && entry.outcome !== undefined) {
       ctx.addIssue({ code: "custom", path: ["outcome"], message: "`reach` and `outcome` together: give one of them" });
