@@ -25,7 +25,7 @@ export async function removeNamedNamespace(namespace: string): Promise<void> {
 }
 
 /** The names in `ip netns list` ("red (id: 3)" → "red"). */
-export function parseNamespaceList(text: string): string[] {
+function parseNamespaceList(text: string): string[] {
   return text.split("\n").flatMap((line) => {
     const name = line.trim().split(/\s+/)[0];
     return name ? [name] : [];
