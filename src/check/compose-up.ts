@@ -14,10 +14,20 @@ export interface UpStack {
   down(): Promise<void>;
 }
 
+type ComposeServices = Record<string, { image?: unknown; network_mode?: unknown } | null>;
+
+function servicesOf(composeText: string): ComposeServices {
+  return (parse(composeText) as { services?: ComposeServices } | null)?.services ?? {};
+}
+
 /** The images a compose file runs (`image:` of each service); compose would pull any that is missing. */
 export function imagesOf(composeText: string): string[] {
-  const document = parse(composeText) as { services?: Record<string, { image?: unknown }> } | null;
-  return [...new Set(Object.values(document?.services ?? {}).flatMap((service) => (typeof service?.image === "string" ? [service.image] : [])))];
+  return [...new Set(Object.values(servicesOf(composeText)).flatMap((service) => (typeof service?.image === "string" ? [service.image] : [])))];
+}
+
+/** Whether a service of the file lands on the default bridge (`network_mode: bridge`), as a bare `docker run` does. */
+export function usesDefaultBridge(composeText: string): boolean {
+  return Object.values(servicesOf(composeText)).some((service) => service?.network_mode === "bridge");
 }
 
 /**
@@ -27,13 +37,15 @@ export function imagesOf(composeText: string): string[] {
 export async function bringUp(docker: Dockerode, options: { file: string; project: string; timeoutMs: number }): Promise<UpStack> {
   const detected = await detectCompose();
   if ("missing" in detected) throw new ComposeUpError(`--up needs Compose: ${detected.missing} (npm run provision installs docker-compose)`);
+  const composeText = readFileSync(options.file, "utf8");
+  const onDefaultBridge = usesDefaultBridge(composeText);
   const project = new ComposeProject(docker, {
     cli: detected.cli,
     directory: dirname(options.file),
     file: basename(options.file),
     projectName: options.project,
     variables: {},
-    images: imagesOf(readFileSync(options.file, "utf8")),
+    images: imagesOf(composeText),
     startupTimeoutMs: Math.max(options.timeoutMs, 60_000),
     stopTimeoutSeconds: 2,
   });
@@ -45,8 +57,10 @@ export async function bringUp(docker: Dockerode, options: { file: string; projec
   let started: StartedComposeProject | undefined;
   try {
     // Creating networks and default-bridge containers are allocation events the labs serialise on (a lab
-    // predicts the next subnet or address): take the same host locks, in the same order.
-    started = await withHostLock("default-bridge", () => withHostLock("address-pools", () => project.up()));
+    // predicts the next subnet or address): take the same host locks, in the same order; the default
+    // bridge's only when a service is on it (an up holds it for seconds).
+    const up = () => withHostLock("address-pools", () => project.up());
+    started = onDefaultBridge ? await withHostLock("default-bridge", up) : await up();
   } catch (error) {
     await project.removeLeftovers().catch(() => undefined);
     throw error;
@@ -54,6 +68,6 @@ export async function bringUp(docker: Dockerode, options: { file: string; projec
   const running = started;
   return {
     project: options.project,
-    down: () => withHostLock("default-bridge", () => running[Symbol.asyncDispose](), { patienceMs: 10_000 }),
+    down: () => (onDefaultBridge ? withHostLock("default-bridge", () => running[Symbol.asyncDispose](), { patienceMs: 10_000 }) : running[Symbol.asyncDispose]()),
   };
 }

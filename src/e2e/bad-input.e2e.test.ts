@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "../core/labels.js";
 import { isOwnerAlive } from "../runtime/owner.js";
 import { docker, netlab } from "./netlab-cli.js";
+import { dockerAsTyped } from "./as-typed.js";
 
 /**
  * The README's table of bad inputs and environments: each gets one line starting "netlab:", a non-zero exit
@@ -121,11 +122,11 @@ describe.concurrent("bad inputs and environments: one line, non-zero exit, nothi
 
   it("a range clash with a user's own network", async () => {
     const name = `user-network-${process.pid}`;
-    const network = await docker.createNetwork({ Name: name, IPAM: { Config: [{ Subnet: "10.250.7.0/24" }] } });
+    await dockerAsTyped(["network", "create", "--subnet", "10.250.7.0/24", name]);
     try {
       await expectOneLine(await netlab(["run", "bridge"], { NETLAB_SENTINEL_POOL: "10.250.0.0/16" }), 1, /NETLAB_SENTINEL_POOL 10\.250\.0\.0\/16 overlaps the host's own network 10\.250\.7\.0\/24/);
     } finally {
-      await network.remove();
+      await dockerAsTyped(["network", "rm", name]);
     }
   });
 

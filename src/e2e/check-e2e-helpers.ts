@@ -7,6 +7,7 @@ import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { LABEL } from "../core/labels.js";
 import { docker, leftovers, netlab, ROOT } from "./netlab-cli.js";
+import { dockerAsTyped } from "./as-typed.js";
 
 /** Helpers of the `netlab check` end-to-end tests: unique names, the shop stack copied and mutated, what a run left. */
 
@@ -142,8 +143,8 @@ export async function remains(options: { project?: string; pid: number | undefin
 /** The safety net after a test: removes whatever of the project is still there (the CLI's down should have). */
 export async function removeProject(project: string): Promise<void> {
   const { containers, networks } = await projectObjects(project);
-  if (containers.length > 0) await execa("docker", ["rm", "-f", "-v", ...containers.map((name) => name.replace(/^\//, ""))], { reject: false });
-  if (networks.length > 0) await execa("docker", ["network", "rm", ...networks], { reject: false });
+  if (containers.length > 0) await dockerAsTyped(["rm", "-f", "-v", ...containers.map((name) => name.replace(/^\//, ""))], { reject: false });
+  if (networks.length > 0) await dockerAsTyped(["network", "rm", ...networks], { reject: false });
 }
 
 interface EngineEvent {

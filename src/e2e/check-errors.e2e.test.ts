@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFromShop, createdDuring, netlabLines, projectObjects, runNetlab, scratchDir, uniqueName } from "./check-e2e-helpers.js";
+import { dockerAsTyped } from "./as-typed.js";
 
 /**
  * What `netlab check` says when it cannot check: a bad spec (exit 2, one `FILE:LINE:COL message` line per
@@ -54,7 +55,7 @@ describe("environment errors: one netlab: line, exit 3, nothing made on the engi
   const stopped = uniqueName("stopped");
 
   afterAll(async () => {
-    await execa("docker", ["rm", "-f", stopped], { reject: false });
+    await dockerAsTyped(["rm", "-f", stopped], { reject: false });
   });
 
   async function expectEnvironmentError(args: string[], message: RegExp, env: Record<string, string> = {}, image?: string) {
@@ -73,8 +74,8 @@ describe("environment errors: one netlab: line, exit 3, nothing made on the engi
   });
 
   it("a container that exists but is stopped", async () => {
-    await execa("docker", ["run", "-d", "--name", stopped, "--dns", "127.0.0.1", "--init", "netlab/probe:latest", "sleep", "600"]);
-    await execa("docker", ["stop", "-t", "1", stopped]);
+    await dockerAsTyped(["run", "-d", "--name", stopped, "--dns", "127.0.0.1", "--init", "netlab/probe:latest", "sleep", "600"]);
+    await dockerAsTyped(["stop", "-t", "1", stopped]);
     const path = spec("stopped", "version: 1", "expect:", `  - {from: ${stopped}, to: '${stopped}:80', reach: no}`);
     await expectEnvironmentError([path], new RegExp(`^netlab: not running: ${stopped} \\(${stopped}\\): start it`));
     const state = await execa("docker", ["inspect", "-f", "{{.State.Status}}", stopped]);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createdDuring, ownedContainers, parseJson, remains, runIdOf, runNetlab, scratchDir, uniqueName, type CheckRun, type JsonExpectation } from "./check-e2e-helpers.js";
+import { dockerAsTyped } from "./as-typed.js";
 
 /**
  * A learner's hand-made setup, built with plain docker commands and no run or owner label of netlab's: netlab checks it
@@ -57,11 +58,11 @@ let byId: Map<string, JsonExpectation>;
 
 beforeAll(async () => {
   // As a learner types them; every container resolves unknown names at 127.0.0.1 inside itself, so nothing leaves the machine.
-  await docker("network", "create", names.lan);
-  await docker("run", "-d", "--name", names.web, "--network", names.lan, "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "8080");
-  await docker("run", "-d", "--name", names.api, "--network", names.lan, "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "9000");
-  await docker("run", "-d", "--name", names.iso, "--network", "none", "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "8080");
-  await docker("run", "-d", "--name", names.old, "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "8080");
+  await dockerAsTyped(["network", "create", names.lan]);
+  await dockerAsTyped(["run", "-d", "--name", names.web, "--network", names.lan, "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
+  await dockerAsTyped(["run", "-d", "--name", names.api, "--network", names.lan, "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "9000"]);
+  await dockerAsTyped(["run", "-d", "--name", names.iso, "--network", "none", "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
+  await dockerAsTyped(["run", "-d", "--name", names.old, "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
   writeFileSync(
     join(dir, "my-setup.yaml"),
     [
@@ -84,8 +85,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await execa("docker", ["rm", "-f", ...containers], { reject: false });
-  await execa("docker", ["network", "rm", names.lan], { reject: false });
+  await dockerAsTyped(["rm", "-f", ...containers], { reject: false });
+  await dockerAsTyped(["network", "rm", names.lan], { reject: false });
   rmSync(dir, { recursive: true, force: true });
 });
 

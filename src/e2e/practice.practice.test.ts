@@ -13,6 +13,7 @@ import { loadExercises, type Exercise } from "../practice/load-exercise.js";
 import { practiceCheck, practiceList, practiceReset, practiceStart } from "../cli/practice-cli.js";
 import { listNamespaces } from "../runtime/netns.js";
 import { deletionOf } from "../practice/reset-exercise.js";
+import { engineEventsOf, typeLine } from "./as-typed.js";
 import { docker, netlab } from "./netlab-cli.js";
 
 /**
@@ -51,18 +52,27 @@ async function practice(args: string[]): Promise<{ exitCode: number; all: string
   }
 }
 
-/** Runs shell lines as a learner types them, holding the labs' host locks (address order, next subnet stay facts). */
-async function type(lines: string[]): Promise<string[]> {
-  return withHostLock("default-bridge", () =>
-    withHostLock("address-pools", async () => {
-      const outputs: string[] = [];
-      for (const line of lines) {
-        const result = await execa("sh", ["-c", line], { reject: false, all: true });
-        outputs.push(`$ ${line}\n${String(result.all)} (exit ${result.exitCode})`);
-      }
-      return outputs;
-    }),
-  );
+/**
+ * Runs shell lines as a learner types them, each under the locks netlab takes for the same engine events
+ * (as-typed.ts). An exercise that grades addresses "in order" holds the default bridge from its first line to
+ * its last container start: an address freed between two starts (a lab's container removed) would reorder them.
+ */
+async function type(lines: string[], exercise?: Exercise): Promise<string[]> {
+  const outputs: string[] = [];
+  const typeAll = async (some: string[], defaultBridge: boolean) => {
+    for (const line of some) {
+      const result = await typeLine(line, { defaultBridge });
+      outputs.push(`$ ${line}\n${result.all} (exit ${result.exitCode})`);
+    }
+  };
+  const lastStart = exercise && gradesAddressOrder(exercise) ? lines.findLastIndex((line) => engineEventsOf(line).defaultBridge) : -1;
+  if (lastStart >= 0) await withHostLock("default-bridge", () => typeAll(lines.slice(0, lastStart + 1), true));
+  await typeAll(lines.slice(lastStart + 1), false);
+  return outputs;
+}
+
+function gradesAddressOrder(exercise: Exercise): boolean {
+  return exercise.steps.some((step) => step.expectations.some((expectation) => expectation.kind === "address" && expectation.ordered));
 }
 
 /** The lines of step `number`'s block in a grade: from its ✓/✗ line to the next step or the score. */
@@ -159,7 +169,7 @@ async function withStartedExercise(exercise: Exercise, skip: (note?: string) => 
 function exerciseTests(exercise: Exercise): void {
   it(`${exercise.number} ${exercise.title}: a plausible mistake (${exercise.mistake.about}) fails step ${exercise.mistake.fails} with its hint`, async ({ skip }) => {
     await withStartedExercise(exercise, skip, async () => {
-      const typed = await type(exercise.mistake.commands);
+      const typed = await type(exercise.mistake.commands, exercise);
       const check = await practice(["check", String(exercise.number)]);
       const output = String(check.all);
       const context = `${typed.join("\n")}\n${output}`;
@@ -178,7 +188,7 @@ function exerciseTests(exercise: Exercise): void {
         const before = await practice(["check", String(exercise.number)]);
         expect(before.exitCode, String(before.all)).toBe(1);
       }
-      const typed = await type(exercise.solution);
+      const typed = await type(exercise.solution, exercise);
       const check = await practice(["check", String(exercise.number)]);
       expect(check.exitCode, `${typed.join("\n")}\n${String(check.all)}`).toBe(0);
       expect(String(check.all)).toContain(exercise.docs);

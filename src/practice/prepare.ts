@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { isPreparedFor, newRun, practiceLabels } from "../core/labels.js";
+import { withNetworkChurn } from "../runtime/churn-lock.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { createParentLinkNamed, type ParentLinkNames } from "../runtime/parent-link.js";
 import { LabSwarm, swarmPrecondition, swarmState } from "../runtime/swarm.js";
@@ -90,14 +91,15 @@ async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareSt
     if (!isPreparedFor(found ?? undefined, exercise.number)) refuseForeign("network", step.network, exercise.number);
     return `network ${step.network} (already there)`;
   }
-  await docker.createNetwork({
+  // The engine briefly drops its isolation rules while it creates a network (see churn-lock).
+  await withNetworkChurn(`creating network ${step.network}`, () => docker.createNetwork({
     Name: step.network,
     Driver: step.driver ?? "bridge",
     Labels: labels,
     CheckDuplicate: true,
     ...(step.internal ? { Internal: true } : {}),
     ...(step.subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: step.subnet }] } } : {}),
-  });
+  }));
   return `network ${step.network}${step.internal ? " (internal)" : ""}`;
 }
 

@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import { execa } from "execa";
 import { isPreparedFor, LABEL } from "../core/labels.js";
+import { withNetworkChurn } from "../runtime/churn-lock.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
 import { removeParentLink } from "../runtime/parent-link.js";
@@ -92,9 +93,8 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise): Prom
     }),
   ), { patienceMs: 5000 });
   for (const item of chosen.networks) {
-    await docker
-      .getNetwork(item.id)
-      .remove()
+    // The engine briefly drops its isolation rules while it removes a network (see churn-lock).
+    await withNetworkChurn(`removing network ${item.name}`, () => docker.getNetwork(item.id).remove())
       .catch((error: unknown) => {
         if (!isMissing(error)) throw error;
       });

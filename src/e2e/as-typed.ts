@@ -1,0 +1,51 @@
+import { execa } from "execa";
+import { withNetworkChurn } from "../runtime/churn-lock.js";
+import { withHostLock } from "../runtime/host-lock.js";
+
+/**
+ * Docker commands a test types as a user would, taking the locks netlab's own code takes for the same engine
+ * events, so that they cannot break what a lab or a check running beside them holds as a fact:
+ * - a network created or removed (compose up/down, swarm init/leave too) is churn: the engine briefly drops
+ *   its isolation jumps (churn-lock.ts), and a check asserting isolation would see a hole;
+ * - a container started or removed may take or free a default-bridge address ("in order" claims);
+ * - a network created takes the next subnet from the pools.
+ * Locks are taken in the order netlab's code takes them: default-bridge, address-pools, then churn.
+ */
+interface EngineEvents {
+  churn: boolean;
+  pools: boolean;
+  defaultBridge: boolean;
+}
+
+const NETWORK_CHURN = /\bdocker\s+network\s+(create|rm|remove|prune)\b|\bdocker(-compose|\s+compose)\b.*\b(up|down)\b|\bdocker\s+swarm\s+(init|leave)\b|\bdocker\s+(system|network)\s+prune\b/;
+const NETWORK_CREATE = /\bdocker\s+network\s+create\b|\bdocker(-compose|\s+compose)\b.*\bup\b|\bdocker\s+swarm\s+init\b/;
+const CONTAINER_EVENT = /\bdocker\s+(run|create|start|restart|rm|stop|kill|container\s+(run|create|start|restart|rm|stop|kill|prune))\b|\bdocker(-compose|\s+compose)\b/;
+
+/** Which lock-worthy engine events a shell line may cause (by its words; a safe over-estimate). */
+export function engineEventsOf(line: string): EngineEvents {
+  return { churn: NETWORK_CHURN.test(line), pools: NETWORK_CREATE.test(line), defaultBridge: CONTAINER_EVENT.test(line) };
+}
+
+async function holding<T>(events: EngineEvents, what: string, work: () => Promise<T>, held: { defaultBridge?: boolean }): Promise<T> {
+  const churned = events.churn ? () => withNetworkChurn(what, work) : work;
+  const pooled = events.pools ? () => withHostLock("address-pools", churned) : churned;
+  return events.defaultBridge && !held.defaultBridge ? withHostLock("default-bridge", pooled) : pooled();
+}
+
+export interface TypedResult {
+  exitCode: number | undefined;
+  all: string;
+}
+
+/** One shell line, as typed, under the locks it needs; `defaultBridgeHeld` when the caller holds that lock already. */
+export async function typeLine(line: string, held: { defaultBridge?: boolean } = {}): Promise<TypedResult> {
+  const result = await holding(engineEventsOf(line), `typed: ${line}`, () => execa("sh", ["-c", line], { reject: false, all: true }), held);
+  return { exitCode: result.exitCode, all: String(result.all) };
+}
+
+/** `docker ARGS…` as typed (arguments passed as they are, no shell); rejects on a non-zero exit unless `reject: false`. */
+export async function dockerAsTyped(args: string[], options: { reject?: boolean } = {}): Promise<TypedResult> {
+  const line = ["docker", ...args].join(" ");
+  const result = await holding(engineEventsOf(line), `typed: ${line}`, () => execa("docker", args, { reject: options.reject ?? true, all: true }), {});
+  return { exitCode: result.exitCode, all: String(result.all) };
+}
