@@ -3,7 +3,7 @@ import { basename, dirname } from "node:path";
 import type Dockerode from "dockerode";
 import { parse } from "yaml";
 import { ComposeProject, detectCompose, type StartedComposeProject } from "../runtime/compose.js";
-import { withHostLock } from "../runtime/host-lock.js";
+import { REMOVAL_PATIENCE_MS, withHostLock } from "../runtime/host-lock.js";
 
 export class ComposeUpError extends Error {
   override name = "ComposeUpError";
@@ -68,6 +68,6 @@ export async function bringUp(docker: Dockerode, options: { file: string; projec
   const running = started;
   return {
     project: options.project,
-    down: () => (onDefaultBridge ? withHostLock("default-bridge", () => running[Symbol.asyncDispose](), { patienceMs: 10_000 }) : running[Symbol.asyncDispose]()),
+    down: () => (onDefaultBridge ? withHostLock("default-bridge", () => running[Symbol.asyncDispose](), { patienceMs: REMOVAL_PATIENCE_MS }) : running[Symbol.asyncDispose]()),
   };
 }

@@ -2,7 +2,7 @@ import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { isDeadRunDebris, isKeptByFinishedRun, LABEL } from "../core/labels.js";
 import { isOwnerAlive, isProcessAlive } from "../runtime/owner.js";
-import { withHostLock } from "../runtime/host-lock.js";
+import { REMOVAL_PATIENCE_MS, withHostLock } from "../runtime/host-lock.js";
 import { listByHandNamespaces, sweepByHand } from "../runtime/by-hand.js";
 import { sweepParentLinks } from "../runtime/parent-link.js";
 import { listSentinelNamespaces, removeSentinel } from "../runtime/sentinel.js";
@@ -58,7 +58,7 @@ async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Recor
         report.containers,
         failures,
       ),
-    { patienceMs: 3000 },
+    { patienceMs: REMOVAL_PATIENCE_MS },
   );
   const networks = selectDoomed(await docker.listNetworks({ filters: { label: filter } }), doomed);
   await removeEach(

@@ -2,7 +2,7 @@ import type Dockerode from "dockerode";
 import { execa } from "execa";
 import { isPreparedFor, LABEL } from "../core/labels.js";
 import { withNetworkChurn } from "../runtime/churn-lock.js";
-import { withHostLock } from "../runtime/host-lock.js";
+import { REMOVAL_PATIENCE_MS, withHostLock } from "../runtime/host-lock.js";
 import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
 import { removeParentLink } from "../runtime/parent-link.js";
 import { sweepSwarm } from "../runtime/swarm.js";
@@ -91,7 +91,7 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise): Prom
         });
       removed.push(`container ${item.name}`);
     }),
-  ), { patienceMs: 5000 });
+  ), { patienceMs: REMOVAL_PATIENCE_MS });
   for (const item of chosen.networks) {
     // The engine briefly drops its isolation rules while it removes a network (see churn-lock).
     await withNetworkChurn(`removing network ${item.name}`, () => docker.getNetwork(item.id).remove())

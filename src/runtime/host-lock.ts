@@ -19,6 +19,13 @@ export type HostLockName = "default-bridge" | "address-pools" | "host-ports";
 const STALE_MS = 10_000;
 
 /**
+ * How long a removal waits for a lock before it goes ahead without it. Going ahead frees an address under
+ * another holder's feet (its "in order" fact breaks), so it must outlast any live hold and a dead holder's
+ * lock going stale; it exists only so that cleanup can never hang.
+ */
+export const REMOVAL_PATIENCE_MS = STALE_MS + 5_000;
+
+/**
  * Runs `work` holding the lock. With `patienceMs`, work that matters more than the lock (cleanup) runs
  * without it when the lock cannot be had in time.
  */

@@ -2,7 +2,7 @@ import type Dockerode from "dockerode";
 import createDebug from "debug";
 import type { ExecOutput } from "../core/outcome.js";
 import type { StartedContainer } from "./create-with-warnings.js";
-import { withHostLock } from "./host-lock.js";
+import { REMOVAL_PATIENCE_MS, withHostLock } from "./host-lock.js";
 import { timed } from "./timing.js";
 import { networkNamespaceOf } from "./netns.js";
 import { containerSite, ProbeTimeoutError, type Execable, type ProbeSite } from "./site.js";
@@ -98,8 +98,8 @@ export class LabContainer implements Execable {
       }
     };
     // An address freed on the default bridge is an allocation event too (see withHostLock); but a removal
-    // must never wait for long, whatever locks its caller holds.
-    await (this.network === "bridge" ? withHostLock("default-bridge", remove, { patienceMs: 5000 }) : remove());
+    // must never hang, whatever locks its caller holds (see REMOVAL_PATIENCE_MS).
+    await (this.network === "bridge" ? withHostLock("default-bridge", remove, { patienceMs: REMOVAL_PATIENCE_MS }) : remove());
     debug("Removed container %s", this.name);
   }
 
