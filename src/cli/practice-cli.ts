@@ -88,14 +88,18 @@ export async function practiceStart(numberText: string, options: { hint?: boolea
   return EXIT.passed;
 }
 
-/** `practice check N [--watch]`: 0 when every step passes, else 1 (with --watch: checks again until it passes or is stopped). */
-export async function practiceCheck(numberText: string, options: { watch?: boolean; interval?: string }, io: PracticeIo = consoleIo): Promise<number> {
+/**
+ * `practice check N [--watch]`: 0 when every step passes, else 1 (with --watch: checks again until it passes
+ * or is stopped, each step tried once a round). `once` (not a flag: for callers that expect a failure) skips
+ * the steps' `within` waits.
+ */
+export async function practiceCheck(numberText: string, options: { watch?: boolean; interval?: string; once?: boolean }, io: PracticeIo = consoleIo): Promise<number> {
   const chosen = exercise(numberText);
   const config = loadConfig();
   const docker = await connectEngine(config.engineTimeoutMs);
   const interval = Number(options.interval ?? "3");
   for (let round = 1; ; round++) {
-    const grade = await gradeExercise(chosen, { docker, config, ...(io.onCleanup ? { onCleanup: io.onCleanup } : {}) });
+    const grade = await gradeExercise(chosen, { docker, config, once: options.watch === true || options.once === true, ...(io.onCleanup ? { onCleanup: io.onCleanup } : {}) });
     if (options.watch) io.out(`— check ${round} at ${new Date().toLocaleTimeString()}`);
     for (const line of gradeLines(grade)) io.out(line);
     if (grade.passed === grade.total) {
@@ -158,7 +162,7 @@ export function practiceCommand(program: Command): void {
   practice
     .command("check")
     .argument("<n>", "exercise number")
-    .option("--watch", "check again every few seconds until it passes (Ctrl-C stops)")
+    .option("--watch", "check again every few seconds until it passes, each step tried once a round (Ctrl-C stops)")
     .option("--interval <seconds>", "seconds between checks with --watch", "3")
     .description("grade your live setup: each step ✓/✗ with a hint, a score; exit 0 only when every step passes")
     .action(guarded(checkAction));
