@@ -44,7 +44,16 @@ export default defineConfig({
     projects: [
       {
         // Unit tests first (they need no engine and fail fast), then the labs in parallel, then the reports.
-        test: { name: "unit", env: ENV, include: ["src/**/*.test.ts"], exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts", "src/**/*.final.test.ts", "src/**/*.practice.test.ts"], sequence: { groupOrder: 0 } },
+        test: {
+          name: "unit",
+          env: ENV,
+          include: ["src/**/*.test.ts"],
+          exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts", "src/**/*.final.test.ts", "src/**/*.practice.test.ts"],
+          // Pure logic, no global state between files (passes shuffled): a worker keeps its modules from one file
+          // to the next. Measured: 25 s wall / 29 s CPU -> 8 s / 9 s.
+          isolate: false,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         test: {
