@@ -66,7 +66,7 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
         console.error(`netlab: ${signal}: removing what the check made…`);
         void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
       };
-      // process.on, not once: with no listener left, signal-exit (execa's, proper-lockfile's) would re-raise
+      // process.on, not once: with no listener left, signal-exit (execa's) would re-raise
       // the signal and end the process in the middle of the cleanup.
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);

@@ -132,7 +132,7 @@ async function checkAction(numberText: string, options: { watch?: boolean; inter
     console.error(`netlab: ${signal}: stopping; removing the probe sidecars…`);
     void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
-  // process.on, not once: with no listener of ours left, signal-exit (execa's, proper-lockfile's) re-raises the
+  // process.on, not once: with no listener of ours left, signal-exit (execa's) re-raises the
   // signal and the process dies in the middle of removing the sidecars.
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

@@ -1,7 +1,6 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { lock } from "proper-lockfile";
-import { timed } from "./timing.js";
+import { FileLockTimeoutError, holdFileLock } from "./file-lock.js";
 
 /**
  * Things two labs or two runs must not do at the same time on one engine:
@@ -11,19 +10,21 @@ import { timed } from "./timing.js";
  * - `host-ports`: host-mode servers on the lesson's fixed ports.
  * A holder of several takes them in that order, host-ports → default-bridge → address-pools (after the
  * embedded-DNS lock, which comes first: embedded-dns-lock.ts), or two labs
- * could each wait for the other's.
+ * could each wait for the other's. Each is flock(2) on a file in the temp folder (file-lock.ts).
  */
 export type HostLockName = "default-bridge" | "address-pools" | "host-ports";
 
-// A holder that dies (SIGKILL) leaves its lock behind; it counts as stale once not refreshed for this long.
-const STALE_MS = 10_000;
+// Longer than any hold netlab makes (a host lab holds host-ports for its whole life): beyond it, a holder is stuck.
+const HOLD_LIMIT_MS = 300_000;
 
 /**
  * How long a removal waits for a lock before it goes ahead without it. Going ahead frees an address under
- * another holder's feet (its "in order" fact breaks), so it must outlast any live hold and a dead holder's
- * lock going stale; it exists only so that cleanup can never hang.
+ * another holder's feet (its "in order" fact breaks), so it must outlast any live hold of default-bridge (a
+ * start or a removal: seconds); it exists only so that cleanup can never hang. A dead holder's lock is free at once.
  */
-export const REMOVAL_PATIENCE_MS = STALE_MS + 5_000;
+export const REMOVAL_PATIENCE_MS = 15_000;
+
+const lockFile = (name: HostLockName) => join(tmpdir(), `netlab-${name}.flock`);
 
 /**
  * Runs `work` holding the lock. With `patienceMs`, work that matters more than the lock (cleanup) runs
@@ -33,15 +34,9 @@ export async function withHostLock<T>(name: HostLockName, work: () => Promise<T>
   const patience = options.patienceMs;
   let release: (() => Promise<void>) | undefined;
   try {
-    release = await timed("lock-wait", name, () =>
-      lock(join(tmpdir(), `netlab-${name}`), {
-        realpath: false,
-        stale: STALE_MS,
-        retries: patience === undefined ? { retries: 1200, minTimeout: 20, maxTimeout: 100 } : { retries: Math.ceil(patience / 100), minTimeout: 100, maxTimeout: 100 },
-      }),
-    );
+    release = await holdFileLock(lockFile(name), "exclusive", name, { waitMs: patience ?? HOLD_LIMIT_MS });
   } catch (error) {
-    if (patience === undefined) throw error;
+    if (patience === undefined || !(error instanceof FileLockTimeoutError)) throw error;
   }
   try {
     return await work();
@@ -51,10 +46,6 @@ export async function withHostLock<T>(name: HostLockName, work: () => Promise<T>
 }
 
 /** Holds a lock until the returned function is called (for a whole lab's lifetime). */
-export async function holdHostLock(name: HostLockName): Promise<() => Promise<void>> {
-  return lock(join(tmpdir(), `netlab-${name}`), {
-    realpath: false,
-    stale: STALE_MS,
-    retries: { retries: 3000, minTimeout: 50, maxTimeout: 200 },
-  });
+export function holdHostLock(name: HostLockName): Promise<() => Promise<void>> {
+  return holdFileLock(lockFile(name), "exclusive", name, { waitMs: HOLD_LIMIT_MS });
 }
