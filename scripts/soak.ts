@@ -54,7 +54,7 @@ function startRun(label: string): { done: Promise<RunResult>; killGroup(): void 
   const log = join(logs, `${String(runNumber).padStart(3, "0")}-${label}.log`);
   const out = openSync(log, "w");
   const started = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "run", ...labs], {
+  const child = spawn(process.execPath, ["bin/netlab.mjs", "run", ...labs], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", out, out],

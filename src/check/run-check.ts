@@ -17,7 +17,7 @@ import { findTargets } from "./find-targets.js";
 import { namesIn, siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
 import { defaultProjectName, type Target } from "./target.js";
-import { bringUp, type UpStack } from "./compose-up.js";
+import type { UpStack } from "./compose-up.js";
 
 const debug = createDebug("netlab:check");
 
@@ -139,6 +139,8 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     if (options.up) {
       if (!spec.compose) throw new Error(`${spec.file} names no compose file, so --up has nothing to bring up`);
       options.say?.(`bringing up ${basename(spec.compose)} as project ${project}…`);
+      // Compose (testcontainers) only for --up: a third of a check's start-up otherwise.
+      const { bringUp } = await import("./compose-up.js");
       stack = await bringUp(docker, { file: spec.compose, project: project!, timeoutMs: config.engineTimeoutMs });
     }
     const [targets] = await Promise.all([findTargets(docker, namesOf(spec.expectations), project), findNamespaces(spec.expectations.flatMap(namespacesIn))]);

@@ -17,7 +17,7 @@ export function scratchReports(): string {
 }
 
 export function netlab(args: string[], env: Record<string, string | undefined> = {}, prefix: string[] = []): ResultPromise {
-  return execa(prefix[0] ?? process.execPath, [...prefix.slice(1), ...(prefix.length ? [process.execPath] : []), "--import", "tsx", "src/cli/main.ts", ...args], {
+  return execa(prefix[0] ?? process.execPath, [...prefix.slice(1), ...(prefix.length ? [process.execPath] : []), "bin/netlab.mjs", ...args], {
     cwd: ROOT,
     reject: false,
     all: true,

@@ -6,7 +6,7 @@ import { ROOT, scratchReports } from "./netlab-cli.js";
 const SEED = ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "N1", "N2", "N3", "N4", "H1", "H2", "H3", "H4"];
 
 function tour(args: string[], input?: string) {
-  return execa(process.execPath, ["--import", "tsx", "src/cli/main.ts", "tour", "--reports-dir", scratchReports(), ...args], {
+  return execa(process.execPath, ["bin/netlab.mjs", "tour", "--reports-dir", scratchReports(), ...args], {
     cwd: ROOT,
     reject: false,
     all: true,
