@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LABEL } from "../core/labels.js";
+import { isDeadRunDebris, LABEL } from "../core/labels.js";
 import { isOwnerAlive } from "../runtime/owner.js";
 import { docker, netlab } from "./netlab-cli.js";
 import { dockerAsTyped } from "./as-typed.js";
@@ -16,7 +16,10 @@ import { dockerAsTyped } from "./as-typed.js";
 const scratch = mkdtempSync(join(tmpdir(), "netlab-bad-input-"));
 let before: Set<string>;
 
-/** netlab's objects whose run has no live owner: what a failed command would have left behind. */
+/**
+ * netlab's objects whose run has no live owner and that were not kept on purpose (another file's `run --keep`
+ * may keep some meanwhile): what a failed command would have left behind.
+ */
 async function orphans(): Promise<string[]> {
   const filters = { label: [LABEL.managed + "=true"] };
   const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
@@ -24,7 +27,7 @@ async function orphans(): Promise<string[]> {
     ...containers.map((container) => ({ id: container.Id, labels: container.Labels })),
     ...networks.map((network) => ({ id: network.Id, labels: network.Labels ?? {} })),
   ]
-    .filter((object) => !isOwnerAlive(object.labels[LABEL.owner] ?? ""))
+    .filter((object) => isDeadRunDebris(object.labels, isOwnerAlive))
     .map((object) => object.id);
 }
 
