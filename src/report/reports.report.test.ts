@@ -205,11 +205,25 @@ describe("the HTML report in a real browser", () => {
       const page = await browser.context.newPage();
       const pageErrors: string[] = [];
       page.on("pageerror", (error) => pageErrors.push(error.message));
+      // What a failed wait says about the page, so that a failure explains itself (seen once: the lab's name
+      // never showed after going back to the report, not reproduced since, even under a load of 10).
+      const pageEvents: string[] = [];
+      page.on("crash", () => pageEvents.push("renderer crashed"));
+      page.on("console", (message) => message.type() === "error" && pageEvents.push(`console: ${message.text()}`));
+      page.on("requestfailed", (request) => pageEvents.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ""}`));
       // The report is one page that draws its tree from data it decodes after the load event: 0.8–1.3 s after
       // it on this 2-CPU machine under a load of 9 (measured), longer than expect.poll's default 1 s, which made
       // this check flaky. So each step waits for the page's own sign that it is drawn (the element that comes
       // with the tree or the opened group, as long as the test may take), then checks everything at once.
-      const drawn = (text: string) => page.getByText(text, { exact: true }).first().waitFor({ state: "visible", timeout: DRAWN_TIMEOUT_MS });
+      const drawn = async (text: string) => {
+        try {
+          await page.getByText(text, { exact: true }).filter({ visible: true }).first().waitFor({ state: "visible", timeout: DRAWN_TIMEOUT_MS });
+        } catch (error) {
+          const body = await page.locator("body").innerText({ timeout: 5000 }).catch((reason: Error) => `(page unreadable: ${reason.message})`);
+          const matches = await page.getByText(text, { exact: true }).count().catch(() => -1);
+          throw new Error(`"${text}" not drawn at ${page.url()} (${matches} hidden match(es)); events: ${JSON.stringify(pageEvents)}; page errors: ${JSON.stringify(pageErrors)}; page text: ${JSON.stringify(body.slice(0, 600))}`, { cause: error });
+        }
+      };
       const shown = async (text: string) => expect(await page.getByText(text, { exact: true }).count(), text).toBeGreaterThan(0);
       await page.goto(server.url);
       await drawn(facts.labs[0]?.lab ?? "no lab in facts.json");
