@@ -1,6 +1,6 @@
 // Where `npm run build` puts netlab's compiled sources, and whether they are still those of the sources.
 import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const SOURCE_DIR = fileURLToPath(new URL("../src/", import.meta.url));
@@ -9,7 +9,8 @@ export const STAMP = join(BUILD_DIR, ".built");
 
 /** What the command runs: every module under src/ but tests and the end-to-end helpers. */
 export function isSource(path) {
-  return /\.(ts|mjs)$/.test(path) && !/\.test\.ts$/.test(path) && !/[/\\]e2e[/\\]/.test(path);
+  const inSources = relative(SOURCE_DIR, path);
+  return /\.(ts|mjs)$/.test(inSources) && !/\.test\.ts$/.test(inSources) && !/^e2e[/\\]/.test(inSources);
 }
 
 /** True when dist/ was built after the last change to any source (an edit, a checkout, a pull). */
@@ -17,6 +18,7 @@ export function buildIsFresh() {
   let built;
   try {
     built = statSync(STAMP).mtimeMs;
+    statSync(join(BUILD_DIR, "cli", "main.js"));
   } catch {
     return false;
   }

@@ -4,7 +4,7 @@
 //
 // Transpiled file by file (no type check: `npm run typecheck` does that), into the same folder depth as the
 // sources, so every `new URL("../../…", import.meta.url)` still lands in the package root.
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { BUILD_DIR, SOURCE_DIR, STAMP, buildIsFresh, isSource } from "../bin/cli-build.mjs";
 
@@ -17,12 +17,14 @@ if (!ts) {
   process.exit(0);
 }
 const compilerOptions: import("typescript").CompilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 };
-rmSync(BUILD_DIR, { recursive: true, force: true });
+// Built beside dist/ and swapped in whole: a netlab started from the old dist/ still imports modules as it goes.
+const fresh = `${BUILD_DIR.replace(/[/\\]$/, "")}.${process.pid}.tmp`;
+rmSync(fresh, { recursive: true, force: true });
 let files = 0;
 for (const entry of readdirSync(SOURCE_DIR, { recursive: true, withFileTypes: true })) {
   const source = join(entry.parentPath, entry.name);
   if (!entry.isFile() || !isSource(source)) continue;
-  const target = join(BUILD_DIR, relative(SOURCE_DIR, source));
+  const target = join(fresh, relative(SOURCE_DIR, source));
   mkdirSync(dirname(target), { recursive: true });
   if (source.endsWith(".mjs")) {
     cpSync(source, target);
@@ -32,5 +34,9 @@ for (const entry of readdirSync(SOURCE_DIR, { recursive: true, withFileTypes: tr
   }
   files++;
 }
-writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+writeFileSync(join(fresh, relative(BUILD_DIR, STAMP)), `${new Date().toISOString()}\n`);
+const old = `${fresh}.old`;
+if (existsSync(BUILD_DIR)) renameSync(BUILD_DIR, old);
+renameSync(fresh, BUILD_DIR);
+rmSync(old, { recursive: true, force: true });
 console.log(`netlab: built ${files} file(s) into ${relative(process.cwd(), BUILD_DIR) || "."} in ${Date.now() - started} ms`);

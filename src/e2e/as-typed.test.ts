@@ -14,5 +14,12 @@ describe("which locks a typed docker line needs", () => {
     expect(engineEventsOf("docker network connect p13-back p13-web")).toEqual({ churn: false, pools: false, defaultBridge: false });
     expect(engineEventsOf("docker exec p1-web ip -o link show eth0")).toEqual({ churn: false, pools: false, defaultBridge: false });
     expect(engineEventsOf("ip netns add red")).toEqual({ churn: false, pools: false, defaultBridge: false });
+    expect(engineEventsOf("docker network connect bridge p10-web")).toEqual({ churn: false, pools: false, defaultBridge: true });
+  });
+
+  it("sees the command after docker's global options", () => {
+    expect(engineEventsOf("docker -H unix:///var/run/docker.sock network create x")).toEqual({ churn: true, pools: true, defaultBridge: false });
+    expect(engineEventsOf("docker --debug run -d --name a netlab/probe:latest sleep 1d")).toEqual({ churn: false, pools: false, defaultBridge: true });
+    expect(engineEventsOf("docker --context default network rm x")).toEqual({ churn: true, pools: false, defaultBridge: false });
   });
 });

@@ -17,9 +17,12 @@ interface EngineEvents {
   defaultBridge: boolean;
 }
 
-const NETWORK_CHURN = /\bdocker\s+network\s+(create|rm|remove|prune)\b|\bdocker(-compose|\s+compose)\b.*\b(up|down)\b|\bdocker\s+swarm\s+(init|leave)\b|\bdocker\s+(system|network)\s+prune\b/;
-const NETWORK_CREATE = /\bdocker\s+network\s+create\b|\bdocker(-compose|\s+compose)\b.*\bup\b|\bdocker\s+swarm\s+init\b/;
-const CONTAINER_EVENT = /\bdocker\s+(run|create|start|restart|rm|stop|kill|container\s+(run|create|start|restart|rm|stop|kill|prune))\b|\bdocker(-compose|\s+compose)\b/;
+// `docker` and its global options (-H HOST, --context NAME, …) before the command.
+const DOCKER = String.raw`\bdocker(?:\s+--?[a-zA-Z-]+(?:[=\s]\S+)?)*\s+`;
+const COMPOSE = String.raw`\bdocker(-compose|\s+compose)\b.*`;
+const NETWORK_CHURN = new RegExp(`${DOCKER}network\\s+(create|rm|remove|prune)\\b|${COMPOSE}\\b(up|down)\\b|${DOCKER}swarm\\s+(init|leave)\\b|${DOCKER}system\\s+prune\\b`);
+const NETWORK_CREATE = new RegExp(`${DOCKER}network\\s+create\\b|${COMPOSE}\\bup\\b|${DOCKER}swarm\\s+init\\b`);
+const CONTAINER_EVENT = new RegExp(`${DOCKER}(run|create|start|restart|rm|stop|kill|container\\s+(run|create|start|restart|rm|stop|kill|prune))\\b|${DOCKER}network\\s+(connect|disconnect)\\s+bridge\\b|${COMPOSE}`);
 
 /** Which lock-worthy engine events a shell line may cause (by its words; a safe over-estimate). */
 export function engineEventsOf(line: string): EngineEvents {

@@ -55,8 +55,8 @@ async function practice(args: string[], options: { expectFailure?: boolean } = {
 
 /**
  * Runs shell lines as a learner types them, each under the locks netlab takes for the same engine events
- * (as-typed.ts). An exercise that grades addresses "in order" holds the default bridge from its first line to
- * its last container start: an address freed between two starts (a lab's container removed) would reorder them.
+ * (as-typed.ts). An exercise that grades addresses "in order" holds the default bridge from its first container
+ * start to its last: an address freed between two starts (a lab's container removed) would reorder them.
  */
 async function type(lines: string[], exercise?: Exercise): Promise<string[]> {
   const outputs: string[] = [];
@@ -66,9 +66,15 @@ async function type(lines: string[], exercise?: Exercise): Promise<string[]> {
       outputs.push(`$ ${line}\n${result.all} (exit ${result.exitCode})`);
     }
   };
-  const lastStart = exercise && gradesAddressOrder(exercise) ? lines.findLastIndex((line) => engineEventsOf(line).defaultBridge) : -1;
-  if (lastStart >= 0) await withHostLock("default-bridge", () => typeAll(lines.slice(0, lastStart + 1), true));
-  await typeAll(lines.slice(lastStart + 1), false);
+  const starts = (line: string) => engineEventsOf(line).defaultBridge;
+  const [first, last] = exercise && gradesAddressOrder(exercise) ? [lines.findIndex(starts), lines.findLastIndex(starts)] : [-1, -1];
+  if (first < 0) {
+    await typeAll(lines, false);
+    return outputs;
+  }
+  await typeAll(lines.slice(0, first), false);
+  await withHostLock("default-bridge", () => typeAll(lines.slice(first, last + 1), true));
+  await typeAll(lines.slice(last + 1), false);
   return outputs;
 }
 

@@ -104,19 +104,26 @@ async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareSt
 }
 
 /**
+ * The labs' host locks a prepare step takes while it runs: a container on the default bridge takes an
+ * address there; a network or a swarm takes subnets from the pools. Each step takes its own, and only for
+ * itself: a network's creation also waits for the churn lock (probes in flight), which must not keep the
+ * default bridge from everyone meanwhile.
+ */
+function withLocksFor<T>(step: PrepareStep, work: () => Promise<T>): Promise<T> {
+  if ("container" in step) return (step.network ?? "bridge") === "bridge" ? withHostLock("default-bridge", work) : work();
+  if ("network" in step || "swarm" in step) return withHostLock("address-pools", work);
+  return work();
+}
+
+/**
  * Builds what the exercise prepares, in order, each labelled as netlab's and exercise N's; what is already
- * there from an earlier start is kept. Holds the labs' host locks while it allocates addresses and subnets.
+ * there from an earlier start is kept.
  */
 export async function prepareExercise(docker: Dockerode, exercise: Exercise, image: string): Promise<string[]> {
-  if (exercise.prepare.length === 0) return [];
-  return withHostLock("default-bridge", () =>
-    withHostLock("address-pools", async () => {
-      const done: string[] = [];
-      for (const step of exercise.prepare) {
-        debug("Preparing %o for exercise %d…", step, exercise.number);
-        done.push(await prepareOne(docker, exercise, step, image));
-      }
-      return done;
-    }),
-  );
+  const done: string[] = [];
+  for (const step of exercise.prepare) {
+    debug("Preparing %o for exercise %d…", step, exercise.number);
+    done.push(await withLocksFor(step, () => prepareOne(docker, exercise, step, image)));
+  }
+  return done;
 }
