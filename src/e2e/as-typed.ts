@@ -37,18 +37,19 @@ async function holding<T>(events: EngineEvents, what: string, work: () => Promis
 
 export interface TypedResult {
   exitCode: number | undefined;
+  stdout: string;
   all: string;
 }
 
 /** One shell line, as typed, under the locks it needs; `defaultBridgeHeld` when the caller holds that lock already. */
 export async function typeLine(line: string, held: { defaultBridge?: boolean } = {}): Promise<TypedResult> {
   const result = await holding(engineEventsOf(line), `typed: ${line}`, () => execa("sh", ["-c", line], { reject: false, all: true }), held);
-  return { exitCode: result.exitCode, all: String(result.all) };
+  return { exitCode: result.exitCode, stdout: String(result.stdout), all: String(result.all) };
 }
 
 /** `docker ARGS…` as typed (arguments passed as they are, no shell); rejects on a non-zero exit unless `reject: false`. */
 export async function dockerAsTyped(args: string[], options: { reject?: boolean } = {}): Promise<TypedResult> {
   const line = ["docker", ...args].join(" ");
-  const result = await holding(engineEventsOf(line), `typed: ${line}`, () => execa("docker", args, { reject: options.reject ?? true, all: true }), {});
-  return { exitCode: result.exitCode, all: String(result.all) };
+  const result = await holding(engineEventsOf(line), `typed: ${line}`, () => execa("docker", args, { reject: options.reject ?? true, all: true, stdin: "ignore" }), {});
+  return { exitCode: result.exitCode, stdout: String(result.stdout), all: String(result.all) };
 }
