@@ -41,15 +41,17 @@ export interface TypedResult {
   all: string;
 }
 
-/** One shell line, as typed, under the locks it needs; `defaultBridgeHeld` when the caller holds that lock already. */
-export async function typeLine(line: string, held: { defaultBridge?: boolean } = {}): Promise<TypedResult> {
-  const result = await holding(engineEventsOf(line), `typed: ${line}`, () => execa("sh", ["-c", line], { reject: false, all: true }), held);
+async function typed(line: string, held: { defaultBridge?: boolean }, run: () => Promise<{ exitCode?: number; stdout?: unknown; all?: unknown }>): Promise<TypedResult> {
+  const result = await holding(engineEventsOf(line), `typed: ${line}`, run, held);
   return { exitCode: result.exitCode, stdout: String(result.stdout), all: String(result.all) };
 }
 
+/** One shell line, as typed, under the locks it needs; `held.defaultBridge` when the caller holds that lock already. */
+export function typeLine(line: string, held: { defaultBridge?: boolean } = {}): Promise<TypedResult> {
+  return typed(line, held, () => execa("sh", ["-c", line], { reject: false, all: true }));
+}
+
 /** `docker ARGS…` as typed (arguments passed as they are, no shell); rejects on a non-zero exit unless `reject: false`. */
-export async function dockerAsTyped(args: string[], options: { reject?: boolean } = {}): Promise<TypedResult> {
-  const line = ["docker", ...args].join(" ");
-  const result = await holding(engineEventsOf(line), `typed: ${line}`, () => execa("docker", args, { reject: options.reject ?? true, all: true, stdin: "ignore" }), {});
-  return { exitCode: result.exitCode, stdout: String(result.stdout), all: String(result.all) };
+export function dockerAsTyped(args: string[], options: { reject?: boolean } = {}): Promise<TypedResult> {
+  return typed(["docker", ...args].join(" "), {}, () => execa("docker", args, { reject: options.reject ?? true, all: true, stdin: "ignore" }));
 }

@@ -3,7 +3,6 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { LABEL } from "../core/labels.js";
 import { docker, leftovers, netlab, ROOT } from "./netlab-cli.js";

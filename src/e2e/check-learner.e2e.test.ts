@@ -1,6 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createdDuring, ownedContainers, parseJson, remains, runIdOf, runNetlab, scratchDir, uniqueName, type CheckRun, type JsonExpectation } from "./check-e2e-helpers.js";
 import { dockerAsTyped } from "./as-typed.js";
@@ -16,7 +15,8 @@ const containers = [names.web, names.api, names.iso, names.old];
 const dir = scratchDir("learner");
 const reports = join(dir, "reports");
 
-const docker = (...args: string[]) => execa("docker", args);
+// Reads take no lock; what changes the engine takes the locks netlab takes (as-typed.ts).
+const docker = (...args: string[]) => dockerAsTyped(args);
 
 /** What a learner's container is, as far as netlab could change it. */
 async function snapshot() {
