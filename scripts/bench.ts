@@ -3,6 +3,8 @@
 // (A B A B …, after a warm-up pair); then every lab together, each lab alone, and (with --npm-test) npm test.
 // For each figure the median and the min of N rounds (--rounds, default 5), and the ratio to the CLI script
 // of the same round. Measurement lives here, never in timed assertions inside tests.
+// Beside each seed run, two floors (scripts/bench-floor): vitest alone with one empty test, and the labs project
+// with a lab that makes nothing; what the seed costs above the second is the labs' own work.
 //
 // - wall, CPU and peak memory come from GNU time (`%e %U %S %M`) around each run. %U and %S are the user and
 //   system time of the whole process tree that was waited for (vitest's workers, every docker exec, flock and
@@ -22,6 +24,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
+import { vitestArgv } from "../src/cli/vitest-entry.js";
 import { benchMatrix } from "./bench-matrix.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../..");
@@ -159,8 +162,12 @@ async function run(argv: string[], env: Record<string, string> = {}, options: { 
   return sample;
 }
 
-const vitest = (files: string[]) => [process.execPath, "node_modules/vitest/vitest.mjs", "run", "--project", "labs", ...files];
+/** vitest as `netlab run` starts it (its V8 options included). */
+const vitest = (files: string[]) => [process.execPath, ...vitestArgv(["run", "--project", "labs", ...files])];
 const CLI = ["bash", "scripts/cli-baseline.sh"];
+/** The floors under the seed figure: vitest alone (one empty test), then the labs project with a lab that makes nothing. */
+const VITEST_FLOOR = [process.execPath, ...vitestArgv(["run", "--config", "scripts/bench-floor/vitest.config.ts"])];
+const HARNESS_FLOOR_ENV = { NETLAB_LAB_INCLUDE: "scripts/bench-floor/empty.lab.test.ts" };
 
 // ---------------------------------------------------------------- where the time goes
 
@@ -288,11 +295,18 @@ if (ONLY.has("seed") || ONLY.has("all")) {
   const seed: Sample[] = [];
   const cliForAll: Sample[] = [];
   const all: Sample[] = [];
+  const vitestFloor: Sample[] = [];
+  const harnessFloor: Sample[] = [];
   for (let round = 1; round <= ROUNDS; round += 1) {
     if (ONLY.has("seed")) {
       cli.push(await run(CLI));
       seed.push(await run(vitest(SEED_LABS), {}, { timing: true }));
-      console.log(`round ${round}: CLI ${f(cli.at(-1)!.wallS)} s / ${f(cli.at(-1)!.cpuS)} s CPU; seed labs ${f(seed.at(-1)!.wallS)} s / ${f(seed.at(-1)!.cpuS)} s CPU / ${f(seed.at(-1)!.maxRssMiB, 0)} MiB (load ${f(seed.at(-1)!.load1, 1)})`);
+      vitestFloor.push(await run(VITEST_FLOOR));
+      harnessFloor.push(await run(vitest([]), HARNESS_FLOOR_ENV, { timing: true }));
+      console.log(
+        `round ${round}: CLI ${f(cli.at(-1)!.wallS)} s / ${f(cli.at(-1)!.cpuS)} s CPU; seed labs ${f(seed.at(-1)!.wallS)} s / ${f(seed.at(-1)!.cpuS)} s CPU / ${f(seed.at(-1)!.maxRssMiB, 0)} MiB; ` +
+          `floors ${f(vitestFloor.at(-1)!.cpuS)} / ${f(harnessFloor.at(-1)!.cpuS)} s CPU (load ${f(seed.at(-1)!.load1, 1)})`,
+      );
     }
     if (ONLY.has("all")) {
       cliForAll.push(await run(CLI));
@@ -301,8 +315,13 @@ if (ONLY.has("seed") || ONLY.has("all")) {
     }
   }
   if (cli.length) {
-    Object.assign(results, { cli, seed });
-    lines.push(...figureRows("docker CLI script (seed lesson, 17 claims)", cli), ...figureRows("seed labs: bridge, none, host (17 claims)", seed, cli));
+    Object.assign(results, { cli, seed, vitestFloor, harnessFloor });
+    lines.push(
+      ...figureRows("docker CLI script (seed lesson, 17 claims)", cli),
+      ...figureRows("seed labs: bridge, none, host (17 claims)", seed, cli),
+      ...figureRows("floor: vitest alone, one empty test (forks pool)", vitestFloor, cli),
+      ...figureRows("floor: the labs project, a lab that makes nothing (global setup, reporters, harness and testcontainers loaded)", harnessFloor, cli),
+    );
   }
   if (all.length) {
     Object.assign(results, { all });
@@ -312,6 +331,7 @@ if (ONLY.has("seed") || ONLY.has("all")) {
   }
   console.log(["", ...HEADER, ...lines].join("\n"));
   if (seed.length) printBreakdown("seed labs", seed);
+  if (harnessFloor.length) printBreakdown("the labs project, a lab that makes nothing", harnessFloor);
   if (all.length) printBreakdown("every lab", all);
 }
 
@@ -332,7 +352,7 @@ if (ONLY.has("npm-test")) {
   // The whole suite as `npm test` runs it (uplink watch included), less the engine-loss test: it freezes the
   // engine, which other runs on this machine share.
   const samples: Sample[] = [];
-  const npmTest = [process.execPath, "node_modules/vitest/vitest.mjs", "run", "--exclude", "**/engine-loss.e2e.test.ts"];
+  const npmTest = [process.execPath, ...vitestArgv(["run", "--exclude", "**/engine-loss.e2e.test.ts"])];
   for (let round = 1; round <= ROUNDS; round += 1) {
     samples.push(await run(npmTest, { NETLAB_UPLINK_WATCH: "1" }));
     console.log(`npm test round ${round}: ${f(samples.at(-1)!.wallS)} s (exit ${samples.at(-1)!.exitCode})`);

@@ -15,7 +15,7 @@ import { exitCodeFor, failureLine } from "./errors.js";
 import { catalogLines, claimPattern, labCatalog, labFiles, selectLabs } from "./labs-catalog.js";
 import { ENGINE_ENV, helpText } from "./help-text.js";
 import { UsageError } from "./errors.js";
-import { vitestEntry } from "./vitest-entry.js";
+import { vitestArgv } from "./vitest-entry.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const REPORTS = reportsDir();
@@ -61,7 +61,7 @@ async function run(names: string[], options: RunOptions): Promise<number> {
   await provision(labs.includes("compose") ? ["compose"] : [], options.install ? undefined : true);
   await preflight(config, { labs });
   const testNames = options.grep ?? pattern;
-  const child = execa(process.execPath, [vitestEntry(), "run", "--project", "labs", ...files, ...(testNames ? ["--testNamePattern", testNames] : [])], {
+  const child = execa(process.execPath, vitestArgv(["run", "--project", "labs", ...files, ...(testNames ? ["--testNamePattern", testNames] : [])]), {
     cwd: ROOT,
     stdio: "inherit",
     reject: false,

@@ -9,7 +9,7 @@ import { factsSchema, type Facts } from "../core/facts-schema.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { preflight } from "../lifecycle/preflight.js";
 import { SEED_LABS, seedLessons, walkTour, type TourIO } from "../practice/tour.js";
-import { vitestEntry } from "./vitest-entry.js";
+import { vitestArgv } from "./vitest-entry.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -26,7 +26,7 @@ const TOUR_EXIT = { shown: 0, environment: 3 } as const;
  */
 async function runSeedLabs(reportsDir: string): Promise<Facts> {
   const log = join(reportsDir, "vitest.log");
-  const child = execa(process.execPath, [vitestEntry(), "run", "--project", "labs", ...SEED_LABS.map((lab) => `labs/${lab}.lab.test.ts`)], {
+  const child = execa(process.execPath, vitestArgv(["run", "--project", "labs", ...SEED_LABS.map((lab) => `labs/${lab}.lab.test.ts`)]), {
     cwd: ROOT,
     reject: false,
     stdin: "ignore",

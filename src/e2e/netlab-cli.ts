@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import Dockerode from "dockerode";
 import { execa, type ResultPromise } from "execa";
 import { LABEL } from "../core/labels.js";
+import { vitestArgv } from "../cli/vitest-entry.js";
 
 /** Runs netlab (or vitest) as a user would, in a child process, for the end-to-end tests. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -26,7 +27,7 @@ export function netlab(args: string[], env: Record<string, string | undefined> =
 }
 
 export function vitestLabs(files: string[], env: Record<string, string | undefined> = {}, options: { detached?: boolean } = {}): ResultPromise {
-  return execa(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", "labs", ...files], {
+  return execa(process.execPath, vitestArgv(["run", "--project", "labs", ...files]), {
     cwd: ROOT,
     reject: false,
     all: true,
