@@ -1,25 +1,16 @@
 import "../runtime/hermetic.js";
 import { createRequire } from "node:module";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command } from "commander";
-import { execa } from "execa";
-import { loadConfig } from "../lifecycle/load-config.js";
-import { connectEngine } from "../runtime/engine-client.js";
-import { preflight } from "../lifecycle/preflight.js";
 import { FEATURE_NEEDS, type Feature } from "../lifecycle/host-packages.js";
-import { provisionEngine } from "../lifecycle/provision.js";
-import { keptObjects, sweepDeadRuns, sweepKept } from "../lifecycle/sweep.js";
-import { ensureReportsDir, reportsDir } from "../report/reports-dir.js";
+import { reportsDir } from "../report/reports-dir.js";
 import { exitCodeFor, failureLine } from "./errors.js";
-import { catalogLines, claimPattern, labCatalog, labFiles, selectLabs } from "./labs-catalog.js";
+import { catalogLines, labCatalog, selectLabs } from "./labs-catalog.js";
 import { ENGINE_ENV, helpText } from "./help-text.js";
-import { UsageError } from "./errors.js";
-import { vitestArgv } from "./vitest-entry.js";
+import type { RunOptions } from "./lab-run.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const REPORTS = reportsDir();
-const say = (line: string) => console.log(`netlab: ${line}`);
+/** The engine side of run, clean and provision (dockerode, execa, the config's schema): loaded by those commands only. */
+const labRun = () => import("./lab-run.js");
 const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 /** Every setting a lab run reads (README: Configuration). */
 const RUN_ENV = [
@@ -36,81 +27,6 @@ const RUN_ENV = [
   "DOCKER_HOST",
   "DEBUG",
 ];
-
-/** `features` beyond what every lab run needs; `noInstall` only says what is missing. */
-async function provision(features: Feature[], noInstall?: boolean): Promise<void> {
-  ensureReportsDir(REPORTS);
-  const report = await provisionEngine({ logDir: join(REPORTS, "engine"), say, features, noInstall });
-  for (const action of report.actions) say(action);
-}
-
-interface RunOptions {
-  install: boolean;
-  grep?: string;
-  keep?: boolean;
-}
-
-/** Provisions, runs the chosen labs (or claims) through vitest (which writes the reports), then sweeps what dead runs left. */
-async function run(names: string[], options: RunOptions): Promise<number> {
-  const selection = selectLabs(names);
-  const pattern = claimPattern(selection);
-  if (pattern && options.grep !== undefined) throw new UsageError("name claims (bridge:B8) or --grep a pattern, not both");
-  const files = labFiles(names.length > 0 ? selection.labs : []);
-  const config = loadConfig();
-  const labs = selection.labs;
-  await provision(labs.includes("compose") ? ["compose"] : [], options.install ? undefined : true);
-  await preflight(config, { labs });
-  const testNames = options.grep ?? pattern;
-  const child = execa(process.execPath, vitestArgv(["run", "--project", "labs", ...files, ...(testNames ? ["--testNamePattern", testNames] : [])]), {
-    cwd: ROOT,
-    stdio: "inherit",
-    reject: false,
-    env: options.keep ? { NETLAB_KEEP: "1" } : {},
-  });
-  // Ctrl-C reaches vitest too (same process group); a SIGTERM sent to netlab alone is passed on. Either way
-  // netlab waits for vitest's own cleanup rather than dying first, then sweeps what is left.
-  let interrupted: NodeJS.Signals | undefined;
-  process.on("SIGINT", () => (interrupted = "SIGINT"));
-  process.on("SIGTERM", () => {
-    interrupted = "SIGTERM";
-    child.kill("SIGTERM");
-  });
-  const result = await child;
-  const docker = await connectEngine(config.engineTimeoutMs);
-  const swept = await sweepDeadRuns(docker);
-  const left = swept.containers.length + swept.networks.length + swept.namespaces.length;
-  if (left > 0) say(`removed ${left} object(s) an interrupted run left behind`);
-  say(`reports in ${REPORTS}: summary.md, junit.xml, facts.json, topology/, allure-results/ (npm run report builds html/)`);
-  if (options.keep && !interrupted) await sayKept(docker, labs);
-  if (interrupted) {
-    say(`interrupted by ${interrupted}; cleaned up`);
-    return interrupted === "SIGINT" ? 130 : 143;
-  }
-  return result.exitCode ?? 1;
-}
-
-/** After `run --keep`: what stays, how to look at it, how to remove it, and which labs could not be kept. */
-async function sayKept(docker: Awaited<ReturnType<typeof connectEngine>>, labs: string[]): Promise<void> {
-  const kept = await keptObjects(docker);
-  const notKept = labs.filter((lab) => !kept.labs.includes(lab));
-  say(
-    `kept ${kept.containers.length} container(s) and ${kept.networks.length} network(s) of ${kept.labs.join(", ") || "no lab"} running, ` +
-      `so every "command to paste" in the reports works: docker ps --filter label=dev.netlab.kept=true; remove them with "netlab clean" (npm run clean)`,
-  );
-  if (notKept.length > 0) {
-    say(`not kept: ${notKept.join(", ")} (macvlan, overlay and compose lean on what the run removes on the host: their parent link, swarm or compose project)`);
-  }
-  say("the sentinel is gone with the run: probes of the outside sentinel from kept containers now fail");
-}
-
-async function clean(): Promise<void> {
-  const config = loadConfig();
-  const docker = await connectEngine(config.engineTimeoutMs);
-  const swept = await sweepDeadRuns(docker);
-  say(`removed ${swept.containers.length} container(s), ${swept.networks.length} network(s), ${swept.namespaces.length} namespace(s) of runs that are no longer going`);
-  const kept = await sweepKept(docker);
-  say(`removed ${kept.containers.length} container(s) and ${kept.networks.length} network(s) that runs with --keep left running`);
-}
 
 const program = new Command("netlab")
   .description("Proves how Docker networking behaves, on a real engine, claim by claim.")
@@ -157,7 +73,7 @@ program
       ],
     }),
   )
-  .action(async (options: { install: boolean }) => provision(Object.keys(FEATURE_NEEDS) as Feature[], options.install ? undefined : true));
+  .action(async (options: { install: boolean }) => (await labRun()).provision(Object.keys(FEATURE_NEEDS) as Feature[], options.install ? undefined : true));
 program
   .command("run")
   .argument("[labs...]", "labs to run, case-insensitive (default: all); LAB:CLAIM[,CLAIM…] runs only those claims")
@@ -187,13 +103,16 @@ program
     }),
   )
   .action(async (names: string[], options: RunOptions) => {
-    process.exitCode = await run(names, options);
+    selectLabs(names); // an unknown lab is a usage error before the engine side loads
+    process.exitCode = await (await labRun()).run(names, options);
   });
 // check, practice and tour bring large module graphs (specs, compose, exercises, reports): each is imported
 // only when it is the command asked for, or when the answer may name every command (help, no command, an
 // unknown one); `netlab run`, `clean`, `labs` and `provision` start without them (issue 13: process start).
-const asked = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
-const everyCommand = asked === undefined || !["provision", "run", "clean", "labs", "check", "practice", "tour"].includes(asked);
+const args = process.argv.slice(2);
+const asked = args.find((arg) => !arg.startsWith("-"));
+const versionOnly = asked === undefined && (args.includes("-V") || args.includes("--version"));
+const everyCommand = !versionOnly && (asked === undefined || !["provision", "run", "clean", "labs", "check", "practice", "tour"].includes(asked));
 if (everyCommand || asked === "check") (await import("./check-cli.js")).checkCommand(program, { reportsDir: REPORTS });
 if (everyCommand || asked === "practice") (await import("./practice-cli.js")).practiceCommand(program);
 if (everyCommand || asked === "tour") (await import("./tour-cli.js")).tourCommand(program);
@@ -212,7 +131,7 @@ program
       ],
     }),
   )
-  .action(clean);
+  .action(async () => (await labRun()).clean());
 program
   .command("labs")
   .argument("[labs...]", "only these labs")

@@ -1,0 +1,93 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { loadConfig } from "../lifecycle/load-config.js";
+import { connectEngine } from "../runtime/engine-client.js";
+import { preflight } from "../lifecycle/preflight.js";
+import type { Feature } from "../lifecycle/host-packages.js";
+import { provisionEngine } from "../lifecycle/provision.js";
+import { keptObjects, sweepDeadRuns, sweepKept } from "../lifecycle/sweep.js";
+import { ensureReportsDir, reportsDir } from "../report/reports-dir.js";
+import { claimPattern, labFiles, selectLabs } from "./labs-catalog.js";
+import { UsageError } from "./errors.js";
+import { vitestArgv } from "./vitest-entry.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const REPORTS = reportsDir();
+const say = (line: string) => console.log(`netlab: ${line}`);
+
+/** `features` beyond what every lab run needs; `noInstall` only says what is missing. */
+export async function provision(features: Feature[], noInstall?: boolean): Promise<void> {
+  ensureReportsDir(REPORTS);
+  const report = await provisionEngine({ logDir: join(REPORTS, "engine"), say, features, noInstall });
+  for (const action of report.actions) say(action);
+}
+
+export interface RunOptions {
+  install: boolean;
+  grep?: string;
+  keep?: boolean;
+}
+
+/** Provisions, runs the chosen labs (or claims) through vitest (which writes the reports), then sweeps what dead runs left. */
+export async function run(names: string[], options: RunOptions): Promise<number> {
+  const selection = selectLabs(names);
+  const pattern = claimPattern(selection);
+  if (pattern && options.grep !== undefined) throw new UsageError("name claims (bridge:B8) or --grep a pattern, not both");
+  const files = labFiles(names.length > 0 ? selection.labs : []);
+  const config = loadConfig();
+  const labs = selection.labs;
+  await provision(labs.includes("compose") ? ["compose"] : [], options.install ? undefined : true);
+  await preflight(config, { labs });
+  const testNames = options.grep ?? pattern;
+  const child = execa(process.execPath, vitestArgv(["run", "--project", "labs", ...files, ...(testNames ? ["--testNamePattern", testNames] : [])]), {
+    cwd: ROOT,
+    stdio: "inherit",
+    reject: false,
+    env: options.keep ? { NETLAB_KEEP: "1" } : {},
+  });
+  // Ctrl-C reaches vitest too (same process group); a SIGTERM sent to netlab alone is passed on. Either way
+  // netlab waits for vitest's own cleanup rather than dying first, then sweeps what is left.
+  let interrupted: NodeJS.Signals | undefined;
+  process.on("SIGINT", () => (interrupted = "SIGINT"));
+  process.on("SIGTERM", () => {
+    interrupted = "SIGTERM";
+    child.kill("SIGTERM");
+  });
+  const result = await child;
+  const docker = await connectEngine(config.engineTimeoutMs);
+  const swept = await sweepDeadRuns(docker);
+  const left = swept.containers.length + swept.networks.length + swept.namespaces.length;
+  if (left > 0) say(`removed ${left} object(s) an interrupted run left behind`);
+  say(`reports in ${REPORTS}: summary.md, junit.xml, facts.json, topology/, allure-results/ (npm run report builds html/)`);
+  if (options.keep && !interrupted) await sayKept(docker, labs);
+  if (interrupted) {
+    say(`interrupted by ${interrupted}; cleaned up`);
+    return interrupted === "SIGINT" ? 130 : 143;
+  }
+  return result.exitCode ?? 1;
+}
+
+/** After `run --keep`: what stays, how to look at it, how to remove it, and which labs could not be kept. */
+async function sayKept(docker: Awaited<ReturnType<typeof connectEngine>>, labs: string[]): Promise<void> {
+  const kept = await keptObjects(docker);
+  const notKept = labs.filter((lab) => !kept.labs.includes(lab));
+  say(
+    `kept ${kept.containers.length} container(s) and ${kept.networks.length} network(s) of ${kept.labs.join(", ") || "no lab"} running, ` +
+      `so every "command to paste" in the reports works: docker ps --filter label=dev.netlab.kept=true; remove them with "netlab clean" (npm run clean)`,
+  );
+  if (notKept.length > 0) {
+    say(`not kept: ${notKept.join(", ")} (macvlan, overlay and compose lean on what the run removes on the host: their parent link, swarm or compose project)`);
+  }
+  say("the sentinel is gone with the run: probes of the outside sentinel from kept containers now fail");
+}
+
+export async function clean(): Promise<void> {
+  const config = loadConfig();
+  const docker = await connectEngine(config.engineTimeoutMs);
+  const swept = await sweepDeadRuns(docker);
+  say(`removed ${swept.containers.length} container(s), ${swept.networks.length} network(s), ${swept.namespaces.length} namespace(s) of runs that are no longer going`);
+  const kept = await sweepKept(docker);
+  say(`removed ${kept.containers.length} container(s) and ${kept.networks.length} network(s) that runs with --keep left running`);
+}
+
