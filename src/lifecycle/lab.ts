@@ -8,7 +8,7 @@ import { attemptLabContainer, type AttemptResult } from "../runtime/container-at
 import { ContainerFactory } from "../runtime/container-factory.js";
 import { containerSpec, onDefaultBridge, type ContainerOptions, type ContainerSpec } from "../runtime/container-spec.js";
 import type { StartedContainer } from "../runtime/create-with-warnings.js";
-import { withHostLock } from "../runtime/host-lock.js";
+import { REMOVAL_PATIENCE_MS, withHostLock } from "../runtime/host-lock.js";
 import { LabContainer, type Allocation } from "../runtime/lab-container.js";
 import { createLabNetwork, type LabNetwork, type NetworkOptions } from "../runtime/lab-network.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
@@ -234,7 +234,14 @@ export class Lab {
     }
     const all = [...this.containers];
     this.containers.clear();
-    await Promise.allSettled(all.map((container) => container.remove()));
+    // The default bridge's containers go together under one hold of its lock (each removal frees an address
+    // there), the others beside them.
+    const onBridge = all.filter((container) => container.network === "bridge");
+    const removeOnBridge = () => Promise.allSettled(onBridge.map((container) => container.remove({ lockHeld: true })));
+    await Promise.allSettled([
+      onBridge.length > 0 ? withHostLock("default-bridge", removeOnBridge, { patienceMs: REMOVAL_PATIENCE_MS }) : undefined,
+      ...all.filter((container) => container.network !== "bridge").map((container) => container.remove()),
+    ]);
     const networks = [...this.networks];
     this.networks.clear();
     await Promise.allSettled(networks.map((network) => network.remove()));

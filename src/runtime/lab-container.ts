@@ -86,7 +86,8 @@ export class LabContainer implements Execable {
     return networkNamespaceOf(this.pid);
   }
 
-  async remove(): Promise<void> {
+  /** `lockHeld`: the caller holds the default bridge's lock for this removal (a lab removing several at once). */
+  async remove(options: { lockHeld?: boolean } = {}): Promise<void> {
     debug("Removing container %s…", this.name);
     const remove = async () => {
       // Through the engine client bounded by NETLAB_ENGINE_TIMEOUT_MS: testcontainers' own client has no timeout,
@@ -99,7 +100,7 @@ export class LabContainer implements Execable {
     };
     // An address freed on the default bridge is an allocation event too (see withHostLock); but a removal
     // must never hang, whatever locks its caller holds (see REMOVAL_PATIENCE_MS).
-    await (this.network === "bridge" ? withHostLock("default-bridge", remove, { patienceMs: REMOVAL_PATIENCE_MS }) : remove());
+    await (this.network === "bridge" && !options.lockHeld ? withHostLock("default-bridge", remove, { patienceMs: REMOVAL_PATIENCE_MS }) : remove());
     debug("Removed container %s", this.name);
   }
 
