@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { reportsDir } from "./src/report/reports-dir.js";
 
@@ -22,7 +21,14 @@ const E2E_ALONE = ["src/e2e/interrupt.e2e.test.ts", "src/e2e/by-hand-sweep.e2e.t
  */
 const GROUP_2_WORKERS = 4;
 
-const LAB_WORKERS = Math.min(3, availableParallelism());
+/**
+ * Lab workers: labs wait on the engine, but each worker costs about 0.7 s of CPU to start and load the harness
+ * and testcontainers. Every lab (no file named) runs in three; a run naming three lab files or fewer in two.
+ * Measured on 2 cores: the seed labs 6.4 s / 6.0 s CPU in three workers, 5.8 s / 4.4 s in two; every lab 33 s
+ * in three, 41 s in two, at the same CPU (issue 13).
+ */
+const NAMED_LAB_FILES = process.argv.filter((arg) => arg.endsWith(".lab.test.ts")).length;
+const LAB_WORKERS = NAMED_LAB_FILES > 0 && NAMED_LAB_FILES <= 3 ? 2 : 3;
 
 /** For the container factory's testcontainers: no Ryuk (netlab removes what it made), the engine on this host. */
 const ENV = { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE: "localhost" };
@@ -72,9 +78,6 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",
-          // Labs wait on the engine, but every worker loads testcontainers and the harness anew: one worker per
-          // core, at most three. Measured on 2 cores: the seed labs 6.4 s / 6.0 s CPU with three workers, 5.8 s /
-          // 4.4 s with two; every lab 33 s with three, 41 s with two, at the same CPU (issue 13).
           maxWorkers: LAB_WORKERS,
           // A worker keeps its loaded modules from one lab file to the next (each file is still evaluated anew,
           // with its own lab fixture): every lab, measured, 24.4 / 18.0 s of CPU -> 14.1 / 12.7 s, wall unchanged.

@@ -3,8 +3,9 @@
 // (A B A B …, after a warm-up pair); then every lab together, each lab alone, and (with --npm-test) npm test.
 // For each figure the median and the min of N rounds (--rounds, default 5), and the ratio to the CLI script
 // of the same round. Measurement lives here, never in timed assertions inside tests.
-// Beside each seed run, two floors (scripts/bench-floor): vitest alone with one empty test, and the labs project
-// with a lab that makes nothing; what the seed costs above the second is the labs' own work.
+// Beside each seed run, three floors (scripts/bench-floor): vitest alone with one empty test; the same with
+// testcontainers loaded in its worker; the labs project with a lab that makes nothing. What the seed costs above
+// the last is the labs' own work.
 //
 // - wall, CPU and peak memory come from GNU time (`%e %U %S %M`) around each run. %U and %S are the user and
 //   system time of the whole process tree that was waited for (vitest's workers, every docker exec, flock and
@@ -165,8 +166,9 @@ async function run(argv: string[], env: Record<string, string> = {}, options: { 
 /** vitest as `netlab run` starts it (its V8 options included). */
 const vitest = (files: string[]) => [process.execPath, ...vitestArgv(["run", "--project", "labs", ...files])];
 const CLI = ["bash", "scripts/cli-baseline.sh"];
-/** The floors under the seed figure: vitest alone (one empty test), then the labs project with a lab that makes nothing. */
+/** The floors under the seed figure: vitest alone (one empty test); vitest with testcontainers loaded; the labs project with a lab that makes nothing. */
 const VITEST_FLOOR = [process.execPath, ...vitestArgv(["run", "--config", "scripts/bench-floor/vitest.config.ts"])];
+const STACK_FLOOR_ENV = { NETLAB_FLOOR: "stack" };
 const HARNESS_FLOOR_ENV = { NETLAB_LAB_INCLUDE: "scripts/bench-floor/empty.lab.test.ts" };
 
 // ---------------------------------------------------------------- where the time goes
@@ -296,16 +298,18 @@ if (ONLY.has("seed") || ONLY.has("all")) {
   const cliForAll: Sample[] = [];
   const all: Sample[] = [];
   const vitestFloor: Sample[] = [];
+  const stackFloor: Sample[] = [];
   const harnessFloor: Sample[] = [];
   for (let round = 1; round <= ROUNDS; round += 1) {
     if (ONLY.has("seed")) {
       cli.push(await run(CLI));
       seed.push(await run(vitest(SEED_LABS), {}, { timing: true }));
       vitestFloor.push(await run(VITEST_FLOOR));
+      stackFloor.push(await run(VITEST_FLOOR, STACK_FLOOR_ENV));
       harnessFloor.push(await run(vitest([]), HARNESS_FLOOR_ENV, { timing: true }));
       console.log(
         `round ${round}: CLI ${f(cli.at(-1)!.wallS)} s / ${f(cli.at(-1)!.cpuS)} s CPU; seed labs ${f(seed.at(-1)!.wallS)} s / ${f(seed.at(-1)!.cpuS)} s CPU / ${f(seed.at(-1)!.maxRssMiB, 0)} MiB; ` +
-          `floors ${f(vitestFloor.at(-1)!.cpuS)} / ${f(harnessFloor.at(-1)!.cpuS)} s CPU (load ${f(seed.at(-1)!.load1, 1)})`,
+          `floors ${[vitestFloor, stackFloor, harnessFloor].map((floor) => f(floor.at(-1)!.cpuS)).join(" / ")} s CPU (load ${f(seed.at(-1)!.load1, 1)})`,
       );
     }
     if (ONLY.has("all")) {
@@ -315,11 +319,12 @@ if (ONLY.has("seed") || ONLY.has("all")) {
     }
   }
   if (cli.length) {
-    Object.assign(results, { cli, seed, vitestFloor, harnessFloor });
+    Object.assign(results, { cli, seed, vitestFloor, stackFloor, harnessFloor });
     lines.push(
       ...figureRows("docker CLI script (seed lesson, 17 claims)", cli),
       ...figureRows("seed labs: bridge, none, host (17 claims)", seed, cli),
       ...figureRows("floor: vitest alone, one empty test (forks pool)", vitestFloor, cli),
+      ...figureRows("floor: vitest, its worker loading testcontainers (the labs' stack, no netlab code)", stackFloor, cli),
       ...figureRows("floor: the labs project, a lab that makes nothing (global setup, reporters, harness and testcontainers loaded)", harnessFloor, cli),
     );
   }

@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// The bench's first floor: what vitest itself costs here, in the pool the labs use, before any netlab code runs.
+// The bench's first two floors, in the pool the labs use, before any netlab code runs: vitest alone
+// (empty.test.ts), and vitest with testcontainers loaded in its worker (NETLAB_FLOOR=stack: stack.test.ts).
+const FILE = process.env.NETLAB_FLOOR === "stack" ? "stack.test.ts" : "empty.test.ts";
+
 export default defineConfig({
-  test: { include: ["scripts/bench-floor/empty.test.ts"], pool: "forks", reporters: ["default"], experimental: { fsModuleCache: true } },
+  test: { include: [`scripts/bench-floor/${FILE}`], pool: "forks", reporters: ["default"], experimental: { fsModuleCache: true } },
 });
