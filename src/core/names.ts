@@ -5,3 +5,9 @@ export const IDLE_COMMAND = ["sleep", "86400"];
 export function labObjectName(runId: string, lab: string, role: string): string {
   return `netlab-${runId}-${lab}-${role}`;
 }
+
+/** "netlab-1a2b3c4d-bridge-first" → "first": the part a person recognises from the lesson. */
+export function shortName(name: string, lab: string): string {
+  const prefix = new RegExp(`^netlab-[0-9a-f]+-${lab.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-`);
+  return name.replace(prefix, "");
+}

@@ -3,7 +3,7 @@ import * as allure from "allure-js-commons/sync";
 import type { RunnerTask as Task } from "vitest";
 import type { RecordedProbe } from "../core/check-facts.js";
 import { claimDescription, claimLabels, observationAttachments, probeStep, type AllureAttachmentContent } from "../report/allure-model.js";
-import { shortName } from "../report/lab-view.js";
+import { shortName } from "../core/names.js";
 
 /**
  * What the labs send to allure-vitest while they run, from the one Allure model (src/report/allure-model.ts):

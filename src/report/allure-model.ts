@@ -1,12 +1,11 @@
 import { Status, type Label, type Parameter, type StatusDetails } from "allure-js-commons";
-import type { CheckRecord, LabRecord, Matrix, RecordedProbeRecord } from "../core/facts-schema.js";
+import type { CheckRecord, LabRecord, RecordedProbeRecord } from "../core/facts-schema.js";
 import { lessonFor } from "../core/lesson/lesson.js";
-import { entryText, observationLines, oneLine } from "./format.js";
-import { orderedEntries } from "./matrix.js";
+import { observationLines, oneLine } from "./format.js";
 
 /**
  * What a claim looks like in Allure, whoever writes it: the labels, the description (its lesson), one step
- * per probe, the observations and the lab's pictures as attachments. Two writers use this one model:
+ * per probe, the observations (the lab's pictures: allure-lab-model.ts). Two writers use this one model:
  * allure-vitest's runtime while the labs run (src/harness/allure-runtime.ts), and allure-writer.ts for
  * `netlab check`, which runs without vitest.
  */
@@ -85,46 +84,6 @@ export function observationAttachments(observed: Record<string, unknown>): Allur
   return [
     { name: "observed", contentType: "text/plain", fileExtension: "txt", content: `${observationLines(observed, 4000).join("\n")}\n` },
     { name: "observed (JSON)", contentType: "application/json", fileExtension: "json", content: `${JSON.stringify(observed, (_key, value: unknown) => value ?? null, 2)}\n` },
-  ];
-}
-
-const html = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
-
-/**
- * The reachability matrix as an HTML page: a real table (a Markdown table with <br> inside shows the tags as
- * text in Allure), several probes in a cell numbered in the order they ran.
- */
-export function matrixHtml(lab: string, matrix: Matrix): string {
-  const head = matrix.targets.map((target) => `<th>${html(target.label)}</th>`).join("");
-  const rows = matrix.sources.map((source) => {
-    const cells = matrix.targets.map((target) => {
-      const entries = orderedEntries(matrix, source.id, target.id);
-      const items = entries.map((entry, index) => {
-        const text = `${entries.length > 1 ? `${index + 1}. ` : ""}${entryText(entry)} (${entry.claim})`;
-        return `<div class="${entry.mismatch ? "mismatch" : entry.observed === "connected" ? "connected" : "other"}" title="${html(entry.command)}">${html(text)}</div>`;
-      });
-      return `<td>${items.join("")}</td>`;
-    });
-    return `<tr><th>${html(source.label)}</th>${cells.join("")}</tr>`;
-  });
-  return [
-    "<!doctype html>",
-    `<meta charset="utf-8"><title>reachability: ${html(lab)}</title>`,
-    "<style>body{font:13px sans-serif}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}",
-    ".connected{color:#2e7d32}.other{color:#555}.mismatch{color:#c62828;font-weight:bold}</style>",
-    `<h3>Reachability: ${html(lab)}</h3>`,
-    "<p>Rows: where the probe ran. Columns: what it tried to reach. ✓ as the claim expected, ✗ not as expected (observed, then expected), · recorded only. Several probes in a cell are numbered in the order they ran.</p>",
-    `<table><tr><th>from \\ to</th>${head}</tr>${rows.join("")}</table>`,
-    matrix.mismatches ? `<p class="mismatch">${matrix.mismatches} mismatch(es).</p>` : "",
-    "",
-  ].join("\n");
-}
-
-/** The lab's pictures, attached to each of its claims: the topology (SVG) and the reachability matrix. */
-export function labAttachments(lab: Pick<LabRecord, "lab" | "matrix">, svg?: string): AllureAttachmentContent[] {
-  return [
-    ...(svg ? [{ name: `topology: ${lab.lab} (as observed)`, contentType: "image/svg+xml", fileExtension: "svg", content: svg }] : []),
-    ...(lab.matrix && lab.matrix.sources.length > 0 ? [{ name: `reachability: ${lab.lab}`, contentType: "text/html", fileExtension: "html", content: matrixHtml(lab.lab, lab.matrix) }] : []),
   ];
 }
 

@@ -3,7 +3,8 @@ import { mkdirSync } from "node:fs";
 import { Stage, Status, type Attachment, type StepResult, type TestResult } from "allure-js-commons";
 import { FileSystemWriter } from "allure-js-commons/sdk/reporter";
 import type { AttemptRecord, CheckRecord, Facts } from "../core/facts-schema.js";
-import { claimDescription, claimLabels, environmentOf, labAttachments, observationAttachments, probeStep, type AllureAttachmentContent } from "./allure-model.js";
+import { claimDescription, claimLabels, environmentOf, observationAttachments, probeStep, type AllureAttachmentContent } from "./allure-model.js";
+import { labAttachments } from "./allure-lab-model.js";
 import { checkText } from "./format.js";
 import { labView } from "./lab-view.js";
 

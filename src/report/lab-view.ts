@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { LabRecord } from "../core/facts-schema.js";
+import { shortName } from "../core/names.js";
 
 /**
  * A typed reading of what a lab noted about its containers and the host. Labs note what their lesson needs,
@@ -80,11 +81,6 @@ function listOf<T>(schema: z.ZodType<T>, value: unknown): T[] {
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
-/** "netlab-1a2b3c4d-bridge-first" → "first": the part a person recognises from the lesson. */
-export function shortName(name: string, lab: string): string {
-  const prefix = new RegExp(`^netlab-[0-9a-f]+-${lab.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-`);
-  return name.replace(prefix, "");
-}
 
 /** Docker's NetworkSettings.Ports (`{"8080/tcp": [{HostIp, HostPort}]}`) as bindings; ports published nowhere are left out. */
 function portsOf(value: unknown): PortBinding[] {
