@@ -56,13 +56,12 @@ export async function startProbeSidecar(docker: Dockerode, target: Target, image
   const options = sidecarCreateOptions(target, image, run);
   debug("Starting probe sidecar for %s…", target.container);
   const container = await docker.createContainer(options);
-  const remove = async () => {
-    try {
-      await container.remove({ force: true, v: true });
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-    }
-  };
+  // One removal, however many ask: a second request would get "removal already in progress" at once.
+  let removal: Promise<void> | undefined;
+  const remove = () =>
+    (removal ??= container.remove({ force: true, v: true }).catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    }));
   try {
     await container.start();
   } catch (error) {

@@ -16,6 +16,7 @@ import { engineStateView } from "./engine-state-view.js";
 import { findTargets } from "./find-targets.js";
 import { namesIn, siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
+import { StartGuard } from "../runtime/start-guard.js";
 import { defaultProjectName, type Target } from "./target.js";
 import type { UpStack } from "./compose-up.js";
 
@@ -123,7 +124,14 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
   let stack: UpStack | undefined;
   // Lookups go through 127.0.0.11: no netlab run leaves a swarm on this engine meanwhile (embedded-dns-lock.ts).
   const releaseDns = await holdEmbeddedDnsRecords(`check ${basename(spec.file)}`);
-  const cleanup = async () => {
+  // Ctrl-C may come while a sidecar, the sentinel or the stack is being made: the cleanup waits for those.
+  const starts = new StartGuard();
+  // Once: the round's own cleanup and a Ctrl-C's may overlap, and the second must wait for the first's removals
+  // (a second removal of a container gets "already in progress" at once, and the process would exit before it).
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () => (cleaning ??= removeWhatWasMade());
+  const removeWhatWasMade = async () => {
+    await starts.close();
     const sidecarsGone = Promise.allSettled(sidecars.map((sidecar) => sidecar.remove()));
     await Promise.allSettled([sidecarsGone, sentinel?.stop()]);
     try {
@@ -141,13 +149,13 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       options.say?.(`bringing up ${basename(spec.compose)} as project ${project}…`);
       // Compose (testcontainers) only for --up: a third of a check's start-up otherwise.
       const { bringUp } = await import("./compose-up.js");
-      stack = await bringUp(docker, { file: spec.compose, project: project!, timeoutMs: config.engineTimeoutMs });
+      await starts.start(async () => (stack = await bringUp(docker, { file: spec.compose!, project: project!, timeoutMs: config.engineTimeoutMs })));
     }
     const [targets] = await Promise.all([findTargets(docker, namesOf(spec.expectations), project), findNamespaces(spec.expectations.flatMap(namespacesIn))]);
     const [internal, hostBridgeAddress] = await Promise.all([
       internalNetworks(docker, targets),
       defaultBridgeGateway(docker),
-      needsOutside(spec.expectations) ? startSentinel({ runId: run.runId, pool: config.sentinelPool }).then((started) => (sentinel = started)) : undefined,
+      needsOutside(spec.expectations) ? starts.start(async () => (sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool }))) : undefined,
     ]);
     const plan: PlanContext = {
       targets,
@@ -158,8 +166,11 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     const bySource = new Map<string, ProbeSite>();
     await Promise.all(
       [...sources].map(async (name) => {
-        const sidecar = await startProbeSidecar(docker, targets.get(name)!, image.tag, run);
-        sidecars.push(sidecar);
+        const sidecar = await starts.start(async () => {
+          const started = await startProbeSidecar(docker, targets.get(name)!, image.tag, run);
+          sidecars.push(started);
+          return started;
+        });
         bySource.set(name, sidecar);
       }),
     );
