@@ -9,6 +9,7 @@ import { ensureProbeImage } from "../lifecycle/probe-image.js";
 import { holdEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
 import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
+import { StartGuard } from "../runtime/start-guard.js";
 import { decideAll, type Decision } from "./decide.js";
 import { namespacesIn, type Expectation } from "../core/spec/expectations.js";
 import { findNamespaces } from "./find-namespaces.js";
@@ -16,7 +17,6 @@ import { engineStateView } from "./engine-state-view.js";
 import { findTargets } from "./find-targets.js";
 import { namesIn, siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
-import { StartGuard } from "../runtime/start-guard.js";
 import { defaultProjectName, type Target } from "./target.js";
 import type { UpStack } from "./compose-up.js";
 
