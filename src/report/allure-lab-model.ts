@@ -45,4 +45,3 @@ export function labAttachments(lab: Pick<LabRecord, "lab" | "matrix">, svg?: str
     ...(lab.matrix && lab.matrix.sources.length > 0 ? [{ name: `reachability: ${lab.lab}`, contentType: "text/html", fileExtension: "html", content: matrixHtml(lab.lab, lab.matrix) }] : []),
   ];
 }
-
