@@ -1,14 +1,15 @@
-// `npm run build` (also run by npm install, and with --if-stale before npm test): netlab's sources compiled to dist/, so that
-// the `netlab` command starts without tsx's loader, which costs a start 0.5 s of CPU on top of 0.8 s
-// (bin/netlab.mjs uses dist/ only while it is newer than every source: cli-build.mjs).
+// `npm run build` (also run by npm install and npm pack, and with --if-stale before npm test): netlab's sources
+// compiled to dist/, so that the `netlab` command starts without tsx's loader, which costs a start 0.5 s of CPU
+// on top of 0.8 s (bin/netlab.mjs uses dist/ only while it was built from the sources as they are: cli-build.mjs).
 //
 // Transpiled file by file (no type check: `npm run typecheck` does that), into the same folder depth as the
-// sources, so every `new URL("../../…", import.meta.url)` still lands in the package root.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { BUILD_DIR, SOURCE_DIR, STAMP, buildIsFresh, isSource } from "../bin/cli-build.mjs";
+// sources, so every `new URL("../../…", import.meta.url)` still lands in the package root. The modules that
+// package.json `exports` names get declarations too (with the modules those import), for a consumer's editor.
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname, join, posix, relative } from "node:path";
+import { BUILD_DIR, SOURCE_DIR, STAMP, buildIsFresh, digest, sourceFiles, stampText } from "../bin/cli-build.mjs";
 
-const started = Date.now();
+const started = new Date();
 if (process.argv.includes("--if-stale") && buildIsFresh()) process.exit(0);
 // An install without dev dependencies (npm ci --omit=dev) has no compiler: netlab then runs through tsx.
 const ts = await import("typescript").then((module) => module.default).catch(() => undefined);
@@ -17,26 +18,67 @@ if (!ts) {
   process.exit(0);
 }
 const compilerOptions: import("typescript").CompilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 };
+const declarationOptions: import("typescript").CompilerOptions = { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022, declaration: true };
+
+/** The sources (paths inside src/) whose declarations package.json `exports` promises under dist/. */
+function exportedSources(): string[] {
+  const manifest = JSON.parse(readFileSync(join(SOURCE_DIR, "..", "package.json"), "utf8")) as { exports?: Record<string, unknown> };
+  return Object.values(manifest.exports ?? {}).flatMap((target) => {
+    const types = typeof target === "object" && target !== null ? (target as { types?: unknown }).types : undefined;
+    const match = typeof types === "string" ? /^\.\/dist\/(.+)\.d\.ts$/.exec(types) : null;
+    return match ? [`${match[1]}.ts`] : [];
+  });
+}
+
 // Built beside dist/ and swapped in whole: a netlab started from the old dist/ still imports modules as it goes.
 const fresh = `${BUILD_DIR.replace(/[/\\]$/, "")}.${process.pid}.tmp`;
 rmSync(fresh, { recursive: true, force: true });
-let files = 0;
-for (const entry of readdirSync(SOURCE_DIR, { recursive: true, withFileTypes: true })) {
-  const source = join(entry.parentPath, entry.name);
-  if (!entry.isFile() || !isSource(source)) continue;
-  const target = join(fresh, relative(SOURCE_DIR, source));
+const sources = sourceFiles();
+const digests: Record<string, string> = {};
+const texts = new Map<string, string>();
+for (const source of sources) {
+  const text = readFileSync(join(SOURCE_DIR, source), "utf8");
+  texts.set(source, text);
+  digests[source] = digest(text);
+  const target = join(fresh, source);
   mkdirSync(dirname(target), { recursive: true });
   if (source.endsWith(".mjs")) {
-    cpSync(source, target);
+    cpSync(join(SOURCE_DIR, source), target);
   } else {
-    const { outputText } = ts.transpileModule(readFileSync(source, "utf8"), { compilerOptions, fileName: source });
+    const { outputText } = ts.transpileModule(text, { compilerOptions, fileName: source });
     writeFileSync(target.replace(/\.ts$/, ".js"), outputText);
   }
-  files++;
 }
-writeFileSync(join(fresh, relative(BUILD_DIR, STAMP)), `${new Date().toISOString()}\n`);
+
+// Each declaration from its file alone (isolated declarations): a module that needs the type checker to
+// say its exported types fails the build here rather than shipping a declaration that lies.
+const declared = new Set<string>();
+const problems: string[] = [];
+const pending = exportedSources();
+for (let source = pending.pop(); source !== undefined; source = pending.pop()) {
+  if (declared.has(source)) continue;
+  declared.add(source);
+  const text = texts.get(source);
+  if (text === undefined) {
+    problems.push(`${source}: named by package.json exports (or imported by a declared module) but not a source`);
+    continue;
+  }
+  const { outputText, diagnostics = [] } = ts.transpileDeclaration(text, { compilerOptions: declarationOptions, fileName: source, reportDiagnostics: true });
+  for (const diagnostic of diagnostics) problems.push(`src/${source}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, " ")}`);
+  writeFileSync(join(fresh, source.replace(/\.ts$/, ".d.ts")), outputText);
+  for (const [, specifier] of outputText.matchAll(/(?:from|import)\s+"(\.{1,2}\/[^"]+)\.js"/g)) pending.push(posix.join(posix.dirname(source), `${specifier}.ts`));
+}
+if (problems.length > 0) {
+  rmSync(fresh, { recursive: true, force: true });
+  for (const problem of problems) console.error(`netlab build: ${problem}`);
+  process.exit(1);
+}
+
+writeFileSync(join(fresh, relative(BUILD_DIR, STAMP)), stampText(digests));
+// The stamp carries the time the sources were read: an edit made while the build ran is newer than it.
+utimesSync(join(fresh, relative(BUILD_DIR, STAMP)), started, started);
 const old = `${fresh}.old`;
 if (existsSync(BUILD_DIR)) renameSync(BUILD_DIR, old);
 renameSync(fresh, BUILD_DIR);
 rmSync(old, { recursive: true, force: true });
-console.log(`netlab: built ${files} file(s) into ${relative(process.cwd(), BUILD_DIR) || "."} in ${Date.now() - started} ms`);
+console.log(`netlab: built ${sources.length} file(s), ${declared.size} declaration(s) into ${relative(process.cwd(), BUILD_DIR) || "."} in ${Date.now() - started.getTime()} ms`);

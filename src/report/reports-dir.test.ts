@@ -16,8 +16,14 @@ afterEach(() => {
 
 describe("the reports directory", () => {
   it("is NETLAB_REPORTS_DIR, reports/ when it is unset or empty", () => {
-    expect(reportsDir({ NETLAB_REPORTS_DIR: "/tmp/x" })).toBe("/tmp/x");
-    expect(reportsDir({ NETLAB_REPORTS_DIR: "" })).toMatch(/\/reports$/);
+    expect(reportsDir({ NETLAB_REPORTS_DIR: "/tmp/x" }, "/work/app")).toBe("/tmp/x");
+    expect(reportsDir({ NETLAB_REPORTS_DIR: "" }, "/work/app")).toBe("/work/app/reports");
+    expect(reportsDir({}, "/work/app")).toBe("/work/app/reports");
+  });
+
+  it("lies in the directory netlab was started from, a relative NETLAB_REPORTS_DIR too (not where netlab is installed)", () => {
+    expect(reportsDir({ NETLAB_REPORTS_DIR: "out/net" }, "/work/app")).toBe("/work/app/out/net");
+    expect(reportsDir({})).toBe(join(process.cwd(), "reports"));
   });
 
   it("is made when missing, nested too", () => {

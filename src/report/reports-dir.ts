@@ -1,17 +1,13 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import { resolve } from "node:path";
 
 /**
- * Where a run writes its reports: NETLAB_REPORTS_DIR (relative to the project), or reports/. The report
- * tests run labs into a directory of their own this way, leaving the project's reports/ alone.
+ * Where a run writes its reports: NETLAB_REPORTS_DIR, or reports/, in the directory netlab was started from
+ * (a project that installed netlab gets them beside its own files, not in node_modules; netlab's own scripts
+ * and tests start from its checkout). The report tests run labs into a directory of their own this way.
  */
-export function reportsDir(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.NETLAB_REPORTS_DIR;
-  if (!configured) return join(ROOT, "reports");
-  return isAbsolute(configured) ? configured : resolve(ROOT, configured);
+export function reportsDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  return resolve(cwd, env.NETLAB_REPORTS_DIR || "reports");
 }
 
 /** What a run leaves in the reports directory, cleared at the start of the next one (engine/ stays). */
