@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CONNECTED, expectations, fakeSite, isolated, REFUSED, target, targets, TIMED_OUT } from "./check-test-helpers.js";
-import { decideAll, type DecideContext, type Decision } from "./decide.js";
+import { decideAll, type DecideClock, type DecideContext, type Decision } from "./decide.js";
 import type { PlanContext, SiteKey } from "./plan-probes.js";
 
 const web = target("web", ["front 10.1.0.3 10.1.0.1", "back 10.2.0.3 10.2.0.1"]);
@@ -29,6 +29,23 @@ function context(answer: (address: string, port: number, round: number) => { exi
     ...extra,
   };
   return { ctx, sites, decided };
+}
+
+/**
+ * A clock that moves only when decide pauses: how many tries fit in a `within`, and how long a decision took,
+ * are then the same however slowly the probes (and the network lock they run under) answer on a loaded machine.
+ */
+function manualClock(start = 1_000_000): DecideClock & { pauses: number[] } {
+  let now = start;
+  const pauses: number[] = [];
+  return {
+    pauses,
+    now: () => now,
+    pause: async (ms) => {
+      pauses.push(ms);
+      now += ms;
+    },
+  };
 }
 
 /** The `nc ADDRESS PORT` items one exec of a site carried. */
@@ -65,26 +82,31 @@ describe("decideAll with a fake ProbeSite", () => {
   it("within: tries again only while the expectation does not hold, and records every attempt", async () => {
     const list = expectations("- {from: web, to: api:9000, reach: yes, within: 5s}", "- {from: web, to: db:5432, reach: no, within: 5s}");
     // api's server starts listening on the third try; db never answers (which is what is expected of it).
-    const { ctx, sites } = context((address, _port, round) => (address === "10.2.0.2" ? (round >= 3 ? CONNECTED : REFUSED) : TIMED_OUT));
+    const clock = manualClock();
+    const { ctx, sites } = context((address, _port, round) => (address === "10.2.0.2" ? (round >= 3 ? CONNECTED : REFUSED) : TIMED_OUT), { clock });
     const [toApi, toDb] = await decideAll(list, ctx);
     expect(toApi!.held).toBe(true);
-    expect(toApi!.attempts.map((attempt) => [attempt.attempt, attempt.outcome])).toEqual([
-      [1, "refused"],
-      [2, "refused"],
-      [3, "connected"],
+    expect(toApi!.attempts.map((attempt) => [attempt.attempt, attempt.outcome, attempt.at - toApi!.startedAt])).toEqual([
+      [1, "refused", 0],
+      [2, "refused", 10],
+      [3, "connected", 20],
     ]);
+    expect(toApi!.durationMs).toBe(20);
     expect(toDb!.held).toBe(true);
     expect(toDb!.attempts).toHaveLength(1);
+    expect(toDb!.durationMs).toBe(0);
     // The held expectation is not probed again: rounds 2 and 3 carry api's probe only.
     expect(sites.get("web")!.runs.map(itemsOf)).toEqual([["10.2.0.2:9000", "10.3.0.3:5432"], ["10.2.0.2:9000"], ["10.2.0.2:9000"]]);
   });
 
   it("no retry when the first probe holds, within or not", async () => {
-    const { ctx, sites } = context(() => CONNECTED);
+    const clock = manualClock();
+    const { ctx, sites } = context(() => CONNECTED, { clock });
     const [decision] = await decideAll(expectations("- {from: web, to: api:9000, reach: yes, within: 5s}"), ctx);
     expect(decision!.held).toBe(true);
     expect(decision!.attempts).toHaveLength(1);
     expect(sites.get("web")!.runs).toHaveLength(1);
+    expect(clock.pauses).toEqual([]);
   });
 
   it("no retry without within: the first probe decides, with a hint when it did not hold", async () => {
@@ -97,15 +119,29 @@ describe("decideAll with a fake ProbeSite", () => {
   });
 
   it("gives up when within has passed, with the last attempt as the observation", async () => {
+    const clock = manualClock();
+    const { ctx, sites } = context(() => REFUSED, { pollMs: 30, clock });
+    const [decision] = await decideAll(expectations("- {from: web, to: api:9000, reach: yes, within: 90ms}"), ctx);
+    expect(decision!.held).toBe(false);
+    // Tries at 0, 30 and 60 ms are inside the 90 ms and are tried again; the one at 90 ms, when it has run out, decides.
+    expect(decision!.attempts.map((attempt) => attempt.at - decision!.startedAt)).toEqual([0, 30, 60, 90]);
+    expect(clock.pauses).toEqual([30, 30, 30]);
+    expect(sites.get("web")!.runs).toHaveLength(4);
+    expect(decision!.attempts.every((attempt) => attempt.outcome === "refused")).toBe(true);
+    expect(decision!.durationMs).toBe(90);
+    expect(decision!.hint).toContain("nothing listens on port 9000");
+  });
+
+  it("on the wall clock (no clock given): pauses pollMs between tries and gives up no sooner than within", async () => {
     const { ctx } = context(() => REFUSED, { pollMs: 30 });
     const [decision] = await decideAll(expectations("- {from: web, to: api:9000, reach: yes, within: 100ms}"), ctx);
     expect(decision!.held).toBe(false);
-    // Tries at 0, ≥30, ≥60, ≥90 ms are inside the 100 ms; the pause is never shorter than 30 ms.
-    expect(decision!.attempts.length).toBeGreaterThanOrEqual(2);
-    expect(decision!.attempts.length).toBeLessThanOrEqual(5);
-    expect(decision!.attempts.every((attempt) => attempt.outcome === "refused")).toBe(true);
+    // Only bounds that a slow machine cannot break: tries are further apart, never closer, when it is loaded.
     expect(decision!.durationMs).toBeGreaterThanOrEqual(100);
-    expect(decision!.hint).toContain("nothing listens on port 9000");
+    const gaps = decision!.attempts.slice(1).map((attempt, index) => attempt.at - decision!.attempts[index]!.at);
+    // A timer may fire within a millisecond of its due time, as Date.now() counts it.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(29);
+    expect(Math.abs(decision!.startedAt - Date.now())).toBeLessThan(60_000);
   });
 
   it("a target in --network none is decided without any exec: unreachable, with its hint", async () => {

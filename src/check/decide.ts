@@ -35,6 +35,14 @@ export interface Decision {
   durationMs: number;
 }
 
+/** Time as deciding reads it: the wall clock, or a test's own so that tries and durations do not depend on load. */
+export interface DecideClock {
+  now(): number;
+  pause(ms: number): Promise<void>;
+}
+
+const WALL_CLOCK: DecideClock = { now: () => Date.now(), pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
 export interface DecideContext {
   plan: PlanContext;
   hints: HintContext;
@@ -44,6 +52,8 @@ export interface DecideContext {
   engineTimeoutMs?: number;
   /** Pause between tries of an expectation that is not yet true. */
   pollMs?: number;
+  /** The wall clock unless given. */
+  clock?: DecideClock;
   onDecided?(decision: Decision): void;
   /** What state expectations (network, docker-network, address, interfaces, container) read; needed only when a spec has some. */
   state?: StateView;
@@ -97,7 +107,7 @@ function judge(expectation: Probed, plan: ProbePlan, results: ProbeResult[], vie
 }
 
 function publishes(expectation: Extract<Expectation, { kind: "publishes" }>, context: DecideContext): Decision {
-  const startedAt = Date.now();
+  const startedAt = (context.clock ?? WALL_CLOCK).now();
   const published = context.plan.targets.get(expectation.container)?.published ?? [];
   const held = publishedMatches(expectation.ports, published);
   const detail = `publishes ${published.length ? published.join(", ") : "nothing"}`;
@@ -111,7 +121,8 @@ function publishes(expectation: Extract<Expectation, { kind: "publishes" }>, con
  * batch; an expectation that does not hold yet is tried again only while its `within` lasts.
  */
 async function decideFrom(site: ProbeSite, expectations: Probed[], context: DecideContext): Promise<Decision[]> {
-  const startedAt = Date.now();
+  const clock = context.clock ?? WALL_CLOCK;
+  const startedAt = clock.now();
   const plans = new Map(expectations.map((expectation) => [expectation, planOf(expectation, context.plan)]));
   const attempts = new Map<Probed, Attempt[]>(expectations.map((expectation) => [expectation, []]));
   const decided: Decision[] = [];
@@ -120,7 +131,7 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
     const items = pending.flatMap((expectation) => plans.get(expectation)!.probes.map((probe) => probe.item));
     // Some of these may be asserted blocked: never while a network is created or removed (see churn-lock).
     const { results, view } = await whileNetworksSteady(`probes from ${site.name}`, () => runBatch(site, items, context.timeoutMs, context.engineTimeoutMs));
-    const at = Date.now();
+    const at = clock.now();
     let offset = 0;
     const next: Probed[] = [];
     for (const expectation of pending) {
@@ -148,7 +159,7 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
       decided.push(decision);
     }
     pending = next;
-    if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, context.pollMs ?? 500));
+    if (pending.length > 0) await clock.pause(context.pollMs ?? 500);
   }
   return decided;
 }
@@ -156,11 +167,12 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
 /** Decides a state expectation from what the engine and host report, re-reading only while its `within` lasts. */
 async function decideState(expectation: StateExpectation, context: DecideContext): Promise<Decision> {
   if (!context.state) throw new Error(`expectation "${expectation.id}" needs the engine's view, which this check was not given`);
-  const startedAt = Date.now();
+  const clock = context.clock ?? WALL_CLOCK;
+  const startedAt = clock.now();
   const attempts: Attempt[] = [];
   for (let round = 1; ; round++) {
     const judged = await judgeState(expectation, context.hints.targets, context.state);
-    const at = Date.now();
+    const at = clock.now();
     attempts.push({ attempt: round, at, detail: judged.detail, probes: [] });
     if (judged.held || at - startedAt >= expectation.withinMs) {
       return {
@@ -175,7 +187,7 @@ async function decideState(expectation: StateExpectation, context: DecideContext
         durationMs: at - startedAt,
       };
     }
-    await new Promise((resolve) => setTimeout(resolve, context.pollMs ?? 500));
+    await clock.pause(context.pollMs ?? 500);
   }
 }
 
