@@ -12,7 +12,14 @@ const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] :
  * killed run leaves behind is what they check, and another run's start-up sweep or `netlab clean` would take
  * it away first; a frozen engine stalls everyone. They run alone, one at a time, after everything else.
  */
-const E2E_ALONE = ["src/e2e/interrupt.e2e.test.ts", "src/e2e/by-hand-sweep.e2e.test.ts", "src/e2e/parallel.e2e.test.ts", "src/e2e/engine-loss.e2e.test.ts"];
+const E2E_ALONE = [
+  "src/e2e/interrupt.e2e.test.ts",
+  "src/e2e/by-hand-sweep.e2e.test.ts",
+  "src/e2e/parallel.e2e.test.ts",
+  "src/e2e/engine-loss.e2e.test.ts",
+  // A swarm is made only on an engine that holds nothing netlab did not make: beside other files it always does.
+  "src/e2e/swarm-guard.e2e.test.ts",
+];
 
 /**
  * Group 2 (reports, practice, e2e) runs as one pool, whose projects must agree on its size: the practice file

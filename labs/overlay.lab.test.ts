@@ -9,7 +9,7 @@ import { kernelRefusal } from "../src/core/kernel-refusal.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import type { LabNetwork } from "../src/runtime/lab-network.js";
 import { LABEL } from "../src/core/labels.js";
-import { GWBRIDGE, LabSwarm, swarmPrecondition, swarmState, sweepSwarm } from "../src/runtime/swarm.js";
+import { checkSwarmPrecondition, GWBRIDGE, LabSwarm, sweepSwarm } from "../src/runtime/swarm.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork, type NetView } from "../src/probes/net-view.js";
@@ -97,7 +97,7 @@ test.beforeAll(async ({ lab, env, timeout }) => {
       }
     });
   });
-  const precondition = swarmPrecondition(env.engine.swarmState, await swarmState(lab.docker));
+  const precondition = await checkSwarmPrecondition(lab.docker, env.engine.swarmState);
   if (!precondition.ok) {
     refusal = { step: "swarm precondition", reason: precondition.reason };
     return;

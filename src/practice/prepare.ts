@@ -4,7 +4,7 @@ import { isPreparedFor, newRun, practiceLabels } from "../core/labels.js";
 import { withNetworkChurn } from "../runtime/churn-lock.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { createParentLinkNamed, type ParentLinkNames } from "../runtime/parent-link.js";
-import { LabSwarm, swarmPrecondition, swarmState } from "../runtime/swarm.js";
+import { checkSwarmPrecondition, LabSwarm, swarmState } from "../runtime/swarm.js";
 import { execa } from "execa";
 import { listNamespaces } from "../runtime/netns.js";
 import type { PrepareStep } from "./exercise-schema.js";
@@ -46,7 +46,8 @@ async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareSt
     const state = await swarmState(docker);
     const existing = state === "active" ? ((await docker.swarmInspect().catch(() => undefined)) as { Spec?: { Labels?: Record<string, string> } } | undefined) : undefined;
     if (isPreparedFor(existing?.Spec?.Labels, exercise.number)) return "a single-node swarm (already there)";
-    const precondition = swarmPrecondition(state, state);
+    // The exercise's own objects are the learner's work for it, which reset removes before it leaves.
+    const precondition = await checkSwarmPrecondition(docker, state, [...exercise.names.containers, ...exercise.names.networks]);
     if (!precondition.ok) throw new PrepareError(`no swarm for exercise ${exercise.number}: ${precondition.reason}`);
     await LabSwarm.init(docker, newRun(), { advertiseAddress: "127.0.0.1", labels: practiceLabels(exercise.number, "swarm") });
     return "a single-node swarm (advertised on 127.0.0.1; reset leaves it)";

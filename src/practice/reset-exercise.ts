@@ -5,7 +5,8 @@ import { withNetworkChurn } from "../runtime/churn-lock.js";
 import { REMOVAL_PATIENCE_MS, withHostLock } from "../runtime/host-lock.js";
 import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
 import { removeParentLink } from "../runtime/parent-link.js";
-import { sweepSwarm } from "../runtime/swarm.js";
+import { activeSwarmLabels, SWARM_NETWORKS, sweepSwarm } from "../runtime/swarm.js";
+import { describeForeign, foreignObjects } from "../runtime/foreign-objects.js";
 import type { Exercise } from "./load-exercise.js";
 import { practiceParentLink } from "./prepare.js";
 
@@ -73,6 +74,20 @@ function isMissing(error: unknown): boolean {
 }
 
 /**
+ * Leaves the swarm netlab made for the exercise, unless the engine now holds what netlab did not make (the
+ * learner's other work: a leave would empty its networks' name records); then it stays, and the line says so.
+ */
+async function leaveExerciseSwarm(docker: Dockerode, exercise: number): Promise<string[]> {
+  const ours = (labels: Record<string, string>) => isPreparedFor(labels, exercise) && labels[LABEL.role] === "swarm";
+  // The networks the swarm made for itself go with it.
+  const others = describeForeign(await foreignObjects(docker, SWARM_NETWORKS));
+  if (others && ours((await activeSwarmLabels(docker)) ?? {})) {
+    return [`(kept the swarm netlab made: the engine now also holds ${others}, which leaving would disconnect; remove them and reset again, or leave it yourself: docker swarm leave --force)`];
+  }
+  return (await sweepSwarm(docker, ours)) ? ["the swarm netlab made (left)"] : [];
+}
+
+/**
  * Removes the exercise's objects (by exact name: containers, networks, namespaces, host links; iptables rules
  * by their exact words) and what netlab prepared for it (by label, the parent link by its name, the swarm by its
  * labels); returns a line for each thing removed.
@@ -101,7 +116,7 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise): Prom
     removed.push(`network ${item.name}`);
   }
   for (const step of exercise.prepare) {
-    if ("swarm" in step && (await sweepSwarm(docker, (labels) => isPreparedFor(labels, exercise.number) && labels[LABEL.role] === "swarm"))) removed.push("the swarm netlab made (left)");
+    if ("swarm" in step) removed.push(...(await leaveExerciseSwarm(docker, exercise.number)));
     if ("parent-link" in step) {
       const names = practiceParentLink(step["parent-link"]);
       const there = await execa("ip", ["link", "show", names.parent], { reject: false });

@@ -1,4 +1,5 @@
 import "./hermetic.js";
+import { hostname } from "node:os";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { execa } from "execa";
@@ -6,6 +7,7 @@ import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from "
 import { existingContainer } from "./create-with-warnings.js";
 import { LabContainer } from "./lab-container.js";
 import { withNetworkChurn } from "./churn-lock.js";
+import { forgetComposeProject, noteComposeProject } from "./own-compose-projects.js";
 import {
   COMPOSE_LABEL,
   composeExecutable,
@@ -116,6 +118,7 @@ export class ComposeProject {
     for (const network of await this.networks()) {
       await withNetworkChurn(`removing network ${network.Name}`, () => this.docker.getNetwork(network.Id).remove().catch(ignoreMissing));
     }
+    forgetComposeProject(this.name);
     return left;
   }
 
@@ -144,6 +147,8 @@ export class ComposeProject {
       .withStartupTimeout(startupTimeoutMs);
     if (executable) environment.withClientOptions({ executable });
     debug("Bringing up compose project %s with %s %s…", projectName, cli.command, cli.version);
+    // Before anything is made: what compose makes carries compose's labels only, and this note says it is netlab's.
+    noteComposeProject(projectName, `${hostname()}:${process.pid}`);
     const started = Date.now();
     let running: StartedDockerComposeEnvironment;
     try {
@@ -193,6 +198,7 @@ export class StartedComposeProject {
         });
       }
       const ms = Date.now() - started;
+      forgetComposeProject(this.name);
       debug("Brought down compose project %s in %d ms", this.name, ms);
       return ms;
     })();

@@ -7,11 +7,14 @@ import { createLabNetwork, type LabNetwork } from "./lab-network.js";
 import { labObjectName } from "../core/names.js";
 import { withNetworkChurn } from "./churn-lock.js";
 import { whileNoLabReliesOnEmbeddedDns } from "./embedded-dns-lock.js";
+import { describeForeign, foreignObjects, type ForeignObjects } from "./foreign-objects.js";
 
 const debug = createDebug("netlab:engine");
 
 /** The bridge the engine makes for swarm containers' way out; it carries no labels, so netlab names it. */
 export const GWBRIDGE = "docker_gwbridge";
+/** The networks an engine makes for itself when it becomes a swarm (no labels: they go when it leaves). */
+export const SWARM_NETWORKS = ["ingress", GWBRIDGE];
 /** Where the engine keeps the namespaces of overlay networks (`1-<first 10 of the network id>`). */
 export const ENGINE_NETNS_DIR = "/var/run/docker/netns";
 /** On the swarm's spec: whether docker_gwbridge was there before netlab made the swarm ("true"/"false"). */
@@ -24,10 +27,12 @@ export class SwarmError extends Error {
 export type SwarmPrecondition = { ok: true } | { ok: false; reason: string };
 
 /**
- * netlab makes a swarm only on an engine that is in none, at the start of the run and now: a swarm that is
- * there already is someone else's, and netlab neither uses nor leaves it.
+ * netlab makes a swarm only on an engine that is in none, at the start of the run and now (a swarm that is there
+ * already is someone else's, and netlab neither uses nor leaves it), and that holds nothing netlab did not make:
+ * leaving a swarm empties the embedded DNS of every network and detaches containers from attachable ones, so a
+ * user's running stack would lose its names and its networks.
  */
-export function swarmPrecondition(stateAtRunStart: string, stateNow: string): SwarmPrecondition {
+export function swarmPrecondition(stateAtRunStart: string, stateNow: string, foreign: ForeignObjects = { containers: [], networks: [] }): SwarmPrecondition {
   for (const [when, state] of [["at the start of the run", stateAtRunStart], ["now", stateNow]] as const) {
     if (state !== "inactive") {
       return {
@@ -36,7 +41,22 @@ export function swarmPrecondition(stateAtRunStart: string, stateNow: string): Sw
       };
     }
   }
+  const others = describeForeign(foreign);
+  if (others) {
+    return {
+      ok: false,
+      reason:
+        `the engine holds what netlab did not make (${others}), and a swarm's leave would empty their networks' name records ` +
+        `and detach attachable ones, so netlab makes no swarm here: run it where the engine holds nothing else (a CI job, a throwaway VM)`,
+    };
+  }
   return { ok: true };
+}
+
+/** swarmPrecondition read off the engine now; `except` names objects the caller answers for (an exercise's own). */
+export async function checkSwarmPrecondition(docker: Dockerode, stateAtRunStart: string, except: Iterable<string> = []): Promise<SwarmPrecondition> {
+  const [state, foreign] = await Promise.all([swarmState(docker), foreignObjects(docker, except)]);
+  return swarmPrecondition(stateAtRunStart, state, foreign);
 }
 
 /** Whether a swarm's labels say it is the debris of a netlab run whose process is gone. */
@@ -175,7 +195,7 @@ async function removeGwbridge(docker: Dockerode, attempts = 20): Promise<boolean
 }
 
 /** The labels on the engine's swarm when it is a manager of an active one; undefined otherwise. */
-async function activeSwarmLabels(docker: Dockerode): Promise<Record<string, string> | undefined> {
+export async function activeSwarmLabels(docker: Dockerode): Promise<Record<string, string> | undefined> {
   if ((await swarmState(docker)) !== "active") return undefined;
   try {
     return ((await docker.swarmInspect()) as { Spec?: { Labels?: Record<string, string> } }).Spec?.Labels ?? {};
