@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createTcpServer } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDeadRunDebris, LABEL } from "../core/labels.js";
@@ -18,16 +18,16 @@ let before: Set<string>;
 
 /**
  * netlab's objects whose run has no live owner and that were not kept on purpose (another file's `run --keep`
- * may keep some meanwhile): what a failed command would have left behind.
+ * may keep some meanwhile): what a failed command would have left behind. `isAlive` is for the control only.
  */
-async function orphans(): Promise<string[]> {
+async function orphans(isAlive: (owner: string) => boolean = isOwnerAlive): Promise<string[]> {
   const filters = { label: [LABEL.managed + "=true"] };
   const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
   return [
     ...containers.map((container) => ({ id: container.Id, labels: container.Labels })),
     ...networks.map((network) => ({ id: network.Id, labels: network.Labels ?? {} })),
   ]
-    .filter((object) => isDeadRunDebris(object.labels, isOwnerAlive))
+    .filter((object) => isDeadRunDebris(object.labels, isAlive))
     .map((object) => object.id);
 }
 
@@ -65,6 +65,29 @@ beforeAll(async () => {
 afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
   expect((await orphans()).filter((id) => !before.has(id)), "bad inputs left netlab objects behind").toEqual([]);
+});
+
+it("control: orphans() lists a netlab container and network whose owner is gone, and not once they are removed", async () => {
+  // Owned by this live process, so no other run's sweep of dead runs takes them; orphans() is told this owner is gone.
+  const owner = `${hostname()}:${process.pid}`;
+  const ownerGone = (candidate: string) => candidate !== owner && isOwnerAlive(candidate);
+  const name = `netlab-orphan-control-${process.pid}`;
+  const labels = [`${LABEL.managed}=true`, `${LABEL.owner}=${owner}`].flatMap((label) => ["--label", label]);
+  const network = (await dockerAsTyped(["network", "create", ...labels, name])).stdout.trim();
+  try {
+    const container = (await dockerAsTyped(["create", "--network", "none", "--name", name, ...labels, "netlab/probe:latest", "true"])).stdout.trim();
+    try {
+      expect(await orphans(ownerGone)).toEqual(expect.arrayContaining([container, network]));
+      // And a live owner's objects are not orphans.
+      expect(await orphans()).not.toContain(container);
+    } finally {
+      await dockerAsTyped(["rm", "-f", name]);
+    }
+    expect(await orphans(ownerGone)).not.toContain(container);
+  } finally {
+    await dockerAsTyped(["network", "rm", name]);
+  }
+  expect(await orphans(ownerGone)).not.toContain(network);
 });
 
 describe.concurrent("bad inputs and environments: one line, non-zero exit, nothing left", () => {

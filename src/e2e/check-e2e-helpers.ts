@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { LABEL } from "../core/labels.js";
 import { docker, leftovers, netlab, ROOT } from "./netlab-cli.js";
@@ -137,6 +138,33 @@ export async function remains(options: { project?: string; pid: number | undefin
     options.runId ? leftovers(options.runId) : { containers: 0, networks: 0, namespaces: 0 },
   ]);
   return { projectContainers: project.containers, projectNetworks: project.networks, netlabContainers: owned, run };
+}
+
+/**
+ * The control of every "nothing left" that remains() answers: objects made on purpose that each of its queries
+ * must list (a compose project's container and network, a container owned by this process, a run's objects and
+ * namespace). Not netlab-managed and owned by a live process, so no sweep of another run takes them meanwhile.
+ */
+export async function plantRemains(): Promise<{ query: { project: string; pid: number; runId: string }; container: string; network: string; remove(): Promise<void> }> {
+  const project = uniqueName("planted");
+  const runId = randomBytes(4).toString("hex");
+  const container = `${project}-box`;
+  const network = `${project}_default`;
+  const namespace = `${project}-${runId}`;
+  const labels = [`${COMPOSE_PROJECT}=${project}`, `${LABEL.owner}=${ownerOf(process.pid)}`, `${LABEL.run}=${runId}`].flatMap((label) => ["--label", label]);
+  await dockerAsTyped(["network", "create", ...labels, network]);
+  await dockerAsTyped(["create", "--network", "none", "--name", container, ...labels, "netlab/probe:latest", "true"]);
+  await execa("ip", ["netns", "add", namespace]);
+  return {
+    query: { project, pid: process.pid, runId },
+    container,
+    network,
+    async remove() {
+      await dockerAsTyped(["rm", "-f", container], { reject: false });
+      await dockerAsTyped(["network", "rm", network], { reject: false });
+      await execa("ip", ["netns", "del", namespace], { reject: false });
+    },
+  };
 }
 
 /** The safety net after a test: removes whatever of the project is still there (the CLI's down should have). */

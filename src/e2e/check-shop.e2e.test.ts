@@ -10,6 +10,7 @@ import {
   notInternal,
   onHostPort,
   parseJson,
+  plantRemains,
   publishedEverywhere,
   remains,
   removeProject,
@@ -40,6 +41,23 @@ const SHOP_IDS = expectationsOf(loadSpec(SHOP_SPEC)).map((expectation) => expect
 const NOTHING_LEFT = { projectContainers: [], projectNetworks: [], netlabContainers: [], run: { containers: 0, networks: 0, namespaces: 0 } };
 
 type Run = CheckRun;
+
+describe("control: the query behind every \"leaves nothing behind\" sees what is there", () => {
+  it("lists a compose project's container and network, a process's container and a run's objects made on purpose; nothing once removed", async () => {
+    const planted = await plantRemains();
+    try {
+      expect(await remains(planted.query)).toEqual({
+        projectContainers: [`/${planted.container}`],
+        projectNetworks: [planted.network],
+        netlabContainers: [`/${planted.container}`],
+        run: { containers: 1, networks: 1, namespaces: 1 },
+      });
+    } finally {
+      await planted.remove();
+    }
+    expect(await remains(planted.query)).toEqual(NOTHING_LEFT);
+  });
+});
 
 describe.concurrent("the shop as written: npx netlab check examples/shop/netlab.yaml --up", () => {
   const project = uniqueName("shop");
