@@ -81,14 +81,21 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
         const watch = practiceCli(["check", "15", "--watch", "--interval", "1"]);
         let output = "";
         watch.all?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        const sidecars = async () =>
+          (await docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=check`, `${LABEL.owner}=${hostname()}:${watch.pid}`] } })).map((item) => item.Names[0] ?? item.Id);
+        // The control of "no sidecar left": while rounds run, the same query finds the round's sidecar.
+        let seenWhileWatching: string[] = [];
         // (expect.poll needs the test's own context, which a queued turn does not carry.)
-        for (let waited = 0; (output.match(/^score /gm) ?? []).length < 2 && waited < 120_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+        for (let waited = 0; ((output.match(/^score /gm) ?? []).length < 2 || seenWhileWatching.length === 0) && waited < 120_000; waited += 250) {
+          if (seenWhileWatching.length === 0) seenWhileWatching = await sidecars();
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
         expect(output).toContain("(watching: again in 1 s; Ctrl-C stops)");
+        expect(seenWhileWatching, "the sidecar query found a round's sidecar while the watch ran").not.toEqual([]);
         watch.kill("SIGINT");
         const result = await watch;
         expect(result.exitCode, output).toBe(130);
-        const sidecars = await docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=check`, `${LABEL.owner}=${hostname()}:${watch.pid}`] } });
-        expect(sidecars.map((item) => item.Names[0])).toEqual([]);
+        expect(await sidecars()).toEqual([]);
       } finally {
         await resetAndExpectNothingLeft(exercise);
       }
