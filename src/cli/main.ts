@@ -12,7 +12,7 @@ const REPORTS = reportsDir();
 /** The engine side of run, clean and provision (dockerode, execa, the config's schema): loaded by those commands only. */
 const labRun = () => import("./lab-run.js");
 const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
-/** Every setting a lab run reads (README: Configuration). */
+/** Every setting a lab run reads (docs/configuration.md). */
 const RUN_ENV = [
   "NETLAB_IMAGE",
   "NETLAB_SENTINEL_POOL",

@@ -23,7 +23,7 @@ function sections(output: string): Array<{ claim: string; text: string }> {
 }
 
 // The two tours at once: each is a run of its own (run id, reports directory), and two runs on one engine are
-// a supported case (README, Reliability); both tests hold whatever state a claim ends in.
+// a supported case (docs/reliability.md); both tests hold whatever state a claim ends in.
 describe.concurrent("netlab tour", () => {
   it("--yes runs the seed claims in order and prints each one's concept, command and what the engine showed", async () => {
     const result = await tour(["--yes"]);
