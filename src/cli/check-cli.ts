@@ -5,16 +5,14 @@ import { loadConfig } from "../lifecycle/load-config.js";
 import type { CheckableSpec } from "../check/run-check.js";
 import { expectationsOf } from "../core/spec/expectations.js";
 import { loadSpec, SpecError } from "../check/load-spec.js";
-import { ensureReportsDir, ReportsDirError } from "../report/reports-dir.js";
-
-/** Exit codes of `netlab check`, as README and --help state them. */
-export const CHECK_EXIT = { held: 0, notHeld: 1, badSpec: 2, environment: 3 } as const;
+import { clearRunOutputs, ensureReportsDir, ReportsDirError } from "../report/reports-dir.js";
+import { CHECK_EXIT, CHECK_OUTCOME, checkJson, type CheckExit } from "./check-outcome.js";
 
 /**
  * 2 for what the user wrote (the spec, a setting); 3 for everything that stopped the check before it could
  * decide (no engine, a missing container or image, compose failing, the sentinel refused).
  */
-export function checkExitCodeFor(error: unknown): number {
+export function checkExitCodeFor(error: unknown): CheckExit {
   return error instanceof SpecError || error instanceof ConfigError || error instanceof ReportsDirError ? CHECK_EXIT.badSpec : CHECK_EXIT.environment;
 }
 
@@ -46,6 +44,9 @@ Environment:
   NETLAB_PROBE_TIMEOUT_MS, NETLAB_ENGINE_TIMEOUT_MS, NETLAB_IMAGE, NETLAB_SENTINEL_POOL, NETLAB_REPORTS_DIR, DOCKER_HOST
 `;
 
+/** The command line as the user typed it, for the reports of a stopped check. */
+const commandLine = () => ["netlab", ...process.argv.slice(2).map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`))].join(" ");
+
 /** `netlab check SPEC… [--up] [--json] [--reports-dir DIR] [--project NAME]`. */
 export function checkCommand(program: Command, defaults: { reportsDir: string }): void {
   program
@@ -53,10 +54,15 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
     .argument("<specs...>", "spec files (YAML, version 1)")
     .description("check declared network expectations against the containers running now")
     .option("--up", "bring the spec's compose project up first, and down afterwards whatever happens")
-    .option("--json", "print the decisions as JSON on stdout (progress goes to stderr)")
+    .option("--json", "print the result as JSON on stdout, whatever the exit code (progress goes to stderr)")
     .option("--reports-dir <dir>", "where to write summary.md, junit.xml, facts.json, topology/, allure-results/", defaults.reportsDir)
     .option("--project <name>", "the compose project name (overrides the spec's `project`)")
     .addHelpText("after", HELP)
+    // A usage error (no spec named, an unknown option) is exit 2 too: with --json it prints its object as well.
+    .exitOverride((error) => {
+      if (error.exitCode !== 0 && process.argv.includes("--json")) console.log(JSON.stringify(checkJson(CHECK_EXIT.badSpec, [], [error.message]), null, 2));
+      throw error;
+    })
     .action(async (paths: string[], options: { up?: boolean; json?: boolean; reportsDir: string; project?: string }) => {
       let cleanup: (() => Promise<void>) | undefined;
       let stopping = false;
@@ -70,9 +76,15 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
       // the signal and end the process in the middle of the cleanup.
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
+      const startedAt = new Date();
+      const reportsDir = resolve(options.reportsDir);
+      let reportsReady = false;
       try {
+        ensureReportsDir(reportsDir, options.reportsDir === defaults.reportsDir ? "NETLAB_REPORTS_DIR" : "--reports-dir");
+        // Before anything can fail: whatever this run ends with, no earlier run's reports stay to be read as its own.
+        clearRunOutputs(reportsDir);
+        reportsReady = true;
         const config = loadConfig();
-        ensureReportsDir(resolve(options.reportsDir), options.reportsDir === defaults.reportsDir ? "NETLAB_REPORTS_DIR" : "--reports-dir");
         const problems: SpecError[] = [];
         const specs = paths.flatMap((path) => {
           try {
@@ -86,14 +98,22 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
         if (problems.length > 0) throw new SpecError(problems.flatMap((problem) => [...problem.problems]));
         // The engine side and the report writers load only for specs that parsed: a bad spec answers at once.
         const { checkSpecs } = await import("./check-command.js");
-        process.exitCode = await checkSpecs(specs, { up: options.up ?? false, json: options.json ?? false, reportsDir: resolve(options.reportsDir) }, config, {
+        process.exitCode = await checkSpecs(specs, { up: options.up ?? false, json: options.json ?? false, reportsDir }, config, {
           out: (line) => console.log(line),
           err: (line) => console.error(line),
           onCleanup: (registered) => (cleanup = registered),
         });
       } catch (error) {
-        for (const line of checkFailureLines(error)) console.error(line);
-        process.exitCode = checkExitCodeFor(error);
+        const lines = checkFailureLines(error);
+        const exitCode = checkExitCodeFor(error);
+        for (const line of lines) console.error(line);
+        process.exitCode = exitCode;
+        if (reportsReady) {
+          const { writeStoppedReports } = await import("../report/stopped-reports.js");
+          const { name, meaning } = CHECK_OUTCOME[exitCode];
+          writeStoppedReports(reportsDir, { command: commandLine(), outcome: name, meaning, exitCode, lines, startedAt });
+        }
+        if (options.json) console.log(JSON.stringify(checkJson(exitCode, [], lines), null, 2));
       } finally {
         // Once a signal came, the handler is what ends the process (after the cleanup): keep it.
         if (!stopping) {

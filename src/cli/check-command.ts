@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { NetlabConfig } from "../core/config.js";
 import { connectEngine } from "../runtime/engine-client.js";
@@ -8,7 +8,8 @@ import { runCheck, type CheckableSpec, type CheckResult } from "../check/run-che
 import { FACTS_SCHEMA_VERSION, type Facts } from "../core/facts-schema.js";
 import { junitXml } from "../report/junit-writer.js";
 import { writeLabReports } from "../report/report-files.js";
-import { RUN_OUTPUTS } from "../report/reports-dir.js";
+import { clearRunOutputs } from "../report/reports-dir.js";
+import { CHECK_EXIT, checkJson, type CheckJson } from "./check-outcome.js";
 
 export interface CheckCommandOptions {
   up?: boolean;
@@ -44,7 +45,7 @@ export function closingLine(results: CheckResult[], durationMs: number): string 
 /** facts.json, summary.md, junit.xml, allure-results and topology for the checked specs, from the labs' writers. */
 export async function writeCheckReports(dir: string, results: CheckResult[], config: NetlabConfig, startedAt: Date): Promise<string[]> {
   const finishedAt = new Date();
-  for (const output of RUN_OUTPUTS) rmSync(join(dir, output), { recursive: true, force: true });
+  clearRunOutputs(dir);
   mkdirSync(dir, { recursive: true });
   const labs = results.map((result) =>
     specRecord({ file: relative(process.cwd(), result.spec.file), title: `check ${relative(process.cwd(), result.spec.file)}` }, result.decisions, result.targets, result.durationMs),
@@ -73,10 +74,11 @@ export async function writeCheckReports(dir: string, results: CheckResult[], con
   return problems;
 }
 
-/** What --json prints: every decision, flat, with the spec position it came from. */
-export function jsonOutput(results: CheckResult[]): unknown {
-  return {
-    specs: results.map((result) => ({
+/** What --json prints for a check that decided: every decision, flat, with the spec position it came from. */
+export function jsonOutput(results: CheckResult[], exitCode: typeof CHECK_EXIT.held | typeof CHECK_EXIT.notHeld): CheckJson {
+  return checkJson(
+    exitCode,
+    results.map((result) => ({
       spec: result.spec.file,
       project: result.project,
       held: result.decisions.every((decision) => decision.held),
@@ -95,7 +97,7 @@ export function jsonOutput(results: CheckResult[]): unknown {
         spec: decision.expectation.source,
       })),
     })),
-  };
+  );
 }
 
 /** Checks each spec in turn; resolves to the exit code (0 all held, 1 some did not). */
@@ -120,7 +122,8 @@ export async function checkSpecs(specs: CheckableSpec[], options: CheckCommandOp
   progress(closingLine(results, Date.now() - startedAt.getTime()));
   const [problems] = await Promise.all([writeCheckReports(options.reportsDir, results, config, startedAt), ...results.map((result) => result.cleanedUp)]);
   for (const problem of problems) io.err(`netlab: ${problem}`);
-  if (options.json) io.out(JSON.stringify(jsonOutput(results), null, 2));
+  const exitCode = results.every((result) => result.decisions.every((decision) => decision.held)) ? CHECK_EXIT.held : CHECK_EXIT.notHeld;
+  if (options.json) io.out(JSON.stringify(jsonOutput(results, exitCode), null, 2));
   progress(`reports in ${options.reportsDir}: summary.md, junit.xml, facts.json, topology/, allure-results/`);
-  return results.every((result) => result.decisions.every((decision) => decision.held)) ? 0 : 1;
+  return exitCode;
 }

@@ -1,7 +1,7 @@
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFromShop, createdDuring, netlabLines, projectObjects, runNetlab, scratchDir, uniqueName } from "./check-e2e-helpers.js";
 import { dockerAsTyped } from "./as-typed.js";
 
@@ -92,5 +92,87 @@ describe("environment errors: one netlab: line, exit 3, nothing made on the engi
     await expectEnvironmentError([path], /^netlab: image "netlab\/nonexistent:1" \(NETLAB_IMAGE\) is not on this engine and netlab never pulls/, { NETLAB_IMAGE: "netlab/nonexistent:1" }, "netlab/nonexistent");
     const inspected = await execa("docker", ["image", "inspect", "netlab/nonexistent:1"], { reject: false });
     expect(inspected.exitCode).not.toBe(0);
+  });
+});
+
+/** junit.xml's totals, as a CI test tab reads them. */
+function junitTotals(xml: string): { tests: number; failures: number; errors: number } {
+  const head = /<testsuites\b[^>]*>/.exec(xml)?.[0] ?? "";
+  const count = (name: string) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(head)?.[1] ?? Number.NaN);
+  return { tests: count("tests"), failures: count("failures"), errors: count("errors") };
+}
+
+const GREEN_SUMMARY = "# netlab: ✓ 28 passed in 1 lab(s), 4.2 s\n";
+const GREEN_JUNIT = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="netlab" tests="28" failures="0" errors="0" skipped="0" time="4.200">\n</testsuites>\n';
+
+/** A reports directory as an earlier green run left it: what a CI job's `if: always()` step would publish. */
+function staleGreenReports(name: string): string {
+  const reports = join(dir, `stale-${name}`);
+  mkdirSync(join(reports, "allure-results"), { recursive: true });
+  writeFileSync(join(reports, "summary.md"), GREEN_SUMMARY);
+  writeFileSync(join(reports, "junit.xml"), GREEN_JUNIT);
+  writeFileSync(join(reports, "facts.json"), "{}\n");
+  writeFileSync(join(reports, "allure-results", "old-result.json"), "{}\n");
+  return reports;
+}
+
+describe.concurrent("a CI job never publishes an earlier run's green: a check that stops says so in its reports", () => {
+  it("the probe reads an earlier green run's files as green (control)", () => {
+    const reports = staleGreenReports("control");
+    expect(junitTotals(readFileSync(join(reports, "junit.xml"), "utf8"))).toEqual({ tests: 28, failures: 0, errors: 0 });
+    expect(readFileSync(join(reports, "summary.md"), "utf8")).toMatch(/^# netlab: ✓/);
+  });
+
+  it.each([
+    ["bad-spec", 2, ["version: 1", "expect:", "  - {from: web, to: 'api:90000', reach: yes}"], /bad port 90000/],
+    ["environment", 3, ["version: 1", "expect:", `  - {from: ${uniqueName("ghost")}, to: 'nobody:80', reach: no}`], /netlab: no container is named/],
+  ] as const)("exit %s (%i): summary.md and junit.xml say failed and why; nothing else of the earlier run stays", async (outcome, exitCode, lines, why) => {
+    const reports = staleGreenReports(outcome);
+    const run = await runNetlab(["check", spec(`stale-${outcome}`, ...lines), "--reports-dir", reports]);
+    expect(run.exitCode, String(run.all)).toBe(exitCode);
+    const junit = readFileSync(join(reports, "junit.xml"), "utf8");
+    expect(junitTotals(junit)).toEqual({ tests: 1, failures: 1, errors: 0 });
+    expect(/<failure message="([^"]*)"/.exec(junit)?.[1]).toMatch(why);
+    const summary = readFileSync(join(reports, "summary.md"), "utf8");
+    expect(summary.split("\n")[0]).toBe(`# netlab: ✗ stopped before deciding any expectation: ${outcome} (exit ${exitCode})`);
+    expect(summary).toMatch(why);
+    expect(readdirSync(reports).sort()).toEqual(["junit.xml", "summary.md"]);
+  });
+});
+
+describe("--json prints one result object on stdout for every exit code", () => {
+  const web = uniqueName("json-web");
+
+  beforeAll(async () => {
+    await dockerAsTyped(["run", "-d", "--name", web, "--dns", "127.0.0.1", "--init", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
+  });
+  afterAll(async () => {
+    await dockerAsTyped(["rm", "-f", web], { reject: false });
+  });
+
+  it.each([
+    [0, "held", () => ["version: 1", "expect:", `  - {from: ${web}, to: '${web}:8080', reach: yes}`]],
+    [1, "not-held", () => ["version: 1", "expect:", `  - {from: ${web}, to: '${web}:8080', reach: no}`]],
+    [2, "bad-spec", () => ["version: 1", "expect:", `  - {from: ${web}, to: '${web}:90000', reach: yes}`]],
+    [3, "environment", () => ["version: 1", "expect:", `  - {from: ${uniqueName("ghost")}, to: '${web}:8080', reach: yes}`]],
+  ] as const)("exit %i (%s)", async (exitCode, outcome, lines) => {
+    const run = await runNetlab(["check", spec(`json-${exitCode}`, ...lines()), "--json", "--reports-dir", join(dir, `reports-json-${exitCode}`)]);
+    expect(run.exitCode, String(run.all)).toBe(exitCode);
+    const result = JSON.parse(String(run.stdout)) as { exitCode: number; outcome: string; specs: { held: boolean }[]; errors: string[] };
+    expect(result).toMatchObject({ exitCode, outcome });
+    if (exitCode <= 1) {
+      expect(result.specs.map((checked) => checked.held)).toEqual([exitCode === 0]);
+      expect(result.errors).toEqual([]);
+    } else {
+      expect(result.specs).toEqual([]);
+      expect(result.errors).toHaveLength(1);
+      expect(String(run.stderr)).toContain(result.errors[0]);
+    }
+  });
+
+  it("a usage error (no spec named) too: exit 2", async () => {
+    const run = await runNetlab(["check", "--json"]);
+    expect(run.exitCode, String(run.all)).toBe(2);
+    expect(JSON.parse(String(run.stdout))).toMatchObject({ exitCode: 2, outcome: "bad-spec", specs: [], errors: [expect.stringMatching(/missing required argument/)] });
   });
 });

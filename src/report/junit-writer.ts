@@ -1,4 +1,5 @@
 import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
+import type { StoppedRun } from "../core/stopped-run.js";
 import { lessonFor } from "../core/lesson/lesson.js";
 import { checkText } from "./format.js";
 
@@ -111,6 +112,25 @@ export function junitXml(suites: JunitSuite[], options: { name?: string; timesta
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attr({ name: options.name ?? "netlab", tests: totals.tests, failures: totals.failures, errors: totals.errors, skipped: totals.skipped, time: seconds(totals.time) })}>`,
     ...blocks,
+    "</testsuites>",
+    "",
+  ].join("\n");
+}
+
+/**
+ * junit.xml for a stopped check: one failed testcase saying why, so a CI test tab shows a red run rather
+ * than nothing (or an earlier run's green).
+ */
+export function junitStopped(stop: StoppedRun): string {
+  const name = `${stop.command}: stopped before deciding any expectation (${stop.outcome}, exit ${stop.exitCode})`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attr({ name: "netlab", tests: 1, failures: 1, errors: 0, skipped: 0, time: "0.000" })}>`,
+    `  <testsuite${attr({ name: "netlab check", tests: 1, failures: 1, errors: 0, skipped: 0, time: "0.000", timestamp: stop.startedAt.toISOString() })}>`,
+    `    <testcase${attr({ name, classname: "netlab check", time: "0.000" })}>`,
+    `      <failure${attr({ message: firstLine(stop.lines[0] ?? stop.meaning), type: stop.outcome })}>${xmlText([...stop.lines, "", `exit ${stop.exitCode}: ${stop.meaning}`].join("\n"))}</failure>`,
+    "    </testcase>",
+    "  </testsuite>",
     "</testsuites>",
     "",
   ].join("\n");

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 /**
  * Where a run writes its reports: NETLAB_REPORTS_DIR, or reports/, in the directory netlab was started from
@@ -12,6 +12,11 @@ export function reportsDir(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 
 /** What a run leaves in the reports directory, cleared at the start of the next one (engine/ stays). */
 export const RUN_OUTPUTS = ["junit.xml", "allure-results", "facts.json", "facts.schema.json", "summary.md", "topology", "html"];
+
+/** Removes what an earlier run left in `dir` (RUN_OUTPUTS), so nothing there can be taken for this run's. */
+export function clearRunOutputs(dir: string): void {
+  for (const output of RUN_OUTPUTS) rmSync(join(dir, output), { recursive: true, force: true });
+}
 
 export const TOPOLOGY_DIR = "topology";
 

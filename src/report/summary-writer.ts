@@ -1,5 +1,6 @@
 import { specGridMarkdown, specGrids } from "./spec-grid.js";
 import type { CheckRecord, Facts, LabRecord, Matrix } from "../core/facts-schema.js";
+import type { StoppedRun } from "../core/stopped-run.js";
 import { labView } from "./lab-view.js";
 import { inLessonOrder, lessonFor } from "../core/lesson/lesson.js";
 import { duration, entryText, labFailed, observationLines, oneLine, STATE_MARK, tally, tallyText, truncate } from "./format.js";
@@ -165,4 +166,20 @@ export function summaryMarkdown(facts: Facts): string {
   for (const lab of inLessonOrder(facts.labs, (candidate) => candidate.lab)) lines.push(labSection(lab, context));
   lines.push(`Total time: ${duration(facts.run.durationMs)}. Details: \`facts.json\` (schema version ${facts.schemaVersion}), \`junit.xml\`, \`npm run report\` for the HTML report.`, "");
   return lines.join("\n");
+}
+
+/** summary.md for a check that stopped before deciding anything: what was run, what it printed, what the exit means. */
+export function summaryStopped(stop: StoppedRun): string {
+  return [
+    `# netlab: ✗ stopped before deciding any expectation: ${stop.outcome} (exit ${stop.exitCode})`,
+    "",
+    `\`${stop.command}\`, started ${stop.startedAt.toISOString()}: no expectation was decided, so none held.`,
+    "",
+    "```text",
+    ...stop.lines.map((line) => line.replaceAll("```", "ʼʼʼ")),
+    "```",
+    "",
+    `Exit ${stop.exitCode}: ${stop.meaning}.`,
+    "",
+  ].join("\n");
 }
