@@ -204,13 +204,18 @@ describe("by-hand: Docker's bridge, rebuilt with ip and iptables", () => {
       "-i", hostInterface, "-d", hostAddress, "-p", "tcp", "--dport", String(port), "-j", "DNAT", "--to-destination", `${address("b")}:${SERVER_PORT}`,
     ]);
     await hand.appendRule("filter", "FORWARD", ["-o", hand.names.bridge, "-m", "conntrack", "--ctstate", "DNAT", "-j", "ACCEPT"]);
+    // One hole before the DROP, for the control below: straight at b's address, the port where nothing listens.
+    await hand.appendRule("filter", "FORWARD", ["-o", hand.names.bridge, "-d", address("b"), "-p", "tcp", "--dport", String(CLOSED_PORT), "-j", "ACCEPT"]);
     await hand.appendRule("filter", "FORWARD", ["-o", hand.names.bridge, "-j", "DROP"]);
     const answer = check.verify(await fromSentinel.connect(hostAddress, port, { send: HTTP_GET }), "connected");
     expect(answer.reply, "the host port should lead to b's server").toContain(`served-by ${hand.names.namespaces.b}`);
     // Straight at the namespace's address, routed by the host but not DNATed: dropped on the way in. (Sent
     // through a shell, so a probe its deadline ends reports as timed out.)
     check.verify(await fromSentinel.connect(address("b"), SERVER_PORT, { send: HTTP_GET }), "timed-out");
-    // Control: that same server answers the host, which is on the bridge and needs no forwarding.
+    // Control from the sentinel too: through the hole, straight at b's address is refused, not timed out. The
+    // route there and the way back work from where the claim stands; only the filter's verdict differs.
+    check.verify(await fromSentinel.connect(address("b"), CLOSED_PORT, { send: HTTP_GET }), "refused");
+    // And the server is up: it answers the host, which is on the bridge and needs no forwarding.
     check.verify(await tcp(lab.hostSite(), timeout).connect(address("b"), SERVER_PORT), "connected");
   });
 });
