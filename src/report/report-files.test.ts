@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { failingDemo } from "./fixtures/sample-facts.js";
 import { FactsFileError, readFacts, writeLabReports } from "./report-files.js";
+import { graphvizMissing } from "./topology-render.js";
 
 const dirs: string[] = [];
 const scratch = () => {
@@ -16,7 +17,9 @@ afterEach(() => {
 });
 
 describe("report files from facts", () => {
-  it("writes facts.json with matrices and picture paths, its JSON Schema, summary.md, the pictures and allure-results", async () => {
+  it("writes facts.json with matrices and picture paths, its JSON Schema, summary.md, the pictures and allure-results", async (context) => {
+    const noDot = await graphvizMissing();
+    context.skip(noDot !== undefined, noDot);
     const dir = scratch();
     const { facts, problems } = await writeLabReports(dir, failingDemo());
     expect(problems).toEqual([]);
@@ -33,13 +36,31 @@ describe("report files from facts", () => {
     expect(readdirSync(join(dir, "allure-results")).filter((name) => name.endsWith("-result.json"))).toHaveLength(3);
   });
 
-  it("still writes every other report when Graphviz is missing, and says what is missing", async () => {
+  it("still writes every other report when Graphviz is missing, and says so once for every lab", async () => {
+    const dir = scratch();
+    const demo = failingDemo();
+    const labs = ["bridge", "none", "host"].map((name) => ({ ...demo.labs[0]!, lab: name }));
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    try {
+      const { facts, problems } = await writeLabReports(dir, { ...demo, labs });
+      expect(problems).toEqual([
+        `drawing the 3 labs' pictures (bridge, none, host) needs Graphviz's dot, which is not installed: install graphviz (npm run provision does); each .dot file is written all the same`,
+      ]);
+      expect(facts.labs.map((lab) => lab.topology)).toEqual([undefined, undefined, undefined]);
+      expect(existsSync(join(dir, "topology/bridge.dot"))).toBe(true);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it("control: one lab without Graphviz is named as before", async () => {
     const dir = scratch();
     const path = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
       const { facts, problems } = await writeLabReports(dir, failingDemo());
-      expect(problems).toEqual([`drawing "demo" needs Graphviz's dot, which is not installed: install graphviz (npm run provision does)`]);
+      expect(problems).toEqual([`drawing "demo" needs Graphviz's dot, which is not installed: install graphviz (npm run provision does); each .dot file is written all the same`]);
       expect(facts.labs[0]?.topology).toBeUndefined();
       expect(readFileSync(join(dir, "summary.md"), "utf8")).not.toContain("Topology as observed");
       expect(existsSync(join(dir, "topology/demo.dot"))).toBe(true);

@@ -8,7 +8,7 @@ import { buildMatrix, matrixContext } from "./matrix.js";
 import { TOPOLOGY_DIR } from "./reports-dir.js";
 import { summaryMarkdown } from "./summary-writer.js";
 import { topologyContext, topologyDot } from "./topology.js";
-import { renderSvg } from "./topology-render.js";
+import { GraphvizMissingError, graphvizMissingLine, renderSvg } from "./topology-render.js";
 
 const debug = createDebug("netlab:report");
 
@@ -61,6 +61,7 @@ export interface WriteOptions {
  */
 export async function writeLabReports(dir: string, input: Facts, options: WriteOptions = {}): Promise<WrittenReports> {
   const problems: string[] = [];
+  const undrawn: string[] = [];
   const facts = withMatrices(input);
   const pictures = new Map<string, string>();
   const context = topologyContext(facts.run);
@@ -76,12 +77,15 @@ export async function writeLabReports(dir: string, input: Facts, options: WriteO
         pictures.set(lab.lab, svg);
         return { ...lab, topology: `${base}.svg` };
       } catch (error) {
-        problems.push((error as Error).message);
+        if (error instanceof GraphvizMissingError) undrawn.push(lab.lab);
+        else problems.push((error as Error).message);
         const { topology: _, ...rest } = lab;
         return rest;
       }
     }),
   );
+  // A missing Graphviz is one fact about the machine, said once, not once per lab.
+  if (undrawn.length > 0) problems.unshift(graphvizMissingLine(undrawn));
   const complete = factsSchema.parse({ ...facts, labs });
   writeFileSync(join(dir, "facts.json"), `${JSON.stringify(complete, null, 2)}\n`);
   writeFileSync(join(dir, "facts.schema.json"), `${JSON.stringify(factsJsonSchema(), null, 2)}\n`);
