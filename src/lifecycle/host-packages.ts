@@ -30,6 +30,20 @@ export const FEATURE_NEEDS = {
 
 export type Feature = keyof typeof FEATURE_NEEDS;
 
+/**
+ * What `npm test` needs beyond BASE_NEEDS, the one place that says so: the compose lab, the report pictures,
+ * Debian's Chromium for the test that opens the HTML report unless the user names another (NETLAB_CHROMIUM),
+ * and the uplink watch's tcpdump unless the watch is off.
+ */
+export function testSuiteFeatures(options: { uplinkWatch: boolean; ownChromium: boolean }): Feature[] {
+  return ["compose", "topology", ...(options.ownChromium ? [] : (["browser"] as const)), ...(options.uplinkWatch ? (["uplinkWatch"] as const) : [])];
+}
+
+/** Every need of BASE_NEEDS and of the features asked for, each once. */
+export function needsFor(features: Feature[]): HostNeed[] {
+  return [...BASE_NEEDS, ...new Set(features.map((feature) => FEATURE_NEEDS[feature]))];
+}
+
 /** Engines packaged by others than Debian's docker.io: netlab never installs beside them, it says how to start them. */
 export const OTHER_ENGINES: { package: string; start: string }[] = [
   { package: "docker-ce", start: "sudo systemctl start docker" },
@@ -58,10 +72,17 @@ export type EngineStep =
   | { kind: "install-and-start" }
   | { kind: "start-yourself"; why: string };
 
+/** A package to install: the command (or file) it brings and why netlab needs it. */
+export interface Install {
+  package: string;
+  tool: string;
+  why: string;
+}
+
 export interface ProvisionPlan {
   engine: EngineStep;
   /** Packages to install, each with its reason, in one apt-get call. */
-  install: { package: string; why: string }[];
+  install: Install[];
 }
 
 /**
@@ -69,7 +90,7 @@ export interface ProvisionPlan {
  * needs asked for that are missing. An answering engine means nothing engine-related is installed, ever.
  */
 export function planProvision(state: HostState, needs: HostNeed[]): ProvisionPlan {
-  const install = needs.filter((need) => !state.present(need)).map(({ package: name, why }) => ({ package: name, why }));
+  const install = needs.filter((need) => !state.present(need)).map(({ package: name, why, satisfiedBy }) => ({ package: name, tool: satisfiedBy[0]!, why }));
   if (state.engineAnswers) return { engine: { kind: "use-running" }, install };
   const other = OTHER_ENGINES.find((engine) => state.enginePackages.includes(engine.package));
   if (other) return { engine: { kind: "start-yourself", why: `${other.package} is installed but no engine answers: ${other.start}, then run again` }, install: [] };
@@ -78,15 +99,71 @@ export function planProvision(state: HostState, needs: HostNeed[]): ProvisionPla
   }
   if (!state.canInstall) return { engine: { kind: "start-yourself", why: "netlab starts an engine itself only on Debian or Ubuntu as root: start Docker yourself (Docker Desktop, \"sudo systemctl start docker\") and run again" }, install: [] };
   if (state.enginePackages.includes(ENGINE_PACKAGE)) return { engine: { kind: "start-installed" }, install };
-  return { engine: { kind: "install-and-start" }, install: [{ package: ENGINE_PACKAGE, why: "the Docker engine: none answers and none is installed" }, ...install] };
+  const engine = { package: ENGINE_PACKAGE, tool: "dockerd", why: "the Docker engine: none answers and none is installed" };
+  return { engine: { kind: "install-and-start" }, install: [engine, ...install] };
 }
 
-/** The one apt-get call: `--no-remove` makes apt abort rather than remove any package (docker-ce, say). */
-export function aptInstallArgs(packages: string[]): string[] {
-  return ["install", "-y", "-qq", "--no-remove", ...packages];
+/**
+ * The one apt-get call: `--no-remove` makes apt abort rather than remove any package (docker-ce, say). Where
+ * the plan installs no engine, recommended packages stay out: docker-compose recommends docker.io, which
+ * would put a second engine beside the one that answers.
+ */
+export function aptInstallArgs(plan: ProvisionPlan): string[] {
+  const recommends = plan.engine.kind === "install-and-start" ? [] : ["--no-install-recommends"];
+  return ["install", "-y", "-qq", "--no-remove", ...recommends, ...plan.install.map((item) => item.package)];
 }
 
 /** One line naming each package and why, said before anything is installed. */
-export function describeInstall(install: ProvisionPlan["install"]): string {
+export function describeInstall(install: Install[]): string {
   return `installing from Debian with apt-get --no-remove: ${install.map((item) => `${item.package} (${item.why})`).join(", ")}`;
+}
+
+/** One line per missing tool, when installing is off or not netlab's to do: the tool, its package, why. */
+export function describeMissing(install: Install[], because: string): string[] {
+  return install.map((item) => `missing ${item.tool} (Debian package ${item.package}): ${item.why}; not installed: ${because}`);
+}
+
+/** The command that installs what is missing beside an engine that answers, for the user to run. */
+export function installCommand(install: Install[]): string {
+  return `sudo apt-get install --no-remove --no-install-recommends ${install.map((item) => item.package).join(" ")}`;
+}
+
+export interface MissingPolicy {
+  /** `--no-install` or NETLAB_NO_INSTALL: nothing is installed. */
+  noInstall: boolean;
+  /** A tool left missing stops the caller (npm test), rather than being reported and let be (netlab provision). */
+  failOnMissing: boolean;
+  /** root, Linux and apt-get: netlab may install packages at all. */
+  mayInstall: boolean;
+}
+
+/**
+ * What to do about the plan's packages: nothing, install them (announced in one line), or name each missing
+ * tool in a line of its own and then either carry on or stop with `refusal` (exit non-zero, before any
+ * engine is started).
+ */
+export type MissingStep =
+  | { kind: "none" }
+  | { kind: "install"; announce: string }
+  | { kind: "report"; lines: string[] }
+  | { kind: "refuse"; lines: string[]; refusal: string };
+
+const INSTALL_OFF = "--no-install or NETLAB_NO_INSTALL";
+
+export function missingStep(plan: ProvisionPlan, policy: MissingPolicy): MissingStep {
+  const { install } = plan;
+  if (install.length === 0) return { kind: "none" };
+  if (policy.noInstall) {
+    const lines = describeMissing(install, INSTALL_OFF);
+    if (install.some((item) => item.package === ENGINE_PACKAGE)) {
+      return { kind: "refuse", lines, refusal: `no Docker engine answers and installing is off (${INSTALL_OFF}): install ${ENGINE_PACKAGE} or start Docker yourself` };
+    }
+    if (!policy.failOnMissing) return { kind: "report", lines };
+    return { kind: "refuse", lines, refusal: `${install.length} tool(s) missing and installing is off (${INSTALL_OFF}): install them with "${installCommand(install)}", or run again without it` };
+  }
+  if (!policy.mayInstall) {
+    const lines = describeMissing(install, "netlab installs only as root with apt-get");
+    return { kind: "refuse", lines, refusal: `${install.length} tool(s) missing: install them with "${installCommand(install)}", then run again` };
+  }
+  return { kind: "install", announce: describeInstall(install) };
 }

@@ -6,10 +6,9 @@ import createDebug from "debug";
 import { connectEngine, EngineUnavailableError } from "../runtime/engine-client.js";
 import {
   aptInstallArgs,
-  BASE_NEEDS,
-  describeInstall,
   ENGINE_PACKAGE,
-  FEATURE_NEEDS,
+  missingStep,
+  needsFor,
   OTHER_ENGINES,
   planProvision,
   type Feature,
@@ -33,6 +32,8 @@ export interface ProvisionOptions {
   features?: Feature[];
   /** Only say what is missing (`--no-install`, NETLAB_NO_INSTALL=1). */
   noInstall?: boolean;
+  /** A tool left missing is an error (npm test): thrown after each is named, before an engine is started. */
+  failOnMissing?: boolean;
 }
 
 export interface ProvisionReport {
@@ -42,8 +43,8 @@ export interface ProvisionReport {
   missing: string[];
 }
 
-export function noInstallFromEnv(): boolean {
-  const value = process.env.NETLAB_NO_INSTALL;
+export function noInstallFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.NETLAB_NO_INSTALL;
   return value !== undefined && value !== "" && value !== "0" && value !== "false";
 }
 
@@ -89,11 +90,16 @@ async function foreignDockerd(): Promise<string | undefined> {
   return owner && String(owner.stdout).startsWith(`${ENGINE_PACKAGE}:`) ? undefined : dockerd;
 }
 
+/** netlab installs packages only as root on a Linux with apt-get. */
+function mayInstallPackages(): boolean {
+  return process.platform === "linux" && process.getuid?.() === 0 && onPath("apt-get") !== undefined;
+}
+
 /** Only the local engine on its default socket is netlab's to install and start; DOCKER_HOST elsewhere is the user's. */
 function canInstall(): boolean {
   const host = process.env.DOCKER_HOST;
   const localDefault = !host || host === "unix:///var/run/docker.sock";
-  return localDefault && process.platform === "linux" && process.getuid?.() === 0 && onPath("apt-get") !== undefined;
+  return localDefault && mayInstallPackages();
 }
 
 async function hostState(engineAnswers: boolean, needs: HostNeed[]): Promise<HostState> {
@@ -129,14 +135,13 @@ async function startDaemon(logFile: string): Promise<void> {
   throw new EngineUnavailableError(`dockerd did not answer within ${SOCKET_WAIT_MS} ms; see ${logFile}`);
 }
 
-async function install(plan: ProvisionPlan, say: (line: string) => void): Promise<void> {
+async function install(plan: ProvisionPlan): Promise<void> {
   const names = plan.install.map((item) => item.package);
-  say(describeInstall(plan.install));
   // needrestart (a docker.io recommendation) would otherwise restart the host's services on its own.
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive", NEEDRESTART_MODE: "l" };
-  debug("apt-get %o", aptInstallArgs(names));
+  debug("apt-get %o", aptInstallArgs(plan));
   await execa("apt-get", ["update", "-qq"], { env });
-  const result = await execa("apt-get", aptInstallArgs(names), { env, reject: false, all: true });
+  const result = await execa("apt-get", aptInstallArgs(plan), { env, reject: false, all: true });
   if (result.exitCode !== 0) {
     const why = String(result.all).trim().split("\n").filter(Boolean).slice(-1)[0] ?? result.shortMessage;
     throw new InstallRefusedError(`apt-get would not install ${names.join(", ")} without removing or changing other packages, so netlab installed nothing: ${why}`);
@@ -150,7 +155,7 @@ async function install(plan: ProvisionPlan, say: (line: string) => void): Promis
  */
 export async function provisionEngine(options: ProvisionOptions): Promise<ProvisionReport> {
   const say = options.say ?? (() => {});
-  const needs = [...BASE_NEEDS, ...(options.features ?? []).map((feature) => FEATURE_NEEDS[feature])];
+  const needs = needsFor(options.features ?? []);
   let engineError: EngineUnavailableError | undefined;
   try {
     await connectEngine(5000);
@@ -171,13 +176,13 @@ export async function provisionEngine(options: ProvisionOptions): Promise<Provis
   }
   const actions: string[] = [];
   const missing = plan.install.map((item) => item.package);
-  if (missing.length > 0 && (options.noInstall ?? noInstallFromEnv())) {
-    for (const item of plan.install) say(`missing ${item.package}: ${item.why} (not installed: --no-install or NETLAB_NO_INSTALL)`);
-    if (plan.engine.kind !== "use-running" && missing.includes(ENGINE_PACKAGE)) {
-      throw new InstallRefusedError(`no Docker engine answers and installing is off (--no-install or NETLAB_NO_INSTALL): install ${ENGINE_PACKAGE} or start Docker yourself`);
-    }
-  } else if (missing.length > 0) {
-    await install(plan, say);
+  const noInstall = options.noInstall ?? noInstallFromEnv();
+  const step = missingStep(plan, { noInstall, failOnMissing: options.failOnMissing ?? false, mayInstall: mayInstallPackages() });
+  if (step.kind === "report" || step.kind === "refuse") for (const line of step.lines) say(line);
+  if (step.kind === "refuse") throw new InstallRefusedError(step.refusal);
+  if (step.kind === "install") {
+    say(step.announce);
+    await install(plan);
     actions.push(`installed ${missing.join(", ")}`);
   }
   if (plan.engine.kind !== "use-running") {
@@ -188,6 +193,5 @@ export async function provisionEngine(options: ProvisionOptions): Promise<Provis
   }
   const version = await (await connectEngine(5000)).version();
   actions.push(plan.engine.kind === "use-running" ? `used the running engine ${version.Version}` : `started dockerd ${version.Version}, log in ${join(options.logDir, "dockerd.log")}`);
-  const noInstall = options.noInstall ?? noInstallFromEnv();
   return { actions, serverVersion: version.Version, missing: noInstall ? missing : [] };
 }
