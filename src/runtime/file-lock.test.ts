@@ -41,13 +41,16 @@ describe("embedded-DNS lock (flock held by a child process)", () => {
     expect(locksOn(lock)).toEqual({ held: [], waiting: [] });
   });
 
-  it("an exclusive holder waits until the last shared holder lets go, and a shared one waits for it in turn", async () => {
+  // Until the next holder's flock process has started and asked: slow only on a loaded machine.
+  const WAIT = { timeout: 5000, interval: 20 };
+
+  it("an exclusive holder waits until the last shared holder lets go, and a shared one waits for it in turn", { timeout: 15_000 }, async () => {
     const lock = file();
     const reader = await holdFileLock(lock, "shared", "reader");
     let writerTook = false;
     const writer = holdFileLock(lock, "exclusive", "writer").then((release) => ((writerTook = true), release));
     // The kernel holds the writer's request back while the reader holds it, and holdFileLock has not resolved.
-    await expect.poll(() => locksOn(lock)).toEqual({ held: ["READ"], waiting: ["WRITE"] });
+    await expect.poll(() => locksOn(lock), WAIT).toEqual({ held: ["READ"], waiting: ["WRITE"] });
     expect(writerTook).toBe(false);
     await reader();
     const releaseWriter = await writer;
@@ -55,7 +58,7 @@ describe("embedded-DNS lock (flock held by a child process)", () => {
 
     let laterReaderTook = false;
     const laterReader = holdFileLock(lock, "shared", "later reader").then((release) => ((laterReaderTook = true), release));
-    await expect.poll(() => locksOn(lock)).toEqual({ held: ["WRITE"], waiting: ["READ"] });
+    await expect.poll(() => locksOn(lock), WAIT).toEqual({ held: ["WRITE"], waiting: ["READ"] });
     expect(laterReaderTook).toBe(false);
     await releaseWriter();
     const releaseLaterReader = await laterReader;
