@@ -23,6 +23,35 @@ function isMissing(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;
 }
 
+/** 409 "removal of container … is already in progress": someone (a dead run's last request) removes it already. */
+function isBeingRemoved(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 409 && /already in progress/i.test(String((error as Error).message));
+}
+
+/**
+ * Removes a container; one the engine is removing already (a request a frozen or dying run sent) is waited for
+ * until it is gone, so a sweep that says "removed" means the engine no longer holds it.
+ */
+async function removeContainer(docker: Dockerode, id: string, patienceMs = REMOVAL_PATIENCE_MS): Promise<void> {
+  try {
+    await docker.getContainer(id).remove({ force: true, v: true });
+    return;
+  } catch (error) {
+    if (!isBeingRemoved(error)) throw error;
+  }
+  const started = Date.now();
+  while (Date.now() - started < patienceMs) {
+    try {
+      await docker.getContainer(id).inspect();
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new SweepError(`container ${id.slice(0, 12)} was still being removed by the engine after ${patienceMs} ms`);
+}
+
 export class SweepError extends Error {
   override name = "SweepError";
 }
@@ -52,7 +81,7 @@ async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Recor
       removeEach(
         containers,
         async (container) => {
-          await docker.getContainer(container.Id).remove({ force: true, v: true });
+          await removeContainer(docker, container.Id);
           return container.Names[0]?.replace(/^\//, "") ?? container.Id;
         },
         report.containers,
