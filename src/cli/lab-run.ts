@@ -17,9 +17,9 @@ const REPORTS = reportsDir();
 const say = (line: string) => console.log(`netlab: ${line}`);
 
 /** `features` beyond what every lab run needs; `noInstall` only says what is missing. */
-export async function provision(features: Feature[], noInstall?: boolean): Promise<void> {
+export async function provision(features: Feature[], noInstall?: boolean, failOnMissing = false): Promise<void> {
   ensureReportsDir(REPORTS);
-  const report = await provisionEngine({ logDir: join(REPORTS, "engine"), say, features, noInstall });
+  const report = await provisionEngine({ logDir: join(REPORTS, "engine"), say, features, noInstall, failOnMissing });
   for (const action of report.actions) say(action);
 }
 

@@ -73,7 +73,7 @@ program
       ],
     }),
   )
-  .action(async (options: { install: boolean }) => (await labRun()).provision(Object.keys(FEATURE_NEEDS) as Feature[], options.install ? undefined : true));
+  .action(async (options: { install: boolean }) => (await labRun()).provision(Object.keys(FEATURE_NEEDS) as Feature[], options.install ? undefined : true, true));
 program
   .command("run")
   .argument("[labs...]", "labs to run, case-insensitive (default: all); LAB:CLAIM[,CLAIM…] runs only those claims")

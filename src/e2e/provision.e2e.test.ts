@@ -52,11 +52,11 @@ describe("provisioning never touches a user's Docker", () => {
     expect(String(result.all)).toMatch(/^netlab: installing from Debian with apt-get --no-remove: graphviz \(.+\)$/m);
   });
 
-  it("--no-install and NETLAB_NO_INSTALL=1 only say what is missing", async () => {
+  it("--no-install and NETLAB_NO_INSTALL=1 only say what is missing, and exit 1 as --help says", async () => {
     for (const [args, env] of [[["provision", "--no-install"], {}], [["provision"], { NETLAB_NO_INSTALL: "1" }]] as const) {
       const { dir, log } = standIns();
       const result = await netlab([...args], { PATH: await pathWithout(dir), ...env });
-      expect(result.exitCode, String(result.all)).toBe(0);
+      expect(result.exitCode, String(result.all)).toBe(1);
       expect(calls(log).filter((call) => call.startsWith("apt-get"))).toEqual([]);
       expect(String(result.all)).toMatch(/^netlab: missing dot \(Debian package graphviz\): /m);
     }
