@@ -10,7 +10,7 @@ import { keptObjects, sweepDeadRuns, sweepKept } from "../lifecycle/sweep.js";
 import { ensureReportsDir, reportsDir } from "../report/reports-dir.js";
 import { claimPattern, labFiles, selectLabs } from "./labs-catalog.js";
 import { UsageError } from "./errors.js";
-import { vitestArgv } from "./vitest-entry.js";
+import { runVitest } from "./vitest-child.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const REPORTS = reportsDir();
@@ -40,21 +40,14 @@ export async function run(names: string[], options: RunOptions): Promise<number>
   await provision(labs.includes("compose") ? ["compose"] : [], options.install ? undefined : true);
   await preflight(config, { labs });
   const testNames = options.grep ?? pattern;
-  const child = execa(process.execPath, vitestArgv(["run", "--project", "labs", ...files, ...(testNames ? ["--testNamePattern", testNames] : [])]), {
-    cwd: ROOT,
-    stdio: "inherit",
-    reject: false,
-    env: options.keep ? { NETLAB_KEEP: "1" } : {},
-  });
-  // Ctrl-C reaches vitest too (same process group); a SIGTERM sent to netlab alone is passed on. Either way
-  // netlab waits for vitest's own cleanup rather than dying first, then sweeps what is left.
+  // runVitest waits for vitest's own cleanup on a signal; netlab then sweeps what is left and says it was interrupted.
   let interrupted: NodeJS.Signals | undefined;
   process.on("SIGINT", () => (interrupted = "SIGINT"));
-  process.on("SIGTERM", () => {
-    interrupted = "SIGTERM";
-    child.kill("SIGTERM");
+  process.on("SIGTERM", () => (interrupted = "SIGTERM"));
+  const exitCode = await runVitest(["run", "--project", "labs", ...files, ...(testNames ? ["--testNamePattern", testNames] : [])], {
+    cwd: ROOT,
+    env: options.keep ? { NETLAB_KEEP: "1" } : {},
   });
-  const result = await child;
   const docker = await connectEngine(config.engineTimeoutMs);
   const swept = await sweepDeadRuns(docker);
   const left = swept.containers.length + swept.networks.length + swept.namespaces.length;
@@ -65,7 +58,7 @@ export async function run(names: string[], options: RunOptions): Promise<number>
     say(`interrupted by ${interrupted}; cleaned up`);
     return interrupted === "SIGINT" ? 130 : 143;
   }
-  return result.exitCode ?? 1;
+  return exitCode;
 }
 
 /** After `run --keep`: what stays, how to look at it, how to remove it, and which labs could not be kept. */
