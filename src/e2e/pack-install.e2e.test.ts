@@ -1,0 +1,122 @@
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildIsFresh } from "../../bin/cli-build.mjs";
+import { uniqueName } from "./check-e2e-helpers.js";
+import { dockerAsTyped } from "./as-typed.js";
+import { ROOT } from "./netlab-cli.js";
+
+/**
+ * netlab as a user's project gets it: `npm pack`, then `npm install --omit=dev` of the tarball into a fresh
+ * `npm init -y` project (production dependencies only, from this machine's npm cache where it can). There
+ * netlab runs compiled, checks a container this file starts, writes its reports into that project, lists the
+ * practice exercises, and its vitest entry point turns a spec into tests.
+ */
+
+const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+const VITEST = (JSON.parse(readFileSync(join(ROOT, "node_modules/vitest/package.json"), "utf8")) as { version: string }).version;
+const scratch = mkdtempSync(join(tmpdir(), "netlab-pack-"));
+const app = join(scratch, "app");
+const installed = join(app, "node_modules", "netlab");
+const web = uniqueName("pack-web");
+
+/** npm in the user's project: no audit, fund or update check (nothing the test needs from the network). */
+const npm = (args: string[], env: Record<string, string> = {}) =>
+  execa("npm", [...args, "--no-audit", "--no-fund", "--no-update-notifier"], { cwd: app, all: true, reject: false, env });
+
+/** A command in the user's project as the user types it: no NETLAB_REPORTS_DIR unless given, the state of practice kept here. */
+const inApp = (command: string, args: string[], env: Record<string, string | undefined> = {}) =>
+  execa(command, args, { cwd: app, all: true, reject: false, env: { NETLAB_REPORTS_DIR: undefined, NETLAB_STATE_DIR: join(scratch, "state"), NO_COLOR: "1", ...env } });
+
+function spec(name: string, reach: "yes" | "no"): string {
+  writeFileSync(join(app, name), ["version: 1", "expect:", `  - {from: ${web}, to: '${web}:8080', reach: ${reach}}`, ""].join("\n"));
+  return name;
+}
+
+beforeAll(async () => {
+  // Built first only when the sources changed (npm test has built already): a rebuild swaps dist/ under the
+  // other test files' netlab runs. The tarball then carries dist/ as built, its stamp and the sources.
+  const built = await execa(process.execPath, ["--import", "tsx", "scripts/build-cli.ts", "--if-stale"], { cwd: ROOT, all: true, reject: false });
+  if (built.exitCode !== 0) throw new Error(`npm run build failed:\n${String(built.all)}`);
+  const packed = await execa("npm", ["pack", "--ignore-scripts", "--pack-destination", scratch], { cwd: ROOT, all: true, reject: false });
+  if (packed.exitCode !== 0) throw new Error(`npm pack failed:\n${String(packed.all)}`);
+  const tarball = join(scratch, `netlab-${VERSION}.tgz`);
+  mkdirSync(app);
+  await npm(["init", "-y"]);
+  const install = await npm(["install", "--omit=dev", "--prefer-offline", tarball]);
+  if (install.exitCode !== 0) throw new Error(`npm install of the tarball failed:\n${String(install.all)}`);
+  // What the build promised, as packed: else a source changed between the build and the pack, and no run below means anything.
+  if (!buildIsFresh(join(installed, "src"), join(installed, "dist"))) throw new Error("the installed netlab's dist/ is not judged to be that of its src/ (bin/cli-build.mjs): a source changed while packing, or the judgement fails on unpacked files");
+  await dockerAsTyped(["run", "-d", "--name", web, "--dns", "127.0.0.1", "--init", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
+}, 240_000);
+
+afterAll(async () => {
+  await dockerAsTyped(["rm", "-f", web], { reject: false });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("netlab installed into a user's project from its tarball, production dependencies only", () => {
+  it("has no development dependency: no compiler, no vitest", () => {
+    expect(existsSync(join(installed, "dist", "cli", "main.js"))).toBe(true);
+    expect(existsSync(join(app, "node_modules", "typescript"))).toBe(false);
+    expect(existsSync(join(app, "node_modules", "vitest"))).toBe(false);
+  });
+
+  it("npx netlab --version: four at once with an empty npm cache, none through npx's cache (the project's own bin)", async () => {
+    const cache = join(scratch, "empty-npm-cache");
+    const runs = await Promise.all([1, 2, 3, 4].map(() => inApp("npx", ["netlab", "--version"], { npm_config_cache: cache })));
+    for (const run of runs) {
+      expect(run.exitCode, String(run.all)).toBe(0);
+      expect(String(run.stdout).trim()).toBe(VERSION);
+    }
+    expect(existsSync(join(cache, "_npx"))).toBe(false);
+  });
+
+  it("npx netlab check: runs compiled, decides, and writes every report into the project's own directory", async () => {
+    const run = await inApp("npx", ["netlab", "check", spec("held.yaml", "yes")], { DEBUG: "netlab:build" });
+    expect(run.exitCode, String(run.all)).toBe(0);
+    expect(String(run.stderr)).toContain("netlab:build running the compiled dist/");
+    expect(String(run.stdout)).toContain(`reports in ${join(app, "reports")}:`);
+    for (const output of ["summary.md", "junit.xml", "facts.json", "topology"]) expect(existsSync(join(app, "reports", output)), output).toBe(true);
+    expect(readdirSync(join(app, "reports", "allure-results")).some((file) => file.endsWith("-result.json"))).toBe(true);
+    expect(readFileSync(join(app, "reports", "summary.md"), "utf8")).toMatch(/^# netlab: ✓/);
+    expect(existsSync(join(installed, "reports"))).toBe(false);
+  });
+
+  it("a relative NETLAB_REPORTS_DIR is the project's too; an expectation that does not hold still fails (control)", async () => {
+    const run = await inApp("npx", ["netlab", "check", spec("not-held.yaml", "no")], { NETLAB_REPORTS_DIR: "out/net" });
+    expect(run.exitCode, String(run.all)).toBe(1);
+    expect(readFileSync(join(app, "out", "net", "summary.md"), "utf8")).toMatch(/^# netlab: ✗/);
+    expect(existsSync(join(installed, "out"))).toBe(false);
+  });
+
+  it("npx netlab practice lists the exercises", async () => {
+    const run = await inApp("npx", ["netlab", "practice"]);
+    expect(run.exitCode, String(run.all)).toBe(0);
+    expect(String(run.stdout)).toMatch(/^ +1 +Two containers on the default bridge/m);
+  });
+
+  it("netlab/vitest (package.json exports, with its declarations): a spec as the project's vitest tests, a failing one red", async () => {
+    expect(readFileSync(join(installed, "dist", "harness", "spec-tests.d.ts"), "utf8")).toContain("export declare function checkSpecTests(specPath: string, options?: SpecTestOptions): void;");
+    const added = await npm(["install", "--save-dev", "--prefer-offline", `vitest@${VITEST}`]);
+    expect(added.exitCode, String(added.all)).toBe(0);
+    writeFileSync(join(app, "green.test.mjs"), `import { checkSpecTests } from "netlab/vitest";\ncheckSpecTests("held.yaml");\n`);
+    writeFileSync(join(app, "red.test.mjs"), `import { checkSpecTests } from "netlab/vitest";\ncheckSpecTests("not-held.yaml");\n`);
+    const green = await inApp("npx", ["vitest", "run", "green.test.mjs"]);
+    expect(green.exitCode, String(green.all)).toBe(0);
+    expect(String(green.all)).toMatch(/Tests +1 passed/);
+    const red = await inApp("npx", ["vitest", "run", "red.test.mjs"]);
+    expect(red.exitCode, String(red.all)).toBe(1);
+    expect(String(red.all)).toContain("ExpectationNotHeldError");
+  });
+
+  // Last: it leaves the installed netlab running through tsx.
+  it("the probe of 'compiled' sees the other case: a source edited after the build runs through tsx (control)", async () => {
+    appendFileSync(join(installed, "src", "cli", "main.ts"), "\n// edited after the build\n");
+    const run = await inApp("npx", ["netlab", "--version"], { DEBUG: "netlab:build" });
+    expect(run.exitCode, String(run.all)).toBe(0);
+    expect(String(run.stderr)).toContain("running src/ through tsx");
+  });
+});
