@@ -1,29 +1,27 @@
-import { execa } from "execa";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { uplinkWatchMode } from "../core/uplink-watch-mode.js";
+import { loadConfig } from "../lifecycle/load-config.js";
+import { uplinkInterface } from "../runtime/packet-capture.js";
+import { describeVerdict, startUplinkWatch } from "../runtime/uplink-watch.js";
 import { watchExposure } from "./exposure-watch.js";
-import { vitestLabs } from "./netlab-cli.js";
+import { docker, vitestLabs } from "./netlab-cli.js";
 
 /** Labs that share the most with each other: the default bridge, the host's ports, address pools. */
 const CONTENDED_LABS = ["labs/bridge.lab.test.ts", "labs/none.lab.test.ts", "labs/host.lab.test.ts", "labs/published.lab.test.ts"];
 
-async function uplink(): Promise<string> {
-  const route = await execa("ip", ["-4", "route", "show", "default"]);
-  const dev = /\bdev (\S+)/.exec(String(route.stdout))?.[1];
-  if (!dev) throw new Error(`no default route on this host, so no uplink to watch: ${route.stdout}`);
-  return dev;
-}
-
 describe("parallel-safe and hermetic", () => {
-  it("two runs at once against one engine both pass, not one IPv4 packet crosses the uplink, and nothing is exposed", async () => {
-    const dev = await uplink();
-    // Every IPv4 packet on the uplink counts; ARP and IPv6 neighbour discovery are the link's own chatter.
-    const capture = execa("tcpdump", ["-i", dev, "-nn", "-l", "-q", "ip"], { reject: false });
-    const packets: string[] = [];
-    capture.stdout?.on("data", (chunk: Buffer) => packets.push(...chunk.toString().split("\n").filter(Boolean)));
-    await new Promise<void>((resolve, reject) => {
-      capture.stderr?.on("data", (chunk: Buffer) => chunk.toString().includes("listening on") && resolve());
-      capture.catch(reject);
-      void capture.then((result) => reject(new Error(`tcpdump ended before listening: ${result.stderr}`)));
+  it("two runs at once against one engine both pass, not one packet they sent crosses the uplink, and nothing is exposed", async () => {
+    // The same watch as npm test's: the packets netlab sends, or every packet with NETLAB_UPLINK_WATCH=strict.
+    const config = loadConfig();
+    const watch = await startUplinkWatch({
+      mode: uplinkWatchMode(process.env.NETLAB_UPLINK_WATCH) ?? "netlab",
+      dev: await uplinkInterface(),
+      file: join(mkdtempSync(join(tmpdir(), "netlab-parallel-uplink-")), "packets.txt"),
+      docker,
+      pools: { NETLAB_SENTINEL_POOL: config.sentinelPool, NETLAB_LAB_POOL: config.labPool },
     });
     const exposure = watchExposure();
     try {
@@ -31,11 +29,13 @@ describe("parallel-safe and hermetic", () => {
       expect(first.exitCode, String(first.all).slice(-4000)).toBe(0);
       expect(second.exitCode, String(second.all).slice(-4000)).toBe(0);
     } finally {
-      capture.kill("SIGINT");
-      await capture;
+      await watch.stop();
     }
+    const verdict = await watch.stop();
+    // Its capture ran from before the runs until after them (a dead one would have seen nothing), and it counted nothing.
+    expect(verdict.blind, describeVerdict(verdict)).toBeUndefined();
+    expect(verdict.counted, describeVerdict(verdict)).toEqual([]);
     const seen = await exposure.stop();
-    expect(packets, `packets on ${dev} during the runs`).toEqual([]);
     // No --privileged, no added capability, no Docker socket inside, no lab server on all interfaces...
     expect(seen.violations).toEqual([]);
     // ...and the watch did see the runs' containers and their servers (loopback, sentinel link), so it could have failed.

@@ -2,56 +2,71 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Reporter } from "vitest/node";
-import type { PacketCapture } from "../runtime/packet-capture.js";
+import { uplinkWatchMode } from "../core/uplink-watch-mode.js";
+import type { UplinkWatch, UplinkWatchState } from "../runtime/uplink-watch.js";
 
-/** `npm test` sets this: the whole run is watched. */
+/** `npm test` sets this: `1` watches the packets netlab sends, `strict` every packet on the uplink, `0` none. */
 export const UPLINK_WATCH = "NETLAB_UPLINK_WATCH";
-/** Set by the watch for everything the run starts: where the capture goes and which interface it is on. */
-export const UPLINK_CAPTURE_FILE = "NETLAB_UPLINK_CAPTURE";
-export const UPLINK_CAPTURE_DEV = "NETLAB_UPLINK_DEV";
+/** Set by the watch for everything the run starts (JSON UplinkWatchState): what it counts and how to tell it still runs. */
+export const UPLINK_WATCH_STATE = "NETLAB_UPLINK_WATCH_STATE";
 
-/** The first packets, for a message: time, protocol, source and destination with their ports. */
-export function describePackets(packets: string[], dev: string, shown = 5): string {
-  const more = packets.length > shown ? `\n  … and ${packets.length - shown} more` : "";
-  return `${packets.length} packet(s) crossed the uplink ${dev}:\n  ${packets.slice(0, shown).join("\n  ")}${more}`;
+/** The watch's state as the reporter published it, for the last project's check; undefined when no watch runs. */
+export function publishedWatchState(env: NodeJS.ProcessEnv = process.env): UplinkWatchState | undefined {
+  const text = env[UPLINK_WATCH_STATE];
+  return text ? (JSON.parse(text) as UplinkWatchState) : undefined;
 }
 
 /**
- * Watches the machine's uplink (the interface of the default route) over a whole `npm test`: tcpdump starts
- * before the first project's global setup and stops when the run ends. Nothing is excluded: during tests the
- * uplink carries nothing at all (this machine has no control connection on it, and netlab's traffic stays on
- * loopback, its containers and its namespaces), so any packet there, either way, is a leak or its answer.
- * The last project (uplink) fails a test naming the packets; what comes after it (global teardowns) is
- * checked here at the end, and a packet then makes the run fail too.
- * Nested runs (the e2e and report tests start vitest themselves) inherit the capture and add none.
+ * Watches the machine's uplink (the interface of the default route) over a whole `npm test`: the watch starts
+ * before the first project's global setup and stops when the run ends. By default it counts the packets netlab
+ * sent (its containers, networks and namespaces: other programs on the machine may use the uplink as they
+ * like); with NETLAB_UPLINK_WATCH=strict, every packet (CI, where the machine is otherwise idle).
+ * The last project (uplink) fails a test naming the packets, or the watch's capture if it ended early; what
+ * comes after it (global teardowns) is checked here at the end, and makes the run fail too.
+ * Nested runs (the e2e and report tests start vitest themselves) inherit the watch and add none.
  */
 export default class UplinkWatchReporter implements Reporter {
-  private capture?: PacketCapture;
+  private watch?: UplinkWatch;
 
   async onInit(): Promise<void> {
-    if (process.env[UPLINK_WATCH] !== "1" || process.env[UPLINK_CAPTURE_FILE]) return;
-    // Imported only when watching (npm test): a run that is not watched does not load execa for it.
-    const { startPacketCapture, uplinkInterface } = await import("../runtime/packet-capture.js");
-    const dev = await uplinkInterface();
-    const file = join(mkdtempSync(join(tmpdir(), "netlab-uplink-")), "packets.txt");
-    this.capture = await startPacketCapture({ dev, file });
-    // Workers are forked after this, so they (and the last project's check) find the capture here.
-    process.env[UPLINK_CAPTURE_FILE] = file;
-    process.env[UPLINK_CAPTURE_DEV] = dev;
+    if (process.env[UPLINK_WATCH_STATE]) return;
+    try {
+      const mode = uplinkWatchMode(process.env[UPLINK_WATCH]);
+      if (!mode) return;
+      // Imported only when watching: a run that is not watched loads neither execa nor the engine client for it.
+      const [{ startUplinkWatch }, { requireTools, uplinkInterface }] = await Promise.all([import("../runtime/uplink-watch.js"), import("../runtime/packet-capture.js")]);
+      requireTools(`the uplink watch (${UPLINK_WATCH}=${process.env[UPLINK_WATCH]})`, mode === "strict" ? ["tcpdump", "ip"] : ["tcpdump", "ip", "iptables"]);
+      const dev = await uplinkInterface();
+      const file = join(mkdtempSync(join(tmpdir(), "netlab-uplink-")), "packets.txt");
+      if (mode === "strict") {
+        this.watch = await startUplinkWatch({ mode, dev, file });
+      } else {
+        const [{ connectEngine }, { loadConfig }] = await Promise.all([import("../runtime/engine-client.js"), import("../lifecycle/load-config.js")]);
+        const config = loadConfig();
+        const docker = await connectEngine(10_000);
+        this.watch = await startUplinkWatch({ mode, dev, file, docker, pools: { NETLAB_SENTINEL_POOL: config.sentinelPool, NETLAB_LAB_POOL: config.labPool } });
+      }
+    } catch (error) {
+      // One line, not vitest's start-up error with a stack: a missing tool or a host that refuses is the user's to fix.
+      console.error(`netlab: ${(error as Error).message}`);
+      process.exit(1);
+    }
+    // Workers are forked after this, so they (and the last project's check) find the watch here.
+    process.env[UPLINK_WATCH_STATE] = JSON.stringify(this.watch?.state);
   }
 
   async onTestRunEnd(): Promise<void> {
-    if (!this.capture) return;
-    const { file, interface: dev } = this.capture;
-    await this.capture.stop();
-    this.capture = undefined;
-    const { capturedPackets } = await import("../runtime/packet-capture.js");
-    const packets = capturedPackets(file);
-    if (packets.length === 0) {
-      console.log(`netlab: not one packet crossed the uplink ${dev} during the run (${file})`);
-      return;
+    if (!this.watch) return;
+    const watch = this.watch;
+    this.watch = undefined;
+    const verdict = await watch.stop();
+    const { describeVerdict } = await import("../runtime/uplink-watch.js");
+    const said = `netlab: ${describeVerdict(verdict)} (${verdict.state.file})`;
+    if (verdict.blind || verdict.counted.length > 0) {
+      console.error(said);
+      process.exitCode = 1;
+    } else {
+      console.log(said);
     }
-    console.error(`netlab: ${describePackets(packets, dev)}\n  (all of them in ${file})`);
-    process.exitCode = 1;
   }
 }

@@ -1,66 +1,126 @@
-import { execa } from "execa";
 import { mkdtempSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { capturedPackets, startPacketCapture } from "../runtime/packet-capture.js";
-import { describePackets, UPLINK_CAPTURE_DEV, UPLINK_CAPTURE_FILE, UPLINK_WATCH } from "./uplink-watch-reporter.js";
+import Dockerode from "dockerode";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newRun, runLabels } from "../core/labels.js";
+import { loadConfig } from "../lifecycle/load-config.js";
+import { ensureProbeImage } from "../lifecycle/probe-image.js";
+import { capturedPackets } from "../runtime/packet-capture.js";
+import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
+import { blindFromOutside, describeVerdict, startUplinkWatch, type UplinkWatch } from "../runtime/uplink-watch.js";
+import { publishedWatchState, UPLINK_WATCH } from "./uplink-watch-reporter.js";
 
 /**
  * The last project of `npm test`: by now every other project (unit, labs, reports with the browser check,
  * e2e) has run under the uplink watch that UplinkWatchReporter started at the very beginning.
  */
-describe("nothing left the machine", () => {
-  it("not one packet crossed the uplink during npm test", () => {
-    const file = process.env[UPLINK_CAPTURE_FILE];
-    expect(file, `the uplink watch did not run: npm test sets ${UPLINK_WATCH}=1 (and needs tcpdump: npm run provision)`).toBeDefined();
-    const packets = capturedPackets(file ?? "");
-    expect(packets, describePackets(packets, process.env[UPLINK_CAPTURE_DEV] ?? "?")).toEqual([]);
-  });
-
-  it("control: the same watch, on a veth pair of the test's own between two namespaces of its own, sees the one packet sent across, and names it", async () => {
-    // Nothing here touches the host's routing: both ends live in namespaces made for this test, so the packet
-    // provably stays on the machine, and the watch (the same capture as on the uplink) must name it.
-    const tag = randomBytes(3).toString("hex");
-    const [left, right] = [`nlw-${tag}-a`, `nlw-${tag}-b`];
-    const ip = (...args: string[]) => execa("ip", args);
-    await ip("netns", "add", left);
-    try {
-      await ip("netns", "add", right);
-      // No IPv6 there (its link-local chatter would add packets), and no address on the right end, so the
-      // datagram is dropped there without an ICMP answer: exactly one packet crosses.
-      for (const ns of [left, right]) {
-        for (const key of ["all", "default"]) await execa("ip", ["netns", "exec", ns, "sysctl", "-qw", `net.ipv6.conf.${key}.disable_ipv6=1`]);
-      }
-      await ip("-n", left, "link", "add", "w0", "type", "veth", "peer", "name", "w1", "netns", right);
-      await ip("-n", left, "addr", "add", "198.51.100.1/30", "dev", "w0");
-      for (const [ns, dev] of [[left, "w0"], [right, "w1"]] as const) {
-        await ip("-n", ns, "link", "set", dev, "up");
-        await ip("-n", ns, "link", "set", "lo", "up");
-      }
-      const file = join(mkdtempSync(join(tmpdir(), "netlab-uplink-control-")), "packets.txt");
-      const capture = await startPacketCapture({ dev: "w0", namespace: left, file });
-      try {
-        // One echo request from left to right (no answer: the right end has no address); a static neighbour, so no ARP.
-        await ip("-n", left, "neigh", "replace", "198.51.100.2", "lladdr", await macOf(right, "w1"), "dev", "w0", "nud", "permanent");
-        await execa("ip", ["netns", "exec", left, "busybox", "ping", "-c", "1", "-W", "1", "198.51.100.2"], { reject: false });
-      } finally {
-        await capture.stop();
-      }
-      const packets = capturedPackets(file);
-      expect(packets, describePackets(packets, "w0")).toHaveLength(1);
-      expect(packets[0]).toMatch(/IP 198\.51\.100\.1 > 198\.51\.100\.2: ICMP echo request/);
-    } finally {
-      await execa("ip", ["netns", "del", right], { reject: false });
-      await execa("ip", ["netns", "del", left], { reject: false });
-    }
+describe("nothing netlab sent left the machine", () => {
+  it("U1 the uplink watch watched the whole run, and not one packet it counts crossed the uplink", async () => {
+    const state = publishedWatchState();
+    expect(state, `the uplink watch did not run: npm test sets ${UPLINK_WATCH}=1 (or strict)`).toBeDefined();
+    if (!state) return;
+    // A capture that died saw nothing: "no packet" is said only of a watch that still runs.
+    const blind = await blindFromOutside(state);
+    expect(blind, describeVerdict({ state, counted: [], ignored: [], blind })).toBeUndefined();
+    const counted = capturedPackets(state.file);
+    expect(counted, describeVerdict({ state, counted, ignored: [] })).toEqual([]);
   });
 });
 
-async function macOf(namespace: string, dev: string): Promise<string> {
-  const shown = await execa("ip", ["-n", namespace, "-o", "link", "show", dev]);
-  const mac = /link\/ether ([0-9a-f:]{17})/.exec(String(shown.stdout))?.[1];
-  if (!mac) throw new Error(`no MAC on ${dev} in ${namespace}: ${shown.stdout}`);
-  return mac;
-}
+/**
+ * Controls for U1, with no outside address: the "uplink" is a link of the test's own, the host end of a
+ * sentinel (a namespace of netlab's own, reached through the host's routing, where the engine NATs containers'
+ * packets as it does on the real uplink). Each watch is shown to count what it claims and to leave out what
+ * it claims to leave out.
+ */
+describe("controls: the uplink watch counts what it says, on a link of the test's own", () => {
+  const docker = new Dockerode({ timeout: 20_000 });
+  const config = loadConfig();
+  const run = newRun();
+  const scratch = mkdtempSync(join(tmpdir(), "netlab-uplink-control-"));
+  const containers: string[] = [];
+  let far: StartedSentinel;
+  let image: string;
+
+  beforeAll(async () => {
+    far = await startSentinel({ runId: run.runId, pool: config.sentinelPool });
+    image = (await ensureProbeImage(docker, { configured: config.image })).tag;
+  });
+
+  afterAll(async () => {
+    if (containers.length > 0) await execa("docker", ["rm", "-f", ...containers], { reject: false });
+    await far?.stop();
+  });
+
+  /** A container on the default bridge, netlab's (labelled) or a user's (no label). */
+  async function container(role: string, netlab: boolean): Promise<{ name: string; address: string }> {
+    const name = `netlab-${run.runId}-uplink-${role}`;
+    const labels = netlab ? Object.entries(runLabels(run, { lab: "uplink", role })).flatMap(([key, value]) => ["--label", `${key}=${value}`]) : [];
+    await execa("docker", ["run", "-d", "--name", name, ...labels, image, "sleep", "300"]);
+    containers.push(name);
+    const address = String((await execa("docker", ["inspect", "-f", "{{.NetworkSettings.IPAddress}}", name])).stdout).trim();
+    return { name, address };
+  }
+
+  /** One TCP connection to the far side's server from a container (through the host's forwarding and NAT). */
+  async function connectFrom(name: string): Promise<void> {
+    await execa("docker", ["exec", name, "timeout", "5", "nc", far.info.address, String(far.info.tcpPort)], { input: "", reject: false });
+  }
+
+  /** One TCP connection to the far side's server from the host's own stack (this process). */
+  function connectFromHost(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(far.info.tcpPort, far.info.address, () => socket.end());
+      // Read the server's line, so the stream ends and closes.
+      socket.resume();
+      socket.on("close", () => resolve());
+      socket.on("error", reject);
+    });
+  }
+
+  const from = (address: string) => new RegExp(`IP ${address.replaceAll(".", "\\.")}\\.\\d+ > ${far.info.address.replaceAll(".", "\\.")}\\.${far.info.tcpPort}:`);
+
+  it("U2 the host's own traffic: strict counts it, the netlab watch does not; a netlab container's packet, NATed out: the netlab watch counts it and names the container; a user's container: seen, not counted", async () => {
+    const dev = far.info.hostInterface;
+    const [netlabContainer, usersContainer] = [await container("netlab", true), await container("users", false)];
+    const strict = await startUplinkWatch({ mode: "strict", dev, file: join(scratch, "strict.txt") });
+    const ours = await startUplinkWatch({ mode: "netlab", dev, file: join(scratch, "netlab.txt"), docker, pools: { NETLAB_SENTINEL_POOL: config.sentinelPool, NETLAB_LAB_POOL: config.labPool } });
+    try {
+      await connectFromHost();
+      await connectFrom(usersContainer.name);
+      await connectFrom(netlabContainer.name);
+      // The far side saw the containers NATed to the host's address on the link: the watch looked before NAT.
+      await expect.poll(() => strict.counted().some((line) => from(far.info.hostAddress).test(line))).toBe(true);
+      await expect.poll(() => ours.counted().some((line) => from(netlabContainer.address).test(line)), { timeout: 10_000 }).toBe(true);
+      const counted = ours.counted();
+      expect(counted.find((line) => from(netlabContainer.address).test(line))).toContain(`from container ${netlabContainer.name} (netlab's)`);
+      // The log is one queue in the order packets left: with netlab's packet in, the host's and the user's,
+      // sent before it, have been seen and judged.
+      expect(counted.filter((line) => from(far.info.hostAddress).test(line) || from(usersContainer.address).test(line)), counted.join("\n")).toEqual([]);
+      expect(ours.ignored().find((line) => from(usersContainer.address).test(line))).toContain(`from container ${usersContainer.name} (not netlab's)`);
+    } finally {
+      const verdicts = [await strict.stop(), await ours.stop()];
+      for (const verdict of verdicts) expect(verdict.blind, describeVerdict(verdict)).toBeUndefined();
+    }
+  });
+
+  it("U3 a watch whose capture is killed half a second after it started says it was blind, naming the capture, in its process and in another", async () => {
+    const dev = far.info.hostInterface;
+    for (const mode of ["strict", "netlab"] as const) {
+      const watch: UplinkWatch = await startUplinkWatch({ mode, dev, file: join(scratch, `killed-${mode}.txt`), docker, pools: {} });
+      try {
+        expect(await blindFromOutside(watch.state)).toBeUndefined();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        process.kill(watch.state.pid, "SIGKILL");
+        await expect.poll(() => watch.blind()).toMatch(new RegExp(`tcpdump \\(pid ${watch.state.pid}\\) on \\S+ was killed \\(SIGKILL\\)`));
+        expect(await blindFromOutside(watch.state)).toMatch(/its capture \(tcpdump, pid \d+, .*\) is no longer running/);
+      } finally {
+        const verdict = await watch.stop();
+        expect(describeVerdict(verdict)).toMatch(/^the uplink watch on \S+ was blind, so it cannot say no packet.* crossed: tcpdump \(pid \d+\)/);
+      }
+    }
+  });
+});
