@@ -42,6 +42,7 @@ describe("controls: the uplink watch counts what it says, on a link of the test'
   const run = newRun();
   const scratch = mkdtempSync(join(tmpdir(), "netlab-uplink-control-"));
   const containers: string[] = [];
+  const networks: string[] = [];
   let far: StartedSentinel;
   let image: string;
 
@@ -52,16 +53,18 @@ describe("controls: the uplink watch counts what it says, on a link of the test'
 
   afterAll(async () => {
     if (containers.length > 0) await execa("docker", ["rm", "-f", ...containers], { reject: false });
+    if (networks.length > 0) await execa("docker", ["network", "rm", ...networks], { reject: false });
     await far?.stop();
   });
 
-  /** A container on the default bridge, netlab's (labelled) or a user's (no label). */
-  async function container(role: string, netlab: boolean): Promise<{ name: string; address: string }> {
+  const labelsOf = (role: string) => Object.entries(runLabels(run, { lab: "uplink", role })).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
+
+  /** A container on the default bridge (or `options`' docker run flags), netlab's (labelled) or a user's (no label). */
+  async function container(role: string, netlab: boolean, options: string[] = []): Promise<{ name: string; address: string }> {
     const name = `netlab-${run.runId}-uplink-${role}`;
-    const labels = netlab ? Object.entries(runLabels(run, { lab: "uplink", role })).flatMap(([key, value]) => ["--label", `${key}=${value}`]) : [];
-    await execa("docker", ["run", "-d", "--name", name, ...labels, image, "sleep", "300"]);
+    await execa("docker", ["run", "-d", "--name", name, ...(netlab ? labelsOf(role) : []), ...options, image, "sleep", "300"]);
     containers.push(name);
-    const address = String((await execa("docker", ["inspect", "-f", "{{.NetworkSettings.IPAddress}}", name])).stdout).trim();
+    const address = String((await execa("docker", ["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name])).stdout).trim();
     return { name, address };
   }
 
@@ -107,7 +110,26 @@ describe("controls: the uplink watch counts what it says, on a link of the test'
     }
   });
 
-  it("U3 a watch whose capture is killed half a second after it started says it was blind, naming the capture, in its process and in another", async () => {
+  it("U3 a lookup a netlab container's embedded DNS sends on to a resolver beyond the uplink: counted, naming the container", async () => {
+    const network = `netlab-${run.runId}-uplink-dns`;
+    await execa("docker", ["network", "create", ...labelsOf("dns"), network]);
+    networks.push(network);
+    // On a network of its own the container asks the engine's resolver (127.0.0.11), which forwards names it
+    // does not know to the configured server: here the far side's DNS server, across the "uplink".
+    const asker = await container("dns", true, ["--network", network, "--dns", far.info.address]);
+    const ours = await startUplinkWatch({ mode: "netlab", dev: far.info.hostInterface, file: join(scratch, "dns.txt"), docker, pools: {} });
+    try {
+      const lookup = await execa("docker", ["exec", asker.name, "timeout", "5", "nslookup", far.info.dnsName], { reject: false });
+      expect(String(lookup.stdout), "the far side answered the lookup, so it did cross").toContain(far.info.address);
+      const query = new RegExp(`IP ${asker.address.replaceAll(".", "\\.")}\\.\\d+ > ${far.info.address.replaceAll(".", "\\.")}\\.53: UDP`);
+      await expect.poll(() => ours.counted().find((line) => query.test(line)), { timeout: 10_000 }).toContain(`from container ${asker.name} (netlab's)`);
+    } finally {
+      const verdict = await ours.stop();
+      expect(verdict.blind, describeVerdict(verdict)).toBeUndefined();
+    }
+  });
+
+  it("U4 a watch whose capture is killed half a second after it started says it was blind, naming the capture, in its process and in another", async () => {
     const dev = far.info.hostInterface;
     for (const mode of ["strict", "netlab"] as const) {
       const watch: UplinkWatch = await startUplinkWatch({ mode, dev, file: join(scratch, `killed-${mode}.txt`), docker, pools: {} });
