@@ -29,10 +29,9 @@ const E2E_ALONE = [
 const GROUP_2_WORKERS = 4;
 
 /**
- * Lab workers: labs wait on the engine, but each worker costs about 0.7 s of CPU to start and load the harness
- * and testcontainers. Every lab (no file named) runs in three; a run naming three lab files or fewer in two.
- * Measured on 2 cores: the seed labs 6.4 s / 6.0 s CPU in three workers, 5.8 s / 4.4 s in two; every lab 33 s
- * in three, 41 s in two, at the same CPU (issue 13).
+ * Lab workers: labs wait on the engine, but each worker costs CPU to start and load the harness and
+ * testcontainers. Every lab (no file named) runs in three, which shortens the run at the same CPU; a run
+ * naming three lab files or fewer in two, where a third worker costs more than it saves (docs/performance.md).
  */
 const NAMED_LAB_FILES = process.argv.filter((arg) => arg.endsWith(".lab.test.ts")).length;
 const LAB_WORKERS = NAMED_LAB_FILES > 0 && NAMED_LAB_FILES <= 3 ? 2 : 3;
@@ -43,15 +42,14 @@ const ENV = { TESTCONTAINERS_RYUK_DISABLED: "true", TESTCONTAINERS_HOST_OVERRIDE
 export default defineConfig({
   test: {
     // Each transformed module is kept on disk (node_modules/.experimental-vitest-cache, keyed by the file's
-    // content, the config and the lockfile), so a run transforms only what changed since the last one. Measured
-    // on the seed labs: the main process's CPU 1.9 -> 1.2 s and its peak memory 243 -> 175 MiB (issue 13).
+    // content, the config and the lockfile), so a run transforms only what changed since the last one.
     experimental: { fsModuleCache: true },
     // The uplink watch starts before every project and ends after all of them (npm test sets NETLAB_UPLINK_WATCH=1);
     // the reports (allure-results by allure-vitest, from what the labs sent while they ran); a line per claim
     // as it is decided (the labs); then vitest's own per-file lines and summary.
     // Named by path, not imported here: this file is bundled with everything it imports, and the reporters'
-    // writers (allure, zod schemas, execa) would load into every run; by path vitest loads each reporter once,
-    // and they import their writers only when a run needs them (issue 13: the main vitest process's memory).
+    // writers (allure, zod schemas, execa) would load into every run's main process; by path vitest loads each
+    // reporter once, and they import their writers only when a run needs them.
     reporters: [
       ["./src/harness/uplink-watch-reporter.ts"],
       ["./src/harness/facts-reporter.ts", { outputDir: REPORTS }],
@@ -59,8 +57,8 @@ export default defineConfig({
       ["./src/harness/claim-progress.ts"],
       "default",
     ],
-    // Projects do not `extends: true`: that makes vitest bundle and evaluate this file again for each of them
-    // (six times, 20 MiB more in the main process); the one setting they share is spelled out in each.
+    // Projects do not `extends: true`: that makes vitest bundle and evaluate this file again for each of them,
+    // in the main process; the one setting they share is spelled out in each.
     projects: [
       {
         // Unit tests first (they need no engine and fail fast), then the labs in parallel, then the reports.
@@ -70,7 +68,7 @@ export default defineConfig({
           include: ["src/**/*.test.ts"],
           exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts", "src/**/*.final.test.ts", "src/**/*.practice.test.ts"],
           // Pure logic, no global state between files (passes shuffled): a worker keeps its modules from one file
-          // to the next. Measured: 25 s wall / 29 s CPU -> 8 s / 9 s.
+          // to the next instead of loading them again for each.
           isolate: false,
           sequence: { groupOrder: 0 },
         },
@@ -87,7 +85,7 @@ export default defineConfig({
           pool: "forks",
           maxWorkers: LAB_WORKERS,
           // A worker keeps its loaded modules from one lab file to the next (each file is still evaluated anew,
-          // with its own lab fixture): every lab, measured, 24.4 / 18.0 s of CPU -> 14.1 / 12.7 s, wall unchanged.
+          // with its own lab fixture): less CPU for the same wall time.
           isolate: false,
           sequence: { groupOrder: 1 },
         },

@@ -1,4 +1,4 @@
-// Issue 9's speed figure: a 10 × 10 reachability matrix over ten running containers, decided by
+// netlab check's speed: a 10 × 10 reachability matrix over ten running containers, decided by
 // `netlab check` (the CLI, as a user runs it) against a plain sequential loop of `docker exec … nc`, one per
 // cell, as a learner would type it. Pair by pair (A B A B …) after a warm-up; median of N rounds; wall time
 // and CPU (user+sys of each side's process tree, from /usr/bin/time) for both; and a timeline of where the
@@ -269,7 +269,7 @@ export async function benchMatrix(rounds = Number(process.env.NETLAB_BENCH_MATRI
     const reports = join(setup.dir, "reports");
     const cells = { y: cellsOf(setup.truth) };
     // Both sides must see the truth, cell by cell, or the pair is no comparison. The engine is shared: another
-    // run creating or removing networks makes Docker 20.10 rebuild its DOCKER-ISOLATION chains, and a probe in
+    // run creating or removing networks makes the engine rebuild its DOCKER-ISOLATION chains, and a probe in
     // that window can cross. Such a pair is shown and measured again (at most twice), never counted.
     const pair = async (label: string): Promise<[Sample, Sample]> => {
       for (let attempt = 1; ; attempt += 1) {

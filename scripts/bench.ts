@@ -1,4 +1,4 @@
-// Issue 13: what the harness itself costs. The seed lesson (bridge, none, host: 17 claims) through vitest,
+// What the harness itself costs. The seed lesson (bridge, none, host: 17 claims) through vitest,
 // against scripts/cli-baseline.sh, the same claims checked with the plain docker CLI, pair by pair in one run
 // (A B A B …, after a warm-up pair); then every lab together, each lab alone, and (with --npm-test) npm test.
 // For each figure the median and the min of N rounds (--rounds, default 5), and the ratio to the CLI script
@@ -19,7 +19,7 @@
 //   append timestamps there, and the breakdown is their median over the rounds.
 //
 // npm run bench -- [--rounds N] [--only seed,all,each,npm-test,matrix] [--json FILE]
-//   (--matrix-only, or npm run bench:matrix: only issue 9's check matrix.)
+//   (--matrix-only, or npm run bench:matrix: only the check matrix, scripts/bench-matrix.ts.)
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";

@@ -19,7 +19,7 @@ import { isDeadRunSwarm, swarmState } from "../src/runtime/swarm.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /**
- * The labs a round runs, by default: the ones issue 12 saw fail after a crash (user-bridge and internal: names
+ * The labs a round runs, by default: the ones whose claims a crashed run has broken before (user-bridge and internal: names
  * through 127.0.0.11; compose: K1c, K1d; host: H1; bridge: B5's address order under the default-bridge lock)
  * and overlay, whose swarm leave is what emptied the embedded DNS records. The other labs add minutes, not cases.
  */

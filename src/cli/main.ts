@@ -108,7 +108,7 @@ program
   });
 // check, practice and tour bring large module graphs (specs, compose, exercises, reports): each is imported
 // only when it is the command asked for, or when the answer may name every command (help, no command, an
-// unknown one); `netlab run`, `clean`, `labs` and `provision` start without them (issue 13: process start).
+// unknown one); `netlab run`, `clean`, `labs` and `provision` start without them, so they start sooner.
 const args = process.argv.slice(2);
 const asked = args.find((arg) => !arg.startsWith("-"));
 const versionOnly = asked === undefined && (args.includes("-V") || args.includes("--version"));

@@ -3,8 +3,8 @@ import { dirname, join } from "node:path";
 
 /**
  * V8 options for the main vitest process. It holds little live data, but its young generation grows to the
- * default 2 × 16 MiB during start-up (config, vite, reporters) and keeps that memory: capped at 2 MiB, the
- * seed labs' largest process measured 180 -> 150 MiB, with no more CPU (issue 13). `npm test` passes the same.
+ * default size during start-up (config, vite, reporters) and keeps that memory; capped, the process stays
+ * smaller at no more CPU (docs/performance.md). `npm test` passes the same.
  */
 const VITEST_NODE_OPTIONS = ["--max-semi-space-size=2"];
 

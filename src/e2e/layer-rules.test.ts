@@ -23,9 +23,8 @@ function tree(files: Record<string, string>): string {
 
 const cruise = (cwd: string) => execa(DEPCRUISE, ["src", "--config", CONFIG, "--output-type", "err"], { cwd, reject: false, all: true });
 
-// Each test runs dependency-cruiser over a copy of the tree in a child process: about 2 s idle, over 5 s (the
-// unit project's default bound) on this 2-CPU machine while other runs go on, so it failed by the clock.
-// The bound is the work's, not the machine's mood.
+// Each test runs dependency-cruiser over a copy of the tree in a child process, which on a loaded machine takes
+// longer than the unit project's default bound: the bound is the work's, not the machine's mood.
 const CRUISE_TIMEOUT_MS = 60_000;
 
 describe("the layer rules (npm run lint:layers)", { timeout: CRUISE_TIMEOUT_MS }, () => {

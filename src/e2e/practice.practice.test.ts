@@ -9,7 +9,7 @@ import { exercises, exerciseTests, inTurn, leftOf, makesSwarm, practice, practic
 import { docker } from "./netlab-cli.js";
 
 /**
- * Issue 10's "show it works": for every exercise, its reference commands (plain docker CLI) pass `netlab
+ * Every exercise shown to work: for every exercise, its reference commands (plain docker CLI) pass `netlab
  * practice check`, and its plausible mistake fails on the intended step with the intended hint; a
  * troubleshooting exercise's prepared setup fails before the fix. Exercises run concurrently (their names
  * never clash); one exercise's two tests run one after the other. Every test ends with `practice reset`,

@@ -24,8 +24,8 @@ const LOCK_FILE = join(tmpdir(), "netlab-embedded-dns.lock");
 /**
  * A leave waiting for the lock goes before labs that have not taken it yet: it holds this one exclusive while
  * it waits, and a new holder takes it shared only while taking LOCK_FILE. flock(2) prefers no one, so without
- * it labs that keep coming (several workers, other runs) starved the overlay lab's leave: measured, its worker
- * waited 29 to 105 s in a run of every lab while the others went on.
+ * it labs that keep coming (several workers, other runs) would starve the overlay lab's leave for as long as
+ * they went on.
  */
 const WAITING_LEAVE_FILE = join(tmpdir(), "netlab-embedded-dns-leave.lock");
 

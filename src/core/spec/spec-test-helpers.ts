@@ -1,7 +1,7 @@
 import { parseSpec } from "./parse-spec.js";
 import { SpecError } from "./spec-error.js";
 
-/** The example of issue 9, exactly as a user may write it. */
+/** An example spec, comments and all, exactly as a user may write it. */
 export const EXAMPLE = `version: 1
 compose: docker-compose.yml   # optional; relative to the spec; what --up brings up
 project: shop                 # optional compose project name
