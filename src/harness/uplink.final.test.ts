@@ -95,8 +95,8 @@ describe("controls: the uplink watch counts what it says, on a link of the test'
       await connectFromHost();
       await connectFrom(usersContainer.name);
       await connectFrom(netlabContainer.name);
-      // The far side saw the containers NATed to the host's address on the link: the watch looked before NAT.
-      await expect.poll(() => strict.counted().some((line) => from(far.info.hostAddress).test(line))).toBe(true);
+      // On the link the containers' packets carry the host's address (the engine NATs them): only a look before NAT tells them apart.
+      await expect.poll(() => strict.counted().some((line) => from(far.info.hostAddress).test(line)), { timeout: 10_000 }).toBe(true);
       await expect.poll(() => ours.counted().some((line) => from(netlabContainer.address).test(line)), { timeout: 10_000 }).toBe(true);
       const counted = ours.counted();
       expect(counted.find((line) => from(netlabContainer.address).test(line))).toContain(`from container ${netlabContainer.name} (netlab's)`);
@@ -137,7 +137,7 @@ describe("controls: the uplink watch counts what it says, on a link of the test'
         expect(await blindFromOutside(watch.state)).toBeUndefined();
         await new Promise((resolve) => setTimeout(resolve, 500));
         process.kill(watch.state.pid, "SIGKILL");
-        await expect.poll(() => watch.blind()).toMatch(new RegExp(`tcpdump \\(pid ${watch.state.pid}\\) on \\S+ was killed \\(SIGKILL\\)`));
+        await expect.poll(() => watch.blind(), { timeout: 10_000 }).toMatch(new RegExp(`tcpdump \\(pid ${watch.state.pid}\\) on \\S+ was killed \\(SIGKILL\\)`));
         expect(await blindFromOutside(watch.state)).toMatch(/its capture \(tcpdump, pid \d+, .*\) is no longer running/);
       } finally {
         const verdict = await watch.stop();
