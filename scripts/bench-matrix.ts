@@ -17,7 +17,7 @@ import { tmpdir, loadavg, cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { execa } from "execa";
-import { dockerAsTyped } from "../src/e2e/as-typed.js";
+import { dockerAsTyped } from "../src/runtime/as-typed.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../..");
 const IMAGE = "netlab/probe:latest";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDeadRunDebris, LABEL } from "../core/labels.js";
 import { isOwnerAlive } from "../runtime/owner.js";
 import { docker, netlab } from "./netlab-cli.js";
-import { dockerAsTyped } from "./as-typed.js";
+import { dockerAsTyped } from "../runtime/as-typed.js";
 
 /**
  * The README's table of bad inputs and environments: each gets one line starting "netlab:", a non-zero exit

@@ -7,7 +7,7 @@ import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { LABEL } from "../core/labels.js";
 import { docker, leftovers, netlab, ROOT } from "./netlab-cli.js";
-import { dockerAsTyped } from "./as-typed.js";
+import { dockerAsTyped } from "../runtime/as-typed.js";
 
 /** Helpers of the `netlab check` end-to-end tests: unique names, the shop stack copied and mutated, what a run left. */
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFromShop, createdDuring, netlabLines, projectObjects, runNetlab, scratchDir, uniqueName } from "./check-e2e-helpers.js";
-import { dockerAsTyped } from "./as-typed.js";
+import { dockerAsTyped } from "../runtime/as-typed.js";
 
 /**
  * What `netlab check` says when it cannot check: a bad spec (exit 2, one `FILE:LINE:COL message` line per

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createdDuring, ownedContainers, parseJson, remains, runIdOf, runNetlab, scratchDir, uniqueName, type CheckRun, type JsonExpectation } from "./check-e2e-helpers.js";
-import { dockerAsTyped } from "./as-typed.js";
+import { dockerAsTyped } from "../runtime/as-typed.js";
 
 /**
  * A learner's hand-made setup, built with plain docker commands and no run or owner label of netlab's: netlab checks it

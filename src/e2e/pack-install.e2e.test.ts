@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildIsFresh } from "../../bin/cli-build.mjs";
 import { uniqueName } from "./check-e2e-helpers.js";
-import { dockerAsTyped } from "./as-typed.js";
+import { dockerAsTyped } from "../runtime/as-typed.js";
 import { ROOT } from "./netlab-cli.js";
 
 /**

@@ -11,7 +11,7 @@ import { loadExercises, type Exercise } from "../practice/load-exercise.js";
 import { practiceCheck, practiceList, practiceReset, practiceStart } from "../cli/practice-cli.js";
 import { listNamespaces } from "../runtime/netns.js";
 import { deletionOf } from "../practice/reset-exercise.js";
-import { engineEventsOf, typeLine } from "./as-typed.js";
+import { engineEventsOf, typeLine } from "../runtime/as-typed.js";
 import { docker, netlab } from "./netlab-cli.js";
 
 /**

@@ -1,10 +1,11 @@
 import { execa } from "execa";
-import { withNetworkChurn } from "../runtime/churn-lock.js";
-import { withHostLock } from "../runtime/host-lock.js";
+import { withNetworkChurn } from "./churn-lock.js";
+import { withHostLock } from "./host-lock.js";
 
 /**
- * Docker commands a test types as a user would, taking the locks netlab's own code takes for the same engine
- * events, so that they cannot break what a lab or a check running beside them holds as a fact:
+ * Docker commands typed as a user would (by the e2e tests and the benches), taking the locks netlab's own code
+ * takes for the same engine events, so that they cannot break what a lab or a check running beside them holds
+ * as a fact:
  * - a network created or removed (compose up/down, swarm init/leave too) is churn: the engine briefly drops
  *   its isolation jumps (churn-lock.ts), and a check asserting isolation would see a hole;
  * - a container started or removed may take or free a default-bridge address ("in order" claims);
