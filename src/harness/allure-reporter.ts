@@ -4,7 +4,7 @@ import type { AllureLabReporter, AllureReporterOptions } from "./allure-lab-repo
 /**
  * The labs' allure-results (AllureLabReporter: allure-vitest's reporter and what netlab adds to it), loaded
  * only when the run has the labs project: allure-vitest, the report writers and their schemas stay out of the
- * main vitest process of a run of unit tests alone (issue 13: its peak memory).
+ * main vitest process of a run of unit tests alone, which stays small.
  */
 export default class NetlabAllureReporter implements Reporter {
   private lab?: AllureLabReporter;

@@ -90,7 +90,7 @@ export function writesReports(specifications: ReadonlyArray<Pick<TestSpecificati
  * against the versioned schema) and everything drawn from it: summary.md, the reachability matrices,
  * topology pictures and allure-results/. Only a run that runs a lab writes them, and only such a run clears
  * the previous run's outputs when it starts. The writers (and the facts schema's zod) are imported only then:
- * a run of unit tests alone never loads them into the main vitest process (issue 13: its peak memory).
+ * a run of unit tests alone never loads them, which keeps the main vitest process small.
  */
 export default class FactsReporter implements Reporter {
   private startedAt = new Date();
