@@ -1,9 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildIsFresh } from "../../bin/cli-build.mjs";
 import { uniqueName } from "./check-e2e-helpers.js";
 import { dockerAsTyped } from "../runtime/as-typed.js";
 import { ROOT } from "./netlab-cli.js";
@@ -16,7 +15,6 @@ import { ROOT } from "./netlab-cli.js";
  */
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
-const VITEST = (JSON.parse(readFileSync(join(ROOT, "node_modules/vitest/package.json"), "utf8")) as { version: string }).version;
 const scratch = mkdtempSync(join(tmpdir(), "netlab-pack-"));
 const app = join(scratch, "app");
 const installed = join(app, "node_modules", "netlab");
@@ -35,20 +33,35 @@ function spec(name: string, reach: "yes" | "no"): string {
   return name;
 }
 
+async function step(command: string, args: string[], cwd: string): Promise<void> {
+  const result = await execa(command, args, { cwd, all: true, reject: false });
+  if (result.exitCode !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${String(result.all)}`);
+}
+
+/**
+ * The tarball `npm pack` makes in the checkout (where prepare builds dist/ first), made from a snapshot of the
+ * checkout's package files and built there: the checkout's dist/ is never swapped under other files' netlab
+ * runs, and a source edited meanwhile cannot end up beside a build of its older self.
+ */
+async function packNetlab(into: string): Promise<string> {
+  const snapshot = join(into, "snapshot");
+  mkdirSync(snapshot);
+  await step("npm", ["pack", "--ignore-scripts", "--pack-destination", snapshot], ROOT);
+  await step("tar", ["xzf", `netlab-${VERSION}.tgz`], snapshot);
+  const unpacked = join(snapshot, "package");
+  cpSync(join(ROOT, "scripts", "build-cli.ts"), join(unpacked, "scripts", "build-cli.ts"));
+  symlinkSync(join(ROOT, "node_modules"), join(unpacked, "node_modules"));
+  await step(process.execPath, ["--import", "tsx", "scripts/build-cli.ts"], unpacked);
+  await step("npm", ["pack", "--ignore-scripts", "--pack-destination", into], unpacked);
+  return join(into, `netlab-${VERSION}.tgz`);
+}
+
 beforeAll(async () => {
-  // Built first only when the sources changed (npm test has built already): a rebuild swaps dist/ under the
-  // other test files' netlab runs. The tarball then carries dist/ as built, its stamp and the sources.
-  const built = await execa(process.execPath, ["--import", "tsx", "scripts/build-cli.ts", "--if-stale"], { cwd: ROOT, all: true, reject: false });
-  if (built.exitCode !== 0) throw new Error(`npm run build failed:\n${String(built.all)}`);
-  const packed = await execa("npm", ["pack", "--ignore-scripts", "--pack-destination", scratch], { cwd: ROOT, all: true, reject: false });
-  if (packed.exitCode !== 0) throw new Error(`npm pack failed:\n${String(packed.all)}`);
-  const tarball = join(scratch, `netlab-${VERSION}.tgz`);
+  const tarball = await packNetlab(scratch);
   mkdirSync(app);
   await npm(["init", "-y"]);
   const install = await npm(["install", "--omit=dev", "--prefer-offline", tarball]);
   if (install.exitCode !== 0) throw new Error(`npm install of the tarball failed:\n${String(install.all)}`);
-  // What the build promised, as packed: else a source changed between the build and the pack, and no run below means anything.
-  if (!buildIsFresh(join(installed, "src"), join(installed, "dist"))) throw new Error("the installed netlab's dist/ is not judged to be that of its src/ (bin/cli-build.mjs): a source changed while packing, or the judgement fails on unpacked files");
   await dockerAsTyped(["run", "-d", "--name", web, "--dns", "127.0.0.1", "--init", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
 }, 240_000);
 
@@ -100,16 +113,29 @@ describe("netlab installed into a user's project from its tarball, production de
 
   it("netlab/vitest (package.json exports, with its declarations): a spec as the project's vitest tests, a failing one red", async () => {
     expect(readFileSync(join(installed, "dist", "harness", "spec-tests.d.ts"), "utf8")).toContain("export declare function checkSpecTests(specPath: string, options?: SpecTestOptions): void;");
-    const added = await npm(["install", "--save-dev", "--prefer-offline", `vitest@${VITEST}`]);
-    expect(added.exitCode, String(added.all)).toBe(0);
+    // The project's vitest is the checkout's (a link, as `npm link` makes): installing it would only time npm.
+    symlinkSync(join(ROOT, "node_modules", "vitest"), join(app, "node_modules", "vitest"));
+    const vitest = (file: string) => inApp(process.execPath, [join(app, "node_modules", "vitest", "vitest.mjs"), "run", file]);
     writeFileSync(join(app, "green.test.mjs"), `import { checkSpecTests } from "netlab/vitest";\ncheckSpecTests("held.yaml");\n`);
     writeFileSync(join(app, "red.test.mjs"), `import { checkSpecTests } from "netlab/vitest";\ncheckSpecTests("not-held.yaml");\n`);
-    const green = await inApp("npx", ["vitest", "run", "green.test.mjs"]);
+    const green = await vitest("green.test.mjs");
     expect(green.exitCode, String(green.all)).toBe(0);
     expect(String(green.all)).toMatch(/Tests +1 passed/);
-    const red = await inApp("npx", ["vitest", "run", "red.test.mjs"]);
+    const red = await vitest("red.test.mjs");
     expect(red.exitCode, String(red.all)).toBe(1);
     expect(String(red.all)).toContain("ExpectationNotHeldError");
+  });
+
+  it("netlab/vitest's declarations type a consumer's TypeScript (a wrong argument is an error, so they are not `any`)", async () => {
+    writeFileSync(
+      join(app, "typed.ts"),
+      ['import { checkSpecTests, type SpecTestOptions } from "netlab/vitest";', "const options: SpecTestOptions = { up: true };", 'checkSpecTests("held.yaml", options);', "// @ts-expect-error a number is not a spec path", "checkSpecTests(1);", ""].join("\n"),
+    );
+    // The checkout's compiler: a consumer's own, without installing one here.
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const flags = ["--noEmit", "--strict", "--skipLibCheck", "--module", "nodenext", "--moduleResolution", "nodenext"];
+    const typed = await inApp(process.execPath, [tsc, ...flags, "typed.ts"]);
+    expect(typed.exitCode, String(typed.all)).toBe(0);
   });
 
   // Last: it leaves the installed netlab running through tsx.
