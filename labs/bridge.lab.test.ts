@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
+import { BRIDGE } from "../src/core/lesson/bridge.js";
 import { contains, lowestFree } from "../src/core/cidr.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import { hostNetworkNamespace } from "../src/runtime/netns.js";
@@ -11,7 +12,7 @@ import { bridgeSubnetCause } from "../src/core/daemon-settings.js";
 
 const DOCUMENTED_DEFAULT = "172.17.0.0/16";
 const SERVER_PORT = 8080;
-const test = labTest("bridge");
+const test = labTest(BRIDGE);
 
 interface Seen {
   container: LabContainer;
@@ -47,8 +48,8 @@ const at = (index: number): Seen => {
   return entry;
 };
 
-describe("bridge: the default network is the host's docker0", () => {
-  test("B1 a fresh engine has networks bridge (bridge), host (host) and none (null)", async ({ task, lab }) => {
+describe(BRIDGE.heading, () => {
+  test.claim("B1", async ({ task, lab }) => {
     const check = observe(task);
     const networks = check.see("networks", (await lab.docker.listNetworks()).map((network) => ({ name: network.Name, driver: network.Driver })));
     for (const [name, driver] of [["bridge", "bridge"], ["host", "host"], ["none", "null"]]) {
@@ -56,7 +57,7 @@ describe("bridge: the default network is the host's docker0", () => {
     }
   });
 
-  test("B2 the bridge network is the host interface docker0, a Linux bridge holding the gateway address", async ({ task, env }) => {
+  test.claim("B2", async ({ task, env }) => {
     const check = observe(task);
     const bridgeName = check.see("engineBridgeName", env.engine.bridge.name);
     const gateway = check.see("engineGateway", at(0).gateway);
@@ -67,7 +68,7 @@ describe("bridge: the default network is the host's docker0", () => {
     expect(addresses.map((address) => address.address)).toContain(gateway);
   });
 
-  test("B3 docker run without --network attaches the container to bridge", async ({ task }) => {
+  test.claim("B3", async ({ task }) => {
     const check = observe(task);
     const info = await at(0).container.inspect();
     check.see("requestedNetwork", "(none given)");
@@ -76,7 +77,7 @@ describe("bridge: the default network is the host's docker0", () => {
     expect(attached).toEqual(["bridge"]);
   });
 
-  test("B4 the address lies in 172.17.0.0/16 and in the engine's bridge subnet; the default route is the gateway", async ({ task, env }) => {
+  test.claim("B4", async ({ task, env }) => {
     const check = observe(task);
     const { address, gateway, view } = at(0);
     const subnet = check.see("engineSubnet", env.engine.bridge.subnet);
@@ -96,7 +97,7 @@ describe("bridge: the default network is the host's docker0", () => {
       .toBe(true);
   });
 
-  test("B5 addresses are handed out in order: each container gets the lowest free address", async ({ task, env }) => {
+  test.claim("B5", async ({ task, env }) => {
     const check = observe(task);
     const allocations = check.see(
       "allocations",
@@ -111,7 +112,7 @@ describe("bridge: the default network is the host's docker0", () => {
     for (const allocation of allocations) expect(allocation.got, `address of ${allocation.container}`).toBe(allocation.expected);
   });
 
-  test("B6 each container has its own network namespace, distinct from the host's and from each other's", async ({ task }) => {
+  test.claim("B6", async ({ task }) => {
     const check = observe(task);
     const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
     const namespaces = check.see("containerNetns", Object.fromEntries(seen.map(({ container, netns }) => [container.name, netns])));
@@ -119,7 +120,7 @@ describe("bridge: the default network is the host's docker0", () => {
     expect(new Set(all).size, `namespaces: ${all.join(", ")}`).toBe(all.length);
   });
 
-  test("B7 eth0@ifN inside is one end of a veth pair whose other end is a veth* on docker0, indexes matching", async ({ task, env }) => {
+  test.claim("B7", async ({ task, env }) => {
     const check = observe(task);
     const pairs = check.see(
       "vethPairs",
@@ -138,7 +139,7 @@ describe("bridge: the default network is the host's docker0", () => {
     }
   });
 
-  test("B8 bridge containers reach each other by IP", async ({ task, timeout }) => {
+  test.claim("B8", async ({ task, timeout }) => {
     const check = observe(task);
     const server = at(1);
     check.probe(await listen(server.container.site(), timeout).http(server.address, SERVER_PORT));
@@ -147,7 +148,7 @@ describe("bridge: the default network is the host's docker0", () => {
     check.verify(await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT + 1), "refused");
   });
 
-  test("B9 a bridge container reaches the outside sentinel, which sees the host's address, not the container's (NAT)", async ({ task, env, timeout }) => {
+  test.claim("B9", async ({ task, env, timeout }) => {
     const check = observe(task);
     const { container, address } = at(0);
     const result = check.verify(await tcp(container.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort), "connected");

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
+import { BY_HAND } from "../src/core/lesson/by-hand.js";
 import { hostAt } from "../src/core/cidr.js";
 import { findFreeSubnet } from "../src/lifecycle/free-subnet.js";
 import { createByHandNetwork, type ByHandNetwork, type Side } from "../src/runtime/by-hand.js";
@@ -19,7 +20,7 @@ const CLOSED_PORT = 9;
 /** The direct pair's /30, at the top of the lab's /24, away from the bridge's addresses. */
 const PAIR_OFFSETS = { a: 249, b: 250 } as const;
 const BRIDGE_OFFSETS = { a: 2, b: 3 } as const;
-const test = labTest("by-hand");
+const test = labTest(BY_HAND);
 
 let hand: ByHandNetwork;
 let subnet: string;
@@ -90,8 +91,8 @@ async function namespaceOf(site: ProbeSite, timeout: number): Promise<string> {
   return output.stdout.trim();
 }
 
-describe("by-hand: Docker's bridge, rebuilt with ip and iptables", () => {
-  test("X1 ip netns add makes two network namespaces, each with only lo, distinct from the host's and from each other's", async ({ task, lab, timeout }) => {
+describe(BY_HAND.heading, () => {
+  test.claim("X1", async ({ task, lab, timeout }) => {
     const check = observe(task);
     const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
     const namespaces = check.see("namespaces", {
@@ -109,7 +110,7 @@ describe("by-hand: Docker's bridge, rebuilt with ip and iptables", () => {
     }
   });
 
-  test("X2 a veth pair between the two namespaces lets them reach each other by address; before it, the address is unreachable", async ({ task, timeout }) => {
+  test.claim("X2", async ({ task, timeout }) => {
     const check = observe(task);
     await steps.loopback();
     const from = tcp(hand.site("a"), timeout);
@@ -133,7 +134,7 @@ describe("by-hand: Docker's bridge, rebuilt with ip and iptables", () => {
     }
   });
 
-  test("X3 a Linux bridge on the host holds the gateway address; each namespace's eth0@ifN is a veth whose other end is on the bridge, indexes matching", async ({ task, timeout }) => {
+  test.claim("X3", async ({ task, timeout }) => {
     const check = observe(task);
     await steps.plugged();
     const host = await observeHostNetwork(timeout);
@@ -153,7 +154,7 @@ describe("by-hand: Docker's bridge, rebuilt with ip and iptables", () => {
     }
   });
 
-  test("X4 across the bridge the namespaces reach each other, and the host reaches them, by address", async ({ task, lab, timeout }) => {
+  test.claim("X4", async ({ task, lab, timeout }) => {
     const check = observe(task);
     await steps.plugged();
     await steps.forwardOut();
@@ -167,7 +168,7 @@ describe("by-hand: Docker's bridge, rebuilt with ip and iptables", () => {
     expect(fromHost.reply).toContain(`served-by ${hand.names.namespaces.a}`);
   });
 
-  test("X5 a default route via the bridge takes a namespace out to the sentinel, which sees its own address until a MASQUERADE rule makes it the host's (NAT)", async ({ task, env, timeout }) => {
+  test.claim("X5", async ({ task, env, timeout }) => {
     const check = observe(task);
     await steps.plugged();
     await steps.forwardOut();
@@ -188,7 +189,7 @@ describe("by-hand: Docker's bridge, rebuilt with ip and iptables", () => {
     expect(peer, `the sentinel saw ${peer}; the namespace is ${address("a")}`).toBe(hostAddress);
   });
 
-  test("X6 a DNAT rule lets the sentinel reach a namespace's server at a host port; straight at the namespace's address it is dropped", async ({ task, lab, env, timeout }) => {
+  test.claim("X6", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
     await steps.plugged();
     await steps.forwardOut();

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, type TestContext } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
+import { COMPOSE } from "../src/core/lesson/compose.js";
 import { LABEL } from "../src/core/labels.js";
 import { contains, hostAt } from "../src/core/cidr.js";
 import { linksAgainstHost } from "../src/probes/host-link-watch.js";
@@ -27,7 +28,7 @@ const STOP_TIMEOUT_SECONDS = 1;
 const SERVICES = ["on-bridge", "isolated", "on-host", "web", "client"] as const;
 type Service = (typeof SERVICES)[number];
 
-const test = labTest("compose");
+const test = labTest(COMPOSE);
 const detected = await detectCompose();
 const skipReason = "missing" in detected ? detected.missing : undefined;
 
@@ -130,8 +131,8 @@ function vethPeer(host: NetView, container: NetView) {
   return { eth0, peer: host.links.find((link) => link.index === eth0?.peerIndex) };
 }
 
-describe("compose: docker-compose.yml shows the same modes, plus a network of its own", () => {
-  test("K1a on-bridge (network_mode: bridge) is on docker0 like a bare docker run: bridge subnet, own namespace, veth on docker0, NAT out", async ({ task, skip, env, timeout }) => {
+describe(COMPOSE.heading, () => {
+  test.claim("K1a", async ({ task, skip, env, timeout }) => {
     const check = needCompose({ task, skip });
     const onBridge = service("on-bridge");
     const info = await onBridge.inspect();
@@ -166,7 +167,7 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     expect(web.peer?.master, "web's veth should hang on the project network's bridge").toBe(`br-${network?.Id.slice(0, 12)}`);
   });
 
-  test("K1b isolated (network_mode: none) has only lo and no routes; nothing goes out, names do not resolve", async ({ task, skip, env, timeout }) => {
+  test.claim("K1b", async ({ task, skip, env, timeout }) => {
     const check = needCompose({ task, skip });
     const isolated = service("isolated");
     const info = await isolated.inspect();
@@ -191,7 +192,7 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     expect(resolved.addresses).toContain(env.sentinel.address);
   });
 
-  test("K1c on-host (network_mode: host) shares the host's namespace; its server answers on the host's 127.0.0.1 with no port mapping", async ({ task, skip, lab, env, timeout }) => {
+  test.claim("K1c", async ({ task, skip, lab, env, timeout }) => {
     const check = needCompose({ task, skip });
     const onHost = service("on-host");
     const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
@@ -230,7 +231,7 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     check.verify(await tcp(onBridge.site(), timeout).connect(LOOPBACK, hostPort), "refused");
   });
 
-  test("K1d web and client are on compose's own network, where client finds web by service name through 127.0.0.11", async ({ task, skip, lab, env, timeout }) => {
+  test.claim("K1d", async ({ task, skip, lab, env, timeout }) => {
     const check = needCompose({ task, skip });
     const [web, client] = [service("web"), service("client")];
     const networks = await project().networks();
@@ -273,7 +274,7 @@ describe("compose: docker-compose.yml shows the same modes, plus a network of it
     check.verify(await fromClient.connect(webAddress, WEB_PORT + 1), "refused");
   });
 
-  test("K1e down is fast: every service stops on SIGTERM, none waits out the 1 s stop timeout; it leaves no container, no network, the host port free", async ({ task, skip, lab, env }) => {
+  test.claim("K1e", async ({ task, skip, lab, env }) => {
     const check = needCompose({ task, skip });
     const { project } = running();
     const runLabelled = async () => {

@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
+import { CONTAINER } from "../src/core/lesson/container.js";
 import { describeAttempt, type AttemptResult } from "../src/runtime/container-attempt.js";
 import type { ContainerOptions } from "../src/runtime/container-spec.js";
 import { freePort } from "../src/runtime/free-port.js";
@@ -13,7 +14,7 @@ import { observe } from "../src/harness/observations.js";
 const LOOPBACK = "127.0.0.1";
 const SERVER_PORT = 8080;
 const REVERSE_PORT = 8081;
-const test = labTest("container");
+const test = labTest(CONTAINER);
 
 /** A default-bridge container whose network namespace the joined one shares. */
 let target: LabContainer;
@@ -50,8 +51,8 @@ const netnsOf = (container: LabContainer): string => namespaces.get(container.na
 /** What identifies an interface across two views of one namespace. */
 const linkIds = (net: NetView) => net.links.map(({ index, name, peerIndex, mac }) => ({ index, name, peerIndex, mac }));
 
-describe("container: a container that joins another's network namespace", () => {
-  test("C1 the joined container shares the target's network namespace, addresses and interfaces", async ({ task }) => {
+describe(CONTAINER.heading, () => {
+  test.claim("C1", async ({ task }) => {
     const check = observe(task);
     const targetNetns = check.see("targetNetns", netnsOf(target));
     const joinedNetns = check.see("joinedNetns", netnsOf(joined));
@@ -75,7 +76,7 @@ describe("container: a container that joins another's network namespace", () => 
     expect(controlAddresses.map((address) => address.address)).not.toEqual(targetAddresses.map((address) => address.address));
   });
 
-  test("C2 the joined container and the target talk over 127.0.0.1", async ({ task, timeout }) => {
+  test.claim("C2", async ({ task, timeout }) => {
     const check = observe(task);
     check.verify(await listen(target.site(), timeout).http(LOOPBACK, SERVER_PORT), "listening");
     const answer = check.verify(await tcp(joined.site(), timeout).connect(LOOPBACK, SERVER_PORT, { send: HTTP_GET }), "connected");
@@ -88,7 +89,7 @@ describe("container: a container that joins another's network namespace", () => 
     check.verify(await tcp(control.site(), timeout).connect(LOOPBACK, SERVER_PORT), "refused");
   });
 
-  test("C3 options that cannot apply in container mode are refused by the engine: -p, --hostname, --dns, joining itself", async ({ task, lab, env }) => {
+  test.claim("C3", async ({ task, lab, env }) => {
     const check = observe(task);
     const { port } = await freePort(LOOPBACK);
     const options = {
@@ -148,7 +149,7 @@ describe("container: a container that joins another's network namespace", () => 
     expect(accepted.inspected?.ports[`${SERVER_PORT}/tcp`]).toEqual([{ HostIp: LOOPBACK, HostPort: String(port) }]);
   });
 
-  test("C4 when the target stops, the joined container keeps running with only loopback left; the engine refuses new joins", async ({ task, lab, env, timeout }) => {
+  test.claim("C4", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
     // Control: while the target runs, the joined container has the target's eth0.
     const before = check.see("joinedLinksBefore", view(joined).links.map((link) => link.name));

@@ -1,6 +1,7 @@
 import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
+import { HOST } from "../src/core/lesson/host.js";
 import { freePort } from "../src/runtime/free-port.js";
 import { holdHostLock } from "../src/runtime/host-lock.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
@@ -12,7 +13,7 @@ import { HTTP_GET, tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
 
 const LOOPBACK = "127.0.0.1";
-const test = labTest("host");
+const test = labTest(HOST);
 
 let first: LabContainer;
 let second: LabContainer;
@@ -51,8 +52,8 @@ test.beforeAll(async ({ lab, env }) => {
 
 const fromHost = (lab: Lab) => tcp(lab.hostSite(), lab.timeout);
 
-describe("host: the container shares the host's network stack", () => {
-  test("H1 the container shares the host's network namespace and sees the host's interfaces, docker0 included", async ({ task, env, timeout, lab }) => {
+describe(HOST.heading, () => {
+  test.claim("H1", async ({ task, env, timeout, lab }) => {
     const check = observe(task);
     const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
     const containerNetns = check.see("containerNetns", await first.networkNamespace());
@@ -76,7 +77,7 @@ describe("host: the container shares the host's network stack", () => {
     expect(controlNetns).not.toBe(hostNetns);
   });
 
-  test("H2 a server on port 80 inside answers on the host with no port mapping", async ({ task, lab, env, timeout }) => {
+  test.claim("H2", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
     check.see("port", port);
     check.assume(
@@ -95,7 +96,7 @@ describe("host: the container shares the host's network stack", () => {
     expect(Object.keys(info.HostConfig.PortBindings ?? {})).toEqual([]);
   });
 
-  test("H3 a second host-mode container on the same port fails with address in use; the first keeps answering", async ({ task, timeout, lab }) => {
+  test.claim("H3", async ({ task, timeout, lab }) => {
     const check = observe(task);
     const answered = await fromHost(lab).connect(LOOPBACK, port, { send: HTTP_GET });
     if (!answered.reply?.includes(first.name)) {
@@ -106,7 +107,7 @@ describe("host: the container shares the host's network stack", () => {
     expect(answer.reply).toContain(`served-by ${first.name}`);
   });
 
-  test("H4 published ports are discarded in host mode: -p changes nothing, and the engine says so", async ({ task, timeout, lab }) => {
+  test.claim("H4", async ({ task, timeout, lab }) => {
     const check = observe(task);
     const warnings = check.see("engineWarnings", second.warnings);
     const info = await second.inspect();

@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
+import { INTERNAL } from "../src/core/lesson/internal.js";
 import { versionOf } from "../src/core/engine-facts.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import type { LabNetwork } from "../src/runtime/lab-network.js";
@@ -13,7 +14,7 @@ import { observe } from "../src/harness/observations.js";
 const SERVER_PORT = 8080;
 /** A lookup the sentinel never answered: the embedded server gives up (timed out) or says it found nothing. */
 const NOT_RESOLVED = ["timed-out", "not-found"] as const;
-const test = labTest("internal");
+const test = labTest(INTERNAL);
 
 /**
  * What the engine's version documents for a container on an internal network only (moby/moby#46603, in the
@@ -74,8 +75,8 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   lab.facts.host = { engineVersion: env.engine.serverVersion, internal: internal.created.IPAM, normal: normal.created.IPAM };
 });
 
-describe("internal: a network with no way out", () => {
-  test("I1 members of an --internal network reach each other, but nothing reaches the sentinel", async ({ task, env, timeout }) => {
+describe(INTERNAL.heading, () => {
+  test.claim("I1", async ({ task, env, timeout }) => {
     const check = observe(task);
     check.see("engineVersion", env.engine.serverVersion);
     const documented = documentedFor(env.engine.serverVersion);

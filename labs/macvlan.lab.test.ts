@@ -1,6 +1,7 @@
 import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
+import { MACVLAN } from "../src/core/lesson/macvlan.js";
 import { contains, hostAt } from "../src/core/cidr.js";
 import { kernelRefusal } from "../src/core/kernel-refusal.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
@@ -18,7 +19,7 @@ const CLOSED_PORT = 9;
 /** Host addresses on a lab segment, far above what the engine hands out from the bottom of the subnet. */
 const HOST_OFFSET = 254;
 const NEIGHBOUR_OFFSET = 253;
-const test = labTest("macvlan");
+const test = labTest(MACVLAN);
 
 
 interface Member {
@@ -124,8 +125,8 @@ async function verifyReach(lab: Lab, check: Observations, from: Member, to: Memb
   check.verify(await tcp(from.container.site(), lab.timeout).connect(to.address, CLOSED_PORT), "refused");
 }
 
-describe("macvlan and ipvlan: containers on a parent interface's segment", () => {
-  test("M1 a macvlan network on a parent netlab made gives containers their own MAC and an address on the segment; members reach each other", async ({ task, lab }) => {
+describe(MACVLAN.heading, () => {
+  test.claim("M1", async ({ task, lab }) => {
     const check = observe(task);
     const subnet = check.see("subnet", macvlan.subnet ?? "");
     const parentIndex = check.see("parentIndex", await segment.index());
@@ -155,7 +156,7 @@ describe("macvlan and ipvlan: containers on a parent interface's segment", () =>
     await verifyReach(lab, check, first, second);
   });
 
-  test("M2 a macvlan container cannot reach the host through the parent; a bridge container can, and the segment's neighbour is reached", async ({ task, lab, timeout }) => {
+  test.claim("M2", async ({ task, lab, timeout }) => {
     const check = observe(task);
     check.see("hostAddressOnParent", `${hostAddress} on ${segment.parent}`);
     check.see("neighbourAddress", `${neighbourAddress} on ${segment.peer} in ${segment.namespace}`);
@@ -179,7 +180,7 @@ describe("macvlan and ipvlan: containers on a parent interface's segment", () =>
     expect(answer.reply).toContain(`served-by ${second.container.name}`);
   });
 
-  test("M3a ipvlan l2: containers share the parent's MAC, get addresses on the segment and reach each other", async ({ task, skip, timeout, lab }) => {
+  test.claim("M3a", async ({ task, skip, timeout, lab }) => {
     const check = observe(task);
     const { parent, network, members } = await ipvlanMembers(lab, "l2", check, skip);
     const parentMac = check.see("parentMac", await parent.mac());
@@ -194,7 +195,7 @@ describe("macvlan and ipvlan: containers on a parent interface's segment", () =>
     await verifyReach(lab, check, a, b);
   });
 
-  test("M3b ipvlan l3: containers route through the parent with no gateway and reach each other", async ({ task, skip, timeout, lab }) => {
+  test.claim("M3b", async ({ task, skip, timeout, lab }) => {
     const check = observe(task);
     const { network, members } = await ipvlanMembers(lab, "l3", check, skip);
     const [a, b] = members as [Member, Member];

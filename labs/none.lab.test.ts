@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
+import { NONE } from "../src/core/lesson/none.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
@@ -9,7 +10,7 @@ import { observe } from "../src/harness/observations.js";
 
 const SERVER_PORT = 8080;
 const UNUSED_PORT = 9;
-const test = labTest("none");
+const test = labTest(NONE);
 
 let isolated: LabContainer;
 let other: LabContainer;
@@ -41,8 +42,8 @@ test.beforeAll(async ({ lab, timeout }) => {
 
 const view = (container: LabContainer): NetView => views.get(container.name) ?? { links: [], addresses: [], routes: [] };
 
-describe("none: a container with no network", () => {
-  test("N1 only lo exists, and there are no routes", ({ task }) => {
+describe(NONE.heading, () => {
+  test.claim("N1", ({ task }) => {
     const check = observe(task);
     const links = check.see("links", view(isolated).links.map((link) => link.name));
     const routes = check.see("routes", view(isolated).routes);
@@ -54,7 +55,7 @@ describe("none: a container with no network", () => {
     expect(view(control).routes.map((route) => route.destination)).toContain("default");
   });
 
-  test("N2 nothing goes out: sentinel, gateway and bridge containers are unreachable, names do not resolve", async ({ task, env, timeout }) => {
+  test.claim("N2", async ({ task, env, timeout }) => {
     const check = observe(task);
     const targets: Array<[string, number]> = [
       [env.sentinel.address, env.sentinel.tcpPort],
@@ -84,7 +85,7 @@ describe("none: a container with no network", () => {
     expect(resolved.addresses).toContain(env.sentinel.address);
   });
 
-  test("N3 nothing comes in: the engine reports no address; a server inside answers only on its own loopback", async ({ task, lab, timeout }) => {
+  test.claim("N3", async ({ task, lab, timeout }) => {
     const check = observe(task);
     const info = await isolated.inspect();
     const reported = check.see("engineAddress", info.NetworkSettings.Networks?.none?.IPAddress ?? "");
@@ -97,7 +98,7 @@ describe("none: a container with no network", () => {
     check.verify(await tcp(lab.hostSite(), timeout).connect(controlAddress, SERVER_PORT), "connected");
   });
 
-  test("N4 two none containers cannot talk to each other: each loopback is its own", async ({ task, timeout }) => {
+  test.claim("N4", async ({ task, timeout }) => {
     const check = observe(task);
     const [mine, theirs] = [check.see("isolatedNetns", await isolated.networkNamespace()), check.see("otherNetns", await other.networkNamespace())];
     expect(mine).not.toBe(theirs);

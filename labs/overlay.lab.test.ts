@@ -1,6 +1,7 @@
 import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
+import { OVERLAY } from "../src/core/lesson/overlay.js";
 import { contains } from "../src/core/cidr.js";
 import { findFreeSubnet } from "../src/lifecycle/free-subnet.js";
 import { holdHostLock } from "../src/runtime/host-lock.js";
@@ -19,7 +20,7 @@ import { observe } from "../src/harness/observations.js";
 
 const SERVER_PORT = 8080;
 const CLOSED_PORT = 9;
-const test = labTest("overlay");
+const test = labTest(OVERLAY);
 
 /** Why the overlay could not be tried on this engine: the step, and the engine's or netlab's words. */
 let refusal: { step: string; reason: string } | undefined;
@@ -135,8 +136,8 @@ test.afterAll(async ({ lab }) => {
   lab.facts.host = { swarm: swarmSeen, refusal };
 });
 
-describe("overlay: a network across a swarm, here of one node", () => {
-  test("O1 an attachable overlay network on a swarm netlab made gives containers addresses on its subnet and lets them reach each other by name", async ({ task, skip, lab, env, timeout }) => {
+describe(OVERLAY.heading, () => {
+  test.claim("O1", async ({ task, skip, lab, env, timeout }) => {
     const check = observe(task);
     if (refusal) {
       check.see("refusedAt", refusal.step);

@@ -1,6 +1,7 @@
 import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
+import { PUBLISHED } from "../src/core/lesson/published.js";
 import { versionOf } from "../src/core/engine-facts.js";
 import { describeAttempt } from "../src/runtime/container-attempt.js";
 import { freePort } from "../src/runtime/free-port.js";
@@ -15,7 +16,7 @@ const LOOPBACK = "127.0.0.1";
 const LOOPBACK_SERVED = 8080;
 const LINK_SERVED = 8081;
 const UNPUBLISHED = 8082;
-const test = labTest("published");
+const test = labTest(PUBLISHED);
 
 /**
  * What the engine's version documents for a packet from another host addressed straight to a container's
@@ -81,8 +82,8 @@ test.beforeAll(async ({ lab, env, timeout }) => {
 const fromHost = (lab: Lab) => tcp(lab.hostSite(), lab.timeout);
 const fromSentinel = (lab: Lab) => tcp(lab.sentinelSite(), lab.timeout);
 
-describe("published ports: -p maps a host port to a bridge container", () => {
-  test("P1 -p HOST:CONTAINER makes a server in a bridge container answer on the host port, from the host and from the sentinel; without -p the sentinel cannot reach it", async ({ task, lab, env }) => {
+describe(PUBLISHED.heading, () => {
+  test.claim("P1", async ({ task, lab, env }) => {
     const check = observe(task);
     const info = await web.inspect();
     check.see("enginePorts", info.NetworkSettings.Ports ?? {});
@@ -112,7 +113,7 @@ describe("published ports: -p maps a host port to a bridge container", () => {
     check.verify(await fromHost(lab).connect(webAddress, UNPUBLISHED), "connected");
   });
 
-  test("P1b the sentinel reaching a published container port straight at the container's address: as the engine's version documents", async ({ task, env, lab }) => {
+  test.claim("P1b", async ({ task, env, lab }) => {
     const check = observe(task);
     check.see("engineVersion", env.engine.serverVersion);
     const allowDirectRouting = check.see("allowDirectRouting", env.engine.daemonConfig["allow-direct-routing"] === true);
@@ -127,7 +128,7 @@ describe("published ports: -p maps a host port to a bridge container", () => {
     check.verify(await fromSentinel(lab).connect(hostAddress, linkPort, { send: HTTP_GET }), "connected");
   });
 
-  test("P2 -p 127.0.0.1:PORT:CONTAINER answers on loopback only, not from the sentinel", async ({ task, lab }) => {
+  test.claim("P2", async ({ task, lab }) => {
     const check = observe(task);
     check.see("loopbackBinding", `${LOOPBACK}:${loopbackPort} -> ${LOOPBACK_SERVED}/tcp`);
     check.verify(await fromHost(lab).connect(LOOPBACK, loopbackPort), "connected");
@@ -138,7 +139,7 @@ describe("published ports: -p maps a host port to a bridge container", () => {
     check.verify(await fromSentinel(lab).connect(hostAddress, linkPort), "connected");
   });
 
-  test("P3 publishing a host port that is already allocated fails with the engine's message; the first container keeps serving", async ({ task, lab, env }) => {
+  test.claim("P3", async ({ task, lab, env }) => {
     const check = observe(task);
     const taken = { hostIp: LOOPBACK, hostPort: loopbackPort, containerPort: LOOPBACK_SERVED };
     const refused = check.see("secondOnTakenPort", await lab.attempt({ role: "second", publish: [taken] }));

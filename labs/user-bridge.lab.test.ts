@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
+import { USER_BRIDGE } from "../src/core/lesson/user-bridge.js";
 import { AddressPoolError, addressPoolsOf, asPrefix, freeSubnetIn, nameserversOf, nextPoolSubnet, predefinedSubnets } from "../src/core/address-pools.js";
 import { contains, hostAt, subnetAt } from "../src/core/cidr.js";
 import { withHostLock } from "../src/runtime/host-lock.js";
@@ -21,7 +22,7 @@ const ALIAS = "web";
 const OTHER_ALIAS = "db";
 /** What a probe across two user-defined networks sees: the engine drops the packets (or there is no route). */
 const ISOLATED = ["timed-out", "unreachable"] as const;
-const test = labTest("user-bridge");
+const test = labTest(USER_BRIDGE);
 
 /** U1: what the engine was asked for and what it handed out, all seen under the address-pools lock. */
 interface PoolAllocation {
@@ -136,8 +137,8 @@ test.beforeAll(async ({ lab, timeout }) => {
 });
 
 const address = (container: LabContainer): string => addresses[container.name] ?? "";
-describe("user-bridge: a user-defined bridge network", () => {
-  test("U1 a new network gets the next subnet from the engine's address pools and a br-<id> bridge on the host", async ({ task, timeout }) => {
+describe(USER_BRIDGE.heading, () => {
+  test.claim("U1", async ({ task, timeout }) => {
     const check = observe(task);
     check.see("allocation", allocation);
     check.assume(`subnets come from ${allocation.poolSource}`);
@@ -166,7 +167,7 @@ describe("user-bridge: a user-defined bridge network", () => {
     expect(held).toContain(`${gateway}/${(allocation.got ?? "").split("/")[1]}`);
   });
 
-  test("U2 the embedded DNS server at 127.0.0.11 resolves names and aliases on the same network, not names on others", async ({ task, env, timeout }) => {
+  test.claim("U2", async ({ task, env, timeout }) => {
     const check = observe(task);
     const resolvers = check.see("betaResolvConf", (await resolvConf(beta.site(), timeout)).nameservers);
     check.see("containerConfiguredDns", [env.sentinel.address]);
@@ -194,7 +195,7 @@ describe("user-bridge: a user-defined bridge network", () => {
     expect(check.verify(await fromRanged.lookup(OTHER_ALIAS), "resolved").addresses).toEqual([plan.fixedIp]);
   });
 
-  test("U3 two user-defined networks are isolated; a container connected to both reaches both until disconnected", async ({ task, timeout }) => {
+  test.claim("U3", async ({ task, timeout }) => {
     const check = observe(task);
     // Each reaches its own members.
     check.verify(await tcp(beta.site(), timeout).connect(address(alpha), SERVER_PORT), "connected");
@@ -222,7 +223,7 @@ describe("user-bridge: a user-defined bridge network", () => {
     check.verify(await tcp(beta.site(), timeout).connect(address(alpha), SERVER_PORT), "connected");
   });
 
-  test("U4 custom --subnet, --gateway, --ip-range and a fixed --ip are honoured; --ip on the default bridge is refused", async ({ task, lab, env, timeout }) => {
+  test.claim("U4", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
     check.see("requested", plan);
     const ipam = check.see("engineIpam", (await custom.inspect()).IPAM?.Config?.[0]);
@@ -260,7 +261,7 @@ describe("user-bridge: a user-defined bridge network", () => {
     expect(leftover, "the refused container was not left behind").toEqual([]);
   });
 
-  test("U5 the default bridge has no name resolution; a user-defined one does", async ({ task, lab, env, timeout }) => {
+  test.claim("U5", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
     const plainResolvers = check.see("plainResolvConf", (await resolvConf(plain.site(), timeout)).nameservers);
     expect(plainResolvers, "a default-bridge container asks its configured server directly").toEqual([env.sentinel.address]);

@@ -1,16 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { closest, distance } from "fastest-levenshtein";
+import { LABS } from "../core/lesson/lesson.js";
+import type { DeclaredLab } from "../core/lesson/types.js";
 import { UsageError } from "./errors.js";
 
-export const LABS_DIR = fileURLToPath(new URL("../../labs/", import.meta.url));
 const SUFFIX = ".lab.test.ts";
 
+/** The declared labs' names, sorted; each is proved by labs/<name>.lab.test.ts. */
 export function knownLabs(): string[] {
-  return readdirSync(LABS_DIR)
-    .filter((file) => file.endsWith(SUFFIX))
-    .map((file) => file.slice(0, -SUFFIX.length))
-    .sort();
+  return LABS.map((declared) => declared.lab).sort();
 }
 
 /** One claim of a lab: its id and the rest of its test name. */
@@ -19,30 +16,23 @@ export interface Claim {
   title: string;
 }
 
-/** One lab as its file tells it: the lesson's one line (its describe) and its claims in order. */
+/** One lab as declared: the lesson's one line and its claims in order. */
 export interface LabEntry {
   name: string;
   title: string;
   claims: Claim[];
 }
 
-const CLAIM = /^\s*(?:test|it)(?:\.\w+(?:\([^()]*\))?)*\(\s*(["'`])([A-Z]\d+[a-z]?) ((?:\\.|(?!\1).)*)\1/gm;
-const DESCRIBE = /describe(?:\.\w+)*\(\s*(["'`])((?:\\.|(?!\1).)*)\1/;
-
-/**
- * A lab file's claims, read from its test names ("B8 bridge containers reach each other by IP"), and its
- * lesson's one line, read from its describe ("bridge: the default network…"). The file is the only truth.
- */
-export function labEntryOf(name: string, source: string): LabEntry {
-  const described = DESCRIBE.exec(source)?.[2] ?? "";
-  const title = described.startsWith(`${name}:`) ? described.slice(name.length + 1).trim() : described;
-  const claims = [...source.matchAll(CLAIM)].map((match) => ({ id: match[2] ?? "", title: (match[3] ?? "").replace(/\\(.)/g, "$1") }));
-  return { name, title, claims };
+/** A lab's entry from its declaration: its describe line (without a leading `name:`) and its claims. */
+export function labEntryOf(declared: DeclaredLab): LabEntry {
+  const { lab: name, heading } = declared;
+  const title = heading.startsWith(`${name}:`) ? heading.slice(name.length + 1).trim() : heading;
+  return { name, title, claims: declared.claims.map(({ claim, title: words }) => ({ id: claim, title: words })) };
 }
 
-/** Every lab with its claims, read from the lab files. */
+/** Every lab with its claims, from the declarations: nothing runs and no file is read. */
 export function labCatalog(): LabEntry[] {
-  return knownLabs().map((name) => labEntryOf(name, readFileSync(`${LABS_DIR}${name}${SUFFIX}`, "utf8")));
+  return [...LABS].sort((a, b) => (a.lab < b.lab ? -1 : 1)).map(labEntryOf);
 }
 
 /** ` did you mean X?` when one of `known` is close to `asked` (a typo or two), else nothing. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { outcomeMatchers } from "./outcome-matchers.js";
 import type { CheckFacts } from "../core/check-facts.js";
+import type { ClaimMeta } from "./task-meta.js";
 import { observe } from "./observations.js";
 
 expect.extend(outcomeMatchers);
@@ -17,7 +18,7 @@ const probe = {
 
 describe("check observations", () => {
   it("records observations, assumptions, and probes with the time and the expected outcome", () => {
-    const task = { name: "D1 the client reaches the server", meta: {} as { netlabCheck?: CheckFacts } };
+    const task = { name: "D1 the client reaches the server", meta: { netlabClaim: { lab: "demo", claim: "D1" } } as { netlabClaim?: ClaimMeta; netlabCheck?: CheckFacts } };
     const check = observe(task);
     expect(check.see("address", "172.17.0.3")).toBe("172.17.0.3");
     check.assume("the engine masquerades");
@@ -28,6 +29,16 @@ describe("check observations", () => {
       ["refused", "refused", "number"],
       [undefined, "connected", "number"],
     ]);
+  });
+
+  it("keys the facts by the declared claim, never by a parse of the test's name", () => {
+    const declared = { name: "B1 words that start like another claim", meta: { netlabClaim: { lab: "demo", claim: "D7" } } as { netlabClaim?: ClaimMeta; netlabCheck?: CheckFacts } };
+    observe(declared);
+    expect(declared.meta.netlabCheck?.claim).toBe("D7");
+    // Control: a test bound by no claim is known by its whole name, id-like start and all.
+    const undeclared = { name: "B1 words that start like a claim", meta: {} as { netlabCheck?: CheckFacts } };
+    observe(undeclared);
+    expect(undeclared.meta.netlabCheck?.claim).toBe("B1 words that start like a claim");
   });
 
   it("fails the check with the probe's words when the outcome is not the expected one, after recording it", () => {

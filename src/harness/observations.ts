@@ -1,14 +1,13 @@
 import { expect } from "vitest";
 import type { Outcome, ProbeResult } from "../core/outcome.js";
-import "./task-meta.js";
-import { claimId, type AttemptFacts, type CheckFacts } from "../core/check-facts.js";
-import { labOfFile, probeStepAround } from "./allure-runtime.js";
+import type { ClaimMeta } from "./task-meta.js";
+import type { AttemptFacts, CheckFacts } from "../core/check-facts.js";
+import { probeStepAround } from "./allure-runtime.js";
 
 interface MetaHolder {
   name: string;
-  /** The test file (its lab names the containers in step names). */
-  file?: { name: string };
-  meta: { netlabCheck?: CheckFacts };
+  /** The declared claim (set by claim()): its id keys the facts, its lab names the containers in step names. */
+  meta: { netlabClaim?: ClaimMeta; netlabCheck?: CheckFacts };
   /** vitest's result so far: on a retry it holds the retry count and the earlier attempts' errors. */
   result?: { retryCount?: number; errors?: ReadonlyArray<{ message?: string }> };
 }
@@ -27,8 +26,9 @@ function earlierAttempts(task: MetaHolder, retry: number): AttemptFacts[] {
 /** The recorder a check writes its observations into: `const seen = observe(task)`. */
 export function observe(task: MetaHolder) {
   const retry = task.result?.retryCount ?? 0;
-  const lab = labOfFile(task.file?.name ?? "");
-  const facts: CheckFacts = { claim: claimId(task.name), observed: {}, probes: [], assumptions: [], attempts: earlierAttempts(task, retry), retry };
+  // A test bound by claim() carries its declaration; any other test is known by its whole name, never a parse of it.
+  const lab = task.meta.netlabClaim?.lab ?? "";
+  const facts: CheckFacts = { claim: task.meta.netlabClaim?.claim ?? task.name, observed: {}, probes: [], assumptions: [], attempts: earlierAttempts(task, retry), retry };
   task.meta.netlabCheck = facts;
   return {
     facts,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckRecord, Facts } from "../core/facts-schema.js";
-import { lessonFor, type Lesson } from "../core/lesson/lesson.js";
-import { judge, score, scoreLine, seedLessons, walkTour, type TourIO } from "./tour.js";
+import { lessonOf, type Lesson } from "../core/lesson/lesson.js";
+import { checkOf, judge, score, scoreLine, seedLessons, walkTour, type TourIO } from "./tour.js";
 
 function check(claim: string, state: CheckRecord["state"], observed: Record<string, unknown> = {}): CheckRecord {
   return { claim, title: `${claim} …`, state, retries: 0, errors: state === "failed" ? ["expected 1 to be 2"] : [], observed, probes: [], assumptions: [], attempts: [] };
@@ -27,7 +27,7 @@ function scripted(answers: Array<number | undefined>): TourIO & { printed: strin
 }
 
 const lesson = (claim: string): Lesson => {
-  const found = lessonFor(claim);
+  const found = lessonOf("bridge", claim);
   if (!found?.predict) throw new Error(`${claim} has no prediction`);
   return found;
 };
@@ -81,6 +81,14 @@ describe("the tour's prediction scoring", () => {
     release(factsWith([check("B1", "passed")]));
     await walking;
     expect(io.printed.join("\n")).toContain("The engine showed");
+  });
+
+  it("reads a claim's result from its own lab only, never from another lab or a checked spec of the same id", () => {
+    const facts = factsWith([check("B1", "passed")]);
+    const spec = { ...facts.labs[0]!, lab: "check netlab.yaml", file: "netlab.yaml", checks: [check("B2", "passed")] };
+    const both: Facts = { ...facts, labs: [spec, ...facts.labs] };
+    expect(checkOf(both, lesson("B1"))?.state).toBe("passed");
+    expect(checkOf(both, lesson("B2"))).toBeUndefined();
   });
 
   it("covers the seed claims B1…B9, N1…N4, H1…H4 in order", () => {

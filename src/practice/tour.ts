@@ -73,8 +73,9 @@ export function observationLines(check: CheckRecord | undefined): string[] {
   return lines;
 }
 
-export function checkOf(facts: Facts, claim: string): CheckRecord | undefined {
-  return facts.labs.flatMap((lab) => lab.checks).find((check) => check.claim === claim);
+/** What the run recorded for a lesson's claim: the check of that id in that lesson's lab. */
+export function checkOf(facts: Facts, lesson: Pick<Lesson, "lab" | "claim">): CheckRecord | undefined {
+  return facts.labs.find((lab) => lab.lab === lesson.lab)?.checks.find((check) => check.claim === lesson.claim);
 }
 
 /** What the walk needs from outside: a question answered (a 1-based choice, or nothing), and a place to print. */
@@ -102,7 +103,7 @@ export async function walkTour(lessons: Lesson[], facts: Promise<Facts>, io: Tou
       lesson.predict.choices.forEach((choice, index) => io.print(`  ${index + 1}) ${choice}`));
       chosen = await io.ask(`Your answer (1-${lesson.predict.choices.length}, Enter to skip): `, lesson.predict.choices.length);
     }
-    const check = checkOf(await facts, lesson.claim);
+    const check = checkOf(await facts, lesson);
     io.print("");
     io.print(`Why: ${lesson.why}`);
     io.print(`See it by hand: ${lesson.command}`);

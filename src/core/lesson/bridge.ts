@@ -1,12 +1,11 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
 const BRIDGE_DOCS = "https://docs.docker.com/engine/network/drivers/bridge/";
-const lab = "bridge";
 
-export const BRIDGE: Lesson[] = [
+export const BRIDGE = declareLab("bridge", "bridge: the default network is the host's docker0", [
   {
     claim: "B1",
-    lab,
+    title: "a fresh engine has networks bridge (bridge), host (host) and none (null)",
     concept:
       "A Docker engine comes with three networks before you create any: `bridge`, `host` and `none`. Each is backed by a driver " +
       "of the same idea: a private bridge on the host, the host's own stack, or nothing at all.",
@@ -23,7 +22,7 @@ export const BRIDGE: Lesson[] = [
   },
   {
     claim: "B2",
-    lab,
+    title: "the bridge network is the host interface docker0, a Linux bridge holding the gateway address",
     concept:
       "The `bridge` network is not hidden inside dockerd: it is a real Linux bridge on the host called `docker0`, a virtual " +
       "switch. The host itself sits on that switch, holding the network's gateway address.",
@@ -45,7 +44,7 @@ export const BRIDGE: Lesson[] = [
   },
   {
     claim: "B3",
-    lab,
+    title: "docker run without --network attaches the container to bridge",
     concept:
       "When you `docker run` without `--network`, the container lands on the default `bridge` network. You get networking " +
       "without asking for it.",
@@ -60,7 +59,7 @@ export const BRIDGE: Lesson[] = [
   },
   {
     claim: "B4",
-    lab,
+    title: "the address lies in 172.17.0.0/16 and in the engine's bridge subnet; the default route is the gateway",
     concept:
       "A bridge container gets an address in the bridge's subnet (172.17.0.0/16 unless the engine was told otherwise) and a " +
       "default route through the gateway on docker0. Everything not on the subnet leaves through the host.",
@@ -82,7 +81,7 @@ export const BRIDGE: Lesson[] = [
   },
   {
     claim: "B5",
-    lab,
+    title: "addresses are handed out in order: each container gets the lowest free address",
     concept:
       "Addresses on a bridge are handed out in order: the first container on an empty bridge gets .2, the next .3, and so on; " +
       "a freed address is handed out again. Addresses are not random, but they are not stable across restarts either.",
@@ -99,7 +98,7 @@ export const BRIDGE: Lesson[] = [
   },
   {
     claim: "B6",
-    lab,
+    title: "each container has its own network namespace, distinct from the host's and from each other's",
     concept:
       "Each bridge container has a network namespace of its own: its own interfaces, addresses, routes and ports, separate from " +
       "the host's and from every other container's.",
@@ -116,7 +115,7 @@ export const BRIDGE: Lesson[] = [
   },
   {
     claim: "B7",
-    lab,
+    title: "eth0@ifN inside is one end of a veth pair whose other end is a veth* on docker0, indexes matching",
     concept:
       "Inside the container, `eth0@ifN` is one end of a virtual cable (a veth pair). The other end, interface number N on the " +
       "host, is a `veth…` plugged into docker0.",
@@ -138,7 +137,7 @@ export const BRIDGE: Lesson[] = [
   },
   {
     claim: "B8",
-    lab,
+    title: "bridge containers reach each other by IP",
     concept:
       "Containers on the same bridge reach each other directly by IP address, like machines plugged into the same switch. A " +
       "port where nothing listens answers with a refusal, which proves the packet got there.",
@@ -155,7 +154,7 @@ export const BRIDGE: Lesson[] = [
   },
   {
     claim: "B9",
-    lab,
+    title: "a bridge container reaches the outside sentinel, which sees the host's address, not the container's (NAT)",
     concept:
       "A bridge container can open connections to the outside world, and the outside sees the host's address, never the " +
       "container's private one. The host translates the source address on the way out (NAT).",
@@ -170,4 +169,4 @@ export const BRIDGE: Lesson[] = [
       answer: 1,
     },
   },
-];
+]);

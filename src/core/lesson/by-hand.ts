@@ -1,17 +1,16 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
 const BRIDGE_DOCS = "https://docs.docker.com/engine/network/drivers/bridge/";
 const FIREWALL_DOCS = "https://docs.docker.com/engine/network/packet-filtering-firewalls/";
-const lab = "by-hand";
 
 /**
  * Docker's bridge, rebuilt with `ip` and `iptables` only: the same facts as B2, B6, B7, B8, B9 (and P1), with
  * no Docker object in sight. The commands are what a learner types (as root) to build it step by step.
  */
-export const BY_HAND: Lesson[] = [
+export const BY_HAND = declareLab("by-hand", "by-hand: Docker's bridge, rebuilt with ip and iptables", [
   {
     claim: "X1",
-    lab,
+    title: "ip netns add makes two network namespaces, each with only lo, distinct from the host's and from each other's",
     concept:
       "`ip netns add` makes a network namespace: a fresh network stack with nothing in it but a loopback interface that is " +
       "down. Each namespace is its own world, apart from the host's and from every other, just as each container's is (B6).",
@@ -23,7 +22,7 @@ export const BY_HAND: Lesson[] = [
   },
   {
     claim: "X2",
-    lab,
+    title: "a veth pair between the two namespaces lets them reach each other by address; before it, the address is unreachable",
     concept:
       "A veth pair is a virtual cable with two ends. Put one end in each namespace, give each an address on one subnet, and " +
       "the two namespaces reach each other by address; before the cable they could not (network unreachable).",
@@ -38,7 +37,7 @@ export const BY_HAND: Lesson[] = [
   },
   {
     claim: "X3",
-    lab,
+    title: "a Linux bridge on the host holds the gateway address; each namespace's eth0@ifN is a veth whose other end is on the bridge, indexes matching",
     concept:
       "A pair joins two namespaces; a Linux bridge joins any number, and the host too. Make a bridge, give it the gateway " +
       "address, and plug one end of a veth pair per namespace into it: that is docker0 (B2) and a container's eth0@ifN with " +
@@ -54,7 +53,7 @@ export const BY_HAND: Lesson[] = [
   },
   {
     claim: "X4",
-    lab,
+    title: "across the bridge the namespaces reach each other, and the host reaches them, by address",
     concept:
       "Across the bridge, the namespaces reach each other by address, and the host reaches them, as bridge containers do (B8). " +
       "A closed port answers with a refusal: the packet got there.",
@@ -66,7 +65,7 @@ export const BY_HAND: Lesson[] = [
   },
   {
     claim: "X5",
-    lab,
+    title: "a default route via the bridge takes a namespace out to the sentinel, which sees its own address until a MASQUERADE rule makes it the host's (NAT)",
     concept:
       "To get out, a namespace needs a default route via the bridge's address; then the host forwards its packets. The " +
       "outside still sees the namespace's private address until a MASQUERADE rule makes it see the host's, exactly as Docker " +
@@ -81,7 +80,7 @@ export const BY_HAND: Lesson[] = [
   },
   {
     claim: "X6",
-    lab,
+    title: "a DNAT rule lets the sentinel reach a namespace's server at a host port; straight at the namespace's address it is dropped",
     concept:
       "To let the outside in, a DNAT rule maps a port of the host to a namespace's server: that is what `-p` does (P1). The " +
       "outside reaches the server through the host's port, while going straight for the namespace's private address is dropped.",
@@ -93,4 +92,4 @@ export const BY_HAND: Lesson[] = [
       "iptables -t nat -A PREROUTING -p tcp --dport 8088 -j DNAT --to-destination 10.213.0.3:8080; " +
       "iptables -A FORWARD -o v-net -m conntrack --ctstate DNAT -j ACCEPT; iptables -A FORWARD -o v-net -j DROP",
   },
-];
+]);

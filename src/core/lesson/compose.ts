@@ -1,15 +1,14 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
 const NETWORK_MODE_DOCS = "https://docs.docker.com/reference/compose-file/services/#network_mode";
-const lab = "compose";
 const COMPOSE_TO_RUN =
   "Docker Compose: the `docker compose` v2 plugin, or standalone `docker-compose` where v2 is absent (`npm run provision` " +
   "installs Debian's docker-compose); the compose claims are skipped, saying which was missing, without one";
 
-export const COMPOSE: Lesson[] = [
+export const COMPOSE = declareLab("compose", "compose: docker-compose.yml shows the same modes, plus a network of its own", [
   {
     claim: "K1a",
-    lab,
+    title: "on-bridge (network_mode: bridge) is on docker0 like a bare docker run: bridge subnet, own namespace, veth on docker0, NAT out",
     concept:
       "A compose service with `network_mode: bridge` lands on docker0 exactly like a bare `docker run`: same subnet, own " +
       "namespace, veth on docker0, NAT out. Compose adds no magic of its own.",
@@ -20,7 +19,7 @@ export const COMPOSE: Lesson[] = [
   },
   {
     claim: "K1b",
-    lab,
+    title: "isolated (network_mode: none) has only lo and no routes; nothing goes out, names do not resolve",
     concept: "`network_mode: none` in compose is `--network none`: only lo, no routes, nothing goes out and names do not resolve.",
     why: "Compose passes the mode through to the engine, which uses the null driver as for `docker run --network none`.",
     docs: NETWORK_MODE_DOCS,
@@ -29,7 +28,7 @@ export const COMPOSE: Lesson[] = [
   },
   {
     claim: "K1c",
-    lab,
+    title: "on-host (network_mode: host) shares the host's namespace; its server answers on the host's 127.0.0.1 with no port mapping",
     concept: "`network_mode: host` in compose shares the host's stack: the service's server answers on the host's 127.0.0.1 with no `ports:` entry.",
     why: "As with `docker run --network host`, the engine creates no namespace; `ports:` would be discarded.",
     docs: NETWORK_MODE_DOCS,
@@ -38,7 +37,7 @@ export const COMPOSE: Lesson[] = [
   },
   {
     claim: "K1d",
-    lab,
+    title: "web and client are on compose's own network, where client finds web by service name through 127.0.0.11",
     concept:
       "Services without a network_mode join the project's own network, `<project>_default`, a user-defined bridge. There they " +
       "find each other by service name through the engine's DNS at 127.0.0.11.",
@@ -49,7 +48,7 @@ export const COMPOSE: Lesson[] = [
   },
   {
     claim: "K1e",
-    lab,
+    title: "down is fast: every service stops on SIGTERM, none waits out the 1 s stop timeout; it leaves no container, no network, the host port free",
     concept:
       "`docker compose down` stops every service and removes its containers and the project network, leaving nothing. With " +
       "`init: true` each service stops on SIGTERM at once instead of waiting out the stop timeout.",
@@ -60,4 +59,4 @@ export const COMPOSE: Lesson[] = [
     command: "time docker compose down -t 1; docker compose ps -a; docker network ls",
     toRun: COMPOSE_TO_RUN,
   },
-];
+]);

@@ -1,12 +1,11 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
 const CONTAINER_DOCS = "https://docs.docker.com/engine/network/#container-networks";
-const lab = "container";
 
-export const CONTAINER: Lesson[] = [
+export const CONTAINER = declareLab("container", "container: a container that joins another's network namespace", [
   {
     claim: "C1",
-    lab,
+    title: "the joined container shares the target's network namespace, addresses and interfaces",
     concept:
       "`--network container:<name>` puts a new container into another container's network namespace. Both see the same " +
       "interfaces and the same addresses: two containers, one network stack.",
@@ -21,7 +20,7 @@ export const CONTAINER: Lesson[] = [
   },
   {
     claim: "C2",
-    lab,
+    title: "the joined container and the target talk over 127.0.0.1",
     concept:
       "Containers sharing a namespace talk over 127.0.0.1, like two processes on one machine. This is the sidecar pattern " +
       "(and how a Kubernetes pod's containers talk).",
@@ -31,7 +30,7 @@ export const CONTAINER: Lesson[] = [
   },
   {
     claim: "C3",
-    lab,
+    title: "options that cannot apply in container mode are refused by the engine: -p, --hostname, --dns, joining itself",
     concept:
       "Options that configure a network stack are refused in container mode: `-p`, `--hostname`, `--dns`. The stack belongs " +
       "to the target, so it is set there; joining your own namespace is refused too.",
@@ -41,7 +40,7 @@ export const CONTAINER: Lesson[] = [
   },
   {
     claim: "C4",
-    lab,
+    title: "when the target stops, the joined container keeps running with only loopback left; the engine refuses new joins",
     concept:
       "When the target stops, a container that joined it keeps running, but with only loopback left: the target's eth0 went " +
       "away with the target's network. New containers can no longer join a stopped target.",
@@ -51,4 +50,4 @@ export const CONTAINER: Lesson[] = [
     docs: CONTAINER_DOCS,
     command: "docker run -d --name side --network container:app netlab/probe sleep 1d; docker stop app; docker exec side ip -o addr",
   },
-];
+]);

@@ -1,12 +1,11 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
 const HOST_DOCS = "https://docs.docker.com/engine/network/drivers/host/";
-const lab = "host";
 
-export const HOST: Lesson[] = [
+export const HOST = declareLab("host", "host: the container shares the host's network stack", [
   {
     claim: "H1",
-    lab,
+    title: "the container shares the host's network namespace and sees the host's interfaces, docker0 included",
     concept:
       "A `--network host` container has no network namespace of its own: it uses the host's. It sees exactly the host's " +
       "interfaces, docker0 included, and the host's routes and ports.",
@@ -21,7 +20,7 @@ export const HOST: Lesson[] = [
   },
   {
     claim: "H2",
-    lab,
+    title: "a server on port 80 inside answers on the host with no port mapping",
     concept:
       "A server in a host-mode container listens straight on the host: port 80 inside is port 80 of the host, with no `-p`. " +
       "There is no translation because there is nothing to translate between.",
@@ -36,7 +35,7 @@ export const HOST: Lesson[] = [
   },
   {
     claim: "H3",
-    lab,
+    title: "a second host-mode container on the same port fails with address in use; the first keeps answering",
     concept:
       "Two host-mode containers share one set of ports. A second server on a port the first already holds fails with " +
       "\"address in use\", just as two programs on the host would; the first keeps serving.",
@@ -56,7 +55,7 @@ export const HOST: Lesson[] = [
   },
   {
     claim: "H4",
-    lab,
+    title: "published ports are discarded in host mode: -p changes nothing, and the engine says so",
     concept:
       "`-p` means nothing in host mode: published ports are discarded, and the engine says so with a warning. The port the " +
       "`-p` named stays closed.",
@@ -69,4 +68,4 @@ export const HOST: Lesson[] = [
       answer: 1,
     },
   },
-];
+]);

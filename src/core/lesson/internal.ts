@@ -1,9 +1,9 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
-export const INTERNAL: Lesson[] = [
+export const INTERNAL = declareLab("internal", "internal: a network with no way out", [
   {
     claim: "I1",
-    lab: "internal",
+    title: "members of an --internal network reach each other, but nothing reaches the sentinel",
     concept:
       "An `--internal` network connects its members to each other and to nothing else: no way out, not even through NAT. " +
       "Good for a database that only its app should reach.",
@@ -13,4 +13,4 @@ export const INTERNAL: Lesson[] = [
     docs: "https://docs.docker.com/reference/cli/docker/network/create/#internal",
     command: "docker network create --internal data; docker run --rm --network data netlab/probe ip route",
   },
-];
+]);

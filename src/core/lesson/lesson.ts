@@ -1,7 +1,7 @@
 /**
- * The lesson behind every claim, in a learner's words: what it shows, why Docker (or Linux) behaves so, the
- * documentation page it comes from, and a command to see it by hand. Pure data, keyed by claim id; the
- * reports and `netlab tour` read it through lessonFor().
+ * Every lab of the lesson as declared: each claim's id, words and lesson, in a learner's words (what it shows,
+ * why Docker or Linux behaves so, the documentation page, a command to see it by hand). Pure data: the lab
+ * files bind each declared id to its test, `netlab labs` lists them, the reports and `netlab tour` read them.
  */
 import { BRIDGE } from "./bridge.js";
 import { BY_HAND } from "./by-hand.js";
@@ -14,39 +14,46 @@ import { NONE } from "./none.js";
 import { OVERLAY } from "./overlay.js";
 import { PUBLISHED } from "./published.js";
 import { USER_BRIDGE } from "./user-bridge.js";
-import type { Lesson } from "./types.js";
+import type { LabLessons, Lesson } from "./types.js";
 
-export type { Lesson } from "./types.js";
+export type { LabLessons, Lesson } from "./types.js";
 
-/** Every lab's lessons, in lesson order: bridge, none, host, then the other modes. */
-export const LESSONS: readonly Lesson[] = [
-  ...BRIDGE,
-  ...NONE,
-  ...HOST,
-  ...CONTAINER,
-  ...USER_BRIDGE,
-  ...INTERNAL,
-  ...PUBLISHED,
-  ...MACVLAN,
-  ...OVERLAY,
-  ...COMPOSE,
-  ...BY_HAND,
-];
+/** Every lab, in lesson order: bridge, none, host, then the other modes, by-hand after them. */
+export const LABS: ReadonlyArray<LabLessons> = [BRIDGE, NONE, HOST, CONTAINER, USER_BRIDGE, INTERNAL, PUBLISHED, MACVLAN, OVERLAY, COMPOSE, BY_HAND];
+
+/** Every lab's lessons, in lesson order. */
+export const LESSONS: readonly Lesson[] = LABS.flatMap((lab) => lab.claims);
 
 const BY_CLAIM = new Map(LESSONS.map((lesson) => [lesson.claim, lesson]));
 
-/** The lesson of one claim (`B8`, `M3a`, …), or undefined for an id no lab has. */
+/** One declared lab by name, or undefined for a name no lab has (a fixture, a checked spec). */
+export function declaredLab(lab: string): LabLessons | undefined {
+  return LABS.find((declared) => declared.lab === lab);
+}
+
+/**
+ * The lesson of one claim of one lab, or undefined when that lab declares no such claim. Both are needed: a
+ * checked spec's expectation may be called `B1` too, and it is no claim of the bridge lab.
+ */
+export function lessonOf(lab: string, claim: string): Lesson | undefined {
+  return declaredLab(lab)?.claims.find((lesson) => lesson.claim === claim);
+}
+
+/**
+ * The lesson of a claim id, whatever lab it came from.
+ * @deprecated a checked spec's expectation ids can match claim ids: use lessonOf(lab, claim).
+ */
 export function lessonFor(claimId: string): Lesson | undefined {
   return BY_CLAIM.get(claimId);
 }
 
 /** One lab's lessons, in the order its claims are told. */
 export function lessonsOf(lab: string): Lesson[] {
-  return LESSONS.filter((lesson) => lesson.lab === lab);
+  return [...(declaredLab(lab)?.claims ?? [])];
 }
 
 /** The labs in the order the lesson tells them: bridge, none, host, then the other modes, by-hand after them. */
-export const LAB_ORDER: readonly string[] = [...new Set(LESSONS.map((lesson) => lesson.lab))];
+export const LAB_ORDER: readonly string[] = LABS.map((declared) => declared.lab);
 
 /** Where a lab comes in the lesson; a lab the catalog does not know (a fixture, a checked spec) comes after all of them. */
 export function labRank(lab: string): number {

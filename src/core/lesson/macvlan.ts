@@ -1,16 +1,15 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
 const MACVLAN_DOCS = "https://docs.docker.com/engine/network/drivers/macvlan/";
 const IPVLAN_DOCS = "https://docs.docker.com/engine/network/drivers/ipvlan/";
-const lab = "macvlan";
 const IPVLAN_TO_RUN =
   "a kernel with the ipvlan module (CONFIG_IPVLAN; `modprobe ipvlan` on the host, or a kernel that has it built in); the " +
   "claim is skipped, with the kernel's own error, where the engine cannot create an ipvlan link";
 
-export const MACVLAN: Lesson[] = [
+export const MACVLAN = declareLab("macvlan", "macvlan and ipvlan: containers on a parent interface's segment", [
   {
     claim: "M1",
-    lab,
+    title: "a macvlan network on a parent netlab made gives containers their own MAC and an address on the segment; members reach each other",
     concept:
       "A macvlan network puts containers straight onto a physical segment through a parent interface: each container gets " +
       "a MAC address of its own and an address on the segment, like another machine on the LAN. Members reach each other.",
@@ -22,7 +21,7 @@ export const MACVLAN: Lesson[] = [
   },
   {
     claim: "M2",
-    lab,
+    title: "a macvlan container cannot reach the host through the parent; a bridge container can, and the segment's neighbour is reached",
     concept:
       "A macvlan container cannot talk to its own host through the parent, although machines beyond the parent reach it. " +
       "This surprises everyone once; the fix is a macvlan interface for the host too.",
@@ -34,7 +33,7 @@ export const MACVLAN: Lesson[] = [
   },
   {
     claim: "M3a",
-    lab,
+    title: "ipvlan l2: containers share the parent's MAC, get addresses on the segment and reach each other",
     concept:
       "ipvlan in L2 mode is like macvlan, but every container shares the parent's MAC address; only the IP addresses differ. " +
       "Useful where a switch allows one MAC per port.",
@@ -45,7 +44,7 @@ export const MACVLAN: Lesson[] = [
   },
   {
     claim: "M3b",
-    lab,
+    title: "ipvlan l3: containers route through the parent with no gateway and reach each other",
     concept:
       "ipvlan in L3 mode routes instead of switching: containers get a default route out of eth0 with no gateway, and the " +
       "parent acts as a router between them.",
@@ -54,4 +53,4 @@ export const MACVLAN: Lesson[] = [
     command: "docker network create -d ipvlan -o ipvlan_mode=l3 --subnet 10.213.6.0/24 -o parent=PARENT l3net; docker run --rm --network l3net netlab/probe ip route",
     toRun: IPVLAN_TO_RUN,
   },
-];
+]);

@@ -1,12 +1,11 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
 const NONE_DOCS = "https://docs.docker.com/engine/network/drivers/none/";
-const lab = "none";
 
-export const NONE: Lesson[] = [
+export const NONE = declareLab("none", "none: a container with no network", [
   {
     claim: "N1",
-    lab,
+    title: "only lo exists, and there are no routes",
     concept:
       "A container started with `--network none` has a network namespace with nothing in it but the loopback interface `lo`. " +
       "No eth0, no address but 127.0.0.1, no routes.",
@@ -21,7 +20,7 @@ export const NONE: Lesson[] = [
   },
   {
     claim: "N2",
-    lab,
+    title: "nothing goes out: sentinel, gateway and bridge containers are unreachable, names do not resolve",
     concept:
       "Nothing leaves a `none` container: every connection fails at once with \"network unreachable\", and name lookups fail. " +
       "It is not a firewall blocking packets: there is simply no route to send them by.",
@@ -38,7 +37,7 @@ export const NONE: Lesson[] = [
   },
   {
     claim: "N3",
-    lab,
+    title: "nothing comes in: the engine reports no address; a server inside answers only on its own loopback",
     concept:
       "Nothing comes in either: the engine reports no address for a `none` container, so nothing outside can address it. A " +
       "server inside answers only on the container's own loopback.",
@@ -53,7 +52,7 @@ export const NONE: Lesson[] = [
   },
   {
     claim: "N4",
-    lab,
+    title: "two none containers cannot talk to each other: each loopback is its own",
     concept:
       "Two `none` containers cannot talk to each other, not even over 127.0.0.1: each has its own loopback, so \"localhost\" " +
       "in one is a different place from \"localhost\" in the other.",
@@ -66,4 +65,4 @@ export const NONE: Lesson[] = [
       answer: 1,
     },
   },
-];
+]);

@@ -1,9 +1,9 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
-export const OVERLAY: Lesson[] = [
+export const OVERLAY = declareLab("overlay", "overlay: a network across a swarm, here of one node", [
   {
     claim: "O1",
-    lab: "overlay",
+    title: "an attachable overlay network on a swarm netlab made gives containers addresses on its subnet and lets them reach each other by name",
     concept:
       "An overlay network spans the hosts of a swarm: containers on it get addresses on one shared subnet and find each other " +
       "by name, wherever they run. Here the swarm has one node, which is enough to see the machinery.",
@@ -16,4 +16,4 @@ export const OVERLAY: Lesson[] = [
       "a kernel with vxlan (CONFIG_VXLAN) and an engine in no swarm (or a single-node swarm netlab made): netlab never joins " +
       "or changes a swarm someone else made; `docker swarm leave --force` on a test machine lets it run",
   },
-];
+]);

@@ -1,12 +1,11 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
 const PUBLISH_DOCS = "https://docs.docker.com/engine/network/port-publishing/";
-const lab = "published";
 
-export const PUBLISHED: Lesson[] = [
+export const PUBLISHED = declareLab("published", "published ports: -p maps a host port to a bridge container", [
   {
     claim: "P1",
-    lab,
+    title: "-p HOST:CONTAINER makes a server in a bridge container answer on the host port, from the host and from the sentinel; without -p the sentinel cannot reach it",
     concept:
       "`-p HOST:CONTAINER` makes a container's server answer on a port of the host, for the host and for machines outside. " +
       "Without `-p`, the outside cannot reach the container's server at all.",
@@ -18,7 +17,7 @@ export const PUBLISHED: Lesson[] = [
   },
   {
     claim: "P1b",
-    lab,
+    title: "the sentinel reaching a published container port straight at the container's address: as the engine's version documents",
     concept:
       "A published port may be reachable at the container's own address too, from another machine that routes to the " +
       "bridge. Whether it is depends on the engine's version: older engines let it in, Engine 28.0 and later drop it.",
@@ -31,7 +30,7 @@ export const PUBLISHED: Lesson[] = [
   },
   {
     claim: "P2",
-    lab,
+    title: "-p 127.0.0.1:PORT:CONTAINER answers on loopback only, not from the sentinel",
     concept:
       "`-p 127.0.0.1:PORT:CONTAINER` publishes on loopback only: the host reaches the server, other machines do not. Bind " +
       "addresses are how you keep a port private to the host.",
@@ -41,7 +40,7 @@ export const PUBLISHED: Lesson[] = [
   },
   {
     claim: "P3",
-    lab,
+    title: "publishing a host port that is already allocated fails with the engine's message; the first container keeps serving",
     concept:
       "A host port can be published once. A second container asking for a port already allocated is refused with \"port is " +
       "already allocated\", and the first keeps serving.",
@@ -49,4 +48,4 @@ export const PUBLISHED: Lesson[] = [
     docs: PUBLISH_DOCS,
     command: "docker run -d -p 127.0.0.1:8443:80 netlab/probe sleep 1d   # Bind for 127.0.0.1:8443 failed: port is already allocated",
   },
-];
+]);

@@ -6,11 +6,26 @@ export interface Prediction {
   answer: number;
 }
 
+/** A claim as its lab declares it: the id its test is bound by, and what it proves in words. */
+export interface DeclaredClaim<Id extends string = string> {
+  /** The claim id (`B8`): the start of its test's name and its key in every report. */
+  claim: Id;
+  /** The rest of its test's name: the claim in words. */
+  title: string;
+}
+
+/** A lab as declared: its name, the line its describe reads, and its claims in the order they are told. */
+export interface DeclaredLab<Id extends string = string> {
+  /** The lab's name (`bridge` for labs/bridge.lab.test.ts). */
+  lab: string;
+  /** The lab's describe: the lesson's one line (`bridge: the default network is the host's docker0`). */
+  heading: string;
+  claims: ReadonlyArray<DeclaredClaim<Id>>;
+}
+
 /** What one claim teaches. */
-export interface Lesson {
-  /** The claim id, as the lab's test name starts (`B8`). */
-  claim: string;
-  /** The lab file it belongs to (`bridge` for labs/bridge.lab.test.ts). */
+export interface Lesson extends DeclaredClaim {
+  /** The lab it belongs to (`bridge` for labs/bridge.lab.test.ts). */
   lab: string;
   /** Two or three sentences in a learner's words: what is going on. */
   concept: string;
@@ -24,4 +39,9 @@ export interface Lesson {
   toRun?: string;
   /** The tour's question for this claim. */
   predict?: Prediction;
+}
+
+/** A lab of the lesson: its declaration, each claim with its lesson. */
+export interface LabLessons<Id extends string = string> extends DeclaredLab<Id> {
+  claims: ReadonlyArray<Lesson & DeclaredClaim<Id>>;
 }

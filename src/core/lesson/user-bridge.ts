@@ -1,12 +1,11 @@
-import type { Lesson } from "./types.js";
+import { declareLab } from "./declare-lab.js";
 
 const BRIDGE_DOCS = "https://docs.docker.com/engine/network/drivers/bridge/";
-const lab = "user-bridge";
 
-export const USER_BRIDGE: Lesson[] = [
+export const USER_BRIDGE = declareLab("user-bridge", "user-bridge: a user-defined bridge network", [
   {
     claim: "U1",
-    lab,
+    title: "a new network gets the next subnet from the engine's address pools and a br-<id> bridge on the host",
     concept:
       "`docker network create` makes a new bridge network: a new subnet taken from the engine's address pools, and a new " +
       "Linux bridge on the host named `br-` plus the start of the network's id.",
@@ -18,7 +17,7 @@ export const USER_BRIDGE: Lesson[] = [
   },
   {
     claim: "U2",
-    lab,
+    title: "the embedded DNS server at 127.0.0.11 resolves names and aliases on the same network, not names on others",
     concept:
       "On a user-defined network, containers find each other by name (and by alias): the engine runs a DNS server at " +
       "127.0.0.11 inside each container. It answers only for containers on the networks you share.",
@@ -28,7 +27,7 @@ export const USER_BRIDGE: Lesson[] = [
   },
   {
     claim: "U3",
-    lab,
+    title: "two user-defined networks are isolated; a container connected to both reaches both until disconnected",
     concept:
       "Two user-defined networks are isolated from each other. A container connected to both (`docker network connect`) " +
       "reaches both, and `disconnect` takes that away again, while it runs.",
@@ -40,7 +39,7 @@ export const USER_BRIDGE: Lesson[] = [
   },
   {
     claim: "U4",
-    lab,
+    title: "custom --subnet, --gateway, --ip-range and a fixed --ip are honoured; --ip on the default bridge is refused",
     concept:
       "You can choose a network's `--subnet`, `--gateway` and `--ip-range`, and a container's fixed `--ip` on it. A fixed " +
       "`--ip` is refused on the default bridge.",
@@ -50,7 +49,7 @@ export const USER_BRIDGE: Lesson[] = [
   },
   {
     claim: "U5",
-    lab,
+    title: "the default bridge has no name resolution; a user-defined one does",
     concept:
       "The default bridge has no name resolution between containers; a user-defined bridge does. That is the main reason to " +
       "create your own network even on one host.",
@@ -58,4 +57,4 @@ export const USER_BRIDGE: Lesson[] = [
     docs: "https://docs.docker.com/engine/network/drivers/bridge/#differences-between-user-defined-bridges-and-the-default-bridge",
     command: "docker run -d --name a netlab/probe sleep 1d; docker run --rm netlab/probe nslookup a",
   },
-];
+]);
