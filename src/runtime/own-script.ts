@@ -1,13 +1,16 @@
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildIsFresh } from "../../bin/cli-build.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/** Whether this module was loaded from dist/ (the compiled command) rather than from src/ (tsx, vitest). */
+const COMPILED = relative(ROOT, fileURLToPath(import.meta.url)).split(sep)[0] === "dist";
+
 /**
- * Node's arguments that run one of netlab's modules as a script of its own ("lifecycle/reaper"): the compiled
- * module in dist/ while dist/ is that of src/, else the source through tsx (correct, 0.3 s slower to start).
+ * Node's arguments that run one of netlab's modules as a script of its own ("lifecycle/reaper"), the way this
+ * process runs: the compiled module in dist/ when it runs compiled (bin/netlab.mjs chose dist/, which it does
+ * only while dist/ was built from src/ as it is), else the source through tsx.
  */
-export function ownScript(module: string): string[] {
-  return buildIsFresh() ? [join(ROOT, "dist", `${module}.js`)] : ["--import", "tsx", join(ROOT, "src", `${module}.ts`)];
+export function ownScript(module: string, compiled: boolean = COMPILED): string[] {
+  return compiled ? [join(ROOT, "dist", `${module}.js`)] : ["--import", "tsx", join(ROOT, "src", `${module}.ts`)];
 }
