@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -12,5 +13,8 @@ const COMPILED = relative(ROOT, fileURLToPath(import.meta.url)).split(sep)[0] ==
  * only while dist/ was built from src/ as it is), else the source through tsx.
  */
 export function ownScript(module: string, compiled: boolean = COMPILED): string[] {
-  return compiled ? [join(ROOT, "dist", `${module}.js`)] : ["--import", "tsx", join(ROOT, "src", `${module}.ts`)];
+  if (compiled) return [join(ROOT, "dist", `${module}.js`)];
+  // tsx named by its path: a bare `--import tsx` is looked up from the working directory, which may be any.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  return ["--import", tsx, join(ROOT, "src", `${module}.ts`)];
 }
