@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expectations, result, target, targets } from "./check-test-helpers.js";
 import { checkRecordOf, expectedText, route, specRecord } from "./check-record.js";
-import type { Decision } from "./decide.js";
+import type { Decision } from "./decision.js";
 
 const web = target("web", ["front 10.1.0.3 10.1.0.1", "back 10.2.0.3 10.2.0.1"]);
 const api = target("api", ["back 10.2.0.2 10.2.0.1", "data 10.3.0.2 10.3.0.1"]);

@@ -1,7 +1,7 @@
 import type Dockerode from "dockerode";
 import { observeHostNetwork, observeNetwork, type Link } from "../probes/net-view.js";
 import { namespaceSite, type ProbeSite } from "../runtime/site.js";
-import type { ContainerFacts, NetworkFacts, StateView } from "./decide-state.js";
+import type { ContainerFacts, NetworkFacts, StateView } from "./state-view.js";
 import type { Target } from "./target.js";
 import { namespaceText } from "../core/spec/endpoint.js";
 

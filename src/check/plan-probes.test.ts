@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { expectations, isolated, only, result, target, targets } from "./check-test-helpers.js";
-import { combine, planReach, planResolve, PlanError, resolveHolds, siteOf, type PlanContext } from "./plan-probes.js";
+import { combine, planReach } from "./kinds/reach.js";
+import { planResolve, resolveHolds } from "./kinds/resolve.js";
+import { PlanError, siteOf, type PlanContext } from "./plan-probes.js";
 
 const edge = target("edge", ["front 10.1.0.2 10.1.0.1"], { published: ["127.0.0.1:8443->80/tcp"] });
 const web = target("web", ["front 10.1.0.3 10.1.0.1", "back 10.2.0.3 10.2.0.1"]);

@@ -11,11 +11,12 @@ import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
 import { StartGuard } from "../runtime/start-guard.js";
 import { decideAll, type Decision } from "./decide.js";
-import { namespacesIn, type Expectation } from "../core/spec/expectations.js";
+import type { Expectation } from "../core/spec/expectations.js";
+import { namesOf, namespacesIn, needsOutside, sidecarsOf } from "./kinds/registry.js";
 import { findNamespaces } from "./find-namespaces.js";
 import { engineStateView } from "./engine-state-view.js";
 import { findTargets } from "./find-targets.js";
-import { namesIn, siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
+import { siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
 import { defaultProjectName, type Target } from "./target.js";
 import type { UpStack } from "./compose-up.js";
@@ -51,46 +52,6 @@ export interface CheckResult {
   durationMs: number;
   /** Settles when everything the check made (sidecars, sentinel, a stack brought up) is removed; await it. */
   cleanedUp: Promise<void>;
-}
-
-/** The containers that must be found running: every one probed from or to, or whose network settings are read. */
-export function namesOf(expectations: Expectation[]): string[] {
-  return expectations.flatMap((expectation) => {
-    switch (expectation.kind) {
-      case "publishes":
-        return [expectation.container];
-      case "interfaces":
-        return expectation.of.kind === "container" ? [expectation.of.name] : [];
-      case "network": {
-        const joined = /^container:(.+)$/.exec(expectation.mode ?? "")?.[1];
-        return [expectation.container, ...(joined ? [joined] : [])];
-      }
-      case "address":
-        return expectation.containers;
-      case "docker-network":
-      case "container":
-        return []; // a network, and a container that may have exited: read by the state view
-      case "resolve":
-        return namesIn(expectation.from);
-      case "reach":
-        return [...namesIn(expectation.from), ...namesIn(expectation.to)];
-    }
-  });
-}
-
-/** Containers a probe sidecar joins: the sources of probes, and those whose interfaces are read from inside. */
-function sourcesOf(expectations: Expectation[]): Set<string> {
-  return new Set(
-    expectations.flatMap((expectation) => {
-      if (expectation.kind === "interfaces") return expectation.of.kind === "container" ? [expectation.of.name] : [];
-      if ((expectation.kind === "reach" || expectation.kind === "resolve") && expectation.from.kind === "name") return [expectation.from.name];
-      return [];
-    }),
-  );
-}
-
-function needsOutside(expectations: Expectation[]): boolean {
-  return expectations.some((expectation) => (expectation.kind === "reach" || expectation.kind === "resolve") && (expectation.from.kind === "outside" || (expectation.kind === "reach" && expectation.to.kind === "outside")));
 }
 
 async function internalNetworks(docker: Dockerode, targets: Map<string, Target>): Promise<Set<string>> {
@@ -162,7 +123,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       hostBridgeAddress,
       ...(sentinel ? { outside: { address: sentinel.info.address, port: sentinel.info.tcpPort, hostAddress: sentinel.info.hostAddress } } : {}),
     };
-    const sources = sourcesOf(spec.expectations);
+    const sources = sidecarsOf(spec.expectations);
     const bySource = new Map<string, ProbeSite>();
     await Promise.all(
       [...sources].map(async (name) => {

@@ -1,9 +1,9 @@
 import type Dockerode from "dockerode";
 import type { NetlabConfig } from "../core/config.js";
-import type { Decision } from "../check/decide.js";
-import { namesOf, runCheck } from "../check/run-check.js";
+import type { Decision } from "../check/decision.js";
+import { namesOf, namespacesIn } from "../check/kinds/registry.js";
+import { runCheck } from "../check/run-check.js";
 import { listNamespaces } from "../runtime/netns.js";
-import { namespacesIn } from "../core/spec/expectations.js";
 import type { Exercise, ExerciseStep } from "./load-exercise.js";
 
 /** One step, graded: held when every expectation of it held; `absent` names what it needs and is not running. */

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expectationsOf, isStateExpectation, namespacesIn, type Expectation } from "../core/spec/expectations.js";
+import { kindOf } from "../check/kinds/registry.js";
+import { expectationsOf, type Expectation } from "../core/spec/expectations.js";
 import { issueProblems } from "../core/spec/issue-problems.js";
 import { SpecError, type Position, type SpecProblem } from "../core/spec/spec-error.js";
 import type { Spec } from "../core/spec/spec.js";
@@ -35,26 +36,6 @@ export interface Exercise extends Omit<ExerciseData, "steps"> {
   steps: ExerciseStep[];
 }
 
-/** The containers an expectation names (probed from, probed, or read). */
-export function containersIn(expectation: Expectation): string[] {
-  switch (expectation.kind) {
-    case "reach":
-      return [expectation.from, expectation.to].flatMap((end) => (end.kind === "name" ? [end.name] : []));
-    case "resolve":
-      return [...(expectation.from.kind === "name" ? [expectation.from.name] : []), expectation.lookup];
-    case "interfaces":
-      return expectation.of.kind === "container" ? [expectation.of.name] : [];
-    case "publishes":
-    case "network":
-    case "container":
-      return [expectation.container];
-    case "address":
-      return expectation.containers;
-    case "docker-network":
-      return [];
-  }
-}
-
 /** Names must carry the exercise's prefix (p7-…) and be listed, so reset can find every one of them, by exact name. */
 function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[], source: YamlSource): SpecProblem[] {
   const prefix = `p${number}-`;
@@ -75,7 +56,8 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
   const listed = new Set([...data.names.containers, ...data.names.networks, ...data.names.namespaces]);
   for (const step of steps) {
     for (const expectation of step.expectations) {
-      const named = [...containersIn(expectation), ...namespacesIn(expectation), ...(expectation.kind === "docker-network" ? [expectation.network] : []), ...(isStateExpectation(expectation) && expectation.kind === "address" && expectation.in.kind === "network" && expectation.in.name !== "bridge" ? [expectation.in.name] : [])];
+      const { containers, networks, namespaces } = kindOf(expectation).names(expectation);
+      const named = [...containers, ...namespaces, ...networks];
       for (const name of named) {
         if (!listed.has(name)) problems.push({ ...step.source, message: `step ${step.number} names \`${name}\`, which \`names\` does not list` });
       }

@@ -1,4 +1,4 @@
-import { observedText } from "../check/check-record.js";
+import { observedText, seenText } from "../check/check-record.js";
 import type { Grade } from "./grade-exercise.js";
 import type { Exercise } from "./load-exercise.js";
 import type { ExerciseStatus } from "./state-file.js";
@@ -72,7 +72,8 @@ export function gradeLines(grade: Grade): string[] {
     for (const absent of result.absent) lines.push(`    not checked: ${absent.why}`);
     for (const decision of result.decisions.filter((item) => !item.held)) {
       if (result.step.expectations.length > 1) lines.push(`    ✗ ${decision.expectation.id}`);
-      lines.push(`    saw: ${observedText(decision)}${decision.expectation.kind === "reach" && decision.observed.detail && decision.observed.detail !== decision.observed.outcome ? ` (${decision.observed.detail})` : ""}`);
+      const seen = seenText(decision);
+      lines.push(`    saw: ${observedText(decision)}${seen !== undefined && seen !== decision.observed.outcome ? ` (${seen})` : ""}`);
       if (decision.hint) lines.push(`    netlab: ${decision.hint}`);
       const command = decision.command ?? decision.probes[0]?.command;
       if (command) lines.push(`    see it: ${command}`);

@@ -93,19 +93,6 @@ export type StateExpectation = NetworkExpectation | DockerNetworkExpectation | A
 
 export type Expectation = ReachExpectation | ResolveExpectation | PublishesExpectation | StateExpectation;
 
-export const STATE_KINDS: ReadonlySet<Expectation["kind"]> = new Set(["network", "docker-network", "address", "interfaces", "container"]);
-
-export function isStateExpectation(expectation: Expectation): expectation is StateExpectation {
-  return STATE_KINDS.has(expectation.kind);
-}
-
-/** The named network namespaces (`netns:NAME`) an expectation probes from or reads. */
-export function namespacesIn(expectation: Expectation): string[] {
-  if ((expectation.kind === "reach" || expectation.kind === "resolve") && expectation.from.kind === "netns") return [expectation.from.name];
-  if (expectation.kind === "interfaces" && expectation.of.kind === "netns") return [expectation.of.name];
-  return [];
-}
-
 function reachWords(expected: ReachExpected): string {
   if ("outcome" in expected) return expected.outcome;
   return expected.reach ? "reachable" : "not reachable";

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { AddressExpectation, InterfacesExpectation, NetworkExpectation } from "../core/spec/expectations.js";
-import { judgeState, type StateView } from "./decide-state.js";
-import type { Target } from "./target.js";
+import type { AddressExpectation, Expectation, InterfacesExpectation, NetworkExpectation } from "../../core/spec/expectations.js";
+import type { StateView } from "../state-view.js";
+import type { Target } from "../target.js";
+import { kindOf } from "./registry.js";
+
+/** A kind decided from the engine's view, judged once. */
+function judgeState(expectation: Expectation, targets: Map<string, Target>, view: StateView) {
+  const decider = kindOf(expectation).decide;
+  if (decider.by !== "engine") throw new Error(`${expectation.kind} is not decided from the engine's view`);
+  return decider.judge(expectation, targets, view);
+}
 
 const common = { withinMs: 0, source: { file: "x.yaml", line: 1, col: 1 } };
 const target = (name: string, networkMode: string, attachments: Target["attachments"]): Target => ({ name, id: `id-${name}`, container: name, running: true, networkMode, attachments, published: [] });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Outcome } from "../core/outcome.js";
-import { expectations, isolated, target, targets } from "./check-test-helpers.js";
-import { hintFor, type HintContext } from "./hints.js";
+import type { Outcome } from "../../core/outcome.js";
+import { expectations, isolated, target, targets } from "../check-test-helpers.js";
+import type { HintContext } from "./kind.js";
+import { kindOf } from "./registry.js";
 
 const edge = target("edge", ["front 10.1.0.2 10.1.0.1"], { published: ["127.0.0.1:8443->80/tcp"] });
 const web = target("web", ["front 10.1.0.3 10.1.0.1", "back 10.2.0.3 10.2.0.1"]);
@@ -16,10 +17,10 @@ const shop: HintContext = { targets: targets(edge, web, api, db, cache, legacy, 
 /** The hint a one-expectation spec gets when `observed` was seen. */
 function hint(line: string, observed: Outcome | undefined, context: HintContext = shop): string | undefined {
   const [expectation] = expectations(line);
-  return hintFor(expectation!, observed, context);
+  return kindOf(expectation!).hint?.(expectation!, observed, context);
 }
 
-describe("hintFor: the Docker construct behind a failed expectation, with the command that shows it", () => {
+describe("hints: the Docker construct behind a failed expectation, with the command that shows it", () => {
   it("not on a common network: names both containers' networks and the connect that would fix it", () => {
     const text = hint("- {from: edge, to: db:5432, reach: yes}", "timed-out");
     expect(text).toContain("edge and db share no network (edge: front; db: data)");
