@@ -2,7 +2,8 @@ import { formatEndpoint, namespaceText, type Endpoint, type Target } from "./end
 import type { ReachExpected } from "./holds.js";
 import type { PublishedPort } from "./published-port.js";
 import type { Position } from "./spec-error.js";
-import type { AddressIn, InterfacesOf, MatrixEntry, SeenAs, SpecEntry } from "./spec-schema.js";
+import type { z } from "zod";
+import { entryKind, type AddressIn, type EntryKind, type entrySchemas, type InterfacesOf, type MatrixEntry, type SeenAs, type SpecEntry } from "./spec-schema.js";
 import type { Spec } from "./spec.js";
 
 export { holds, type ReachExpected } from "./holds.js";
@@ -109,81 +110,111 @@ export interface Expanded {
   idAt: Position;
 }
 
+/** A written entry of one shape, values parsed. */
+type EntryOf<K extends EntryKind> = z.output<(typeof entrySchemas)[K]>;
+
+/** What expanding one entry needs besides the entry: its labels, where its id was written, the spec. */
+interface EntryContext {
+  label(written: { id?: string | undefined; name?: string | undefined; within?: number | undefined }, generated: string): Common;
+  idAt(written: { id?: string | undefined }): Position;
+  path: (string | number)[];
+  spec: Spec;
+  /** 1 for the spec's first matrix, 2 for the next, …: names a matrix written without an id. */
+  matrixOrdinal(): number;
+}
+
+/** One shape's expansion: a written entry into the expectations it stands for, each with its generated id. */
+const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Expanded[] } = {
+  matrix: (entry, at) => {
+    const { matrix, id, name, within } = entry;
+    const merged = { ...matrix, id: matrix.id ?? id, name: matrix.name ?? name, within: matrix.within ?? within };
+    return matrixCells(merged, at.path, at.matrixOrdinal(), at.spec);
+  },
+  publishes: (entry, at) => {
+    const { publishes, ports } = entry;
+    const listed = ports.length === 0 ? "nothing" : ports.map((port) => port.text).join(", ");
+    return [{ expectation: { kind: "publishes", ...at.label(entry, `${publishes} publishes ${listed}`), container: publishes, ports }, idAt: at.idAt(entry) }];
+  },
+  "docker-network": (entry, at) => {
+    const { driver, internal, attachable, parent } = entry;
+    const words = [driver === undefined ? "a network" : `${/^[aeiou]/.test(driver) ? "an" : "a"} ${driver} network`, internal === undefined ? "" : internal ? "internal" : "not internal", attachable === undefined ? "" : attachable ? "attachable" : "not attachable", parent === undefined ? "" : `on ${parent}`].filter(Boolean);
+    const generated = `${entry["docker-network"]} is ${words.join(", ")}`;
+    const expectation: DockerNetworkExpectation = {
+      kind: "docker-network",
+      ...at.label(entry, generated),
+      network: entry["docker-network"],
+      ...(driver === undefined ? {} : { driver }),
+      ...(internal === undefined ? {} : { internal }),
+      ...(attachable === undefined ? {} : { attachable }),
+      ...(parent === undefined ? {} : { parent }),
+    };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
+  network: (entry, at) => {
+    const { network, mode, attached } = entry;
+    const words = [mode === undefined ? "" : `mode ${mode}`, attached === undefined ? "" : `attached to ${attached.length ? attached.join(", ") : "nothing"}`].filter(Boolean);
+    const expectation: NetworkExpectation = { kind: "network", ...at.label(entry, `${network} ${words.join(", ")}`), container: network, ...(mode === undefined ? {} : { mode }), ...(attached === undefined ? {} : { attached }) };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
+  address: (entry, at) => {
+    const { address, ordered } = entry;
+    const where = entry.in.kind === "network" ? entry.in.name : entry.in.cidr;
+    const generated = `${address.join(", ")} ${address.length > 1 ? "have addresses" : "has an address"} in ${where}${ordered ? ", in order" : ""}`;
+    return [{ expectation: { kind: "address", ...at.label(entry, generated), containers: address, in: entry.in, ordered: ordered === true }, idAt: at.idAt(entry) }];
+  },
+  interfaces: (entry, at) => {
+    const { interfaces, only } = entry;
+    const vethOn = entry["veth-on"];
+    const words = [only === undefined ? "" : `has only ${only.join(", ")}`, vethOn === undefined ? "" : `has its veth on ${vethOn}`].filter(Boolean);
+    const subject = interfaces.kind === "netns" ? namespaceText(interfaces.name) : interfaces.name;
+    const expectation: InterfacesExpectation = { kind: "interfaces", ...at.label(entry, `${subject} ${words.join(", ")}`), of: interfaces, ...(only === undefined ? {} : { only }), ...(vethOn === undefined ? {} : { vethOn }) };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
+  container: (entry, at) => {
+    const { container, state } = entry;
+    const logsContain = entry["logs-contain"];
+    const generated = `${container} ${state}${logsContain === undefined ? "" : `, logs contain "${logsContain}"`}`;
+    const expectation: ContainerExpectation = { kind: "container", ...at.label(entry, generated), container, state, ...(logsContain === undefined ? {} : { logsContain }) };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
+  resolve: (entry, at) => {
+    const { from, resolve, reach } = entry;
+    const generated = `${formatEndpoint(from)} ${reach ? "resolves" : "does not resolve"} ${resolve}`;
+    return [{ expectation: { kind: "resolve", ...at.label(entry, generated), from, lookup: resolve, expected: { resolves: reach } }, idAt: at.idAt(entry) }];
+  },
+  reach: (entry, at) => {
+    const { from, to, reach, outcome } = entry;
+    const seenAs = entry["seen-as"];
+    // The schema guarantees exactly one of reach and outcome.
+    const expected: ReachExpected = outcome === undefined ? { reach: reach === true } : { outcome };
+    return [{ expectation: { kind: "reach", ...at.label(entry, reachId(from, to, expected, seenAs)), from, to, expected, ...(seenAs === undefined ? {} : { seenAs }) }, idAt: at.idAt(entry) }];
+  },
+};
+
+function expandEntry<K extends EntryKind>(kind: K, entry: SpecEntry, at: EntryContext): Expanded[] {
+  // entryKind told the shape from the entry's keys, and the schema parsed it as that shape.
+  return EXPANDERS[kind](entry as EntryOf<K>, at);
+}
+
 /** Expands a spec into flat expectations, in spec order; matrix cells row by row, `.` cells skipped. */
 export function expand(spec: Spec): Expanded[] {
   let matrices = 0;
   return spec.expect.flatMap((entry: SpecEntry, index): Expanded[] => {
     const path = ["expect", index];
     const source = spec.at(path);
-    const label = (written: { id?: string | undefined; name?: string | undefined; within?: number | undefined }, generated: string) => ({
-      id: written.id ?? generated,
-      ...(written.name === undefined ? {} : { name: written.name }),
-      withinMs: written.within ?? spec.defaultWithinMs,
-      source,
-    });
-    const idAt = (written: { id?: string | undefined }) => (written.id === undefined ? source : spec.at([...path, "id"]));
-    if ("matrix" in entry) {
-      const { matrix, id, name, within } = entry;
-      const merged = { ...matrix, id: matrix.id ?? id, name: matrix.name ?? name, within: matrix.within ?? within };
-      return matrixCells(merged, path, ++matrices, spec);
-    }
-    if ("publishes" in entry) {
-      const { publishes, ports } = entry;
-      const listed = ports.length === 0 ? "nothing" : ports.map((port) => port.text).join(", ");
-      return [{ expectation: { kind: "publishes", ...label(entry, `${publishes} publishes ${listed}`), container: publishes, ports }, idAt: idAt(entry) }];
-    }
-    if ("docker-network" in entry) {
-      const { driver, internal, attachable, parent } = entry;
-      const words = [driver === undefined ? "a network" : `${/^[aeiou]/.test(driver) ? "an" : "a"} ${driver} network`, internal === undefined ? "" : internal ? "internal" : "not internal", attachable === undefined ? "" : attachable ? "attachable" : "not attachable", parent === undefined ? "" : `on ${parent}`].filter(Boolean);
-      const generated = `${entry["docker-network"]} is ${words.join(", ")}`;
-      const expectation: DockerNetworkExpectation = {
-        kind: "docker-network",
-        ...label(entry, generated),
-        network: entry["docker-network"],
-        ...(driver === undefined ? {} : { driver }),
-        ...(internal === undefined ? {} : { internal }),
-        ...(attachable === undefined ? {} : { attachable }),
-        ...(parent === undefined ? {} : { parent }),
-      };
-      return [{ expectation, idAt: idAt(entry) }];
-    }
-    if ("network" in entry) {
-      const { network, mode, attached } = entry;
-      const words = [mode === undefined ? "" : `mode ${mode}`, attached === undefined ? "" : `attached to ${attached.length ? attached.join(", ") : "nothing"}`].filter(Boolean);
-      const expectation: NetworkExpectation = { kind: "network", ...label(entry, `${network} ${words.join(", ")}`), container: network, ...(mode === undefined ? {} : { mode }), ...(attached === undefined ? {} : { attached }) };
-      return [{ expectation, idAt: idAt(entry) }];
-    }
-    if ("address" in entry) {
-      const { address, ordered } = entry;
-      const where = entry.in.kind === "network" ? entry.in.name : entry.in.cidr;
-      const generated = `${address.join(", ")} ${address.length > 1 ? "have addresses" : "has an address"} in ${where}${ordered ? ", in order" : ""}`;
-      return [{ expectation: { kind: "address", ...label(entry, generated), containers: address, in: entry.in, ordered: ordered === true }, idAt: idAt(entry) }];
-    }
-    if ("interfaces" in entry) {
-      const { interfaces, only } = entry;
-      const vethOn = entry["veth-on"];
-      const words = [only === undefined ? "" : `has only ${only.join(", ")}`, vethOn === undefined ? "" : `has its veth on ${vethOn}`].filter(Boolean);
-      const subject = interfaces.kind === "netns" ? namespaceText(interfaces.name) : interfaces.name;
-      const expectation: InterfacesExpectation = { kind: "interfaces", ...label(entry, `${subject} ${words.join(", ")}`), of: interfaces, ...(only === undefined ? {} : { only }), ...(vethOn === undefined ? {} : { vethOn }) };
-      return [{ expectation, idAt: idAt(entry) }];
-    }
-    if ("container" in entry) {
-      const { container, state } = entry;
-      const logsContain = entry["logs-contain"];
-      const generated = `${container} ${state}${logsContain === undefined ? "" : `, logs contain "${logsContain}"`}`;
-      const expectation: ContainerExpectation = { kind: "container", ...label(entry, generated), container, state, ...(logsContain === undefined ? {} : { logsContain }) };
-      return [{ expectation, idAt: idAt(entry) }];
-    }
-    if ("resolve" in entry) {
-      const { from, resolve, reach } = entry;
-      const generated = `${formatEndpoint(from)} ${reach ? "resolves" : "does not resolve"} ${resolve}`;
-      return [{ expectation: { kind: "resolve", ...label(entry, generated), from, lookup: resolve, expected: { resolves: reach } }, idAt: idAt(entry) }];
-    }
-    const { from, to, reach, outcome } = entry;
-    const seenAs = entry["seen-as"];
-    // The schema guarantees exactly one of reach and outcome.
-    const expected: ReachExpected = outcome === undefined ? { reach: reach === true } : { outcome };
-    return [{ expectation: { kind: "reach", ...label(entry, reachId(from, to, expected, seenAs)), from, to, expected, ...(seenAs === undefined ? {} : { seenAs }) }, idAt: idAt(entry) }];
+    const at: EntryContext = {
+      label: (written, generated) => ({
+        id: written.id ?? generated,
+        ...(written.name === undefined ? {} : { name: written.name }),
+        withinMs: written.within ?? spec.defaultWithinMs,
+        source,
+      }),
+      idAt: (written) => (written.id === undefined ? source : spec.at([...path, "id"])),
+      path,
+      spec,
+      matrixOrdinal: () => ++matrices,
+    };
+    return expandEntry(entryKind(entry), entry, at);
   });
 }
 
