@@ -1,7 +1,7 @@
 import type { ProbeResult } from "../core/outcome.js";
 import { classifyConnect } from "./classify.js";
 import type { ProbeSite } from "../runtime/site.js";
-import { assertAddress, assertPort } from "./tcp.js";
+import { assertAddress, assertPort } from "./probe-commands.js";
 
 /**
  * Starts busybox httpd at `address:port` from `site`, serving a page that names the site, so a reply says

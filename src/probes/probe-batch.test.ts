@@ -1,8 +1,8 @@
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostSite, type ProbeSite } from "../runtime/site.js";
-import { batchScript, itemArgv, parseBatch, runBatch, type BatchItem } from "./batch-probe.js";
+import { batchScript, parseBatch, runBatch } from "./probe-batch.js";
 
 /** What busybox nslookup printed in netlab/probe for a name Docker's DNS knows (recorded on 20.10.24; tabs kept). */
 const NSLOOKUP_FOUND = "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\n\nNon-authoritative answer:\nName:\tnlt-ns-peer\nAddress: 172.20.0.2\n\n";
@@ -27,27 +27,6 @@ function recordedDnsSite(answers: Record<string, { text: string; exitCode: numbe
     describe: (argv) => argv.join(" "),
   };
 }
-
-describe("itemArgv: the busybox command of one item", () => {
-  it("connects with nc, bounded twice by the timeout in whole seconds (at least 1), sending nothing", () => {
-    expect(itemArgv({ kind: "tcp", address: "10.0.0.2", port: 5432 }, 3000)).toEqual(["timeout", "3", "nc", "-w", "3", "10.0.0.2", "5432", "-e", "true"]);
-    expect(itemArgv({ kind: "tcp", address: "10.0.0.2", port: 80 }, 2001)[1]).toBe("3");
-    expect(itemArgv({ kind: "tcp", address: "10.0.0.2", port: 80 }, 200)[1]).toBe("1");
-  });
-
-  it("looks a name up with the site's own resolver, or at a given server", () => {
-    expect(itemArgv({ kind: "dns", name: "db" }, 3000)).toEqual(["timeout", "3", "nslookup", "db"]);
-    expect(itemArgv({ kind: "dns", name: "db.shop_data", server: "127.0.0.11" }, 3000)).toEqual(["timeout", "3", "nslookup", "db.shop_data", "127.0.0.11"]);
-  });
-
-  it.each<BatchItem>([
-    { kind: "tcp", address: "db; rm -rf /", port: 80 },
-    { kind: "tcp", address: "10.0.0.2", port: 70000 },
-    { kind: "dns", name: "db$(reboot)" },
-  ])("refuses what is not an address, port or name: %j", (item) => {
-    expect(() => itemArgv(item, 3000)).toThrow();
-  });
-});
 
 describe("batchScript and parseBatch: one exec per batch, one line per item", () => {
   it("starts every item in the background and waits for all of them", () => {
@@ -105,7 +84,10 @@ describe("runBatch reads nslookup's answer back after the script flattened it to
 
 describe("runBatch on the host's loopback (busybox nc, no engine)", () => {
   let server: Server;
+  let holding: Server;
   let open: number;
+  let held: number;
+  const heldSockets: Socket[] = [];
   let closed: number;
 
   beforeAll(async () => {
@@ -114,6 +96,13 @@ describe("runBatch on the host's loopback (busybox nc, no engine)", () => {
     server = createServer((socket) => socket.end());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     open = (server.address() as { port: number }).port;
+    // A server that keeps every connection open and says nothing, even after the probe's side is closed.
+    holding = createServer({ allowHalfOpen: true }, (socket) => {
+      socket.on("error", () => {});
+      heldSockets.push(socket);
+    });
+    await new Promise<void>((resolve) => holding.listen(0, "127.0.0.1", resolve));
+    held = (holding.address() as { port: number }).port;
     // A port that was free a moment ago: bound and closed again, so nothing listens there.
     const spare = createServer();
     await new Promise<void>((resolve) => spare.listen(0, "127.0.0.1", resolve));
@@ -122,7 +111,9 @@ describe("runBatch on the host's loopback (busybox nc, no engine)", () => {
   });
 
   afterAll(async () => {
+    for (const socket of heldSockets) socket.destroy();
     await new Promise((resolve) => server.close(resolve));
+    await new Promise((resolve) => holding.close(resolve));
   });
 
   it("decides a connect and a refusal in one exec, each with its own outcome", async () => {
@@ -130,5 +121,11 @@ describe("runBatch on the host's loopback (busybox nc, no engine)", () => {
     expect(reached).toMatchObject({ outcome: "connected", target: `127.0.0.1:${open}`, from: "host" });
     expect(refused).toMatchObject({ outcome: "refused", target: `127.0.0.1:${closed}` });
     expect(refused?.detail).toMatch(/Connection refused/);
+  });
+
+  it("decides a connect when connected, whatever the server does next; a probe that reads waits for it", async () => {
+    const { results: [connected, waiting] } = await runBatch(hostSite(), [{ kind: "tcp", address: "127.0.0.1", port: held }, { kind: "tcp", address: "127.0.0.1", port: held, greeting: true }], 1000);
+    expect(connected).toMatchObject({ outcome: "connected", target: `127.0.0.1:${held}` });
+    expect(waiting).toMatchObject({ outcome: "timed-out" });
   });
 });

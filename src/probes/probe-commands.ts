@@ -1,0 +1,102 @@
+import ipaddr from "ipaddr.js";
+import type { ExecOutput, ProbeResult } from "../core/outcome.js";
+import type { ProbeSite } from "../runtime/site.js";
+import { classifyConnect, classifyLookup } from "./classify.js";
+
+export class ProbeInputError extends Error {
+  override name = "ProbeInputError";
+}
+
+export function assertAddress(address: string): void {
+  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) throw new ProbeInputError(`"${address}" is not an IPv4 address`);
+}
+
+export function assertPort(port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ProbeInputError(`"${port}" is not a TCP port`);
+}
+
+// Docker names carry underscores (compose's `shop_data`); nothing else a shell would read reaches nslookup.
+const NAME = /^[A-Za-z0-9_.-]+$/;
+
+export function assertName(name: string): void {
+  if (!NAME.test(name)) throw new ProbeInputError(`"${name}" is not a DNS name`);
+}
+
+/**
+ * One probe: a TCP connect, or a name looked up (at `server`, or with the site's own resolver). A connect
+ * keeps what the server says when `greeting` is set, and writes `send` first when given (then it reads too).
+ */
+export type ProbeItem =
+  | { kind: "tcp"; address: string; port: number; greeting?: boolean; send?: string }
+  | { kind: "dns"; name: string; server?: string };
+
+/** busybox `timeout` and `nc -w` count whole seconds: a deadline rounds up, to at least one. */
+function seconds(timeoutMs: number): string {
+  return String(Math.max(1, Math.ceil(timeoutMs / 1000)));
+}
+
+function reads(item: Extract<ProbeItem, { kind: "tcp" }>): boolean {
+  return item.greeting === true || item.send !== undefined;
+}
+
+/**
+ * The busybox command of one probe, the one place it is built. A connect is bounded twice: `nc -w` ends a
+ * connect that gets no answer and says "timed out", `timeout` also bounds the reading. A connect that reads
+ * nothing runs `-e true`, so it ends once connected instead of waiting for the server to close.
+ */
+export function probeArgv(item: ProbeItem, timeoutMs: number): string[] {
+  const bound = seconds(timeoutMs);
+  if (item.kind === "dns") {
+    assertName(item.name);
+    if (item.server !== undefined) assertAddress(item.server);
+    return ["timeout", bound, "nslookup", item.name, ...(item.server ? [item.server] : [])];
+  }
+  assertAddress(item.address);
+  assertPort(item.port);
+  const connect = ["timeout", bound, "nc", "-w", bound, item.address, String(item.port)];
+  if (item.send !== undefined) return ["sh", "-c", `printf '%b' '${item.send.replaceAll("'", "")}' | ${connect.join(" ")}`];
+  return reads(item) ? connect : [...connect, "-e", "true"];
+}
+
+/** How a probe ran: its deadline, how long it took, and whether its output went through a batch script. */
+export interface ProbeRun {
+  timeoutMs: number;
+  durationMs: number;
+  /** A batch script joins stdout and stderr on one line; a probe run on its own keeps them apart, and the reply's lines. */
+  flattened: boolean;
+}
+
+/** A probe's output read into its typed result, with the command a user pastes to see it again. */
+export function probeResult(site: ProbeSite, item: ProbeItem, output: ExecOutput, run: ProbeRun): ProbeResult {
+  const { durationMs, flattened } = run;
+  const command = site.describe(probeArgv(item, run.timeoutMs));
+  if (item.kind === "dns") {
+    const read = flattened ? { exitCode: output.exitCode, stdout: unflatten(output.stdout), stderr: "" } : output;
+    const { outcome, detail, addresses } = classifyLookup(read);
+    const target = item.server ? `${item.name}@${item.server}` : item.name;
+    return { probe: "dns", from: site.name, target, outcome, detail, addresses, durationMs, command };
+  }
+  const target = `${item.address}:${item.port}`;
+  if (flattened) {
+    // A batch's words are the connect's own messages; they are a reply only when the probe reads one.
+    const { outcome, detail } = classifyConnect({ ...output, stdout: "" });
+    const reply = reads(item) && outcome === "connected" ? output.stdout.trim() : "";
+    return { probe: "tcp", from: site.name, target, outcome, detail: outcome === "connected" ? "connected" : detail, ...(reply ? { reply } : {}), durationMs, command };
+  }
+  const { outcome, detail } = classifyConnect(output);
+  return {
+    probe: "tcp",
+    from: site.name,
+    target,
+    outcome,
+    detail: outcome === "connected" ? output.stdout.trim().split("\n")[0] || "connected, no reply" : detail,
+    ...(output.stdout ? { reply: output.stdout.slice(0, 2048) } : {}),
+    durationMs,
+    command,
+  };
+}
+
+/** nslookup prints its answer on several lines; flattened, "Name: x Address: y" keeps what classifyLookup reads. */
+function unflatten(text: string): string {
+  return text.replace(/\s+(Name:|Address(?: \d+)?:|Server:|\*\*)/g, "\n$1");
+}
