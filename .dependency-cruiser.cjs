@@ -30,8 +30,7 @@ const edgeRules = [
   {
     name: "src-not-bin",
     comment: "src/ never imports bin/: the command's entry starts src/, never the other way round (a test of bin/ may)",
-    // A warning only while src/runtime/own-script.ts still imports bin/cli-build.mjs; an error once it does not.
-    severity: "warn",
+    severity: "error",
     from: { path: "^src/", pathNot: "\\.test\\.ts$" },
     to: { path: "^bin/" },
   },
