@@ -1,4 +1,5 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -8,8 +9,8 @@ import { dockerAsTyped } from "../runtime/as-typed.js";
 import { ROOT } from "./netlab-cli.js";
 
 /**
- * netlab as a user's project gets it: `npm pack`, then `npm install --omit=dev` of the tarball into a fresh
- * `npm init -y` project (production dependencies only, from this machine's npm cache where it can). There
+ * netlab as a user's project gets it: `npm pack`, then the tarball installed with `--omit=dev` into a fresh
+ * project (production dependencies only). There
  * netlab runs compiled, checks a container this file starts, writes its reports into that project, lists the
  * practice exercises, and its vitest entry point turns a spec into tests.
  */
@@ -56,12 +57,42 @@ async function packNetlab(into: string): Promise<string> {
   return join(into, `netlab-${VERSION}.tgz`);
 }
 
+/**
+ * A user's project that depends on the tarball, locked to the versions netlab's own lockfile names: `npm ci` then
+ * takes every package from the npm cache the checkout's `npm ci` filled, and sends nothing to the registry (a
+ * plain `npm install` of the tarball asks the registry for every package's metadata, which the strict uplink
+ * watch would rightly count).
+ */
+function writeConsumerProject(tarball: string): void {
+  type Entry = { dev?: boolean; version?: string; license?: string; dependencies?: Record<string, string>; bin?: unknown; engines?: unknown; peerDependencies?: unknown; peerDependenciesMeta?: unknown };
+  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, Entry> };
+  const own = lock.packages[""]!;
+  const dependency = { netlab: `file:${tarball}` };
+  const packages: Record<string, unknown> = {
+    "": { name: "app", version: "1.0.0", dependencies: dependency },
+    "node_modules/netlab": {
+      version: own.version,
+      resolved: `file:${tarball}`,
+      integrity: `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`,
+      license: own.license,
+      dependencies: own.dependencies,
+      bin: own.bin,
+      engines: own.engines,
+      peerDependencies: own.peerDependencies,
+      peerDependenciesMeta: own.peerDependenciesMeta,
+    },
+  };
+  for (const [path, entry] of Object.entries(lock.packages)) if (path !== "" && !entry.dev) packages[path] = entry;
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true, dependencies: dependency }, null, 2));
+  writeFileSync(join(app, "package-lock.json"), JSON.stringify({ name: "app", version: "1.0.0", lockfileVersion: 3, requires: true, packages }, null, 2));
+}
+
 beforeAll(async () => {
   const tarball = await packNetlab(scratch);
   mkdirSync(app);
-  await npm(["init", "-y"]);
-  const install = await npm(["install", "--omit=dev", "--prefer-offline", tarball]);
-  if (install.exitCode !== 0) throw new Error(`npm install of the tarball failed:\n${String(install.all)}`);
+  writeConsumerProject(tarball);
+  const install = await npm(["ci", "--omit=dev", "--prefer-offline"]);
+  if (install.exitCode !== 0) throw new Error(`npm ci of a project depending on the tarball failed:\n${String(install.all)}`);
   await dockerAsTyped(["run", "-d", "--name", web, "--dns", "127.0.0.1", "--init", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
 }, 240_000);
 
