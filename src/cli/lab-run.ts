@@ -46,7 +46,8 @@ export async function run(names: string[], options: RunOptions): Promise<number>
   process.on("SIGTERM", () => (interrupted = "SIGTERM"));
   const exitCode = await runVitest(["run", "--project", "labs", ...files, ...(testNames ? ["--testNamePattern", testNames] : [])], {
     cwd: ROOT,
-    env: options.keep ? { NETLAB_KEEP: "1" } : {},
+    // vitest runs in netlab's own folder; its reports go where this netlab was started from (reportsDir()).
+    env: { NETLAB_REPORTS_DIR: REPORTS, ...(options.keep ? { NETLAB_KEEP: "1" } : {}) },
   });
   const docker = await connectEngine(config.engineTimeoutMs);
   const swept = await sweepDeadRuns(docker);
