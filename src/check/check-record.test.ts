@@ -114,6 +114,12 @@ describe("route, expectedText and specRecord", () => {
     expect([expectedText(reach!), expectedText(outcome!), expectedText(resolve!), expectedText(publishes!)]).toEqual(["outcome refused", "reach no", "resolves", "publishes nothing"]);
   });
 
+  it("a docker-network expectation says what it asks of the network, whether or not its id was written", () => {
+    const [generated, named] = expectations("- {docker-network: data, driver: overlay, attachable: yes}", "- {docker-network: data, internal: yes, id: lan}");
+    expect(expectedText(generated!)).toBe("is an overlay network, attachable");
+    expect(expectedText(named!)).toBe("is a network, internal");
+  });
+
   it("a checked spec becomes one lab of facts, its containers with their networks and published ports", () => {
     const lab = specRecord({ file: "net.yaml", title: "check net.yaml" }, [decision("- {from: web, to: api:9000, reach: yes}", { observed: { outcome: "connected", detail: "" } })], world, 99);
     expect(lab.lab).toBe("check net.yaml");

@@ -1,4 +1,4 @@
-import type { DockerNetworkExpectation } from "../../core/spec/expectations.js";
+import { dockerNetworkWords, type DockerNetworkExpectation } from "../../core/spec/expectations.js";
 import type { StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
 import type { ExpectationKind } from "./kind.js";
@@ -41,5 +41,5 @@ export const dockerNetwork: ExpectationKind<DockerNetworkExpectation> = {
   running: () => [],
   decide: { by: "engine", judge },
   route: (expectation) => ({ from: expectation.network, to: "engine" }),
-  expected: (expectation) => expectation.id.slice(expectation.network.length + 1),
+  expected: dockerNetworkWords,
 };

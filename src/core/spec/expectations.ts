@@ -104,6 +104,13 @@ function reachId(from: Endpoint, to: Target, expected: ReachExpected, seenAs?: S
   return `${formatEndpoint(from)} → ${formatEndpoint(to)} ${reachWords(expected)}${seen}`;
 }
 
+/** What a docker-network expectation asks of its network, in words: `is an overlay network, attachable`. */
+export function dockerNetworkWords(expected: Pick<DockerNetworkExpectation, "driver" | "internal" | "attachable" | "parent">): string {
+  const { driver, internal, attachable, parent } = expected;
+  const words = [driver === undefined ? "a network" : `${/^[aeiou]/.test(driver) ? "an" : "a"} ${driver} network`, internal === undefined ? "" : internal ? "internal" : "not internal", attachable === undefined ? "" : attachable ? "attachable" : "not attachable", parent === undefined ? "" : `on ${parent}`].filter(Boolean);
+  return `is ${words.join(", ")}`;
+}
+
 /** Every expectation with where its id was written (or generated), so a duplicate can be pointed at. */
 export interface Expanded {
   expectation: Expectation;
@@ -137,8 +144,7 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
   },
   "docker-network": (entry, at) => {
     const { driver, internal, attachable, parent } = entry;
-    const words = [driver === undefined ? "a network" : `${/^[aeiou]/.test(driver) ? "an" : "a"} ${driver} network`, internal === undefined ? "" : internal ? "internal" : "not internal", attachable === undefined ? "" : attachable ? "attachable" : "not attachable", parent === undefined ? "" : `on ${parent}`].filter(Boolean);
-    const generated = `${entry["docker-network"]} is ${words.join(", ")}`;
+    const generated = `${entry["docker-network"]} ${dockerNetworkWords(entry)}`;
     const expectation: DockerNetworkExpectation = {
       kind: "docker-network",
       ...at.label(entry, generated),
