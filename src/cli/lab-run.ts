@@ -11,6 +11,7 @@ import { ensureReportsDir, reportsDir } from "../report/reports-dir.js";
 import { claimPattern, labFiles, selectLabs } from "./labs-catalog.js";
 import { UsageError } from "./errors.js";
 import { runVitest } from "./vitest-child.js";
+import { vitestEntry } from "./vitest-entry.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const REPORTS = reportsDir();
@@ -31,6 +32,7 @@ export interface RunOptions {
 
 /** Provisions, runs the chosen labs (or claims) through vitest (which writes the reports), then sweeps what dead runs left. */
 export async function run(names: string[], options: RunOptions): Promise<number> {
+  vitestEntry(); // refused before anything is installed or started when vitest is not there
   const selection = selectLabs(names);
   const pattern = claimPattern(selection);
   if (pattern && options.grep !== undefined) throw new UsageError("name claims (bridge:B8) or --grep a pattern, not both");

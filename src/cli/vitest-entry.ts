@@ -8,10 +8,21 @@ import { dirname, join } from "node:path";
  */
 const VITEST_NODE_OPTIONS = ["--max-semi-space-size=2"];
 
-/** vitest's own entry script, run with this Node (netlab starts the labs as a child vitest). */
-function vitestEntry(): string {
+export class VitestMissingError extends Error {
+  override name = "VitestMissingError";
+}
+
+/**
+ * vitest's own entry script, run with this Node (netlab starts the labs as a child vitest). Installed into a
+ * project with production dependencies only, netlab has none: `check` and `practice` need none, labs do.
+ */
+export function vitestEntry(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
+  try {
+    return join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
+  } catch (error) {
+    throw new VitestMissingError("labs run in vitest, which is not installed here: npm install --save-dev vitest@^4.1.12 (check and practice need no vitest)", { cause: error });
+  }
 }
 
 /** The arguments for `process.execPath` that start vitest with `args`, as netlab runs it. */
