@@ -1,4 +1,3 @@
-import { CLAIM_ID_SYNTAX } from "./lesson/declare-lab.js";
 import type { Outcome, ProbeResult } from "./outcome.js";
 
 /** A probe as a check recorded it: what it saw, when, and where the check asserted one, the outcome it expected. */
@@ -33,12 +32,4 @@ export interface LabFacts {
   host: Record<string, unknown>;
   /** The networks the lab created, by name: driver, subnet, gateway, internal, host bridge, parent, VXLAN id. */
   networks?: Record<string, Record<string, unknown>>;
-}
-
-/**
- * The claim id a test's name starts with, for a test whose meta carries no declaration (a lab claim is
- * declared: its id travels on its meta as `netlabClaim`); otherwise the whole name.
- */
-export function claimId(testName: string): string {
-  return new RegExp(`^(${CLAIM_ID_SYNTAX})\\b`).exec(testName)?.[1] ?? testName;
 }

@@ -1,9 +1,11 @@
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { lessonFor } from "../core/lesson/lesson.js";
+import { lessonsOf } from "../core/lesson/lesson.js";
 import { ROOT, scratchReports } from "./netlab-cli.js";
 
 const SEED = ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "N1", "N2", "N3", "N4", "H1", "H2", "H3", "H4"];
+const SEED_LESSONS = ["bridge", "none", "host"].flatMap((lab) => lessonsOf(lab));
+const lessonFor = (claim: string) => SEED_LESSONS.find((lesson) => lesson.claim === claim);
 
 function tour(args: string[], input?: string) {
   return execa(process.execPath, ["bin/netlab.mjs", "tour", "--reports-dir", scratchReports(), ...args], {

@@ -35,9 +35,9 @@ function attach(attachments: AllureAttachmentContent[]): void {
 
 /** When a claim ends (afterEach): its labels, its lesson (with what makes a skip run) and what it observed. */
 export function describeClaim(task: Pick<Task, "name" | "meta" | "result"> & { file?: { name: string } }): void {
-  const lab = labOfFile(task.file?.name ?? "");
+  const lab = task.meta.netlabClaim?.lab ?? labOfFile(task.file?.name ?? "");
   const facts = task.meta.netlabCheck;
-  const claim = facts?.claim ?? task.name;
+  const claim = task.meta.netlabClaim?.claim ?? facts?.claim ?? task.name;
   const state = task.result?.state === "skip" ? "skipped" : task.result?.state === "fail" ? "failed" : "passed";
   allure.labels(...claimLabels(lab, claim, task.name));
   allure.description(claimDescription({ claim, state, skipReason: (task.result as { note?: string } | undefined)?.note, assumptions: facts?.assumptions ?? [] }, { lab, file: task.file?.name ?? "" }));

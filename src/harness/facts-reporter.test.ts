@@ -34,9 +34,10 @@ describe("facts writer", () => {
     expect(record.errors[0]).toMatch(/expected refused/);
   });
 
-  it("names a claim from its test name when the check recorded nothing", () => {
-    expect(checkRecord(reportedTest("B1 networks exist", { state: "passed" }, {})).claim).toBe("B1");
-    expect(checkRecord(reportedTest("M3a ipvlan l2", { state: "passed" }, {})).claim).toBe("M3a");
+  it("names a claim from its declaration when the check recorded nothing, never from a parse of its name", () => {
+    expect(checkRecord(reportedTest("B1 networks exist", { state: "passed" }, { netlabClaim: { lab: "bridge", claim: "B1" } })).claim).toBe("B1");
+    // Control: a test that declared no claim is known by its whole name.
+    expect(checkRecord(reportedTest("M3a ipvlan l2", { state: "passed" }, {})).claim).toBe("M3a ipvlan l2");
   });
 
   it("keeps a skipped claim's reason", () => {
@@ -60,7 +61,7 @@ describe("facts writer", () => {
       moduleId: "/x/labs/none.lab.test.ts",
       relativeModuleId: "labs/none.lab.test.ts",
       meta: () => ({ netlabLab: { lab: "none", containers: { a: { network: "none" } }, host: {} } }),
-      children: { allTests: () => [reportedTest("N1 only lo", { state: "passed" }, {})] },
+      children: { allTests: () => [reportedTest("N1 only lo", { state: "passed" }, { netlabClaim: { lab: "none", claim: "N1" } })] },
       errors: () => [{ message: "afterAll: could not remove a" }],
       diagnostic: () => ({ duration: 1500 }),
     });

@@ -2,7 +2,6 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification } from "vitest/node";
 import "./task-meta.js";
-import { claimId } from "../core/check-facts.js";
 import type { CheckRecord, Facts, LabRecord } from "../core/facts-schema.js";
 import type { JunitSuite } from "../report/junit-writer.js";
 import { ensureReportsDir, RUN_OUTPUTS } from "../report/reports-dir.js";
@@ -32,7 +31,8 @@ export function checkRecord(test: ReportedTest): CheckRecord {
   const earlier = attempts.reduce((count, attempt) => count + attempt.errors.length, 0);
   const errors = result.state === "passed" ? [] : (result.errors ?? []).slice(earlier).map((error) => error.message);
   return {
-    claim: facts?.claim ?? claimId(test.name),
+    // The declaration claim() put on the test; a test that declared none is known by its whole name.
+    claim: test.meta().netlabClaim?.claim ?? facts?.claim ?? test.name,
     title: test.name,
     state: result.state,
     ...(diagnostic?.startTime ? { startedAt: diagnostic.startTime } : {}),

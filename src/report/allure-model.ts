@@ -1,6 +1,6 @@
 import { Status, type Label, type Parameter, type StatusDetails } from "allure-js-commons";
 import type { CheckRecord, LabRecord, RecordedProbeRecord } from "../core/facts-schema.js";
-import { lessonFor } from "../core/lesson/lesson.js";
+import { lessonOf } from "../core/lesson/lesson.js";
 import { observationLines, oneLine } from "./format.js";
 
 /**
@@ -43,7 +43,7 @@ export const UNINFORMATIVE_LABELS: readonly string[] = ["language", "framework",
 
 /** The claim's description in Markdown: what it shows, why, how to see it by hand, the docs; for a skip, what makes it run. */
 export function claimDescription(check: Pick<CheckRecord, "claim" | "state" | "skipReason" | "assumptions">, lab: Pick<LabRecord, "lab" | "file">): string {
-  const lesson = lessonFor(check.claim);
+  const lesson = lessonOf(lab.lab, check.claim);
   const parts = [`**${check.claim}** in lab **${lab.lab}** (\`${lab.file}\`)`];
   if (check.state === "skipped") parts.push(`**Skipped:** ${check.skipReason ?? "skipped"}${lesson?.toRun ? `\n\n**To run it:** ${lesson.toRun}` : ""}`);
   if (lesson) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { allureOutput, writeAllureResults } from "./allure-writer.js";
 import { check, failingDemo } from "./fixtures/sample-facts.js";
 import { withMatrices } from "./report-files.js";
-import { lessonFor } from "../core/lesson/lesson.js";
+import { lessonOf } from "../core/lesson/lesson.js";
 
 const facts = withMatrices(failingDemo());
 let counter = 0;
@@ -92,19 +92,19 @@ describe("allure results from facts", () => {
 });
 
 describe("allure results carry the lesson", () => {
-  const lab = { ...facts.labs[0]!, lab: "macvlan", checks: [check({ claim: "M3a", title: "M3a ipvlan l2", state: "skipped", skipReason: "the kernel refused ipvlan l2" }), check({ claim: "B8", title: "B8 reach by IP" })] };
+  const lab = { ...facts.labs[0]!, lab: "macvlan", checks: [check({ claim: "M3a", title: "M3a ipvlan l2", state: "skipped", skipReason: "the kernel refused ipvlan l2" }), check({ claim: "M1", title: "M1 own MAC" })] };
   const own = allureOutput({ facts: { ...facts, labs: [lab] } });
   const described = (claim: string) => own.results.find((candidate) => candidate.name?.startsWith(`${claim} `))?.description ?? "";
 
   it("describes each claim with its concept, why, the command to see it and the Docs page", () => {
-    const lesson = lessonFor("B8")!;
-    expect(described("B8")).toContain(`**Why.** ${lesson.why}`);
-    expect(described("B8")).toContain(lesson.command);
-    expect(described("B8")).toContain(`(${lesson.docs})`);
+    const lesson = lessonOf("macvlan", "M1")!;
+    expect(described("M1")).toContain(`**Why.** ${lesson.why}`);
+    expect(described("M1")).toContain(lesson.command);
+    expect(described("M1")).toContain(`(${lesson.docs})`);
   });
 
   it("says of a skipped claim why it was skipped and what would make it run", () => {
     expect(described("M3a")).toContain("**Skipped:** the kernel refused ipvlan l2");
-    expect(described("M3a")).toContain(`**To run it:** ${lessonFor("M3a")!.toRun}`);
+    expect(described("M3a")).toContain(`**To run it:** ${lessonOf("macvlan", "M3a")!.toRun}`);
   });
 });

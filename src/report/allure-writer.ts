@@ -6,6 +6,7 @@ import type { AttemptRecord, CheckRecord, Facts } from "../core/facts-schema.js"
 import { claimDescription, claimLabels, environmentOf, observationAttachments, probeStep, type AllureAttachmentContent } from "./allure-model.js";
 import { labAttachments } from "./allure-lab-model.js";
 import { checkText } from "./format.js";
+import { lessonOf } from "../core/lesson/lesson.js";
 import { labView } from "./lab-view.js";
 
 /**
@@ -115,7 +116,7 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
         description: claimDescription(check, lab),
         statusDetails:
           check.state === "failed"
-            ? { message: check.errors.join("\n\n") || "failed", trace: checkText({ ...check, errors: [] }, lab) }
+            ? { message: check.errors.join("\n\n") || "failed", trace: checkText({ ...check, errors: [] }, lab, lessonOf(lab.lab, check.claim)) }
             : check.state === "skipped" && check.skipReason
               ? { message: check.skipReason }
               : {},

@@ -1,5 +1,5 @@
 import type { CheckRecord, LabRecord, MatrixEntry } from "../core/facts-schema.js";
-import { lessonFor, type Lesson } from "../core/lesson/lesson.js";
+import type { Lesson } from "../core/lesson/lesson.js";
 
 /** Small wording shared by the writers, so every report says a thing the same way. */
 
@@ -74,7 +74,7 @@ export function lookCommands(containers: string[]): string[] {
  * A check explained in plain text: errors, what was observed, each probe with the command to run it by hand,
  * what was assumed, and commands to look for yourself. For JUnit failure bodies and Allure status details.
  */
-export function checkText(check: CheckRecord, lab?: Pick<LabRecord, "containers">): string {
+export function checkText(check: CheckRecord, lab?: Pick<LabRecord, "containers">, lesson?: Lesson): string {
   const lines: string[] = [];
   if (check.errors.length) lines.push(...check.errors.map((error) => error.trim()), "");
   if (check.state === "skipped" && check.skipReason) lines.push(`Skipped: ${check.skipReason}`);
@@ -93,7 +93,6 @@ export function checkText(check: CheckRecord, lab?: Pick<LabRecord, "containers"
   for (const attempt of check.attempts) {
     lines.push(`Attempt ${attempt.attempt} of ${check.attempts.length + 1}: ${attempt.errors.map((error) => error.split("\n")[0]).join("; ") || "failed"}`);
   }
-  const lesson = lessonFor(check.claim);
   if (lesson) lines.push("", ...lessonText(lesson, check.state));
   if (lab && Object.keys(lab.containers).length > 0) {
     lines.push("To see it yourself (while the lab's containers exist; the run removes them at its end):");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { check, CLIENT, failingDemo } from "./fixtures/sample-facts.js";
 import { junitXml, xmlText, type JunitSuite } from "./junit-writer.js";
-import { lessonFor } from "../core/lesson/lesson.js";
+import { lessonOf } from "../core/lesson/lesson.js";
 
 const lab = failingDemo().labs[0]!;
 const suite: JunitSuite = { name: lab.lab, file: lab.file, durationMs: lab.durationMs, errors: [], checks: lab.checks, lab };
@@ -57,17 +57,25 @@ describe("junit.xml", () => {
 
 describe("junit.xml teaches", () => {
   const whole = (claim: string, text: string) => new RegExp(`<testcase name="${claim} [^"]*"[\\s\\S]*?</testcase>`).exec(text)?.[0] ?? "";
-  const taught = junitXml([{ ...suite, name: "macvlan", checks: [check({ claim: "M3a", title: "M3a ipvlan l2", state: "skipped", skipReason: "the kernel refused ipvlan l2" }), check({ claim: "B8", title: "B8 reach by IP" })] }]);
+  const taught = junitXml([{ ...suite, name: "macvlan", checks: [check({ claim: "M3a", title: "M3a ipvlan l2", state: "skipped", skipReason: "the kernel refused ipvlan l2" }), check({ claim: "M1", title: "M1 own MAC" })] }]);
 
   it("gives each claim its lesson as testcase properties and in its output", () => {
-    const lesson = lessonFor("B8")!;
-    expect(whole("B8", taught)).toContain(`<property name="why" value="${xmlText(lesson.why).replaceAll('"', "&quot;")}"/>`);
-    expect(whole("B8", taught)).toContain(`<property name="docs" value="${lesson.docs}"/>`);
-    expect(whole("B8", taught)).toMatch(/<system-out>[\s\S]*Why: [\s\S]*Docs: https:\/\/docs\.docker\.com/);
+    const lesson = lessonOf("macvlan", "M1")!;
+    expect(whole("M1", taught)).toContain(`<property name="why" value="${xmlText(lesson.why).replaceAll('"', "&quot;")}"/>`);
+    expect(whole("M1", taught)).toContain(`<property name="docs" value="${lesson.docs}"/>`);
+    expect(whole("M1", taught)).toMatch(/<system-out>[\s\S]*Why: [\s\S]*Docs: https:\/\/docs\.docker\.com/);
+  });
+
+  it("gives no lesson to a checked spec's expectation that shares a claim's id", () => {
+    const checked = junitXml([{ ...suite, name: "check netlab.yaml", checks: [check({ claim: "B1", title: "B1 web reaches db" })] }]);
+    expect(whole("B1", checked)).not.toContain('<property name="why"');
+    expect(whole("B1", checked)).not.toContain("Why: ");
+    // Control: the same id in the bridge lab's suite is taught.
+    expect(whole("B1", junitXml([{ ...suite, name: "bridge", checks: [check({ claim: "B1", title: "B1 networks" })] }]))).toContain('<property name="why"');
   });
 
   it("says in a skip what would make it run", () => {
-    expect(whole("M3a", taught)).toContain(`<skipped message="the kernel refused ipvlan l2; to run it: ${xmlText(lessonFor("M3a")!.toRun!).replaceAll('"', "&quot;")}"/>`);
+    expect(whole("M3a", taught)).toContain(`<skipped message="the kernel refused ipvlan l2; to run it: ${xmlText(lessonOf("macvlan", "M3a")!.toRun!).replaceAll('"', "&quot;")}"/>`);
     expect(whole("M3a", taught)).toContain('<property name="toRun"');
   });
 });

@@ -1,6 +1,6 @@
 import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
 import type { StoppedRun } from "../core/stopped-run.js";
-import { lessonFor } from "../core/lesson/lesson.js";
+import { lessonOf } from "../core/lesson/lesson.js";
 import { checkText } from "./format.js";
 
 /**
@@ -44,7 +44,7 @@ function testcase(suite: JunitSuite, check: CheckRecord): string {
   const open = `    <testcase${attr({ name: check.title, classname: suite.name, file: suite.file, time: seconds(check.durationMs) })}>`;
   const body: string[] = [];
   // The claim's lesson as testcase properties (Jenkins, GitLab and Surefire readers show them): why it behaves so, where it is documented.
-  const lesson = lessonFor(check.claim);
+  const lesson = lessonOf(suite.name, check.claim);
   if (lesson) {
     const properties: Array<[string, string | undefined]> = [
       ["concept", lesson.concept],
@@ -61,7 +61,7 @@ function testcase(suite: JunitSuite, check: CheckRecord): string {
   }
   if (check.state === "failed") {
     const message = firstLine(check.errors[0] ?? "failed");
-    body.push(`      <failure${attr({ message, type: `${check.claim} failed` })}>${xmlText(checkText(check, suite.lab))}</failure>`);
+    body.push(`      <failure${attr({ message, type: `${check.claim} failed` })}>${xmlText(checkText(check, suite.lab, lesson))}</failure>`);
   }
   const rerun = check.state === "passed" ? "flakyFailure" : "rerunFailure";
   for (const attempt of check.attempts) {
@@ -69,7 +69,7 @@ function testcase(suite: JunitSuite, check: CheckRecord): string {
     body.push(`      <${rerun}${attr({ message: firstLine(attempt.errors[0] ?? "failed"), type: `${check.claim} attempt ${attempt.attempt}` })}>${xmlText(text)}</${rerun}>`);
   }
   if (check.state !== "failed" && (Object.keys(check.observed).length > 0 || check.probes.length > 0 || lesson)) {
-    body.push(`      <system-out>${xmlText(checkText({ ...check, errors: [] }))}</system-out>`);
+    body.push(`      <system-out>${xmlText(checkText({ ...check, errors: [] }, undefined, lesson))}</system-out>`);
   }
   return body.length ? [open, ...body, "    </testcase>"].join("\n") : `${open.slice(0, -1)}/>`;
 }

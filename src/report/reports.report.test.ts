@@ -9,7 +9,7 @@ import { openBrowser } from "./browser.js";
 import { factsSchema, type Facts, type LabRecord } from "../core/facts-schema.js";
 import { WRONG_SUBNET } from "./fixtures/failing.js";
 import { cellOf } from "./matrix.js";
-import { lessonFor } from "../core/lesson/lesson.js";
+import { lessonOf } from "../core/lesson/lesson.js";
 
 /**
  * Runs a fixture lab that fails on purpose in a nested vitest, into a reports directory of its own, builds
@@ -179,7 +179,7 @@ describe("reports of a lab that fails on purpose", () => {
     expect(f5?.attachments.map((attachment) => attachment.name)).toEqual(["topology: failing (as observed)", "reachability: failing"]);
     // A real claim's description is its lesson.
     const n2 = results.find((result) => result.name.startsWith("N2 "));
-    expect(n2?.description).toContain(`**Why.** ${lessonFor("N2")?.why}`);
+    expect(n2?.description).toContain(`**Why.** ${lessonOf("none", "N2")?.why}`);
   });
 
   it("the topology picture is drawn from what was observed: both containers, their addresses and the veth pairs", () => {
@@ -270,7 +270,7 @@ describe("a claim in the HTML report", () => {
     try {
       const page = await browser.context.newPage();
       const title = facts.labs.find((reported) => reported.lab === "none")?.checks.find((claim) => claim.claim === "N2")?.title ?? "N2 missing";
-      const lesson = lessonFor("N2");
+      const lesson = lessonOf("none", "N2");
       // The page draws its tree after the load event: wait for what is asked (as long as the test may take).
       const drawn = (text: string, exact = true) => page.getByText(text, { exact }).first().waitFor({ state: "visible", timeout: 60_000 });
       await page.goto(browser.url);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { check, demoLab, failingDemo, probe, SENTINEL } from "./fixtures/sample-facts.js";
-import { lessonFor } from "../core/lesson/lesson.js";
+import { lessonOf } from "../core/lesson/lesson.js";
 import { withMatrices } from "./report-files.js";
 import { matrixMarkdown, summaryMarkdown } from "./summary-writer.js";
 
@@ -77,7 +77,7 @@ describe("summary.md teaches", () => {
   });
 
   it("folds each claim's lesson away under its title: the concept, why, the command and the docs page", () => {
-    const lesson = lessonFor("B1")!;
+    const lesson = lessonOf("bridge", "B1")!;
     expect(line("B1")).toContain("<details><summary>why</summary>");
     expect(line("B1")).toContain(`<b>Why:</b> ${lesson.why.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("|", "&#124;")}`);
     expect(line("B1")).toContain(`<a href="${lesson.docs}">`);
@@ -85,7 +85,7 @@ describe("summary.md teaches", () => {
 
   it("says of a skip why, and what would make it run", () => {
     expect(line("M3a")).toContain("skipped: the kernel refused ipvlan l2: operation not supported");
-    expect(line("M3a")).toContain(`<b>to run it:</b> ${lessonFor("M3a")!.toRun!.slice(0, 30)}`);
+    expect(line("M3a")).toContain(`<b>to run it:</b> ${lessonOf("macvlan", "M3a")!.toRun!.slice(0, 30)}`);
   });
 
   it("shows observations as key/value lines, whole: B1's three networks", () => {

@@ -2,7 +2,7 @@ import { specGridMarkdown, specGrids } from "./spec-grid.js";
 import type { CheckRecord, Facts, LabRecord, Matrix } from "../core/facts-schema.js";
 import type { StoppedRun } from "../core/stopped-run.js";
 import { labView } from "./lab-view.js";
-import { inLessonOrder, lessonFor } from "../core/lesson/lesson.js";
+import { inLessonOrder, lessonOf } from "../core/lesson/lesson.js";
 import { duration, entryText, labFailed, observationLines, oneLine, STATE_MARK, tally, tallyText, truncate } from "./format.js";
 import { orderedEntries } from "./matrix.js";
 import { topologyContext, topologyMermaid, type TopologyContext } from "./topology.js";
@@ -60,9 +60,9 @@ function linesCell(lines: string[]): string {
   }).join("<br>");
 }
 
-function observedText(check: CheckRecord, labelOf: (from: string) => string): string {
+function observedText(check: CheckRecord, lab: string, labelOf: (from: string) => string): string {
   if (check.state === "skipped") {
-    const toRun = lessonFor(check.claim)?.toRun;
+    const toRun = lessonOf(lab, check.claim)?.toRun;
     return [check.skipReason ? `skipped: ${cell(check.skipReason)}` : "skipped", ...(toRun ? [`<b>to run it:</b> ${cell(toRun)}`] : [])].join("<br>");
   }
   const all = observationLines(check.observed);
@@ -97,9 +97,9 @@ function observedText(check: CheckRecord, labelOf: (from: string) => string): st
 }
 
 /** The claim's cell: its id and words, then its lesson folded away (concept, why, the command, the docs page). */
-function claimCell(check: CheckRecord): string {
+function claimCell(check: CheckRecord, lab: string): string {
   const title = check.title.startsWith(check.claim) ? `<b>${cell(check.claim)}</b>${cell(check.title.slice(check.claim.length))}` : cell(check.title);
-  const lesson = lessonFor(check.claim);
+  const lesson = lessonOf(lab, check.claim);
   if (!lesson) return title;
   const body = [cell(lesson.concept), `<b>Why:</b> ${cell(lesson.why)}`, `<b>See it by hand:</b> ${code(lesson.command)}`, `<b>Docs:</b> <a href="${cell(lesson.docs)}">${cell(lesson.docs)}</a>`];
   return `${title}<details><summary>why</summary>${body.join("<br><br>")}</details>`;
@@ -139,7 +139,7 @@ function labSection(lab: LabRecord, context: TopologyContext): string {
   if (lab.checks.length) {
     lines.push("| | claim | observed | time |", "|---|---|---|---|");
     for (const check of lab.checks) {
-      lines.push(`| ${STATE_MARK[check.state]} | ${claimCell(check)} | ${observedText(check, labelOf)} | ${check.state === "skipped" ? "" : duration(check.durationMs)} |`);
+      lines.push(`| ${STATE_MARK[check.state]} | ${claimCell(check, lab.lab)} | ${observedText(check, lab.lab, labelOf)} | ${check.state === "skipped" ? "" : duration(check.durationMs)} |`);
     }
     lines.push("");
   }

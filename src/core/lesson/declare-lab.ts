@@ -1,8 +1,7 @@
 import type { LabLessons, Lesson } from "./types.js";
 
 /** The one grammar of a claim id: capitals, a number, and optionally a lower-case letter (`B8`, `K1a`). */
-export const CLAIM_ID_SYNTAX = "[A-Z]+\\d+[a-z]?";
-const CLAIM_ID = new RegExp(`^${CLAIM_ID_SYNTAX}$`);
+const CLAIM_ID = /^[A-Z]+\d+[a-z]?$/;
 
 /** Thrown when a declaration contradicts itself: a malformed or repeated claim id. */
 export class LabDeclarationError extends Error {

@@ -24,8 +24,6 @@ export const LABS: ReadonlyArray<LabLessons> = [BRIDGE, NONE, HOST, CONTAINER, U
 /** Every lab's lessons, in lesson order. */
 export const LESSONS: readonly Lesson[] = LABS.flatMap((lab) => lab.claims);
 
-const BY_CLAIM = new Map(LESSONS.map((lesson) => [lesson.claim, lesson]));
-
 /** One declared lab by name, or undefined for a name no lab has (a fixture, a checked spec). */
 export function declaredLab(lab: string): LabLessons | undefined {
   return LABS.find((declared) => declared.lab === lab);
@@ -37,14 +35,6 @@ export function declaredLab(lab: string): LabLessons | undefined {
  */
 export function lessonOf(lab: string, claim: string): Lesson | undefined {
   return declaredLab(lab)?.claims.find((lesson) => lesson.claim === claim);
-}
-
-/**
- * The lesson of a claim id, whatever lab it came from.
- * @deprecated a checked spec's expectation ids can match claim ids: use lessonOf(lab, claim).
- */
-export function lessonFor(claimId: string): Lesson | undefined {
-  return BY_CLAIM.get(claimId);
 }
 
 /** One lab's lessons, in the order its claims are told. */
