@@ -1,6 +1,6 @@
 import type { Outcome, ProbeResult } from "../core/outcome.js";
 import type { Expectation } from "../core/spec/expectations.js";
-import type { SiteView } from "./batch-probe.js";
+import type { SiteView } from "../probes/probe-batch.js";
 
 /** What one try of an expectation saw. */
 export interface Attempt {

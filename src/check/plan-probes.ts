@@ -1,5 +1,5 @@
 import type { Outcome } from "../core/outcome.js";
-import type { BatchItem } from "./batch-probe.js";
+import type { ProbeItem as BatchItem } from "../probes/probe-commands.js";
 import type { Endpoint } from "../core/spec/expectations.js";
 import type { Target } from "./target.js";
 import { namespaceText } from "../core/spec/endpoint.js";

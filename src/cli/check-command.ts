@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { NetlabConfig } from "../core/config.js";
 import { connectEngine } from "../runtime/engine-client.js";
-import { expectedText, observedText, route, specRecord } from "../check/check-record.js";
+import { expectedText, observedText, route, seenText, specRecord } from "../check/check-record.js";
 import type { Decision } from "../check/decide.js";
 import { runCheck, type CheckableSpec, type CheckResult } from "../check/run-check.js";
 import { FACTS_SCHEMA_VERSION, type Facts } from "../core/facts-schema.js";
@@ -25,7 +25,8 @@ export function decisionLines(decision: Decision): string[] {
   const mark = decision.held ? "✓" : "✗";
   const lines = [`${mark} ${decision.expectation.id}  [${from} → ${to}] expected ${expectedText(decision.expectation)}, observed ${observedText(decision)} (${seconds(decision.durationMs)})`];
   if (!decision.held) {
-    if (decision.expectation.kind === "reach" && decision.observed.detail) lines.push(`    saw: ${decision.observed.detail}`);
+    const seen = seenText(decision);
+    if (seen) lines.push(`    saw: ${seen}`);
     if (decision.hint) lines.push(`    hint: ${decision.hint}`);
     const command = decision.command ?? decision.probes[0]?.command;
     if (command) lines.push(`    see it: ${command}`);

@@ -3,7 +3,7 @@ import { formatEndpoint } from "../../core/spec/endpoint.js";
 import type { ResolveExpectation } from "../../core/spec/expectations.js";
 import { namesIn, siteOf, type PlanContext, type ProbePlan } from "../plan-probes.js";
 import { addressesOf, type Target } from "../target.js";
-import type { SiteView } from "../batch-probe.js";
+import type { SiteView } from "../../probes/probe-batch.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
 import { foundOrNone, list, networksOf, nameOf } from "./words.js";
 
