@@ -3,8 +3,8 @@
 import { expect } from "vitest";
 import { labTest } from "../../src/harness/lab-test.js";
 
-const test = labTest("empty");
+const test = labTest({ lab: "empty", heading: "empty", claims: [{ claim: "F2", title: "the harness alone" }] });
 
-test("F2 the harness alone", ({ lab }) => {
+test.claim("F2", ({ lab }) => {
   expect(lab.name).toBe("empty");
 });

@@ -18,8 +18,7 @@ export class ClaimBindingError extends Error {
  * file's `lab`, the run's `env` and the probe `timeout`; after the file, the lab's facts go onto the file's
  * meta (for facts.json) and everything the lab made is removed, passed or failed.
  */
-export function labTest<const Id extends string = never>(declaration: DeclaredLab<Id> | string) {
-  const declared: DeclaredLab<Id> = typeof declaration === "string" ? { lab: declaration, heading: declaration, claims: [] } : declaration;
+export function labTest<const Id extends string = never>(declared: DeclaredLab<Id>) {
   const name = declared.lab;
   // Called at the top of a lab file, after its imports.
   mark("lab:imported", name);
