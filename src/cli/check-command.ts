@@ -1,14 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import type { NetlabConfig } from "../core/config.js";
 import { connectEngine } from "../runtime/engine-client.js";
-import { expectedText, observedText, route, seenText, specRecord } from "../check/check-record.js";
+import { expectedText, observedText, route, seenText } from "../check/check-record.js";
+import { writeCheckReports } from "../check/check-reports.js";
 import type { Decision } from "../check/decide.js";
 import { runCheck, type CheckableSpec, type CheckResult } from "../check/run-check.js";
-import { FACTS_SCHEMA_VERSION, type Facts } from "../core/facts-schema.js";
-import { junitXml } from "../report/junit-writer.js";
-import { writeLabReports } from "../report/report-files.js";
-import { clearRunOutputs } from "../report/reports-dir.js";
 import { CHECK_EXIT, checkJson, type CheckJson } from "./check-outcome.js";
 
 export interface CheckCommandOptions {
@@ -41,38 +37,6 @@ export function closingLine(results: CheckResult[], durationMs: number): string 
   const held = decisions.filter((decision) => decision.held).length;
   const failed = decisions.length - held;
   return `netlab check: ${failed === 0 ? "✓" : "✗"} ${held} held, ${failed} did not hold, of ${decisions.length} expectation(s) in ${results.length} spec(s), ${seconds(durationMs)}`;
-}
-
-/** facts.json, summary.md, junit.xml, allure-results and topology for the checked specs, from the labs' writers. */
-export async function writeCheckReports(dir: string, results: CheckResult[], config: NetlabConfig, startedAt: Date): Promise<string[]> {
-  const finishedAt = new Date();
-  clearRunOutputs(dir);
-  mkdirSync(dir, { recursive: true });
-  const labs = results.map((result) =>
-    specRecord({ file: relative(process.cwd(), result.spec.file), title: `check ${relative(process.cwd(), result.spec.file)}` }, result.decisions, result.targets, result.durationMs),
-  );
-  const failed = labs.some((lab) => lab.checks.some((check) => check.state === "failed"));
-  const facts: Facts = {
-    schemaVersion: FACTS_SCHEMA_VERSION,
-    run: {
-      runId: results[0]?.runId ?? "none",
-      state: failed ? "failed" : "passed",
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-      image: config.image ?? "netlab/probe",
-      sentinel: {},
-      engine: {},
-      config: { ...config },
-    },
-    labs,
-  };
-  writeFileSync(
-    join(dir, "junit.xml"),
-    junitXml(labs.map((lab) => ({ name: lab.lab, file: lab.file, durationMs: lab.durationMs, errors: lab.errors, checks: lab.checks, lab })), { timestamp: startedAt.toISOString() }),
-  );
-  const { problems } = await writeLabReports(dir, facts);
-  return problems;
 }
 
 /** What --json prints for a check that decided: every decision, flat, with the spec position it came from. */

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildHtmlReport } from "../report/html-report.js";
-import { readFacts, writeLabReports } from "../report/report-files.js";
+import { readFacts } from "../report/report-files.js";
 import { reportsDir } from "../report/reports-dir.js";
+import { writeReports } from "../report/writers.js";
 
 /**
  * `npm run report`: from the last run's facts.json, redraws the topology pictures, summary.md and
@@ -16,7 +17,7 @@ async function main(): Promise<number> {
   // (removed, or never written) are they written from facts.json.
   const resultsDir = join(dir, "allure-results");
   const haveResults = existsSync(resultsDir) && readdirSync(resultsDir).some((name) => name.endsWith("-result.json"));
-  const { facts: written, problems } = await writeLabReports(dir, facts, { allure: !haveResults });
+  const { facts: written, problems } = await writeReports(dir, facts, ["topology", "json", "summary", ...(haveResults ? [] : (["allure"] as const))]);
   for (const problem of problems) say(`warning: ${problem}`);
   const html = await buildHtmlReport({ resultsDir, outputDir: join(dir, "html") });
   const shown = (path: string) => {

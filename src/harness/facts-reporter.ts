@@ -1,13 +1,10 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification } from "vitest/node";
 import "./task-meta.js";
-import type { CheckRecord, Facts, LabRecord } from "../core/facts-schema.js";
+import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
 import type { JunitSuite } from "../report/junit-writer.js";
-import { ensureReportsDir, RUN_OUTPUTS } from "../report/reports-dir.js";
+import { clearRunOutputs, ensureReportsDir } from "../report/reports-dir.js";
 import { mark } from "../runtime/timing.js";
-
-export { RUN_OUTPUTS };
 
 /** The parts of vitest's reported test and module the writer reads, so it can be tested without a run. */
 export type ReportedTest = Pick<TestCase, "name" | "result" | "diagnostic" | "meta">;
@@ -19,8 +16,6 @@ export interface ReportedModule {
   errors?(): ReadonlyArray<{ message?: string }>;
   diagnostic?(): { duration: number };
 }
-
-type InLessonOrder = typeof import("../core/lesson/lesson.js").inLessonOrder;
 
 export function checkRecord(test: ReportedTest): CheckRecord {
   const result = test.result();
@@ -62,22 +57,15 @@ export function labRecord(module: ReportedModule): LabRecord {
   };
 }
 
-function junitSuites(modules: ReadonlyArray<TestModule>, labProject: string, inLessonOrder: InLessonOrder): JunitSuite[] {
-  // Labs in lesson order (bridge, none, host, …), whatever order they finished in; other files after them.
-  const ordered = inLessonOrder(modules, (module) => (module.project.name === labProject ? labRecord(module).lab : "\u0000other"));
-  return ordered.map((module) => {
-    if (module.project.name === labProject) {
-      const lab = labRecord(module);
-      return { name: lab.lab, file: lab.file, durationMs: lab.durationMs, errors: lab.errors, checks: lab.checks, lab };
-    }
-    return {
-      name: `${module.project.name}: ${module.relativeModuleId}`,
-      file: module.relativeModuleId,
-      durationMs: module.diagnostic().duration,
-      errors: module.errors().map((error) => error.message ?? String(error)),
-      checks: [...module.children.allTests()].map(checkRecord),
-    };
-  });
+/** A test file of another project in the run (not a lab): junit.xml lists it after the labs. */
+function otherSuite(module: TestModule): JunitSuite {
+  return {
+    name: `${module.project.name}: ${module.relativeModuleId}`,
+    file: module.relativeModuleId,
+    durationMs: module.diagnostic().duration,
+    errors: module.errors().map((error) => error.message ?? String(error)),
+    checks: [...module.children.allTests()].map(checkRecord),
+  };
 }
 
 /** Whether a run of these test files writes reports: only one that runs a lab (unit tests alone leave the last lab run's reports be). */
@@ -103,43 +91,38 @@ export default class FactsReporter implements Reporter {
     this.writing = writesReports(specifications, this.options.labProject);
     if (!this.writing) return;
     ensureReportsDir(this.options.outputDir);
-    for (const output of RUN_OUTPUTS) rmSync(join(this.options.outputDir, output), { recursive: true, force: true });
+    clearRunOutputs(this.options.outputDir);
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, _errors?: unknown, reason?: TestRunEndReason): Promise<void> {
     if (!this.writing) return;
     mark("reports:start");
-    const [{ inLessonOrder }, { FACTS_SCHEMA_VERSION }, { junitXml }, { writeLabReports }] = await Promise.all([
+    const [{ inLessonOrder }, { runFacts }, { writeReports }] = await Promise.all([
       import("../core/lesson/lesson.js"),
-      import("../core/facts-schema.js"),
-      import("../report/junit-writer.js"),
-      import("../report/report-files.js"),
+      import("../report/facts-builder.js"),
+      import("../report/writers.js"),
     ]);
     const labProject = this.options.labProject ?? "labs";
-    const finishedAt = new Date();
-    mkdirSync(this.options.outputDir, { recursive: true });
-    writeFileSync(join(this.options.outputDir, "junit.xml"), junitXml(junitSuites(modules, labProject, inLessonOrder), { timestamp: this.startedAt.toISOString() }));
-
     const labs = modules.filter((module) => module.project.name === labProject);
-    if (labs.length === 0) return;
+    const others = modules.filter((module) => module.project.name !== labProject);
     const environment = labs[0]?.project.getProvidedContext().netlab;
-    const facts: Facts = {
-      schemaVersion: FACTS_SCHEMA_VERSION,
-      run: {
+    const facts = runFacts(
+      {
         runId: environment?.runId ?? "unknown",
         ...(reason ? { state: reason } : {}),
-        startedAt: this.startedAt.toISOString(),
-        finishedAt: finishedAt.toISOString(),
-        durationMs: finishedAt.getTime() - this.startedAt.getTime(),
+        startedAt: this.startedAt,
+        finishedAt: new Date(),
         image: environment?.image ?? "unknown",
         sentinel: { ...environment?.sentinel },
         engine: { ...environment?.engine },
         config: { ...environment?.config },
       },
-      labs: inLessonOrder(labs.map(labRecord), (lab) => lab.lab),
-    };
-    // allure-results/ is allure-vitest's (NetlabAllureReporter), written from what the labs sent while they ran.
-    const { problems } = await writeLabReports(this.options.outputDir, facts, { allure: false });
+      inLessonOrder(labs.map(labRecord), (lab) => lab.lab),
+    );
+    // junit.xml lists every test file, the labs first; the rest is the labs'. allure-results/ is allure-vitest's
+    // (NetlabAllureReporter), written from what the labs sent while they ran.
+    const formats = labs.length === 0 ? (["junit"] as const) : (["topology", "json", "summary", "junit"] as const);
+    const { problems } = await writeReports(this.options.outputDir, facts, formats, { otherSuites: others.map(otherSuite) });
     for (const problem of problems) console.warn(`netlab: ${problem}`);
     mark("reports:end");
   }

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { failingDemo } from "./fixtures/sample-facts.js";
-import { FactsFileError, readFacts, writeLabReports } from "./report-files.js";
+import { FactsFileError, readFacts } from "./report-files.js";
+import { writeReports } from "./writers.js";
 import { graphvizMissing } from "./topology-render.js";
 
 const dirs: string[] = [];
@@ -21,7 +22,7 @@ describe("report files from facts", () => {
     const noDot = await graphvizMissing();
     context.skip(noDot !== undefined, noDot);
     const dir = scratch();
-    const { facts, problems } = await writeLabReports(dir, failingDemo());
+    const { facts, problems } = await writeReports(dir, failingDemo());
     expect(problems).toEqual([]);
     expect(facts.labs[0]).toMatchObject({ topology: "topology/demo.svg", matrix: { mismatches: 1 } });
     for (const name of ["facts.json", "facts.schema.json", "summary.md", "topology/demo.dot", "topology/demo.svg"]) expect(existsSync(join(dir, name)), name).toBe(true);
@@ -31,8 +32,8 @@ describe("report files from facts", () => {
 
   it("replaces allure-results whole when written again, so a second `npm run report` does not double the claims", async () => {
     const dir = scratch();
-    await writeLabReports(dir, failingDemo());
-    await writeLabReports(dir, readFacts(dir));
+    await writeReports(dir, failingDemo());
+    await writeReports(dir, readFacts(dir));
     expect(readdirSync(join(dir, "allure-results")).filter((name) => name.endsWith("-result.json"))).toHaveLength(3);
   });
 
@@ -43,7 +44,7 @@ describe("report files from facts", () => {
     const path = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
-      const { facts, problems } = await writeLabReports(dir, { ...demo, labs });
+      const { facts, problems } = await writeReports(dir, { ...demo, labs });
       expect(problems).toEqual([
         `drawing the 3 labs' pictures (bridge, none, host) needs Graphviz's dot, which is not installed: install graphviz (npm run provision does); each .dot file is written all the same`,
       ]);
@@ -59,7 +60,7 @@ describe("report files from facts", () => {
     const path = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
-      const { facts, problems } = await writeLabReports(dir, failingDemo());
+      const { facts, problems } = await writeReports(dir, failingDemo());
       expect(problems).toEqual([`drawing "demo" needs Graphviz's dot, which is not installed: install graphviz (npm run provision does); each .dot file is written all the same`]);
       expect(facts.labs[0]?.topology).toBeUndefined();
       expect(readFileSync(join(dir, "summary.md"), "utf8")).not.toContain("Topology as observed");
