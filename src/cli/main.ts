@@ -112,10 +112,11 @@ program
 const args = process.argv.slice(2);
 const asked = args.find((arg) => !arg.startsWith("-"));
 const versionOnly = asked === undefined && (args.includes("-V") || args.includes("--version"));
-const everyCommand = !versionOnly && (asked === undefined || !["provision", "run", "clean", "labs", "check", "practice", "tour"].includes(asked));
+const everyCommand = !versionOnly && (asked === undefined || !["provision", "run", "clean", "labs", "check", "practice", "tour", "nodes"].includes(asked));
 if (everyCommand || asked === "check") (await import("./check-cli.js")).checkCommand(program, { reportsDir: REPORTS });
 if (everyCommand || asked === "practice") (await import("./practice-cli.js")).practiceCommand(program);
 if (everyCommand || asked === "tour") (await import("./tour-cli.js")).tourCommand(program);
+if (everyCommand || asked === "nodes") (await import("./nodes-cli.js")).nodesCommand(program);
 program
   .command("clean")
   .description("remove what runs that are no longer going left behind, and what runs with --keep left running")

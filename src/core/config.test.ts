@@ -6,6 +6,13 @@ describe("parseConfig", () => {
     expect(parseConfig({}, {})).toMatchObject({ sentinelPool: "198.18.0.0/15", probeTimeoutMs: 3000, hostPort: 80, hostPortExplicit: false });
   });
 
+  it("has a node pool, and refuses one too narrow for a group of nodes", () => {
+    expect(parseConfig({}, {}).nodePool).toBe("10.214.0.0/16");
+    expect(parseConfig({}, { NETLAB_NODE_POOL: "10.77.0.0/20" }).nodePool).toBe("10.77.0.0/20");
+    expect(() => parseConfig({}, { NETLAB_NODE_POOL: "10.77.0.0/21" })).toThrow('invalid NETLAB_NODE_POOL="10.77.0.0/21": must be an IPv4 CIDR of /20 or wider');
+    expect(() => parseConfig({ NETLAB_NODE_POOL: "fd00::/64" }, {}, "x.json")).toThrow(/^invalid nodePool="fd00::\/64" in config file x.json/);
+  });
+
   it("reads a user's outside target", () => {
     expect(parseConfig({}, { NETLAB_OUTSIDE_TARGET: "192.0.2.10:443" }).outsideTarget).toEqual({ address: "192.0.2.10", port: 443 });
   });

@@ -11,6 +11,16 @@ const cidr = z.string().refine((value) => {
   }
 }, "must be an IPv4 CIDR of /30 or wider, for example 198.18.0.0/15");
 
+/** The node pool is cut into /20 slots (one per group of nodes: an underlay /24 and a /24 per node engine). */
+const nodePool = z.string().refine((value) => {
+  try {
+    const [address, bits] = ipaddr.parseCIDR(value);
+    return address.kind() === "ipv4" && bits <= 20;
+  } catch {
+    return false;
+  }
+}, "must be an IPv4 CIDR of /20 or wider, for example 10.214.0.0/16");
+
 const target = z
   .string()
   .regex(/^(\d{1,3}\.){3}\d{1,3}:\d{1,5}$/, "must be IPv4:PORT, for example 192.0.2.10:443")
@@ -22,6 +32,7 @@ export const configSchema = z.object({
   NETLAB_IMAGE: z.string().min(1).optional(),
   NETLAB_SENTINEL_POOL: cidr.default("198.18.0.0/15"),
   NETLAB_LAB_POOL: cidr.default("10.213.0.0/16"),
+  NETLAB_NODE_POOL: nodePool.default("10.214.0.0/16"),
   NETLAB_OUTSIDE_TARGET: target.optional(),
   NETLAB_PROBE_TIMEOUT_MS: milliseconds.default(3000),
   NETLAB_ENGINE_TIMEOUT_MS: milliseconds.default(20_000),
@@ -35,6 +46,8 @@ export interface NetlabConfig {
   sentinelPool: string;
   /** Range lab networks with a chosen subnet are carved from (/24 each). */
   labPool: string;
+  /** Range node engines' underlays and bridges are carved from (a /20 per group of nodes); used only inside netlab's namespaces. */
+  nodePool: string;
   /** A real "outside" address a user asked for, probed besides the sentinel. */
   outsideTarget?: { address: string; port: number };
   probeTimeoutMs: number;
@@ -49,6 +62,7 @@ const FILE_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   image: "NETLAB_IMAGE",
   sentinelPool: "NETLAB_SENTINEL_POOL",
   labPool: "NETLAB_LAB_POOL",
+  nodePool: "NETLAB_NODE_POOL",
   outsideTarget: "NETLAB_OUTSIDE_TARGET",
   probeTimeoutMs: "NETLAB_PROBE_TIMEOUT_MS",
   engineTimeoutMs: "NETLAB_ENGINE_TIMEOUT_MS",
@@ -110,6 +124,7 @@ export function parseConfig(fileSettings: Record<string, string>, env: NodeJS.Pr
     image: values.NETLAB_IMAGE,
     sentinelPool: values.NETLAB_SENTINEL_POOL,
     labPool: values.NETLAB_LAB_POOL,
+    nodePool: values.NETLAB_NODE_POOL,
     outsideTarget: address && port ? { address, port: Number(port) } : undefined,
     probeTimeoutMs: values.NETLAB_PROBE_TIMEOUT_MS,
     engineTimeoutMs: values.NETLAB_ENGINE_TIMEOUT_MS,

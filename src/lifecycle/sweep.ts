@@ -8,6 +8,7 @@ import { sweepParentLinks } from "../runtime/parent-link.js";
 import { listSentinelNamespaces, removeSentinel } from "../runtime/sentinel.js";
 import { isDeadRunSwarm, sweepSwarm } from "../runtime/swarm.js";
 import { withNetworkChurn } from "../runtime/churn-lock.js";
+import { isDeadGroup, isKeptGroup, sweepNodes } from "./nodes.js";
 
 const debug = createDebug("netlab:engine");
 
@@ -127,6 +128,7 @@ export async function sweepRun(docker: Dockerode, runId: string, options: { spar
   if (await sweepSwarm(docker, (labels) => labels[LABEL.run] === runId).catch((error: Error) => void failures.push(error.message))) {
     report.networks.push("swarm (left)");
   }
+  report.namespaces.push(...(await sweepNodes((group) => group.plan.runId === runId).catch((error: Error) => (failures.push(error.message), []))));
   debug("Swept run %s: %o", runId, report);
   if (failures.length > 0) throw new SweepError(`sweeping run ${runId} left ${failures.length} object(s): ${failures.join("; ")}`);
   return report;
@@ -156,6 +158,7 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
     return [];
   });
   if (await sweepSwarm(docker, isDeadRunSwarm)) report.networks.push("swarm (left)");
+  report.namespaces.push(...(await sweepNodes((group) => isDeadGroup(group)).catch((error: Error) => (failures.push(error.message), []))));
   if (failures.length > 0) throw new SweepError(`sweeping dead runs left ${failures.length} object(s): ${failures.join("; ")}`);
   return report;
 }
@@ -164,6 +167,8 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
 export async function sweepKept(docker: Dockerode): Promise<SweepReport> {
   const failures: string[] = [];
   const report = await sweep(docker, [`${LABEL.managed}=true`, `${LABEL.kept}=true`], (labels) => isKeptByFinishedRun(labels, isOwnerAlive), failures);
+  // What `netlab nodes up` left for the learner goes too: clean means nothing of netlab's is left running.
+  report.namespaces.push(...(await sweepNodes((group) => isKeptGroup(group)).catch((error: Error) => (failures.push(error.message), []))));
   if (failures.length > 0) throw new SweepError(`removing kept labs left ${failures.length} object(s): ${failures.join("; ")}`);
   return report;
 }

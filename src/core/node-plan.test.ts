@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { dockerdArgs, freeSlot, MAX_NODES, nodeCommand, nodeNamespaceRun, parseNodeCount, planGroup, slotCount } from "./node-plan.js";
+
+describe("planGroup", () => {
+  const plan = planGroup("1a2b3c4d", 3, "10.214.0.0/16", 2);
+
+  it("names every node after its run, so a sweep can tell whose it is", () => {
+    expect(plan.nodes.map((node) => node.name)).toEqual(["nln-1a2b3c4d-1", "nln-1a2b3c4d-2", "nln-1a2b3c4d-3"]);
+    expect(plan.underlayNamespace).toBe("nlu-1a2b3c4d");
+    expect(plan.nodes[1]).toMatchObject({
+      socket: "/run/netlab/nodes/1a2b3c4d/n2/docker.sock",
+      host: "unix:///run/netlab/nodes/1a2b3c4d/n2/docker.sock",
+      dataRoot: "/var/lib/netlab/nodes/1a2b3c4d/n2",
+      execRoot: "/run/netlab/nodes/1a2b3c4d/n2/exec",
+      pidFile: "/run/netlab/nodes/1a2b3c4d/n2/docker.pid",
+    });
+  });
+
+  it("gives the group a /20 of the pool: the underlay first, then a bridge /24 per node", () => {
+    expect(plan.underlay).toBe("10.214.32.0/24");
+    expect(plan.nodes.map((node) => `${node.underlayAddress}/${node.underlayPrefix}`)).toEqual(["10.214.32.1/24", "10.214.32.2/24", "10.214.32.3/24"]);
+    expect(plan.nodes.map((node) => node.bip)).toEqual(["10.214.33.1/24", "10.214.34.1/24", "10.214.35.1/24"]);
+  });
+
+  it("refuses a count, slot or run id it cannot place", () => {
+    expect(() => planGroup("1a2b3c4d", MAX_NODES + 1, "10.214.0.0/16", 0)).toThrow(`a group has 1 to ${MAX_NODES} nodes, not ${MAX_NODES + 1}`);
+    expect(() => planGroup("1a2b3c4d", 0, "10.214.0.0/16", 0)).toThrow(/not 0/);
+    expect(() => planGroup("1a2b3c4d", 2, "10.214.0.0/16", 16)).toThrow("slot 16 is outside node pool 10.214.0.0/16");
+    expect(() => planGroup("nope", 2, "10.214.0.0/16", 0)).toThrow('run id "nope" is not 8 hex digits');
+  });
+});
+
+describe("slots", () => {
+  it("counts the /20s of a pool and picks the lowest free one", () => {
+    expect(slotCount("10.214.0.0/16")).toBe(16);
+    expect(slotCount("10.214.0.0/20")).toBe(1);
+    expect(freeSlot("10.214.0.0/16", [0, 1, 3])).toBe(2);
+    expect(freeSlot("10.214.0.0/20", [0])).toBeUndefined();
+  });
+});
+
+describe("dockerdArgs", () => {
+  const [node] = planGroup("1a2b3c4d", 1, "10.214.0.0/16", 0).nodes;
+  if (!node) throw new Error("no node planned");
+
+  it("gives the engine its own config file, roots, pid file, socket, bridge and a loopback resolver", () => {
+    const args = dockerdArgs(node);
+    const value = (flag: string) => args[args.indexOf(flag) + 1];
+    expect(value("--config-file")).toBe(node.configFile);
+    expect(value("--data-root")).toBe(node.dataRoot);
+    expect(value("--exec-root")).toBe(node.execRoot);
+    expect(value("--pidfile")).toBe(node.pidFile);
+    expect(value("-H")).toBe(node.host);
+    expect(value("--bip")).toBe("10.214.1.1/24");
+    expect(value("--dns")).toBe("127.0.0.1");
+  });
+
+  it("enters only the node's network namespace (ip netns exec would remount /sys)", () => {
+    expect(nodeCommand(node, "/usr/sbin/dockerd").slice(0, 2)).toEqual(["--net=/var/run/netns/nln-1a2b3c4d-1", "/usr/sbin/dockerd"]);
+  });
+});
+
+describe("nodeNamespaceRun", () => {
+  it("knows a node's and an underlay's namespace, and no one else's", () => {
+    expect(nodeNamespaceRun("nln-1a2b3c4d-2")).toBe("1a2b3c4d");
+    expect(nodeNamespaceRun("nlu-1a2b3c4d")).toBe("1a2b3c4d");
+    for (const other of ["netlab-1a2b3c4d-4242", "nl-1a2b3c4d-4242-m", "nlx-1a2b3c4d-4242-a", "nln-1a2b3c4d", "red"]) expect(nodeNamespaceRun(other)).toBeUndefined();
+  });
+});
+
+describe("parseNodeCount", () => {
+  it("takes 1 to MAX_NODES and refuses the rest in words", () => {
+    expect(parseNodeCount("1")).toBe(1);
+    expect(parseNodeCount(String(MAX_NODES))).toBe(MAX_NODES);
+    for (const bad of ["0", String(MAX_NODES + 1), "2.5", "-1", "two", ""]) expect(() => parseNodeCount(bad)).toThrow(`must be a whole number from 1 to ${MAX_NODES}`);
+  });
+});

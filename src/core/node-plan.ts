@@ -1,0 +1,150 @@
+import { join } from "node:path";
+import ipaddr from "ipaddr.js";
+import { hostAt, subnetAt } from "./cidr.js";
+
+/** At most this many node engines in one group: each is a whole dockerd and containerd on a shared machine. */
+export const MAX_NODES = 5;
+/** Node engines a group gets when nobody says how many. */
+export const DEFAULT_NODES = 2;
+/** Sockets, exec roots, pid files and logs: gone with a reboot, as the engines are. */
+export const NODE_RUN_ROOT = "/run/netlab/nodes";
+/** Data roots (image layers, containers): on disk, as an engine's /var/lib/docker is. */
+export const NODE_DATA_ROOT = "/var/lib/netlab/nodes";
+/** Each group of nodes gets a /20 of the node pool: its underlay is the first /24, node i's bridge the (i+1)-th. */
+export const SLOT_PREFIX = 20;
+/** The node's end of its underlay link, inside the node's namespace. */
+export const UNDERLAY_DEVICE = "underlay0";
+/** The Linux bridge every node's link plugs into, inside the underlay namespace. */
+export const UNDERLAY_BRIDGE = "underlay";
+
+const RUN_ID = /^[0-9a-f]{8}$/;
+/** `nln-<run>-<i>` (a node) and `nlu-<run>` (its group's underlay): unlike the sentinel's, parent links' and by-hand's names. */
+const NODE_NAMESPACE = /^nln-([0-9a-f]{8})-(\d+)$/;
+const UNDERLAY_NAMESPACE = /^nlu-([0-9a-f]{8})$/;
+
+export class NodePlanError extends Error {
+  override name = "NodePlanError";
+}
+
+export interface NodePlan {
+  runId: string;
+  /** 1-based, as a learner counts nodes. */
+  index: number;
+  /** The node's name, also its network namespace's. */
+  name: string;
+  dir: string;
+  socket: string;
+  /** `unix://…`: what DOCKER_HOST or `docker -H` takes. */
+  host: string;
+  dataRoot: string;
+  execRoot: string;
+  pidFile: string;
+  logFile: string;
+  configFile: string;
+  /** The node's address on the underlay, and the underlay's prefix length. */
+  underlayAddress: string;
+  underlayPrefix: number;
+  /** The node's end of the veth pair, in the underlay namespace (the bridge's port). */
+  bridgePort: string;
+  /** The engine's default bridge (`--bip`): gateway address and prefix. */
+  bip: string;
+}
+
+export interface GroupPlan {
+  runId: string;
+  slot: number;
+  underlayNamespace: string;
+  underlay: string;
+  dir: string;
+  dataDir: string;
+  nodes: NodePlan[];
+}
+
+/** How many groups of nodes the pool holds at once. */
+export function slotCount(pool: string): number {
+  const [, bits] = ipaddr.IPv4.parseCIDR(pool);
+  if (bits > SLOT_PREFIX) throw new NodePlanError(`node pool ${pool} is narrower than /${SLOT_PREFIX}`);
+  return 2 ** (SLOT_PREFIX - bits);
+}
+
+/** The lowest slot no live group uses, or undefined when every slot is taken. */
+export function freeSlot(pool: string, used: Iterable<number>): number | undefined {
+  const taken = new Set(used);
+  for (let slot = 0; slot < slotCount(pool); slot += 1) if (!taken.has(slot)) return slot;
+  return undefined;
+}
+
+/** Names, paths and addresses of a group of `count` nodes in slot `slot` of `pool`. */
+export function planGroup(runId: string, count: number, pool: string, slot: number): GroupPlan {
+  if (!RUN_ID.test(runId)) throw new NodePlanError(`run id "${runId}" is not 8 hex digits`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_NODES) throw new NodePlanError(`a group has 1 to ${MAX_NODES} nodes, not ${count}`);
+  if (!Number.isInteger(slot) || slot < 0 || slot >= slotCount(pool)) throw new NodePlanError(`slot ${slot} is outside node pool ${pool}`);
+  const range = subnetAt(pool, SLOT_PREFIX, slot);
+  const underlay = subnetAt(range, 24, 0);
+  const dir = join(NODE_RUN_ROOT, runId);
+  const dataDir = join(NODE_DATA_ROOT, runId);
+  const nodes = Array.from({ length: count }, (_, offset): NodePlan => {
+    const index = offset + 1;
+    const nodeDir = join(dir, `n${index}`);
+    const socket = join(nodeDir, "docker.sock");
+    return {
+      runId,
+      index,
+      name: `nln-${runId}-${index}`,
+      dir: nodeDir,
+      socket,
+      host: `unix://${socket}`,
+      dataRoot: join(dataDir, `n${index}`),
+      execRoot: join(nodeDir, "exec"),
+      pidFile: join(nodeDir, "docker.pid"),
+      logFile: join(nodeDir, "dockerd.log"),
+      configFile: join(nodeDir, "daemon.json"),
+      underlayAddress: hostAt(underlay, index),
+      underlayPrefix: 24,
+      bridgePort: `nlu${index}`,
+      bip: `${hostAt(subnetAt(range, 24, index), 1)}/24`,
+    };
+  });
+  return { runId, slot, underlayNamespace: `nlu-${runId}`, underlay, dir, dataDir, nodes };
+}
+
+/**
+ * The node engine's command line: every path its own, its own config file (the machine's daemon.json may set
+ * hosts or a data root that would clash), and a resolver on loopback so its containers never ask the
+ * machine's resolvers, nor an engine's public fallback, for a name.
+ */
+export function dockerdArgs(node: NodePlan): string[] {
+  return [
+    "--config-file",
+    node.configFile,
+    "--data-root",
+    node.dataRoot,
+    "--exec-root",
+    node.execRoot,
+    "--pidfile",
+    node.pidFile,
+    "-H",
+    node.host,
+    "--bip",
+    node.bip,
+    "--dns",
+    "127.0.0.1",
+  ];
+}
+
+/** What `nsenter` runs: dockerd in the node's namespace, with the host's mounts (`ip netns exec` remounts /sys). */
+export function nodeCommand(node: NodePlan, dockerd = "dockerd"): string[] {
+  return [`--net=/var/run/netns/${node.name}`, dockerd, ...dockerdArgs(node)];
+}
+
+/** The run a namespace of a node group belongs to (`nln-<run>-<i>`, `nlu-<run>`), or undefined for anything else. */
+export function nodeNamespaceRun(namespace: string): string | undefined {
+  return NODE_NAMESPACE.exec(namespace)?.[1] ?? UNDERLAY_NAMESPACE.exec(namespace)?.[1];
+}
+
+/** `"3"` → 3; anything but a whole number from 1 to MAX_NODES is refused with the words a user reads. */
+export function parseNodeCount(text: string): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || count < 1 || count > MAX_NODES) throw new NodePlanError(`node count "${text}" must be a whole number from 1 to ${MAX_NODES}`);
+  return count;
+}

@@ -1,0 +1,167 @@
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { Readable } from "node:stream";
+import Dockerode from "dockerode";
+import createDebug from "debug";
+import { execa } from "execa";
+import { nodeCommand, type NodePlan } from "../core/node-plan.js";
+import { descendantsOf } from "./descendants.js";
+import { isProcessAlive } from "./owner.js";
+
+const debug = createDebug("netlab:engine");
+const POLL_MS = 100;
+
+export class NodeEngineError extends Error {
+  override name = "NodeEngineError";
+}
+
+/** A node engine that answers: its plan (name, socket, underlay address) and a client of its own. */
+export interface NodeEngine {
+  plan: NodePlan;
+  docker: Dockerode;
+  pid: number;
+  /** Loads an image archive (`docker save` output) into the engine; netlab never pulls. */
+  loadImage(archive: Buffer): Promise<void>;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The engine's last words, for an error a person can act on. */
+export function logTail(node: NodePlan, lines = 3): string {
+  try {
+    const text = readFileSync(node.logFile, "utf8").trim();
+    return text ? text.split("\n").slice(-lines).join(" | ") : "(its log is empty)";
+  } catch {
+    return "(it wrote no log)";
+  }
+}
+
+function fail(node: NodePlan, why: string, started: number, cause?: unknown): NodeEngineError {
+  return new NodeEngineError(`node "${node.name}" ${why} after ${Date.now() - started} ms: ${logTail(node)} (log: ${node.logFile})`, { cause });
+}
+
+/** Waits for `done`, polling; false when `timeoutMs` passes first. */
+async function waitFor(done: () => Promise<boolean> | boolean, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !signal?.aborted) {
+    if (await done()) return true;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return done();
+}
+
+/**
+ * Starts dockerd in the node's network namespace (which must exist), detached: a node outlives the command
+ * that started it (`netlab nodes up`), and is found again by its pid file and namespace.
+ */
+export async function startNodeEngine(node: NodePlan, options: { timeoutMs: number; dockerd?: string; signal?: AbortSignal }): Promise<NodeEngine> {
+  const started = Date.now();
+  mkdirSync(node.dir, { recursive: true });
+  mkdirSync(node.dataRoot, { recursive: true });
+  writeFileSync(node.configFile, "{}\n");
+  const log = openSync(node.logFile, "a");
+  debug("Starting node engine %s…", node.name);
+  const child = spawn("nsenter", nodeCommand(node, options.dockerd), { detached: true, stdio: ["ignore", log, log] });
+  closeSync(log);
+  const exited = new Promise<string>((resolve) => {
+    child.once("error", (error) => resolve(error.message));
+    child.once("exit", (code, signal) => resolve(`exited (${signal ?? code})`));
+  });
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw fail(node, `could not start (${await exited})`, started);
+  const docker = new Dockerode({ socketPath: node.socket, timeout: options.timeoutMs });
+  let gone: string | undefined;
+  void exited.then((why) => (gone = why));
+  const answered = await waitFor(async () => {
+    if (gone !== undefined) return true;
+    return docker.ping().then(
+      () => true,
+      () => false,
+    );
+  }, options.timeoutMs, options.signal);
+  if (options.signal?.aborted) throw fail(node, "was interrupted while its engine started", started);
+  if (gone !== undefined) throw fail(node, `engine ${gone} before it answered`, started);
+  if (!answered) throw fail(node, `engine did not answer on ${node.socket}`, started);
+  debug("Started node engine %s (pid %d)", node.name, pid);
+  const stop = () => stopNodeEngine(node, options.timeoutMs);
+  return {
+    plan: node,
+    docker,
+    pid,
+    async loadImage(archive) {
+      try {
+        const stream = await docker.loadImage(Readable.from([archive]));
+        const messages = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
+          docker.modem.followProgress(stream, (error, output) => (error ? reject(error) : resolve(output))),
+        );
+        const failure = messages.find((message) => message.error);
+        if (failure) throw new Error(failure.error);
+      } catch (error) {
+        throw fail(node, `could not load the probe image (${(error as Error).message})`, started, error);
+      }
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+/** The pid in the node's pid file, when the engine wrote one. */
+function recordedPid(node: NodePlan): number | undefined {
+  try {
+    const pid = Number(readFileSync(node.pidFile, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Processes in the node's namespace (dockerd, its containerd, the shims) and everything below them (containers). */
+async function nodeProcesses(node: NodePlan): Promise<number[]> {
+  const listed = await execa("ip", ["netns", "pids", node.name], { reject: false });
+  const roots = String(listed.stdout).split("\n").filter(Boolean).map(Number);
+  return [...new Set([...roots, ...roots.flatMap((pid) => descendantsOf(pid))])];
+}
+
+/** Mount points under the node's directories (container layers, namespaces the engine pinned), deepest first. */
+function nodeMounts(node: NodePlan): string[] {
+  const mine = (point: string) => [node.dir, node.dataRoot].some((root) => point === root || point.startsWith(`${root}/`));
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((line) => line.split(" ")[4] ?? "")
+    .filter(mine)
+    .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Stops a node for good, whatever state it is in: asks the engine to stop (it stops its containers and
+ * unmounts), kills whatever of the node is left, unmounts and removes its directories. Safe to call twice.
+ */
+export async function stopNodeEngine(node: NodePlan, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  debug("Stopping node engine %s…", node.name);
+  const pid = recordedPid(node);
+  if (pid !== undefined && isProcessAlive(pid) && existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(node.execRoot)) {
+    process.kill(pid, "SIGTERM");
+    await waitFor(() => !isProcessAlive(pid), timeoutMs);
+  }
+  const leftovers = await nodeProcesses(node);
+  for (const leftover of leftovers) {
+    try {
+      process.kill(leftover, "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+  if (!(await waitFor(() => leftovers.every((leftover) => !isProcessAlive(leftover)), timeoutMs))) {
+    throw fail(node, `still had processes ${leftovers.filter(isProcessAlive).join(", ")}`, started);
+  }
+  for (const point of nodeMounts(node)) {
+    const unmounted = await execa("umount", ["-l", point], { reject: false });
+    if (unmounted.exitCode !== 0 && nodeMounts(node).includes(point)) throw fail(node, `could not unmount ${point} (${String(unmounted.stderr).trim()})`, started);
+  }
+  await rm(node.dataRoot, { recursive: true, force: true });
+  await rm(node.dir, { recursive: true, force: true });
+  debug("Stopped node engine %s", node.name);
+}
