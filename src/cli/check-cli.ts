@@ -6,21 +6,8 @@ import type { CheckableSpec } from "../check/run-check.js";
 import { expectationsOf } from "../core/spec/expectations.js";
 import { loadSpec, SpecError } from "../check/load-spec.js";
 import { clearRunOutputs, ensureReportsDir, ReportsDirError } from "../report/reports-dir.js";
-import { CHECK_EXIT, CHECK_OUTCOME, checkJson, type CheckExit } from "./check-outcome.js";
-
-/**
- * 2 for what the user wrote (the spec, a setting); 3 for everything that stopped the check before it could
- * decide (no engine, a missing container or image, compose failing, the sentinel refused).
- */
-export function checkExitCodeFor(error: unknown): CheckExit {
-  return error instanceof SpecError || error instanceof ConfigError || error instanceof ReportsDirError ? CHECK_EXIT.badSpec : CHECK_EXIT.environment;
-}
-
-/** The lines a failure prints: every problem of a bad spec (FILE:LINE:COL …), otherwise one line. */
-export function checkFailureLines(error: unknown): string[] {
-  if (error instanceof SpecError) return error.lines();
-  return [`netlab: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`];
-}
+import { CHECK_EXIT, CHECK_OUTCOME, checkJson } from "./check-outcome.js";
+import { failureLines, stoppedExitCode } from "./errors.js";
 
 function checkable(path: string, project: string | undefined): CheckableSpec {
   const spec = loadSpec(path);
@@ -104,8 +91,9 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
           onCleanup: (registered) => (cleanup = registered),
         });
       } catch (error) {
-        const lines = checkFailureLines(error);
-        const exitCode = checkExitCodeFor(error);
+        const lines = failureLines(error);
+        // 2 for what the user wrote (the spec, a setting); 3 for whatever stopped the check before it could decide.
+        const exitCode = stoppedExitCode(error, [SpecError, ConfigError, ReportsDirError]);
         for (const line of lines) console.error(line);
         process.exitCode = exitCode;
         if (reportsReady) {

@@ -1,7 +1,9 @@
+import { STOPPED_EXIT } from "./errors.js";
+
 /** How `netlab check` ended: its exit code, that code's name and meaning, and the object --json prints. */
 
 /** Exit codes of `netlab check`, as README and --help state them. */
-export const CHECK_EXIT = { held: 0, notHeld: 1, badSpec: 2, environment: 3 } as const;
+export const CHECK_EXIT = { held: 0, notHeld: 1, badSpec: STOPPED_EXIT.usage, environment: STOPPED_EXIT.environment } as const;
 export type CheckExit = (typeof CHECK_EXIT)[keyof typeof CHECK_EXIT];
 
 /** Each exit code's name (what --json and the reports call it) and what it means, in the words of --help. */
