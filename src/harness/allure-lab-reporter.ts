@@ -5,10 +5,7 @@ import type { TestResult } from "allure-js-commons";
 import { FileSystemWriter } from "allure-js-commons/sdk/reporter";
 import type { TestModule, TestSpecification } from "vitest/node";
 import { environmentOf, UNINFORMATIVE_LABELS, type AllureAttachmentContent } from "../report/allure-model.js";
-import { labAttachments } from "../report/allure-lab-model.js";
-import { buildMatrix, matrixContext } from "../report/matrix.js";
-import { topologyContext, topologyDot } from "../report/topology.js";
-import { renderSvg } from "../report/topology-render.js";
+import { drawnLabAttachments } from "../report/allure-lab-model.js";
 import { labRecord, writesReports } from "./facts-reporter.js";
 
 export interface AllureReporterOptions {
@@ -75,9 +72,7 @@ export class AllureLabReporter extends AllureVitestReporter {
     const run = { sentinel: { ...environment?.sentinel }, engine: { ...environment?.engine } };
     await Promise.all(
       labs.map(async (module) => {
-        const lab = labRecord(module);
-        const svg = await renderSvg(topologyDot(lab, topologyContext(run)), lab.lab).catch(() => undefined);
-        this.pictures.set(module.relativeModuleId, labAttachments({ lab: lab.lab, matrix: buildMatrix(lab, matrixContext(run)) }, svg));
+        this.pictures.set(module.relativeModuleId, await drawnLabAttachments(labRecord(module), run));
       }),
     );
     super.onTestRunEnd(labs);

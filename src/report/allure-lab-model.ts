@@ -1,7 +1,9 @@
-import type { LabRecord, Matrix } from "../core/facts-schema.js";
+import type { Facts, LabRecord, Matrix } from "../core/facts-schema.js";
 import type { AllureAttachmentContent } from "./allure-model.js";
 import { entryText } from "./format.js";
-import { orderedEntries } from "./matrix.js";
+import { buildMatrix, matrixContext, orderedEntries } from "./matrix.js";
+import { topologyContext, topologyDot } from "./topology.js";
+import { renderSvg } from "./topology-render.js";
 
 // A lab's pictures in Allure, attached to each of its claims once the lab is done: written by the reporters,
 // never in a lab's worker (the matrix reads the lab's facts through their schemas).
@@ -44,4 +46,13 @@ export function labAttachments(lab: Pick<LabRecord, "lab" | "matrix">, svg?: str
     ...(svg ? [{ name: `topology: ${lab.lab} (as observed)`, contentType: "image/svg+xml", fileExtension: "svg", content: svg }] : []),
     ...(lab.matrix && lab.matrix.sources.length > 0 ? [{ name: `reachability: ${lab.lab}`, contentType: "text/html", fileExtension: "html", content: matrixHtml(lab.lab, lab.matrix) }] : []),
   ];
+}
+
+/**
+ * The lab's pictures drawn from its record, for a writer that has no topology/ drawn for it (allure-vitest's,
+ * while the labs run); without Graphviz, the matrix alone.
+ */
+export async function drawnLabAttachments(lab: LabRecord, run: Pick<Facts["run"], "sentinel" | "engine">): Promise<AllureAttachmentContent[]> {
+  const svg = await renderSvg(topologyDot(lab, topologyContext(run)), lab.lab).catch(() => undefined);
+  return labAttachments({ lab: lab.lab, matrix: buildMatrix(lab, matrixContext(run)) }, svg);
 }
