@@ -46,4 +46,12 @@ describe("one report pipeline: a registry of writers", () => {
     expect(xml).toContain(`timestamp="${failingDemo().run.startedAt}"`);
     expect(existsSync(join(dir, "facts.json"))).toBe(false);
   });
+
+  it("writes junit.xml first: facts that fail their schema still leave CI its junit.xml", async () => {
+    const dir = scratch();
+    const bad = { ...failingDemo(), schemaVersion: 1 } as unknown as ReturnType<typeof failingDemo>;
+    await expect(writeReports(dir, bad)).rejects.toThrow();
+    expect(outputs(dir)).toContain("junit.xml");
+    expect(outputs(dir)).not.toContain("facts.json");
+  });
 });

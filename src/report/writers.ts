@@ -18,8 +18,11 @@ const debug = createDebug("netlab:report");
  */
 export type ReportFormat = "topology" | "json" | "summary" | "junit" | "allure";
 
-/** Every format, in the order the writers run: the pictures first, since facts.json and the others name them. */
-export const REPORT_FORMATS: readonly ReportFormat[] = ["topology", "json", "summary", "junit", "allure"];
+/**
+ * Every format, in the order the writers run: junit.xml first, so CI has it whatever happens after; then the
+ * pictures, since facts.json and the others name them.
+ */
+export const REPORT_FORMATS: readonly ReportFormat[] = ["junit", "topology", "json", "summary", "allure"];
 
 /** What the writers share while a run's reports are written; a writer may complete the facts for those after it. */
 export interface Report {
