@@ -11,13 +11,10 @@ import { gradeLines, hintLines, listLines, taskLines } from "../practice/practic
 import { prepareExercise } from "../practice/prepare.js";
 import { resetExercise } from "../practice/reset-exercise.js";
 import { markPassed, markStarted, nextHint, readState, statusOf } from "../practice/state-file.js";
+import { failureLines, STOPPED_EXIT, stoppedExitCode } from "./errors.js";
 
 /** 0 passed, 1 not yet, 2 usage (unknown exercise, bad exercise file), 3 environment (no engine, prepare refused). */
-const EXIT = { passed: 0, notYet: 1, usage: 2, environment: 3 } as const;
-
-function exitCodeFor(error: unknown): number {
-  return error instanceof SpecError || error instanceof ConfigError || error instanceof UnknownExerciseError ? EXIT.usage : EXIT.environment;
-}
+const EXIT = { passed: 0, notYet: 1, ...STOPPED_EXIT } as const;
 
 function exercise(numberText: string): Exercise {
   const number = Number(numberText);
@@ -31,9 +28,8 @@ function guarded<A extends unknown[]>(action: (...args: A) => Promise<number>) {
     try {
       process.exitCode = await action(...args);
     } catch (error) {
-      if (error instanceof SpecError) for (const line of error.lines()) console.error(line);
-      else console.error(`netlab: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-      process.exitCode = exitCodeFor(error);
+      for (const line of failureLines(error)) console.error(line);
+      process.exitCode = stoppedExitCode(error, [SpecError, ConfigError, UnknownExerciseError]);
     }
   };
 }
