@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dockerdArgs, freeSlot, MAX_NODES, nodeCommand, nodeNamespaceRun, parseNodeCount, planGroup, slotCount } from "./node-plan.js";
+import { containerdConfig, dockerdArgs, freeSlot, MAX_NODES, nodeCommand, nodeNamespaceRun, parseNodeCount, planGroup, slotCount } from "./node-plan.js";
 
 describe("planGroup", () => {
   const plan = planGroup("1a2b3c4d", 3, "10.214.0.0/16", 2);
@@ -53,6 +53,23 @@ describe("dockerdArgs", () => {
     expect(value("-H")).toBe(node.host);
     expect(value("--bip")).toBe("10.214.1.1/24");
     expect(value("--dns")).toBe("127.0.0.1");
+  });
+
+  it("runs the engine's containers in its own namespace of the group's one containerd", () => {
+    const [first, second] = planGroup("1a2b3c4d", 2, "10.214.0.0/16", 0).nodes.map(dockerdArgs);
+    const value = (args: string[] | undefined, flag: string) => args?.[args.indexOf(flag) + 1];
+    expect(value(first, "--containerd")).toBe("/run/netlab/nodes/1a2b3c4d/containerd/containerd.sock");
+    expect(value(second, "--containerd")).toBe(value(first, "--containerd"));
+    expect([value(first, "--containerd-namespace"), value(second, "--containerd-namespace")]).toEqual(["n1", "n2"]);
+    expect(value(second, "--containerd-plugins-namespace")).toBe("n2-plugins");
+  });
+
+  it("gives the group's containerd its own roots and socket, and no CRI", () => {
+    const text = containerdConfig(planGroup("1a2b3c4d", 1, "10.214.0.0/16", 0).containerd);
+    expect(text).toContain('root = "/var/lib/netlab/nodes/1a2b3c4d/containerd"');
+    expect(text).toContain('state = "/run/netlab/nodes/1a2b3c4d/containerd/state"');
+    expect(text).toContain('address = "/run/netlab/nodes/1a2b3c4d/containerd/containerd.sock"');
+    expect(text).toMatch(/\[plugins\."io\.containerd\.grpc\.v1\.cri"\]\n  disable = true/);
   });
 
   it("enters only the node's network namespace (ip netns exec would remount /sys)", () => {

@@ -48,6 +48,19 @@ export interface NodePlan {
   bridgePort: string;
   /** The engine's default bridge (`--bip`): gateway address and prefix. */
   bip: string;
+  /** The group's containerd, and the namespace of it this engine's containers live in. */
+  containerdSocket: string;
+  containerdNamespace: string;
+}
+
+/** One containerd per group, shared by its engines (each in a namespace of it): an engine's own would cost as much again. */
+export interface ContainerdPlan {
+  dir: string;
+  config: string;
+  socket: string;
+  root: string;
+  state: string;
+  logFile: string;
 }
 
 export interface GroupPlan {
@@ -57,6 +70,7 @@ export interface GroupPlan {
   underlay: string;
   dir: string;
   dataDir: string;
+  containerd: ContainerdPlan;
   nodes: NodePlan[];
 }
 
@@ -83,6 +97,15 @@ export function planGroup(runId: string, count: number, pool: string, slot: numb
   const underlay = subnetAt(range, 24, 0);
   const dir = join(NODE_RUN_ROOT, runId);
   const dataDir = join(NODE_DATA_ROOT, runId);
+  const containerdDir = join(dir, "containerd");
+  const containerd: ContainerdPlan = {
+    dir: containerdDir,
+    config: join(containerdDir, "config.toml"),
+    socket: join(containerdDir, "containerd.sock"),
+    root: join(dataDir, "containerd"),
+    state: join(containerdDir, "state"),
+    logFile: join(containerdDir, "containerd.log"),
+  };
   const nodes = Array.from({ length: count }, (_, offset): NodePlan => {
     const index = offset + 1;
     const nodeDir = join(dir, `n${index}`);
@@ -103,9 +126,11 @@ export function planGroup(runId: string, count: number, pool: string, slot: numb
       underlayPrefix: 24,
       bridgePort: `nlu${index}`,
       bip: `${hostAt(subnetAt(range, 24, index), 1)}/24`,
+      containerdSocket: containerd.socket,
+      containerdNamespace: `n${index}`,
     };
   });
-  return { runId, slot, underlayNamespace: `nlu-${runId}`, underlay, dir, dataDir, nodes };
+  return { runId, slot, underlayNamespace: `nlu-${runId}`, underlay, dir, dataDir, containerd, nodes };
 }
 
 /**
@@ -129,7 +154,27 @@ export function dockerdArgs(node: NodePlan): string[] {
     node.bip,
     "--dns",
     "127.0.0.1",
+    "--containerd",
+    node.containerdSocket,
+    "--containerd-namespace",
+    node.containerdNamespace,
+    "--containerd-plugins-namespace",
+    `${node.containerdNamespace}-plugins`,
   ];
+}
+
+/** The group's containerd configuration: its own paths and socket; no CRI (no kubelet talks to it). */
+export function containerdConfig(plan: ContainerdPlan): string {
+  return [
+    "version = 2",
+    `root = ${JSON.stringify(plan.root)}`,
+    `state = ${JSON.stringify(plan.state)}`,
+    "[grpc]",
+    `  address = ${JSON.stringify(plan.socket)}`,
+    '[plugins."io.containerd.grpc.v1.cri"]',
+    "  disable = true",
+    "",
+  ].join("\n");
 }
 
 /** What `nsenter` runs: dockerd in the node's namespace, with the host's mounts (`ip netns exec` remounts /sys). */

@@ -9,6 +9,7 @@ import { newRun, type RunIdentity } from "../core/labels.js";
 import { freeSlot, MAX_NODES, NODE_DATA_ROOT, NODE_RUN_ROOT, nodeNamespaceRun, planGroup, UNDERLAY_BRIDGE, UNDERLAY_DEVICE, type GroupPlan, type NodePlan } from "../core/node-plan.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
+import { startNodeContainerd, stopNodeContainerd } from "../runtime/node-containerd.js";
 import { startNodeEngine, stopNodeEngine, type NodeEngine } from "../runtime/node-engine.js";
 import { isOwnerAlive, isProcessAlive } from "../runtime/owner.js";
 import { ensureProbeImage, PROBE_REPOSITORY } from "./probe-image.js";
@@ -108,6 +109,8 @@ export function isKeptGroup(group: FoundGroup, ownerAlive: (owner: string) => bo
 async function removeGroup(plan: GroupPlan, timeoutMs: number): Promise<void> {
   debug("Removing node group %s…", plan.runId);
   const stopped = await Promise.allSettled(plan.nodes.map((node) => stopNodeEngine(node, timeoutMs)));
+  // After the engines: a stopping engine asks containerd to stop its containers.
+  stopped.push(...(await Promise.allSettled([stopNodeContainerd(plan.containerd, plan.underlayNamespace, timeoutMs)])));
   for (const node of plan.nodes) await removeNamedNamespace(node.name);
   await removeNamedNamespace(plan.underlayNamespace);
   await rm(plan.dataDir, { recursive: true, force: true });
@@ -141,12 +144,14 @@ function onPath(program: string): string | undefined {
 }
 
 /** What the machine must offer before anything is made, each refusal in one line. */
-function checkMachine(): string {
+function checkMachine(): { dockerd: string; containerd: string } {
   if (process.getuid?.() !== 0) throw new NodesError("netlab nodes needs root: it creates network namespaces and starts engines (run it with sudo)");
   const dockerd = onPath("dockerd");
   if (!dockerd) throw new NodesError("no dockerd on PATH to start node engines with: install Debian's docker.io (or put dockerd on PATH)");
+  const containerd = onPath("containerd");
+  if (!containerd) throw new NodesError("no containerd on PATH for node engines to run containers with: install Debian's containerd (docker.io needs it)");
   if (!onPath("nsenter")) throw new NodesError("no nsenter on PATH to start node engines in their namespaces: install Debian's util-linux");
-  return dockerd;
+  return { dockerd, containerd };
 }
 
 async function ip(args: string[], what: string): Promise<void> {
@@ -192,7 +197,7 @@ async function probeArchive(docker: Dockerode, image: string | undefined): Promi
  * fails or is aborted; once started, `stop()` (or `await using`) removes every part.
  */
 export async function startNodes(count: number, options: StartNodesOptions): Promise<NodeGroup> {
-  const dockerd = checkMachine();
+  const { dockerd, containerd } = checkMachine();
   const run = options.run ?? newRun();
   const image = await probeArchive(options.docker, options.image);
   const plan = await withHostLock("address-pools", async () => {
@@ -206,6 +211,7 @@ export async function startNodes(count: number, options: StartNodesOptions): Pro
   debug("Starting %d node(s) of run %s on %s…", count, run.runId, plan.underlay);
   try {
     await createUnderlay(plan);
+    await startNodeContainerd(plan.containerd, plan.underlayNamespace, { timeoutMs: options.timeoutMs, containerd, signal: options.signal });
     const nodes = await Promise.all(
       plan.nodes.map(async (node) => {
         await plugNode(plan, node);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { Readable } from "node:stream";
 import Dockerode from "dockerode";
@@ -117,21 +117,51 @@ function recordedPid(node: NodePlan): number | undefined {
   }
 }
 
-/** Processes in the node's namespace (dockerd, its containerd, the shims) and everything below them (containers). */
-async function nodeProcesses(node: NodePlan): Promise<number[]> {
-  const listed = await execa("ip", ["netns", "pids", node.name], { reject: false });
-  const roots = String(listed.stdout).split("\n").filter(Boolean).map(Number);
-  return [...new Set([...roots, ...roots.flatMap((pid) => descendantsOf(pid))])];
+/** Processes in a network namespace, by its name. */
+export async function namespacePids(namespace: string): Promise<number[]> {
+  const listed = await execa("ip", ["netns", "pids", namespace], { reject: false });
+  return String(listed.stdout).split("\n").filter(Boolean).map(Number);
 }
 
-/** Mount points under the node's directories (container layers, namespaces the engine pinned), deepest first. */
-function nodeMounts(node: NodePlan): string[] {
-  const mine = (point: string) => [node.dir, node.dataRoot].some((root) => point === root || point.startsWith(`${root}/`));
-  return readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((line) => line.split(" ")[4] ?? "")
-    .filter(mine)
-    .sort((a, b) => b.length - a.length);
+/** Processes whose command line holds every one of `words` (a shim names its containerd namespace and socket). */
+function pidsWith(words: string[]): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+        return words.every((word) => args.includes(word));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Kills `roots` and everything below them (a shim's containers), and waits until they are gone; the pids still alive otherwise. */
+export async function killTree(roots: number[], timeoutMs: number): Promise<number[]> {
+  const all = [...new Set([...roots, ...roots.flatMap((pid) => descendantsOf(pid))])];
+  for (const pid of all) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+  await waitFor(() => all.every((pid) => !isProcessAlive(pid)), timeoutMs);
+  return all.filter(isProcessAlive);
+}
+
+/** Unmounts whatever is mounted under `dirs` (container layers, namespaces an engine pinned), deepest first; the mounts it could not. */
+export async function unmountUnder(dirs: string[]): Promise<string[]> {
+  const under = () =>
+    readFileSync("/proc/self/mountinfo", "utf8")
+      .split("\n")
+      .map((line) => line.split(" ")[4] ?? "")
+      .filter((point) => dirs.some((dir) => point === dir || point.startsWith(`${dir}/`)))
+      .sort((a, b) => b.length - a.length);
+  for (const point of under()) await execa("umount", ["-l", point], { reject: false });
+  return under();
 }
 
 /**
@@ -146,21 +176,12 @@ export async function stopNodeEngine(node: NodePlan, timeoutMs: number): Promise
     process.kill(pid, "SIGTERM");
     await waitFor(() => !isProcessAlive(pid), timeoutMs);
   }
-  const leftovers = await nodeProcesses(node);
-  for (const leftover of leftovers) {
-    try {
-      process.kill(leftover, "SIGKILL");
-    } catch {
-      // gone already
-    }
-  }
-  if (!(await waitFor(() => leftovers.every((leftover) => !isProcessAlive(leftover)), timeoutMs))) {
-    throw fail(node, `still had processes ${leftovers.filter(isProcessAlive).join(", ")}`, started);
-  }
-  for (const point of nodeMounts(node)) {
-    const unmounted = await execa("umount", ["-l", point], { reject: false });
-    if (unmounted.exitCode !== 0 && nodeMounts(node).includes(point)) throw fail(node, `could not unmount ${point} (${String(unmounted.stderr).trim()})`, started);
-  }
+  // Its engine's processes, and the shims (with their containers) the group's containerd runs for it.
+  const roots = [...(await namespacePids(node.name)), ...pidsWith(["-namespace", node.containerdNamespace, "-address", node.containerdSocket])];
+  const alive = await killTree(roots, timeoutMs);
+  if (alive.length > 0) throw fail(node, `still had processes ${alive.join(", ")}`, started);
+  const mounted = await unmountUnder([node.dir, node.dataRoot]);
+  if (mounted.length > 0) throw fail(node, `could not unmount ${mounted.join(", ")}`, started);
   await rm(node.dataRoot, { recursive: true, force: true });
   await rm(node.dir, { recursive: true, force: true });
   debug("Stopped node engine %s", node.name);
