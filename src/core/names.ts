@@ -11,3 +11,8 @@ export function shortName(name: string, lab: string): string {
   const prefix = new RegExp(`^netlab-[0-9a-f]+-${lab.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-`);
   return name.replace(prefix, "");
 }
+
+/** The lab a test file is, for a test without a declaration: "labs/bridge.lab.test.ts" → "bridge". */
+export function labOfFile(path: string): string {
+  return (path.split("/").pop() ?? path).replace(/\.(lab\.test|lab\.fixture|check\.test)\.ts$/, "");
+}

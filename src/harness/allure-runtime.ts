@@ -1,9 +1,8 @@
-import { basename } from "node:path";
 import * as allure from "allure-js-commons/sync";
 import type { RunnerTask as Task } from "vitest";
 import type { RecordedProbe } from "../core/check-facts.js";
 import { claimDescription, claimLabels, observationAttachments, probeStep, type AllureAttachmentContent } from "../report/allure-model.js";
-import { shortName } from "../core/names.js";
+import { labOfFile, shortName } from "../core/names.js";
 
 /**
  * What the labs send to allure-vitest while they run, from the one Allure model (src/report/allure-model.ts):
@@ -12,10 +11,6 @@ import { shortName } from "../core/names.js";
  * lab's facts are complete.) Without allure-vitest's setup (unit tests) every call here is a no-op.
  */
 
-/** The lab a test file is ("labs/bridge.lab.test.ts" → "bridge"). */
-export function labOfFile(path: string): string {
-  return basename(path).replace(/\.(lab\.test|lab\.fixture|check\.test)\.ts$/, "");
-}
 
 /**
  * A probe as an Allure step around `assert`, the check's assertion on it: the step fails exactly when the

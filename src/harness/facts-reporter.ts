@@ -1,10 +1,10 @@
-import { basename } from "node:path";
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification } from "vitest/node";
 import "./task-meta.js";
 import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
 import type { JunitSuite } from "../report/junit-writer.js";
 import { clearRunOutputs, ensureReportsDir } from "../report/reports-dir.js";
 import { mark } from "../runtime/timing.js";
+import { labOfFile } from "../core/names.js";
 
 /** The parts of vitest's reported test and module the writer reads, so it can be tested without a run. */
 export type ReportedTest = Pick<TestCase, "name" | "result" | "diagnostic" | "meta">;
@@ -46,7 +46,7 @@ export function labRecord(module: ReportedModule): LabRecord {
   const lab = module.meta().netlabLab;
   const duration = module.diagnostic?.().duration;
   return {
-    lab: lab?.lab ?? basename(module.moduleId).replace(/\.lab\.(test|fixture)\.ts$/, ""),
+    lab: lab?.lab ?? labOfFile(module.moduleId),
     file: module.relativeModuleId,
     ...(duration ? { durationMs: duration } : {}),
     errors: (module.errors?.() ?? []).map((error) => error.message ?? String(error)),
