@@ -70,6 +70,7 @@ export function nodesCommand(program: Command): void {
         throw error;
       }
       const side = await engineSide();
+      side.nodes.checkMachine();
       const config = side.config.loadConfig();
       const docker = await side.engine.connectEngine(config.engineTimeoutMs);
       await side.nodes.sweepNodes((group) => side.nodes.isDeadGroup(group), config.engineTimeoutMs);

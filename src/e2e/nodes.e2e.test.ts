@@ -96,6 +96,17 @@ describe("netlab nodes: engines of netlab's own, for a learner to drive by hand"
     expect([...nodeRuns()].filter((runId) => !before.has(runId))).toEqual([]);
   });
 
+  it.each([
+    ["not root", {}, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], "netlab: node engines need root: netlab makes network namespaces for them (run it with sudo)"],
+    ["no dockerd on PATH", { PATH: "/usr/bin:/bin" }, [], "netlab: no dockerd on PATH to start node engines with: install Debian's docker.io (or put dockerd on PATH)"],
+  ] as const)("%s: one line, exit 1, nothing made", async (_, env, prefix, line) => {
+    const before = nodeRuns();
+    const result = await netlab(["nodes", "up", "1"], env, [...prefix]);
+    expect(String(result.all).trim().split("\n")).toEqual([line]);
+    expect(result.exitCode).toBe(1);
+    expect([...nodeRuns()].filter((runId) => !before.has(runId))).toEqual([]);
+  });
+
   /** Starts `nodes up 2` and returns its run id once a node engine of it is running: midway. */
   async function upMidway() {
     const before = nodeRuns();

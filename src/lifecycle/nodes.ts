@@ -144,8 +144,8 @@ function onPath(program: string): string | undefined {
 }
 
 /** What the machine must offer before anything is made, each refusal in one line. */
-function checkMachine(): { dockerd: string; containerd: string } {
-  if (process.getuid?.() !== 0) throw new NodesError("netlab nodes needs root: it creates network namespaces and starts engines (run it with sudo)");
+export function checkMachine(): { dockerd: string; containerd: string } {
+  if (process.getuid?.() !== 0) throw new NodesError("node engines need root: netlab makes network namespaces for them (run it with sudo)");
   const dockerd = onPath("dockerd");
   if (!dockerd) throw new NodesError("no dockerd on PATH to start node engines with: install Debian's docker.io (or put dockerd on PATH)");
   const containerd = onPath("containerd");
