@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { containerdConfig, dockerdArgs, freeSlot, MAX_NODES, nodeCommand, nodeNamespaceRun, parseNodeCount, planGroup, slotCount } from "./node-plan.js";
+import { containerdConfig, dockerdArgs, shimSocket, freeSlot, MAX_NODES, nodeCommand, nodeNamespaceRun, parseNodeCount, planGroup, slotCount } from "./node-plan.js";
 
 describe("planGroup", () => {
   const plan = planGroup("1a2b3c4d", 3, "10.214.0.0/16", 2);
@@ -74,6 +75,14 @@ describe("dockerdArgs", () => {
 
   it("enters only the node's network namespace (ip netns exec would remount /sys)", () => {
     expect(nodeCommand(node, "/usr/sbin/dockerd").slice(0, 2)).toEqual(["--net=/var/run/netns/nln-1a2b3c4d-1", "/usr/sbin/dockerd"]);
+  });
+});
+
+describe("shimSocket", () => {
+  it("is where containerd puts the shim of a node's container (seen on this machine: sha256 of socket/namespace/id)", () => {
+    const [node] = planGroup("bae14266", 1, "10.214.0.0/16", 0).nodes;
+    if (!node) throw new Error("no node planned");
+    expect(shimSocket(node, "0123abcd")).toBe(`/run/containerd/s/${createHash("sha256").update("/run/netlab/nodes/bae14266/containerd/containerd.sock/n1/0123abcd").digest("hex")}`);
   });
 });
 

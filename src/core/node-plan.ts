@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import ipaddr from "ipaddr.js";
 import { hostAt, subnetAt } from "./cidr.js";
@@ -180,6 +181,15 @@ export function containerdConfig(plan: ContainerdPlan): string {
 /** What `nsenter` runs: dockerd in the node's namespace, with the host's mounts (`ip netns exec` remounts /sys). */
 export function nodeCommand(node: NodePlan, dockerd = "dockerd"): string[] {
   return [`--net=/var/run/netns/${node.name}`, dockerd, ...dockerdArgs(node)];
+}
+
+/**
+ * Where containerd's shim for container `id` of a node listens: a path containerd derives from its socket, the
+ * namespace and the id, in a folder of its own that engines share; a killed shim leaves it behind.
+ */
+export function shimSocket(node: NodePlan, id: string): string {
+  const digest = createHash("sha256").update(join(node.containerdSocket, node.containerdNamespace, id)).digest("hex");
+  return join("/run/containerd/s", digest);
 }
 
 /** The run a namespace of a node group belongs to (`nln-<run>-<i>`, `nlu-<run>`), or undefined for anything else. */

@@ -5,7 +5,8 @@ import { Readable } from "node:stream";
 import Dockerode from "dockerode";
 import createDebug from "debug";
 import { execa } from "execa";
-import { nodeCommand, type NodePlan } from "../core/node-plan.js";
+import { join } from "node:path";
+import { nodeCommand, shimSocket, type NodePlan } from "../core/node-plan.js";
 import { descendantsOf } from "./descendants.js";
 import { isProcessAlive } from "./owner.js";
 
@@ -117,6 +118,15 @@ function recordedPid(node: NodePlan): number | undefined {
   }
 }
 
+/** Ids of the containers the node's engine holds, read from its data root. */
+function containerIds(node: NodePlan): string[] {
+  try {
+    return readdirSync(join(node.dataRoot, "containers")).filter((entry) => /^[0-9a-f]{64}$/.test(entry));
+  } catch {
+    return [];
+  }
+}
+
 /** Processes in a network namespace, by its name. */
 export async function namespacePids(namespace: string): Promise<number[]> {
   const listed = await execa("ip", ["netns", "pids", namespace], { reject: false });
@@ -177,11 +187,14 @@ export async function stopNodeEngine(node: NodePlan, timeoutMs: number): Promise
     await waitFor(() => !isProcessAlive(pid), timeoutMs);
   }
   // Its engine's processes, and the shims (with their containers) the group's containerd runs for it.
+  const shimSockets = containerIds(node).map((id) => shimSocket(node, id));
   const roots = [...(await namespacePids(node.name)), ...pidsWith(["-namespace", node.containerdNamespace, "-address", node.containerdSocket])];
   const alive = await killTree(roots, timeoutMs);
   if (alive.length > 0) throw fail(node, `still had processes ${alive.join(", ")}`, started);
   const mounted = await unmountUnder([node.dir, node.dataRoot]);
   if (mounted.length > 0) throw fail(node, `could not unmount ${mounted.join(", ")}`, started);
+  // A shim killed here (or earlier, with its engine) cannot remove its socket itself.
+  await Promise.all(shimSockets.map((socket) => rm(socket, { force: true })));
   await rm(node.dataRoot, { recursive: true, force: true });
   await rm(node.dir, { recursive: true, force: true });
   debug("Stopped node engine %s", node.name);
