@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import type Dockerode from "dockerode";
@@ -70,9 +70,22 @@ function readRecord(runId: string): GroupRecord | undefined {
   }
 }
 
+/**
+ * Writes a group's record so that nobody ever sees its folder without one (a sweep takes such a folder for a
+ * killed start's debris): a new group's folder appears by a rename, a record is replaced by a rename.
+ */
 function writeRecord(record: GroupRecord): void {
-  mkdirSync(join(NODE_RUN_ROOT, record.runId), { recursive: true });
-  writeFileSync(recordFile(record.runId), `${JSON.stringify(record, null, 2)}\n`);
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  const dir = join(NODE_RUN_ROOT, record.runId);
+  if (existsSync(dir)) {
+    writeFileSync(`${recordFile(record.runId)}.new`, text);
+    renameSync(`${recordFile(record.runId)}.new`, recordFile(record.runId));
+    return;
+  }
+  const staging = join(NODE_RUN_ROOT, `.new-${record.runId}`);
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(join(staging, "group.json"), text);
+  renameSync(staging, dir);
 }
 
 function runIdsIn(dir: string): string[] {

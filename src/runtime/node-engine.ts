@@ -183,6 +183,11 @@ export async function stopNodeEngine(node: NodePlan, timeoutMs: number): Promise
   debug("Stopping node engine %s…", node.name);
   const pid = recordedPid(node);
   if (pid !== undefined && isProcessAlive(pid) && existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(node.execRoot)) {
+    // An engine that stops gives each container 10 s to end, and a probe running as PID 1 ignores SIGTERM:
+    // the node goes whole, so its containers are killed first.
+    const docker = new Dockerode({ socketPath: node.socket, timeout: timeoutMs });
+    const running = await docker.listContainers().catch(() => []);
+    await Promise.allSettled(running.map((container) => docker.getContainer(container.Id).kill()));
     process.kill(pid, "SIGTERM");
     await waitFor(() => !isProcessAlive(pid), timeoutMs);
   }
