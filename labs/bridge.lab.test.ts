@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
-import { BRIDGE } from "../src/core/lesson/bridge.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import { contains, lowestFree } from "../src/core/cidr.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import { hostNetworkNamespace } from "../src/runtime/netns.js";
@@ -12,6 +12,7 @@ import { bridgeSubnetCause } from "../src/core/daemon-settings.js";
 
 const DOCUMENTED_DEFAULT = "172.17.0.0/16";
 const SERVER_PORT = 8080;
+const BRIDGE = labLessons("bridge");
 const test = labTest(BRIDGE);
 
 interface Seen {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
-import { BY_HAND } from "../src/core/lesson/by-hand.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import { hostAt } from "../src/core/cidr.js";
 import { findFreeSubnet } from "../src/lifecycle/free-subnet.js";
 import { createByHandNetwork, type ByHandNetwork, type Side } from "../src/runtime/by-hand.js";
@@ -20,6 +20,7 @@ const CLOSED_PORT = 9;
 /** The direct pair's /30, at the top of the lab's /24, away from the bridge's addresses. */
 const PAIR_OFFSETS = { a: 249, b: 250 } as const;
 const BRIDGE_OFFSETS = { a: 2, b: 3 } as const;
+const BY_HAND = labLessons("by-hand");
 const test = labTest(BY_HAND);
 
 let hand: ByHandNetwork;

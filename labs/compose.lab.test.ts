@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, type TestContext } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
-import { COMPOSE } from "../src/core/lesson/compose.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import { LABEL } from "../src/core/labels.js";
 import { contains, hostAt } from "../src/core/cidr.js";
 import { linksAgainstHost } from "../src/probes/host-link-watch.js";
@@ -28,6 +28,7 @@ const STOP_TIMEOUT_SECONDS = 1;
 const SERVICES = ["on-bridge", "isolated", "on-host", "web", "client"] as const;
 type Service = (typeof SERVICES)[number];
 
+const COMPOSE = labLessons("compose");
 const test = labTest(COMPOSE);
 const detected = await detectCompose();
 const skipReason = "missing" in detected ? detected.missing : undefined;

@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
-import { CONTAINER } from "../src/core/lesson/container.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import { describeAttempt, type AttemptResult } from "../src/runtime/container-attempt.js";
 import type { ContainerOptions } from "../src/runtime/container-spec.js";
 import { freePort } from "../src/runtime/free-port.js";
@@ -14,6 +14,7 @@ import { observe } from "../src/harness/observations.js";
 const LOOPBACK = "127.0.0.1";
 const SERVER_PORT = 8080;
 const REVERSE_PORT = 8081;
+const CONTAINER = labLessons("container");
 const test = labTest(CONTAINER);
 
 /** A default-bridge container whose network namespace the joined one shares. */

@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
-import { HOST } from "../src/core/lesson/host.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import { freePort } from "../src/runtime/free-port.js";
 import { holdHostLock } from "../src/runtime/host-lock.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
@@ -13,6 +13,7 @@ import { HTTP_GET, tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
 
 const LOOPBACK = "127.0.0.1";
+const HOST = labLessons("host");
 const test = labTest(HOST);
 
 let first: LabContainer;

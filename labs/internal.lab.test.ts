@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
-import { INTERNAL } from "../src/core/lesson/internal.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import { versionOf } from "../src/core/engine-facts.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import type { LabNetwork } from "../src/runtime/lab-network.js";
@@ -14,6 +14,7 @@ import { observe } from "../src/harness/observations.js";
 const SERVER_PORT = 8080;
 /** A lookup the sentinel never answered: the embedded server gives up (timed out) or says it found nothing. */
 const NOT_RESOLVED = ["timed-out", "not-found"] as const;
+const INTERNAL = labLessons("internal");
 const test = labTest(INTERNAL);
 
 /**

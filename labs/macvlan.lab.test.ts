@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
-import { MACVLAN } from "../src/core/lesson/macvlan.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import { contains, hostAt } from "../src/core/cidr.js";
 import { kernelRefusal } from "../src/core/kernel-refusal.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
@@ -19,6 +19,7 @@ const CLOSED_PORT = 9;
 /** Host addresses on a lab segment, far above what the engine hands out from the bottom of the subnet. */
 const HOST_OFFSET = 254;
 const NEIGHBOUR_OFFSET = 253;
+const MACVLAN = labLessons("macvlan");
 const test = labTest(MACVLAN);
 
 

@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
-import { NONE } from "../src/core/lesson/none.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
@@ -10,6 +10,7 @@ import { observe } from "../src/harness/observations.js";
 
 const SERVER_PORT = 8080;
 const UNUSED_PORT = 9;
+const NONE = labLessons("none");
 const test = labTest(NONE);
 
 let isolated: LabContainer;

@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
-import { OVERLAY } from "../src/core/lesson/overlay.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import { contains } from "../src/core/cidr.js";
 import { findFreeSubnet } from "../src/lifecycle/free-subnet.js";
 import { holdHostLock } from "../src/runtime/host-lock.js";
@@ -20,6 +20,7 @@ import { observe } from "../src/harness/observations.js";
 
 const SERVER_PORT = 8080;
 const CLOSED_PORT = 9;
+const OVERLAY = labLessons("overlay");
 const test = labTest(OVERLAY);
 
 /** Why the overlay could not be tried on this engine: the step, and the engine's or netlab's words. */

@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
-import { PUBLISHED } from "../src/core/lesson/published.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import { versionOf } from "../src/core/engine-facts.js";
 import { describeAttempt } from "../src/runtime/container-attempt.js";
 import { freePort } from "../src/runtime/free-port.js";
@@ -16,6 +16,7 @@ const LOOPBACK = "127.0.0.1";
 const LOOPBACK_SERVED = 8080;
 const LINK_SERVED = 8081;
 const UNPUBLISHED = 8082;
+const PUBLISHED = labLessons("published");
 const test = labTest(PUBLISHED);
 
 /**

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
-import { USER_BRIDGE } from "../src/core/lesson/user-bridge.js";
+import { labLessons } from "../src/core/lesson/lesson.js";
 import { AddressPoolError, addressPoolsOf, asPrefix, freeSubnetIn, nameserversOf, nextPoolSubnet, predefinedSubnets } from "../src/core/address-pools.js";
 import { contains, hostAt, subnetAt } from "../src/core/cidr.js";
 import { withHostLock } from "../src/runtime/host-lock.js";
@@ -22,6 +22,7 @@ const ALIAS = "web";
 const OTHER_ALIAS = "db";
 /** What a probe across two user-defined networks sees: the engine drops the packets (or there is no route). */
 const ISOLATED = ["timed-out", "unreachable"] as const;
+const USER_BRIDGE = labLessons("user-bridge");
 const test = labTest(USER_BRIDGE);
 
 /** U1: what the engine was asked for and what it handed out, all seen under the address-pools lock. */

@@ -1,12 +1,18 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { declareLab, LabDeclarationError } from "./declare-lab.js";
-import { LABS, LESSONS, lessonOf, lessonsOf } from "./lesson.js";
+import { SpecError } from "../spec/spec-error.js";
+import { LESSONS_DIR, parseLessonFile } from "./lesson-file.js";
+import { labLessons, LABS, LESSONS, lessonOf, lessonsOf } from "./lesson.js";
 
 const LABS_DIR = fileURLToPath(new URL("../../../labs/", import.meta.url));
 const SUFFIX = ".lab.test.ts";
-const LESSON = { concept: "c.", why: "w", docs: "https://docs.docker.com/x", command: "docker run" };
+const CLAIM = "    concept: c.\n    why: w\n    docs: https://docs.docker.com/x\n    command: docker run\n";
+
+/** A lesson file with one claim per id, each with every field a claim needs. */
+function lessonFile(...ids: string[]): string {
+  return `heading: "demo: a lab"\nclaims:\n${ids.map((id) => `  - claim: ${id}\n    title: ${id}\n${CLAIM}`).join("")}`;
+}
 
 describe("the lesson catalog", () => {
   it("declares every lab, each claim once across all labs", () => {
@@ -59,16 +65,40 @@ describe("the lesson catalog", () => {
   });
 });
 
-describe("declaring a lab", () => {
-  it("gives each claim its lab", () => {
-    const declared = declareLab("demo", "demo: a lab", [{ claim: "D1", title: "one", ...LESSON }]);
-    expect(declared).toMatchObject({ lab: "demo", heading: "demo: a lab", claims: [{ claim: "D1", lab: "demo", title: "one" }] });
+describe("a lab's lesson file", () => {
+  it("has one beside every lab file, and every one is a lab's, in the lesson order", () => {
+    const names = readdirSync(LABS_DIR);
+    const labs = names.filter((name) => name.endsWith(SUFFIX)).map((name) => name.slice(0, -SUFFIX.length));
+    const lessons = names.filter((name) => name.endsWith(".lesson.yaml")).map((name) => name.slice(0, -".lesson.yaml".length));
+    expect(LESSONS_DIR).toBe(LABS_DIR);
+    expect([...lessons].sort()).toEqual([...labs].sort());
+    expect(LABS.map((declared) => declared.lab).sort()).toEqual([...labs].sort());
+    expect(labLessons("bridge")).toBe(LABS[0]);
+    expect(() => labLessons("bridges")).toThrow('lab "bridges" has no lesson');
   });
 
-  it("refuses an id that is not one, and an id twice", () => {
-    expect(() => declareLab("demo", "demo", [{ claim: "d1", title: "one", ...LESSON }])).toThrow(LabDeclarationError);
-    expect(() => declareLab("demo", "demo", [{ claim: "D1", title: "one", ...LESSON }, { claim: "D1", title: "two", ...LESSON }])).toThrow('lab "demo" declares claim "D1" twice');
-    // Control: the forms the labs use are ids.
-    expect(() => declareLab("demo", "demo", ["D1", "K1a", "XY12"].map((claim) => ({ claim, title: claim, ...LESSON })))).not.toThrow();
+  it("gives each claim its lab", () => {
+    const declared = parseLessonFile(lessonFile("D1"), "demo.lesson.yaml", "demo");
+    expect(declared).toMatchObject({ lab: "demo", heading: "demo: a lab", claims: [{ claim: "D1", lab: "demo", title: "D1", concept: "c.", command: "docker run" }] });
+  });
+
+  it("refuses an id that is not one, an id twice, an unknown key and a wrong answer index, each at its line", () => {
+    const problems = (text: string) => {
+      try {
+        parseLessonFile(text, "demo.lesson.yaml", "demo");
+      } catch (error) {
+        if (error instanceof SpecError) return error.lines();
+        throw error;
+      }
+      return [];
+    };
+    expect(problems(lessonFile("d1"))).toEqual(["demo.lesson.yaml:3:12 claim `d1` is not an id like B8 or K1a"]);
+    expect(problems(lessonFile("D1", "D1"))).toEqual(["demo.lesson.yaml:9:12 claim `D1` is declared twice"]);
+    expect(problems(lessonFile("D1").replace("title:", "titel:"))).toEqual(["demo.lesson.yaml:3:5 missing `title`", expect.stringMatching(/^demo\.lesson\.yaml:4:5 unknown key `titel` .*did you mean `title`/)]);
+    const predicted = (answer: number) => `${lessonFile("D1")}    predict:\n      question: q?\n      choices: [a, b]\n      answer: ${answer}\n`;
+    expect(problems(predicted(2))).toEqual(["demo.lesson.yaml:12:15 answer should be the index of one of the choices"]);
+    // Control: the forms the labs use are ids, and an answer among the choices is one.
+    expect(problems(lessonFile("D1", "K1a", "XY12"))).toEqual([]);
+    expect(problems(predicted(1))).toEqual([]);
   });
 });

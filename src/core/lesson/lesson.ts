@@ -1,25 +1,19 @@
 /**
  * Every lab of the lesson as declared: each claim's id, words and lesson, in a learner's words (what it shows,
- * why Docker or Linux behaves so, the documentation page, a command to see it by hand). Pure data: the lab
- * files bind each declared id to its test, `netlab labs` lists them, the reports and `netlab tour` read them.
+ * why Docker or Linux behaves so, the documentation page, a command to see it by hand). Data, in
+ * labs/<lab>.lesson.yaml beside each lab: the lab files bind each declared id to its test, `netlab labs` lists
+ * them, the reports and `netlab tour` read them.
  */
-import { BRIDGE } from "./bridge.js";
-import { BY_HAND } from "./by-hand.js";
-import { COMPOSE } from "./compose.js";
-import { CONTAINER } from "./container.js";
-import { HOST } from "./host.js";
-import { INTERNAL } from "./internal.js";
-import { MACVLAN } from "./macvlan.js";
-import { NONE } from "./none.js";
-import { OVERLAY } from "./overlay.js";
-import { PUBLISHED } from "./published.js";
-import { USER_BRIDGE } from "./user-bridge.js";
+import { loadLessonFile } from "./lesson-file.js";
 import type { LabLessons, Lesson } from "./types.js";
 
 export type { LabLessons, Lesson } from "./types.js";
 
-/** Every lab, in lesson order: bridge, none, host, then the other modes, by-hand after them. */
-export const LABS: ReadonlyArray<LabLessons> = [BRIDGE, NONE, HOST, CONTAINER, USER_BRIDGE, INTERNAL, PUBLISHED, MACVLAN, OVERLAY, COMPOSE, BY_HAND];
+/** The lesson order, kept here only: bridge, none, host, then the other modes, by-hand after them. */
+const ORDER = ["bridge", "none", "host", "container", "user-bridge", "internal", "published", "macvlan", "overlay", "compose", "by-hand"];
+
+/** Every lab, in lesson order, each read from labs/<lab>.lesson.yaml. */
+export const LABS: ReadonlyArray<LabLessons> = ORDER.map((lab) => loadLessonFile(lab));
 
 /** Every lab's lessons, in lesson order. */
 export const LESSONS: readonly Lesson[] = LABS.flatMap((lab) => lab.claims);
@@ -27,6 +21,13 @@ export const LESSONS: readonly Lesson[] = LABS.flatMap((lab) => lab.claims);
 /** One declared lab by name, or undefined for a name no lab has (a fixture, a checked spec). */
 export function declaredLab(lab: string): LabLessons | undefined {
   return LABS.find((declared) => declared.lab === lab);
+}
+
+/** One lab's declaration, for its lab file: a name without a labs/<lab>.lesson.yaml is a mistake there. */
+export function labLessons(lab: string): LabLessons {
+  const declared = declaredLab(lab);
+  if (!declared) throw new Error(`lab "${lab}" has no lesson: add labs/${lab}.lesson.yaml and its name to the order in src/core/lesson/lesson.ts`);
+  return declared;
 }
 
 /**
