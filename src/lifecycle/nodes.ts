@@ -7,11 +7,13 @@ import { execa } from "execa";
 import { z } from "zod";
 import { newRun, type RunIdentity } from "../core/labels.js";
 import { freeSlot, MAX_NODES, NODE_DATA_ROOT, NODE_RUN_ROOT, nodeNamespaceRun, planGroup, UNDERLAY_BRIDGE, UNDERLAY_DEVICE, type GroupPlan, type NodePlan } from "../core/node-plan.js";
+import { connectEngine } from "../runtime/engine-client.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
 import { startNodeContainerd, stopNodeContainerd } from "../runtime/node-containerd.js";
 import { startNodeEngine, stopNodeEngine, type NodeEngine } from "../runtime/node-engine.js";
 import { isOwnerAlive, isProcessAlive } from "../runtime/owner.js";
+import { loadConfig } from "./load-config.js";
 import { ensureProbeImage, PROBE_REPOSITORY } from "./probe-image.js";
 
 const debug = createDebug("netlab:engine");
@@ -47,13 +49,15 @@ export interface NodeGroup {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** Each unset one is read from netlab's configuration (NETLAB_NODE_POOL, NETLAB_ENGINE_TIMEOUT_MS, NETLAB_IMAGE, DOCKER_HOST). */
 export interface StartNodesOptions {
   /** The machine's engine: the probe image is saved from it into every node (nothing is ever pulled). */
-  docker: Dockerode;
-  pool: string;
-  timeoutMs: number;
+  docker?: Dockerode;
+  pool?: string;
+  timeoutMs?: number;
   /** NETLAB_IMAGE, when the user set one. */
   image?: string;
+  /** The lab's run, so its sweep removes the nodes; a run of their own otherwise. */
   run?: RunIdentity;
   signal?: AbortSignal;
 }
@@ -209,8 +213,11 @@ async function probeArchive(docker: Dockerode, image: string | undefined): Promi
  * Starts `count` node engines joined by an underlay, each with the probe image. Nothing is left when it
  * fails or is aborted; once started, `stop()` (or `await using`) removes every part.
  */
-export async function startNodes(count: number, options: StartNodesOptions): Promise<NodeGroup> {
+export async function startNodes(count: number, given: StartNodesOptions = {}): Promise<NodeGroup> {
   const { dockerd, containerd } = checkMachine();
+  const config = loadConfig();
+  const timeoutMs = given.timeoutMs ?? config.engineTimeoutMs;
+  const options = { ...given, pool: given.pool ?? config.nodePool, timeoutMs, image: given.image ?? config.image, docker: given.docker ?? (await connectEngine(timeoutMs)) };
   const run = options.run ?? newRun();
   const image = await probeArchive(options.docker, options.image);
   const plan = await withHostLock("address-pools", async () => {

@@ -20,6 +20,12 @@ export class NodeEngineError extends Error {
 /** A node engine that answers: its plan (name, socket, underlay address) and a client of its own. */
 export interface NodeEngine {
   plan: NodePlan;
+  name: string;
+  /** The engine's socket, and `unix://…` of it for DOCKER_HOST or `docker -H`. */
+  socket: string;
+  host: string;
+  /** Where the other nodes reach this one (swarm's advertise address). */
+  underlayAddress: string;
   docker: Dockerode;
   pid: number;
   /** Loads an image archive (`docker save` output) into the engine; netlab never pulls. */
@@ -89,6 +95,10 @@ export async function startNodeEngine(node: NodePlan, options: { timeoutMs: numb
   const stop = () => stopNodeEngine(node, options.timeoutMs);
   return {
     plan: node,
+    name: node.name,
+    socket: node.socket,
+    host: node.host,
+    underlayAddress: node.underlayAddress,
     docker,
     pid,
     async loadImage(archive) {
