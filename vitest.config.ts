@@ -19,6 +19,8 @@ const E2E_ALONE = [
   "src/e2e/engine-loss.e2e.test.ts",
   // A swarm is made only on an engine that holds nothing netlab did not make: beside other files it always does.
   "src/e2e/swarm-guard.e2e.test.ts",
+  // Other files' `netlab clean` removes the nodes `nodes up` keeps.
+  "src/e2e/nodes.e2e.test.ts",
 ];
 
 /**

@@ -84,6 +84,7 @@ export async function clean(): Promise<void> {
   const swept = await sweepDeadRuns(docker);
   say(`removed ${swept.containers.length} container(s), ${swept.networks.length} network(s), ${swept.namespaces.length} namespace(s) of runs that are no longer going`);
   const kept = await sweepKept(docker);
-  say(`removed ${kept.containers.length} container(s) and ${kept.networks.length} network(s) that runs with --keep left running`);
+  const nodes = kept.namespaces.length ? `; node(s) netlab nodes up started: ${kept.namespaces.join(", ")}` : "";
+  say(`removed ${kept.containers.length} container(s) and ${kept.networks.length} network(s) that runs with --keep left running${nodes}`);
 }
 
