@@ -1,6 +1,6 @@
 import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
 import type { Decision } from "./decision.js";
-import type { Expectation } from "../core/spec/expectations.js";
+import type { Expectation } from "../core/check-file/expectations.js";
 import { kindOf } from "./kinds/registry.js";
 import type { Target } from "./target.js";
 

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import type Dockerode from "dockerode";
-import { expectationsOf } from "../core/spec/expectations.js";
-import { parseSpec } from "../core/spec/parse-spec.js";
+import { expectationsOf } from "../core/check-file/expectations.js";
+import { parseSpec } from "../core/check-file/parse-spec.js";
 import type { ExecOutput, Outcome, ProbeResult } from "../core/outcome.js";
 import type { ProbeSite } from "../runtime/site.js";
-import type { Expectation } from "../core/spec/expectations.js";
+import type { Expectation } from "../core/check-file/expectations.js";
 import type { Attachment, Target } from "./target.js";
 
 /** A recorded `docker inspect` (Docker 20.10.24), committed beside the tests: see fixtures/README.md. */

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { SpecError } from "../core/spec/spec-error.js";
-import { YamlSource } from "../core/spec/yaml-source.js";
+import { SpecError } from "../core/check-file/spec-error.js";
+import { YamlSource } from "../core/check-file/yaml-source.js";
 
 /** The service names of a compose file (YAML errors throw a SpecError positioned in that file). */
 export function composeServices(path: string, file = path): string[] {

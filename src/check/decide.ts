@@ -1,7 +1,7 @@
 import type { ProbeResult } from "../core/outcome.js";
 import type { ProbeSite } from "../runtime/site.js";
 import { runBatch } from "../probes/probe-batch.js";
-import type { Expectation } from "../core/spec/expectations.js";
+import type { Expectation } from "../core/check-file/expectations.js";
 import type { Attempt, Decision } from "./decision.js";
 import type { EngineDecider, FoundDecider, HintContext, ProbeDecider } from "./kinds/kind.js";
 import { kindOf } from "./kinds/registry.js";

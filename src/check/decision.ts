@@ -1,5 +1,5 @@
 import type { Outcome, ProbeResult } from "../core/outcome.js";
-import type { Expectation } from "../core/spec/expectations.js";
+import type { Expectation } from "../core/check-file/expectations.js";
 import type { SiteView } from "../probes/probe-batch.js";
 
 /** What one try of an expectation saw. */

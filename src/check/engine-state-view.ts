@@ -3,7 +3,7 @@ import { observeHostNetwork, observeNetwork, type Link } from "../probes/net-vie
 import { namespaceSite, type ProbeSite } from "../runtime/site.js";
 import type { ContainerFacts, NetworkFacts, StateView } from "./state-view.js";
 import type { Target } from "./target.js";
-import { namespaceText } from "../core/spec/endpoint.js";
+import { namespaceText } from "../core/check-file/endpoint.js";
 
 function isMissing(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;

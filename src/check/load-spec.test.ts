@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { expectationsOf } from "../core/spec/expectations.js";
+import { expectationsOf } from "../core/check-file/expectations.js";
 import { loadSpec, SpecError } from "./load-spec.js";
-import { EXAMPLE } from "../core/spec/spec-test-helpers.js";
+import { EXAMPLE } from "../core/check-file/spec-test-helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "netlab-spec-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { composeServices } from "./compose-services.js";
-import { SpecError } from "../core/spec/spec-error.js";
-import type { Spec } from "../core/spec/spec.js";
-import { validateSpec } from "../core/spec/validate-spec.js";
-import { YamlSource } from "../core/spec/yaml-source.js";
+import { SpecError } from "../core/check-file/spec-error.js";
+import type { Spec } from "../core/check-file/spec.js";
+import { validateSpec } from "../core/check-file/validate-spec.js";
+import { YamlSource } from "../core/check-file/yaml-source.js";
 
-export { SpecError } from "../core/spec/spec-error.js";
-export type { Spec } from "../core/spec/spec.js";
+export { SpecError } from "../core/check-file/spec-error.js";
+export type { Spec } from "../core/check-file/spec.js";
 
 function readSpecText(path: string): string {
   try {

@@ -1,8 +1,8 @@
 import type { Outcome } from "../core/outcome.js";
 import type { ProbeItem as BatchItem } from "../probes/probe-commands.js";
-import type { Endpoint } from "../core/spec/expectations.js";
+import type { Endpoint } from "../core/check-file/expectations.js";
 import type { Target } from "./target.js";
-import { namespaceText } from "../core/spec/endpoint.js";
+import { namespaceText } from "../core/check-file/endpoint.js";
 
 /** Where a probe runs: inside a checked container (through its sidecar), in a named namespace, on the host, or outside (the sentinel). */
 export type SiteKey = { kind: "container"; name: string } | { kind: "netns"; name: string } | { kind: "host" } | { kind: "outside" };

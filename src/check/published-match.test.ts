@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePublishedPort, type PublishedPort } from "../core/spec/published-port.js";
+import { parsePublishedPort, type PublishedPort } from "../core/check-file/published-port.js";
 import { publishedMatches } from "./published-match.js";
 
 function ports(...texts: string[]): PublishedPort[] {

@@ -1,4 +1,4 @@
-import { parsePublishedPort, type PublishedPort } from "../core/spec/published-port.js";
+import { parsePublishedPort, type PublishedPort } from "../core/check-file/published-port.js";
 
 /** 0.0.0.0 and :: both mean "every host address"; a binding written without an address means the same. */
 function everyAddress(ip: string | undefined): boolean {

@@ -11,7 +11,7 @@ import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
 import { StartGuard } from "../runtime/start-guard.js";
 import { decideAll, type Decision } from "./decide.js";
-import type { Expectation } from "../core/spec/expectations.js";
+import type { Expectation } from "../core/check-file/expectations.js";
 import { namesOf, namespacesIn, needsOutside, sidecarsOf } from "./kinds/registry.js";
 import { findNamespaces } from "./find-namespaces.js";
 import { engineStateView } from "./engine-state-view.js";

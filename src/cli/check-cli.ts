@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { ConfigError } from "../core/config.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import type { CheckableSpec } from "../check/run-check.js";
-import { expectationsOf } from "../core/spec/expectations.js";
+import { expectationsOf } from "../core/check-file/expectations.js";
 import { loadSpec, SpecError } from "../check/load-spec.js";
 import { clearRunOutputs, ensureReportsDir, ReportsDirError } from "../report/reports-dir.js";
 import { CHECK_EXIT, CHECK_OUTCOME, checkJson } from "./check-outcome.js";

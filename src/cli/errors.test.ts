@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/config.js";
-import { SpecError } from "../core/spec/spec-error.js";
+import { SpecError } from "../core/check-file/spec-error.js";
 import { exitCodeFor, failureLines, STOPPED_EXIT, stoppedExitCode, UsageError } from "./errors.js";
 
 describe("exit codes, one per meaning", () => {

@@ -1,4 +1,4 @@
-import { SpecError } from "../core/spec/spec-error.js";
+import { SpecError } from "../core/check-file/spec-error.js";
 
 /** Turns any failure into the one line a user reads, and the exit code that goes with it. */
 export function failureLine(error: unknown): string {

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { ConfigError } from "../core/config.js";
-import { SpecError } from "../core/spec/spec-error.js";
+import { SpecError } from "../core/check-file/spec-error.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { ensureProbeImage } from "../lifecycle/probe-image.js";
 import { connectEngine } from "../runtime/engine-client.js";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectationsOf } from "../core/spec/expectations.js";
+import { expectationsOf } from "../core/check-file/expectations.js";
 import { loadSpec } from "../check/load-spec.js";
 import {
   freeHostPort,

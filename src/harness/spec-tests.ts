@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { checkRecordOf, specRecord } from "../check/check-record.js";
 import { runCheck, type CheckResult } from "../check/run-check.js";
-import { expectationsOf } from "../core/spec/expectations.js";
+import { expectationsOf } from "../core/check-file/expectations.js";
 import { loadSpec } from "../check/load-spec.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { connectEngine } from "../runtime/engine-client.js";

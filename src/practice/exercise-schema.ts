@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { expectEntrySchema } from "../core/spec/spec-schema.js";
-import { NAME_PATTERN } from "../core/spec/endpoint.js";
+import { expectEntrySchema } from "../core/check-file/spec-schema.js";
+import { NAME_PATTERN } from "../core/check-file/endpoint.js";
 
 const text = (description: string) => z.string().min(1).meta({ description });
 const name = z.string().regex(NAME_PATTERN, { error: (issue) => `bad name \`${String(issue.input)}\`: letters, digits, _ . -` });

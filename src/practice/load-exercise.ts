@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { kindOf } from "../check/kinds/registry.js";
-import { expectationsOf, type Expectation } from "../core/spec/expectations.js";
-import { issueProblems } from "../core/spec/issue-problems.js";
-import { SpecError, type Position, type SpecProblem } from "../core/spec/spec-error.js";
-import type { Spec } from "../core/spec/spec.js";
-import { YamlSource } from "../core/spec/yaml-source.js";
+import { expectationsOf, type Expectation } from "../core/check-file/expectations.js";
+import { issueProblems } from "../core/check-file/issue-problems.js";
+import { SpecError, type Position, type SpecProblem } from "../core/check-file/spec-error.js";
+import type { Spec } from "../core/check-file/spec.js";
+import { YamlSource } from "../core/check-file/yaml-source.js";
 import { exerciseSchema, type ExerciseData } from "./exercise-schema.js";
 
 export { SpecError };

@@ -1,5 +1,5 @@
 import { contains, toNumber } from "../../core/cidr.js";
-import type { AddressExpectation } from "../../core/spec/expectations.js";
+import type { AddressExpectation } from "../../core/check-file/expectations.js";
 import type { StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
 import type { ExpectationKind } from "./kind.js";

@@ -1,4 +1,4 @@
-import type { ContainerExpectation } from "../../core/spec/expectations.js";
+import type { ContainerExpectation } from "../../core/check-file/expectations.js";
 import type { StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
 import type { ExpectationKind } from "./kind.js";

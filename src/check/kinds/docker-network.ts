@@ -1,4 +1,4 @@
-import { dockerNetworkWords, type DockerNetworkExpectation } from "../../core/spec/expectations.js";
+import { dockerNetworkWords, type DockerNetworkExpectation } from "../../core/check-file/expectations.js";
 import type { StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
 import type { ExpectationKind } from "./kind.js";

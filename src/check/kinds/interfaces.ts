@@ -1,5 +1,5 @@
-import { namespaceText } from "../../core/spec/endpoint.js";
-import type { InterfacesExpectation } from "../../core/spec/expectations.js";
+import { namespaceText } from "../../core/check-file/endpoint.js";
+import type { InterfacesExpectation } from "../../core/check-file/expectations.js";
 import type { Link } from "../../probes/net-view.js";
 import type { StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";

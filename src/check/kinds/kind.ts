@@ -1,5 +1,5 @@
 import type { Outcome, ProbeResult } from "../../core/outcome.js";
-import type { Endpoint, Expectation } from "../../core/spec/expectations.js";
+import type { Endpoint, Expectation } from "../../core/check-file/expectations.js";
 import type { SiteView } from "../../probes/probe-batch.js";
 import type { Decision } from "../decision.js";
 import type { PlanContext, ProbePlan } from "../plan-probes.js";

@@ -1,4 +1,4 @@
-import type { PublishesExpectation } from "../../core/spec/expectations.js";
+import type { PublishesExpectation } from "../../core/check-file/expectations.js";
 import { publishedMatches } from "../published-match.js";
 import type { Target } from "../target.js";
 import type { ExpectationKind } from "./kind.js";

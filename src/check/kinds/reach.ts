@@ -1,6 +1,6 @@
 import type { Outcome, ProbeResult } from "../../core/outcome.js";
-import { formatEndpoint } from "../../core/spec/endpoint.js";
-import { holds, type ReachExpectation } from "../../core/spec/expectations.js";
+import { formatEndpoint } from "../../core/check-file/endpoint.js";
+import { holds, type ReachExpectation } from "../../core/check-file/expectations.js";
 import type { SiteView } from "../../probes/probe-batch.js";
 import { namesIn, PlanError, siteOf, type PlanContext, type PlannedProbe, type ProbePlan, type SiteKey } from "../plan-probes.js";
 import { sharedNetworks, type Target } from "../target.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { entrySchemas } from "../../core/spec/spec-schema.js";
+import { entrySchemas } from "../../core/check-file/spec-schema.js";
 import { expectations } from "../check-test-helpers.js";
 import { kindOf, namesOf, namespacesIn, needsOutside, sidecarsOf } from "./registry.js";
 

@@ -1,4 +1,4 @@
-import type { Expectation } from "../../core/spec/expectations.js";
+import type { Expectation } from "../../core/check-file/expectations.js";
 import { address } from "./address.js";
 import { container } from "./container.js";
 import { dockerNetwork } from "./docker-network.js";

@@ -1,6 +1,6 @@
 import type { Outcome, ProbeResult } from "../../core/outcome.js";
-import { formatEndpoint } from "../../core/spec/endpoint.js";
-import type { ResolveExpectation } from "../../core/spec/expectations.js";
+import { formatEndpoint } from "../../core/check-file/endpoint.js";
+import type { ResolveExpectation } from "../../core/check-file/expectations.js";
 import { namesIn, siteOf, type PlanContext, type ProbePlan } from "../plan-probes.js";
 import { addressesOf, type Target } from "../target.js";
 import type { SiteView } from "../../probes/probe-batch.js";

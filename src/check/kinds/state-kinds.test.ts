@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AddressExpectation, Expectation, InterfacesExpectation, NetworkExpectation } from "../../core/spec/expectations.js";
+import type { AddressExpectation, Expectation, InterfacesExpectation, NetworkExpectation } from "../../core/check-file/expectations.js";
 import type { StateView } from "../state-view.js";
 import type { Target } from "../target.js";
 import { kindOf } from "./registry.js";

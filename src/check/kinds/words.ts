@@ -1,4 +1,4 @@
-import type { Endpoint } from "../../core/spec/expectations.js";
+import type { Endpoint } from "../../core/check-file/expectations.js";
 import type { Target } from "../target.js";
 
 /** Names joined for a sentence, or `none`. */

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { issueProblems } from "../spec/issue-problems.js";
-import { SpecError } from "../spec/spec-error.js";
-import { YamlSource } from "../spec/yaml-source.js";
+import { issueProblems } from "../check-file/issue-problems.js";
+import { SpecError } from "../check-file/spec-error.js";
+import { YamlSource } from "../check-file/yaml-source.js";
 import type { LabLessons } from "./types.js";
 
 // The one module of src/core/ that reads a file: the lesson is data the package ships, read once as a module

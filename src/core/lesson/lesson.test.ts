@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { SpecError } from "../spec/spec-error.js";
+import { SpecError } from "../check-file/spec-error.js";
 import { LESSONS_DIR, parseLessonFile } from "./lesson-file.js";
 import { labLessons, LABS, LESSONS, lessonOf, lessonsOf } from "./lesson.js";
 
