@@ -8,10 +8,15 @@ export const SOURCE_DIR = fileURLToPath(new URL("../src/", import.meta.url));
 export const BUILD_DIR = fileURLToPath(new URL("../dist/", import.meta.url));
 export const STAMP = join(BUILD_DIR, ".built");
 
-/** What the command runs: every module under src/ but tests and the end-to-end helpers. */
+/** What the command runs: every module under src/ but tests, their helpers (*-test-helpers.ts), fixtures/ and the end-to-end helpers. */
 export function isSource(path, sourceDir = SOURCE_DIR) {
   const inSources = relative(sourceDir, path);
-  return /\.(ts|mjs)$/.test(inSources) && !/\.test\.ts$/.test(inSources) && !/^e2e[/\\]/.test(inSources);
+  return (
+    /\.(ts|mjs)$/.test(inSources) &&
+    !/(\.test|-test-helpers)\.ts$/.test(inSources) &&
+    !/(^|[/\\])fixtures[/\\]/.test(inSources) &&
+    !/^e2e[/\\]/.test(inSources)
+  );
 }
 
 /** Every source, as its path inside src/ with forward slashes (the stamp's keys), in a stable order. */

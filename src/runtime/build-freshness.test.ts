@@ -14,6 +14,9 @@ function builtPackage(): { src: string; dist: string } {
   mkdirSync(join(dist, "cli"), { recursive: true });
   writeFileSync(join(src, "cli", "main.ts"), "export const a = 1;\n");
   writeFileSync(join(src, "cli", "main.test.ts"), "// not a source\n");
+  writeFileSync(join(src, "cli", "cli-test-helpers.ts"), "// only tests use it\n");
+  mkdirSync(join(src, "cli", "fixtures"));
+  writeFileSync(join(src, "cli", "fixtures", "sample.ts"), "// only tests use it\n");
   writeFileSync(join(src, "sentinel.mjs"), "export const b = 2;\n");
   writeFileSync(join(dist, "cli", "main.js"), "export const a = 1;\n");
   stamp(src, dist);
