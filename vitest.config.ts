@@ -46,7 +46,8 @@ export default defineConfig({
     // Each transformed module is kept on disk (node_modules/.experimental-vitest-cache, keyed by the file's
     // content, the config and the lockfile), so a run transforms only what changed since the last one.
     experimental: { fsModuleCache: true },
-    // The uplink watch starts before every project and ends after all of them (npm test sets NETLAB_UPLINK_WATCH=1);
+    // The uplink watch starts before every project and ends after all of them (NETLAB_UPLINK_WATCH: 1, the
+    // packets netlab sends, npm test's default; strict, every packet; 0, none);
     // the reports (allure-results by allure-vitest, from what the labs sent while they ran); a line per claim
     // as it is decided (the labs); then vitest's own per-file lines and summary.
     // Named by path, not imported here: this file is bundled with everything it imports, and the reporters'

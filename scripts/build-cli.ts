@@ -1,6 +1,7 @@
 // `npm run build` (also run by npm install and npm pack, and with --if-stale before npm test): netlab's sources
-// compiled to dist/, so that the `netlab` command starts without tsx's loader, which costs a start 0.5 s of CPU
-// on top of 0.8 s (bin/netlab.mjs uses dist/ only while it was built from the sources as they are: cli-build.mjs).
+// compiled to dist/, so that the `netlab` command starts without tsx's loader, which costs more CPU than the
+// rest of its start (docs/performance.md; bin/netlab.mjs uses dist/ only while it was built from the sources as
+// they are: cli-build.mjs).
 //
 // Transpiled file by file (no type check: `npm run typecheck` does that), into the same folder depth as the
 // sources, so every `new URL("../../…", import.meta.url)` still lands in the package root. The modules that

@@ -68,7 +68,7 @@ export interface HostLinkWatch {
  * of netlab's own that is waited for, a route added and deleted at once: `unreachable <marker>/32 metric
  * <random>`, where `marker` is an address of the sentinel pool (routed unreachable on the host already, so
  * the route changes nothing). Seen at start: events flow. Seen at stop: every event before it has been read.
- * (Measured under veth churn: before, 3 of ~480 watches lost their first marker and waited 20 s; after, 0 of 600.)
+ * Under veth churn a first marker can be lost, so an unseen one is sent again rather than waited on.
  */
 export async function watchHostLinks(marker: string, timeoutMs = 5000): Promise<HostLinkWatch> {
   const monitor = execa("ip", ["-o", "monitor", "link", "route"], { reject: false, stdin: "ignore", buffer: false });

@@ -211,9 +211,8 @@ describe("the HTML report in a real browser", () => {
       page.on("crash", () => pageEvents.push("renderer crashed"));
       page.on("console", (message) => message.type() === "error" && pageEvents.push(`console: ${message.text()}`));
       page.on("requestfailed", (request) => pageEvents.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ""}`));
-      // The report is one page that draws its tree from data it decodes after the load event: 0.8–1.3 s after
-      // it on this 2-CPU machine under a load of 9 (measured), longer than expect.poll's default 1 s, which made
-      // this check flaky. So each step waits for the page's own sign that it is drawn (the element that comes
+      // The report is one page that draws its tree from data it decodes after the load event, on a busy machine
+      // later than expect.poll's default 1 s. So each step waits for the page's own sign that it is drawn (the element that comes
       // with the tree or the opened group, as long as the test may take), then checks everything at once.
       const drawn = async (text: string) => {
         try {
