@@ -57,7 +57,8 @@ const edgeRules = [
   },
   {
     name: "built-not-tests",
-    comment: "what dist/ is built from never imports src/e2e/, a test, a test helper or a fixture (the build skips them)",
+    comment:
+      "what dist/ is built from never imports src/e2e/, a test, a test helper or a fixture (the build skips them)",
     severity: "error",
     from: { path: "^src/", pathNot: TEST_ONLY },
     to: { path: TEST_ONLY },
@@ -82,7 +83,9 @@ module.exports = {
         "lessons netlab ships as data beside its labs (labs/<lab>.lesson.yaml), as an import would read a module",
       severity: "error",
       from: { path: "^src/core/", pathNot: "\\.test\\.ts$|^src/core/lesson/lesson-file\\.ts$" },
-      to: { path: "^(node:)?(fs|fs/promises|child_process|net|dgram)$|node_modules/(dockerode|testcontainers|execa|proper-lockfile|vitest)/" },
+      to: {
+        path: "^(node:)?(fs|fs/promises|child_process|net|dgram)$|node_modules/(dockerode|testcontainers|execa|proper-lockfile|vitest)/",
+      },
     },
     {
       name: "report-without-vitest",
@@ -96,7 +99,10 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

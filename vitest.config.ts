@@ -5,7 +5,9 @@ import { reportsDir } from "./src/report/reports-dir.js";
 // NETLAB_LAB_INCLUDE replaces which files the labs project runs (only those tests set it, for a fixture lab).
 const REPORTS = reportsDir();
 // A spec checked as tests (examples/**/*.check.test.ts) runs beside the labs and lands in the same reports.
-const LABS = process.env.NETLAB_LAB_INCLUDE ? [process.env.NETLAB_LAB_INCLUDE] : ["labs/**/*.lab.test.ts", "examples/**/*.check.test.ts"];
+const LABS = process.env.NETLAB_LAB_INCLUDE
+  ? [process.env.NETLAB_LAB_INCLUDE]
+  : ["labs/**/*.lab.test.ts", "examples/**/*.check.test.ts"];
 
 /**
  * The e2e files whose netlab runs are killed (SIGKILL, Ctrl-C) or whose engine is frozen (SIGSTOP): what a
@@ -69,7 +71,12 @@ export default defineConfig({
           name: "unit",
           env: ENV,
           include: ["src/**/*.test.ts"],
-          exclude: ["src/**/*.report.test.ts", "src/**/*.e2e.test.ts", "src/**/*.final.test.ts", "src/**/*.practice.test.ts"],
+          exclude: [
+            "src/**/*.report.test.ts",
+            "src/**/*.e2e.test.ts",
+            "src/**/*.final.test.ts",
+            "src/**/*.practice.test.ts",
+          ],
           // Pure logic, no global state between files (passes shuffled): a worker keeps its modules from one file
           // to the next instead of loading them again for each.
           isolate: false,
@@ -151,7 +158,13 @@ export default defineConfig({
       },
       {
         // Last: did any packet cross the machine's uplink while everything above ran (UplinkWatchReporter)?
-        test: { name: "uplink", env: ENV, include: ["src/**/*.final.test.ts"], testTimeout: 30_000, sequence: { groupOrder: 4 } },
+        test: {
+          name: "uplink",
+          env: ENV,
+          include: ["src/**/*.final.test.ts"],
+          testTimeout: 30_000,
+          sequence: { groupOrder: 4 },
+        },
       },
     ],
   },

@@ -31,16 +31,30 @@ test.beforeAll(async ({ lab, timeout }) => {
   for (const role of ["first", "second", "third"]) containers.push(await lab.container({ role }).start());
   const observed = await Promise.all(
     containers.map(async (container) => {
-      const [info, view, netns] = await Promise.all([container.inspect(), lab.networkView(container), container.networkNamespace()]);
+      const [info, view, netns] = await Promise.all([
+        container.inspect(),
+        lab.networkView(container),
+        container.networkNamespace(),
+      ]);
       const settings = info.NetworkSettings.Networks?.bridge;
       const entry = { container, address: settings?.IPAddress ?? "", gateway: settings?.Gateway ?? "", view, netns };
-      lab.note(container, { address: entry.address, gateway: entry.gateway, netns, links: view.links, routes: view.routes, allocation: container.allocation });
+      lab.note(container, {
+        address: entry.address,
+        gateway: entry.gateway,
+        netns,
+        links: view.links,
+        routes: view.routes,
+        allocation: container.allocation,
+      });
       return entry;
     }),
   );
   seen.push(...observed);
   host = await observeHostNetwork(timeout);
-  lab.facts.host = { netns: await hostNetworkNamespace(), links: host.links.filter((link) => link.name === "docker0" || link.master === "docker0") };
+  lab.facts.host = {
+    netns: await hostNetworkNamespace(),
+    links: host.links.filter((link) => link.name === "docker0" || link.master === "docker0"),
+  };
 });
 
 const at = (index: number): Seen => {
@@ -52,8 +66,15 @@ const at = (index: number): Seen => {
 describe(BRIDGE.heading, () => {
   test.claim("B1", async ({ task, lab }) => {
     const check = observe(task);
-    const networks = check.see("networks", (await lab.docker.listNetworks()).map((network) => ({ name: network.Name, driver: network.Driver })));
-    for (const [name, driver] of [["bridge", "bridge"], ["host", "host"], ["none", "null"]]) {
+    const networks = check.see(
+      "networks",
+      (await lab.docker.listNetworks()).map((network) => ({ name: network.Name, driver: network.Driver })),
+    );
+    for (const [name, driver] of [
+      ["bridge", "bridge"],
+      ["host", "host"],
+      ["none", "null"],
+    ]) {
       expect(networks, `network "${name}" with driver "${driver}"`).toContainEqual({ name, driver });
     }
   });
@@ -62,8 +83,14 @@ describe(BRIDGE.heading, () => {
     const check = observe(task);
     const bridgeName = check.see("engineBridgeName", env.engine.bridge.name);
     const gateway = check.see("engineGateway", at(0).gateway);
-    const docker0 = check.see("hostLink", host.links.find((link) => link.name === bridgeName));
-    const addresses = check.see("hostAddresses", host.addresses.filter((address) => address.interface === bridgeName));
+    const docker0 = check.see(
+      "hostLink",
+      host.links.find((link) => link.name === bridgeName),
+    );
+    const addresses = check.see(
+      "hostAddresses",
+      host.addresses.filter((address) => address.interface === bridgeName),
+    );
     expect(bridgeName).toBe("docker0");
     expect(docker0?.kind, `host interface ${bridgeName} should be a Linux bridge`).toBe("bridge");
     expect(addresses.map((address) => address.address)).toContain(gateway);
@@ -86,7 +113,10 @@ describe(BRIDGE.heading, () => {
     check.see("routes", view.routes);
     check.assume(`the engine's bridge subnet is ${subnet} (documented default ${DOCUMENTED_DEFAULT})`);
     // When the engine is configured away from the default, the failure names the setting and where it was read.
-    const cause = bridgeSubnetCause({ settings: env.engine.daemonConfig, sources: env.engine.daemonConfigSources ?? {} }, subnet);
+    const cause = bridgeSubnetCause(
+      { settings: env.engine.daemonConfig, sources: env.engine.daemonConfigSources ?? {} },
+      subnet,
+    );
     if (cause) check.see("bridgeSubnetSetBy", cause);
     expect.soft(contains(subnet, address), `${address} is not in the engine's bridge subnet ${subnet}`).toBe(true);
     expect.soft(view.routes.find((route) => route.destination === "default")?.via, "default route").toBe(gateway);
@@ -110,13 +140,17 @@ describe(BRIDGE.heading, () => {
       })),
     );
     check.see("bridgeWasEmpty", allocations[0]?.inUseBefore.length === 0);
-    for (const allocation of allocations) expect(allocation.got, `address of ${allocation.container}`).toBe(allocation.expected);
+    for (const allocation of allocations)
+      expect(allocation.got, `address of ${allocation.container}`).toBe(allocation.expected);
   });
 
   test.claim("B6", async ({ task }) => {
     const check = observe(task);
     const hostNetns = check.see("hostNetns", await hostNetworkNamespace());
-    const namespaces = check.see("containerNetns", Object.fromEntries(seen.map(({ container, netns }) => [container.name, netns])));
+    const namespaces = check.see(
+      "containerNetns",
+      Object.fromEntries(seen.map(({ container, netns }) => [container.name, netns])),
+    );
     const all = [hostNetns, ...Object.values(namespaces)];
     expect(new Set(all).size, `namespaces: ${all.join(", ")}`).toBe(all.length);
   });
@@ -152,7 +186,10 @@ describe(BRIDGE.heading, () => {
   test.claim("B9", async ({ task, env, timeout }) => {
     const check = observe(task);
     const { container, address } = at(0);
-    const result = check.verify(await tcp(container.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort), "connected");
+    const result = check.verify(
+      await tcp(container.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort),
+      "connected",
+    );
     const peer = check.see("sentinelSawPeer", /peer=(\S+)/.exec(result.reply ?? "")?.[1]);
     check.see("containerAddress", address);
     check.see("hostAddressOnSentinelLink", env.sentinel.hostAddress);

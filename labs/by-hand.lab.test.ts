@@ -44,8 +44,11 @@ const steps = {
     await steps.loopback();
     // On every address of the namespace (the pair's and, later, the bridge's): inside it, those are the lab's own.
     for (const side of ["a", "b"] as const) {
-      const served = await listen(hand.site(side), probeTimeout).http("0.0.0.0", SERVER_PORT, { root: hand.wwwRoot(side) });
-      if (served.outcome !== "listening") throw new Error(`server in ${hand.names.namespaces[side]} did not start: ${served.detail}`);
+      const served = await listen(hand.site(side), probeTimeout).http("0.0.0.0", SERVER_PORT, {
+        root: hand.wwwRoot(side),
+      });
+      if (served.outcome !== "listening")
+        throw new Error(`server in ${hand.names.namespaces[side]} did not start: ${served.detail}`);
     }
   }),
   plugged: once(async () => {
@@ -56,7 +59,16 @@ const steps = {
   forwardOut: once(() => hand.appendRule("filter", "FORWARD", ["-i", hand.names.bridge, "-j", "ACCEPT"])),
   routedOut: once(async () => {
     for (const side of ["a", "b"] as const) await hand.defaultRoute(side, gateway);
-    await hand.appendRule("filter", "FORWARD", ["-o", hand.names.bridge, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"]);
+    await hand.appendRule("filter", "FORWARD", [
+      "-o",
+      hand.names.bridge,
+      "-m",
+      "conntrack",
+      "--ctstate",
+      "RELATED,ESTABLISHED",
+      "-j",
+      "ACCEPT",
+    ]);
   }),
 };
 
@@ -77,7 +89,10 @@ test.beforeAll(async ({ lab, env, timeout }) => {
     gateway,
     names: hand.names,
     ipForward: (await readFile("/proc/sys/net/ipv4/ip_forward", "utf8")).trim(),
-    bridgeNfCallIptables: await readFile("/proc/sys/net/bridge/bridge-nf-call-iptables", "utf8").then((text) => text.trim(), () => "absent"),
+    bridgeNfCallIptables: await readFile("/proc/sys/net/bridge/bridge-nf-call-iptables", "utf8").then(
+      (text) => text.trim(),
+      () => "absent",
+    ),
   };
 });
 
@@ -106,7 +121,10 @@ describe(BY_HAND.heading, () => {
     expect(new Set(all).size, `namespaces: ${all.join(", ")}`).toBe(3);
     for (const side of ["a", "b"] as const) {
       const view = check.see(`links_${side}`, (await observeNetwork(hand.site(side), timeout)).links);
-      expect(view.map((link) => link.name), `${hand.names.namespaces[side]}: links`).toEqual(["lo"]);
+      expect(
+        view.map((link) => link.name),
+        `${hand.names.namespaces[side]}: links`,
+      ).toEqual(["lo"]);
       expect(view[0]?.flags, `${hand.names.namespaces[side]}: a fresh lo is down`).not.toContain("UP");
     }
   });
@@ -120,9 +138,18 @@ describe(BY_HAND.heading, () => {
     await hand.addPair({ a: `${pairAddress("a")}/30`, b: `${pairAddress("b")}/30` });
     try {
       await steps.servers();
-      const [viewA, viewB] = [await observeNetwork(hand.site("a"), timeout), await observeNetwork(hand.site("b"), timeout)];
-      const endA = check.see("pairEndA", viewA.links.find((link) => link.name === hand.names.pair.a));
-      const endB = check.see("pairEndB", viewB.links.find((link) => link.name === hand.names.pair.b));
+      const [viewA, viewB] = [
+        await observeNetwork(hand.site("a"), timeout),
+        await observeNetwork(hand.site("b"), timeout),
+      ];
+      const endA = check.see(
+        "pairEndA",
+        viewA.links.find((link) => link.name === hand.names.pair.a),
+      );
+      const endB = check.see(
+        "pairEndB",
+        viewB.links.find((link) => link.name === hand.names.pair.b),
+      );
       expect(endA?.peerIndex, "each end names the other's index (@ifN)").toBe(endB?.index);
       expect(endB?.peerIndex).toBe(endA?.index);
       const answer = check.verify(await from.connect(pairAddress("b"), SERVER_PORT, { send: HTTP_GET }), "connected");
@@ -139,8 +166,14 @@ describe(BY_HAND.heading, () => {
     const check = observe(task);
     await steps.plugged();
     const host = await observeHostNetwork(timeout);
-    const bridge = check.see("hostLink", host.links.find((link) => link.name === hand.names.bridge));
-    const held = check.see("hostAddresses", host.addresses.filter((entry) => entry.interface === hand.names.bridge).map((entry) => entry.cidr));
+    const bridge = check.see(
+      "hostLink",
+      host.links.find((link) => link.name === hand.names.bridge),
+    );
+    const held = check.see(
+      "hostAddresses",
+      host.addresses.filter((entry) => entry.interface === hand.names.bridge).map((entry) => entry.cidr),
+    );
     expect(bridge?.kind, `${hand.names.bridge} should be a Linux bridge`).toBe("bridge");
     expect(held).toContain(`${gateway}/${prefix}`);
     for (const side of ["a", "b"] as const) {
@@ -165,7 +198,10 @@ describe(BY_HAND.heading, () => {
     expect(answer.reply).toContain(`served-by ${hand.names.namespaces.b}`);
     // Control: a closed port is refused, not unreachable: the packet got there.
     check.verify(await from.connect(address("b"), CLOSED_PORT), "refused");
-    const fromHost = check.verify(await tcp(lab.hostSite(), timeout).connect(address("a"), SERVER_PORT, { send: HTTP_GET }), "connected");
+    const fromHost = check.verify(
+      await tcp(lab.hostSite(), timeout).connect(address("a"), SERVER_PORT, { send: HTTP_GET }),
+      "connected",
+    );
     expect(fromHost.reply).toContain(`served-by ${hand.names.namespaces.a}`);
   });
 
@@ -203,11 +239,42 @@ describe(BY_HAND.heading, () => {
     // Before the rule, nothing on the host answers at that port.
     check.verify(await fromSentinel.connect(hostAddress, port), "refused");
     await hand.appendRule("nat", "PREROUTING", [
-      "-i", hostInterface, "-d", hostAddress, "-p", "tcp", "--dport", String(port), "-j", "DNAT", "--to-destination", `${address("b")}:${SERVER_PORT}`,
+      "-i",
+      hostInterface,
+      "-d",
+      hostAddress,
+      "-p",
+      "tcp",
+      "--dport",
+      String(port),
+      "-j",
+      "DNAT",
+      "--to-destination",
+      `${address("b")}:${SERVER_PORT}`,
     ]);
-    await hand.appendRule("filter", "FORWARD", ["-o", hand.names.bridge, "-m", "conntrack", "--ctstate", "DNAT", "-j", "ACCEPT"]);
+    await hand.appendRule("filter", "FORWARD", [
+      "-o",
+      hand.names.bridge,
+      "-m",
+      "conntrack",
+      "--ctstate",
+      "DNAT",
+      "-j",
+      "ACCEPT",
+    ]);
     // One hole before the DROP, for the control below: straight at b's address, the port where nothing listens.
-    await hand.appendRule("filter", "FORWARD", ["-o", hand.names.bridge, "-d", address("b"), "-p", "tcp", "--dport", String(CLOSED_PORT), "-j", "ACCEPT"]);
+    await hand.appendRule("filter", "FORWARD", [
+      "-o",
+      hand.names.bridge,
+      "-d",
+      address("b"),
+      "-p",
+      "tcp",
+      "--dport",
+      String(CLOSED_PORT),
+      "-j",
+      "ACCEPT",
+    ]);
     await hand.appendRule("filter", "FORWARD", ["-o", hand.names.bridge, "-j", "DROP"]);
     const answer = check.verify(await fromSentinel.connect(hostAddress, port, { send: HTTP_GET }), "connected");
     expect(answer.reply, "the host port should lead to b's server").toContain(`served-by ${hand.names.namespaces.b}`);

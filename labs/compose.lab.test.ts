@@ -52,7 +52,13 @@ test.beforeAll(async ({ lab, env, timeout }) => {
     directory: fileURLToPath(new URL("..", import.meta.url)),
     file: "docker-compose.yml",
     projectName: composeProjectName(env.runId, lab.name),
-    variables: composeVariables({ image: env.image, dns: env.sentinel.address, runId: env.runId, owner: env.owner, hostPort }),
+    variables: composeVariables({
+      image: env.image,
+      dns: env.sentinel.address,
+      runId: env.runId,
+      owner: env.owner,
+      hostPort,
+    }),
     images: [env.image],
     startupTimeoutMs: env.config.engineTimeoutMs,
     stopTimeoutSeconds: STOP_TIMEOUT_SECONDS,
@@ -144,19 +150,29 @@ describe(COMPOSE.heading, () => {
     check.see("routes", view("on-bridge").routes);
     const host = await observeHostNetwork(timeout);
     const { eth0, peer } = check.see("vethPair", vethPeer(host, view("on-bridge")));
-    const [hostNetns, netns] = [check.see("hostNetns", await hostNetworkNamespace()), check.see("netns", await onBridge.networkNamespace())];
+    const [hostNetns, netns] = [
+      check.see("hostNetns", await hostNetworkNamespace()),
+      check.see("netns", await onBridge.networkNamespace()),
+    ];
 
     expect(attached).toEqual(["bridge"]);
     expect(contains(subnet, address), `${address} is not in the engine's bridge subnet ${subnet}`).toBe(true);
-    expect(view("on-bridge").routes.find((route) => route.destination === "default")?.via, "default route").toBe(gateway);
+    expect(view("on-bridge").routes.find((route) => route.destination === "default")?.via, "default route").toBe(
+      gateway,
+    );
     expect(netns, "on-bridge should have a namespace of its own").not.toBe(hostNetns);
     expect(peer?.kind, `host interface #${eth0?.peerIndex} should be a veth`).toBe("veth");
     expect(peer?.master, `${peer?.name} should hang on ${env.engine.bridge.name}`).toBe(env.engine.bridge.name);
     expect(peer?.peerIndex, `${peer?.name} should point back at eth0 (#${eth0?.index})`).toBe(eth0?.index);
 
-    const out = check.verify(await tcp(onBridge.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort), "connected");
+    const out = check.verify(
+      await tcp(onBridge.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort),
+      "connected",
+    );
     const sawPeer = check.see("sentinelSawPeer", /peer=(\S+)/.exec(out.reply ?? "")?.[1]);
-    expect(sawPeer, "the sentinel should see the host's address (NAT), not the container's").toBe(env.sentinel.hostAddress);
+    expect(sawPeer, "the sentinel should see the host's address (NAT), not the container's").toBe(
+      env.sentinel.hostAddress,
+    );
 
     // Control: a service compose attaches by itself (web) is on the project's bridge, not docker0: the
     // same observation tells the two apart, so network_mode: bridge is what put on-bridge on docker0.
@@ -165,7 +181,9 @@ describe(COMPOSE.heading, () => {
     check.see("projectNetwork", { name: network?.Name, id: network?.Id });
     expect(web.peer?.kind).toBe("veth");
     expect(web.peer?.master, "web's veth").not.toBe(env.engine.bridge.name);
-    expect(web.peer?.master, "web's veth should hang on the project network's bridge").toBe(`br-${network?.Id.slice(0, 12)}`);
+    expect(web.peer?.master, "web's veth should hang on the project network's bridge").toBe(
+      `br-${network?.Id.slice(0, 12)}`,
+    );
   });
 
   test.claim("K1b", async ({ task, skip, env, timeout }) => {
@@ -173,20 +191,31 @@ describe(COMPOSE.heading, () => {
     const isolated = service("isolated");
     const info = await isolated.inspect();
     check.see("attachedNetworks", Object.keys(info.NetworkSettings.Networks ?? {}));
-    const links = check.see("links", view("isolated").links.map((link) => link.name));
+    const links = check.see(
+      "links",
+      view("isolated").links.map((link) => link.name),
+    );
     const routes = check.see("routes", view("isolated").routes);
     const reported = check.see("engineAddress", info.NetworkSettings.Networks?.none?.IPAddress ?? "");
     check.see("dnsSetting", info.HostConfig.Dns);
-    check.assume("compose passes dns: to a network_mode: none service and the engine accepts it (it has nothing to reach it with)");
+    check.assume(
+      "compose passes dns: to a network_mode: none service and the engine accepts it (it has nothing to reach it with)",
+    );
     expect(links).toEqual(["lo"]);
     expect(routes).toEqual([]);
     expect(reported).toBe("");
-    check.verify(await tcp(isolated.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort), "unreachable");
+    check.verify(
+      await tcp(isolated.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort),
+      "unreachable",
+    );
     check.verify(await dns(isolated.site(), timeout).lookup(env.sentinel.dnsName), "unreachable");
 
     // Control: from on-bridge, the same probes reach the sentinel and resolve its name.
     const onBridge = service("on-bridge");
-    check.see("controlLinks", view("on-bridge").links.map((link) => link.name));
+    check.see(
+      "controlLinks",
+      view("on-bridge").links.map((link) => link.name),
+    );
     expect(view("on-bridge").links.map((link) => link.name)).toContain("eth0");
     check.verify(await tcp(onBridge.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort), "connected");
     const resolved = check.verify(await dns(onBridge.site(), timeout).lookup(env.sentinel.dnsName), "resolved");
@@ -213,7 +242,9 @@ describe(COMPOSE.heading, () => {
     check.see("port", hostPort);
     const fromHost = tcp(lab.hostSite(), timeout);
     // httpd binds just after compose reports the container started.
-    await expect.poll(async () => (await fromHost.connect(LOOPBACK, hostPort)).outcome, { timeout: 10_000, interval: 200 }).toBe("connected");
+    await expect
+      .poll(async () => (await fromHost.connect(LOOPBACK, hostPort)).outcome, { timeout: 10_000, interval: 200 })
+      .toBe("connected");
     const answer = check.verify(await fromHost.connect(LOOPBACK, hostPort, { send: HTTP_GET }), "connected");
     expect(answer.reply).toContain("served-by on-host");
     const info = await onHost.inspect();
@@ -237,7 +268,10 @@ describe(COMPOSE.heading, () => {
     const [web, client] = [service("web"), service("client")];
     const networks = await project().networks();
     const expectedName = `${project().name}_default`;
-    check.see("projectNetworks", networks.map((network) => ({ name: network.Name, driver: network.Driver, labels: network.Labels })));
+    check.see(
+      "projectNetworks",
+      networks.map((network) => ({ name: network.Name, driver: network.Driver, labels: network.Labels })),
+    );
     expect(networks.map((network) => network.Name)).toEqual([expectedName]);
     const network = await lab.docker.getNetwork(expectedName).inspect();
     const subnet = check.see("subnet", network.IPAM?.Config?.[0]?.Subnet ?? "");
@@ -264,7 +298,9 @@ describe(COMPOSE.heading, () => {
     const forwarded = check.verify(await dns(client.site(), timeout).lookup(env.sentinel.dnsName), "resolved");
     expect(forwarded.addresses).toContain(env.sentinel.address);
     const fromClient = tcp(client.site(), timeout);
-    await expect.poll(async () => (await fromClient.connect(webAddress, WEB_PORT)).outcome, { timeout: 10_000, interval: 200 }).toBe("connected");
+    await expect
+      .poll(async () => (await fromClient.connect(webAddress, WEB_PORT)).outcome, { timeout: 10_000, interval: 200 })
+      .toBe("connected");
     const answer = check.verify(await fromClient.connect(webAddress, WEB_PORT, { send: HTTP_GET }), "connected");
     expect(answer.reply).toContain("served-by web");
 
@@ -284,7 +320,10 @@ describe(COMPOSE.heading, () => {
         lab.docker.listContainers({ all: true, filters }),
         lab.docker.listNetworks({ filters }),
       ]);
-      return { containers: containers.map((container) => container.Labels[LABEL.role] ?? container.Id), networks: networks.map((network) => network.Name) };
+      return {
+        containers: containers.map((container) => container.Labels[LABEL.role] ?? container.Id),
+        networks: networks.map((network) => network.Name),
+      };
     };
     // Control: before down, the same queries find every service and the project network.
     const before = check.see("beforeDown", { byProject: await project.leftovers(), byRunLabels: await runLabelled() });
@@ -302,9 +341,15 @@ describe(COMPOSE.heading, () => {
     // compose stops (SIGTERM) before it removes; a 9 here would mean a service outlived the stop timeout.
     const signals = check.see(
       "signals",
-      await killSignals(lab.docker, { since, label: `${COMPOSE_LABEL.project}=${project.name}`, keyLabel: COMPOSE_LABEL.service }),
+      await killSignals(lab.docker, {
+        since,
+        label: `${COMPOSE_LABEL.project}=${project.name}`,
+        keyLabel: COMPOSE_LABEL.service,
+      }),
     );
-    check.assume(`the compose file gives every service init: true, so SIGTERM ends it without waiting out the ${STOP_TIMEOUT_SECONDS} s stop timeout`);
+    check.assume(
+      `the compose file gives every service init: true, so SIGTERM ends it without waiting out the ${STOP_TIMEOUT_SECONDS} s stop timeout`,
+    );
 
     const after = check.see("afterDown", { byProject: await project.leftovers(), byRunLabels: await runLabelled() });
     const portAfter = check.see("hostPortFreeAfterDown", { port: hostPort, free: await portFree() });
@@ -315,8 +360,9 @@ describe(COMPOSE.heading, () => {
     // (Wall-clock time is recorded, not asserted: on a loaded engine removals alone take seconds.)
     for (const name of SERVICES) {
       expect(signals[name], `signals the engine sent ${name}`).toContain("15");
-      expect(signals[name], `${name} outlived the ${STOP_TIMEOUT_SECONDS} s stop timeout and was killed`).not.toContain("9");
+      expect(signals[name], `${name} outlived the ${STOP_TIMEOUT_SECONDS} s stop timeout and was killed`).not.toContain(
+        "9",
+      );
     }
   });
 });
-

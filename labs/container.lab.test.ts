@@ -74,18 +74,28 @@ describe(CONTAINER.heading, () => {
     expect(view(joined).routes).toEqual(view(target).routes);
     // Control: the same comparisons tell a container with a namespace of its own apart.
     expect(controlNetns, `control ${controlNetns}, target ${targetNetns}`).not.toBe(targetNetns);
-    expect(controlAddresses.map((address) => address.address)).not.toEqual(targetAddresses.map((address) => address.address));
+    expect(controlAddresses.map((address) => address.address)).not.toEqual(
+      targetAddresses.map((address) => address.address),
+    );
   });
 
   test.claim("C2", async ({ task, timeout }) => {
     const check = observe(task);
     check.verify(await listen(target.site(), timeout).http(LOOPBACK, SERVER_PORT), "listening");
-    const answer = check.verify(await tcp(joined.site(), timeout).connect(LOOPBACK, SERVER_PORT, { send: HTTP_GET }), "connected");
+    const answer = check.verify(
+      await tcp(joined.site(), timeout).connect(LOOPBACK, SERVER_PORT, { send: HTTP_GET }),
+      "connected",
+    );
     expect(answer.reply, "the reply should come from the target's server").toContain(`served-by ${target.name}`);
     // And the other way round: a server in the joined container answers the target on loopback.
     check.verify(await listen(joined.site(), timeout).http(LOOPBACK, REVERSE_PORT), "listening");
-    const reverse = check.verify(await tcp(target.site(), timeout).connect(LOOPBACK, REVERSE_PORT, { send: HTTP_GET }), "connected");
-    expect(reverse.reply, "the reply should come from the joined container's server").toContain(`served-by ${joined.name}`);
+    const reverse = check.verify(
+      await tcp(target.site(), timeout).connect(LOOPBACK, REVERSE_PORT, { send: HTTP_GET }),
+      "connected",
+    );
+    expect(reverse.reply, "the reply should come from the joined container's server").toContain(
+      `served-by ${joined.name}`,
+    );
     // Control: a container with its own namespace has its own 127.0.0.1, where nothing listens on that port.
     check.verify(await tcp(control.site(), timeout).connect(LOOPBACK, SERVER_PORT), "refused");
   });
@@ -100,7 +110,12 @@ describe(CONTAINER.heading, () => {
     } satisfies Partial<ContainerOptions>;
     const intoTarget = `container:${target.id}`;
     const selfRole = "joins-itself";
-    const cases: Array<{ option: string; attempt: ContainerOptions; outcome: AttemptResult["outcome"]; message: RegExp }> = [
+    const cases: Array<{
+      option: string;
+      attempt: ContainerOptions;
+      outcome: AttemptResult["outcome"];
+      message: RegExp;
+    }> = [
       {
         option: "-p",
         attempt: { role: "with-publish", network: intoTarget, dns: false, publish: options.publish },
@@ -137,7 +152,9 @@ describe(CONTAINER.heading, () => {
       const result = results[at];
       if (!result) throw new Error(`no answer recorded for ${entry.option}`);
       expect.soft(result.outcome, `${entry.option} in container mode: ${describeAttempt(result)}`).toBe(entry.outcome);
-      expect.soft(result.message, `${entry.option} in container mode: ${describeAttempt(result)}`).toMatch(entry.message);
+      expect
+        .soft(result.message, `${entry.option} in container mode: ${describeAttempt(result)}`)
+        .toMatch(entry.message);
       expect.soft(result.leftNothing, `${entry.option}: the attempt left a container behind`).toBe(true);
     });
 
@@ -153,7 +170,10 @@ describe(CONTAINER.heading, () => {
   test.claim("C4", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
     // Control: while the target runs, the joined container has the target's eth0.
-    const before = check.see("joinedLinksBefore", view(joined).links.map((link) => link.name));
+    const before = check.see(
+      "joinedLinksBefore",
+      view(joined).links.map((link) => link.name),
+    );
     expect(before).toContain("eth0");
 
     // Stopping a default-bridge container frees its address: an allocation event, so under the lock.
@@ -167,10 +187,24 @@ describe(CONTAINER.heading, () => {
     const after = check.see("joinedViewAfter", await observeNetwork(joined.site(), timeout));
     const netnsAfter = check.see("joinedNetnsAfter", await joined.networkNamespace());
     check.see("joinedEngineNetworksAfter", Object.keys(joinedInfo.NetworkSettings.Networks ?? {}));
-    lab.note(joined, { afterTargetStopped: { state: joinedState, netns: netnsAfter, links: after.links, addresses: after.addresses, routes: after.routes } });
+    lab.note(joined, {
+      afterTargetStopped: {
+        state: joinedState,
+        netns: netnsAfter,
+        links: after.links,
+        addresses: after.addresses,
+        routes: after.routes,
+      },
+    });
     const seen = JSON.stringify(after);
-    expect(after.links.map((link) => link.name), `links left: ${seen}`).toEqual(["lo"]);
-    expect(after.addresses.map((address) => address.address), `addresses left: ${seen}`).toEqual([LOOPBACK]);
+    expect(
+      after.links.map((link) => link.name),
+      `links left: ${seen}`,
+    ).toEqual(["lo"]);
+    expect(
+      after.addresses.map((address) => address.address),
+      `addresses left: ${seen}`,
+    ).toEqual([LOOPBACK]);
     expect(after.routes, `routes left: ${seen}`).toEqual([]);
     // Still the same namespace: the joined container holds on to it, the engine took the target's eth0 out.
     expect(netnsAfter).toBe(netnsOf(joined));

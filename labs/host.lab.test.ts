@@ -27,7 +27,6 @@ let discardedPort: number;
 let publishedPort: number;
 const BRIDGED_SERVER_PORT = 8080;
 
-
 test.beforeAll(async ({ lab, env }) => {
   // Another run's host lab would race for the same ports: one host lab at a time per machine.
   lab.defer(await holdHostLock("host-ports"));
@@ -36,8 +35,14 @@ test.beforeAll(async ({ lab, env }) => {
     throw new Error(`NETLAB_HOST_PORT ${env.config.hostPort} is already taken on ${LOOPBACK}`);
   }
   [{ port: discardedPort }, { port: publishedPort }] = await Promise.all([freePort(LOOPBACK), freePort(LOOPBACK)]);
-  if (new Set([port, discardedPort, publishedPort]).size < 3) throw new Error(`port choice collided: ${port}, ${discardedPort}, ${publishedPort}`);
-  lab.facts.host = { netns: await hostNetworkNamespace(), serverPort: port, requestedPort: env.config.hostPort, preferredWasFree };
+  if (new Set([port, discardedPort, publishedPort]).size < 3)
+    throw new Error(`port choice collided: ${port}, ${discardedPort}, ${publishedPort}`);
+  lab.facts.host = {
+    netns: await hostNetworkNamespace(),
+    serverPort: port,
+    requestedPort: env.config.hostPort,
+    preferredWasFree,
+  };
   [first, second, bridged] = await Promise.all([
     lab.container({ role: "first", network: "host" }).start(),
     // Started through the raw API with -p, so the engine's answer to the create call is kept (H4).
@@ -46,9 +51,18 @@ test.beforeAll(async ({ lab, env }) => {
       network: "host",
       publish: [{ hostIp: LOOPBACK, hostPort: discardedPort, containerPort: discardedPort }],
     }),
-    lab.container({ role: "bridged", publish: [{ hostIp: LOOPBACK, hostPort: publishedPort, containerPort: BRIDGED_SERVER_PORT }] }).start(),
+    lab
+      .container({
+        role: "bridged",
+        publish: [{ hostIp: LOOPBACK, hostPort: publishedPort, containerPort: BRIDGED_SERVER_PORT }],
+      })
+      .start(),
   ]);
-  await Promise.all([first, second, bridged].map(async (container) => lab.note(container, { netns: await container.networkNamespace() })));
+  await Promise.all(
+    [first, second, bridged].map(async (container) =>
+      lab.note(container, { netns: await container.networkNamespace() }),
+    ),
+  );
 });
 
 const fromHost = (lab: Lab) => tcp(lab.hostSite(), lab.timeout);
@@ -73,8 +87,13 @@ describe(HOST.heading, () => {
     expect(seen.comparison.missingInside, "host interfaces the container does not see").toEqual([]);
     expect(seen.comparison.unexplainedInside, "interfaces inside that the host lacks").toEqual([]);
     // Control: the same comparison tells a container with a namespace of its own apart.
-    const control = check.see("bridgedAgainstHost", (await linksAgainstHost(bridged.site(), marker, timeout)).comparison);
-    expect(control.missingInside, "the bridged container lacks the host's interfaces").toContain(`${seen.host.find((key) => key.endsWith(`:${env.engine.bridge.name}`))}`);
+    const control = check.see(
+      "bridgedAgainstHost",
+      (await linksAgainstHost(bridged.site(), marker, timeout)).comparison,
+    );
+    expect(control.missingInside, "the bridged container lacks the host's interfaces").toContain(
+      `${seen.host.find((key) => key.endsWith(`:${env.engine.bridge.name}`))}`,
+    );
     expect(controlNetns).not.toBe(hostNetns);
   });
 

@@ -26,18 +26,18 @@ function documentedFor(serverVersion: string) {
   const [major, minor] = versionOf(serverVersion);
   const keepsDefaultRoute = major < 25;
   return keepsDefaultRoute
-  ? {
-      keepsDefaultRoute,
-      route: "a default route via the network's gateway",
-      outcome: "timed-out" as const,
-      why: `engine ${major}.${minor} is before 25.0: an internal network keeps its default route; the engine's iptables rules drop what leaves the subnet`,
-    }
-  : {
-      route: "no default route",
-      outcome: "unreachable" as const,
-      keepsDefaultRoute,
-      why: `engine ${major}.${minor} is 25.0 or later: an internal network gets no default route, so a connect out fails at once (moby/moby#46603)`,
-    };
+    ? {
+        keepsDefaultRoute,
+        route: "a default route via the network's gateway",
+        outcome: "timed-out" as const,
+        why: `engine ${major}.${minor} is before 25.0: an internal network keeps its default route; the engine's iptables rules drop what leaves the subnet`,
+      }
+    : {
+        route: "no default route",
+        outcome: "unreachable" as const,
+        keepsDefaultRoute,
+        why: `engine ${major}.${minor} is 25.0 or later: an internal network gets no default route, so a connect out fails at once (moby/moby#46603)`,
+      };
 }
 
 let internal: LabNetwork;
@@ -73,7 +73,11 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   internalGateway = (await first.inspect()).NetworkSettings.Networks?.[internal.name]?.Gateway ?? "";
   const served = await listen(second.site(), timeout).http(addresses.get(second.name) ?? "", SERVER_PORT);
   if (served.outcome !== "listening") throw new Error(`server in ${second.name} did not start: ${served.detail}`);
-  lab.facts.host = { engineVersion: env.engine.serverVersion, internal: internal.created.IPAM, normal: normal.created.IPAM };
+  lab.facts.host = {
+    engineVersion: env.engine.serverVersion,
+    internal: internal.created.IPAM,
+    normal: normal.created.IPAM,
+  };
 });
 
 describe(INTERNAL.heading, () => {

@@ -34,22 +34,34 @@ test.beforeAll(async ({ lab, timeout }) => {
     [isolated, other, control].map(async (container) => {
       const view = await lab.networkView(container);
       views.set(container.name, view);
-      lab.note(container, { netns: await container.networkNamespace(), links: view.links, addresses: view.addresses, routes: view.routes });
+      lab.note(container, {
+        netns: await container.networkNamespace(),
+        links: view.links,
+        addresses: view.addresses,
+        routes: view.routes,
+      });
     }),
   );
   const served = await listen(control.site(), timeout).http(controlAddress, SERVER_PORT);
   if (served.outcome !== "listening") throw new Error(`control server did not start: ${served.detail}`);
 });
 
-const view = (container: LabContainer): NetView => views.get(container.name) ?? { links: [], addresses: [], routes: [] };
+const view = (container: LabContainer): NetView =>
+  views.get(container.name) ?? { links: [], addresses: [], routes: [] };
 
 describe(NONE.heading, () => {
   test.claim("N1", ({ task }) => {
     const check = observe(task);
-    const links = check.see("links", view(isolated).links.map((link) => link.name));
+    const links = check.see(
+      "links",
+      view(isolated).links.map((link) => link.name),
+    );
     const routes = check.see("routes", view(isolated).routes);
     // Control: the same observation finds eth0 and a default route where they exist.
-    const controlLinks = check.see("controlLinks", view(control).links.map((link) => link.name));
+    const controlLinks = check.see(
+      "controlLinks",
+      view(control).links.map((link) => link.name),
+    );
     expect(links).toEqual(["lo"]);
     expect(routes).toEqual([]);
     expect(controlLinks).toContain("eth0");
@@ -101,7 +113,10 @@ describe(NONE.heading, () => {
 
   test.claim("N4", async ({ task, timeout }) => {
     const check = observe(task);
-    const [mine, theirs] = [check.see("isolatedNetns", await isolated.networkNamespace()), check.see("otherNetns", await other.networkNamespace())];
+    const [mine, theirs] = [
+      check.see("isolatedNetns", await isolated.networkNamespace()),
+      check.see("otherNetns", await other.networkNamespace()),
+    ];
     expect(mine).not.toBe(theirs);
     check.verify(await listen(isolated.site(), timeout).http("127.0.0.1", SERVER_PORT + 1), "listening");
     // Control: the server answers in its own namespace...

@@ -45,7 +45,13 @@ interface Member {
 async function member(lab: Lab, container: LabContainer): Promise<Member> {
   const [info, view] = await Promise.all([container.inspect(), observeNetwork(container.site(), lab.timeout)]);
   const address = info.NetworkSettings.Networks?.[overlay.name]?.IPAddress ?? "";
-  lab.note(container, { address, networks: Object.keys(info.NetworkSettings.Networks ?? {}), links: view.links, addresses: view.addresses, routes: view.routes });
+  lab.note(container, {
+    address,
+    networks: Object.keys(info.NetworkSettings.Networks ?? {}),
+    links: view.links,
+    addresses: view.addresses,
+    routes: view.routes,
+  });
   return { container, address, view };
 }
 
@@ -93,7 +99,10 @@ test.beforeAll(async ({ lab, env, timeout }) => {
       try {
         // Only a swarm this lab made is left (by its run label when the init's answer was lost); a foreign one never.
         if (swarm) swarmSeen.left = await swarm.leave();
-        else swarmSeen.leftUnanswered = await sweepSwarm(lab.docker, (labels) => labels[LABEL.run] === env.runId, { embeddedDnsLockHeld: true });
+        else
+          swarmSeen.leftUnanswered = await sweepSwarm(lab.docker, (labels) => labels[LABEL.run] === env.runId, {
+            embeddedDnsLockHeld: true,
+          });
       } finally {
         await releasePools?.();
       }
@@ -114,19 +123,28 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   swarmSeen.labels = made.labels;
   // The lab holds the address-pools lock, so it picks its subnet itself (lab.network would wait on the lock).
   const subnet = await findFreeSubnet(lab.docker, env.config.labPool);
-  const network = await step("overlay network create", () => made.overlayNetwork({ lab: lab.name, role: "overlay", subnet }));
+  const network = await step("overlay network create", () =>
+    made.overlayNetwork({ lab: lab.name, role: "overlay", subnet }),
+  );
   if (!network) return;
   overlay = network;
   // For the picture: the overlay (made through the swarm, not lab.network) with its VXLAN id.
   const vxlanId = network.created.Options?.["com.docker.network.driver.overlay.vxlanid_list"];
-  lab.facts.networks = { ...lab.facts.networks, [network.name]: { role: "overlay", driver: "overlay", subnet, ...(vxlanId ? { vxlanId } : {}) } };
+  lab.facts.networks = {
+    ...lab.facts.networks,
+    [network.name]: { role: "overlay", driver: "overlay", subnet, ...(vxlanId ? { vxlanId } : {}) },
+  };
   const started = await step("container start on the overlay", () =>
-    Promise.all([lab.container({ role: "alpha", network: overlay.name }).start(), lab.container({ role: "beta", network: overlay.name }).start()]),
+    Promise.all([
+      lab.container({ role: "alpha", network: overlay.name }).start(),
+      lab.container({ role: "beta", network: overlay.name }).start(),
+    ]),
   );
   if (!started) return;
   [alpha, beta] = await Promise.all([member(lab, started[0]), member(lab, started[1])]);
   const served = await listen(beta.container.site(), timeout).http(beta.address, SERVER_PORT);
-  if (served.outcome !== "listening") throw new Error(`server on ${beta.container.name} did not start: ${served.detail}`);
+  if (served.outcome !== "listening")
+    throw new Error(`server on ${beta.container.name} did not start: ${served.detail}`);
   // The swarm's networks (ingress, docker_gwbridge, the overlay) are made: other labs may now reason about
   // the pools again; the lock is taken back to leave.
   await releasePools?.();
@@ -153,10 +171,25 @@ describe(OVERLAY.heading, () => {
     const settled = await overlay.inspect();
     const subnet = check.see("subnet", settled.IPAM?.Config?.[0]?.Subnet ?? "");
     check.see("swarm", swarmSeen);
-    check.see("network", { name: overlay.name, driver: settled.Driver, scope: settled.Scope, attachable: settled.Attachable });
-    check.assume(`the swarm is netlab's own, advertised on ${String(swarmSeen.advertiseAddress)} (an address netlab owns, not the uplink)`);
+    check.see("network", {
+      name: overlay.name,
+      driver: settled.Driver,
+      scope: settled.Scope,
+      attachable: settled.Attachable,
+    });
+    check.assume(
+      `the swarm is netlab's own, advertised on ${String(swarmSeen.advertiseAddress)} (an address netlab owns, not the uplink)`,
+    );
     const [ingress, gwbridge] = await Promise.all(
-      ["ingress", GWBRIDGE].map((name) => lab.docker.getNetwork(name).inspect().then((found) => found.IPAM?.Config ?? [], () => "absent")),
+      ["ingress", GWBRIDGE].map((name) =>
+        lab.docker
+          .getNetwork(name)
+          .inspect()
+          .then(
+            (found) => found.IPAM?.Config ?? [],
+            () => "absent",
+          ),
+      ),
     );
     check.see("swarmMadeNetworks", { ingress, [GWBRIDGE]: gwbridge });
 
@@ -164,23 +197,42 @@ describe(OVERLAY.heading, () => {
     const namespace = check.see("overlayNamespace", swarm ? await swarm.overlayNamespacePath(overlay) : undefined);
     const inside = namespace ? await observeNamespaceDetail(namespace, timeout) : undefined;
     const vxlan = inside?.links.find((link) => link.kind === "vxlan");
-    check.see("overlayNamespaceLinks", inside?.links.map((link) => `${link.name} (${link.kind ?? "?"}${link.master ? `, master ${link.master}` : ""})`));
-    check.see("vxlanLink", vxlan && namespace ? `${vxlan.name}: ${await linkKindDetail(namespace, vxlan.name, timeout)}` : undefined);
+    check.see(
+      "overlayNamespaceLinks",
+      inside?.links.map((link) => `${link.name} (${link.kind ?? "?"}${link.master ? `, master ${link.master}` : ""})`),
+    );
+    check.see(
+      "vxlanLink",
+      vxlan && namespace ? `${vxlan.name}: ${await linkKindDetail(namespace, vxlan.name, timeout)}` : undefined,
+    );
     expect(vxlan, `a vxlan link in the overlay's namespace ${namespace ?? "(not found)"}`).toBeDefined();
 
     const members = check.see(
       "members",
-      [alpha, beta].map(({ container, address, view }) => ({ container: container.name, address, addresses: view.addresses })),
+      [alpha, beta].map(({ container, address, view }) => ({
+        container: container.name,
+        address,
+        addresses: view.addresses,
+      })),
     );
     for (const entry of members) {
-      expect(contains(subnet, entry.address), `${entry.container}: ${entry.address} is not in the overlay's ${subnet}`).toBe(true);
-      expect(entry.addresses.map((address) => address.address), `${entry.container}: addresses inside`).toContain(entry.address);
+      expect(
+        contains(subnet, entry.address),
+        `${entry.container}: ${entry.address} is not in the overlay's ${subnet}`,
+      ).toBe(true);
+      expect(
+        entry.addresses.map((address) => address.address),
+        `${entry.container}: addresses inside`,
+      ).toContain(entry.address);
     }
 
     // By name: the engine's resolver on the overlay answers with beta's overlay address, and that address answers.
     const found = check.verify(await dns(alpha.container.site(), timeout).lookup(beta.container.name), "resolved");
     expect(found.addresses, `${beta.container.name} should resolve to its overlay address`).toEqual([beta.address]);
-    const answer = check.verify(await tcp(alpha.container.site(), timeout).connect(found.addresses?.[0] ?? "", SERVER_PORT, { send: HTTP_GET }), "connected");
+    const answer = check.verify(
+      await tcp(alpha.container.site(), timeout).connect(found.addresses?.[0] ?? "", SERVER_PORT, { send: HTTP_GET }),
+      "connected",
+    );
     expect(answer.reply).toContain(`served-by ${beta.container.name}`);
     check.verify(await tcp(alpha.container.site(), timeout).connect(beta.address, CLOSED_PORT), "refused");
     // Control: the name is the overlay's; off it (the default bridge, the sentinel as resolver) it is not found.

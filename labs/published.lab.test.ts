@@ -29,10 +29,16 @@ const test = labTest(PUBLISHED);
 function directRoutingFor(serverVersion: string, allowDirectRouting: boolean) {
   const [major, minor] = versionOf(serverVersion);
   if (major < 28) {
-    return { outcome: "connected" as const, why: `engine ${major}.${minor} is before 28.0: its DOCKER chain accepts forwarded traffic to a published container port from any interface but the bridge` };
+    return {
+      outcome: "connected" as const,
+      why: `engine ${major}.${minor} is before 28.0: its DOCKER chain accepts forwarded traffic to a published container port from any interface but the bridge`,
+    };
   }
   if (allowDirectRouting) {
-    return { outcome: "connected" as const, why: `engine ${major}.${minor} runs with "allow-direct-routing": true, which turns off 28.0's filtering of direct access to containers` };
+    return {
+      outcome: "connected" as const,
+      why: `engine ${major}.${minor} runs with "allow-direct-routing": true, which turns off 28.0's filtering of direct access to containers`,
+    };
   }
   return {
     outcome: "timed-out" as const,
@@ -73,7 +79,8 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   // One server per container port, on the container's own bridge address, each saying which container it is.
   for (const port of [LOOPBACK_SERVED, LINK_SERVED, UNPUBLISHED]) {
     const served = await listen(web.site(), timeout).http(webAddress, port);
-    if (served.outcome !== "listening") throw new Error(`server on ${webAddress}:${port} in "${web.name}" did not start: ${served.detail}`);
+    if (served.outcome !== "listening")
+      throw new Error(`server on ${webAddress}:${port} in "${web.name}" did not start: ${served.detail}`);
   }
   const info = await web.inspect();
   lab.note(web, { address: webAddress, ports: info.NetworkSettings.Ports ?? {}, netns: await web.networkNamespace() });
@@ -93,14 +100,21 @@ describe(PUBLISHED.heading, () => {
 
     const onHost = check.verify(await fromHost(lab).connect(LOOPBACK, loopbackPort, { send: HTTP_GET }), "connected");
     expect(onHost.reply, "the host port should lead to the web container's server").toContain(`served-by ${web.name}`);
-    const fromOutside = check.verify(await fromSentinel(lab).connect(hostAddress, linkPort, { send: HTTP_GET }), "connected");
-    expect(fromOutside.reply, "the host port should lead to the web container's server").toContain(`served-by ${web.name}`);
+    const fromOutside = check.verify(
+      await fromSentinel(lab).connect(hostAddress, linkPort, { send: HTTP_GET }),
+      "connected",
+    );
+    expect(fromOutside.reply, "the host port should lead to the web container's server").toContain(
+      `served-by ${web.name}`,
+    );
 
     // Without -p: the host address has nothing on a port no one published...
     check.verify(await fromSentinel(lab).connect(hostAddress, unpublishedPort), "refused");
     // ...and going straight for the container's bridge address, routed by the host, is dropped when forwarded.
     const forwarding = check.see("hostForwarding", await observeHostForwarding());
-    check.assume(`the host forwards (ip_forward on) with iptables FORWARD policy ${forwarding.policy}; the engine manages the FORWARD chain`);
+    check.assume(
+      `the host forwards (ip_forward on) with iptables FORWARD policy ${forwarding.policy}; the engine manages the FORWARD chain`,
+    );
     // (Through a shell, with a request to send: run directly on a local site, a probe that busybox `timeout`
     // ends is reported as killed by a signal, which outcome.ts cannot classify; the shell reports 143.)
     check.verify(await fromSentinel(lab).connect(webAddress, UNPUBLISHED, { send: HTTP_GET }), "timed-out");
@@ -108,7 +122,10 @@ describe(PUBLISHED.heading, () => {
     // in (before 28.0, or allow-direct-routing) it connects: the route there and back is sound, only -p differs.
     // From 28.0 the engine drops whatever the outside sends straight to a container (P1b); the sentinel's control
     // there is the host port above.
-    const straight = directRoutingFor(env.engine.serverVersion, env.engine.daemonConfig["allow-direct-routing"] === true);
+    const straight = directRoutingFor(
+      env.engine.serverVersion,
+      env.engine.daemonConfig["allow-direct-routing"] === true,
+    );
     check.verify(await fromSentinel(lab).connect(webAddress, LINK_SERVED, { send: HTTP_GET }), straight.outcome);
     // And that server is up, reachable where a route and no filter stand between (the host is on docker0).
     check.verify(await fromHost(lab).connect(webAddress, UNPUBLISHED), "connected");
@@ -117,13 +134,19 @@ describe(PUBLISHED.heading, () => {
   test.claim("P1b", async ({ task, env, lab }) => {
     const check = observe(task);
     check.see("engineVersion", env.engine.serverVersion);
-    const allowDirectRouting = check.see("allowDirectRouting", env.engine.daemonConfig["allow-direct-routing"] === true);
+    const allowDirectRouting = check.see(
+      "allowDirectRouting",
+      env.engine.daemonConfig["allow-direct-routing"] === true,
+    );
     const documented = directRoutingFor(env.engine.serverVersion, allowDirectRouting);
     check.assume(documented.why);
     check.see("webAddress", webAddress);
     // -p may open more than the host port: the published container port, straight at the container's address,
     // from a host that routes to the bridge (the sentinel, through this host's routing).
-    const direct = check.verify(await fromSentinel(lab).connect(webAddress, LINK_SERVED, { send: HTTP_GET }), documented.outcome);
+    const direct = check.verify(
+      await fromSentinel(lab).connect(webAddress, LINK_SERVED, { send: HTTP_GET }),
+      documented.outcome,
+    );
     if (documented.outcome === "connected") expect(direct.reply).toContain(`served-by ${web.name}`);
     // Control: the same server answers through its published host port, so what differs is only the address.
     check.verify(await fromSentinel(lab).connect(hostAddress, linkPort, { send: HTTP_GET }), "connected");
@@ -144,7 +167,9 @@ describe(PUBLISHED.heading, () => {
     const check = observe(task);
     const taken = { hostIp: LOOPBACK, hostPort: loopbackPort, containerPort: LOOPBACK_SERVED };
     const refused = check.see("secondOnTakenPort", await lab.attempt({ role: "second", publish: [taken] }));
-    expect(refused.outcome, `a second -p ${LOOPBACK}:${loopbackPort}: ${describeAttempt(refused)}`).toBe("refused-at-start");
+    expect(refused.outcome, `a second -p ${LOOPBACK}:${loopbackPort}: ${describeAttempt(refused)}`).toBe(
+      "refused-at-start",
+    );
     expect(refused.message).toMatch(/port is already allocated/);
     expect(refused.message).toContain(`${LOOPBACK}:${loopbackPort}`);
     expect(refused.leftNothing).toBe(true);

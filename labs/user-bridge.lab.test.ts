@@ -3,7 +3,15 @@ import { describe, expect } from "vitest";
 import type { Lab } from "../src/lifecycle/lab.js";
 import { labTest } from "../src/harness/lab-test.js";
 import { labLessons } from "../src/core/lesson/lesson.js";
-import { AddressPoolError, addressPoolsOf, asPrefix, freeSubnetIn, nameserversOf, nextPoolSubnet, predefinedSubnets } from "../src/core/address-pools.js";
+import {
+  AddressPoolError,
+  addressPoolsOf,
+  asPrefix,
+  freeSubnetIn,
+  nameserversOf,
+  nextPoolSubnet,
+  predefinedSubnets,
+} from "../src/core/address-pools.js";
 import { contains, hostAt, subnetAt } from "../src/core/cidr.js";
 import { withHostLock } from "../src/runtime/host-lock.js";
 import { holdEmbeddedDnsRecords } from "../src/runtime/embedded-dns-lock.js";
@@ -63,7 +71,6 @@ let ranged: LabContainer;
 let plain: LabContainer;
 const addresses: Record<string, string> = {};
 
-
 /** Everything that makes the engine avoid a subnet: subnets of its networks, host routes, host nameservers. */
 async function prefixesInUse(lab: Lab): Promise<string[]> {
   const networks = await lab.docker.listNetworks();
@@ -89,7 +96,9 @@ async function allocateNetworks(lab: Lab): Promise<void> {
       const inUse = await prefixesInUse(lab);
       const expected = nextPoolSubnet({ subnets, inUse, after: previous });
       pooled = await lab.network({ role: "pooled", poolsLockHeld: true });
-      const appearedMeanwhile = (await prefixesInUse(lab)).filter((prefix) => !inUse.includes(prefix) && prefix !== pooled.subnet);
+      const appearedMeanwhile = (await prefixesInUse(lab)).filter(
+        (prefix) => !inUse.includes(prefix) && prefix !== pooled.subnet,
+      );
       const lowestFree = nextPoolSubnet({ subnets, inUse });
       allocation = {
         poolSource: source,
@@ -106,7 +115,12 @@ async function allocateNetworks(lab: Lab): Promise<void> {
       await previousNetwork.remove();
     }
     // U4: a /24 of the lab pool nobody uses, searched from a place of this run's own.
-    const subnet = freeSubnetIn(lab.env.config.labPool, 24, await prefixesInUse(lab), Number.parseInt(lab.env.runId.slice(0, 4), 16));
+    const subnet = freeSubnetIn(
+      lab.env.config.labPool,
+      24,
+      await prefixesInUse(lab),
+      Number.parseInt(lab.env.runId.slice(0, 4), 16),
+    );
     if (!subnet) throw new AddressPoolError(`no free /24 left in NETLAB_LAB_POOL ${lab.env.config.labPool}`);
     // Gateway and fixed address away from .1 and .2, the engine's own choices, so "honoured" can be told apart.
     plan = { subnet, gateway: hostAt(subnet, 254), ipRange: subnetAt(subnet, 26, 1), fixedIp: hostAt(subnet, 10) };
@@ -153,15 +167,29 @@ describe(USER_BRIDGE.heading, () => {
       `${allocation.previous}, handed to the network created just before, is not in ${allocation.poolSource}: the engine hands out ` +
         "from other pools, set where netlab could not read them (default-address-pools in a daemon.json elsewhere, or --default-address-pool on a remote engine)",
     ).toBe(true);
-    expect(allocation.expected, `no free subnet left in the pools; in use: ${allocation.inUse.join(", ")}`).toBeDefined();
-    const meanwhile = allocation.appearedMeanwhile.length ? `; meanwhile, outside the lock, ${allocation.appearedMeanwhile.join(", ")} appeared` : "";
-    expect(allocation.got, `subnet of ${pooled.name}; the one handed out before was ${allocation.previous}${meanwhile}`).toBe(allocation.expected);
+    expect(
+      allocation.expected,
+      `no free subnet left in the pools; in use: ${allocation.inUse.join(", ")}`,
+    ).toBeDefined();
+    const meanwhile = allocation.appearedMeanwhile.length
+      ? `; meanwhile, outside the lock, ${allocation.appearedMeanwhile.join(", ")} appeared`
+      : "";
+    expect(
+      allocation.got,
+      `subnet of ${pooled.name}; the one handed out before was ${allocation.previous}${meanwhile}`,
+    ).toBe(allocation.expected);
 
     const host = await observeHostNetwork(timeout);
     const bridgeName = check.see("bridgeName", pooled.bridgeName);
     const gateway = check.see("gateway", pooled.gateway);
-    const link = check.see("hostLink", host.links.find((candidate) => candidate.name === bridgeName));
-    const held = check.see("hostAddresses", host.addresses.filter((entry) => entry.interface === bridgeName).map((entry) => entry.cidr));
+    const link = check.see(
+      "hostLink",
+      host.links.find((candidate) => candidate.name === bridgeName),
+    );
+    const held = check.see(
+      "hostAddresses",
+      host.addresses.filter((entry) => entry.interface === bridgeName).map((entry) => entry.cidr),
+    );
     expect(bridgeName).toBe(`br-${pooled.id.slice(0, 12)}`);
     expect(link?.kind, `host interface ${bridgeName} should be a Linux bridge`).toBe("bridge");
     expect(gateway).toBe(hostAt(allocation.got ?? "", 1));
@@ -172,7 +200,9 @@ describe(USER_BRIDGE.heading, () => {
     const check = observe(task);
     const resolvers = check.see("betaResolvConf", (await resolvConf(beta.site(), timeout)).nameservers);
     check.see("containerConfiguredDns", [env.sentinel.address]);
-    expect(resolvers, "a container on a user-defined network asks the engine's embedded DNS server").toEqual([EMBEDDED_DNS]);
+    expect(resolvers, "a container on a user-defined network asks the engine's embedded DNS server").toEqual([
+      EMBEDDED_DNS,
+    ]);
 
     const fromBeta = dns(beta.site(), timeout);
     const byName = check.verify(await fromBeta.lookup(alpha.name), "resolved");
@@ -184,10 +214,16 @@ describe(USER_BRIDGE.heading, () => {
     // question to the container's own DNS server (the sentinel), which answers NXDOMAIN.
     check.verify(await fromBeta.lookup(fixed.name), "not-found");
     check.verify(await fromBeta.lookup(OTHER_ALIAS), "not-found");
-    const answer = check.see("answerForOtherNetworkName", (await beta.exec(["nslookup", fixed.name], timeout)).stdout.trim());
+    const answer = check.see(
+      "answerForOtherNetworkName",
+      (await beta.exec(["nslookup", fixed.name], timeout)).stdout.trim(),
+    );
     expect(answer, "the answer that came back through 127.0.0.11").toMatch(/Server:\s+127\.0\.0\.11[\s\S]*NXDOMAIN/);
     const forwarded = check.verify(await fromBeta.lookup(env.sentinel.dnsName), "resolved");
-    expect(forwarded.addresses, "a name only the sentinel knows comes back through 127.0.0.11: the engine forwarded it").toEqual([env.sentinel.address]);
+    expect(
+      forwarded.addresses,
+      "a name only the sentinel knows comes back through 127.0.0.11: the engine forwarded it",
+    ).toEqual([env.sentinel.address]);
     check.see("unknownNamesForwardedTo", env.sentinel.address);
 
     // Control: the same two names resolve on their own network.
@@ -232,11 +268,16 @@ describe(USER_BRIDGE.heading, () => {
 
     const bridgeAddresses = check.see(
       "hostBridgeAddresses",
-      (await observeHostNetwork(timeout)).addresses.filter((entry) => entry.interface === custom.bridgeName).map((entry) => entry.address),
+      (await observeHostNetwork(timeout)).addresses
+        .filter((entry) => entry.interface === custom.bridgeName)
+        .map((entry) => entry.address),
     );
     expect(bridgeAddresses, `the gateway sits on ${custom.bridgeName}`).toContain(plan.gateway);
 
-    const fixedInside = check.see("fixedAddressesInside", (await observeNetwork(fixed.site(), timeout)).addresses.map((entry) => entry.address));
+    const fixedInside = check.see(
+      "fixedAddressesInside",
+      (await observeNetwork(fixed.site(), timeout)).addresses.map((entry) => entry.address),
+    );
     check.see("fixedIpInsideIpRange", contains(plan.ipRange, plan.fixedIp));
     expect(address(fixed)).toBe(plan.fixedIp);
     expect(fixedInside).toContain(plan.fixedIp);
@@ -244,7 +285,9 @@ describe(USER_BRIDGE.heading, () => {
     const rangedView = await observeNetwork(ranged.site(), timeout);
     const rangedAddress = check.see("rangedAddress", address(ranged));
     check.see("rangedRoutes", rangedView.routes);
-    expect(contains(plan.ipRange, rangedAddress), `${rangedAddress} should lie in --ip-range ${plan.ipRange}`).toBe(true);
+    expect(contains(plan.ipRange, rangedAddress), `${rangedAddress} should lie in --ip-range ${plan.ipRange}`).toBe(
+      true,
+    );
     expect(rangedView.routes.find((route) => route.destination === "default")?.via, "default route").toBe(plan.gateway);
 
     // The same fixed address asked for on the default bridge: refused by the engine.
@@ -258,14 +301,19 @@ describe(USER_BRIDGE.heading, () => {
     check.see("defaultBridgeFixedIp", refused);
     expect(refused.started, "a container with --ip on the default bridge should not start").toBeUndefined();
     expect(refused.message).toMatch(/user.defined networks only/i);
-    const leftover = await lab.docker.listContainers({ all: true, filters: { name: [`${env.runId}-${lab.name}-fixed-on-default`] } });
+    const leftover = await lab.docker.listContainers({
+      all: true,
+      filters: { name: [`${env.runId}-${lab.name}-fixed-on-default`] },
+    });
     expect(leftover, "the refused container was not left behind").toEqual([]);
   });
 
   test.claim("U5", async ({ task, lab, env, timeout }) => {
     const check = observe(task);
     const plainResolvers = check.see("plainResolvConf", (await resolvConf(plain.site(), timeout)).nameservers);
-    expect(plainResolvers, "a default-bridge container asks its configured server directly").toEqual([env.sentinel.address]);
+    expect(plainResolvers, "a default-bridge container asks its configured server directly").toEqual([
+      env.sentinel.address,
+    ]);
     // alpha joins the default bridge too (as `docker network connect bridge`), so plain and alpha share it.
     // Joining and leaving the default bridge are allocation events there: the bridge lab's B5 relies on the lock.
     await withHostLock("default-bridge", () => lab.docker.getNetwork("bridge").connect({ Container: alpha.id }));
@@ -279,7 +327,9 @@ describe(USER_BRIDGE.heading, () => {
       const resolved = check.verify(await dns(beta.site(), timeout).lookup(alpha.name), "resolved");
       expect(resolved.addresses).toEqual([address(alpha)]);
     } finally {
-      await withHostLock("default-bridge", () => lab.docker.getNetwork("bridge").disconnect({ Container: alpha.id, Force: true }));
+      await withHostLock("default-bridge", () =>
+        lab.docker.getNetwork("bridge").disconnect({ Container: alpha.id, Force: true }),
+      );
     }
   });
 });

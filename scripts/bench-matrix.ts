@@ -53,13 +53,27 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 const f2 = (value: number) => value.toFixed(2);
-const load = () => `load ${loadavg().map((value) => value.toFixed(2)).join(" ")} on ${cpus().length} cores`;
+const load = () =>
+  `load ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ")} on ${cpus().length} cores`;
 
 /** user, sys, wall and peak RSS of a command's whole waited-for process tree, from GNU time. */
-async function timed(argv: string[], env: Record<string, string>, onLine?: (line: string, atS: number) => void): Promise<{ stdout: string; exitCode: number; wallS: number; userS: number; sysS: number; maxRssKiB: number }> {
+async function timed(
+  argv: string[],
+  env: Record<string, string>,
+  onLine?: (line: string, atS: number) => void,
+): Promise<{ stdout: string; exitCode: number; wallS: number; userS: number; sysS: number; maxRssKiB: number }> {
   const timeFile = join(tmpdir(), `netlab-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = performance.now();
-  const child = execa("/usr/bin/time", ["-f", "%e %U %S %M", "-o", timeFile, ...argv], { cwd: ROOT, env: { ...process.env, ...env }, stdin: "ignore", reject: false, buffer: { stdout: true, stderr: true }, lines: false });
+  const child = execa("/usr/bin/time", ["-f", "%e %U %S %M", "-o", timeFile, ...argv], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdin: "ignore",
+    reject: false,
+    buffer: { stdout: true, stderr: true },
+    lines: false,
+  });
   if (onLine) {
     let rest = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -78,7 +92,14 @@ async function timed(argv: string[], env: Record<string, string>, onLine?: (line
     const output = `${String(result.stdout)}\n${String(result.stderr)}`.trim().split("\n").slice(-15).join("\n");
     throw new Error(`${argv.join(" ")} exited ${result.exitCode}:\n${output}`);
   }
-  return { stdout: String(result.stdout), exitCode: result.exitCode ?? -1, wallS, userS: userS!, sysS: sysS!, maxRssKiB: maxRss! };
+  return {
+    stdout: String(result.stdout),
+    exitCode: result.exitCode ?? -1,
+    wallS,
+    userS: userS!,
+    sysS: sysS!,
+    maxRssKiB: maxRss!,
+  };
 }
 
 interface Setup {
@@ -96,18 +117,32 @@ function cellsOf(truth: boolean[][]): number {
 
 async function removeAll(run: string): Promise<void> {
   // netlab's own sidecars, if a check was cut short: the ones that joined one of the bench's containers.
-  const ours = (await docker(["ps", "-aq", "--no-trunc", "--filter", `label=dev.netlab.bench=${run}`]).catch(() => ({ stdout: "" }))).stdout.split("\n").filter(Boolean);
-  const managed = (await docker(["ps", "-aq", "--filter", "label=dev.netlab.lab=check"]).catch(() => ({ stdout: "" }))).stdout.split("\n").filter(Boolean);
+  const ours = (
+    await docker(["ps", "-aq", "--no-trunc", "--filter", `label=dev.netlab.bench=${run}`]).catch(() => ({ stdout: "" }))
+  ).stdout
+    .split("\n")
+    .filter(Boolean);
+  const managed = (
+    await docker(["ps", "-aq", "--filter", "label=dev.netlab.lab=check"]).catch(() => ({ stdout: "" }))
+  ).stdout
+    .split("\n")
+    .filter(Boolean);
   const joined: string[] = [];
   if (managed.length > 0 && ours.length > 0) {
-    const modes = (await docker(["inspect", "-f", "{{.Id}} {{.HostConfig.NetworkMode}}", ...managed]).catch(() => ({ stdout: "" }))).stdout;
+    const modes = (
+      await docker(["inspect", "-f", "{{.Id}} {{.HostConfig.NetworkMode}}", ...managed]).catch(() => ({ stdout: "" }))
+    ).stdout;
     for (const line of modes.split("\n")) {
       const [id, mode] = line.split(" ");
       if (id && mode && ours.some((container) => mode === `container:${container}`)) joined.push(id);
     }
   }
   if (joined.length + ours.length > 0) await docker(["rm", "-f", "-v", ...joined, ...ours]).catch(() => undefined);
-  const networks = (await docker(["network", "ls", "-q", "--filter", `label=dev.netlab.bench=${run}`]).catch(() => ({ stdout: "" }))).stdout.split("\n").filter(Boolean);
+  const networks = (
+    await docker(["network", "ls", "-q", "--filter", `label=dev.netlab.bench=${run}`]).catch(() => ({ stdout: "" }))
+  ).stdout
+    .split("\n")
+    .filter(Boolean);
   if (networks.length > 0) await docker(["network", "rm", ...networks]).catch(() => undefined);
 }
 
@@ -118,7 +153,25 @@ async function setUp(run: string, dir: string): Promise<Setup> {
   const netOf = (index: number) => nets[index < SIZE / 2 ? 0 : 1]!;
   await Promise.all(
     names.map((name, index) =>
-      docker(["run", "-d", "--name", name, "--network", netOf(index), "--dns", "127.0.0.1", "--label", `dev.netlab.bench=${run}`, IMAGE, "httpd", "-f", "-p", String(PORT), "-h", "/"]),
+      docker([
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--network",
+        netOf(index),
+        "--dns",
+        "127.0.0.1",
+        "--label",
+        `dev.netlab.bench=${run}`,
+        IMAGE,
+        "httpd",
+        "-f",
+        "-p",
+        String(PORT),
+        "-h",
+        "/",
+      ]),
     ),
   );
   const truth = names.map((_, from) => names.map((__, to) => netOf(from) === netOf(to)));
@@ -164,24 +217,40 @@ async function netlabSide(setup: Setup, reports: string): Promise<Sample> {
   const timeline: NonNullable<Sample["timeline"]> = {};
   let connected = 0;
   let reportedS: number | undefined;
-  const result = await timed(["node", "bin/netlab.mjs", "check", setup.spec, "--reports-dir", reports], { NETLAB_PROBE_TIMEOUT_MS: String(TIMEOUT_MS) }, (line, at) => {
-    timeline.first ??= at;
-    if (/^[✓✗] /.test(line)) {
-      timeline.firstDecision ??= at;
-      timeline.lastDecision = at;
-      if (/observed connected\b/.test(line)) connected += 1;
-    }
-    const closing = /^netlab check: .* ([\d.]+) s$/.exec(line);
-    if (closing) {
-      timeline.closing = at;
-      reportedS = Number(closing[1]);
-    }
-  });
+  const result = await timed(
+    ["node", "bin/netlab.mjs", "check", setup.spec, "--reports-dir", reports],
+    { NETLAB_PROBE_TIMEOUT_MS: String(TIMEOUT_MS) },
+    (line, at) => {
+      timeline.first ??= at;
+      if (/^[✓✗] /.test(line)) {
+        timeline.firstDecision ??= at;
+        timeline.lastDecision = at;
+        if (/observed connected\b/.test(line)) connected += 1;
+      }
+      const closing = /^netlab check: .* ([\d.]+) s$/.exec(line);
+      if (closing) {
+        timeline.closing = at;
+        reportedS = Number(closing[1]);
+      }
+    },
+  );
   const decisions = result.stdout.split("\n").filter((line) => /^[✓✗] /.test(line));
-  if (decisions.length !== SIZE * SIZE) throw new Error(`netlab check printed ${decisions.length} decisions, not ${SIZE * SIZE}`);
+  if (decisions.length !== SIZE * SIZE)
+    throw new Error(`netlab check printed ${decisions.length} decisions, not ${SIZE * SIZE}`);
   const agrees = result.exitCode === 0 && connected === cellsOf(setup.truth);
   const failed = decisions.filter((line) => line.startsWith("✗")).join("\n");
-  return { wallS: result.wallS, userS: result.userS, sysS: result.sysS, cpuS: result.userS + result.sysS, maxRssKiB: result.maxRssKiB, connected, ...(reportedS !== undefined ? { reportedS } : {}), timeline, agrees, ...(agrees ? {} : { disagreement: `netlab exited ${result.exitCode}, ${connected} connected:\n${failed}` }) };
+  return {
+    wallS: result.wallS,
+    userS: result.userS,
+    sysS: result.sysS,
+    cpuS: result.userS + result.sysS,
+    maxRssKiB: result.maxRssKiB,
+    connected,
+    ...(reportedS !== undefined ? { reportedS } : {}),
+    timeline,
+    agrees,
+    ...(agrees ? {} : { disagreement: `netlab exited ${result.exitCode}, ${connected} connected:\n${failed}` }),
+  };
 }
 
 async function loopSide(setup: Setup): Promise<Sample> {
@@ -189,8 +258,21 @@ async function loopSide(setup: Setup): Promise<Sample> {
   const grid = result.stdout.trim().split("\n");
   const expected = setup.truth.map((row) => row.map((cell) => (cell ? "y" : "n")).join(""));
   const agrees = grid.join("\n") === expected.join("\n");
-  const connected = grid.join("").split("").filter((cell) => cell === "y").length;
-  return { wallS: result.wallS, userS: result.userS, sysS: result.sysS, cpuS: result.userS + result.sysS, maxRssKiB: result.maxRssKiB, connected, grid, agrees, ...(agrees ? {} : { disagreement: `the loop saw:\n${grid.join("\n")}\nthe truth:\n${expected.join("\n")}` }) };
+  const connected = grid
+    .join("")
+    .split("")
+    .filter((cell) => cell === "y").length;
+  return {
+    wallS: result.wallS,
+    userS: result.userS,
+    sysS: result.sysS,
+    cpuS: result.userS + result.sysS,
+    maxRssKiB: result.maxRssKiB,
+    connected,
+    grid,
+    agrees,
+    ...(agrees ? {} : { disagreement: `the loop saw:\n${grid.join("\n")}\nthe truth:\n${expected.join("\n")}` }),
+  };
 }
 
 /** One extra, untimed netlab run with netlab's debug log on: where the seconds between its lines go. */
@@ -233,7 +315,8 @@ function table(netlab: Sample[], loop: Sample[], cells: { y: number }): string[]
   const wall = { netlab: median(netlab.map((s) => s.wallS)), loop: median(loop.map((s) => s.wallS)) };
   const cpu = { netlab: median(netlab.map((s) => s.cpuS)), loop: median(loop.map((s) => s.cpuS)) };
   const reported = median(netlab.flatMap((s) => (s.reportedS !== undefined ? [s.reportedS] : [])));
-  const at = (key: keyof NonNullable<Sample["timeline"]>) => median(netlab.flatMap((s) => (s.timeline?.[key] !== undefined ? [s.timeline[key]!] : [])));
+  const at = (key: keyof NonNullable<Sample["timeline"]>) =>
+    median(netlab.flatMap((s) => (s.timeline?.[key] !== undefined ? [s.timeline[key]!] : [])));
   const rounds = (samples: Sample[], key: "wallS" | "cpuS") => samples.map((s) => f2(s[key])).join(" ");
   const lines = [
     "",
@@ -277,12 +360,15 @@ export async function benchMatrix(rounds = Number(process.env.NETLAB_BENCH_MATRI
         const a = await netlabSide(setup, reports);
         const b = await loopSide(setup);
         if (a.agrees && b.agrees) {
-          console.log(`${label}: netlab ${f2(a.wallS)} s wall / ${f2(a.cpuS)} s CPU (closing line ${a.reportedS ?? "?"} s); loop ${f2(b.wallS)} s wall / ${f2(b.cpuS)} s CPU; both saw exactly the truth's ${cells.y} connected cells (${before})`);
+          console.log(
+            `${label}: netlab ${f2(a.wallS)} s wall / ${f2(a.cpuS)} s CPU (closing line ${a.reportedS ?? "?"} s); loop ${f2(b.wallS)} s wall / ${f2(b.cpuS)} s CPU; both saw exactly the truth's ${cells.y} connected cells (${before})`,
+          );
           return [a, b];
         }
         console.log(`${label}: DISCARDED, a side disagreed with the truth (${before}):`);
         for (const sample of [a, b]) if (sample.disagreement) console.log(sample.disagreement.replace(/^/gm, "    "));
-        if (attempt === 3) throw new Error(`${label}: a side disagreed with the truth three times running; no fair comparison`);
+        if (attempt === 3)
+          throw new Error(`${label}: a side disagreed with the truth three times running; no fair comparison`);
       }
     };
     // Warm-up (not counted): tsx's transform cache, the engine's caches, the loop's first execs.

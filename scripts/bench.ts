@@ -80,7 +80,11 @@ function describeProcess(pid: string, name: string, root: number): string {
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
     if (cmdline.some((word) => /vitest\/dist\/(workers|chunks)\//.test(word))) return "vitest worker";
-    if (name === "node" || name.startsWith("node")) return `node ${cmdline.slice(1, 3).map((word) => basename(word)).join(" ")}`.trim();
+    if (name === "node" || name.startsWith("node"))
+      return `node ${cmdline
+        .slice(1, 3)
+        .map((word) => basename(word))
+        .join(" ")}`.trim();
     return name;
   } catch {
     return name;
@@ -99,7 +103,7 @@ function sampleTree(root: number): () => { what: string; hwmMiB: number } | unde
       if (status) statuses.set(pid, status);
     }
     // Parents appear before children often but not always: iterate to a fixed point.
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const [pid, status] of statuses) {
         if (!tree.has(Number(pid)) && tree.has(status.ppid)) {
@@ -124,14 +128,23 @@ function sampleTree(root: number): () => { what: string; hwmMiB: number } | unde
 
 // ---------------------------------------------------------------- one timed run
 
-async function run(argv: string[], env: Record<string, string> = {}, options: { timing?: boolean } = {}): Promise<Sample> {
+async function run(
+  argv: string[],
+  env: Record<string, string> = {},
+  options: { timing?: boolean } = {},
+): Promise<Sample> {
   const timeFile = join(SCRATCH, `time-${Math.random().toString(36).slice(2)}`);
   const timingFile = join(SCRATCH, `timing-${Math.random().toString(36).slice(2)}.jsonl`);
   const load1 = loadavg()[0] ?? 0;
   const spawnedAt = performance.timeOrigin + performance.now();
   const child = execa("/usr/bin/time", ["-f", "%e %U %S %M", "-o", timeFile, ...argv], {
     cwd: ROOT,
-    env: { ...process.env, NETLAB_REPORTS_DIR: join(SCRATCH, "reports"), ...(options.timing ? { NETLAB_TIMING: timingFile } : {}), ...env },
+    env: {
+      ...process.env,
+      NETLAB_REPORTS_DIR: join(SCRATCH, "reports"),
+      ...(options.timing ? { NETLAB_TIMING: timingFile } : {}),
+      ...env,
+    },
     stdin: "ignore",
     stdout: "ignore",
     stderr: "pipe",
@@ -141,8 +154,13 @@ async function run(argv: string[], env: Record<string, string> = {}, options: { 
   const result = await child;
   const endedAt = performance.timeOrigin + performance.now();
   const largest = stop();
-  const [wall = "0", user = "0", sys = "0", rss = "0"] = readFileSync(timeFile, "utf8").trim().split("\n").at(-1)!.split(" ");
-  if (result.exitCode !== 0) console.log(`  (exit ${result.exitCode}: ${String(result.stderr).trim().split("\n").slice(-3).join(" / ")})`);
+  const [wall = "0", user = "0", sys = "0", rss = "0"] = readFileSync(timeFile, "utf8")
+    .trim()
+    .split("\n")
+    .at(-1)!
+    .split(" ");
+  if (result.exitCode !== 0)
+    console.log(`  (exit ${result.exitCode}: ${String(result.stderr).trim().split("\n").slice(-3).join(" / ")})`);
   const sample: Sample = {
     wallS: Number(wall),
     userS: Number(user),
@@ -203,11 +221,17 @@ function unionMs(intervals: Array<[number, number]>): number {
  * the work inside the labs, summed over every process (cpu-ish) and as wall (union of the intervals).
  */
 function breakdown(text: string, spawnedAt: number, endedAt: number): Breakdown {
-  const marks: Mark[] = text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Mark);
-  const first = (event: string) => marks.filter((mark) => mark.event === event).reduce((t, mark) => Math.min(t, mark.t), Number.POSITIVE_INFINITY);
-  const last = (event: string) => marks.filter((mark) => mark.event === event).reduce((t, mark) => Math.max(t, mark.t), Number.NEGATIVE_INFINITY);
+  const marks: Mark[] = text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Mark);
+  const first = (event: string) =>
+    marks.filter((mark) => mark.event === event).reduce((t, mark) => Math.min(t, mark.t), Number.POSITIVE_INFINITY);
+  const last = (event: string) =>
+    marks.filter((mark) => mark.event === event).reduce((t, mark) => Math.max(t, mark.t), Number.NEGATIVE_INFINITY);
   const s = (ms: number) => (Number.isFinite(ms) ? ms / 1000 : Number.NaN);
-  const work = (kind: string) => marks.filter((mark) => mark.kind === kind).map((mark): [number, number] => [mark.t, mark.end ?? mark.t]);
+  const work = (kind: string) =>
+    marks.filter((mark) => mark.kind === kind).map((mark): [number, number] => [mark.t, mark.end ?? mark.t]);
   const sum = (intervals: Array<[number, number]>) => intervals.reduce((total, [from, to]) => total + (to - from), 0);
   // A lab file's imports: from the setup file's mark in its worker (once per file) to the file's first line.
   const importMs: number[] = [];
@@ -221,7 +245,9 @@ function breakdown(text: string, spawnedAt: number, endedAt: number): Breakdown 
   return {
     "process start, vitest and config load (spawn → global setup imported)": s(first("main:ready") - spawnedAt),
     "global setup's imports": s(first("global-setup:start") - first("main:ready")),
-    "global setup (preflight, sweep, engine facts, sentinel)": s(first("global-setup:end") - first("global-setup:start")),
+    "global setup (preflight, sweep, engine facts, sentinel)": s(
+      first("global-setup:end") - first("global-setup:start"),
+    ),
     "first worker up (global setup → worker runtime loaded)": s(first("worker:ready") - first("global-setup:end")),
     "a lab file's imports in its worker (median over files)": s(median(importMs)),
     "first lab imported → last lab's containers removed": s(labsEnd - first("lab:imported")),
@@ -234,7 +260,15 @@ function breakdown(text: string, spawnedAt: number, endedAt: number): Breakdown 
     "  removing containers (dispose), summed": s(
       marks
         .filter((mark) => mark.event === "lab:dispose-start")
-        .reduce((total, start) => total + (marks.find((end) => end.event === "lab:dispose-end" && end.pid === start.pid && end.detail === start.detail)?.t ?? start.t) - start.t, 0),
+        .reduce(
+          (total, start) =>
+            total +
+            (marks.find(
+              (end) => end.event === "lab:dispose-end" && end.pid === start.pid && end.detail === start.detail,
+            )?.t ?? start.t) -
+            start.t,
+          0,
+        ),
     ),
     "last lab done → reports written": s(last("reports:end") - labsEnd),
     "  report writing (facts reporter)": s(last("reports:end") - first("reports:start")),
@@ -265,12 +299,17 @@ function figureRows(label: string, samples: Sample[], baseline?: Sample[]): stri
   ];
 }
 
-const HEADER = ["| | wall: median (min), ratio to CLI | CPU user+sys: median (min), ratio | peak RSS, largest process | load (1 min) per round |", "|---|---|---|---|---|"];
+const HEADER = [
+  "| | wall: median (min), ratio to CLI | CPU user+sys: median (min), ratio | peak RSS, largest process | load (1 min) per round |",
+  "|---|---|---|---|---|",
+];
 
 function printBreakdown(title: string, samples: Sample[]): void {
   const withTiming = samples.map((sample) => sample.breakdown).filter((b): b is Breakdown => Boolean(b));
   if (withTiming.length === 0) return;
-  console.log(`\nWhere a run's time goes: ${title} (seconds, median of ${withTiming.length} runs; NETLAB_TIMING marks)`);
+  console.log(
+    `\nWhere a run's time goes: ${title} (seconds, median of ${withTiming.length} runs; NETLAB_TIMING marks)`,
+  );
   for (const key of Object.keys(withTiming[0]!)) {
     const value = median(withTiming.map((b) => b[key] ?? Number.NaN));
     console.log(`  ${key.padEnd(78)} ${key.startsWith("  count") ? String(value) : f(value)}`);
@@ -281,7 +320,11 @@ function printBreakdown(title: string, samples: Sample[]): void {
 
 const results: Record<string, Sample[]> = {};
 const lines: string[] = [];
-console.log(`netlab bench: ${ROUNDS} round(s), ${cpus().length} cores, load now ${loadavg().map((value) => f(value)).join(" ")}`);
+console.log(
+  `netlab bench: ${ROUNDS} round(s), ${cpus().length} cores, load now ${loadavg()
+    .map((value) => f(value))
+    .join(" ")}`,
+);
 
 if (process.argv.includes("--matrix-only")) {
   await benchMatrix();
@@ -315,7 +358,9 @@ if (ONLY.has("seed") || ONLY.has("all")) {
     if (ONLY.has("all")) {
       cliForAll.push(await run(CLI));
       all.push(await run(vitest([]), {}, { timing: true }));
-      console.log(`round ${round}: CLI ${f(cliForAll.at(-1)!.wallS)} s; every lab ${f(all.at(-1)!.wallS)} s / ${f(all.at(-1)!.cpuS)} s CPU / ${f(all.at(-1)!.maxRssMiB, 0)} MiB (load ${f(all.at(-1)!.load1, 1)})`);
+      console.log(
+        `round ${round}: CLI ${f(cliForAll.at(-1)!.wallS)} s; every lab ${f(all.at(-1)!.wallS)} s / ${f(all.at(-1)!.cpuS)} s CPU / ${f(all.at(-1)!.maxRssMiB, 0)} MiB (load ${f(all.at(-1)!.load1, 1)})`,
+      );
     }
   }
   if (cli.length) {
@@ -324,8 +369,16 @@ if (ONLY.has("seed") || ONLY.has("all")) {
       ...figureRows("docker CLI script (seed lesson, 17 claims)", cli),
       ...figureRows("seed labs: bridge, none, host (17 claims)", seed, cli),
       ...figureRows("floor: vitest alone, one empty test (forks pool)", vitestFloor, cli),
-      ...figureRows("floor: vitest, its worker loading testcontainers (the labs' stack, no netlab code)", stackFloor, cli),
-      ...figureRows("floor: the labs project, a lab that makes nothing (global setup, reporters, harness and testcontainers loaded)", harnessFloor, cli),
+      ...figureRows(
+        "floor: vitest, its worker loading testcontainers (the labs' stack, no netlab code)",
+        stackFloor,
+        cli,
+      ),
+      ...figureRows(
+        "floor: the labs project, a lab that makes nothing (global setup, reporters, harness and testcontainers loaded)",
+        harnessFloor,
+        cli,
+      ),
     );
   }
   if (all.length) {
@@ -341,11 +394,14 @@ if (ONLY.has("seed") || ONLY.has("all")) {
 }
 
 if (ONLY.has("each")) {
-  const files = readdirSync(join(ROOT, "labs")).filter((file) => file.endsWith(".lab.test.ts")).sort();
+  const files = readdirSync(join(ROOT, "labs"))
+    .filter((file) => file.endsWith(".lab.test.ts"))
+    .sort();
   const rows: string[] = [];
   for (const file of files) {
     const samples: Sample[] = [];
-    for (let round = 1; round <= ROUNDS; round += 1) samples.push(await run(vitest([`labs/${file}`]), {}, { timing: true }));
+    for (let round = 1; round <= ROUNDS; round += 1)
+      samples.push(await run(vitest([`labs/${file}`]), {}, { timing: true }));
     results[`lab:${file}`] = samples;
     rows.push(...figureRows(file.replace(".lab.test.ts", ""), samples));
     console.log(`${file}: ${samples.map((sample) => f(sample.wallS)).join(" ")} s`);

@@ -15,15 +15,26 @@ if (process.argv.includes("--if-stale") && buildIsFresh()) process.exit(0);
 // An install without dev dependencies (npm ci --omit=dev) has no compiler: netlab then runs through tsx.
 const ts = await import("typescript").then((module) => module.default).catch(() => undefined);
 if (!ts) {
-  console.log("netlab: no TypeScript compiler installed (dev dependencies omitted): not built; netlab runs through tsx");
+  console.log(
+    "netlab: no TypeScript compiler installed (dev dependencies omitted): not built; netlab runs through tsx",
+  );
   process.exit(0);
 }
-const compilerOptions: import("typescript").CompilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 };
-const declarationOptions: import("typescript").CompilerOptions = { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022, declaration: true };
+const compilerOptions: import("typescript").CompilerOptions = {
+  module: ts.ModuleKind.ESNext,
+  target: ts.ScriptTarget.ES2022,
+};
+const declarationOptions: import("typescript").CompilerOptions = {
+  module: ts.ModuleKind.NodeNext,
+  target: ts.ScriptTarget.ES2022,
+  declaration: true,
+};
 
 /** The sources (paths inside src/) whose declarations package.json `exports` promises under dist/. */
 function exportedSources(): string[] {
-  const manifest = JSON.parse(readFileSync(join(SOURCE_DIR, "..", "package.json"), "utf8")) as { exports?: Record<string, unknown> };
+  const manifest = JSON.parse(readFileSync(join(SOURCE_DIR, "..", "package.json"), "utf8")) as {
+    exports?: Record<string, unknown>;
+  };
   return Object.values(manifest.exports ?? {}).flatMap((target) => {
     const types = typeof target === "object" && target !== null ? (target as { types?: unknown }).types : undefined;
     const match = typeof types === "string" ? /^\.\/dist\/(.+)\.d\.ts$/.exec(types) : null;
@@ -64,10 +75,16 @@ for (let source = pending.pop(); source !== undefined; source = pending.pop()) {
     problems.push(`${source}: named by package.json exports (or imported by a declared module) but not a source`);
     continue;
   }
-  const { outputText, diagnostics = [] } = ts.transpileDeclaration(text, { compilerOptions: declarationOptions, fileName: source, reportDiagnostics: true });
-  for (const diagnostic of diagnostics) problems.push(`src/${source}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, " ")}`);
+  const { outputText, diagnostics = [] } = ts.transpileDeclaration(text, {
+    compilerOptions: declarationOptions,
+    fileName: source,
+    reportDiagnostics: true,
+  });
+  for (const diagnostic of diagnostics)
+    problems.push(`src/${source}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, " ")}`);
   writeFileSync(join(fresh, source.replace(/\.ts$/, ".d.ts")), outputText);
-  for (const [, specifier] of outputText.matchAll(/(?:from|import)\s+"(\.{1,2}\/[^"]+)\.js"/g)) pending.push(posix.join(posix.dirname(source), `${specifier}.ts`));
+  for (const [, specifier] of outputText.matchAll(/(?:from|import)\s+"(\.{1,2}\/[^"]+)\.js"/g))
+    pending.push(posix.join(posix.dirname(source), `${specifier}.ts`));
 }
 if (problems.length > 0) {
   rmSync(fresh, { recursive: true, force: true });
@@ -82,4 +99,6 @@ const old = `${fresh}.old`;
 if (existsSync(BUILD_DIR)) renameSync(BUILD_DIR, old);
 renameSync(fresh, BUILD_DIR);
 rmSync(old, { recursive: true, force: true });
-console.log(`netlab: built ${sources.length} file(s), ${declared.size} declaration(s) into ${relative(process.cwd(), BUILD_DIR) || "."} in ${Date.now() - started.getTime()} ms`);
+console.log(
+  `netlab: built ${sources.length} file(s), ${declared.size} declaration(s) into ${relative(process.cwd(), BUILD_DIR) || "."} in ${Date.now() - started.getTime()} ms`,
+);

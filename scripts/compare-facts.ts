@@ -19,7 +19,9 @@ function shapeOf(check: CheckRecord): string {
 }
 
 function claims(facts: Facts): Map<string, string> {
-  return new Map(facts.labs.flatMap((lab) => lab.checks.map((check) => [`${lab.lab} ${check.claim}`, shapeOf(check)] as const)));
+  return new Map(
+    facts.labs.flatMap((lab) => lab.checks.map((check) => [`${lab.lab} ${check.claim}`, shapeOf(check)] as const)),
+  );
 }
 
 const [beforeFile, afterFile] = process.argv.slice(2);

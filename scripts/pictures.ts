@@ -29,8 +29,17 @@ async function main(): Promise<void> {
   const env = { ...process.env, NETLAB_REPORTS_DIR: dir, FORCE_COLOR: "0" };
   try {
     console.log(`netlab: running ${LABS.join(", ")} into ${dir}…`);
-    const run = await execa(process.execPath, [VITEST, "run", "--project", "labs", ...LABS], { cwd: ROOT, env, reject: false, all: true, stdin: "ignore" });
-    if (run.exitCode !== 0) throw new Error(`the labs did not pass (exit ${run.exitCode}):\n${String(run.all).split("\n").slice(-30).join("\n")}`);
+    const run = await execa(process.execPath, [VITEST, "run", "--project", "labs", ...LABS], {
+      cwd: ROOT,
+      env,
+      reject: false,
+      all: true,
+      stdin: "ignore",
+    });
+    if (run.exitCode !== 0)
+      throw new Error(
+        `the labs did not pass (exit ${run.exitCode}):\n${String(run.all).split("\n").slice(-30).join("\n")}`,
+      );
     await execa(process.execPath, [TSX, "src/cli/report.ts"], { cwd: ROOT, env, stdin: "ignore" });
     mkdirSync(DOCS, { recursive: true });
 
@@ -42,19 +51,30 @@ async function main(): Promise<void> {
       const page = await browser.context.newPage();
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto(browser.url);
-      const drawn = (text: string) => page.getByText(text, { exact: true }).first().waitFor({ state: "visible", timeout: 60_000 });
+      const drawn = (text: string) =>
+        page.getByText(text, { exact: true }).first().waitFor({ state: "visible", timeout: 60_000 });
       await drawn("bridge");
-      if ((await page.getByText(title, { exact: true }).count()) === 0) await page.getByText("bridge", { exact: true }).first().click();
+      if ((await page.getByText(title, { exact: true }).count()) === 0)
+        await page.getByText("bridge", { exact: true }).first().click();
       await drawn(title);
       await page.getByText(title, { exact: true }).first().click();
       await page.getByText("Test body").first().waitFor({ state: "visible", timeout: 60_000 });
       await page.screenshot({ path: join(DOCS, "report.png") });
-      if (browser.external.length > 0) throw new Error(`the report asked for other hosts: ${browser.external.join(", ")}`);
+      if (browser.external.length > 0)
+        throw new Error(`the report asked for other hosts: ${browser.external.join(", ")}`);
     } finally {
       await browser.close();
     }
-    await execa("dot", ["-Tpng", "-Gdpi=72", join(dir, "topology", `${TOPOLOGY}.dot`), "-o", join(DOCS, "topology.png")]);
-    console.log(`netlab: wrote docs/report.png (claim ${CLAIM} in the HTML report) and docs/topology.png (lab ${TOPOLOGY}), from run ${facts.run.runId}`);
+    await execa("dot", [
+      "-Tpng",
+      "-Gdpi=72",
+      join(dir, "topology", `${TOPOLOGY}.dot`),
+      "-o",
+      join(DOCS, "topology.png"),
+    ]);
+    console.log(
+      `netlab: wrote docs/report.png (claim ${CLAIM} in the HTML report) and docs/topology.png (lab ${TOPOLOGY}), from run ${facts.run.runId}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

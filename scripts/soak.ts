@@ -33,7 +33,8 @@ function option(name: string): string | undefined {
 const rounds = Number(option("rounds") ?? 10);
 const labs = (option("labs") ?? DEFAULT_LABS.join(",")).split(",").filter(Boolean);
 const killWithinMs = Number(option("kill-within-ms") ?? 40_000);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number >= 1, not ${option("rounds")}`);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds must be a whole number >= 1, not ${option("rounds")}`);
 const logs = mkdtempSync(join(tmpdir(), "netlab-soak-"));
 const docker = new Dockerode({ timeout: 20_000 });
 
@@ -64,8 +65,18 @@ function startRun(label: string): { done: Promise<RunResult>; killGroup(): void 
   const done = new Promise<RunResult>((resolve) => {
     child.on("exit", (code) => {
       const text = readFileSync(log, "utf8");
-      const failed = text.split("\n").filter((line) => /^\s*(×|FAIL)\s/.test(line.replace(/\x1b\[[0-9;]*m/g, ""))).map((line) => line.trim().slice(0, 160));
-      resolve({ label, exitCode: code ?? undefined, ms: Date.now() - started, log, failed, ...(killedAtMs !== undefined ? { killedAtMs } : {}) });
+      const failed = text
+        .split("\n")
+        .filter((line) => /^\s*(×|FAIL)\s/.test(line.replace(/\x1b\[[0-9;]*m/g, "")))
+        .map((line) => line.trim().slice(0, 160));
+      resolve({
+        label,
+        exitCode: code ?? undefined,
+        ms: Date.now() - started,
+        log,
+        failed,
+        ...(killedAtMs !== undefined ? { killedAtMs } : {}),
+      });
     });
   });
   return {
@@ -102,11 +113,16 @@ async function leftovers(): Promise<string[]> {
   const found = [
     ...containers.filter((container) => dead(container.Labels)).map((container) => `container ${container.Names[0]}`),
     ...networks.filter((network) => dead(network.Labels)).map((network) => `network ${network.Name}`),
-    ...sentinels.filter((sentinel) => !isProcessAlive(sentinel.pid)).map((sentinel) => `namespace ${sentinel.namespace}`),
-    ...parents.filter((parent) => !isProcessAlive(parent.pid)).map((parent) => `parent link namespace ${parent.namespace}`),
+    ...sentinels
+      .filter((sentinel) => !isProcessAlive(sentinel.pid))
+      .map((sentinel) => `namespace ${sentinel.namespace}`),
+    ...parents
+      .filter((parent) => !isProcessAlive(parent.pid))
+      .map((parent) => `parent link namespace ${parent.namespace}`),
   ];
   if (state === "active") {
-    const labels = ((await docker.swarmInspect().catch(() => ({}))) as { Spec?: { Labels?: Record<string, string> } }).Spec?.Labels;
+    const labels = ((await docker.swarmInspect().catch(() => ({}))) as { Spec?: { Labels?: Record<string, string> } })
+      .Spec?.Labels;
     if (labels && isDeadRunSwarm(labels)) found.push(`swarm of run ${labels[LABEL.run]}`);
   }
   return found;
@@ -125,14 +141,19 @@ async function othersRunning(): Promise<string[]> {
 
 /** Why the engine may not be restarted here, or undefined when it may (netlab started it: provision's detached dockerd). */
 async function restartRefusal(): Promise<string | undefined> {
-  const pids = String((await execa("pidof", ["dockerd"], { reject: false })).stdout).trim().split(/\s+/).filter(Boolean);
+  const pids = String((await execa("pidof", ["dockerd"], { reject: false })).stdout)
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   if (pids.length !== 1) return `found ${pids.length} dockerd processes`;
   const cmdline = readFileSync(`/proc/${pids[0]}/cmdline`, "utf8").split("\0").filter(Boolean);
-  if (cmdline.join(" ") !== "dockerd") return `dockerd runs as "${cmdline.join(" ")}", not as netlab's provision starts it`;
+  if (cmdline.join(" ") !== "dockerd")
+    return `dockerd runs as "${cmdline.join(" ")}", not as netlab's provision starts it`;
   const log = join(ROOT, "reports", "engine", "dockerd.log");
   if (!existsSync(log)) return `no ${log}: netlab did not start this engine from here`;
   const others = await othersRunning();
-  if (others.length > 0) return `other test runs use this engine (${others.length} vitest process(es), e.g. ${others[0]})`;
+  if (others.length > 0)
+    return `other test runs use this engine (${others.length} vitest process(es), e.g. ${others[0]})`;
   return undefined;
 }
 
@@ -143,7 +164,13 @@ async function restartEngine(): Promise<void> {
   const log = openSync(join(ROOT, "reports", "engine", "dockerd.log"), "a");
   spawn("dockerd", [], { detached: true, stdio: ["ignore", log, log] }).unref();
   for (;;) {
-    if (await docker.ping().then(() => true, () => false)) return;
+    if (
+      await docker.ping().then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -159,7 +186,8 @@ interface RoundRow {
   passed: boolean;
 }
 
-const verdict = (result: RunResult) => `${result.exitCode === 0 ? "pass" : `FAIL(${result.exitCode})`} ${(result.ms / 1000).toFixed(0)}s`;
+const verdict = (result: RunResult) =>
+  `${result.exitCode === 0 ? "pass" : `FAIL(${result.exitCode})`} ${(result.ms / 1000).toFixed(0)}s`;
 const allRuns: RunResult[] = [];
 const rows: RoundRow[] = [];
 console.log(`soak: ${rounds} round(s) of netlab run ${labs.join(" ")}; logs in ${logs}`);
@@ -196,14 +224,21 @@ for (let round = 1; round <= rounds; round += 1) {
     passed,
   });
   const row = rows.at(-1)!;
-  console.log(`round ${round}: ${passed ? "passed" : "FAILED"} | plain ${row.plain} | ${row.killed} | after kill ${row.afterKill} | two at once ${row.parallel} | restart ${row.restart} | leftovers ${row.leftovers}`);
-  for (const result of checked.filter((candidate) => candidate.exitCode !== 0)) console.log(`  ${result.label} failed (${result.log}):\n    ${result.failed.join("\n    ")}`);
+  console.log(
+    `round ${round}: ${passed ? "passed" : "FAILED"} | plain ${row.plain} | ${row.killed} | after kill ${row.afterKill} | two at once ${row.parallel} | restart ${row.restart} | leftovers ${row.leftovers}`,
+  );
+  for (const result of checked.filter((candidate) => candidate.exitCode !== 0))
+    console.log(`  ${result.label} failed (${result.log}):\n    ${result.failed.join("\n    ")}`);
 }
 
-console.log("\n| round | plain | killed | run after the kill | two at once | after engine restart | leftovers | round |");
+console.log(
+  "\n| round | plain | killed | run after the kill | two at once | after engine restart | leftovers | round |",
+);
 console.log("|---|---|---|---|---|---|---|---|");
 for (const row of rows) {
-  console.log(`| ${row.round} | ${row.plain} | ${row.killed} | ${row.afterKill} | ${row.parallel} | ${row.restart} | ${row.leftovers} | ${row.passed ? "passed" : "FAILED"} |`);
+  console.log(
+    `| ${row.round} | ${row.plain} | ${row.killed} | ${row.afterKill} | ${row.parallel} | ${row.restart} | ${row.leftovers} | ${row.passed ? "passed" : "FAILED"} |`,
+  );
 }
 const runsPassed = allRuns.filter((result) => result.exitCode === 0).length;
 console.log(`\nruns that were not killed: ${runsPassed} passed, ${allRuns.length - runsPassed} failed`);

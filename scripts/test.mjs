@@ -8,7 +8,10 @@ import { buildIsFresh } from "../bin/cli-build.mjs";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 if (!buildIsFresh()) {
-  const build = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-cli.ts", "--if-stale"], { cwd: ROOT, stdio: "inherit" });
+  const build = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-cli.ts", "--if-stale"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 let suite;

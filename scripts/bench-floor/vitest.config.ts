@@ -5,5 +5,10 @@ import { defineConfig } from "vitest/config";
 const FILE = process.env.NETLAB_FLOOR === "stack" ? "stack.test.ts" : "empty.test.ts";
 
 export default defineConfig({
-  test: { include: [`scripts/bench-floor/${FILE}`], pool: "forks", reporters: ["default"], experimental: { fsModuleCache: true } },
+  test: {
+    include: [`scripts/bench-floor/${FILE}`],
+    pool: "forks",
+    reporters: ["default"],
+    experimental: { fsModuleCache: true },
+  },
 });

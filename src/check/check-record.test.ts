@@ -10,14 +10,28 @@ const world = targets(web, api, edge);
 
 function decision(line: string, fields: Partial<Decision>): Decision {
   const [expectation] = expectations(line);
-  return { expectation: expectation!, held: true, observed: { detail: "" }, probes: [], attempts: [{ attempt: 1, at: 1000, detail: "", probes: [] }], startedAt: 1000, durationMs: 40, ...fields };
+  return {
+    expectation: expectation!,
+    held: true,
+    observed: { detail: "" },
+    probes: [],
+    attempts: [{ attempt: 1, at: 1000, detail: "", probes: [] }],
+    startedAt: 1000,
+    durationMs: 40,
+    ...fields,
+  };
 }
 
 describe("checkRecordOf: one flat record per expectation", () => {
   const failed = decision("- {id: web-api, from: web, to: api:9000, reach: yes}", {
     held: false,
     observed: { outcome: "timed-out", detail: "10.2.0.2:9000: nc: timed out (also 10.3.0.2:9000 timed-out)" },
-    probes: [result("timed-out", "10.2.0.2:9000", { command: "docker run --rm --network container:p_web_1 netlab/probe timeout 3 nc -w 3 10.2.0.2 9000 -e true" }), result("timed-out", "10.3.0.2:9000")],
+    probes: [
+      result("timed-out", "10.2.0.2:9000", {
+        command: "docker run --rm --network container:p_web_1 netlab/probe timeout 3 nc -w 3 10.2.0.2 9000 -e true",
+      }),
+      result("timed-out", "10.3.0.2:9000"),
+    ],
     hint: "web and api share no network (…)",
   });
 
@@ -27,9 +41,13 @@ describe("checkRecordOf: one flat record per expectation", () => {
     expect(record.errors).toHaveLength(1);
     const [text] = record.errors;
     const lines = text!.split("\n");
-    expect(lines[0]).toBe("net.yaml:3:5: web → api:9000: expected reach yes, observed timed-out (10.2.0.2:9000: nc: timed out (also 10.3.0.2:9000 timed-out))");
+    expect(lines[0]).toBe(
+      "net.yaml:3:5: web → api:9000: expected reach yes, observed timed-out (10.2.0.2:9000: nc: timed out (also 10.3.0.2:9000 timed-out))",
+    );
     expect(lines[1]).toBe("hint: web and api share no network (…)");
-    expect(lines[2]).toBe("see it by hand: docker run --rm --network container:p_web_1 netlab/probe timeout 3 nc -w 3 10.2.0.2 9000 -e true");
+    expect(lines[2]).toBe(
+      "see it by hand: docker run --rm --network container:p_web_1 netlab/probe timeout 3 nc -w 3 10.2.0.2 9000 -e true",
+    );
   });
 
   it("names the claim by its id and records both containers' networks with their addresses", () => {
@@ -60,9 +78,21 @@ describe("checkRecordOf: one flat record per expectation", () => {
   });
 
   it("reach no expects any blocked outcome on the deciding probe; a name not expected to resolve any unresolved one", () => {
-    const blocked = checkRecordOf(decision("- {from: edge, to: api:9000, reach: no}", { observed: { outcome: "timed-out", detail: "" }, probes: [result("timed-out", "10.2.0.2:9000")] }), world);
+    const blocked = checkRecordOf(
+      decision("- {from: edge, to: api:9000, reach: no}", {
+        observed: { outcome: "timed-out", detail: "" },
+        probes: [result("timed-out", "10.2.0.2:9000")],
+      }),
+      world,
+    );
     expect(blocked.probes[0]?.expected).toEqual(["refused", "timed-out", "unreachable", "host-unreachable"]);
-    const unresolved = checkRecordOf(decision("- {from: edge, resolve: api, reach: no}", { observed: { outcome: "timed-out", detail: "" }, probes: [result("timed-out", "api", { probe: "dns" })] }), world);
+    const unresolved = checkRecordOf(
+      decision("- {from: edge, resolve: api, reach: no}", {
+        observed: { outcome: "timed-out", detail: "" },
+        probes: [result("timed-out", "api", { probe: "dns" })],
+      }),
+      world,
+    );
     expect(unresolved.probes[0]?.expected).toEqual(["not-found", "timed-out", "refused", "unreachable", "failed"]);
   });
 
@@ -70,14 +100,22 @@ describe("checkRecordOf: one flat record per expectation", () => {
     const record = checkRecordOf(
       decision("- {id: edge-publishes, publishes: edge, ports: ['127.0.0.1:8443->80/tcp']}", {
         held: false,
-        observed: { detail: "publishes 0.0.0.0:8443->80/tcp, [::]:8443->80/tcp", published: ["0.0.0.0:8443->80/tcp", "[::]:8443->80/tcp"] },
+        observed: {
+          detail: "publishes 0.0.0.0:8443->80/tcp, [::]:8443->80/tcp",
+          published: ["0.0.0.0:8443->80/tcp", "[::]:8443->80/tcp"],
+        },
         hint: "the engine shows …",
       }),
       world,
     );
-    expect(record.errors[0]).toBe("net.yaml:3:5: edge → host: expected publishes 127.0.0.1:8443->80/tcp, observed publishes 0.0.0.0:8443->80/tcp, [::]:8443->80/tcp\nhint: the engine shows …");
+    expect(record.errors[0]).toBe(
+      "net.yaml:3:5: edge → host: expected publishes 127.0.0.1:8443->80/tcp, observed publishes 0.0.0.0:8443->80/tcp, [::]:8443->80/tcp\nhint: the engine shows …",
+    );
     expect(record.probes).toEqual([]);
-    expect(record.observed).toMatchObject({ published: ["0.0.0.0:8443->80/tcp", "[::]:8443->80/tcp"], fromNetworks: ["front 10.1.0.2"] });
+    expect(record.observed).toMatchObject({
+      published: ["0.0.0.0:8443->80/tcp", "[::]:8443->80/tcp"],
+      fromNetworks: ["front 10.1.0.2"],
+    });
   });
 
   it("an expectation tried several times (within) records each attempt and counts the retries", () => {
@@ -111,19 +149,36 @@ describe("route, expectedText and specRecord", () => {
       { from: "web", to: "api" },
       { from: "web", to: "host" },
     ]);
-    expect([expectedText(reach!), expectedText(outcome!), expectedText(resolve!), expectedText(publishes!)]).toEqual(["outcome refused", "reach no", "resolves", "publishes nothing"]);
+    expect([expectedText(reach!), expectedText(outcome!), expectedText(resolve!), expectedText(publishes!)]).toEqual([
+      "outcome refused",
+      "reach no",
+      "resolves",
+      "publishes nothing",
+    ]);
   });
 
   it("a docker-network expectation says what it asks of the network, whether or not its id was written", () => {
-    const [generated, named] = expectations("- {docker-network: data, driver: overlay, attachable: yes}", "- {docker-network: data, internal: yes, id: lan}");
+    const [generated, named] = expectations(
+      "- {docker-network: data, driver: overlay, attachable: yes}",
+      "- {docker-network: data, internal: yes, id: lan}",
+    );
     expect(expectedText(generated!)).toBe("is an overlay network, attachable");
     expect(expectedText(named!)).toBe("is a network, internal");
   });
 
   it("a checked spec becomes one lab of facts, its containers with their networks and published ports", () => {
-    const lab = specRecord({ file: "net.yaml", title: "check net.yaml" }, [decision("- {from: web, to: api:9000, reach: yes}", { observed: { outcome: "connected", detail: "" } })], world, 99);
+    const lab = specRecord(
+      { file: "net.yaml", title: "check net.yaml" },
+      [decision("- {from: web, to: api:9000, reach: yes}", { observed: { outcome: "connected", detail: "" } })],
+      world,
+      99,
+    );
     expect(lab.lab).toBe("check net.yaml");
     expect(lab.checks).toHaveLength(1);
-    expect(lab.containers["p_edge_1"]).toMatchObject({ service: "edge", networks: ["front"], published: ["127.0.0.1:8443->80/tcp"] });
+    expect(lab.containers["p_edge_1"]).toMatchObject({
+      service: "edge",
+      networks: ["front"],
+      published: ["127.0.0.1:8443->80/tcp"],
+    });
   });
 });

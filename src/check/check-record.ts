@@ -26,7 +26,9 @@ export function seenText(decision: Decision): string | undefined {
 
 function networksOf(targets: Map<string, Target>, name: string | undefined): string[] | undefined {
   const target = name === undefined ? undefined : targets.get(name);
-  return target?.attachments.map((attachment) => `${attachment.network}${attachment.address ? ` ${attachment.address}` : ""}`);
+  return target?.attachments.map(
+    (attachment) => `${attachment.network}${attachment.address ? ` ${attachment.address}` : ""}`,
+  );
 }
 
 function decidingProbe(decision: Decision): number {
@@ -66,26 +68,50 @@ export function checkRecordOf(decision: Decision, targets: Map<string, Target>):
       ...(networksOf(targets, toName) ? { toNetworks: networksOf(targets, toName) } : {}),
       ...(decision.observed.published ? { published: decision.observed.published } : {}),
       ...(decision.view ? { fromAddresses: decision.view.addresses, fromRoutes: decision.view.routes } : {}),
-      ...(decision.attempts.length > 1 ? { attempts: decision.attempts.map((attempt) => `${attempt.attempt}: ${attempt.outcome ?? attempt.detail}`) } : {}),
+      ...(decision.attempts.length > 1
+        ? { attempts: decision.attempts.map((attempt) => `${attempt.attempt}: ${attempt.outcome ?? attempt.detail}`) }
+        : {}),
     },
     // The expectation is asserted on the probe that decided it; the others (other addresses) are recorded only.
-    probes: decision.probes.map((probe, index) => ({ ...probe, ...(expected && index === decidingProbe(decision) ? { expected } : {}), at: decision.startedAt + decision.durationMs })),
+    probes: decision.probes.map((probe, index) => ({
+      ...probe,
+      ...(expected && index === decidingProbe(decision) ? { expected } : {}),
+      at: decision.startedAt + decision.durationMs,
+    })),
     assumptions: [],
     attempts: [],
   };
 }
 
 /** A checked spec as one "lab" of facts.json, so the labs' writers (junit, summary, Allure, topology) serve it too. */
-export function specRecord(spec: { file: string; title: string }, decisions: Decision[], targets: Map<string, Target>, durationMs: number, errors: string[] = []): LabRecord {
+export function specRecord(
+  spec: { file: string; title: string },
+  decisions: Decision[],
+  targets: Map<string, Target>,
+  durationMs: number,
+  errors: string[] = [],
+): LabRecord {
   const containers: LabRecord["containers"] = {};
   for (const target of targets.values()) {
     containers[target.container] = {
       service: target.name,
       networkMode: target.networkMode,
       networks: target.attachments.map((attachment) => attachment.network),
-      addresses: target.attachments.flatMap((attachment) => (attachment.address ? [{ network: attachment.network, address: attachment.address, gateway: attachment.gateway }] : [])),
+      addresses: target.attachments.flatMap((attachment) =>
+        attachment.address
+          ? [{ network: attachment.network, address: attachment.address, gateway: attachment.gateway }]
+          : [],
+      ),
       published: target.published,
     };
   }
-  return { lab: spec.title, file: spec.file, durationMs, errors, containers, host: {}, checks: decisions.map((decision) => checkRecordOf(decision, targets)) };
+  return {
+    lab: spec.title,
+    file: spec.file,
+    durationMs,
+    errors,
+    containers,
+    host: {},
+    checks: decisions.map((decision) => checkRecordOf(decision, targets)),
+  };
 }

@@ -8,16 +8,43 @@ import { specRecord } from "./check-record.js";
 import type { CheckResult } from "./run-check.js";
 
 /** A check's Facts: each checked spec as a lab, each expectation as a claim, in the shape a lab run gives. */
-export function checkFacts(results: CheckResult[], config: NetlabConfig, startedAt: Date, finishedAt: Date = new Date()): Facts {
+export function checkFacts(
+  results: CheckResult[],
+  config: NetlabConfig,
+  startedAt: Date,
+  finishedAt: Date = new Date(),
+): Facts {
   const labs = results.map((result) =>
-    specRecord({ file: relative(process.cwd(), result.spec.file), title: `check ${relative(process.cwd(), result.spec.file)}` }, result.decisions, result.targets, result.durationMs),
+    specRecord(
+      { file: relative(process.cwd(), result.spec.file), title: `check ${relative(process.cwd(), result.spec.file)}` },
+      result.decisions,
+      result.targets,
+      result.durationMs,
+    ),
   );
   const failed = labs.some((lab) => lab.checks.some((check) => check.state === "failed"));
-  return runFacts({ runId: results[0]?.runId ?? "none", state: failed ? "failed" : "passed", startedAt, finishedAt, image: config.image ?? "netlab/probe", sentinel: {}, engine: {}, config: { ...config } }, labs);
+  return runFacts(
+    {
+      runId: results[0]?.runId ?? "none",
+      state: failed ? "failed" : "passed",
+      startedAt,
+      finishedAt,
+      image: config.image ?? "netlab/probe",
+      sentinel: {},
+      engine: {},
+      config: { ...config },
+    },
+    labs,
+  );
 }
 
 /** Every report of the checked specs (facts.json, summary.md, junit.xml, allure-results, topology): the labs' writers. */
-export async function writeCheckReports(dir: string, results: CheckResult[], config: NetlabConfig, startedAt: Date): Promise<string[]> {
+export async function writeCheckReports(
+  dir: string,
+  results: CheckResult[],
+  config: NetlabConfig,
+  startedAt: Date,
+): Promise<string[]> {
   const facts = checkFacts(results, config, startedAt);
   clearRunOutputs(dir);
   const { problems } = await writeReports(dir, facts);

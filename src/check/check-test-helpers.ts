@@ -9,7 +9,9 @@ import type { Attachment, Target } from "./target.js";
 
 /** A recorded `docker inspect` (Docker 20.10.24), committed beside the tests: see fixtures/README.md. */
 export function recordedInspect(name: "published" | "network-none" | "default-bridge"): Dockerode.ContainerInspectInfo {
-  const [info] = JSON.parse(readFileSync(new URL(`./fixtures/inspect-${name}.json`, import.meta.url), "utf8")) as Dockerode.ContainerInspectInfo[];
+  const [info] = JSON.parse(
+    readFileSync(new URL(`./fixtures/inspect-${name}.json`, import.meta.url), "utf8"),
+  ) as Dockerode.ContainerInspectInfo[];
   return info!;
 }
 
@@ -20,7 +22,8 @@ export function expectations(...lines: string[]): Expectation[] {
 
 export function only<K extends Expectation["kind"]>(list: Expectation[], kind: K): Extract<Expectation, { kind: K }> {
   const [first] = list;
-  if (list.length !== 1 || first?.kind !== kind) throw new Error(`expected one ${kind} expectation, got ${list.map((item) => item.kind).join(", ")}`);
+  if (list.length !== 1 || first?.kind !== kind)
+    throw new Error(`expected one ${kind} expectation, got ${list.map((item) => item.kind).join(", ")}`);
   return first as Extract<Expectation, { kind: K }>;
 }
 
@@ -30,7 +33,16 @@ export function target(name: string, networks: string[], extra: Partial<Target> 
     const [network = "", address, gateway] = text.split(" ");
     return { network, ...(address ? { address } : {}), ...(gateway ? { gateway } : {}), aliases: [name] };
   });
-  return { name, id: `${name}-id`.padEnd(64, "0"), container: `p_${name}_1`, running: true, networkMode: networks[0]?.split(" ")[0] ?? "default", attachments, published: [], ...extra };
+  return {
+    name,
+    id: `${name}-id`.padEnd(64, "0"),
+    container: `p_${name}_1`,
+    running: true,
+    networkMode: networks[0]?.split(" ")[0] ?? "default",
+    attachments,
+    published: [],
+    ...extra,
+  };
 }
 
 /** A container started with --network none: one attachment to `none`, no address. */
@@ -43,14 +55,26 @@ export function targets(...list: Target[]): Map<string, Target> {
 }
 
 export function result(outcome: Outcome, targetText: string, extra: Partial<ProbeResult> = {}): ProbeResult {
-  return { probe: "tcp", from: "src", target: targetText, outcome, detail: outcome, durationMs: 5, command: `probe ${targetText}`, ...extra };
+  return {
+    probe: "tcp",
+    from: "src",
+    target: targetText,
+    outcome,
+    detail: outcome,
+    durationMs: 5,
+    command: `probe ${targetText}`,
+    ...extra,
+  };
 }
 
 /**
  * A ProbeSite that answers batch scripts from a table instead of an engine: each `nc ADDRESS PORT` line of
  * the script is answered with the exit code and words `answer` gives for that address:port (per round).
  */
-export function fakeSite(name: string, answer: (address: string, port: number, round: number) => { exitCode: number; text: string }): ProbeSite & { runs: string[][] } {
+export function fakeSite(
+  name: string,
+  answer: (address: string, port: number, round: number) => { exitCode: number; text: string },
+): ProbeSite & { runs: string[][] } {
   const runs: string[][] = [];
   return {
     name,

@@ -22,7 +22,13 @@ function servicesOf(composeText: string): ComposeServices {
 
 /** The images a compose file runs (`image:` of each service); compose would pull any that is missing. */
 export function imagesOf(composeText: string): string[] {
-  return [...new Set(Object.values(servicesOf(composeText)).flatMap((service) => (typeof service?.image === "string" ? [service.image] : [])))];
+  return [
+    ...new Set(
+      Object.values(servicesOf(composeText)).flatMap((service) =>
+        typeof service?.image === "string" ? [service.image] : [],
+      ),
+    ),
+  ];
 }
 
 /** Whether a service of the file lands on the default bridge (`network_mode: bridge`), as a bare `docker run` does. */
@@ -34,9 +40,13 @@ export function usesDefaultBridge(composeText: string): boolean {
  * `up -d` of a user's compose file through testcontainers' compose support, refusing first if an image is
  * not on the engine (nothing is ever pulled). The returned down() removes the project, leftovers included.
  */
-export async function bringUp(docker: Dockerode, options: { file: string; project: string; timeoutMs: number }): Promise<UpStack> {
+export async function bringUp(
+  docker: Dockerode,
+  options: { file: string; project: string; timeoutMs: number },
+): Promise<UpStack> {
   const detected = await detectCompose();
-  if ("missing" in detected) throw new ComposeUpError(`--up needs Compose: ${detected.missing} (npm run provision installs docker-compose)`);
+  if ("missing" in detected)
+    throw new ComposeUpError(`--up needs Compose: ${detected.missing} (npm run provision installs docker-compose)`);
   const composeText = readFileSync(options.file, "utf8");
   const onDefaultBridge = usesDefaultBridge(composeText);
   const project = new ComposeProject(docker, {
@@ -52,7 +62,9 @@ export async function bringUp(docker: Dockerode, options: { file: string; projec
   const before = await project.leftovers();
   if (before.containers.length > 0) {
     // Its down() would remove what the user had running: check it as it is instead.
-    throw new ComposeUpError(`compose project "${options.project}" is already up (${before.containers.join(", ")}): run without --up to check it as it is, or take it down first`);
+    throw new ComposeUpError(
+      `compose project "${options.project}" is already up (${before.containers.join(", ")}): run without --up to check it as it is, or take it down first`,
+    );
   }
   let started: StartedComposeProject | undefined;
   try {
@@ -68,6 +80,9 @@ export async function bringUp(docker: Dockerode, options: { file: string; projec
   const running = started;
   return {
     project: options.project,
-    down: () => (onDefaultBridge ? withHostLock("default-bridge", () => running[Symbol.asyncDispose](), { patienceMs: REMOVAL_PATIENCE_MS }) : running[Symbol.asyncDispose]()),
+    down: () =>
+      onDefaultBridge
+        ? withHostLock("default-bridge", () => running[Symbol.asyncDispose](), { patienceMs: REMOVAL_PATIENCE_MS })
+        : running[Symbol.asyncDispose](),
   };
 }

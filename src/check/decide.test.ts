@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { CONNECTED, expectations, fakeSite, isolated, REFUSED, target, targets, TIMED_OUT } from "./check-test-helpers.js";
+import {
+  CONNECTED,
+  expectations,
+  fakeSite,
+  isolated,
+  REFUSED,
+  target,
+  targets,
+  TIMED_OUT,
+} from "./check-test-helpers.js";
 import { decideAll, type DecideClock, type DecideContext, type Decision } from "./decide.js";
 import type { PlanContext, SiteKey } from "./plan-probes.js";
 
@@ -12,7 +21,10 @@ const world = targets(web, api, edge, db, cache);
 const plan: PlanContext = { targets: world, hostBridgeAddress: "172.17.0.1" };
 
 /** A world where each address:port answers as the table says (TIMED_OUT otherwise), one fake site per source. */
-function context(answer: (address: string, port: number, round: number) => { exitCode: number; text: string }, extra: Partial<DecideContext> = {}) {
+function context(
+  answer: (address: string, port: number, round: number) => { exitCode: number; text: string },
+  extra: Partial<DecideContext> = {},
+) {
   const sites = new Map<string, ReturnType<typeof fakeSite>>();
   const decided: Decision[] = [];
   const ctx: DecideContext = {
@@ -61,7 +73,9 @@ describe("decideAll with a fake ProbeSite", () => {
       "- {from: web, to: edge:80, reach: yes}",
       "- {from: edge, to: db:5432, outcome: timed-out}",
     );
-    const { ctx, sites } = context((address) => (address === "10.2.0.2" || address === "10.1.0.2" ? CONNECTED : TIMED_OUT));
+    const { ctx, sites } = context((address) =>
+      address === "10.2.0.2" || address === "10.1.0.2" ? CONNECTED : TIMED_OUT,
+    );
     const decisions = await decideAll(list, ctx);
     expect(decisions.map((decision) => decision.held)).toEqual([true, true, true, true]);
     expect(sites.get("web")!.runs).toHaveLength(1);
@@ -71,7 +85,11 @@ describe("decideAll with a fake ProbeSite", () => {
   });
 
   it("keeps the spec's order in the result and reports each decision once as it is made", async () => {
-    const list = expectations("- {from: edge, to: db:5432, reach: no}", "- {publishes: edge, ports: ['127.0.0.1:8443->80/tcp']}", "- {from: web, to: api:9000, reach: yes}");
+    const list = expectations(
+      "- {from: edge, to: db:5432, reach: no}",
+      "- {publishes: edge, ports: ['127.0.0.1:8443->80/tcp']}",
+      "- {from: web, to: api:9000, reach: yes}",
+    );
     const { ctx, decided } = context((address) => (address === "10.2.0.2" ? CONNECTED : TIMED_OUT));
     const decisions = await decideAll(list, ctx);
     expect(decisions.map((decision) => decision.expectation)).toEqual(list);
@@ -80,23 +98,35 @@ describe("decideAll with a fake ProbeSite", () => {
   });
 
   it("within: tries again only while the expectation does not hold, and records every attempt", async () => {
-    const list = expectations("- {from: web, to: api:9000, reach: yes, within: 5s}", "- {from: web, to: db:5432, reach: no, within: 5s}");
+    const list = expectations(
+      "- {from: web, to: api:9000, reach: yes, within: 5s}",
+      "- {from: web, to: db:5432, reach: no, within: 5s}",
+    );
     // api's server starts listening on the third try; db never answers (which is what is expected of it).
     const clock = manualClock();
-    const { ctx, sites } = context((address, _port, round) => (address === "10.2.0.2" ? (round >= 3 ? CONNECTED : REFUSED) : TIMED_OUT), { clock });
+    const { ctx, sites } = context(
+      (address, _port, round) => (address === "10.2.0.2" ? (round >= 3 ? CONNECTED : REFUSED) : TIMED_OUT),
+      { clock },
+    );
     const [toApi, toDb] = await decideAll(list, ctx);
     expect(toApi!.held).toBe(true);
-    expect(toApi!.attempts.map((attempt) => [attempt.attempt, attempt.outcome, attempt.at - toApi!.startedAt])).toEqual([
-      [1, "refused", 0],
-      [2, "refused", 10],
-      [3, "connected", 20],
-    ]);
+    expect(toApi!.attempts.map((attempt) => [attempt.attempt, attempt.outcome, attempt.at - toApi!.startedAt])).toEqual(
+      [
+        [1, "refused", 0],
+        [2, "refused", 10],
+        [3, "connected", 20],
+      ],
+    );
     expect(toApi!.durationMs).toBe(20);
     expect(toDb!.held).toBe(true);
     expect(toDb!.attempts).toHaveLength(1);
     expect(toDb!.durationMs).toBe(0);
     // The held expectation is not probed again: rounds 2 and 3 carry api's probe only.
-    expect(sites.get("web")!.runs.map(itemsOf)).toEqual([["10.2.0.2:9000", "10.3.0.3:5432"], ["10.2.0.2:9000"], ["10.2.0.2:9000"]]);
+    expect(sites.get("web")!.runs.map(itemsOf)).toEqual([
+      ["10.2.0.2:9000", "10.3.0.3:5432"],
+      ["10.2.0.2:9000"],
+      ["10.2.0.2:9000"],
+    ]);
   });
 
   it("no retry when the first probe holds, within or not", async () => {
@@ -146,7 +176,10 @@ describe("decideAll with a fake ProbeSite", () => {
 
   it("a target in --network none is decided without any exec: unreachable, with its hint", async () => {
     const { ctx, sites } = context(() => CONNECTED);
-    const [reached, blocked] = await decideAll(expectations("- {from: api, to: cache:6379, reach: yes}", "- {from: api, to: cache:6379, reach: no}"), ctx);
+    const [reached, blocked] = await decideAll(
+      expectations("- {from: api, to: cache:6379, reach: yes}", "- {from: api, to: cache:6379, reach: no}"),
+      ctx,
+    );
     expect(sites.get("api")!.runs).toHaveLength(0);
     expect(reached).toMatchObject({ held: false, observed: { outcome: "unreachable" }, probes: [] });
     expect(reached!.hint).toContain("--network none");
@@ -155,10 +188,19 @@ describe("decideAll with a fake ProbeSite", () => {
 
   it("a publishes expectation is decided from the engine's ports alone", async () => {
     const { ctx, sites } = context(() => CONNECTED);
-    const [same, other] = await decideAll(expectations("- {publishes: edge, ports: ['127.0.0.1:8443->80/tcp']}", "- {publishes: edge, ports: ['8443->80']}"), ctx);
+    const [same, other] = await decideAll(
+      expectations(
+        "- {publishes: edge, ports: ['127.0.0.1:8443->80/tcp']}",
+        "- {publishes: edge, ports: ['8443->80']}",
+      ),
+      ctx,
+    );
     expect(sites.size).toBe(0);
     expect(same).toMatchObject({ held: true, observed: { published: ["127.0.0.1:8443->80/tcp"] } });
-    expect(other).toMatchObject({ held: false, hint: "the engine shows 127.0.0.1:8443->80/tcp (docker port p_edge_1)" });
+    expect(other).toMatchObject({
+      held: false,
+      hint: "the engine shows 127.0.0.1:8443->80/tcp (docker port p_edge_1)",
+    });
   });
 });
 
@@ -170,26 +212,45 @@ describe("seen-as: the address the outside saw, read from its greeting", () => {
     const run = site.run.bind(site);
     site.run = async (argv, timeoutMs) => {
       const output = await run(argv, timeoutMs);
-      return { ...output, stdout: `@@addr 1: lo inet 127.0.0.1/8 scope host lo; 2: red-eth inet 10.9.0.2/24 scope global red-eth;\n${output.stdout}` };
+      return {
+        ...output,
+        stdout: `@@addr 1: lo inet 127.0.0.1/8 scope host lo; 2: red-eth inet 10.9.0.2/24 scope global red-eth;\n${output.stdout}`,
+      };
     };
     return () => site;
   }
 
   it("holds seen-as host only when the outside saw the host's address, and seen-as self only for the source's own", async () => {
-    const [asHost, asSelf] = expectations("- {from: 'netns:red', to: outside, reach: yes, seen-as: host}", "- {from: 'netns:red', to: outside, reach: yes, seen-as: self}");
-    const natted = await decideAll([asHost!, asSelf!], { ...context(() => CONNECTED).ctx, plan: outsidePlan, site: namespaceGreetedAs("198.19.0.1") });
+    const [asHost, asSelf] = expectations(
+      "- {from: 'netns:red', to: outside, reach: yes, seen-as: host}",
+      "- {from: 'netns:red', to: outside, reach: yes, seen-as: self}",
+    );
+    const natted = await decideAll([asHost!, asSelf!], {
+      ...context(() => CONNECTED).ctx,
+      plan: outsidePlan,
+      site: namespaceGreetedAs("198.19.0.1"),
+    });
     expect(natted.map((decision) => decision.held)).toEqual([true, false]);
-    expect(natted[0]!.observed.detail).toBe("connected; the outside saw 198.19.0.1, the host's address (host 198.19.0.1; source 127.0.0.1, 10.9.0.2)");
+    expect(natted[0]!.observed.detail).toBe(
+      "connected; the outside saw 198.19.0.1, the host's address (host 198.19.0.1; source 127.0.0.1, 10.9.0.2)",
+    );
     expect(natted[1]!.hint).toContain("a MASQUERADE or SNAT rule rewrote the source");
-    const routed = await decideAll([asHost!, asSelf!], { ...context(() => CONNECTED).ctx, plan: outsidePlan, site: namespaceGreetedAs("10.9.0.2") });
+    const routed = await decideAll([asHost!, asSelf!], {
+      ...context(() => CONNECTED).ctx,
+      plan: outsidePlan,
+      site: namespaceGreetedAs("10.9.0.2"),
+    });
     expect(routed.map((decision) => decision.held)).toEqual([false, true]);
     expect(routed[0]!.hint).toContain("iptables -t nat -A POSTROUTING -s SUBNET ! -o BRIDGE -j MASQUERADE");
     // Neither the host's nor its own: the hint does not pretend it saw the source's address.
-    const elsewhere = await decideAll([asHost!], { ...context(() => CONNECTED).ctx, plan: outsidePlan, site: namespaceGreetedAs("10.77.0.9") });
+    const elsewhere = await decideAll([asHost!], {
+      ...context(() => CONNECTED).ctx,
+      plan: outsidePlan,
+      site: namespaceGreetedAs("10.77.0.9"),
+    });
     expect(elsewhere[0]!.held).toBe(false);
     expect(elsewhere[0]!.hint).toContain("the outside saw 10.77.0.9: an SNAT rule to another address");
     // The probe reads the greeting: no -e true on that connect.
     expect(routed[0]!.probes[0]!.command).toMatch(/nc -w \d+ 198\.19\.0\.2 80$/);
   });
 });
-

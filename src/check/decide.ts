@@ -17,7 +17,10 @@ export interface DecideClock {
   pause(ms: number): Promise<void>;
 }
 
-const WALL_CLOCK: DecideClock = { now: () => Date.now(), pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+const WALL_CLOCK: DecideClock = {
+  now: () => Date.now(),
+  pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 export interface DecideContext {
   plan: PlanContext;
@@ -44,7 +47,15 @@ interface Probed {
 function found(expectation: Expectation, decider: FoundDecider<Expectation>, context: DecideContext): Decision {
   const startedAt = (context.clock ?? WALL_CLOCK).now();
   const { held, observed } = decider.judge(expectation, context.plan.targets);
-  const decision: Decision = { expectation, held, observed, probes: [], attempts: [{ attempt: 1, at: startedAt, detail: observed.detail, probes: [] }], startedAt, durationMs: 0 };
+  const decision: Decision = {
+    expectation,
+    held,
+    observed,
+    probes: [],
+    attempts: [{ attempt: 1, at: startedAt, detail: observed.detail, probes: [] }],
+    startedAt,
+    durationMs: 0,
+  };
   if (!held) decision.hint = kindOf(expectation).hint?.(expectation, undefined, context.hints);
   return decision;
 }
@@ -56,14 +67,18 @@ function found(expectation: Expectation, decider: FoundDecider<Expectation>, con
 async function decideFrom(site: ProbeSite, expectations: Probed[], context: DecideContext): Promise<Decision[]> {
   const clock = context.clock ?? WALL_CLOCK;
   const startedAt = clock.now();
-  const plans = new Map<Probed, ProbePlan>(expectations.map((probed) => [probed, probed.decider.plan(probed.expectation, context.plan)]));
+  const plans = new Map<Probed, ProbePlan>(
+    expectations.map((probed) => [probed, probed.decider.plan(probed.expectation, context.plan)]),
+  );
   const attempts = new Map<Probed, Attempt[]>(expectations.map((probed) => [probed, []]));
   const decided: Decision[] = [];
   let pending = expectations;
   for (let round = 1; pending.length > 0; round++) {
     const items = pending.flatMap((probed) => plans.get(probed)!.probes.map((probe) => probe.item));
     // Some of these may be asserted blocked: never while a network is created or removed (see churn-lock).
-    const { results, view } = await whileNetworksSteady(`probes from ${site.name}`, () => runBatch(site, items, context.timeoutMs, context.engineTimeoutMs));
+    const { results, view } = await whileNetworksSteady(`probes from ${site.name}`, () =>
+      runBatch(site, items, context.timeoutMs, context.engineTimeoutMs),
+    );
     const at = clock.now();
     let offset = 0;
     const next: Probed[] = [];
@@ -81,7 +96,11 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
       const decision: Decision = {
         expectation,
         held,
-        observed: { ...(attempt.outcome ? { outcome: attempt.outcome } : {}), detail: attempt.detail, ...(addresses ? { addresses } : {}) },
+        observed: {
+          ...(attempt.outcome ? { outcome: attempt.outcome } : {}),
+          detail: attempt.detail,
+          ...(addresses ? { addresses } : {}),
+        },
         probes: mine,
         view,
         attempts: attempts.get(probed)!,
@@ -99,8 +118,13 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
 }
 
 /** Decides an expectation from what the engine and host report, re-reading only while its `within` lasts. */
-async function decideFromEngine(expectation: Expectation, decider: EngineDecider<Expectation>, context: DecideContext): Promise<Decision> {
-  if (!context.state) throw new Error(`expectation "${expectation.id}" needs the engine's view, which this check was not given`);
+async function decideFromEngine(
+  expectation: Expectation,
+  decider: EngineDecider<Expectation>,
+  context: DecideContext,
+): Promise<Decision> {
+  if (!context.state)
+    throw new Error(`expectation "${expectation.id}" needs the engine's view, which this check was not given`);
   const clock = context.clock ?? WALL_CLOCK;
   const startedAt = clock.now();
   const attempts: Attempt[] = [];
@@ -152,7 +176,10 @@ export async function decideAll(expectations: Expectation[], context: DecideCont
     group.expectations.push({ expectation, decider });
     bySite.set(siteName(key), group);
   }
-  const [groups, states] = await Promise.all([Promise.all([...bySite.values()].map((group) => decideFrom(context.site(group.key), group.expectations, context))), Promise.all(stateful)]);
+  const [groups, states] = await Promise.all([
+    Promise.all([...bySite.values()].map((group) => decideFrom(context.site(group.key), group.expectations, context))),
+    Promise.all(stateful),
+  ]);
   decided.push(...groups.flat(), ...states);
   const order = new Map(expectations.map((expectation, index) => [expectation, index]));
   return decided.sort((a, b) => order.get(a.expectation)! - order.get(b.expectation)!);

@@ -22,7 +22,11 @@ async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
 export function demuxLogs(buffer: Buffer): string {
   const parts: Buffer[] = [];
   let offset = 0;
-  while (offset + 8 <= buffer.length && (buffer[offset] === 1 || buffer[offset] === 2) && buffer.readUInt16BE(offset + 1) === 0) {
+  while (
+    offset + 8 <= buffer.length &&
+    (buffer[offset] === 1 || buffer[offset] === 2) &&
+    buffer.readUInt16BE(offset + 1) === 0
+  ) {
     const size = buffer.readUInt32BE(offset + 4);
     parts.push(buffer.subarray(offset + 8, offset + 8 + size));
     offset += 8 + size;
@@ -35,7 +39,11 @@ export function demuxLogs(buffer: Buffer): string {
  * links inside a container (through its probe site) and the host's own (`ip -o link` here: only meaningful
  * where the engine runs on this machine).
  */
-export function engineStateView(docker: Dockerode, siteOf: (target: Target) => ProbeSite, timeoutMs: number): StateView {
+export function engineStateView(
+  docker: Dockerode,
+  siteOf: (target: Target) => ProbeSite,
+  timeoutMs: number,
+): StateView {
   return {
     async network(name) {
       const info = await orUndefined(docker.getNetwork(name).inspect());
@@ -61,7 +69,9 @@ export function engineStateView(docker: Dockerode, siteOf: (target: Target) => P
       return facts;
     },
     async logs(name) {
-      const output = (await docker.getContainer(name).logs({ stdout: true, stderr: true, follow: false, tail: 200 })) as unknown as Buffer;
+      const output = (await docker
+        .getContainer(name)
+        .logs({ stdout: true, stderr: true, follow: false, tail: 200 })) as unknown as Buffer;
       return demuxLogs(Buffer.isBuffer(output) ? output : Buffer.from(String(output)));
     },
     async linksInside(target) {

@@ -8,5 +8,8 @@ export async function findNamespaces(names: string[]): Promise<void> {
     throw error instanceof NamespaceListError ? new TargetMissingError(error.message) : error;
   });
   const missing = [...new Set(names)].filter((name) => !present.has(name)).sort();
-  if (missing.length > 0) throw new TargetMissingError(`no network namespace is named ${missing.map((name) => `"${name}"`).join(", ")}: see "ip netns list" (made with "ip netns add NAME")`);
+  if (missing.length > 0)
+    throw new TargetMissingError(
+      `no network namespace is named ${missing.map((name) => `"${name}"`).join(", ")}: see "ip netns list" (made with "ip netns add NAME")`,
+    );
 }

@@ -6,9 +6,16 @@ export class TargetMissingError extends Error {
   override name = "TargetMissingError";
 }
 
-const COMPOSE = { project: "com.docker.compose.project", service: "com.docker.compose.service", number: "com.docker.compose.container-number" };
+const COMPOSE = {
+  project: "com.docker.compose.project",
+  service: "com.docker.compose.service",
+  number: "com.docker.compose.container-number",
+};
 
-async function inspectOrUndefined(docker: Dockerode, idOrName: string): Promise<Dockerode.ContainerInspectInfo | undefined> {
+async function inspectOrUndefined(
+  docker: Dockerode,
+  idOrName: string,
+): Promise<Dockerode.ContainerInspectInfo | undefined> {
   try {
     return await docker.getContainer(idOrName).inspect();
   } catch (error) {
@@ -20,7 +27,10 @@ async function inspectOrUndefined(docker: Dockerode, idOrName: string): Promise<
 /** The container of a compose service (its first, when scaled), or the container of that exact name. */
 async function findOne(docker: Dockerode, name: string, project: string | undefined): Promise<Target | undefined> {
   if (project) {
-    const found = await docker.listContainers({ all: true, filters: { label: [`${COMPOSE.project}=${project}`, `${COMPOSE.service}=${name}`] } });
+    const found = await docker.listContainers({
+      all: true,
+      filters: { label: [`${COMPOSE.project}=${project}`, `${COMPOSE.service}=${name}`] },
+    });
     found.sort((a, b) => Number(a.Labels[COMPOSE.number] ?? 0) - Number(b.Labels[COMPOSE.number] ?? 0));
     const first = found[0] && (await inspectOrUndefined(docker, found[0].Id));
     if (first) return targetFromInspect(name, first);
@@ -48,10 +58,17 @@ export async function findTargets(docker: Dockerode, names: string[], project?: 
   );
   if (missing.length > 0) {
     const where = project ? `no service of compose project "${project}" and no container` : "no container";
-    throw new TargetMissingError(`${where} is named ${missing.sort().map((name) => `"${name}"`).join(", ")}: see "docker ps -a"${project ? " (or bring the stack up: netlab check --up)" : ""}`);
+    throw new TargetMissingError(
+      `${where} is named ${missing
+        .sort()
+        .map((name) => `"${name}"`)
+        .join(", ")}: see "docker ps -a"${project ? " (or bring the stack up: netlab check --up)" : ""}`,
+    );
   }
   if (stopped.length > 0) {
-    throw new TargetMissingError(`not running: ${stopped.sort().join(", ")}: start ${stopped.length === 1 ? "it" : "them"} ("docker start …"), see "docker ps -a"`);
+    throw new TargetMissingError(
+      `not running: ${stopped.sort().join(", ")}: start ${stopped.length === 1 ? "it" : "them"} ("docker start …"), see "docker ps -a"`,
+    );
   }
   return targets;
 }

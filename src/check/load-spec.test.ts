@@ -47,7 +47,10 @@ describe("loadSpec", () => {
   });
 
   it("points at the compose value when the file does not exist", () => {
-    const file = write("nocompose/netlab.yaml", "version: 1\ncompose: stack.yml\nexpect:\n  - {from: a, to: b:0, reach: yes}\n");
+    const file = write(
+      "nocompose/netlab.yaml",
+      "version: 1\ncompose: stack.yml\nexpect:\n  - {from: a, to: b:0, reach: yes}\n",
+    );
     expect(loadErrors(file)).toEqual([
       `${file}:2:10 compose file \`stack.yml\` does not exist (looked for ${join(root, "nocompose/stack.yml")})`,
       `${file}:4:19 bad port 0 in \`b:0\`: a number from 1 to 65535`,
@@ -56,7 +59,10 @@ describe("loadSpec", () => {
 
   it("reports a broken compose file in that file", () => {
     const compose = write("badcompose/docker-compose.yml", "services: [web\n");
-    const file = write("badcompose/netlab.yaml", "version: 1\ncompose: docker-compose.yml\nexpect:\n  - {from: web, to: web:1, reach: yes}\n");
+    const file = write(
+      "badcompose/netlab.yaml",
+      "version: 1\ncompose: docker-compose.yml\nexpect:\n  - {from: web, to: web:1, reach: yes}\n",
+    );
     expect(loadErrors(file)[0]).toMatch(new RegExp(`^${compose}:2:1 `));
   });
 

@@ -13,7 +13,10 @@ function readSpecText(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
-    throw new SpecError([{ file: path, line: 1, col: 1, message: `cannot read the spec: ${(error as Error).message}` }], { cause: error });
+    throw new SpecError(
+      [{ file: path, line: 1, col: 1, message: `cannot read the spec: ${(error as Error).message}` }],
+      { cause: error },
+    );
   }
 }
 
@@ -28,7 +31,12 @@ export function loadSpec(path: string): Spec {
   const composePath = isAbsolute(compose) ? compose : join(dirname(path), compose);
   if (!existsSync(composePath)) {
     return validateSpec(source, {
-      problems: [{ ...source.valueAt(["compose"]), message: `compose file \`${compose}\` does not exist (looked for ${composePath})` }],
+      problems: [
+        {
+          ...source.valueAt(["compose"]),
+          message: `compose file \`${compose}\` does not exist (looked for ${composePath})`,
+        },
+      ],
     });
   }
   return validateSpec(source, { composeServices: composeServices(composePath) });

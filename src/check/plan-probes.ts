@@ -5,7 +5,8 @@ import type { Target } from "./target.js";
 import { namespaceText } from "../core/check-file/endpoint.js";
 
 /** Where a probe runs: inside a checked container (through its sidecar), in a named namespace, on the host, or outside (the sentinel). */
-export type SiteKey = { kind: "container"; name: string } | { kind: "netns"; name: string } | { kind: "host" } | { kind: "outside" };
+export type SiteKey =
+  { kind: "container"; name: string } | { kind: "netns"; name: string } | { kind: "host" } | { kind: "outside" };
 
 export interface PlannedProbe {
   item: BatchItem;

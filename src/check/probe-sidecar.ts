@@ -26,7 +26,11 @@ async function execIn(docker: Dockerode, id: string, argv: string[]): Promise<Ex
     stream.on("error", reject);
   });
   const { ExitCode } = await exec.inspect();
-  return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(chunks.out).toString("utf8"), stderr: Buffer.concat(chunks.err).toString("utf8") };
+  return {
+    exitCode: ExitCode ?? -1,
+    stdout: Buffer.concat(chunks.out).toString("utf8"),
+    stderr: Buffer.concat(chunks.err).toString("utf8"),
+  };
 }
 
 /** A started probe sidecar: a site inside the checked container's network namespace, removed by dispose. */
@@ -37,7 +41,11 @@ export interface ProbeSidecar extends ProbeSite {
 }
 
 /** What the sidecar is created with: joined to the target's namespace, idle, labelled, nothing added. */
-export function sidecarCreateOptions(target: Target, image: string, run: RunIdentity): Dockerode.ContainerCreateOptions {
+export function sidecarCreateOptions(
+  target: Target,
+  image: string,
+  run: RunIdentity,
+): Dockerode.ContainerCreateOptions {
   return {
     name: labObjectName(run.runId, CHECK_LAB, `probe-${target.container}`.replace(/[^a-zA-Z0-9_.-]/g, "-")),
     Image: image,
@@ -52,7 +60,12 @@ export function sidecarCreateOptions(target: Target, image: string, run: RunIden
  * sees exactly what the target sees (interfaces, routes, resolv.conf) whatever the target's image is
  * (distroless, scratch), and adds no capability.
  */
-export async function startProbeSidecar(docker: Dockerode, target: Target, image: string, run: RunIdentity): Promise<ProbeSidecar> {
+export async function startProbeSidecar(
+  docker: Dockerode,
+  target: Target,
+  image: string,
+  run: RunIdentity,
+): Promise<ProbeSidecar> {
   const options = sidecarCreateOptions(target, image, run);
   debug("Starting probe sidecar for %s…", target.container);
   const container = await docker.createContainer(options);
@@ -75,7 +88,10 @@ export async function startProbeSidecar(docker: Dockerode, target: Target, image
     async run(argv, timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ProbeTimeoutError(`probe in "${target.container}" did not finish after ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new ProbeTimeoutError(`probe in "${target.container}" did not finish after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       });
       try {
         return await Promise.race([execIn(docker, container.id, argv), deadline]);

@@ -24,13 +24,19 @@ describe("publishedMatches: the exact set of bindings, 0.0.0.0 and [::] alike", 
   });
 
   it("does not hold when the engine publishes on every address and the spec says loopback, or the other way round", () => {
-    expect(publishedMatches(ports("127.0.0.1:8443->80/tcp"), ["0.0.0.0:8443->80/tcp", "[::]:8443->80/tcp"])).toBe(false);
+    expect(publishedMatches(ports("127.0.0.1:8443->80/tcp"), ["0.0.0.0:8443->80/tcp", "[::]:8443->80/tcp"])).toBe(
+      false,
+    );
     expect(publishedMatches(ports("0.0.0.0:8443->80/tcp"), ["127.0.0.1:8443->80/tcp"])).toBe(false);
   });
 
   it("is a set: an extra binding, a missing one, another port or protocol each break it", () => {
-    expect(publishedMatches(ports("127.0.0.1:8443->80/tcp"), ["127.0.0.1:8443->80/tcp", "127.0.0.1:9000->9000/tcp"])).toBe(false);
-    expect(publishedMatches(ports("127.0.0.1:8443->80/tcp", "127.0.0.1:9000->9000/tcp"), ["127.0.0.1:8443->80/tcp"])).toBe(false);
+    expect(
+      publishedMatches(ports("127.0.0.1:8443->80/tcp"), ["127.0.0.1:8443->80/tcp", "127.0.0.1:9000->9000/tcp"]),
+    ).toBe(false);
+    expect(
+      publishedMatches(ports("127.0.0.1:8443->80/tcp", "127.0.0.1:9000->9000/tcp"), ["127.0.0.1:8443->80/tcp"]),
+    ).toBe(false);
     expect(publishedMatches(ports("127.0.0.1:8443->81/tcp"), ["127.0.0.1:8443->80/tcp"])).toBe(false);
     expect(publishedMatches(ports("127.0.0.1:8443->80/udp"), ["127.0.0.1:8443->80/tcp"])).toBe(false);
     expect(publishedMatches(ports("127.0.0.1:8444->80/tcp"), ["127.0.0.1:8443->80/tcp"])).toBe(false);

@@ -6,7 +6,12 @@ function everyAddress(ip: string | undefined): boolean {
 }
 
 function covers(expected: PublishedPort, observed: PublishedPort): boolean {
-  if (expected.hostPort !== observed.hostPort || expected.containerPort !== observed.containerPort || expected.protocol !== observed.protocol) return false;
+  if (
+    expected.hostPort !== observed.hostPort ||
+    expected.containerPort !== observed.containerPort ||
+    expected.protocol !== observed.protocol
+  )
+    return false;
   return everyAddress(expected.hostIp) ? everyAddress(observed.hostIp) : expected.hostIp === observed.hostIp;
 }
 
@@ -21,5 +26,8 @@ export function publishedMatches(expected: PublishedPort[], observed: string[]):
     return parsed.ok ? [parsed.value] : [];
   });
   if (seen.length !== observed.length) return false;
-  return seen.every((binding) => expected.some((port) => covers(port, binding))) && expected.every((port) => seen.some((binding) => covers(port, binding)));
+  return (
+    seen.every((binding) => expected.some((port) => covers(port, binding))) &&
+    expected.every((port) => seen.some((binding) => covers(port, binding)))
+  );
 }

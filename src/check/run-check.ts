@@ -55,11 +55,16 @@ export interface CheckResult {
 }
 
 async function internalNetworks(docker: Dockerode, targets: Map<string, Target>): Promise<Set<string>> {
-  const names = new Set([...targets.values()].flatMap((target) => target.attachments.map((attachment) => attachment.network)));
+  const names = new Set(
+    [...targets.values()].flatMap((target) => target.attachments.map((attachment) => attachment.network)),
+  );
   const internal = new Set<string>();
   await Promise.all(
     [...names].map(async (name) => {
-      const info = await docker.getNetwork(name).inspect().catch(() => undefined);
+      const info = await docker
+        .getNetwork(name)
+        .inspect()
+        .catch(() => undefined);
       if (info?.Internal) internal.add(name);
     }),
   );
@@ -67,7 +72,10 @@ async function internalNetworks(docker: Dockerode, targets: Map<string, Target>)
 }
 
 async function defaultBridgeGateway(docker: Dockerode): Promise<string> {
-  const info = await docker.getNetwork("bridge").inspect().catch(() => undefined);
+  const info = await docker
+    .getNetwork("bridge")
+    .inspect()
+    .catch(() => undefined);
   return ipv4Ipam(info?.IPAM?.Config)?.Gateway ?? "172.17.0.1";
 }
 
@@ -110,18 +118,38 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       options.say?.(`bringing up ${basename(spec.compose)} as project ${project}…`);
       // Compose (testcontainers) only for --up: a third of a check's start-up otherwise.
       const { bringUp } = await import("./compose-up.js");
-      await starts.start(async () => (stack = await bringUp(docker, { file: spec.compose!, project: project!, timeoutMs: config.engineTimeoutMs })));
+      await starts.start(
+        async () =>
+          (stack = await bringUp(docker, {
+            file: spec.compose!,
+            project: project!,
+            timeoutMs: config.engineTimeoutMs,
+          })),
+      );
     }
-    const [targets] = await Promise.all([findTargets(docker, namesOf(spec.expectations), project), findNamespaces(spec.expectations.flatMap(namespacesIn))]);
+    const [targets] = await Promise.all([
+      findTargets(docker, namesOf(spec.expectations), project),
+      findNamespaces(spec.expectations.flatMap(namespacesIn)),
+    ]);
     const [internal, hostBridgeAddress] = await Promise.all([
       internalNetworks(docker, targets),
       defaultBridgeGateway(docker),
-      needsOutside(spec.expectations) ? starts.start(async () => (sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool }))) : undefined,
+      needsOutside(spec.expectations)
+        ? starts.start(async () => (sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool })))
+        : undefined,
     ]);
     const plan: PlanContext = {
       targets,
       hostBridgeAddress,
-      ...(sentinel ? { outside: { address: sentinel.info.address, port: sentinel.info.tcpPort, hostAddress: sentinel.info.hostAddress } } : {}),
+      ...(sentinel
+        ? {
+            outside: {
+              address: sentinel.info.address,
+              port: sentinel.info.tcpPort,
+              hostAddress: sentinel.info.hostAddress,
+            },
+          }
+        : {}),
     };
     const sources = sidecarsOf(spec.expectations);
     const bySource = new Map<string, ProbeSite>();
@@ -147,14 +175,26 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       plan,
       hints: { targets, internalNetworks: internal },
       site,
-      state: engineStateView(docker, (target) => site({ kind: "container", name: target.name }), config.engineTimeoutMs),
+      state: engineStateView(
+        docker,
+        (target) => site({ kind: "container", name: target.name }),
+        config.engineTimeoutMs,
+      ),
       timeoutMs: config.probeTimeoutMs,
       engineTimeoutMs: config.engineTimeoutMs,
       ...(options.onDecided ? { onDecided: options.onDecided } : {}),
     });
     debug("Decided %d expectation(s) of %s", decisions.length, spec.file);
     // Removing sidecars (and a stack brought up) overlaps with whatever the caller does next (the reports).
-    return { spec, ...(project ? { project } : {}), decisions, targets, runId: run.runId, durationMs: Date.now() - started, cleanedUp: cleanup() };
+    return {
+      spec,
+      ...(project ? { project } : {}),
+      decisions,
+      targets,
+      runId: run.runId,
+      durationMs: Date.now() - started,
+      cleanedUp: cleanup(),
+    };
   } catch (error) {
     await cleanup();
     throw error;

@@ -6,9 +6,17 @@ describe("targetFromInspect on recorded docker inspect output (Docker 20.10.24)"
   it("reads a container on a user-defined network: id, name, running, networks with address, gateway and aliases", () => {
     const info = recordedInspect("published");
     const found = targetFromInspect("web", info);
-    expect(found).toMatchObject({ name: "web", id: info.Id, container: "nlt-fixture-web", running: true, networkMode: "nlt-fixture-net" });
+    expect(found).toMatchObject({
+      name: "web",
+      id: info.Id,
+      container: "nlt-fixture-web",
+      running: true,
+      networkMode: "nlt-fixture-net",
+    });
     // The short id Docker adds as an alias is the container's own, not a name anyone gave it.
-    expect(found.attachments).toEqual([{ network: "nlt-fixture-net", address: "192.168.96.2", gateway: "192.168.96.1", aliases: ["shopweb"] }]);
+    expect(found.attachments).toEqual([
+      { network: "nlt-fixture-net", address: "192.168.96.2", gateway: "192.168.96.1", aliases: ["shopweb"] },
+    ]);
     expect(found.resolvConfPath).toBe(info.ResolvConfPath);
     expect(addressesOf(found)).toEqual(["192.168.96.2"]);
   });
@@ -33,7 +41,9 @@ describe("targetFromInspect on recorded docker inspect output (Docker 20.10.24)"
   it("reads the default bridge (mode `default`) and skips an exposed port nobody published", () => {
     const found = targetFromInspect("legacy", recordedInspect("default-bridge"));
     expect(found.networkMode).toBe("default");
-    expect(found.attachments).toEqual([{ network: "bridge", address: "172.17.0.6", gateway: "172.17.0.1", aliases: [] }]);
+    expect(found.attachments).toEqual([
+      { network: "bridge", address: "172.17.0.6", gateway: "172.17.0.1", aliases: [] },
+    ]);
     expect(found.published).toEqual([]);
   });
 
@@ -56,7 +66,16 @@ describe("publishedPorts", () => {
   });
 
   it("shows a binding once even if the engine repeats it, and nothing for missing or null bindings", () => {
-    expect(publishedPorts({ "80/tcp": [{ HostIp: "0.0.0.0", HostPort: "1" }, { HostIp: "0.0.0.0", HostPort: "1" }], "81/tcp": null as never, "82/tcp": [{ HostIp: "0.0.0.0", HostPort: "" }] })).toEqual(["0.0.0.0:1->80/tcp"]);
+    expect(
+      publishedPorts({
+        "80/tcp": [
+          { HostIp: "0.0.0.0", HostPort: "1" },
+          { HostIp: "0.0.0.0", HostPort: "1" },
+        ],
+        "81/tcp": null as never,
+        "82/tcp": [{ HostIp: "0.0.0.0", HostPort: "" }],
+      }),
+    ).toEqual(["0.0.0.0:1->80/tcp"]);
     expect(publishedPorts(undefined)).toEqual([]);
   });
 });

@@ -30,7 +30,9 @@ function hostPart(ip: string): string {
   return ip.includes(":") ? `[${ip}]` : ip;
 }
 
-export function publishedPorts(ports: Dockerode.ContainerInspectInfo["NetworkSettings"]["Ports"] | undefined): string[] {
+export function publishedPorts(
+  ports: Dockerode.ContainerInspectInfo["NetworkSettings"]["Ports"] | undefined,
+): string[] {
   const published = new Set<string>();
   for (const [containerPort, bindings] of Object.entries(ports ?? {})) {
     for (const binding of bindings ?? []) {

@@ -12,7 +12,12 @@ import { failureLines, stoppedExitCode } from "./errors.js";
 function checkable(path: string, project: string | undefined): CheckableSpec {
   const spec = loadSpec(path);
   const chosen = project ?? spec.project;
-  return { file: resolve(spec.file), ...(spec.compose ? { compose: resolve(spec.compose) } : {}), ...(chosen ? { project: chosen } : {}), expectations: expectationsOf(spec) };
+  return {
+    file: resolve(spec.file),
+    ...(spec.compose ? { compose: resolve(spec.compose) } : {}),
+    ...(chosen ? { project: chosen } : {}),
+    expectations: expectationsOf(spec),
+  };
 }
 
 const HELP = `
@@ -32,7 +37,11 @@ Environment:
 `;
 
 /** The command line as the user typed it, for the reports of a stopped check. */
-const commandLine = () => ["netlab", ...process.argv.slice(2).map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`))].join(" ");
+const commandLine = () =>
+  [
+    "netlab",
+    ...process.argv.slice(2).map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)),
+  ].join(" ");
 
 /** `netlab check SPEC… [--up] [--json] [--reports-dir DIR] [--project NAME]`. */
 export function checkCommand(program: Command, defaults: { reportsDir: string }): void {
@@ -42,72 +51,94 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
     .description("check declared network expectations against the containers running now")
     .option("--up", "bring the spec's compose project up first, and down afterwards whatever happens")
     .option("--json", "print the result as JSON on stdout, whatever the exit code (progress goes to stderr)")
-    .option("--reports-dir <dir>", "where to write summary.md, junit.xml, facts.json, topology/, allure-results/", defaults.reportsDir)
+    .option(
+      "--reports-dir <dir>",
+      "where to write summary.md, junit.xml, facts.json, topology/, allure-results/",
+      defaults.reportsDir,
+    )
     .option("--project <name>", "the compose project name (overrides the spec's `project`)")
     .addHelpText("after", HELP)
     // A usage error (no spec named, an unknown option) is exit 2 too: with --json it prints its object as well.
     .exitOverride((error) => {
-      if (error.exitCode !== 0 && process.argv.includes("--json")) console.log(JSON.stringify(checkJson(CHECK_EXIT.badSpec, [], [error.message]), null, 2));
+      if (error.exitCode !== 0 && process.argv.includes("--json"))
+        console.log(JSON.stringify(checkJson(CHECK_EXIT.badSpec, [], [error.message]), null, 2));
       throw error;
     })
-    .action(async (paths: string[], options: { up?: boolean; json?: boolean; reportsDir: string; project?: string }) => {
-      let cleanup: (() => Promise<void>) | undefined;
-      let stopping = false;
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (stopping) return;
-        stopping = true;
-        console.error(`netlab: ${signal}: removing what the check made…`);
-        void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
-      };
-      // process.on, not once: with no listener left, signal-exit (execa's) would re-raise
-      // the signal and end the process in the middle of the cleanup.
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
-      const startedAt = new Date();
-      const reportsDir = resolve(options.reportsDir);
-      let reportsReady = false;
-      try {
-        ensureReportsDir(reportsDir, options.reportsDir === defaults.reportsDir ? "NETLAB_REPORTS_DIR" : "--reports-dir");
-        // Before anything can fail: whatever this run ends with, no earlier run's reports stay to be read as its own.
-        clearRunOutputs(reportsDir);
-        reportsReady = true;
-        const config = loadConfig();
-        const problems: SpecError[] = [];
-        const specs = paths.flatMap((path) => {
-          try {
-            return [checkable(path, options.project)];
-          } catch (error) {
-            if (error instanceof SpecError) problems.push(error);
-            else throw error;
-            return [];
+    .action(
+      async (paths: string[], options: { up?: boolean; json?: boolean; reportsDir: string; project?: string }) => {
+        let cleanup: (() => Promise<void>) | undefined;
+        let stopping = false;
+        const onSignal = (signal: NodeJS.Signals) => {
+          if (stopping) return;
+          stopping = true;
+          console.error(`netlab: ${signal}: removing what the check made…`);
+          void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+        };
+        // process.on, not once: with no listener left, signal-exit (execa's) would re-raise
+        // the signal and end the process in the middle of the cleanup.
+        process.on("SIGINT", onSignal);
+        process.on("SIGTERM", onSignal);
+        const startedAt = new Date();
+        const reportsDir = resolve(options.reportsDir);
+        let reportsReady = false;
+        try {
+          ensureReportsDir(
+            reportsDir,
+            options.reportsDir === defaults.reportsDir ? "NETLAB_REPORTS_DIR" : "--reports-dir",
+          );
+          // Before anything can fail: whatever this run ends with, no earlier run's reports stay to be read as its own.
+          clearRunOutputs(reportsDir);
+          reportsReady = true;
+          const config = loadConfig();
+          const problems: SpecError[] = [];
+          const specs = paths.flatMap((path) => {
+            try {
+              return [checkable(path, options.project)];
+            } catch (error) {
+              if (error instanceof SpecError) problems.push(error);
+              else throw error;
+              return [];
+            }
+          });
+          if (problems.length > 0) throw new SpecError(problems.flatMap((problem) => [...problem.problems]));
+          // The engine side and the report writers load only for specs that parsed: a bad spec answers at once.
+          const { checkSpecs } = await import("./check-command.js");
+          process.exitCode = await checkSpecs(
+            specs,
+            { up: options.up ?? false, json: options.json ?? false, reportsDir },
+            config,
+            {
+              out: (line) => console.log(line),
+              err: (line) => console.error(line),
+              onCleanup: (registered) => (cleanup = registered),
+            },
+          );
+        } catch (error) {
+          const lines = failureLines(error);
+          // 2 for what the user wrote (the spec, a setting); 3 for whatever stopped the check before it could decide.
+          const exitCode = stoppedExitCode(error, [SpecError, ConfigError, ReportsDirError]);
+          for (const line of lines) console.error(line);
+          process.exitCode = exitCode;
+          if (reportsReady) {
+            const { writeStoppedReports } = await import("../report/stopped-reports.js");
+            const { name, meaning } = CHECK_OUTCOME[exitCode];
+            writeStoppedReports(reportsDir, {
+              command: commandLine(),
+              outcome: name,
+              meaning,
+              exitCode,
+              lines,
+              startedAt,
+            });
           }
-        });
-        if (problems.length > 0) throw new SpecError(problems.flatMap((problem) => [...problem.problems]));
-        // The engine side and the report writers load only for specs that parsed: a bad spec answers at once.
-        const { checkSpecs } = await import("./check-command.js");
-        process.exitCode = await checkSpecs(specs, { up: options.up ?? false, json: options.json ?? false, reportsDir }, config, {
-          out: (line) => console.log(line),
-          err: (line) => console.error(line),
-          onCleanup: (registered) => (cleanup = registered),
-        });
-      } catch (error) {
-        const lines = failureLines(error);
-        // 2 for what the user wrote (the spec, a setting); 3 for whatever stopped the check before it could decide.
-        const exitCode = stoppedExitCode(error, [SpecError, ConfigError, ReportsDirError]);
-        for (const line of lines) console.error(line);
-        process.exitCode = exitCode;
-        if (reportsReady) {
-          const { writeStoppedReports } = await import("../report/stopped-reports.js");
-          const { name, meaning } = CHECK_OUTCOME[exitCode];
-          writeStoppedReports(reportsDir, { command: commandLine(), outcome: name, meaning, exitCode, lines, startedAt });
+          if (options.json) console.log(JSON.stringify(checkJson(exitCode, [], lines), null, 2));
+        } finally {
+          // Once a signal came, the handler is what ends the process (after the cleanup): keep it.
+          if (!stopping) {
+            process.off("SIGINT", onSignal);
+            process.off("SIGTERM", onSignal);
+          }
         }
-        if (options.json) console.log(JSON.stringify(checkJson(exitCode, [], lines), null, 2));
-      } finally {
-        // Once a signal came, the handler is what ends the process (after the cleanup): keep it.
-        if (!stopping) {
-          process.off("SIGINT", onSignal);
-          process.off("SIGTERM", onSignal);
-        }
-      }
-    });
+      },
+    );
 }

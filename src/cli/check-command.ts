@@ -19,7 +19,9 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export function decisionLines(decision: Decision): string[] {
   const { from, to } = route(decision.expectation);
   const mark = decision.held ? "✓" : "✗";
-  const lines = [`${mark} ${decision.expectation.id}  [${from} → ${to}] expected ${expectedText(decision.expectation)}, observed ${observedText(decision)} (${seconds(decision.durationMs)})`];
+  const lines = [
+    `${mark} ${decision.expectation.id}  [${from} → ${to}] expected ${expectedText(decision.expectation)}, observed ${observedText(decision)} (${seconds(decision.durationMs)})`,
+  ];
   if (!decision.held) {
     const seen = seenText(decision);
     if (seen) lines.push(`    saw: ${seen}`);
@@ -40,7 +42,10 @@ export function closingLine(results: CheckResult[], durationMs: number): string 
 }
 
 /** What --json prints for a check that decided: every decision, flat, with the spec position it came from. */
-export function jsonOutput(results: CheckResult[], exitCode: typeof CHECK_EXIT.held | typeof CHECK_EXIT.notHeld): CheckJson {
+export function jsonOutput(
+  results: CheckResult[],
+  exitCode: typeof CHECK_EXIT.held | typeof CHECK_EXIT.notHeld,
+): CheckJson {
   return checkJson(
     exitCode,
     results.map((result) => ({
@@ -66,7 +71,12 @@ export function jsonOutput(results: CheckResult[], exitCode: typeof CHECK_EXIT.h
 }
 
 /** Checks each spec in turn; resolves to the exit code (0 all held, 1 some did not). */
-export async function checkSpecs(specs: CheckableSpec[], options: CheckCommandOptions, config: NetlabConfig, io: { out(line: string): void; err(line: string): void; onCleanup(cleanup: () => Promise<void>): void }): Promise<number> {
+export async function checkSpecs(
+  specs: CheckableSpec[],
+  options: CheckCommandOptions,
+  config: NetlabConfig,
+  io: { out(line: string): void; err(line: string): void; onCleanup(cleanup: () => Promise<void>): void },
+): Promise<number> {
   const startedAt = new Date();
   const docker = await connectEngine(config.engineTimeoutMs);
   const progress = options.json ? io.err : io.out;
@@ -85,9 +95,14 @@ export async function checkSpecs(specs: CheckableSpec[], options: CheckCommandOp
     );
   }
   progress(closingLine(results, Date.now() - startedAt.getTime()));
-  const [problems] = await Promise.all([writeCheckReports(options.reportsDir, results, config, startedAt), ...results.map((result) => result.cleanedUp)]);
+  const [problems] = await Promise.all([
+    writeCheckReports(options.reportsDir, results, config, startedAt),
+    ...results.map((result) => result.cleanedUp),
+  ]);
   for (const problem of problems) io.err(`netlab: ${problem}`);
-  const exitCode = results.every((result) => result.decisions.every((decision) => decision.held)) ? CHECK_EXIT.held : CHECK_EXIT.notHeld;
+  const exitCode = results.every((result) => result.decisions.every((decision) => decision.held))
+    ? CHECK_EXIT.held
+    : CHECK_EXIT.notHeld;
   if (options.json) io.out(JSON.stringify(jsonOutput(results, exitCode), null, 2));
   progress(`reports in ${options.reportsDir}: summary.md, junit.xml, facts.json, topology/, allure-results/`);
   return exitCode;

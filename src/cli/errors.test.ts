@@ -7,10 +7,14 @@ describe("exit codes, one per meaning", () => {
   it("a command that stopped before deciding: 2 for what the user wrote, 3 for the environment", () => {
     const spec = new SpecError([{ file: "net.yaml", line: 3, col: 5, message: "unknown service" }]);
     expect(stoppedExitCode(spec, [SpecError, ConfigError])).toBe(STOPPED_EXIT.usage);
-    expect(stoppedExitCode(new ConfigError("NETLAB_X is not a number"), [SpecError, ConfigError])).toBe(STOPPED_EXIT.usage);
+    expect(stoppedExitCode(new ConfigError("NETLAB_X is not a number"), [SpecError, ConfigError])).toBe(
+      STOPPED_EXIT.usage,
+    );
     // Control: an error the command does not count as the user's is the environment's.
     expect(stoppedExitCode(new ConfigError("NETLAB_X is not a number"), [SpecError])).toBe(STOPPED_EXIT.environment);
-    expect(stoppedExitCode(new Error("connect ENOENT /var/run/docker.sock"), [SpecError, ConfigError])).toBe(STOPPED_EXIT.environment);
+    expect(stoppedExitCode(new Error("connect ENOENT /var/run/docker.sock"), [SpecError, ConfigError])).toBe(
+      STOPPED_EXIT.environment,
+    );
   });
 
   it("any other command's failure: 2 for usage, 1 otherwise", () => {

@@ -31,6 +31,11 @@ export const STOPPED_EXIT = { usage: 2, environment: 3 } as const;
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** The exit code of a decision that could not be made: `userErrors` are the command's errors of what the user wrote. */
-export function stoppedExitCode(error: unknown, userErrors: readonly ErrorClass[]): (typeof STOPPED_EXIT)[keyof typeof STOPPED_EXIT] {
-  return error instanceof UsageError || userErrors.some((type) => error instanceof type) ? STOPPED_EXIT.usage : STOPPED_EXIT.environment;
+export function stoppedExitCode(
+  error: unknown,
+  userErrors: readonly ErrorClass[],
+): (typeof STOPPED_EXIT)[keyof typeof STOPPED_EXIT] {
+  return error instanceof UsageError || userErrors.some((type) => error instanceof type)
+    ? STOPPED_EXIT.usage
+    : STOPPED_EXIT.environment;
 }

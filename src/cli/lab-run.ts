@@ -35,7 +35,8 @@ export async function run(names: string[], options: RunOptions): Promise<number>
   vitestEntry(); // refused before anything is installed or started when vitest is not there
   const selection = selectLabs(names);
   const pattern = claimPattern(selection);
-  if (pattern && options.grep !== undefined) throw new UsageError("name claims (bridge:B8) or --grep a pattern, not both");
+  if (pattern && options.grep !== undefined)
+    throw new UsageError("name claims (bridge:B8) or --grep a pattern, not both");
   const files = labFiles(names.length > 0 ? selection.labs : []);
   const config = loadConfig();
   const labs = selection.labs;
@@ -46,16 +47,21 @@ export async function run(names: string[], options: RunOptions): Promise<number>
   let interrupted: NodeJS.Signals | undefined;
   process.on("SIGINT", () => (interrupted = "SIGINT"));
   process.on("SIGTERM", () => (interrupted = "SIGTERM"));
-  const exitCode = await runVitest(["run", "--project", "labs", ...files, ...(testNames ? ["--testNamePattern", testNames] : [])], {
-    cwd: ROOT,
-    // vitest runs in netlab's own folder; its reports go where this netlab was started from (reportsDir()).
-    env: { NETLAB_REPORTS_DIR: REPORTS, ...(options.keep ? { NETLAB_KEEP: "1" } : {}) },
-  });
+  const exitCode = await runVitest(
+    ["run", "--project", "labs", ...files, ...(testNames ? ["--testNamePattern", testNames] : [])],
+    {
+      cwd: ROOT,
+      // vitest runs in netlab's own folder; its reports go where this netlab was started from (reportsDir()).
+      env: { NETLAB_REPORTS_DIR: REPORTS, ...(options.keep ? { NETLAB_KEEP: "1" } : {}) },
+    },
+  );
   const docker = await connectEngine(config.engineTimeoutMs);
   const swept = await sweepDeadRuns(docker);
   const left = swept.containers.length + swept.networks.length + swept.namespaces.length;
   if (left > 0) say(`removed ${left} object(s) an interrupted run left behind`);
-  say(`reports in ${REPORTS}: summary.md, junit.xml, facts.json, topology/, allure-results/ (npm run report builds html/)`);
+  say(
+    `reports in ${REPORTS}: summary.md, junit.xml, facts.json, topology/, allure-results/ (npm run report builds html/)`,
+  );
   if (options.keep && !interrupted) await sayKept(docker, labs);
   if (interrupted) {
     say(`interrupted by ${interrupted}; cleaned up`);
@@ -73,7 +79,9 @@ async function sayKept(docker: Awaited<ReturnType<typeof connectEngine>>, labs: 
       `so every "command to paste" in the reports works: docker ps --filter label=dev.netlab.kept=true; remove them with "netlab clean" (npm run clean)`,
   );
   if (notKept.length > 0) {
-    say(`not kept: ${notKept.join(", ")} (macvlan, overlay and compose lean on what the run removes on the host: their parent link, swarm or compose project)`);
+    say(
+      `not kept: ${notKept.join(", ")} (macvlan, overlay and compose lean on what the run removes on the host: their parent link, swarm or compose project)`,
+    );
   }
   say("the sentinel is gone with the run: probes of the outside sentinel from kept containers now fail");
 }
@@ -82,9 +90,12 @@ export async function clean(): Promise<void> {
   const config = loadConfig();
   const docker = await connectEngine(config.engineTimeoutMs);
   const swept = await sweepDeadRuns(docker);
-  say(`removed ${swept.containers.length} container(s), ${swept.networks.length} network(s), ${swept.namespaces.length} namespace(s) of runs that are no longer going`);
+  say(
+    `removed ${swept.containers.length} container(s), ${swept.networks.length} network(s), ${swept.namespaces.length} namespace(s) of runs that are no longer going`,
+  );
   const kept = await sweepKept(docker);
   const nodes = kept.namespaces.length ? `; node(s) netlab nodes up started: ${kept.namespaces.join(", ")}` : "";
-  say(`removed ${kept.containers.length} container(s) and ${kept.networks.length} network(s) that runs with --keep left running${nodes}`);
+  say(
+    `removed ${kept.containers.length} container(s) and ${kept.networks.length} network(s) that runs with --keep left running${nodes}`,
+  );
 }
-

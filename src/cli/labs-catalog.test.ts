@@ -1,7 +1,15 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { catalogLines, claimPattern, labCatalog, labEntryOf, labFiles, resolveLab, selectLabs } from "./labs-catalog.js";
+import {
+  catalogLines,
+  claimPattern,
+  labCatalog,
+  labEntryOf,
+  labFiles,
+  resolveLab,
+  selectLabs,
+} from "./labs-catalog.js";
 import { UsageError } from "./errors.js";
 
 const DECLARED = {
@@ -26,13 +34,37 @@ describe("the labs catalog, read from the labs' declarations", () => {
       ],
     });
     // Control: a heading that does not start with the lab's name is its line whole.
-    expect(labEntryOf({ ...DECLARED, lab: "published", heading: "published ports: -p maps a host port" }).title).toBe("published ports: -p maps a host port");
+    expect(labEntryOf({ ...DECLARED, lab: "published", heading: "published ports: -p maps a host port" }).title).toBe(
+      "published ports: -p maps a host port",
+    );
   });
 
   it("finds every lab of the repository with its claims, ids unique across labs", () => {
     const catalog = labCatalog();
-    expect(catalog.map((entry) => entry.name)).toEqual(["bridge", "by-hand", "compose", "container", "host", "internal", "macvlan", "none", "overlay", "published", "user-bridge"]);
-    expect(catalog.find((entry) => entry.name === "bridge")?.claims.map((claim) => claim.id)).toEqual(["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9"]);
+    expect(catalog.map((entry) => entry.name)).toEqual([
+      "bridge",
+      "by-hand",
+      "compose",
+      "container",
+      "host",
+      "internal",
+      "macvlan",
+      "none",
+      "overlay",
+      "published",
+      "user-bridge",
+    ]);
+    expect(catalog.find((entry) => entry.name === "bridge")?.claims.map((claim) => claim.id)).toEqual([
+      "B1",
+      "B2",
+      "B3",
+      "B4",
+      "B5",
+      "B6",
+      "B7",
+      "B8",
+      "B9",
+    ]);
     for (const entry of catalog) {
       expect(entry.title, entry.name).not.toBe("");
       expect(entry.claims.length, entry.name).toBeGreaterThan(0);
@@ -45,8 +77,14 @@ describe("the labs catalog, read from the labs' declarations", () => {
   });
 
   it("has one lab file for every declared lab, and a declaration for every lab file", () => {
-    const files = readdirSync(fileURLToPath(new URL("../../labs/", import.meta.url))).filter((file) => file.endsWith(".lab.test.ts"));
-    expect(labFiles([]).map((path) => path.replace(/^labs\//, "")).sort()).toEqual(files.sort());
+    const files = readdirSync(fileURLToPath(new URL("../../labs/", import.meta.url))).filter((file) =>
+      file.endsWith(".lab.test.ts"),
+    );
+    expect(
+      labFiles([])
+        .map((path) => path.replace(/^labs\//, ""))
+        .sort(),
+    ).toEqual(files.sort());
   });
 });
 
@@ -60,13 +98,25 @@ describe("asking for labs", () => {
 
   it("suggests the closest name for a typo, and lists them all", () => {
     expect(() => resolveLab("bridg", known)).toThrow(UsageError);
-    expect(() => resolveLab("bridg", known)).toThrow('unknown lab "bridg"; did you mean bridge? known labs: bridge, compose, host, none, user-bridge');
+    expect(() => resolveLab("bridg", known)).toThrow(
+      'unknown lab "bridg"; did you mean bridge? known labs: bridge, compose, host, none, user-bridge',
+    );
     expect(() => resolveLab("userbridge", known)).toThrow(/did you mean user-bridge\?/);
     expect(() => resolveLab("kubernetes", known)).toThrow('unknown lab "kubernetes"; known labs: bridge');
   });
 
   it("reads LAB:CLAIM, claims case-insensitive, and builds one test-name pattern", () => {
-    const catalog = [labEntryOf(DECLARED), { name: "none", title: "", claims: [{ id: "N1", title: "" }, { id: "N2", title: "" }] }];
+    const catalog = [
+      labEntryOf(DECLARED),
+      {
+        name: "none",
+        title: "",
+        claims: [
+          { id: "N1", title: "" },
+          { id: "N2", title: "" },
+        ],
+      },
+    ];
     const selection = selectLabs(["bridge:b2,B1", "none"], catalog);
     expect(selection).toEqual({ labs: ["bridge", "none"], claims: { bridge: ["B2", "B1"] } });
     const pattern = claimPattern(selection, catalog) ?? "";
@@ -79,6 +129,8 @@ describe("asking for labs", () => {
 
   it("an unknown claim names the lab's claims and the closest", () => {
     const catalog = [labEntryOf(DECLARED)];
-    expect(() => selectLabs(["bridge:B9"], catalog)).toThrow('lab bridge has no claim "B9"; did you mean B1? its claims: B1, B2, M3a');
+    expect(() => selectLabs(["bridge:B9"], catalog)).toThrow(
+      'lab bridge has no claim "B9"; did you mean B1? its claims: B1, B2, M3a',
+    );
   });
 });

@@ -38,7 +38,10 @@ export function labCatalog(): LabEntry[] {
 /** ` did you mean X?` when one of `known` is close to `asked` (a typo or two), else nothing. */
 function suggestion(asked: string, known: readonly string[]): string {
   if (known.length === 0) return "";
-  const best = closest(asked.toLowerCase(), known.map((name) => name.toLowerCase()));
+  const best = closest(
+    asked.toLowerCase(),
+    known.map((name) => name.toLowerCase()),
+  );
   const close = distance(asked.toLowerCase(), best) <= Math.max(2, Math.floor(best.length / 3));
   return close ? ` did you mean ${known.find((name) => name.toLowerCase() === best)}?` : "";
 }
@@ -69,7 +72,10 @@ export function selectLabs(args: readonly string[], catalog: readonly LabEntry[]
     const ids = catalog.find((entry) => entry.name === lab)?.claims.map((claim) => claim.id) ?? [];
     for (const askedId of claimPart.split(",").filter(Boolean)) {
       const id = ids.find((candidate) => candidate.toLowerCase() === askedId.toLowerCase());
-      if (!id) throw new UsageError(`lab ${lab} has no claim "${askedId}";${suggestion(askedId, ids)} its claims: ${ids.join(", ")}`);
+      if (!id)
+        throw new UsageError(
+          `lab ${lab} has no claim "${askedId}";${suggestion(askedId, ids)} its claims: ${ids.join(", ")}`,
+        );
       selection.claims[lab] = [...(selection.claims[lab] ?? []), id];
     }
   }
@@ -84,14 +90,19 @@ export function selectLabs(args: readonly string[], catalog: readonly LabEntry[]
  */
 export function claimPattern(selection: Selection, catalog: readonly LabEntry[] = labCatalog()): string | undefined {
   if (Object.keys(selection.claims).length === 0) return undefined;
-  const ids = selection.labs.flatMap((lab) => selection.claims[lab] ?? catalog.find((entry) => entry.name === lab)?.claims.map((claim) => claim.id) ?? []);
+  const ids = selection.labs.flatMap(
+    (lab) =>
+      selection.claims[lab] ?? catalog.find((entry) => entry.name === lab)?.claims.map((claim) => claim.id) ?? [],
+  );
   return `(^| )(${ids.join("|")}) `;
 }
 
 /** The lab files for the names asked for (all when none); an unknown name is a usage error that suggests the closest. */
 export function labFiles(names: string[]): string[] {
   const known = knownLabs();
-  return (names.length > 0 ? names.map((name) => resolveLab(name, known)) : known).map((name) => `labs/${name}${SUFFIX}`);
+  return (names.length > 0 ? names.map((name) => resolveLab(name, known)) : known).map(
+    (name) => `labs/${name}${SUFFIX}`,
+  );
 }
 
 /** `netlab labs`: each lab and its lesson's line, then each claim, one line each. */

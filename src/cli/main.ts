@@ -56,7 +56,9 @@ const program = new Command("netlab")
 
 program
   .command("provision")
-  .description("make sure a Docker engine answers and every tool netlab uses is there (installs from Debian as root, never over another Docker)")
+  .description(
+    "make sure a Docker engine answers and every tool netlab uses is there (installs from Debian as root, never over another Docker)",
+  )
   .option("--no-install", "only say what is missing (also NETLAB_NO_INSTALL=1)")
   .addHelpText(
     "after",
@@ -73,7 +75,9 @@ program
       ],
     }),
   )
-  .action(async (options: { install: boolean }) => (await labRun()).provision(Object.keys(FEATURE_NEEDS) as Feature[], options.install ? undefined : true, true));
+  .action(async (options: { install: boolean }) =>
+    (await labRun()).provision(Object.keys(FEATURE_NEEDS) as Feature[], options.install ? undefined : true, true),
+  );
 program
   .command("run")
   .argument("[labs...]", "labs to run, case-insensitive (default: all); LAB:CLAIM[,CLAIM…] runs only those claims")
@@ -92,11 +96,16 @@ program
         ["netlab run --grep 'refused|isolated'", "the claims whose name matches"],
         ["netlab run bridge --keep", "then docker ps --filter label=dev.netlab.kept=true; netlab clean removes them"],
       ],
-      notes: ["Claim ids are in `netlab labs`. A line is printed per claim as it is decided; reports go to NETLAB_REPORTS_DIR (reports/)."],
+      notes: [
+        "Claim ids are in `netlab labs`. A line is printed per claim as it is decided; reports go to NETLAB_REPORTS_DIR (reports/).",
+      ],
       environment: RUN_ENV,
       exitCodes: [
         [0, "every claim held (or was skipped with its reason)"],
-        [1, "a claim did not hold, or the environment stopped the run: no engine, a bad setting, image missing, port taken"],
+        [
+          1,
+          "a claim did not hold, or the environment stopped the run: no engine, a bad setting, image missing, port taken",
+        ],
         [2, "usage: unknown lab, claim or option"],
         [130, "interrupted by Ctrl-C (143: SIGTERM), after removing what the run made"],
       ],
@@ -112,7 +121,9 @@ program
 const args = process.argv.slice(2);
 const asked = args.find((arg) => !arg.startsWith("-"));
 const versionOnly = asked === undefined && (args.includes("-V") || args.includes("--version"));
-const everyCommand = !versionOnly && (asked === undefined || !["provision", "run", "clean", "labs", "check", "practice", "tour", "nodes"].includes(asked));
+const everyCommand =
+  !versionOnly &&
+  (asked === undefined || !["provision", "run", "clean", "labs", "check", "practice", "tour", "nodes"].includes(asked));
 if (everyCommand || asked === "check") (await import("./check-cli.js")).checkCommand(program, { reportsDir: REPORTS });
 if (everyCommand || asked === "practice") (await import("./practice-cli.js")).practiceCommand(program);
 if (everyCommand || asked === "tour") (await import("./tour-cli.js")).tourCommand(program);
@@ -153,7 +164,8 @@ program
   )
   .action((names: string[]) => {
     const wanted = names.length > 0 ? selectLabs(names).labs : undefined;
-    for (const line of catalogLines(labCatalog().filter((entry) => !wanted || wanted.includes(entry.name)))) console.log(line);
+    for (const line of catalogLines(labCatalog().filter((entry) => !wanted || wanted.includes(entry.name))))
+      console.log(line);
   });
 
 try {

@@ -16,7 +16,9 @@ export function nodeLines(groups: FoundGroup[], running: (pidFile: string) => bo
   const recorded = groups.filter((group) => group.record);
   if (recorded.length === 0) return ["no nodes: start some with netlab nodes up [N]"];
   return recorded.flatMap((group) => {
-    const whose = group.record?.kept ? "kept: netlab nodes down removes it" : `run ${group.plan.runId}'s, removed with it`;
+    const whose = group.record?.kept
+      ? "kept: netlab nodes down removes it"
+      : `run ${group.plan.runId}'s, removed with it`;
     return group.plan.nodes.flatMap((node) => [
       `${node.name}  ${running(node.pidFile) ? "running" : "stopped"}  underlay ${node.underlayAddress}/${node.underlayPrefix}  socket ${node.socket}  (${whose})`,
       `  export DOCKER_HOST=${node.host}`,
@@ -27,10 +29,15 @@ export function nodeLines(groups: FoundGroup[], running: (pidFile: string) => bo
 
 /** `netlab nodes up [N] | ls | down`: node engines a learner drives by hand. */
 export function nodesCommand(program: Command): void {
-  const nodes = program.command("nodes").description(`start node engines of netlab's own on this machine (up to ${MAX_NODES}), list them, remove them`);
+  const nodes = program
+    .command("nodes")
+    .description(`start node engines of netlab's own on this machine (up to ${MAX_NODES}), list them, remove them`);
   const exitCodes: Array<[number, string]> = [
     [0, "done"],
-    [1, "the machine cannot start nodes (not root, no dockerd, no network namespaces, no vxlan), or something could not be removed (one line says why)"],
+    [
+      1,
+      "the machine cannot start nodes (not root, no dockerd, no network namespaces, no vxlan), or something could not be removed (one line says why)",
+    ],
     [2, "usage: a node count out of range, an unknown subcommand"],
   ];
   nodes.addHelpText(
@@ -41,7 +48,9 @@ export function nodesCommand(program: Command): void {
         ["netlab nodes ls", "each node's socket, underlay address and the command that points docker at it"],
         ["netlab nodes down", "stop them and remove every part"],
       ],
-      notes: ["Nodes are the learner's until `netlab nodes down` (or `netlab clean`). The machine's own engine is never touched. See docs/nodes.md."],
+      notes: [
+        "Nodes are the learner's until `netlab nodes down` (or `netlab clean`). The machine's own engine is never touched. See docs/nodes.md.",
+      ],
       environment: ["NETLAB_NODE_POOL", "NETLAB_IMAGE", ...ENGINE_ENV],
       exitCodes,
     }),
@@ -84,10 +93,31 @@ export function nodesCommand(program: Command): void {
       process.once("SIGTERM", onSignal);
       try {
         console.log(`starting ${count} node(s)…`);
-        const group = await side.nodes.startNodes(count, { docker, pool: config.nodePool, timeoutMs: config.engineTimeoutMs, image: config.image, signal: controller.signal });
+        const group = await side.nodes.startNodes(count, {
+          docker,
+          pool: config.nodePool,
+          timeoutMs: config.engineTimeoutMs,
+          image: config.image,
+          signal: controller.signal,
+        });
         side.nodes.keepNodes(group);
         console.log(`started ${count} node(s) on underlay ${group.plan.underlay}; they stay until netlab nodes down`);
-        for (const line of nodeLines([{ record: { runId: group.runId, owner: "", kept: true, slot: group.plan.slot, count, pool: config.nodePool }, plan: group.plan }], () => true)) {
+        for (const line of nodeLines(
+          [
+            {
+              record: {
+                runId: group.runId,
+                owner: "",
+                kept: true,
+                slot: group.plan.slot,
+                count,
+                pool: config.nodePool,
+              },
+              plan: group.plan,
+            },
+          ],
+          () => true,
+        )) {
           console.log(line);
         }
       } catch (error) {
@@ -103,7 +133,8 @@ export function nodesCommand(program: Command): void {
     .description("list the nodes: name, state, underlay address, socket, and how to point the docker CLI at each")
     .action(async () => {
       const side = await engineSide();
-      for (const line of nodeLines(await side.nodes.listNodeGroups(), (pidFile) => side.nodes.isPidFileAlive(pidFile))) console.log(line);
+      for (const line of nodeLines(await side.nodes.listNodeGroups(), (pidFile) => side.nodes.isPidFileAlive(pidFile)))
+        console.log(line);
     });
   nodes
     .command("down")
@@ -111,7 +142,12 @@ export function nodesCommand(program: Command): void {
     .action(async () => {
       const side = await engineSide();
       const config = side.config.loadConfig();
-      const removed = await side.nodes.sweepNodes((group) => side.nodes.isKeptGroup(group) || side.nodes.isDeadGroup(group), config.engineTimeoutMs);
-      console.log(removed.length > 0 ? `removed ${removed.length} node(s): ${removed.join(", ")}` : "no nodes to remove");
+      const removed = await side.nodes.sweepNodes(
+        (group) => side.nodes.isKeptGroup(group) || side.nodes.isDeadGroup(group),
+        config.engineTimeoutMs,
+      );
+      console.log(
+        removed.length > 0 ? `removed ${removed.length} node(s): ${removed.join(", ")}` : "no nodes to remove",
+      );
     });
 }

@@ -18,7 +18,8 @@ const EXIT = { passed: 0, notYet: 1, ...STOPPED_EXIT } as const;
 
 function exercise(numberText: string): Exercise {
   const number = Number(numberText);
-  if (!Number.isInteger(number)) throw new UnknownExerciseError(`"${numberText}" is not an exercise number (netlab practice lists them)`);
+  if (!Number.isInteger(number))
+    throw new UnknownExerciseError(`"${numberText}" is not an exercise number (netlab practice lists them)`);
   return findExercise(loadExercises(), number);
 }
 
@@ -66,7 +67,11 @@ export async function practiceList(io: PracticeIo = consoleIo): Promise<number> 
 }
 
 /** `practice start N [--hint]`. */
-export async function practiceStart(numberText: string, options: { hint?: boolean }, io: PracticeIo = consoleIo): Promise<number> {
+export async function practiceStart(
+  numberText: string,
+  options: { hint?: boolean },
+  io: PracticeIo = consoleIo,
+): Promise<number> {
   const chosen = exercise(numberText);
   if (options.hint) {
     for (const line of hintLines(chosen, nextHint(chosen.number, chosen.steps.length))) io.out(line);
@@ -89,13 +94,22 @@ export async function practiceStart(numberText: string, options: { hint?: boolea
  * or is stopped, each step tried once a round). `once` (not a flag: for callers that expect a failure) skips
  * the steps' `within` waits.
  */
-export async function practiceCheck(numberText: string, options: { watch?: boolean; interval?: string; once?: boolean }, io: PracticeIo = consoleIo): Promise<number> {
+export async function practiceCheck(
+  numberText: string,
+  options: { watch?: boolean; interval?: string; once?: boolean },
+  io: PracticeIo = consoleIo,
+): Promise<number> {
   const chosen = exercise(numberText);
   const config = loadConfig();
   const docker = await connectEngine(config.engineTimeoutMs);
   const interval = Number(options.interval ?? "3");
   for (let round = 1; ; round++) {
-    const grade = await gradeExercise(chosen, { docker, config, once: options.watch === true || options.once === true, ...(io.onCleanup ? { onCleanup: io.onCleanup } : {}) });
+    const grade = await gradeExercise(chosen, {
+      docker,
+      config,
+      once: options.watch === true || options.once === true,
+      ...(io.onCleanup ? { onCleanup: io.onCleanup } : {}),
+    });
     if (options.watch) io.out(`— check ${round} at ${new Date().toLocaleTimeString()}`);
     for (const line of gradeLines(grade)) io.out(line);
     if (grade.passed === grade.total) {
@@ -133,7 +147,11 @@ async function checkAction(numberText: string, options: { watch?: boolean; inter
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    return await practiceCheck(numberText, options, { ...consoleIo, onCleanup: (registered) => (cleanup = registered), stopped: () => stopping });
+    return await practiceCheck(numberText, options, {
+      ...consoleIo,
+      onCleanup: (registered) => (cleanup = registered),
+      stopped: () => stopping,
+    });
   } finally {
     // Once a signal came, the handler is what ends the process (after the cleanup): keep it.
     if (!stopping) {

@@ -17,14 +17,21 @@ async function main(): Promise<number> {
   // (removed, or never written) are they written from facts.json.
   const resultsDir = join(dir, "allure-results");
   const haveResults = existsSync(resultsDir) && readdirSync(resultsDir).some((name) => name.endsWith("-result.json"));
-  const { facts: written, problems } = await writeReports(dir, facts, ["topology", "json", "summary", ...(haveResults ? [] : (["allure"] as const))]);
+  const { facts: written, problems } = await writeReports(dir, facts, [
+    "topology",
+    "json",
+    "summary",
+    ...(haveResults ? [] : (["allure"] as const)),
+  ]);
   for (const problem of problems) say(`warning: ${problem}`);
   const html = await buildHtmlReport({ resultsDir, outputDir: join(dir, "html") });
   const shown = (path: string) => {
     const near = relative(process.cwd(), path);
     return near && !near.startsWith("..") ? near : path;
   };
-  say(`${written.labs.length} lab(s), ${written.labs.reduce((count, lab) => count + lab.checks.length, 0)} claim(s) from ${shown(join(dir, "facts.json"))}`);
+  say(
+    `${written.labs.length} lab(s), ${written.labs.reduce((count, lab) => count + lab.checks.length, 0)} claim(s) from ${shown(join(dir, "facts.json"))}`,
+  );
   say(`summary: ${shown(join(dir, "summary.md"))}; pictures: ${shown(join(dir, "topology"))}/`);
   say(`HTML report: ${shown(html.index)} (built in ${html.durationMs} ms; open it in a browser, no server needed)`);
   if (html.removed.length > 0) say(`removed ${html.removed.length} script tag(s) that would have called another host`);

@@ -22,17 +22,24 @@ function recording(refusal?: string, vitestCode = 0) {
 
 describe("npm test's own arguments", () => {
   it("--no-install is npm test's; every other argument is vitest's, in order", () => {
-    expect(suiteOptions(["--project", "unit", "--no-install", "-t", "x"], {})).toMatchObject({ noInstall: true, vitestArgs: ["run", "--project", "unit", "-t", "x"] });
+    expect(suiteOptions(["--project", "unit", "--no-install", "-t", "x"], {})).toMatchObject({
+      noInstall: true,
+      vitestArgs: ["run", "--project", "unit", "-t", "x"],
+    });
   });
 
   it("NETLAB_NO_INSTALL=1 means --no-install; control: unset, 0 or false do not", () => {
     expect(suiteOptions([], { NETLAB_NO_INSTALL: "1" }).noInstall).toBe(true);
-    for (const value of [undefined, "", "0", "false"]) expect(suiteOptions([], { NETLAB_NO_INSTALL: value }).noInstall, String(value)).toBe(false);
+    for (const value of [undefined, "", "0", "false"])
+      expect(suiteOptions([], { NETLAB_NO_INSTALL: value }).noInstall, String(value)).toBe(false);
   });
 
   it("the uplink watch is on unless NETLAB_UPLINK_WATCH says otherwise; tcpdump is needed only while it is on", () => {
     expect(suiteOptions([], {})).toMatchObject({ uplinkWatch: "1", features: expect.arrayContaining(["uplinkWatch"]) });
-    expect(suiteOptions([], { NETLAB_UPLINK_WATCH: "strict" })).toMatchObject({ uplinkWatch: "strict", features: expect.arrayContaining(["uplinkWatch"]) });
+    expect(suiteOptions([], { NETLAB_UPLINK_WATCH: "strict" })).toMatchObject({
+      uplinkWatch: "strict",
+      features: expect.arrayContaining(["uplinkWatch"]),
+    });
     expect(suiteOptions([], { NETLAB_UPLINK_WATCH: "0" }).features).not.toContain("uplinkWatch");
   });
 });
@@ -49,7 +56,10 @@ describe("npm test", () => {
     for (const code of [0, 1, 130]) {
       const { done, lines, steps } = recording(undefined, code);
       expect(await runSuite(["--project", "unit"], {}, steps)).toBe(code);
-      expect(done).toEqual(["provision compose,topology,browser,uplinkWatch", "vitest run --project unit NETLAB_UPLINK_WATCH=1"]);
+      expect(done).toEqual([
+        "provision compose,topology,browser,uplinkWatch",
+        "vitest run --project unit NETLAB_UPLINK_WATCH=1",
+      ]);
       expect(lines).toEqual([]);
     }
   });

@@ -54,7 +54,11 @@ const realSteps: SuiteSteps = {
  * --no-install / NETLAB_NO_INSTALL each missing one named and a non-zero exit), so a missing tool is never a
  * vitest start-up error; then vitest with the remaining arguments, whose exit code is the result.
  */
-export async function runSuite(args: string[], env: NodeJS.ProcessEnv = process.env, steps: SuiteSteps = realSteps): Promise<number> {
+export async function runSuite(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  steps: SuiteSteps = realSteps,
+): Promise<number> {
   const options = suiteOptions(args, env);
   try {
     await steps.provision(options.features, options.noInstall);

@@ -26,14 +26,18 @@ const TOUR_EXIT = { shown: 0, environment: 3 } as const;
  */
 async function runSeedLabs(reportsDir: string): Promise<Facts> {
   const log = join(reportsDir, "vitest.log");
-  const child = execa(process.execPath, vitestArgv(["run", "--project", "labs", ...SEED_LABS.map((lab) => `labs/${lab}.lab.test.ts`)]), {
-    cwd: ROOT,
-    reject: false,
-    stdin: "ignore",
-    all: true,
-    buffer: false,
-    env: { NETLAB_REPORTS_DIR: reportsDir },
-  });
+  const child = execa(
+    process.execPath,
+    vitestArgv(["run", "--project", "labs", ...SEED_LABS.map((lab) => `labs/${lab}.lab.test.ts`)]),
+    {
+      cwd: ROOT,
+      reject: false,
+      stdin: "ignore",
+      all: true,
+      buffer: false,
+      env: { NETLAB_REPORTS_DIR: reportsDir },
+    },
+  );
   child.all?.pipe(createWriteStream(log));
   await child;
   let text: string;
@@ -96,7 +100,10 @@ export function tourCommand(program: Command): void {
     .command("tour")
     .description("the seed lesson as a guided walk: predict, then see what the live engine does (bridge, none, host)")
     .option("--yes", "ask nothing: show every claim and what the engine did")
-    .option("--reports-dir <dir>", "where the seed labs' reports go (default: a new directory under the system's temp dir)")
+    .option(
+      "--reports-dir <dir>",
+      "where the seed labs' reports go (default: a new directory under the system's temp dir)",
+    )
     .addHelpText("after", HELP)
     .action(async (options: { yes?: boolean; reportsDir?: string }) => {
       const reportsDir = options.reportsDir ? resolve(options.reportsDir) : mkdtempSync(join(tmpdir(), "netlab-tour-"));
@@ -112,7 +119,9 @@ export function tourCommand(program: Command): void {
       // Handled here too, so a failure while the learner is still answering is not reported as unhandled.
       facts.catch(() => undefined);
       // With --yes nothing reads stdin (a terminal left unread would keep the process waiting).
-      const io = options.yes ? { print: (line: string) => console.log(line), ask: async () => undefined, close: () => undefined } : stdinIO();
+      const io = options.yes
+        ? { print: (line: string) => console.log(line), ask: async () => undefined, close: () => undefined }
+        : stdinIO();
       try {
         await walkTour(seedLessons(), facts, io);
         console.log(`Reports of this run: ${reportsDir} (summary.md, facts.json)`);

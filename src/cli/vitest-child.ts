@@ -8,8 +8,16 @@ import { vitestArgv } from "./vitest-entry.js";
  * for vitest's own cleanup (it removes its containers on signals) instead of dying first.
  * Resolves to vitest's exit code, or 128 + the signal's number when a signal ended it, as a shell reports it.
  */
-export async function runVitest(args: string[], options: { cwd: string; env: Record<string, string> }): Promise<number> {
-  const child = execa(process.execPath, vitestArgv(args), { cwd: options.cwd, env: options.env, stdio: "inherit", reject: false });
+export async function runVitest(
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<number> {
+  const child = execa(process.execPath, vitestArgv(args), {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: "inherit",
+    reject: false,
+  });
   const onInterrupt = () => {};
   const onTerminate = () => child.kill("SIGTERM");
   process.on("SIGINT", onInterrupt);

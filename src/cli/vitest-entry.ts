@@ -21,7 +21,10 @@ export function vitestEntry(): string {
   try {
     return join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
   } catch (error) {
-    throw new VitestMissingError("labs run in vitest, which is not installed here: npm install --save-dev vitest@^4.1.12 (check and practice need no vitest)", { cause: error });
+    throw new VitestMissingError(
+      "labs run in vitest, which is not installed here: npm install --save-dev vitest@^4.1.12 (check and practice need no vitest)",
+      { cause: error },
+    );
   }
 }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { addressPoolsOf, asPrefix, freeSubnetIn, nameserversOf, nextPoolSubnet, predefinedSubnets } from "./address-pools.js";
+import {
+  addressPoolsOf,
+  asPrefix,
+  freeSubnetIn,
+  nameserversOf,
+  nextPoolSubnet,
+  predefinedSubnets,
+} from "./address-pools.js";
 
 describe("predefinedSubnets", () => {
   it("lists the built-in pools in the engine's order: fifteen /16s of 172.16.0.0/12, then 192.168.0.0/16 in /20s", () => {
@@ -39,7 +46,9 @@ describe("nextPoolSubnet", () => {
   });
 
   it("goes on after the subnet it handed out last, not back to a lower one a removed network freed", () => {
-    expect(nextPoolSubnet({ subnets, inUse: ["172.17.0.0/16", "172.19.0.0/16"], after: "172.19.0.0/16" })).toBe("172.20.0.0/16");
+    expect(nextPoolSubnet({ subnets, inUse: ["172.17.0.0/16", "172.19.0.0/16"], after: "172.19.0.0/16" })).toBe(
+      "172.20.0.0/16",
+    );
     expect(nextPoolSubnet({ subnets, inUse: ["172.17.0.0/16"], after: "172.21.0.0/16" })).toBe("172.22.0.0/16");
   });
 
@@ -61,7 +70,9 @@ describe("freeSubnetIn", () => {
     expect(freeSubnetIn("10.213.0.0/16", 24, ["10.213.255.0/24"], 255)).toBe("10.213.0.0/24");
     expect(freeSubnetIn("10.213.0.0/23", 24, ["10.213.0.0/16"])).toBeUndefined();
     // a wider route over part of the pool, and neighbours that are not the candidate
-    expect(freeSubnetIn("10.213.0.0/16", 24, ["10.213.0.0/23", "10.213.2.128/25", "172.17.0.0/16"])).toBe("10.213.3.0/24");
+    expect(freeSubnetIn("10.213.0.0/16", 24, ["10.213.0.0/23", "10.213.2.128/25", "172.17.0.0/16"])).toBe(
+      "10.213.3.0/24",
+    );
   });
 });
 
@@ -71,6 +82,8 @@ describe("host prefixes", () => {
     expect(asPrefix("172.17.0.0/16")).toBe("172.17.0.0/16");
     expect(asPrefix("10.1.2.3")).toBe("10.1.2.3/32");
     expect(asPrefix("fd00::/64")).toBeUndefined();
-    expect(nameserversOf("# generated\nnameserver 10.255.255.53\nnameserver ::1\nsearch lab\n")).toEqual(["10.255.255.53"]);
+    expect(nameserversOf("# generated\nnameserver 10.255.255.53\nnameserver ::1\nsearch lab\n")).toEqual([
+      "10.255.255.53",
+    ]);
   });
 });

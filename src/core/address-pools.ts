@@ -34,20 +34,39 @@ export class AddressPoolError extends Error {
  * The pools an engine with these settings (daemon.json's names) hands subnets out of, and where they came
  * from; `where` says where `default-address-pools` was read (the engine, a dockerd flag, daemon.json).
  */
-export function addressPoolsOf(daemonConfig: Record<string, unknown>, where = "daemon.json"): { pools: AddressPool[]; source: string } {
+export function addressPoolsOf(
+  daemonConfig: Record<string, unknown>,
+  where = "daemon.json",
+): { pools: AddressPool[]; source: string } {
   const configured = daemonConfig["default-address-pools"];
-  if (configured === undefined) return { pools: [...DEFAULT_ADDRESS_POOLS], source: "the engine's built-in default pools (no default-address-pools found in its /info, flags or daemon.json)" };
-  if (!Array.isArray(configured)) throw new AddressPoolError(`${where} default-address-pools is not a list: ${JSON.stringify(configured)}`);
+  if (configured === undefined)
+    return {
+      pools: [...DEFAULT_ADDRESS_POOLS],
+      source: "the engine's built-in default pools (no default-address-pools found in its /info, flags or daemon.json)",
+    };
+  if (!Array.isArray(configured))
+    throw new AddressPoolError(`${where} default-address-pools is not a list: ${JSON.stringify(configured)}`);
   const pools = configured.flatMap((entry: unknown) => {
     const { base, size } = (entry ?? {}) as { base?: unknown; size?: unknown };
     // IPv6 pools are the engine's too, but the lessons (and this helper) are IPv4.
     if (typeof base === "string" && base.includes(":")) return [];
-    if (!isIPv4Cidr(base) || typeof size !== "number" || !Number.isInteger(size) || size < ipaddr.parseCIDR(base)[1] || size > 32) {
-      throw new AddressPoolError(`${where} default-address-pools has an entry the engine would refuse: ${JSON.stringify(entry)}`);
+    if (
+      !isIPv4Cidr(base) ||
+      typeof size !== "number" ||
+      !Number.isInteger(size) ||
+      size < ipaddr.parseCIDR(base)[1] ||
+      size > 32
+    ) {
+      throw new AddressPoolError(
+        `${where} default-address-pools has an entry the engine would refuse: ${JSON.stringify(entry)}`,
+      );
     }
     return [{ base, size }];
   });
-  return { pools, source: `default-address-pools ${pools.map((pool) => `base=${pool.base},size=${pool.size}`).join(" ")} (${where})` };
+  return {
+    pools,
+    source: `default-address-pools ${pools.map((pool) => `base=${pool.base},size=${pool.size}`).join(" ")} (${where})`,
+  };
 }
 
 /** Every subnet the pools can hand out, in the order the engine tries them. */
@@ -66,7 +85,11 @@ export function predefinedSubnets(pools: readonly AddressPool[]): string[] {
  * This is how libnetwork's default IPAM allocates since it keeps a start index: it does not go back to a
  * lower pool that a removed network freed until it has gone round. With `after` unset it is "lowest free".
  */
-export function nextPoolSubnet(options: { subnets: readonly string[]; inUse: readonly string[]; after?: string }): string | undefined {
+export function nextPoolSubnet(options: {
+  subnets: readonly string[];
+  inUse: readonly string[];
+  after?: string;
+}): string | undefined {
   const { subnets, inUse } = options;
   const last = options.after === undefined ? -1 : subnets.indexOf(options.after);
   for (let step = 1; step <= subnets.length; step += 1) {

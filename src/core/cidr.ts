@@ -3,7 +3,9 @@ import ipaddr from "ipaddr.js";
 /** Address arithmetic the labs need, on top of ipaddr.js. IPv4 only: the lessons are IPv4. */
 
 export function toNumber(address: string): number {
-  return ipaddr.IPv4.parse(address).toByteArray().reduce((sum, byte) => sum * 256 + byte, 0);
+  return ipaddr.IPv4.parse(address)
+    .toByteArray()
+    .reduce((sum, byte) => sum * 256 + byte, 0);
 }
 
 export function fromNumber(value: number): string {

@@ -85,8 +85,12 @@ export function settingsFromFile(text: string, path: string): Record<string, str
   const settings: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
     const name = FILE_KEYS[key];
-    if (!name) throw new ConfigError(`config file ${path} has an unknown setting "${key}"; known: ${Object.keys(FILE_KEYS).join(", ")}`);
-    if (value === null || typeof value === "object") throw new ConfigError(`config file ${path} has ${key}=${JSON.stringify(value)}: must be a string or a number`);
+    if (!name)
+      throw new ConfigError(
+        `config file ${path} has an unknown setting "${key}"; known: ${Object.keys(FILE_KEYS).join(", ")}`,
+      );
+    if (value === null || typeof value === "object")
+      throw new ConfigError(`config file ${path} has ${key}=${JSON.stringify(value)}: must be a string or a number`);
     settings[name] = String(value);
   }
   return settings;
@@ -115,7 +119,10 @@ export function parseConfig(fileSettings: Record<string, string>, env: NodeJS.Pr
     const value = JSON.stringify(merged[key] ?? "");
     const why = issue?.message ?? "invalid";
     const inFile = fromEnv[key] === undefined && fileSettings[key] !== undefined ? fileKeyOf(key) : undefined;
-    if (inFile) throw new ConfigError(`invalid ${inFile}=${value} in config file ${file ?? "(config file)"} (or set ${key}): ${why}`);
+    if (inFile)
+      throw new ConfigError(
+        `invalid ${inFile}=${value} in config file ${file ?? "(config file)"} (or set ${key}): ${why}`,
+      );
     throw new ConfigError(`invalid ${key}=${value}: ${why}`);
   }
   const values = parsed.data;
@@ -135,5 +142,7 @@ export function parseConfig(fileSettings: Record<string, string>, env: NodeJS.Pr
 
 /** The variables that are set: an empty one (`NETLAB_X=`) counts as unset, as a shell user means it. */
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""));
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""),
+  );
 }

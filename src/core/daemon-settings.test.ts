@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { argvOfCmdline, bridgeSubnetCause, mergeDaemonSettings, parseAddressPoolFlag, settingsFromDaemonArgs, socketsOf } from "./daemon-settings.js";
+import {
+  argvOfCmdline,
+  bridgeSubnetCause,
+  mergeDaemonSettings,
+  parseAddressPoolFlag,
+  settingsFromDaemonArgs,
+  socketsOf,
+} from "./daemon-settings.js";
 
 describe("a dockerd command line as settings", () => {
   it("reads /proc/PID/cmdline", () => {
@@ -47,12 +54,21 @@ describe("a dockerd command line as settings", () => {
   it("knows which socket a dockerd serves, systemd's fd:// and /run being the default one", () => {
     expect(socketsOf({})).toEqual(["unix:///var/run/docker.sock"]);
     expect(socketsOf({ hosts: ["fd://"] })).toEqual(["unix:///var/run/docker.sock"]);
-    expect(socketsOf({ hosts: ["unix:///run/docker.sock", "unix:///tmp/nl.sock"] })).toEqual(["unix:///var/run/docker.sock", "unix:///tmp/nl.sock"]);
+    expect(socketsOf({ hosts: ["unix:///run/docker.sock", "unix:///tmp/nl.sock"] })).toEqual([
+      "unix:///var/run/docker.sock",
+      "unix:///tmp/nl.sock",
+    ]);
   });
 
   it("lets the first place that names a setting win, and says where each came from", () => {
-    const merged = mergeDaemonSettings({ settings: { bip: "10.1.0.1/24" }, source: "flags" }, { settings: { bip: "10.2.0.1/24", icc: false }, source: "daemon.json" });
-    expect(merged).toEqual({ settings: { bip: "10.1.0.1/24", icc: false }, sources: { bip: "flags", icc: "daemon.json" } });
+    const merged = mergeDaemonSettings(
+      { settings: { bip: "10.1.0.1/24" }, source: "flags" },
+      { settings: { bip: "10.2.0.1/24", icc: false }, source: "daemon.json" },
+    );
+    expect(merged).toEqual({
+      settings: { bip: "10.1.0.1/24", icc: false },
+      sources: { bip: "flags", icc: "daemon.json" },
+    });
     expect(bridgeSubnetCause(merged, "10.1.0.0/24")).toBe("bip 10.1.0.1/24 (flags)");
   });
 });

@@ -32,9 +32,22 @@ const BOOLEAN_FLAGS = new Set([
   "rootless",
   "validate",
 ]);
-const SHORT_FLAGS: Record<string, string> = { H: "host", b: "bridge", G: "group", l: "log-level", p: "pidfile", D: "debug" };
+const SHORT_FLAGS: Record<string, string> = {
+  H: "host",
+  b: "bridge",
+  G: "group",
+  l: "log-level",
+  p: "pidfile",
+  D: "debug",
+};
 /** Flags whose daemon.json name differs, or that repeat into a list there. */
-const LIST_FLAGS: Record<string, string> = { "default-address-pool": "default-address-pools", host: "hosts", dns: "dns", label: "labels", "insecure-registry": "insecure-registries" };
+const LIST_FLAGS: Record<string, string> = {
+  "default-address-pool": "default-address-pools",
+  host: "hosts",
+  dns: "dns",
+  label: "labels",
+  "insecure-registry": "insecure-registries",
+};
 
 export class DaemonSettingsError extends Error {
   override name = "DaemonSettingsError";
@@ -44,7 +57,8 @@ export class DaemonSettingsError extends Error {
 export function parseAddressPoolFlag(value: string): { base: string; size: number } {
   const fields = Object.fromEntries(value.split(",").map((field) => field.split("=", 2).map((part) => part.trim())));
   const size = Number(fields.size);
-  if (!fields.base || !Number.isInteger(size)) throw new DaemonSettingsError(`dockerd --default-address-pool "${value}" is not base=CIDR,size=N`);
+  if (!fields.base || !Number.isInteger(size))
+    throw new DaemonSettingsError(`dockerd --default-address-pool "${value}" is not base=CIDR,size=N`);
   return { base: fields.base, size };
 }
 
@@ -68,7 +82,12 @@ export function settingsFromDaemonArgs(argv: readonly string[]): Record<string, 
     if (!long && !short) continue;
     const name = long ? (long[1] ?? "") : (SHORT_FLAGS[short?.[1] ?? ""] ?? short?.[1] ?? "");
     let raw = long ? long[2] : short?.[2];
-    if (raw === undefined && !BOOLEAN_FLAGS.has(name) && index + 1 < argv.length && !(argv[index + 1] ?? "").startsWith("-")) {
+    if (
+      raw === undefined &&
+      !BOOLEAN_FLAGS.has(name) &&
+      index + 1 < argv.length &&
+      !(argv[index + 1] ?? "").startsWith("-")
+    ) {
       index += 1;
       raw = argv[index];
     }
@@ -86,9 +105,13 @@ export function argvOfCmdline(cmdline: string): string[] {
 }
 
 /** The engine's own word on its address pools (/info `DefaultAddressPools`, API 1.4x), daemon.json's shape. */
-export function settingsFromInfo(info: { DefaultAddressPools?: Array<{ Base?: string; Size?: number }> | null }): Record<string, unknown> {
+export function settingsFromInfo(info: {
+  DefaultAddressPools?: Array<{ Base?: string; Size?: number }> | null;
+}): Record<string, unknown> {
   const pools = info.DefaultAddressPools ?? [];
-  return pools.length > 0 ? { "default-address-pools": pools.map((pool) => ({ base: pool.Base ?? "", size: pool.Size ?? 0 })) } : {};
+  return pools.length > 0
+    ? { "default-address-pools": pools.map((pool) => ({ base: pool.Base ?? "", size: pool.Size ?? 0 })) }
+    : {};
 }
 
 /**
@@ -96,7 +119,9 @@ export function settingsFromInfo(info: { DefaultAddressPools?: Array<{ Base?: st
  * running dockerd's flags, then its daemon.json (dockerd refuses a setting given both as a flag and in the
  * file, so the last two never disagree on a live engine).
  */
-export function mergeDaemonSettings(...layers: Array<{ settings: Record<string, unknown>; source: string }>): DaemonSettings {
+export function mergeDaemonSettings(
+  ...layers: Array<{ settings: Record<string, unknown>; source: string }>
+): DaemonSettings {
   const merged: DaemonSettings = { settings: {}, sources: {} };
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer.settings)) {
@@ -115,14 +140,17 @@ export function mergeDaemonSettings(...layers: Array<{ settings: Record<string, 
 export function socketsOf(settings: Record<string, unknown>): string[] {
   const hosts = (settings.hosts as string[] | undefined) ?? [];
   if (hosts.length === 0) return ["unix:///var/run/docker.sock"];
-  return hosts.map((host) => (host.startsWith("fd://") ? "unix:///var/run/docker.sock" : host.replace(/^unix:\/\/\/run\//, "unix:///var/run/")));
+  return hosts.map((host) =>
+    host.startsWith("fd://") ? "unix:///var/run/docker.sock" : host.replace(/^unix:\/\/\/run\//, "unix:///var/run/"),
+  );
 }
 
 /** Why the default bridge's subnet is what it is, naming the setting and where it was read; undefined when stock. */
 export function bridgeSubnetCause(daemon: DaemonSettings, subnet: string): string | undefined {
   const { settings, sources } = daemon;
   if (typeof settings.bip === "string" && settings.bip) return `bip ${settings.bip} (${sources.bip})`;
-  if (typeof settings["fixed-cidr"] === "string" && settings["fixed-cidr"]) return `fixed-cidr ${String(settings["fixed-cidr"])} (${sources["fixed-cidr"]})`;
+  if (typeof settings["fixed-cidr"] === "string" && settings["fixed-cidr"])
+    return `fixed-cidr ${String(settings["fixed-cidr"])} (${sources["fixed-cidr"]})`;
   const pools = settings["default-address-pools"];
   if (Array.isArray(pools) && pools.length > 0) {
     return `default-address-pools ${pools.map((pool: { base?: string; size?: number }) => `base=${pool.base},size=${pool.size}`).join(" ")} (${sources["default-address-pools"]}): docker0 took ${subnet} from them`;

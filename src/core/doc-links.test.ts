@@ -35,8 +35,13 @@ function linksOf(markdown: string): Link[] {
   const links: Link[] = [];
   proseLines(markdown).forEach((raw, index) => {
     const line = raw.replace(/<!--.*?-->/g, "").replace(/`[^`]*`/g, "");
-    const patterns = [/\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g, /^\s*\[[^\]]+\]:\s*(\S+)/g, /<(?:img|a)\b[^>]*?\b(?:src|href)="([^"]+)"/g];
-    for (const pattern of patterns) for (const match of line.matchAll(pattern)) links.push({ target: match[1] ?? "", line: index + 1 });
+    const patterns = [
+      /\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g,
+      /^\s*\[[^\]]+\]:\s*(\S+)/g,
+      /<(?:img|a)\b[^>]*?\b(?:src|href)="([^"]+)"/g,
+    ];
+    for (const pattern of patterns)
+      for (const match of line.matchAll(pattern)) links.push({ target: match[1] ?? "", line: index + 1 });
   });
   return links;
 }
@@ -72,11 +77,19 @@ function brokenLinks(page: string, tree: Tree): string[] {
   for (const { target, line } of linksOf(tree.text(page))) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("//")) continue;
     const [pathPart = "", anchor] = target.split("#", 2);
-    const path = pathPart === "" ? page : posix.normalize(posix.join(posix.dirname(page), decodeURIComponent(pathPart))).replace(/\/+$/, "");
+    const path =
+      pathPart === ""
+        ? page
+        : posix.normalize(posix.join(posix.dirname(page), decodeURIComponent(pathPart))).replace(/\/+$/, "");
     const where = `${page}:${line}: ${target}`;
     const kind = tree.kind(path);
     if (kind === undefined) problems.push(`${where}: no such file or folder ${path}`);
-    else if (anchor !== undefined && kind === "file" && path.endsWith(".md") && !anchorsOf(tree.text(path)).has(anchor)) {
+    else if (
+      anchor !== undefined &&
+      kind === "file" &&
+      path.endsWith(".md") &&
+      !anchorsOf(tree.text(path)).has(anchor)
+    ) {
       problems.push(`${where}: no heading in ${path} gives #${anchor}`);
     }
   }

@@ -49,7 +49,10 @@ export interface EngineRecording {
     DefaultAddressPools?: Array<{ Base?: string; Size?: number }> | null;
   };
   /** `docker network inspect bridge`. */
-  bridge: { IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string }> | null } | null; Options?: Record<string, string> | null };
+  bridge: {
+    IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string }> | null } | null;
+    Options?: Record<string, string> | null;
+  };
   networks: Array<{ Name: string; Driver: string }>;
   /** The running dockerd's argv (a local engine), with its pid. */
   daemon?: { pid: number; argv: string[] };
@@ -68,7 +71,14 @@ export function engineFactsOf(recorded: EngineRecording): EngineFacts {
   const options: Record<string, string> = bridge.Options ?? {};
   const daemon = mergeDaemonSettings(
     { settings: settingsFromInfo(info), source: "the engine's /info" },
-    ...(recorded.daemon ? [{ settings: settingsFromDaemonArgs(recorded.daemon.argv), source: `dockerd's flags (pid ${recorded.daemon.pid})` }] : []),
+    ...(recorded.daemon
+      ? [
+          {
+            settings: settingsFromDaemonArgs(recorded.daemon.argv),
+            source: `dockerd's flags (pid ${recorded.daemon.pid})`,
+          },
+        ]
+      : []),
     ...(recorded.daemonJson ? [{ settings: recorded.daemonJson.settings, source: recorded.daemonJson.path }] : []),
   );
   return {

@@ -26,7 +26,10 @@ export const probeResultSchema = z.object({
 });
 
 export const recordedProbeSchema = probeResultSchema.extend({
-  expected: z.union([outcome, z.array(outcome)]).optional().describe("the outcome(s) the claim asserted; absent when only recorded"),
+  expected: z
+    .union([outcome, z.array(outcome)])
+    .optional()
+    .describe("the outcome(s) the claim asserted; absent when only recorded"),
   at: z.number().optional().describe("when the check recorded the probe (ms since the epoch)"),
 });
 
@@ -67,7 +70,10 @@ export const matrixEntrySchema = z.object({
   mismatch: z.boolean().describe("an outcome was expected and another observed"),
   detail: z.string(),
   command: z.string(),
-  at: z.number().optional().describe("when the probe was recorded (ms since the epoch): entries of a cell in this order ran first to last"),
+  at: z
+    .number()
+    .optional()
+    .describe("when the probe was recorded (ms since the epoch): entries of a cell in this order ran first to last"),
 });
 
 export const matrixSchema = z.object({
@@ -87,7 +93,9 @@ export const labSchema = z.object({
   networks: z
     .record(z.string(), z.record(z.string(), z.unknown()))
     .optional()
-    .describe("the networks the lab created, by name: driver, subnet, gateway, internal, bridge (br-<id>), parent, vxlanId"),
+    .describe(
+      "the networks the lab created, by name: driver, subnet, gateway, internal, bridge (br-<id>), parent, vxlanId",
+    ),
   checks: z.array(checkSchema),
   matrix: matrixSchema.optional().describe("where packets could and could not go, from the checks' tcp and dns probes"),
   topology: z.string().optional().describe("the topology picture (SVG), relative to facts.json"),

@@ -3,12 +3,18 @@ import { kernelRefusal } from "./kernel-refusal.js";
 
 describe("kernelRefusal", () => {
   it("gives the engine's words when the kernel lacks a link type, through the cause chain", () => {
-    const engine = Object.assign(new Error("(HTTP code 500) server error - failed to create the ipvlan port: operation not supported "), {
-      statusCode: 500,
-    });
-    const wrapped = new Error('container "netlab-x-macvlan-a" (network n) did not start: (HTTP code 500) server error - failed to create the ipvlan port: operation not supported', {
-      cause: engine,
-    });
+    const engine = Object.assign(
+      new Error("(HTTP code 500) server error - failed to create the ipvlan port: operation not supported "),
+      {
+        statusCode: 500,
+      },
+    );
+    const wrapped = new Error(
+      'container "netlab-x-macvlan-a" (network n) did not start: (HTTP code 500) server error - failed to create the ipvlan port: operation not supported',
+      {
+        cause: engine,
+      },
+    );
     expect(kernelRefusal(wrapped)).toBe("failed to create the ipvlan port: operation not supported");
   });
 

@@ -14,7 +14,11 @@ const KERNEL_REFUSAL = [
 
 function messages(error: unknown): string[] {
   const found: string[] = [];
-  for (let current = error, depth = 0; current && depth < 8; current = (current as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let current = error, depth = 0;
+    current && depth < 8;
+    current = (current as { cause?: unknown }).cause, depth += 1
+  ) {
     const message = (current as { message?: unknown }).message ?? (typeof current === "string" ? current : undefined);
     if (typeof message === "string") found.push(message);
     const json = (current as { json?: { message?: unknown } }).json?.message;

@@ -30,7 +30,11 @@ export function practiceLabels(exercise: number, role = "prepared"): Record<stri
 
 /** Whether labels mark something `netlab practice start N` prepared for exercise N. */
 export function isPreparedFor(labels: Record<string, string> | undefined, exercise: number): boolean {
-  return labels?.[LABEL.managed] === "true" && labels[LABEL.lab] === PRACTICE_LAB && labels[LABEL.exercise] === String(exercise);
+  return (
+    labels?.[LABEL.managed] === "true" &&
+    labels[LABEL.lab] === PRACTICE_LAB &&
+    labels[LABEL.exercise] === String(exercise)
+  );
 }
 
 export interface RunIdentity {
@@ -58,13 +62,23 @@ export function runLabels(run: RunIdentity, extra: { lab?: string; role?: string
 }
 
 /** Whether labels mark the debris of a dead run: netlab's, with an owner process that is gone, and not kept on purpose. */
-export function isDeadRunDebris(labels: Record<string, string> | undefined, isOwnerAlive: (owner: string) => boolean): boolean {
+export function isDeadRunDebris(
+  labels: Record<string, string> | undefined,
+  isOwnerAlive: (owner: string) => boolean,
+): boolean {
   const owner = labels?.[LABEL.owner];
-  return labels?.[LABEL.managed] === "true" && labels[LABEL.kept] !== "true" && owner !== undefined && !isOwnerAlive(owner);
+  return (
+    labels?.[LABEL.managed] === "true" && labels[LABEL.kept] !== "true" && owner !== undefined && !isOwnerAlive(owner)
+  );
 }
 
 /** Whether labels mark what a finished `netlab run --keep` left for the learner (`netlab clean` removes it). */
-export function isKeptByFinishedRun(labels: Record<string, string> | undefined, isOwnerAlive: (owner: string) => boolean): boolean {
+export function isKeptByFinishedRun(
+  labels: Record<string, string> | undefined,
+  isOwnerAlive: (owner: string) => boolean,
+): boolean {
   const owner = labels?.[LABEL.owner];
-  return labels?.[LABEL.managed] === "true" && labels[LABEL.kept] === "true" && owner !== undefined && !isOwnerAlive(owner);
+  return (
+    labels?.[LABEL.managed] === "true" && labels[LABEL.kept] === "true" && owner !== undefined && !isOwnerAlive(owner)
+  );
 }

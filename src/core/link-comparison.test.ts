@@ -3,12 +3,24 @@ import { compareWithHost } from "./link-comparison.js";
 
 describe("a namespace's links against the host's, taken at two instants", () => {
   it("the same links are the same view", () => {
-    expect(compareWithHost(["1:lo", "2:eth0", "3:docker0"], ["1:lo", "2:eth0", "3:docker0"], [])).toEqual({ missingInside: [], unexplainedInside: [], changedMeanwhile: [] });
+    expect(compareWithHost(["1:lo", "2:eth0", "3:docker0"], ["1:lo", "2:eth0", "3:docker0"], [])).toEqual({
+      missingInside: [],
+      unexplainedInside: [],
+      changedMeanwhile: [],
+    });
   });
 
   it("a veth that came and went on the host between the looks is explained by its event, not held against the view", () => {
-    const compared = compareWithHost(["1:lo", "3:docker0", "40:vetha"], ["1:lo", "3:docker0", "1373:veth4c9a3e9"], [40, 1373]);
-    expect(compared).toEqual({ missingInside: [], unexplainedInside: [], changedMeanwhile: ["40:vetha", "1373:veth4c9a3e9"] });
+    const compared = compareWithHost(
+      ["1:lo", "3:docker0", "40:vetha"],
+      ["1:lo", "3:docker0", "1373:veth4c9a3e9"],
+      [40, 1373],
+    );
+    expect(compared).toEqual({
+      missingInside: [],
+      unexplainedInside: [],
+      changedMeanwhile: ["40:vetha", "1373:veth4c9a3e9"],
+    });
   });
 
   it("control: a namespace of its own differs, and no event on the host explains it", () => {

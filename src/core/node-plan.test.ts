@@ -1,6 +1,17 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { containerdConfig, dockerdArgs, shimSocket, freeSlot, MAX_NODES, nodeCommand, nodeNamespaceRun, parseNodeCount, planGroup, slotCount } from "./node-plan.js";
+import {
+  containerdConfig,
+  dockerdArgs,
+  shimSocket,
+  freeSlot,
+  MAX_NODES,
+  nodeCommand,
+  nodeNamespaceRun,
+  parseNodeCount,
+  planGroup,
+  slotCount,
+} from "./node-plan.js";
 
 describe("planGroup", () => {
   const plan = planGroup("1a2b3c4d", 3, "10.214.0.0/16", 2);
@@ -19,12 +30,18 @@ describe("planGroup", () => {
 
   it("gives the group a /20 of the pool: the underlay first, then a bridge /24 per node", () => {
     expect(plan.underlay).toBe("10.214.32.0/24");
-    expect(plan.nodes.map((node) => `${node.underlayAddress}/${node.underlayPrefix}`)).toEqual(["10.214.32.1/24", "10.214.32.2/24", "10.214.32.3/24"]);
+    expect(plan.nodes.map((node) => `${node.underlayAddress}/${node.underlayPrefix}`)).toEqual([
+      "10.214.32.1/24",
+      "10.214.32.2/24",
+      "10.214.32.3/24",
+    ]);
     expect(plan.nodes.map((node) => node.bip)).toEqual(["10.214.33.1/24", "10.214.34.1/24", "10.214.35.1/24"]);
   });
 
   it("refuses a count, slot or run id it cannot place", () => {
-    expect(() => planGroup("1a2b3c4d", MAX_NODES + 1, "10.214.0.0/16", 0)).toThrow(`a group has 1 to ${MAX_NODES} nodes, not ${MAX_NODES + 1}`);
+    expect(() => planGroup("1a2b3c4d", MAX_NODES + 1, "10.214.0.0/16", 0)).toThrow(
+      `a group has 1 to ${MAX_NODES} nodes, not ${MAX_NODES + 1}`,
+    );
     expect(() => planGroup("1a2b3c4d", 0, "10.214.0.0/16", 0)).toThrow(/not 0/);
     expect(() => planGroup("1a2b3c4d", 2, "10.214.0.0/16", 16)).toThrow("slot 16 is outside node pool 10.214.0.0/16");
     expect(() => planGroup("nope", 2, "10.214.0.0/16", 0)).toThrow('run id "nope" is not 8 hex digits');
@@ -74,7 +91,10 @@ describe("dockerdArgs", () => {
   });
 
   it("enters only the node's network namespace (ip netns exec would remount /sys)", () => {
-    expect(nodeCommand(node, "/usr/sbin/dockerd").slice(0, 2)).toEqual(["--net=/var/run/netns/nln-1a2b3c4d-1", "/usr/sbin/dockerd"]);
+    expect(nodeCommand(node, "/usr/sbin/dockerd").slice(0, 2)).toEqual([
+      "--net=/var/run/netns/nln-1a2b3c4d-1",
+      "/usr/sbin/dockerd",
+    ]);
   });
 });
 
@@ -82,7 +102,9 @@ describe("shimSocket", () => {
   it("is where containerd puts the shim of a node's container (seen on this machine: sha256 of socket/namespace/id)", () => {
     const [node] = planGroup("bae14266", 1, "10.214.0.0/16", 0).nodes;
     if (!node) throw new Error("no node planned");
-    expect(shimSocket(node, "0123abcd")).toBe(`/run/containerd/s/${createHash("sha256").update("/run/netlab/nodes/bae14266/containerd/containerd.sock/n1/0123abcd").digest("hex")}`);
+    expect(shimSocket(node, "0123abcd")).toBe(
+      `/run/containerd/s/${createHash("sha256").update("/run/netlab/nodes/bae14266/containerd/containerd.sock/n1/0123abcd").digest("hex")}`,
+    );
   });
 });
 
@@ -90,7 +112,8 @@ describe("nodeNamespaceRun", () => {
   it("knows a node's and an underlay's namespace, and no one else's", () => {
     expect(nodeNamespaceRun("nln-1a2b3c4d-2")).toBe("1a2b3c4d");
     expect(nodeNamespaceRun("nlu-1a2b3c4d")).toBe("1a2b3c4d");
-    for (const other of ["netlab-1a2b3c4d-4242", "nl-1a2b3c4d-4242-m", "nlx-1a2b3c4d-4242-a", "nln-1a2b3c4d", "red"]) expect(nodeNamespaceRun(other)).toBeUndefined();
+    for (const other of ["netlab-1a2b3c4d-4242", "nl-1a2b3c4d-4242-m", "nlx-1a2b3c4d-4242-a", "nln-1a2b3c4d", "red"])
+      expect(nodeNamespaceRun(other)).toBeUndefined();
   });
 });
 
@@ -98,6 +121,7 @@ describe("parseNodeCount", () => {
   it("takes 1 to MAX_NODES and refuses the rest in words", () => {
     expect(parseNodeCount("1")).toBe(1);
     expect(parseNodeCount(String(MAX_NODES))).toBe(MAX_NODES);
-    for (const bad of ["0", String(MAX_NODES + 1), "2.5", "-1", "two", ""]) expect(() => parseNodeCount(bad)).toThrow(`must be a whole number from 1 to ${MAX_NODES}`);
+    for (const bad of ["0", String(MAX_NODES + 1), "2.5", "-1", "two", ""])
+      expect(() => parseNodeCount(bad)).toThrow(`must be a whole number from 1 to ${MAX_NODES}`);
   });
 });

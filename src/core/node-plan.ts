@@ -92,8 +92,10 @@ export function freeSlot(pool: string, used: Iterable<number>): number | undefin
 /** Names, paths and addresses of a group of `count` nodes in slot `slot` of `pool`. */
 export function planGroup(runId: string, count: number, pool: string, slot: number): GroupPlan {
   if (!RUN_ID.test(runId)) throw new NodePlanError(`run id "${runId}" is not 8 hex digits`);
-  if (!Number.isInteger(count) || count < 1 || count > MAX_NODES) throw new NodePlanError(`a group has 1 to ${MAX_NODES} nodes, not ${count}`);
-  if (!Number.isInteger(slot) || slot < 0 || slot >= slotCount(pool)) throw new NodePlanError(`slot ${slot} is outside node pool ${pool}`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_NODES)
+    throw new NodePlanError(`a group has 1 to ${MAX_NODES} nodes, not ${count}`);
+  if (!Number.isInteger(slot) || slot < 0 || slot >= slotCount(pool))
+    throw new NodePlanError(`slot ${slot} is outside node pool ${pool}`);
   const range = subnetAt(pool, SLOT_PREFIX, slot);
   const underlay = subnetAt(range, 24, 0);
   const dir = join(NODE_RUN_ROOT, runId);
@@ -188,7 +190,9 @@ export function nodeCommand(node: NodePlan, dockerd = "dockerd"): string[] {
  * namespace and the id, in a folder of its own that engines share; a killed shim leaves it behind.
  */
 export function shimSocket(node: NodePlan, id: string): string {
-  const digest = createHash("sha256").update(join(node.containerdSocket, node.containerdNamespace, id)).digest("hex");
+  const digest = createHash("sha256")
+    .update(join(node.containerdSocket, node.containerdNamespace, id))
+    .digest("hex");
   return join("/run/containerd/s", digest);
 }
 
@@ -200,6 +204,7 @@ export function nodeNamespaceRun(namespace: string): string | undefined {
 /** `"3"` → 3; anything but a whole number from 1 to MAX_NODES is refused with the words a user reads. */
 export function parseNodeCount(text: string): number {
   const count = Number(text);
-  if (!/^\d+$/.test(text) || count < 1 || count > MAX_NODES) throw new NodePlanError(`node count "${text}" must be a whole number from 1 to ${MAX_NODES}`);
+  if (!/^\d+$/.test(text) || count < 1 || count > MAX_NODES)
+    throw new NodePlanError(`node count "${text}" must be a whole number from 1 to ${MAX_NODES}`);
   return count;
 }

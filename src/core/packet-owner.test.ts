@@ -3,12 +3,28 @@ import { describeHolder, holderOf, parsePacketLine, type AddressHolder } from ".
 
 describe("a captured packet's addresses", () => {
   it("reads IPv4 and IPv6 lines with and without ports, and nothing from lines that are not IP", () => {
-    expect(parsePacketLine("2026-12-07 18:29:55.770084 IP 172.17.0.5.54412 > 198.18.133.82.80: tcp 0")).toMatchObject({ source: "172.17.0.5", destination: "198.18.133.82" });
-    expect(parsePacketLine("2026-12-07 18:23:23.450026 IP 10.99.0.2 > 198.18.200.2: ICMP echo request, id 1, seq 0, length 64")).toMatchObject({ source: "10.99.0.2", destination: "198.18.200.2" });
-    expect(parsePacketLine("2026-12-07 18:23:23.450026 IP6 fd00:1::2.41000 > 2001:db8::1.443: tcp 0")).toMatchObject({ source: "fd00:1::2", destination: "2001:db8::1" });
-    expect(parsePacketLine("2026-12-07 18:23:23.450026 IP6 ::ffff:192.0.2.1.80 > ::ffff:198.18.0.2: tcp 0")).toMatchObject({ source: "::ffff:192.0.2.1", destination: "::ffff:198.18.0.2" });
-    expect(parsePacketLine("2026-12-07 18:23:23.450026 IP6 fe80::1 > ff02::2: ICMP6, router solicitation, length 16")).toMatchObject({ source: "fe80::1", destination: "ff02::2" });
-    expect(parsePacketLine("2026-12-07 18:23:23.450026 ARP, Request who-has 192.0.2.1 tell 192.0.2.2, length 28")).toBeUndefined();
+    expect(parsePacketLine("2026-12-07 18:29:55.770084 IP 172.17.0.5.54412 > 198.18.133.82.80: tcp 0")).toMatchObject({
+      source: "172.17.0.5",
+      destination: "198.18.133.82",
+    });
+    expect(
+      parsePacketLine(
+        "2026-12-07 18:23:23.450026 IP 10.99.0.2 > 198.18.200.2: ICMP echo request, id 1, seq 0, length 64",
+      ),
+    ).toMatchObject({ source: "10.99.0.2", destination: "198.18.200.2" });
+    expect(parsePacketLine("2026-12-07 18:23:23.450026 IP6 fd00:1::2.41000 > 2001:db8::1.443: tcp 0")).toMatchObject({
+      source: "fd00:1::2",
+      destination: "2001:db8::1",
+    });
+    expect(
+      parsePacketLine("2026-12-07 18:23:23.450026 IP6 ::ffff:192.0.2.1.80 > ::ffff:198.18.0.2: tcp 0"),
+    ).toMatchObject({ source: "::ffff:192.0.2.1", destination: "::ffff:198.18.0.2" });
+    expect(
+      parsePacketLine("2026-12-07 18:23:23.450026 IP6 fe80::1 > ff02::2: ICMP6, router solicitation, length 16"),
+    ).toMatchObject({ source: "fe80::1", destination: "ff02::2" });
+    expect(
+      parsePacketLine("2026-12-07 18:23:23.450026 ARP, Request who-has 192.0.2.1 tell 192.0.2.2, length 28"),
+    ).toBeUndefined();
   });
 });
 

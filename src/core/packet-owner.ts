@@ -57,7 +57,9 @@ function inSubnet(address: string, subnet: string): boolean {
  */
 export function holderOf(address: string, book: readonly AddressHolder[]): AddressHolder | undefined {
   const normal = ipaddr.isValid(address) ? ipaddr.parse(address).toString() : address;
-  const exact = book.find((holder) => holder.addresses?.some((held) => ipaddr.isValid(held) && ipaddr.parse(held).toString() === normal));
+  const exact = book.find((holder) =>
+    holder.addresses?.some((held) => ipaddr.isValid(held) && ipaddr.parse(held).toString() === normal),
+  );
   return exact ?? book.find((holder) => holder.subnets?.some((subnet) => inSubnet(address, subnet)));
 }
 

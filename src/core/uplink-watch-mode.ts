@@ -13,5 +13,7 @@ export function uplinkWatchMode(value: string | undefined): UplinkWatchMode | un
   if (value === undefined || value === "" || value === "0") return undefined;
   if (value === "1") return "netlab";
   if (value === "strict") return "strict";
-  throw new UplinkWatchError(`NETLAB_UPLINK_WATCH=${value} is not a watch: use 1 (the packets netlab sends) or strict (every packet on the uplink)`);
+  throw new UplinkWatchError(
+    `NETLAB_UPLINK_WATCH=${value} is not a watch: use 1 (the packets netlab sends) or strict (every packet on the uplink)`,
+  );
 }

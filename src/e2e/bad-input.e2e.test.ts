@@ -22,7 +22,10 @@ let before: Set<string>;
  */
 async function orphans(isAlive: (owner: string) => boolean = isOwnerAlive): Promise<string[]> {
   const filters = { label: [LABEL.managed + "=true"] };
-  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  const [containers, networks] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+  ]);
   return [
     ...containers.map((container) => ({ id: container.Id, labels: container.Labels })),
     ...networks.map((network) => ({ id: network.Id, labels: network.Labels ?? {} })),
@@ -34,10 +37,18 @@ async function orphans(isAlive: (owner: string) => boolean = isOwnerAlive): Prom
 function failureLines(all: string | undefined): string[] {
   return String(all ?? "")
     .split("\n")
-    .filter((line) => line.startsWith("netlab:") && !/^netlab: (used the running engine|starting|started|installing|installed|missing)/.test(line));
+    .filter(
+      (line) =>
+        line.startsWith("netlab:") &&
+        !/^netlab: (used the running engine|starting|started|installing|installed|missing)/.test(line),
+    );
 }
 
-async function expectOneLine(result: Awaited<ReturnType<typeof netlab>>, exitCode: number, message: RegExp): Promise<void> {
+async function expectOneLine(
+  result: Awaited<ReturnType<typeof netlab>>,
+  exitCode: number,
+  message: RegExp,
+): Promise<void> {
   const lines = failureLines(result.all as string);
   expect(lines, String(result.all)).toHaveLength(1);
   expect(lines[0]).toMatch(message);
@@ -64,7 +75,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
-  expect((await orphans()).filter((id) => !before.has(id)), "bad inputs left netlab objects behind").toEqual([]);
+  expect(
+    (await orphans()).filter((id) => !before.has(id)),
+    "bad inputs left netlab objects behind",
+  ).toEqual([]);
 });
 
 it("control: orphans() lists a netlab container and network whose owner is gone, and not once they are removed", async () => {
@@ -75,7 +89,9 @@ it("control: orphans() lists a netlab container and network whose owner is gone,
   const labels = [`${LABEL.managed}=true`, `${LABEL.owner}=${owner}`].flatMap((label) => ["--label", label]);
   const network = (await dockerAsTyped(["network", "create", ...labels, name])).stdout.trim();
   try {
-    const container = (await dockerAsTyped(["create", "--network", "none", "--name", name, ...labels, "netlab/probe:latest", "true"])).stdout.trim();
+    const container = (
+      await dockerAsTyped(["create", "--network", "none", "--name", name, ...labels, "netlab/probe:latest", "true"])
+    ).stdout.trim();
     try {
       expect(await orphans(ownerGone)).toEqual(expect.arrayContaining([container, network]));
       // And a live owner's objects are not orphans.
@@ -92,37 +108,74 @@ it("control: orphans() lists a netlab container and network whose owner is gone,
 
 describe.concurrent("bad inputs and environments: one line, non-zero exit, nothing left", () => {
   it("no engine", async () => {
-    await expectOneLine(await netlab(["run", "bridge"], { DOCKER_HOST: `unix://${scratch}/no-engine.sock` }), 1, /no Docker engine answers at unix:\/\/.*no-engine\.sock/);
+    await expectOneLine(
+      await netlab(["run", "bridge"], { DOCKER_HOST: `unix://${scratch}/no-engine.sock` }),
+      1,
+      /no Docker engine answers at unix:\/\/.*no-engine\.sock/,
+    );
   });
 
   it("socket without permission", async () => {
-    await expectOneLine(await netlab(["run", "bridge"], { HOME: scratch }, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]), 1, /permission denied on unix:\/\/\/var\/run\/docker\.sock/);
+    await expectOneLine(
+      await netlab(["run", "bridge"], { HOME: scratch }, [
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+      ]),
+      1,
+      /permission denied on unix:\/\/\/var\/run\/docker\.sock/,
+    );
   });
 
   it("unknown lab name", async () => {
-    await expectOneLine(await netlab(["run", "bridg"]), 2, /unknown lab "bridg"; did you mean bridge\? known labs: .*bridge/);
+    await expectOneLine(
+      await netlab(["run", "bridg"]),
+      2,
+      /unknown lab "bridg"; did you mean bridge\? known labs: .*bridge/,
+    );
   });
 
   it("unknown claim", async () => {
-    await expectOneLine(await netlab(["run", "bridge:B88"]), 2, /lab bridge has no claim "B88"; did you mean B8\? its claims: B1, /);
+    await expectOneLine(
+      await netlab(["run", "bridge:B88"]),
+      2,
+      /lab bridge has no claim "B88"; did you mean B8\? its claims: B1, /,
+    );
   });
 
   it("invalid CIDR", async () => {
-    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_SENTINEL_POOL: "10.0.0.0/33" }), 1, /invalid NETLAB_SENTINEL_POOL="10\.0\.0\.0\/33"/);
+    await expectOneLine(
+      await netlab(["run", "bridge"], { NETLAB_SENTINEL_POOL: "10.0.0.0/33" }),
+      1,
+      /invalid NETLAB_SENTINEL_POOL="10\.0\.0\.0\/33"/,
+    );
   });
 
   it("invalid config value", async () => {
-    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_PROBE_TIMEOUT_MS: "soon" }), 1, /invalid NETLAB_PROBE_TIMEOUT_MS="soon"/);
+    await expectOneLine(
+      await netlab(["run", "bridge"], { NETLAB_PROBE_TIMEOUT_MS: "soon" }),
+      1,
+      /invalid NETLAB_PROBE_TIMEOUT_MS="soon"/,
+    );
   });
 
   it("malformed config file", async () => {
     const file = join(scratch, "netlab.config.json");
     writeFileSync(file, '{ "sentinelPool": ');
-    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_CONFIG: file }), 1, /config file .*netlab\.config\.json is not valid JSON/);
+    await expectOneLine(
+      await netlab(["run", "bridge"], { NETLAB_CONFIG: file }),
+      1,
+      /config file .*netlab\.config\.json is not valid JSON/,
+    );
   });
 
   it("image missing and no registry", async () => {
-    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_IMAGE: "netlab/missing:0" }), 1, /image "netlab\/missing:0" \(NETLAB_IMAGE\) is not on this engine and netlab never pulls/);
+    await expectOneLine(
+      await netlab(["run", "bridge"], { NETLAB_IMAGE: "netlab/missing:0" }),
+      1,
+      /image "netlab\/missing:0" \(NETLAB_IMAGE\) is not on this engine and netlab never pulls/,
+    );
   });
 
   it("port already taken", async () => {
@@ -130,7 +183,11 @@ describe.concurrent("bad inputs and environments: one line, non-zero exit, nothi
     await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
     const port = (holder.address() as { port: number }).port;
     try {
-      await expectOneLine(await netlab(["run", "host"], { NETLAB_HOST_PORT: String(port) }), 1, new RegExp(`NETLAB_HOST_PORT ${port} is already taken on 127\\.0\\.0\\.1`));
+      await expectOneLine(
+        await netlab(["run", "host"], { NETLAB_HOST_PORT: String(port) }),
+        1,
+        new RegExp(`NETLAB_HOST_PORT ${port} is already taken on 127\\.0\\.0\\.1`),
+      );
     } finally {
       holder.close();
     }
@@ -140,7 +197,11 @@ describe.concurrent("bad inputs and environments: one line, non-zero exit, nothi
     const socket = join(scratch, "old-engine.sock");
     const server = await oldEngine(socket);
     try {
-      await expectOneLine(await netlab(["run", "bridge"], { DOCKER_HOST: `unix://${socket}` }), 1, /engine 1\.13\.1 \(API 1\.26\) is too old: netlab needs API 1\.41/);
+      await expectOneLine(
+        await netlab(["run", "bridge"], { DOCKER_HOST: `unix://${socket}` }),
+        1,
+        /engine 1\.13\.1 \(API 1\.26\) is too old: netlab needs API 1\.41/,
+      );
     } finally {
       server.close();
     }
@@ -150,7 +211,11 @@ describe.concurrent("bad inputs and environments: one line, non-zero exit, nothi
     const name = `user-network-${process.pid}`;
     await dockerAsTyped(["network", "create", "--subnet", "10.250.7.0/24", name]);
     try {
-      await expectOneLine(await netlab(["run", "bridge"], { NETLAB_SENTINEL_POOL: "10.250.0.0/16" }), 1, /NETLAB_SENTINEL_POOL 10\.250\.0\.0\/16 overlaps the host's own network 10\.250\.7\.0\/24/);
+      await expectOneLine(
+        await netlab(["run", "bridge"], { NETLAB_SENTINEL_POOL: "10.250.0.0/16" }),
+        1,
+        /NETLAB_SENTINEL_POOL 10\.250\.0\.0\/16 overlaps the host's own network 10\.250\.7\.0\/24/,
+      );
     } finally {
       await dockerAsTyped(["network", "rm", name]);
     }
@@ -159,17 +224,29 @@ describe.concurrent("bad inputs and environments: one line, non-zero exit, nothi
   it("a reports directory that is a file", async () => {
     const file = join(scratch, "reports-file");
     writeFileSync(file, "");
-    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_REPORTS_DIR: file }), 1, /reports directory .*reports-file \(NETLAB_REPORTS_DIR\) is a file/);
+    await expectOneLine(
+      await netlab(["run", "bridge"], { NETLAB_REPORTS_DIR: file }),
+      1,
+      /reports directory .*reports-file \(NETLAB_REPORTS_DIR\) is a file/,
+    );
   });
 
   it("a NETLAB_CONFIG that names no file", async () => {
-    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_CONFIG: join(scratch, "absent.json") }), 1, /config file .*absent\.json \(NETLAB_CONFIG\): no such file/);
+    await expectOneLine(
+      await netlab(["run", "bridge"], { NETLAB_CONFIG: join(scratch, "absent.json") }),
+      1,
+      /config file .*absent\.json \(NETLAB_CONFIG\): no such file/,
+    );
   });
 
   it("a bad value in the config file names the file and its key", async () => {
     const file = join(scratch, "bad-value.json");
     writeFileSync(file, JSON.stringify({ probeTimeoutMs: "soon" }));
-    await expectOneLine(await netlab(["run", "bridge"], { NETLAB_CONFIG: file }), 1, /invalid probeTimeoutMs="soon" in config file .*bad-value\.json/);
+    await expectOneLine(
+      await netlab(["run", "bridge"], { NETLAB_CONFIG: file }),
+      1,
+      /invalid probeTimeoutMs="soon" in config file .*bad-value\.json/,
+    );
   });
 
   it("an unknown command", async () => {

@@ -18,7 +18,8 @@ async function byHandOnHost(): Promise<Map<string, { namespaces: number; links: 
   const of = (runId: string) => found.get(runId) ?? found.set(runId, { namespaces: 0, links: 0, rules: 0 }).get(runId)!;
   for (const entry of parseByHandNamespaces(String(namespaces.stdout))) of(entry.runId).namespaces += 1;
   for (const entry of parseByHandLinks(String(links.stdout))) of(entry.runId).links += 1;
-  for (const rule of [...parseOwnRules("filter", String(filter.stdout)), ...parseOwnRules("nat", String(nat.stdout))]) of(rule.runId).rules += 1;
+  for (const rule of [...parseOwnRules("filter", String(filter.stdout)), ...parseOwnRules("nat", String(nat.stdout))])
+    of(rule.runId).rules += 1;
   return found;
 }
 
@@ -34,7 +35,11 @@ describe("the by-hand lab leaves nothing on the host", () => {
           const now = await byHandOnHost();
           // Ours: a run whose namespaces a process of the child made (their names carry the worker's pid), never
           // another run of this lab on the machine.
-          const mine = new Set(parseByHandNamespaces(String((await execa("ip", ["netns", "list"])).stdout)).filter((entry) => descendsFrom(entry.pid, child.pid ?? -1)).map((entry) => entry.runId));
+          const mine = new Set(
+            parseByHandNamespaces(String((await execa("ip", ["netns", "list"])).stdout))
+              .filter((entry) => descendsFrom(entry.pid, child.pid ?? -1))
+              .map((entry) => entry.runId),
+          );
           runId = [...now.keys()].find((id) => !before.has(id) && mine.has(id) && (now.get(id)?.rules ?? 0) > 0);
           return runId;
         },
@@ -57,7 +62,11 @@ describe("the by-hand lab leaves nothing on the host", () => {
     const result = await vitestLabs(["labs/by-hand.lab.test.ts"]);
     expect(result.exitCode, String(result.all)).toBe(0);
     // Another run of this lab still going on the machine (its namespace's process alive) is not a leftover.
-    const going = new Set(parseByHandNamespaces(String((await execa("ip", ["netns", "list"])).stdout)).filter((entry) => isProcessAlive(entry.pid)).map((entry) => entry.runId));
+    const going = new Set(
+      parseByHandNamespaces(String((await execa("ip", ["netns", "list"])).stdout))
+        .filter((entry) => isProcessAlive(entry.pid))
+        .map((entry) => entry.runId),
+    );
     expect([...(await byHandOnHost()).keys()].filter((runId) => !before.has(runId) && !going.has(runId))).toEqual([]);
   });
 });

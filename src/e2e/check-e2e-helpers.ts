@@ -66,7 +66,10 @@ function edit(compose: Compose, name: string, change: (service: Service) => Serv
 
 /** edge's loopback binding moved from 8443 to `port`, so runs of the shop never compete for a host port. */
 export function onHostPort(compose: Compose, port: number): Compose {
-  return edit(compose, "edge", (edge) => ({ ...edge, ports: (edge.ports ?? []).map((binding) => binding.replace(/\b8443:/, `${port}:`)) }));
+  return edit(compose, "edge", (edge) => ({
+    ...edge,
+    ports: (edge.ports ?? []).map((binding) => binding.replace(/\b8443:/, `${port}:`)),
+  }));
 }
 
 /** Mutation 1: a service attached to other networks than its own (db on `back` instead of `data`). */
@@ -82,7 +85,10 @@ export function notInternal(compose: Compose, network: string): Compose {
 
 /** Mutation 3: a service's loopback-only binding published on all addresses (`8443:80`, not `127.0.0.1:8443:80`). */
 export function publishedEverywhere(compose: Compose, name: string): Compose {
-  return edit(compose, name, (service) => ({ ...service, ports: (service.ports ?? []).map((binding) => binding.replace(/^127\.0\.0\.1:/, "")) }));
+  return edit(compose, name, (service) => ({
+    ...service,
+    ports: (service.ports ?? []).map((binding) => binding.replace(/^127\.0\.0\.1:/, "")),
+  }));
 }
 
 /** Mutation 4: a service in `network_mode: none`, its networks removed. */
@@ -121,7 +127,10 @@ export async function projectObjects(project: string): Promise<{ containers: str
     docker.listContainers({ all: true, filters: { label: [`${COMPOSE_PROJECT}=${project}`] } }),
     docker.listNetworks(),
   ]);
-  return { containers: containers.map((container) => container.Names[0] ?? container.Id), networks: networks.map((network) => network.Name).filter((name) => name.startsWith(`${project}_`)) };
+  return {
+    containers: containers.map((container) => container.Names[0] ?? container.Id),
+    networks: networks.map((network) => network.Name).filter((name) => name.startsWith(`${project}_`)),
+  };
 }
 
 /** Containers a netlab process (by its owner label) left behind. */
@@ -131,7 +140,11 @@ export async function ownedContainers(pid: number | undefined): Promise<string[]
 }
 
 /** Everything a finished check run left: of its compose project, of its own process, of its run id. */
-export async function remains(options: { project?: string; pid: number | undefined; runId?: string }): Promise<Record<string, unknown>> {
+export async function remains(options: {
+  project?: string;
+  pid: number | undefined;
+  runId?: string;
+}): Promise<Record<string, unknown>> {
   const [project, owned, run] = await Promise.all([
     options.project ? projectObjects(options.project) : { containers: [], networks: [] },
     ownedContainers(options.pid),
@@ -145,13 +158,22 @@ export async function remains(options: { project?: string; pid: number | undefin
  * must list (a compose project's container and network, a container owned by this process, a run's objects and
  * namespace). Not netlab-managed and owned by a live process, so no sweep of another run takes them meanwhile.
  */
-export async function plantRemains(): Promise<{ query: { project: string; pid: number; runId: string }; container: string; network: string; remove(): Promise<void> }> {
+export async function plantRemains(): Promise<{
+  query: { project: string; pid: number; runId: string };
+  container: string;
+  network: string;
+  remove(): Promise<void>;
+}> {
   const project = uniqueName("planted");
   const runId = randomBytes(4).toString("hex");
   const container = `${project}-box`;
   const network = `${project}_default`;
   const namespace = `${project}-${runId}`;
-  const labels = [`${COMPOSE_PROJECT}=${project}`, `${LABEL.owner}=${ownerOf(process.pid)}`, `${LABEL.run}=${runId}`].flatMap((label) => ["--label", label]);
+  const labels = [
+    `${COMPOSE_PROJECT}=${project}`,
+    `${LABEL.owner}=${ownerOf(process.pid)}`,
+    `${LABEL.run}=${runId}`,
+  ].flatMap((label) => ["--label", label]);
   await dockerAsTyped(["network", "create", ...labels, network]);
   await dockerAsTyped(["create", "--network", "none", "--name", container, ...labels, "netlab/probe:latest", "true"]);
   await execa("ip", ["netns", "add", namespace]);
@@ -170,7 +192,8 @@ export async function plantRemains(): Promise<{ query: { project: string; pid: n
 /** The safety net after a test: removes whatever of the project is still there (the CLI's down should have). */
 export async function removeProject(project: string): Promise<void> {
   const { containers, networks } = await projectObjects(project);
-  if (containers.length > 0) await dockerAsTyped(["rm", "-f", "-v", ...containers.map((name) => name.replace(/^\//, ""))], { reject: false });
+  if (containers.length > 0)
+    await dockerAsTyped(["rm", "-f", "-v", ...containers.map((name) => name.replace(/^\//, ""))], { reject: false });
   if (networks.length > 0) await dockerAsTyped(["network", "rm", ...networks], { reject: false });
 }
 
@@ -202,12 +225,20 @@ export async function watchEngine(): Promise<{ stop(): Promise<EngineEvent[]> }>
 }
 
 /** What the engine created, started or pulled during a run on behalf of a project, a netlab process, or for an image. */
-export function createdDuring(events: EngineEvent[], by: { project?: string; pid?: number | undefined; image?: string }): string[] {
+export function createdDuring(
+  events: EngineEvent[],
+  by: { project?: string; pid?: number | undefined; image?: string },
+): string[] {
   return events
     .filter((event) => ["create", "pull", "connect", "start"].includes(event.Action))
     .filter((event) => {
       const attributes = event.Actor.Attributes ?? {};
-      if (by.project && (attributes[COMPOSE_PROJECT] === by.project || (event.Type === "network" && attributes.name?.startsWith(`${by.project}_`)))) return true;
+      if (
+        by.project &&
+        (attributes[COMPOSE_PROJECT] === by.project ||
+          (event.Type === "network" && attributes.name?.startsWith(`${by.project}_`)))
+      )
+        return true;
       if (by.pid !== undefined && attributes[LABEL.owner] === ownerOf(by.pid)) return true;
       return by.image !== undefined && event.Type === "image" && event.Actor.ID.includes(by.image);
     })
@@ -236,7 +267,9 @@ export interface JsonExpectation {
 }
 
 /** What `check --json` printed on stdout. */
-export function parseJson(run: { stdout?: unknown; stderr?: unknown }): { specs: { spec: string; project?: string; held: boolean; expectations: JsonExpectation[] }[] } {
+export function parseJson(run: { stdout?: unknown; stderr?: unknown }): {
+  specs: { spec: string; project?: string; held: boolean; expectations: JsonExpectation[] }[];
+} {
   try {
     return JSON.parse(String(run.stdout)) as ReturnType<typeof parseJson>;
   } catch (error) {

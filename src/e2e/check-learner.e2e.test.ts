@@ -1,7 +1,18 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createdDuring, ownedContainers, parseJson, remains, runIdOf, runNetlab, scratchDir, uniqueName, type CheckRun, type JsonExpectation } from "./check-e2e-helpers.js";
+import {
+  createdDuring,
+  ownedContainers,
+  parseJson,
+  remains,
+  runIdOf,
+  runNetlab,
+  scratchDir,
+  uniqueName,
+  type CheckRun,
+  type JsonExpectation,
+} from "./check-e2e-helpers.js";
 import { dockerAsTyped } from "../runtime/as-typed.js";
 
 /**
@@ -10,7 +21,13 @@ import { dockerAsTyped } from "../runtime/as-typed.js";
  */
 
 const prefix = uniqueName("lab");
-const names = { lan: `${prefix}-lan`, web: `${prefix}-web`, api: `${prefix}-api`, iso: `${prefix}-iso`, old: `${prefix}-old` };
+const names = {
+  lan: `${prefix}-lan`,
+  web: `${prefix}-web`,
+  api: `${prefix}-api`,
+  iso: `${prefix}-iso`,
+  old: `${prefix}-old`,
+};
 const containers = [names.web, names.api, names.iso, names.old];
 const dir = scratchDir("learner");
 const reports = join(dir, "reports");
@@ -27,9 +44,15 @@ async function snapshot() {
     State: { Running: boolean; StartedAt: string; Pid: number };
     Config: { Labels: Record<string, string> };
     HostConfig: { NetworkMode: string };
-    NetworkSettings: { Networks: Record<string, { EndpointID: string; IPAddress: string; MacAddress: string; Aliases: string[] | null }> };
+    NetworkSettings: {
+      Networks: Record<string, { EndpointID: string; IPAddress: string; MacAddress: string; Aliases: string[] | null }>;
+    };
   }[];
-  const network = JSON.parse((await docker("network", "inspect", names.lan)).stdout)[0] as { Id: string; Containers: Record<string, { Name: string; EndpointID: string; IPv4Address: string }>; Labels: Record<string, string> };
+  const network = JSON.parse((await docker("network", "inspect", names.lan)).stdout)[0] as {
+    Id: string;
+    Containers: Record<string, { Name: string; EndpointID: string; IPv4Address: string }>;
+    Labels: Record<string, string>;
+  };
   return {
     containers: inspected.map((info) => ({
       id: info.Id,
@@ -48,8 +71,14 @@ async function snapshot() {
 
 /** Containers and networks whose name starts with this test's prefix, and every container still on the engine with this test's names. */
 async function ours() {
-  const [ps, networks] = await Promise.all([docker("ps", "-a", "--filter", `name=${prefix}`, "--format", "{{.Names}}"), docker("network", "ls", "--filter", `name=${prefix}`, "--format", "{{.Name}}")]);
-  return { containers: ps.stdout.split("\n").filter(Boolean).sort(), networks: networks.stdout.split("\n").filter(Boolean).sort() };
+  const [ps, networks] = await Promise.all([
+    docker("ps", "-a", "--filter", `name=${prefix}`, "--format", "{{.Names}}"),
+    docker("network", "ls", "--filter", `name=${prefix}`, "--format", "{{.Name}}"),
+  ]);
+  return {
+    containers: ps.stdout.split("\n").filter(Boolean).sort(),
+    networks: networks.stdout.split("\n").filter(Boolean).sort(),
+  };
 }
 
 let before: Awaited<ReturnType<typeof snapshot>>;
@@ -59,10 +88,64 @@ let byId: Map<string, JsonExpectation>;
 beforeAll(async () => {
   // As a learner types them; every container resolves unknown names at 127.0.0.1 inside itself, so nothing leaves the machine.
   await dockerAsTyped(["network", "create", names.lan]);
-  await dockerAsTyped(["run", "-d", "--name", names.web, "--network", names.lan, "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
-  await dockerAsTyped(["run", "-d", "--name", names.api, "--network", names.lan, "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "9000"]);
-  await dockerAsTyped(["run", "-d", "--name", names.iso, "--network", "none", "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
-  await dockerAsTyped(["run", "-d", "--name", names.old, "--dns", "127.0.0.1", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
+  await dockerAsTyped([
+    "run",
+    "-d",
+    "--name",
+    names.web,
+    "--network",
+    names.lan,
+    "--dns",
+    "127.0.0.1",
+    "netlab/probe:latest",
+    "httpd",
+    "-f",
+    "-p",
+    "8080",
+  ]);
+  await dockerAsTyped([
+    "run",
+    "-d",
+    "--name",
+    names.api,
+    "--network",
+    names.lan,
+    "--dns",
+    "127.0.0.1",
+    "netlab/probe:latest",
+    "httpd",
+    "-f",
+    "-p",
+    "9000",
+  ]);
+  await dockerAsTyped([
+    "run",
+    "-d",
+    "--name",
+    names.iso,
+    "--network",
+    "none",
+    "--dns",
+    "127.0.0.1",
+    "netlab/probe:latest",
+    "httpd",
+    "-f",
+    "-p",
+    "8080",
+  ]);
+  await dockerAsTyped([
+    "run",
+    "-d",
+    "--name",
+    names.old,
+    "--dns",
+    "127.0.0.1",
+    "netlab/probe:latest",
+    "httpd",
+    "-f",
+    "-p",
+    "8080",
+  ]);
   writeFileSync(
     join(dir, "my-setup.yaml"),
     [
@@ -92,7 +175,9 @@ afterAll(async () => {
 
 describe("a learner's hand-made containers, checked without --up", () => {
   it("decides what the learner built: the path, the closed port, the name, --network none both ways, the default bridge cut off", () => {
-    const observed = Object.fromEntries([...byId.values()].map((expectation) => [expectation.id, [expectation.held, expectation.observed]]));
+    const observed = Object.fromEntries(
+      [...byId.values()].map((expectation) => [expectation.id, [expectation.held, expectation.observed]]),
+    );
     expect(observed).toEqual({
       "web-api": [true, "connected"],
       "web-api-wrong-port": [true, "refused"],
@@ -105,7 +190,9 @@ describe("a learner's hand-made containers, checked without --up", () => {
   });
 
   it("explains the mistake: names resolve only on user-defined networks; exit 1", () => {
-    expect(byId.get("old-resolves-web")!.hint).toContain(`names resolve only on user-defined networks: ${names.old} is on the default bridge`);
+    expect(byId.get("old-resolves-web")!.hint).toContain(
+      `names resolve only on user-defined networks: ${names.old} is on the default bridge`,
+    );
     expect(run.exitCode, String(run.stderr)).toBe(1);
   });
 
@@ -123,7 +210,12 @@ describe("a learner's hand-made containers, checked without --up", () => {
     const made = await createdDuring(run.events, { pid: run.pid });
     expect(made.filter((event) => event.startsWith("container create"))).toHaveLength(3);
     expect(await ownedContainers(run.pid)).toEqual([]);
-    expect(await remains({ pid: run.pid, runId: runIdOf(reports) })).toEqual({ projectContainers: [], projectNetworks: [], netlabContainers: [], run: { containers: 0, networks: 0, namespaces: 0 } });
+    expect(await remains({ pid: run.pid, runId: runIdOf(reports) })).toEqual({
+      projectContainers: [],
+      projectNetworks: [],
+      netlabContainers: [],
+      run: { containers: 0, networks: 0, namespaces: 0 },
+    });
     expect(await ours()).toEqual({ containers: [...containers].sort(), networks: [names.lan] });
     expect(readFileSync(join(reports, "junit.xml"), "utf8")).toContain('<testcase name="old-resolves-web"');
   });

@@ -38,11 +38,16 @@ const SHOP_SPEC = join(SHOP, "netlab.yaml");
 /** Every id of the shop's spec, as the parser expands it (41: 20 written, 21 matrix cells). */
 const SHOP_IDS = expectationsOf(loadSpec(SHOP_SPEC)).map((expectation) => expectation.id);
 
-const NOTHING_LEFT = { projectContainers: [], projectNetworks: [], netlabContainers: [], run: { containers: 0, networks: 0, namespaces: 0 } };
+const NOTHING_LEFT = {
+  projectContainers: [],
+  projectNetworks: [],
+  netlabContainers: [],
+  run: { containers: 0, networks: 0, namespaces: 0 },
+};
 
 type Run = CheckRun;
 
-describe("control: the query behind every \"leaves nothing behind\" sees what is there", () => {
+describe('control: the query behind every "leaves nothing behind" sees what is there', () => {
   it("lists a compose project's container and network, a process's container and a run's objects made on purpose; nothing once removed", async () => {
     const planted = await plantRemains();
     try {
@@ -65,7 +70,15 @@ describe.concurrent("the shop as written: npx netlab check examples/shop/netlab.
   let run: Run;
 
   beforeAll(async () => {
-    run = await runNetlab(["check", "examples/shop/netlab.yaml", "--up", "--project", project, "--reports-dir", reports]);
+    run = await runNetlab([
+      "check",
+      "examples/shop/netlab.yaml",
+      "--up",
+      "--project",
+      project,
+      "--reports-dir",
+      reports,
+    ]);
   });
 
   afterAll(async () => {
@@ -83,19 +96,37 @@ describe.concurrent("the shop as written: npx netlab check examples/shop/netlab.
     const decided = lines.filter((line) => /^[✓✗] /.test(line));
     expect(decided).toHaveLength(41);
     expect(decided.every((line) => line.startsWith("✓ "))).toBe(true);
-    for (const id of SHOP_IDS) expect(decided.filter((line) => line.startsWith(`✓ ${id}  [`)), id).toHaveLength(1);
-    expect(lines).toContainEqual(expect.stringMatching(/^netlab check: ✓ 41 held, 0 did not hold, of 41 expectation\(s\) in 1 spec\(s\), \d+\.\d s$/));
+    for (const id of SHOP_IDS)
+      expect(
+        decided.filter((line) => line.startsWith(`✓ ${id}  [`)),
+        id,
+      ).toHaveLength(1);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^netlab check: ✓ 41 held, 0 did not hold, of 41 expectation\(s\) in 1 spec\(s\), \d+\.\d s$/,
+      ),
+    );
   });
 
   it("writes summary.md, junit.xml with one testcase per expectation named by its id, and facts.json", () => {
     expect(readFileSync(join(reports, "summary.md"), "utf8")).toContain("41 passed, 0 failed");
     const junit = readFileSync(join(reports, "junit.xml"), "utf8");
-    const names = [...junit.matchAll(/<testcase name="([^"]*)"/g)].map((match) => match[1]!.replaceAll("&gt;", ">").replaceAll("&amp;", "&"));
+    const names = [...junit.matchAll(/<testcase name="([^"]*)"/g)].map((match) =>
+      match[1]!.replaceAll("&gt;", ">").replaceAll("&amp;", "&"),
+    );
     expect(names).toHaveLength(41);
     expect(junit).not.toContain("<failure");
     // A testcase is named `id` or `id: name`, in the spec's order.
-    names.forEach((name, index) => expect(name === SHOP_IDS[index] || name.startsWith(`${SHOP_IDS[index]}: `), `${name} for ${SHOP_IDS[index]}`).toBe(true));
-    const facts = JSON.parse(readFileSync(join(reports, "facts.json"), "utf8")) as { run: { state: string }; labs: { checks: { claim: string; state: string }[] }[] };
+    names.forEach((name, index) =>
+      expect(
+        name === SHOP_IDS[index] || name.startsWith(`${SHOP_IDS[index]}: `),
+        `${name} for ${SHOP_IDS[index]}`,
+      ).toBe(true),
+    );
+    const facts = JSON.parse(readFileSync(join(reports, "facts.json"), "utf8")) as {
+      run: { state: string };
+      labs: { checks: { claim: string; state: string }[] }[];
+    };
     expect(facts.run.state).toBe("passed");
     expect(facts.labs[0]!.checks.map((check) => check.claim)).toEqual(SHOP_IDS);
     expect(existsSync(join(reports, "allure-results"))).toBe(true);
@@ -114,7 +145,9 @@ function mutatedShop(tag: string, mutate: (compose: Compose, port: number) => Co
   let decided: Map<string, JsonExpectation> | undefined;
   /** The run's expectations by id (parsed on first use, so a run that printed no JSON fails each test with its stderr). */
   const byId = (): Map<string, JsonExpectation> => {
-    decided ??= new Map(parseJson(state.run!).specs[0]!.expectations.map((expectation) => [expectation.id, expectation]));
+    decided ??= new Map(
+      parseJson(state.run!).specs[0]!.expectations.map((expectation) => [expectation.id, expectation]),
+    );
     return decided;
   };
 
@@ -134,9 +167,17 @@ function mutatedShop(tag: string, mutate: (compose: Compose, port: number) => Co
   return {
     state,
     byId,
-    failed: () => [...byId().values()].filter((expectation) => !expectation.held).map((expectation) => expectation.id).sort(),
+    failed: () =>
+      [...byId().values()]
+        .filter((expectation) => !expectation.held)
+        .map((expectation) => expectation.id)
+        .sort(),
     /** Every expectation that did not hold, with what was seen (the message of a set that differs). */
-    seen: () => [...byId().values()].filter((expectation) => !expectation.held).map((expectation) => `${expectation.id}: ${expectation.observed} (${expectation.detail})`).join("\n"),
+    seen: () =>
+      [...byId().values()]
+        .filter((expectation) => !expectation.held)
+        .map((expectation) => `${expectation.id}: ${expectation.observed} (${expectation.detail})`)
+        .join("\n"),
     hint: (id: string) => byId().get(id)?.hint ?? `(no hint for ${id})`,
     leavesNothing: () =>
       it("exits 1 and leaves nothing of the project behind", async () => {
@@ -147,26 +188,29 @@ function mutatedShop(tag: string, mutate: (compose: Compose, port: number) => Co
   };
 }
 
-describe.concurrent("the shop's spec on a copy of the stack with edge on another free host port: every expectation, as JSON (--json)", () => {
-  const shop = mutatedShop("json", (compose) => compose);
+describe.concurrent(
+  "the shop's spec on a copy of the stack with edge on another free host port: every expectation, as JSON (--json)",
+  () => {
+    const shop = mutatedShop("json", (compose) => compose);
 
-  it("prints parseable JSON on stdout (progress on stderr) with every expectation: id, held, observed", () => {
-    const parsed = parseJson(shop.state.run!);
-    expect(shop.state.run!.exitCode, String(shop.state.run!.stderr)).toBe(0);
-    expect(parsed.specs).toHaveLength(1);
-    expect(parsed.specs[0]!.held).toBe(true);
-    const listed = parsed.specs[0]!.expectations;
-    expect(listed.map((expectation) => expectation.id)).toEqual(SHOP_IDS);
-    for (const expectation of listed) {
-      expect(expectation.held, expectation.id).toBe(true);
-      expect(typeof expectation.observed).toBe("string");
-      expect(expectation.observed.length, expectation.id).toBeGreaterThan(0);
-    }
-    expect(shop.byId().get("host-edge")).toMatchObject({ to: `host:${shop.state.port}`, observed: "connected" });
-    expect(shop.byId().get("outside-edge")).toMatchObject({ observed: "refused" });
-    expect(String(shop.state.run!.stderr)).toMatch(/netlab check: ✓ 41 held, 0 did not hold/);
-  });
-});
+    it("prints parseable JSON on stdout (progress on stderr) with every expectation: id, held, observed", () => {
+      const parsed = parseJson(shop.state.run!);
+      expect(shop.state.run!.exitCode, String(shop.state.run!.stderr)).toBe(0);
+      expect(parsed.specs).toHaveLength(1);
+      expect(parsed.specs[0]!.held).toBe(true);
+      const listed = parsed.specs[0]!.expectations;
+      expect(listed.map((expectation) => expectation.id)).toEqual(SHOP_IDS);
+      for (const expectation of listed) {
+        expect(expectation.held, expectation.id).toBe(true);
+        expect(typeof expectation.observed).toBe("string");
+        expect(expectation.observed.length, expectation.id).toBeGreaterThan(0);
+      }
+      expect(shop.byId().get("host-edge")).toMatchObject({ to: `host:${shop.state.port}`, observed: "connected" });
+      expect(shop.byId().get("outside-edge")).toMatchObject({ observed: "refused" });
+      expect(String(shop.state.run!.stderr)).toMatch(/netlab check: ✓ 41 held, 0 did not hold/);
+    });
+  },
+);
 
 describe.concurrent("mutation 1: db moved onto `back` instead of `data`", () => {
   const shop = mutatedShop("moved", (compose) => movedOnto(compose, "db", ["back"]));
@@ -237,7 +281,13 @@ describe.concurrent("mutation 4: cache in network_mode: none", () => {
   const shop = mutatedShop("none", (compose) => networkNone(compose, "cache"));
   // Nothing can reach cache: every expectation into it is unreachable (decided without a probe). The `n`
   // cells into cache (edge, web) still hold; every `y` and the exact `refused` fail.
-  const EXPECTED = ["cache-wrong-port", "tiers/api → cache:6379 reachable", "tiers/db → cache:6379 reachable", "tiers/worker → cache:6379 reachable", "worker-cache"];
+  const EXPECTED = [
+    "cache-wrong-port",
+    "tiers/api → cache:6379 reachable",
+    "tiers/db → cache:6379 reachable",
+    "tiers/worker → cache:6379 reachable",
+    "worker-cache",
+  ];
 
   it("fails exactly the expectations that something reaches cache", () => {
     expect(shop.failed(), shop.seen()).toEqual(EXPECTED.sort());

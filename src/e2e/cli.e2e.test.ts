@@ -11,7 +11,9 @@ describe("a CLI that explains itself", () => {
   it("says its version", async () => {
     const result = await netlab(["--version"]);
     expect(result.exitCode).toBe(0);
-    expect(String(result.stdout).trim()).toBe((JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version);
+    expect(String(result.stdout).trim()).toBe(
+      (JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version,
+    );
   });
 
   it("netlab help and netlab help run exit 0 and show the commands, then run's options", async () => {
@@ -37,7 +39,18 @@ describe("a CLI that explains itself", () => {
     const out = String(result.stdout);
     expect(out).toMatch(/^bridge +the default network is the host's docker0 +\(B1 B2 B3 B4 B5 B6 B7 B8 B9\)$/m);
     expect(out).toMatch(/^ {2}B8 +bridge containers reach each other by IP$/m);
-    for (const lab of ["none", "host", "container", "user-bridge", "internal", "published", "macvlan", "overlay", "compose"]) expect(out).toMatch(new RegExp(`^${lab} `, "m"));
+    for (const lab of [
+      "none",
+      "host",
+      "container",
+      "user-bridge",
+      "internal",
+      "published",
+      "macvlan",
+      "overlay",
+      "compose",
+    ])
+      expect(out).toMatch(new RegExp(`^${lab} `, "m"));
   });
 
   it("matches a lab whatever its case, and suggests the closest for a typo", async () => {
@@ -61,18 +74,27 @@ describe("a CLI that explains itself", () => {
     expect(out).not.toMatch(/✓ bridge B1 /);
     expect(out).toMatch(/netlab: kept \d+ container\(s\) .*netlab clean/);
 
-    const facts = JSON.parse(readFileSync(join(reports, "facts.json"), "utf8")) as { run: { runId: string }; labs: Array<{ checks: Array<{ claim: string; state: string }> }> };
-    const decided = facts.labs.flatMap((lab) => lab.checks.filter((check) => check.state !== "skipped").map((check) => check.claim));
+    const facts = JSON.parse(readFileSync(join(reports, "facts.json"), "utf8")) as {
+      run: { runId: string };
+      labs: Array<{ checks: Array<{ claim: string; state: string }> }>;
+    };
+    const decided = facts.labs.flatMap((lab) =>
+      lab.checks.filter((check) => check.state !== "skipped").map((check) => check.claim),
+    );
     expect(decided).toEqual(["B8"]);
     const ofRun = { label: [`${LABEL.run}=${facts.run.runId}`] };
     const kept = await docker.listContainers({ all: true, filters: ofRun });
     expect(kept.length, "the bridge lab's containers stay").toBeGreaterThan(0);
-    expect(kept.every((container) => container.State === "running" && container.Labels[LABEL.kept] === "true")).toBe(true);
+    expect(kept.every((container) => container.State === "running" && container.Labels[LABEL.kept] === "true")).toBe(
+      true,
+    );
 
     // Another run's sweep of dead runs spares them; only clean removes them.
     const other = await netlab(["clean"]);
     expect(other.exitCode, String(other.all)).toBe(0);
-    expect(String(other.all)).toMatch(/removed \d+ container\(s\) and \d+ network\(s\) that runs with --keep left running/);
+    expect(String(other.all)).toMatch(
+      /removed \d+ container\(s\) and \d+ network\(s\) that runs with --keep left running/,
+    );
     expect(await docker.listContainers({ all: true, filters: ofRun })).toEqual([]);
   });
 

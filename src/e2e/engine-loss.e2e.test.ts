@@ -17,7 +17,9 @@ async function dockerdPid(): Promise<number> {
 async function runIdOf(lab: string, known: Set<string>): Promise<string> {
   for (let attempt = 0; attempt < 600; attempt += 1) {
     const containers = await docker.listContainers({ filters: { label: [`${LABEL.lab}=${lab}`] } });
-    const fresh = containers.map((container) => container.Labels[LABEL.run] ?? "").find((runId) => runId && !known.has(runId));
+    const fresh = containers
+      .map((container) => container.Labels[LABEL.run] ?? "")
+      .find((runId) => runId && !known.has(runId));
     if (fresh) return fresh;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -27,7 +29,9 @@ async function runIdOf(lab: string, known: Set<string>): Promise<string> {
 describe("the engine goes away mid-run", () => {
   it("pending checks fail within the configured timeouts, the exit is non-zero, and once the engine is back nothing of the run remains", async () => {
     const pid = await dockerdPid();
-    const known = new Set((await docker.listContainers({ all: true })).map((container) => container.Labels[LABEL.run] ?? ""));
+    const known = new Set(
+      (await docker.listContainers({ all: true })).map((container) => container.Labels[LABEL.run] ?? ""),
+    );
     const child = netlab(["run", "none"], { NETLAB_ENGINE_TIMEOUT_MS: String(ENGINE_TIMEOUT_MS) });
     const runId = await runIdOf("none", known);
     // The control of the end's "nothing remains": the same query finds the run's container while it runs.
@@ -49,12 +53,16 @@ describe("the engine goes away mid-run", () => {
     expect(String(result.all)).toMatch(/did not (finish|answer)|timed? ?out|ETIMEDOUT|socket hang up/i);
     // While the engine is down, clean fails and says why in one line.
     expect(cleanWhileDown.exitCode, String(cleanWhileDown.all)).toBe(1);
-    expect(netlabLines(cleanWhileDown.all)).toEqual([expect.stringMatching(/^netlab: the Docker engine at \S+ did not answer/)]);
+    expect(netlabLines(cleanWhileDown.all)).toEqual([
+      expect.stringMatching(/^netlab: the Docker engine at \S+ did not answer/),
+    ]);
 
     // The engine is back: the first clean succeeds (no retry to hide a failure) and nothing of the run remains.
     const cleanAfter = await netlab(["clean"]);
     expect(cleanAfter.exitCode, String(cleanAfter.all)).toBe(0);
-    expect(String(cleanAfter.all)).toMatch(/removed \d+ container\(s\), \d+ network\(s\), \d+ namespace\(s\) of runs that are no longer going/);
+    expect(String(cleanAfter.all)).toMatch(
+      /removed \d+ container\(s\), \d+ network\(s\), \d+ namespace\(s\) of runs that are no longer going/,
+    );
     expect(whileRunning.containers, "the run's container, seen while it ran").toBeGreaterThan(0);
     expect(await leftovers(runId)).toEqual({ containers: 0, networks: 0, namespaces: 0 });
   });

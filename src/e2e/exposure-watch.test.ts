@@ -10,7 +10,11 @@ describe("exposure watch parsing", () => {
   ].join("\n");
 
   it("keeps only lab processes' listeners", () => {
-    expect(labListeners(ss).map((listener) => listener.local)).toEqual(["127.0.0.1:80", "198.18.4.1:41234", "0.0.0.0:8080"]);
+    expect(labListeners(ss).map((listener) => listener.local)).toEqual([
+      "127.0.0.1:80",
+      "198.18.4.1:41234",
+      "0.0.0.0:8080",
+    ]);
   });
 
   it("tells all interfaces from one address", () => {

@@ -37,14 +37,19 @@ export function watchExposure(intervalMs = 250): { stop(): Promise<ExposureRepor
       const containers = await docker.listContainers({ filters: { label: [`${LABEL.managed}=true`] } }).catch(() => []);
       for (const summary of containers.filter((container) => !seen.has(container.Id))) {
         seen.add(summary.Id);
-        const info = await docker.getContainer(summary.Id).inspect().catch(() => undefined);
+        const info = await docker
+          .getContainer(summary.Id)
+          .inspect()
+          .catch(() => undefined);
         if (!info) continue;
         report.containersInspected += 1;
         const name = info.Name.replace(/^\//, "");
         if (info.HostConfig.Privileged) report.violations.push(`${name} runs --privileged`);
-        if (info.HostConfig.CapAdd?.length) report.violations.push(`${name} adds capabilities ${info.HostConfig.CapAdd.join(", ")}`);
+        if (info.HostConfig.CapAdd?.length)
+          report.violations.push(`${name} adds capabilities ${info.HostConfig.CapAdd.join(", ")}`);
         for (const mount of info.Mounts ?? []) {
-          if (/docker\.sock/.test(mount.Source ?? "")) report.violations.push(`${name} mounts the Docker socket ${mount.Source}`);
+          if (/docker\.sock/.test(mount.Source ?? ""))
+            report.violations.push(`${name} mounts the Docker socket ${mount.Source}`);
         }
       }
       const ss = await execa("ss", ["-ltnpH"], { reject: false });

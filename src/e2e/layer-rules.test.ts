@@ -14,7 +14,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(scratch, "tree-"));
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext" } }));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext" } }),
+  );
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -22,7 +25,8 @@ function tree(files: Record<string, string>): string {
   return dir;
 }
 
-const cruise = (cwd: string, folders = ["src"]) => execa(DEPCRUISE, [...folders, "--config", CONFIG, "--output-type", "err"], { cwd, reject: false, all: true });
+const cruise = (cwd: string, folders = ["src"]) =>
+  execa(DEPCRUISE, [...folders, "--config", CONFIG, "--output-type", "err"], { cwd, reject: false, all: true });
 
 // Each test runs dependency-cruiser over a copy of the tree in a child process, which on a loaded machine takes
 // longer than the unit project's default bound: the bound is the work's, not the machine's mood.
@@ -30,13 +34,21 @@ const CRUISE_TIMEOUT_MS = 60_000;
 
 describe("the layer rules (npm run lint:layers)", { timeout: CRUISE_TIMEOUT_MS }, () => {
   it("pass when each folder imports only those below it", async () => {
-    const result = await cruise(tree({ "src/core/model.ts": "export const model = 1;\n", "src/harness/fixture.ts": 'import { model } from "../core/model.js";\nexport const fixture = model;\n' }));
+    const result = await cruise(
+      tree({
+        "src/core/model.ts": "export const model = 1;\n",
+        "src/harness/fixture.ts": 'import { model } from "../core/model.js";\nexport const fixture = model;\n',
+      }),
+    );
     expect(result.exitCode, result.all).toBe(0);
   });
 
   it("fail on a back-import, naming the rule", async () => {
     const result = await cruise(
-      tree({ "src/harness/fixture.ts": "export const fixture = 1;\n", "src/runtime/upward.ts": 'import { fixture } from "../harness/fixture.js";\nexport const upward = fixture;\n' }),
+      tree({
+        "src/harness/fixture.ts": "export const fixture = 1;\n",
+        "src/runtime/upward.ts": 'import { fixture } from "../harness/fixture.js";\nexport const upward = fixture;\n',
+      }),
     );
     expect(result.exitCode).not.toBe(0);
     expect(result.all).toContain("layer-runtime: src/runtime/upward.ts → src/harness/fixture.ts");
@@ -44,7 +56,10 @@ describe("the layer rules (npm run lint:layers)", { timeout: CRUISE_TIMEOUT_MS }
 
   it("fail on a cycle", async () => {
     const result = await cruise(
-      tree({ "src/core/a.ts": 'import { b } from "./b.js";\nexport const a = () => b;\n', "src/core/b.ts": 'import { a } from "./a.js";\nexport const b = () => a;\n' }),
+      tree({
+        "src/core/a.ts": 'import { b } from "./b.js";\nexport const a = () => b;\n',
+        "src/core/b.ts": 'import { a } from "./a.js";\nexport const b = () => a;\n',
+      }),
     );
     expect(result.exitCode).not.toBe(0);
     expect(result.all).toContain("no-circular");
@@ -71,7 +86,8 @@ describe("the layer rules at the edges: bin/, scripts/, tests", { timeout: CRUIS
     const result = await cruise(
       tree({
         ...TARGETS,
-        "bin/netlab.mjs": 'import "./cli-build.mjs";\nawait import("../dist/cli/main.js");\nawait import("../src/cli/main.ts");\n',
+        "bin/netlab.mjs":
+          'import "./cli-build.mjs";\nawait import("../dist/cli/main.js");\nawait import("../src/cli/main.ts");\n',
         "scripts/bench.ts": `import "./bench-matrix.js";\n${importing("../src/core/model.js")}`,
         "scripts/build-cli.ts": importing("../bin/cli-build.mjs"),
         "src/check/plan.test.ts": `import "./check-test-helpers.js";\n${importing("../report/fixtures/sample-facts.js")}`,

@@ -17,16 +17,28 @@ export function scratchReports(): string {
   return mkdtempSync(join(tmpdir(), "netlab-e2e-reports-"));
 }
 
-export function netlab(args: string[], env: Record<string, string | undefined> = {}, prefix: string[] = []): ResultPromise {
-  return execa(prefix[0] ?? process.execPath, [...prefix.slice(1), ...(prefix.length ? [process.execPath] : []), "bin/netlab.mjs", ...args], {
-    cwd: ROOT,
-    reject: false,
-    all: true,
-    env: { NETLAB_REPORTS_DIR: scratchReports(), ...env },
-  });
+export function netlab(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  prefix: string[] = [],
+): ResultPromise {
+  return execa(
+    prefix[0] ?? process.execPath,
+    [...prefix.slice(1), ...(prefix.length ? [process.execPath] : []), "bin/netlab.mjs", ...args],
+    {
+      cwd: ROOT,
+      reject: false,
+      all: true,
+      env: { NETLAB_REPORTS_DIR: scratchReports(), ...env },
+    },
+  );
 }
 
-export function vitestLabs(files: string[], env: Record<string, string | undefined> = {}, options: { detached?: boolean } = {}): ResultPromise {
+export function vitestLabs(
+  files: string[],
+  env: Record<string, string | undefined> = {},
+  options: { detached?: boolean } = {},
+): ResultPromise {
   return execa(process.execPath, vitestArgv(["run", "--project", "labs", ...files]), {
     cwd: ROOT,
     reject: false,
@@ -42,7 +54,11 @@ export async function leftovers(runId: string): Promise<{ containers: number; ne
   const [containers, networks, namespaces] = await Promise.all([
     docker.listContainers({ all: true, filters: filter }),
     docker.listNetworks({ filters: filter }),
-    execa("ip", ["netns", "list"]).then((result) => String(result.stdout).split("\n").filter((line) => line.includes(runId))),
+    execa("ip", ["netns", "list"]).then((result) =>
+      String(result.stdout)
+        .split("\n")
+        .filter((line) => line.includes(runId)),
+    ),
   ]);
   return { containers: containers.length, networks: networks.length, namespaces: namespaces.length };
 }
@@ -50,7 +66,11 @@ export async function leftovers(runId: string): Promise<{ containers: number; ne
 /** The pid's parent, from /proc (undefined once the process is gone). */
 function parentOf(pid: number): number | undefined {
   try {
-    return Number(readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1]);
+    return Number(
+      readFileSync(`/proc/${pid}/stat`, "utf8")
+        .replace(/^.*\) /s, "")
+        .split(" ")[1],
+    );
   } catch {
     return undefined;
   }
@@ -58,6 +78,7 @@ function parentOf(pid: number): number | undefined {
 
 /** Whether `pid` is `ancestor` or runs below it. */
 export function descendsFrom(pid: number, ancestor: number): boolean {
-  for (let current: number | undefined = pid; current && current > 1; current = parentOf(current)) if (current === ancestor) return true;
+  for (let current: number | undefined = pid; current && current > 1; current = parentOf(current))
+    if (current === ancestor) return true;
   return false;
 }

@@ -12,7 +12,9 @@ const PORT = 7000;
 function leftovers(runId: string): { namespaces: number; processes: number; mounts: number; dirs: number } {
   const runDir = join(NODE_RUN_ROOT, runId);
   const dataDir = join(NODE_DATA_ROOT, runId);
-  const namespaces = (existsSync("/run/netns") ? readdirSync("/run/netns") : []).filter((name) => nodeNamespaceRun(name) === runId).length;
+  const namespaces = (existsSync("/run/netns") ? readdirSync("/run/netns") : []).filter(
+    (name) => nodeNamespaceRun(name) === runId,
+  ).length;
   const processes = readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
@@ -32,7 +34,9 @@ const NOTHING = { namespaces: 0, processes: 0, mounts: 0, dirs: 0 };
 
 /** Node runs on the machine now, by their namespaces. */
 function nodeRuns(): Set<string> {
-  return new Set((existsSync("/run/netns") ? readdirSync("/run/netns") : []).flatMap((name) => nodeNamespaceRun(name) ?? []));
+  return new Set(
+    (existsSync("/run/netns") ? readdirSync("/run/netns") : []).flatMap((name) => nodeNamespaceRun(name) ?? []),
+  );
 }
 
 /** `sh -c` a line as a learner pastes it. */
@@ -43,62 +47,88 @@ function shell(line: string) {
 const started = new Set<string>();
 afterAll(async () => {
   // A failed test must not leave engines running on the machine.
-  if ([...started].some((runId) => leftovers(runId).dirs + leftovers(runId).namespaces > 0)) await netlab(["nodes", "down"]);
+  if ([...started].some((runId) => leftovers(runId).dirs + leftovers(runId).namespaces > 0))
+    await netlab(["nodes", "down"]);
 });
 
 describe("netlab nodes: engines of netlab's own, for a learner to drive by hand", () => {
-  it("up 2: both engines answer through the printed commands, carry the probe image, reach each other over the underlay; down leaves nothing", async () => {
-    const up = await netlab(["nodes", "up", "2"]);
-    expect(up.exitCode, String(up.all)).toBe(0);
-    const runId = /nln-([0-9a-f]{8})-1/.exec(String(up.stdout))?.[1] ?? "";
-    started.add(runId);
-    expect(leftovers(runId), "the leftover query sees the nodes while they are up").toMatchObject({ namespaces: 3, dirs: 2 });
-    expect(leftovers(runId).processes, "a dockerd per node and the group's containerd").toBeGreaterThanOrEqual(3);
+  it(
+    "up 2: both engines answer through the printed commands, carry the probe image, reach each other over the underlay; down leaves nothing",
+    async () => {
+      const up = await netlab(["nodes", "up", "2"]);
+      expect(up.exitCode, String(up.all)).toBe(0);
+      const runId = /nln-([0-9a-f]{8})-1/.exec(String(up.stdout))?.[1] ?? "";
+      started.add(runId);
+      expect(leftovers(runId), "the leftover query sees the nodes while they are up").toMatchObject({
+        namespaces: 3,
+        dirs: 2,
+      });
+      expect(leftovers(runId).processes, "a dockerd per node and the group's containerd").toBeGreaterThanOrEqual(3);
 
-    const ls = await netlab(["nodes", "ls"]);
-    expect(ls.exitCode, String(ls.all)).toBe(0);
-    const exports = String(ls.stdout)
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line.startsWith(`export DOCKER_HOST=unix://${NODE_RUN_ROOT}/${runId}/`));
-    expect(exports).toHaveLength(2);
-    for (const [offset, line] of exports.entries()) {
-      const info = await shell(`${line} && docker info --format '{{.DockerRootDir}}'`);
-      expect(info.stdout, String(info.all)).toBe(join(NODE_DATA_ROOT, runId, `n${offset + 1}`));
-      const image = await shell(`${line} && docker image inspect --format '{{.Id}}' netlab/probe:latest`);
-      expect(image.exitCode, String(image.all)).toBe(0);
-    }
-    // Control: the same query without the printed line asks the machine's own engine, not a node.
-    expect((await shell("docker info --format '{{.DockerRootDir}}'")).stdout).not.toContain(NODE_DATA_ROOT);
+      const ls = await netlab(["nodes", "ls"]);
+      expect(ls.exitCode, String(ls.all)).toBe(0);
+      const exports = String(ls.stdout)
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line.startsWith(`export DOCKER_HOST=unix://${NODE_RUN_ROOT}/${runId}/`));
+      expect(exports).toHaveLength(2);
+      for (const [offset, line] of exports.entries()) {
+        const info = await shell(`${line} && docker info --format '{{.DockerRootDir}}'`);
+        expect(info.stdout, String(info.all)).toBe(join(NODE_DATA_ROOT, runId, `n${offset + 1}`));
+        const image = await shell(`${line} && docker image inspect --format '{{.Id}}' netlab/probe:latest`);
+        expect(image.exitCode, String(image.all)).toBe(0);
+      }
+      // Control: the same query without the printed line asks the machine's own engine, not a node.
+      expect((await shell("docker info --format '{{.DockerRootDir}}'")).stdout).not.toContain(NODE_DATA_ROOT);
 
-    const [one, two] = exports;
-    const underlayOfTwo = new RegExp(`nln-${runId}-2\\s+running\\s+underlay (\\S+)/`).exec(String(ls.stdout))?.[1] ?? "";
-    const server = await shell(`${two} && docker run -d -p ${PORT}:${PORT} netlab/probe:latest nc -ll -p ${PORT} -e echo reached`);
-    expect(server.exitCode, String(server.all)).toBe(0);
-    const reach = (port: number) => shell(`${one} && docker run --rm netlab/probe:latest nc -w 3 ${underlayOfTwo} ${port}`);
-    await expect.poll(async () => (await reach(PORT)).stdout, { timeout: 10 * SECONDS, interval: 200 }).toBe("reached");
-    // Control: a port node 2 does not publish is refused, so the probe can tell.
-    const refused = await reach(PORT + 1);
-    expect(refused.stdout).toBe("");
-    expect(refused.all).toMatch(/refused/i);
+      const [one, two] = exports;
+      const underlayOfTwo =
+        new RegExp(`nln-${runId}-2\\s+running\\s+underlay (\\S+)/`).exec(String(ls.stdout))?.[1] ?? "";
+      const server = await shell(
+        `${two} && docker run -d -p ${PORT}:${PORT} netlab/probe:latest nc -ll -p ${PORT} -e echo reached`,
+      );
+      expect(server.exitCode, String(server.all)).toBe(0);
+      const reach = (port: number) =>
+        shell(`${one} && docker run --rm netlab/probe:latest nc -w 3 ${underlayOfTwo} ${port}`);
+      await expect
+        .poll(async () => (await reach(PORT)).stdout, { timeout: 10 * SECONDS, interval: 200 })
+        .toBe("reached");
+      // Control: a port node 2 does not publish is refused, so the probe can tell.
+      const refused = await reach(PORT + 1);
+      expect(refused.stdout).toBe("");
+      expect(refused.all).toMatch(/refused/i);
 
-    const down = await netlab(["nodes", "down"]);
-    expect(down.exitCode, String(down.all)).toBe(0);
-    expect(down.stdout).toContain(`nln-${runId}-2`);
-    expect(leftovers(runId)).toEqual(NOTHING);
-  }, 120 * SECONDS);
+      const down = await netlab(["nodes", "down"]);
+      expect(down.exitCode, String(down.all)).toBe(0);
+      expect(down.stdout).toContain(`nln-${runId}-2`);
+      expect(leftovers(runId)).toEqual(NOTHING);
+    },
+    120 * SECONDS,
+  );
 
   it("a count out of range is one line and exit 2, and nothing is made", async () => {
     const before = nodeRuns();
     const result = await netlab(["nodes", "up", "9"]);
     expect(result.exitCode).toBe(2);
-    expect(String(result.stderr).trim().split("\n")).toEqual(['netlab: node count "9" must be a whole number from 1 to 5']);
+    expect(String(result.stderr).trim().split("\n")).toEqual([
+      'netlab: node count "9" must be a whole number from 1 to 5',
+    ]);
     expect([...nodeRuns()].filter((runId) => !before.has(runId))).toEqual([]);
   });
 
   it.each([
-    ["not root", {}, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], "netlab: node engines need root: netlab makes network namespaces for them (run it with sudo)"],
-    ["no dockerd on PATH", { PATH: "/usr/bin:/bin" }, [], "netlab: no dockerd on PATH to start node engines with: install Debian's docker.io (or put dockerd on PATH)"],
+    [
+      "not root",
+      {},
+      ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
+      "netlab: node engines need root: netlab makes network namespaces for them (run it with sudo)",
+    ],
+    [
+      "no dockerd on PATH",
+      { PATH: "/usr/bin:/bin" },
+      [],
+      "netlab: no dockerd on PATH to start node engines with: install Debian's docker.io (or put dockerd on PATH)",
+    ],
   ] as const)("%s: one line, exit 1, nothing made", async (_, env, prefix, line) => {
     const before = nodeRuns();
     const result = await netlab(["nodes", "up", "1"], env, [...prefix]);
@@ -128,21 +158,29 @@ describe("netlab nodes: engines of netlab's own, for a learner to drive by hand"
   it.each([
     ["SIGINT", 130],
     ["SIGTERM", 143],
-  ] as const)("%s midway through up removes what it had started", async (signal, code) => {
-    const { child, runId } = await upMidway();
-    child.kill(signal);
-    const result = await child;
-    expect(result.exitCode, String(result.all)).toBe(code);
-    expect(leftovers(runId)).toEqual(NOTHING);
-  }, 60 * SECONDS);
+  ] as const)(
+    "%s midway through up removes what it had started",
+    async (signal, code) => {
+      const { child, runId } = await upMidway();
+      child.kill(signal);
+      const result = await child;
+      expect(result.exitCode, String(result.all)).toBe(code);
+      expect(leftovers(runId)).toEqual(NOTHING);
+    },
+    60 * SECONDS,
+  );
 
-  it("SIGKILL midway through up leaves engines running, and netlab clean removes every part", async () => {
-    const { child, runId } = await upMidway();
-    child.kill("SIGKILL");
-    await child;
-    expect(leftovers(runId).processes, "a SIGKILLed up leaves its engines behind").toBeGreaterThan(0);
-    const cleaned = await netlab(["clean"]);
-    expect(cleaned.exitCode, String(cleaned.all)).toBe(0);
-    expect(leftovers(runId)).toEqual(NOTHING);
-  }, 60 * SECONDS);
+  it(
+    "SIGKILL midway through up leaves engines running, and netlab clean removes every part",
+    async () => {
+      const { child, runId } = await upMidway();
+      child.kill("SIGKILL");
+      await child;
+      expect(leftovers(runId).processes, "a SIGKILLed up leaves its engines behind").toBeGreaterThan(0);
+      const cleaned = await netlab(["clean"]);
+      expect(cleaned.exitCode, String(cleaned.all)).toBe(0);
+      expect(leftovers(runId)).toEqual(NOTHING);
+    },
+    60 * SECONDS,
+  );
 });

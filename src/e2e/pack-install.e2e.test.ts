@@ -1,4 +1,15 @@
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,14 +34,27 @@ const web = uniqueName("pack-web");
 
 /** npm in the user's project: no audit, fund or update check (nothing the test needs from the network). */
 const npm = (args: string[], env: Record<string, string> = {}) =>
-  execa("npm", [...args, "--no-audit", "--no-fund", "--no-update-notifier"], { cwd: app, all: true, reject: false, env });
+  execa("npm", [...args, "--no-audit", "--no-fund", "--no-update-notifier"], {
+    cwd: app,
+    all: true,
+    reject: false,
+    env,
+  });
 
 /** A command in the user's project as the user types it: no NETLAB_REPORTS_DIR unless given, the state of practice kept here. */
 const inApp = (command: string, args: string[], env: Record<string, string | undefined> = {}) =>
-  execa(command, args, { cwd: app, all: true, reject: false, env: { NETLAB_REPORTS_DIR: undefined, NETLAB_STATE_DIR: join(scratch, "state"), NO_COLOR: "1", ...env } });
+  execa(command, args, {
+    cwd: app,
+    all: true,
+    reject: false,
+    env: { NETLAB_REPORTS_DIR: undefined, NETLAB_STATE_DIR: join(scratch, "state"), NO_COLOR: "1", ...env },
+  });
 
 function spec(name: string, reach: "yes" | "no"): string {
-  writeFileSync(join(app, name), ["version: 1", "expect:", `  - {from: ${web}, to: '${web}:8080', reach: ${reach}}`, ""].join("\n"));
+  writeFileSync(
+    join(app, name),
+    ["version: 1", "expect:", `  - {from: ${web}, to: '${web}:8080', reach: ${reach}}`, ""].join("\n"),
+  );
   return name;
 }
 
@@ -64,7 +88,16 @@ async function packNetlab(into: string): Promise<string> {
  * watch would rightly count).
  */
 function writeConsumerProject(tarball: string): void {
-  type Entry = { dev?: boolean; version?: string; license?: string; dependencies?: Record<string, string>; bin?: unknown; engines?: unknown; peerDependencies?: unknown; peerDependenciesMeta?: unknown };
+  type Entry = {
+    dev?: boolean;
+    version?: string;
+    license?: string;
+    dependencies?: Record<string, string>;
+    bin?: unknown;
+    engines?: unknown;
+    peerDependencies?: unknown;
+    peerDependenciesMeta?: unknown;
+  };
   const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, Entry> };
   const own = lock.packages[""]!;
   const dependency = { netlab: `file:${tarball}` };
@@ -83,8 +116,14 @@ function writeConsumerProject(tarball: string): void {
     },
   };
   for (const [path, entry] of Object.entries(lock.packages)) if (path !== "" && !entry.dev) packages[path] = entry;
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true, dependencies: dependency }, null, 2));
-  writeFileSync(join(app, "package-lock.json"), JSON.stringify({ name: "app", version: "1.0.0", lockfileVersion: 3, requires: true, packages }, null, 2));
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({ name: "app", version: "1.0.0", private: true, dependencies: dependency }, null, 2),
+  );
+  writeFileSync(
+    join(app, "package-lock.json"),
+    JSON.stringify({ name: "app", version: "1.0.0", lockfileVersion: 3, requires: true, packages }, null, 2),
+  );
 }
 
 beforeAll(async () => {
@@ -92,8 +131,22 @@ beforeAll(async () => {
   mkdirSync(app);
   writeConsumerProject(tarball);
   const install = await npm(["ci", "--omit=dev", "--prefer-offline"]);
-  if (install.exitCode !== 0) throw new Error(`npm ci of a project depending on the tarball failed:\n${String(install.all)}`);
-  await dockerAsTyped(["run", "-d", "--name", web, "--dns", "127.0.0.1", "--init", "netlab/probe:latest", "httpd", "-f", "-p", "8080"]);
+  if (install.exitCode !== 0)
+    throw new Error(`npm ci of a project depending on the tarball failed:\n${String(install.all)}`);
+  await dockerAsTyped([
+    "run",
+    "-d",
+    "--name",
+    web,
+    "--dns",
+    "127.0.0.1",
+    "--init",
+    "netlab/probe:latest",
+    "httpd",
+    "-f",
+    "-p",
+    "8080",
+  ]);
 }, 240_000);
 
 afterAll(async () => {
@@ -110,7 +163,9 @@ describe("netlab installed into a user's project from its tarball, production de
 
   it("npx netlab --version: four at once with an empty npm cache, none through npx's cache (the project's own bin)", async () => {
     const cache = join(scratch, "empty-npm-cache");
-    const runs = await Promise.all([1, 2, 3, 4].map(() => inApp("npx", ["netlab", "--version"], { npm_config_cache: cache })));
+    const runs = await Promise.all(
+      [1, 2, 3, 4].map(() => inApp("npx", ["netlab", "--version"], { npm_config_cache: cache })),
+    );
     for (const run of runs) {
       expect(run.exitCode, String(run.all)).toBe(0);
       expect(String(run.stdout).trim()).toBe(VERSION);
@@ -123,8 +178,11 @@ describe("netlab installed into a user's project from its tarball, production de
     expect(run.exitCode, String(run.all)).toBe(0);
     expect(String(run.stderr)).toContain("netlab:build running the compiled dist/");
     expect(String(run.stdout)).toContain(`reports in ${join(app, "reports")}:`);
-    for (const output of ["summary.md", "junit.xml", "facts.json", "topology"]) expect(existsSync(join(app, "reports", output)), output).toBe(true);
-    expect(readdirSync(join(app, "reports", "allure-results")).some((file) => file.endsWith("-result.json"))).toBe(true);
+    for (const output of ["summary.md", "junit.xml", "facts.json", "topology"])
+      expect(existsSync(join(app, "reports", output)), output).toBe(true);
+    expect(readdirSync(join(app, "reports", "allure-results")).some((file) => file.endsWith("-result.json"))).toBe(
+      true,
+    );
     expect(readFileSync(join(app, "reports", "summary.md"), "utf8")).toMatch(/^# netlab: ✓/);
     expect(existsSync(join(installed, "reports"))).toBe(false);
   });
@@ -143,12 +201,21 @@ describe("netlab installed into a user's project from its tarball, production de
   });
 
   it("netlab/vitest (package.json exports, with its declarations): a spec as the project's vitest tests, a failing one red", async () => {
-    expect(readFileSync(join(installed, "dist", "harness", "spec-tests.d.ts"), "utf8")).toContain("export declare function checkSpecTests(specPath: string, options?: SpecTestOptions): void;");
+    expect(readFileSync(join(installed, "dist", "harness", "spec-tests.d.ts"), "utf8")).toContain(
+      "export declare function checkSpecTests(specPath: string, options?: SpecTestOptions): void;",
+    );
     // The project's vitest is the checkout's (a link, as `npm link` makes): installing it would only time npm.
     symlinkSync(join(ROOT, "node_modules", "vitest"), join(app, "node_modules", "vitest"));
-    const vitest = (file: string) => inApp(process.execPath, [join(app, "node_modules", "vitest", "vitest.mjs"), "run", file]);
-    writeFileSync(join(app, "green.test.mjs"), `import { checkSpecTests } from "netlab/vitest";\ncheckSpecTests("held.yaml");\n`);
-    writeFileSync(join(app, "red.test.mjs"), `import { checkSpecTests } from "netlab/vitest";\ncheckSpecTests("not-held.yaml");\n`);
+    const vitest = (file: string) =>
+      inApp(process.execPath, [join(app, "node_modules", "vitest", "vitest.mjs"), "run", file]);
+    writeFileSync(
+      join(app, "green.test.mjs"),
+      `import { checkSpecTests } from "netlab/vitest";\ncheckSpecTests("held.yaml");\n`,
+    );
+    writeFileSync(
+      join(app, "red.test.mjs"),
+      `import { checkSpecTests } from "netlab/vitest";\ncheckSpecTests("not-held.yaml");\n`,
+    );
     const green = await vitest("green.test.mjs");
     expect(green.exitCode, String(green.all)).toBe(0);
     expect(String(green.all)).toMatch(/Tests +1 passed/);
@@ -160,7 +227,14 @@ describe("netlab installed into a user's project from its tarball, production de
   it("netlab/vitest's declarations type a consumer's TypeScript (a wrong argument is an error, so they are not `any`)", async () => {
     writeFileSync(
       join(app, "typed.ts"),
-      ['import { checkSpecTests, type SpecTestOptions } from "netlab/vitest";', "const options: SpecTestOptions = { up: true };", 'checkSpecTests("held.yaml", options);', "// @ts-expect-error a number is not a spec path", "checkSpecTests(1);", ""].join("\n"),
+      [
+        'import { checkSpecTests, type SpecTestOptions } from "netlab/vitest";',
+        "const options: SpecTestOptions = { up: true };",
+        'checkSpecTests("held.yaml", options);',
+        "// @ts-expect-error a number is not a spec path",
+        "checkSpecTests(1);",
+        "",
+      ].join("\n"),
     );
     // The checkout's compiler: a consumer's own, without installing one here.
     const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");

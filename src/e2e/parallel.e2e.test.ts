@@ -10,7 +10,12 @@ import { watchExposure } from "./exposure-watch.js";
 import { docker, vitestLabs } from "./netlab-cli.js";
 
 /** Labs that share the most with each other: the default bridge, the host's ports, address pools. */
-const CONTENDED_LABS = ["labs/bridge.lab.test.ts", "labs/none.lab.test.ts", "labs/host.lab.test.ts", "labs/published.lab.test.ts"];
+const CONTENDED_LABS = [
+  "labs/bridge.lab.test.ts",
+  "labs/none.lab.test.ts",
+  "labs/host.lab.test.ts",
+  "labs/published.lab.test.ts",
+];
 
 describe("parallel-safe and hermetic", () => {
   it("two runs at once against one engine both pass, not one packet they sent crosses the uplink, and nothing is exposed", async () => {

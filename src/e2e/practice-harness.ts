@@ -33,14 +33,23 @@ export function practiceCli(args: string[]) {
  * The same commands in this process (what the CLI's actions call): a child process per command costs a
  * TypeScript start, which on a busy machine is most of the time; the CLI itself is tested below.
  */
-export async function practice(args: string[], options: { expectFailure?: boolean } = {}): Promise<{ exitCode: number; all: string }> {
+export async function practice(
+  args: string[],
+  options: { expectFailure?: boolean } = {},
+): Promise<{ exitCode: number; all: string }> {
   const lines: string[] = [];
   const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
   const [command, number] = args;
   try {
     // A check expected to fail tries each step once: a step's `within` only gives a slow engine time to make it hold.
     const exitCode =
-      command === "start" ? await practiceStart(number!, {}, io) : command === "check" ? await practiceCheck(number!, { once: options.expectFailure === true }, io) : command === "reset" ? await practiceReset(number!, io) : await practiceList(io);
+      command === "start"
+        ? await practiceStart(number!, {}, io)
+        : command === "check"
+          ? await practiceCheck(number!, { once: options.expectFailure === true }, io)
+          : command === "reset"
+            ? await practiceReset(number!, io)
+            : await practiceList(io);
     return { exitCode, all: lines.join("\n") };
   } catch (error) {
     return { exitCode: 3, all: `${lines.join("\n")}\n${String(error)}` };
@@ -61,7 +70,8 @@ export async function type(lines: string[], exercise?: Exercise): Promise<string
     }
   };
   const starts = (line: string) => engineEventsOf(line).defaultBridge;
-  const [first, last] = exercise && gradesAddressOrder(exercise) ? [lines.findIndex(starts), lines.findLastIndex(starts)] : [-1, -1];
+  const [first, last] =
+    exercise && gradesAddressOrder(exercise) ? [lines.findIndex(starts), lines.findLastIndex(starts)] : [-1, -1];
   if (first < 0) {
     await typeAll(lines, false);
     return outputs;
@@ -73,7 +83,9 @@ export async function type(lines: string[], exercise?: Exercise): Promise<string
 }
 
 function gradesAddressOrder(exercise: Exercise): boolean {
-  return exercise.steps.some((step) => step.expectations.some((expectation) => expectation.kind === "address" && expectation.ordered));
+  return exercise.steps.some((step) =>
+    step.expectations.some((expectation) => expectation.kind === "address" && expectation.ordered),
+  );
 }
 
 /** The lines of step `number`'s block in a grade: from its ✓/✗ line to the next step or the score. */
@@ -103,9 +115,12 @@ async function hostObjectsLeft(exercise: Exercise): Promise<string[]> {
 export async function leftOf(exercise: Exercise): Promise<string[]> {
   const [containers, networks] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks()]);
   const names = new Set([...exercise.names.containers, ...exercise.names.networks]);
-  const labelled = (labels: Record<string, string> | null | undefined) => labels?.[LABEL.exercise] === String(exercise.number);
+  const labelled = (labels: Record<string, string> | null | undefined) =>
+    labels?.[LABEL.exercise] === String(exercise.number);
   return [
-    ...containers.filter((item) => names.has((item.Names[0] ?? "").slice(1)) || labelled(item.Labels)).map((item) => `container ${item.Names[0]}`),
+    ...containers
+      .filter((item) => names.has((item.Names[0] ?? "").slice(1)) || labelled(item.Labels))
+      .map((item) => `container ${item.Names[0]}`),
     ...networks.filter((item) => names.has(item.Name) || labelled(item.Labels)).map((item) => `network ${item.Name}`),
     ...(await hostObjectsLeft(exercise)),
   ];
@@ -133,9 +148,16 @@ export const makesSwarm = (exercise: Exercise) => exercise.prepare.some((step) =
  * asserting nothing of the exercise is left. A swarm exercise skips, saying why, on an engine netlab may not make
  * a swarm of (a user's, holding what netlab did not make); anywhere else its start must succeed.
  */
-export async function withStartedExercise(exercise: Exercise, skip: (note?: string) => never, work: () => Promise<void>): Promise<void> {
+export async function withStartedExercise(
+  exercise: Exercise,
+  skip: (note?: string) => never,
+  work: () => Promise<void>,
+): Promise<void> {
   if (makesSwarm(exercise)) {
-    const allowed = await checkSwarmPrecondition(docker, "inactive", [...exercise.names.containers, ...exercise.names.networks]);
+    const allowed = await checkSwarmPrecondition(docker, "inactive", [
+      ...exercise.names.containers,
+      ...exercise.names.networks,
+    ]);
     if (!allowed.ok) skip(allowed.reason);
   }
   await inTurn(exercise, async () => {
@@ -156,7 +178,9 @@ export async function withStartedExercise(exercise: Exercise, skip: (note?: stri
 
 /** Two tests of one exercise: its reference commands pass, its plausible mistake fails where intended. */
 export function exerciseTests(exercise: Exercise): void {
-  it(`${exercise.number} ${exercise.title}: a plausible mistake (${exercise.mistake.about}) fails step ${exercise.mistake.fails} with its hint`, async ({ skip }) => {
+  it(`${exercise.number} ${exercise.title}: a plausible mistake (${exercise.mistake.about}) fails step ${exercise.mistake.fails} with its hint`, async ({
+    skip,
+  }) => {
     await withStartedExercise(exercise, skip, async () => {
       const typed = await type(exercise.mistake.commands, exercise);
       const check = await practice(["check", String(exercise.number)], { expectFailure: true });
@@ -186,4 +210,3 @@ export function exerciseTests(exercise: Exercise): void {
     });
   });
 }
-

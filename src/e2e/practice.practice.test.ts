@@ -5,7 +5,17 @@ import { LABEL } from "../core/labels.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { ensureProbeImage } from "../lifecycle/probe-image.js";
 import { listNamespaces } from "../runtime/netns.js";
-import { exercises, exerciseTests, inTurn, leftOf, makesSwarm, practice, practiceCli, resetAndExpectNothingLeft, type } from "./practice-harness.js";
+import {
+  exercises,
+  exerciseTests,
+  inTurn,
+  leftOf,
+  makesSwarm,
+  practice,
+  practiceCli,
+  resetAndExpectNothingLeft,
+  type,
+} from "./practice-harness.js";
 import { docker } from "./netlab-cli.js";
 
 /**
@@ -35,7 +45,10 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
       const suffix = Date.now().toString(36);
       const network = `p13-back-mine-${suffix}`;
       const container = `p13-web-mine-${suffix}`;
-      await type([`docker network create ${network}`, `docker run -d --name ${container} --network ${network} --dns 127.0.0.1 netlab/probe:latest sleep 1d`]);
+      await type([
+        `docker network create ${network}`,
+        `docker run -d --name ${container} --network ${network} --dns 127.0.0.1 netlab/probe:latest sleep 1d`,
+      ]);
       try {
         const start = await practiceCli(["start", "13"]);
         expect(start.exitCode, String(start.all)).toBe(0);
@@ -58,16 +71,44 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
     await inTurn(exercise, async () => {
       const namespace = `p17-red-mine-${Date.now().toString(36)}`;
       // The same chain and interfaces as the exercise's rule, another target: not the rule the exercise names.
-      const rule = ["-w", "-A", "FORWARD", "-i", "p17-br", "-o", "p17-br", "-m", "comment", "--comment", namespace, "-j", "RETURN"];
+      const rule = [
+        "-w",
+        "-A",
+        "FORWARD",
+        "-i",
+        "p17-br",
+        "-o",
+        "p17-br",
+        "-m",
+        "comment",
+        "--comment",
+        namespace,
+        "-j",
+        "RETURN",
+      ];
       await type([...exercise.solution, `ip netns add ${namespace}`, `iptables ${rule.join(" ")}`]);
       try {
         const reset = await practice(["reset", "17"]);
-        expect(String(reset.all)).toMatch(/removed: rule iptables -A FORWARD -i p17-br -o p17-br -j ACCEPT, namespace p17-red, namespace p17-blue, link p17-br/);
+        expect(String(reset.all)).toMatch(
+          /removed: rule iptables -A FORWARD -i p17-br -o p17-br -j ACCEPT, namespace p17-red, namespace p17-blue, link p17-br/,
+        );
         expect(await leftOf(exercise)).toEqual([]);
         expect(await listNamespaces()).toContain(namespace);
-        expect((await execa("iptables", rule.map((word) => (word === "-A" ? "-C" : word)), { reject: false })).exitCode).toBe(0);
+        expect(
+          (
+            await execa(
+              "iptables",
+              rule.map((word) => (word === "-A" ? "-C" : word)),
+              { reject: false },
+            )
+          ).exitCode,
+        ).toBe(0);
       } finally {
-        await execa("iptables", rule.map((word) => (word === "-A" ? "-D" : word)), { reject: false });
+        await execa(
+          "iptables",
+          rule.map((word) => (word === "-A" ? "-D" : word)),
+          { reject: false },
+        );
         await execa("ip", ["netns", "del", namespace], { reject: false });
       }
     });
@@ -82,11 +123,20 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
         let output = "";
         watch.all?.on("data", (chunk: Buffer) => (output += chunk.toString()));
         const sidecars = async () =>
-          (await docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=check`, `${LABEL.owner}=${hostname()}:${watch.pid}`] } })).map((item) => item.Names[0] ?? item.Id);
+          (
+            await docker.listContainers({
+              all: true,
+              filters: { label: [`${LABEL.lab}=check`, `${LABEL.owner}=${hostname()}:${watch.pid}`] },
+            })
+          ).map((item) => item.Names[0] ?? item.Id);
         // The control of "no sidecar left": while rounds run, the same query finds the round's sidecar.
         let seenWhileWatching: string[] = [];
         // (expect.poll needs the test's own context, which a queued turn does not carry.)
-        for (let waited = 0; ((output.match(/^score /gm) ?? []).length < 2 || seenWhileWatching.length === 0) && waited < 120_000; waited += 250) {
+        for (
+          let waited = 0;
+          ((output.match(/^score /gm) ?? []).length < 2 || seenWhileWatching.length === 0) && waited < 120_000;
+          waited += 250
+        ) {
           if (seenWhileWatching.length === 0) seenWhileWatching = await sidecars();
           await new Promise((resolve) => setTimeout(resolve, 250));
         }
@@ -103,11 +153,18 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
   });
 
   it("solution asks first (refuses without a terminal), prints the reference commands with --yes; list shows every exercise", async () => {
-    const [refused, shown, list] = await Promise.all([practiceCli(["solution", "7"]), practiceCli(["solution", "7", "--yes"]), practiceCli([])]);
+    const [refused, shown, list] = await Promise.all([
+      practiceCli(["solution", "7"]),
+      practiceCli(["solution", "7", "--yes"]),
+      practiceCli([]),
+    ]);
     expect(refused.exitCode).toBe(2);
     expect(String(refused.all)).toContain("netlab practice solution 7 --yes");
     expect(shown.exitCode).toBe(0);
     expect(String(shown.stdout).split("\n")).toEqual(exercises.find((item) => item.number === 7)!.solution);
-    for (const exercise of exercises) expect(String(list.all)).toMatch(new RegExp(`^. +${exercise.number}  ${exercise.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "m"));
+    for (const exercise of exercises)
+      expect(String(list.all)).toMatch(
+        new RegExp(`^. +${exercise.number}  ${exercise.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "m"),
+      );
   });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { foreignObjects } from "../runtime/foreign-objects.js";
 import { checkSwarmPrecondition, swarmState } from "../runtime/swarm.js";
-import { exercises, exerciseTests, makesSwarm, practiceCli, resetAndExpectNothingLeft, type } from "./practice-harness.js";
+import {
+  exercises,
+  exerciseTests,
+  makesSwarm,
+  practiceCli,
+  resetAndExpectNothingLeft,
+  type,
+} from "./practice-harness.js";
 import { docker, netlab } from "./netlab-cli.js";
 
 /**
@@ -16,7 +23,10 @@ const swarmExercise = exercises.find(makesSwarm)!;
 async function withUsersStack(work: (names: { network: string; container: string }) => Promise<void>): Promise<void> {
   const suffix = Date.now().toString(36);
   const names = { network: `mine-${suffix}`, container: `mine-web-${suffix}` };
-  await type([`docker network create ${names.network}`, `docker run -d --name ${names.container} --network ${names.network} --dns 127.0.0.1 netlab/probe:latest sleep 1d`]);
+  await type([
+    `docker network create ${names.network}`,
+    `docker run -d --name ${names.container} --network ${names.network} --dns 127.0.0.1 netlab/probe:latest sleep 1d`,
+  ]);
   try {
     // The guard's own query sees them (the control of every "allowed" below).
     const found = await foreignObjects(docker);
@@ -63,7 +73,9 @@ describe("a swarm only on an engine that holds nothing but netlab's", () => {
     });
   });
 
-  it(`practice reset ${swarmExercise.number} keeps the swarm it made while a user's work is on the engine, and leaves it once that is gone`, async ({ skip }) => {
+  it(`practice reset ${swarmExercise.number} keeps the swarm it made while a user's work is on the engine, and leaves it once that is gone`, async ({
+    skip,
+  }) => {
     const allowed = await checkSwarmPrecondition(docker, "inactive");
     if (!allowed.ok) skip(allowed.reason);
     const start = await practiceCli(["start", String(swarmExercise.number)]);

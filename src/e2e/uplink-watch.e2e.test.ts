@@ -12,12 +12,21 @@ import { ROOT, scratchReports } from "./netlab-cli.js";
  * the uplink project's U1 judging it. Each run here is a watch of its own (the outer run's is not inherited).
  */
 function watchedRun(env: Record<string, string | undefined> = {}): ResultPromise {
-  return execa(process.execPath, vitestArgv(["run", "--project", "uplink", "src/harness/uplink.final.test.ts", "-t", "U1"]), {
-    cwd: ROOT,
-    reject: false,
-    all: true,
-    env: { NETLAB_REPORTS_DIR: scratchReports(), NETLAB_UPLINK_WATCH: "1", NETLAB_UPLINK_WATCH_STATE: undefined, ...env },
-  });
+  return execa(
+    process.execPath,
+    vitestArgv(["run", "--project", "uplink", "src/harness/uplink.final.test.ts", "-t", "U1"]),
+    {
+      cwd: ROOT,
+      reject: false,
+      all: true,
+      env: {
+        NETLAB_REPORTS_DIR: scratchReports(),
+        NETLAB_UPLINK_WATCH: "1",
+        NETLAB_UPLINK_WATCH_STATE: undefined,
+        ...env,
+      },
+    },
+  );
 }
 
 /** The tcpdump a run started (found below its process), once it runs. */
@@ -40,7 +49,9 @@ async function captureOf(run: ResultPromise): Promise<number> {
 /** netlab's mangle chains of a watch run by `pid` that are still there. */
 async function chainsOf(pid: number): Promise<string[]> {
   const rules = await execa("iptables", ["-w", "-t", "mangle", "-S"]);
-  return String(rules.stdout).split("\n").filter((line) => line.includes(`NETLAB-UPLINK-${pid}-`));
+  return String(rules.stdout)
+    .split("\n")
+    .filter((line) => line.includes(`NETLAB-UPLINK-${pid}-`));
 }
 
 describe("the uplink watch proves it watched", () => {
@@ -58,7 +69,11 @@ describe("the uplink watch proves it watched", () => {
     process.kill(capture, "SIGKILL");
     const blind = await killed;
     expect(blind.exitCode, String(blind.all)).not.toBe(0);
-    expect(String(blind.all)).toMatch(new RegExp(`netlab: the uplink watch on \\S+ was blind, so it cannot say no packet netlab sent crossed: tcpdump \\(pid ${capture}\\) on nflog:\\d+ was killed \\(SIGKILL\\)`));
+    expect(String(blind.all)).toMatch(
+      new RegExp(
+        `netlab: the uplink watch on \\S+ was blind, so it cannot say no packet netlab sent crossed: tcpdump \\(pid ${capture}\\) on nflog:\\d+ was killed \\(SIGKILL\\)`,
+      ),
+    );
     expect(String(blind.all)).not.toMatch(/netlab: not one packet/);
     expect(await chainsOf(killed.pid ?? 0)).toEqual([]);
   });
@@ -69,7 +84,10 @@ describe("the uplink watch proves it watched", () => {
     const run = watchedRun({ PATH: empty });
     const result = await run;
     expect(result.exitCode).not.toBe(0);
-    const said = String(result.all).trim().split("\n").filter((line) => line.trim() !== "");
+    const said = String(result.all)
+      .trim()
+      .split("\n")
+      .filter((line) => line.trim() !== "");
     expect(said.filter((line) => !/^\s*RUN\s|^\s*$/.test(line.replace(/\x1b\[[0-9;]*m/g, "")))).toEqual([
       `netlab: the uplink watch (NETLAB_UPLINK_WATCH=1) needs tcpdump, ip, iptables, not installed on this machine: install with "npm run provision" (or "sudo apt-get install tcpdump iproute2 iptables")`,
     ]);

@@ -19,7 +19,12 @@ const KEEP_LAST = new Set(["feature", "suite", "story"]);
 export function informativeLabels(labels: TestResult["labels"]): TestResult["labels"] {
   const kept = labels.filter((label) => !UNINFORMATIVE_LABELS.includes(label.name) && !label.name.startsWith("_"));
   // A retried claim sends its labels once per attempt: each once; of feature, suite and story the claim's own (the last).
-  return kept.filter((label, index) => !kept.slice(index + 1).some((later) => later.name === label.name && (KEEP_LAST.has(label.name) || later.value === label.value)));
+  return kept.filter(
+    (label, index) =>
+      !kept
+        .slice(index + 1)
+        .some((later) => later.name === label.name && (KEEP_LAST.has(label.name) || later.value === label.value)),
+  );
 }
 
 /**

@@ -1,7 +1,13 @@
 import * as allure from "allure-js-commons/sync";
 import type { RunnerTask as Task } from "vitest";
 import type { RecordedProbe } from "../core/check-facts.js";
-import { claimDescription, claimLabels, observationAttachments, probeStep, type AllureAttachmentContent } from "../report/allure-model.js";
+import {
+  claimDescription,
+  claimLabels,
+  observationAttachments,
+  probeStep,
+  type AllureAttachmentContent,
+} from "../report/allure-model.js";
 import { labOfFile, shortName } from "../core/names.js";
 
 /**
@@ -10,7 +16,6 @@ import { labOfFile, shortName } from "../core/names.js";
  * observations when it ends. (Each lab's topology and matrix are added by NetlabAllureReporter, once the
  * lab's facts are complete.) Without allure-vitest's setup (unit tests) every call here is a no-op.
  */
-
 
 /**
  * A probe as an Allure step around `assert`, the check's assertion on it: the step fails exactly when the
@@ -25,7 +30,11 @@ export function probeStepAround<T>(probe: RecordedProbe, lab: string, assert: ()
 }
 
 function attach(attachments: AllureAttachmentContent[]): void {
-  for (const attachment of attachments) allure.attachment(attachment.name, attachment.content, { contentType: attachment.contentType, fileExtension: attachment.fileExtension });
+  for (const attachment of attachments)
+    allure.attachment(attachment.name, attachment.content, {
+      contentType: attachment.contentType,
+      fileExtension: attachment.fileExtension,
+    });
 }
 
 /** When a claim ends (afterEach): its labels, its lesson (with what makes a skip run) and what it observed. */
@@ -35,6 +44,16 @@ export function describeClaim(task: Pick<Task, "name" | "meta" | "result"> & { f
   const claim = task.meta.netlabClaim?.claim ?? facts?.claim ?? task.name;
   const state = task.result?.state === "skip" ? "skipped" : task.result?.state === "fail" ? "failed" : "passed";
   allure.labels(...claimLabels(lab, claim, task.name));
-  allure.description(claimDescription({ claim, state, skipReason: (task.result as { note?: string } | undefined)?.note, assumptions: facts?.assumptions ?? [] }, { lab, file: task.file?.name ?? "" }));
+  allure.description(
+    claimDescription(
+      {
+        claim,
+        state,
+        skipReason: (task.result as { note?: string } | undefined)?.note,
+        assumptions: facts?.assumptions ?? [],
+      },
+      { lab, file: task.file?.name ?? "" },
+    ),
+  );
   if (facts) attach(observationAttachments(facts.observed));
 }

@@ -2,7 +2,10 @@ import { basename } from "node:path";
 import type { Reporter, TestCase } from "vitest/node";
 
 /** What the progress line needs of a decided test, so it can be tested without a run. */
-export type DecidedTest = Pick<TestCase, "name" | "result" | "diagnostic"> & { module: { moduleId: string }; project: { name: string } };
+export type DecidedTest = Pick<TestCase, "name" | "result" | "diagnostic"> & {
+  module: { moduleId: string };
+  project: { name: string };
+};
 
 const GLYPH = { passed: "✓", failed: "✗", skipped: "↓", pending: "…" } as const;
 
@@ -21,7 +24,8 @@ export function progressLine(test: DecidedTest): string | undefined {
   const seconds = ((test.diagnostic()?.duration ?? 0) / 1000).toFixed(1);
   const line = `  ${GLYPH[result.state]} ${labOf(test.module.moduleId)} ${test.name}`;
   if (result.state === "skipped") return `${line}  (skipped: ${result.note})`;
-  if (result.state === "failed") return `${line} (${seconds} s)\n      ${(result.errors?.[0]?.message ?? "failed").split("\n")[0]}`;
+  if (result.state === "failed")
+    return `${line} (${seconds} s)\n      ${(result.errors?.[0]?.message ?? "failed").split("\n")[0]}`;
   return `${line} (${seconds} s)`;
 }
 

@@ -69,7 +69,10 @@ function otherSuite(module: TestModule): JunitSuite {
 }
 
 /** Whether a run of these test files writes reports: only one that runs a lab (unit tests alone leave the last lab run's reports be). */
-export function writesReports(specifications: ReadonlyArray<Pick<TestSpecification, "project">>, labProject = "labs"): boolean {
+export function writesReports(
+  specifications: ReadonlyArray<Pick<TestSpecification, "project">>,
+  labProject = "labs",
+): boolean {
   return specifications.some((specification) => specification.project.name === labProject);
 }
 
@@ -122,7 +125,9 @@ export default class FactsReporter implements Reporter {
     // junit.xml lists every test file, the labs first; the rest is the labs'. allure-results/ is allure-vitest's
     // (NetlabAllureReporter), written from what the labs sent while they ran.
     const formats = labs.length === 0 ? (["junit"] as const) : (["topology", "json", "summary", "junit"] as const);
-    const { problems } = await writeReports(this.options.outputDir, facts, formats, { otherSuites: others.map(otherSuite) });
+    const { problems } = await writeReports(this.options.outputDir, facts, formats, {
+      otherSuites: others.map(otherSuite),
+    });
     for (const problem of problems) console.warn(`netlab: ${problem}`);
     mark("reports:end");
   }

@@ -36,7 +36,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw facts.status === "rejected" ? facts.reason : (started as PromiseRejectedResult).reason;
   }
   const [engine, sentinel] = [facts.value, started.value];
-  if (swept.status === "rejected") console.warn(`netlab: could not remove all that dead runs left: ${(swept.reason as Error).message}`);
+  if (swept.status === "rejected")
+    console.warn(`netlab: could not remove all that dead runs left: ${(swept.reason as Error).message}`);
   else if (swept.value.containers.length + swept.value.networks.length + swept.value.namespaces.length > 0) {
     console.log(`netlab: removed what dead runs left: ${JSON.stringify(swept.value)}`);
   }

@@ -3,7 +3,14 @@ import { labTest } from "./lab-test.js";
 
 // A lab declared here and bound below, the wrong bindings among the right ones: claim() refuses them when the file
 // is collected, before anything runs.
-const DEMO = { lab: "demo", heading: "demo: a lab of two claims", claims: [{ claim: "D1", title: "the first" }, { claim: "D2", title: "the second" }] } as const;
+const DEMO = {
+  lab: "demo",
+  heading: "demo: a lab of two claims",
+  claims: [
+    { claim: "D1", title: "the first" },
+    { claim: "D2", title: "the second" },
+  ],
+} as const;
 const test = labTest(DEMO);
 const refused: string[] = [];
 function bind(binding: () => void): void {

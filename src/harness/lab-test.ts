@@ -1,4 +1,13 @@
-import { afterAll, afterEach, beforeAll, inject, test, type TestAPI, type TestFunction, type TestOptions } from "vitest";
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  inject,
+  test,
+  type TestAPI,
+  type TestFunction,
+  type TestOptions,
+} from "vitest";
 import { describeClaim } from "./allure-runtime.js";
 import type { DeclaredLab } from "../core/lesson/types.js";
 import { Lab } from "../lifecycle/lab.js";
@@ -27,7 +36,8 @@ export function labTest<const Id extends string = never>(declared: DeclaredLab<I
   // Runs once the file is collected, before any test: a declared claim no test proves would vanish from the reports.
   beforeAll(() => {
     const unbound = declared.claims.map((each) => each.claim).filter((id) => !bound.has(id));
-    if (unbound.length > 0) throw new ClaimBindingError(`lab "${name}" declares ${unbound.join(", ")} but binds no test to it`);
+    if (unbound.length > 0)
+      throw new ClaimBindingError(`lab "${name}" declares ${unbound.join(", ")} but binds no test to it`);
   });
   // Registered first, so it runs after the file's own afterAll hooks; the fixture's cleanup runs after it.
   afterAll(({}, file) => {
@@ -52,14 +62,18 @@ export function labTest<const Id extends string = never>(declared: DeclaredLab<I
   type Context = typeof labTestApi extends TestAPI<infer Extra> ? Extra : never;
 
   /** Binds the declared claim `id` to its test, named and labelled from the declaration; options as vitest's test takes them. */
-  function claim(id: Id, ...args: [body: TestFunction<Context>] | [options: Omit<TestOptions, "meta">, body: TestFunction<Context>]): void {
+  function claim(
+    id: Id,
+    ...args: [body: TestFunction<Context>] | [options: Omit<TestOptions, "meta">, body: TestFunction<Context>]
+  ): void {
     const [options, body] = args.length === 1 ? [{}, args[0]] : args;
     const declaredClaim = declared.claims.find((each) => each.claim === id);
     if (!declaredClaim) throw new ClaimBindingError(`lab "${name}" binds claim "${id}", which it does not declare`);
     if (bound.has(id)) throw new ClaimBindingError(`lab "${name}" binds claim "${id}" twice`);
     // The reports tell claims in the order the tests run: the order the declaration tells them.
     const next = declared.claims[bound.size]?.claim;
-    if (id !== next) throw new ClaimBindingError(`lab "${name}" binds claim "${id}" where its declaration tells "${next}" next`);
+    if (id !== next)
+      throw new ClaimBindingError(`lab "${name}" binds claim "${id}" where its declaration tells "${next}" next`);
     bound.add(id);
     labTestApi(`${id} ${declaredClaim.title}`, { ...options, meta: { netlabClaim: { lab: name, claim: id } } }, body);
   }

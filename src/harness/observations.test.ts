@@ -18,21 +18,35 @@ const probe = {
 
 describe("check observations", () => {
   it("records observations, assumptions, and probes with the time and the expected outcome", () => {
-    const task = { name: "D1 the client reaches the server", meta: { netlabClaim: { lab: "demo", claim: "D1" } } as { netlabClaim?: ClaimMeta; netlabCheck?: CheckFacts } };
+    const task = {
+      name: "D1 the client reaches the server",
+      meta: { netlabClaim: { lab: "demo", claim: "D1" } } as { netlabClaim?: ClaimMeta; netlabCheck?: CheckFacts },
+    };
     const check = observe(task);
     expect(check.see("address", "172.17.0.3")).toBe("172.17.0.3");
     check.assume("the engine masquerades");
     check.verify(probe, "refused");
     check.probe({ ...probe, outcome: "connected" });
-    expect(task.meta.netlabCheck).toMatchObject({ claim: "D1", observed: { address: "172.17.0.3" }, assumptions: ["the engine masquerades"], attempts: [], retry: 0 });
-    expect(task.meta.netlabCheck?.probes.map((recorded) => [recorded.expected, recorded.outcome, typeof recorded.at])).toEqual([
+    expect(task.meta.netlabCheck).toMatchObject({
+      claim: "D1",
+      observed: { address: "172.17.0.3" },
+      assumptions: ["the engine masquerades"],
+      attempts: [],
+      retry: 0,
+    });
+    expect(
+      task.meta.netlabCheck?.probes.map((recorded) => [recorded.expected, recorded.outcome, typeof recorded.at]),
+    ).toEqual([
       ["refused", "refused", "number"],
       [undefined, "connected", "number"],
     ]);
   });
 
   it("keys the facts by the declared claim, never by a parse of the test's name", () => {
-    const declared = { name: "B1 words that start like another claim", meta: { netlabClaim: { lab: "demo", claim: "D7" } } as { netlabClaim?: ClaimMeta; netlabCheck?: CheckFacts } };
+    const declared = {
+      name: "B1 words that start like another claim",
+      meta: { netlabClaim: { lab: "demo", claim: "D7" } } as { netlabClaim?: ClaimMeta; netlabCheck?: CheckFacts },
+    };
     observe(declared);
     expect(declared.meta.netlabCheck?.claim).toBe("D7");
     // Control: a test bound by no claim is known by its whole name, id-like start and all.
@@ -43,7 +57,9 @@ describe("check observations", () => {
 
   it("fails the check with the probe's words when the outcome is not the expected one, after recording it", () => {
     const task = { name: "D2 x", meta: {} as { netlabCheck?: CheckFacts } };
-    expect(() => observe(task).verify(probe, "connected")).toThrow(/expected outcome connected: tcp probe .* was refused \(Connection refused\)/);
+    expect(() => observe(task).verify(probe, "connected")).toThrow(
+      /expected outcome connected: tcp probe .* was refused \(Connection refused\)/,
+    );
     expect(task.meta.netlabCheck?.probes).toHaveLength(1);
   });
 

@@ -28,7 +28,14 @@ export function observe(task: MetaHolder) {
   const retry = task.result?.retryCount ?? 0;
   // A test bound by claim() carries its declaration; any other test is known by its whole name, never a parse of it.
   const lab = task.meta.netlabClaim?.lab ?? "";
-  const facts: CheckFacts = { claim: task.meta.netlabClaim?.claim ?? task.name, observed: {}, probes: [], assumptions: [], attempts: earlierAttempts(task, retry), retry };
+  const facts: CheckFacts = {
+    claim: task.meta.netlabClaim?.claim ?? task.name,
+    observed: {},
+    probes: [],
+    assumptions: [],
+    attempts: earlierAttempts(task, retry),
+    retry,
+  };
   task.meta.netlabCheck = facts;
   return {
     facts,

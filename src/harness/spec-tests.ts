@@ -43,7 +43,12 @@ export function checkSpecTests(specPath: string, options: SpecTestOptions = {}):
       const project = options.project ?? spec.project;
       try {
         checked = await runCheck(
-          { file: spec.file, ...(spec.compose ? { compose: spec.compose } : {}), ...(project ? { project } : {}), expectations },
+          {
+            file: spec.file,
+            ...(spec.compose ? { compose: spec.compose } : {}),
+            ...(project ? { project } : {}),
+            expectations,
+          },
           { docker, config, up: options.up ?? false },
         );
       } catch (error) {
@@ -55,7 +60,12 @@ export function checkSpecTests(specPath: string, options: SpecTestOptions = {}):
     afterAll(async ({}, file) => {
       if (!checked) return;
       await checked.cleanedUp;
-      const record = specRecord({ file: relative(process.cwd(), spec.file), title }, checked.decisions, checked.targets, checked.durationMs);
+      const record = specRecord(
+        { file: relative(process.cwd(), spec.file), title },
+        checked.decisions,
+        checked.targets,
+        checked.durationMs,
+      );
       file.meta.netlabLab = { lab: title, containers: record.containers, host: record.host };
     });
 
@@ -64,7 +74,12 @@ export function checkSpecTests(specPath: string, options: SpecTestOptions = {}):
         if (!checked) throw failure ?? new Error(`${title} was not checked`);
         const decision = checked.decisions.find((candidate) => candidate.expectation === expectation)!;
         const record = checkRecordOf(decision, checked.targets);
-        task.meta.netlabCheck = { claim: record.claim, observed: record.observed, probes: record.probes, assumptions: [] };
+        task.meta.netlabCheck = {
+          claim: record.claim,
+          observed: record.observed,
+          probes: record.probes,
+          assumptions: [],
+        };
         if (!decision.held) throw new ExpectationNotHeldError(record.errors.join("\n"));
       });
     }

@@ -34,17 +34,32 @@ export default class UplinkWatchReporter implements Reporter {
       const mode = uplinkWatchMode(process.env[UPLINK_WATCH]);
       if (!mode) return;
       // Imported only when watching: a run that is not watched loads neither execa nor the engine client for it.
-      const [{ startUplinkWatch }, { requireTools, uplinkInterface }] = await Promise.all([import("../runtime/uplink-watch.js"), import("../runtime/packet-capture.js")]);
-      requireTools(`the uplink watch (${UPLINK_WATCH}=${process.env[UPLINK_WATCH]})`, mode === "strict" ? ["tcpdump", "ip"] : ["tcpdump", "ip", "iptables"]);
+      const [{ startUplinkWatch }, { requireTools, uplinkInterface }] = await Promise.all([
+        import("../runtime/uplink-watch.js"),
+        import("../runtime/packet-capture.js"),
+      ]);
+      requireTools(
+        `the uplink watch (${UPLINK_WATCH}=${process.env[UPLINK_WATCH]})`,
+        mode === "strict" ? ["tcpdump", "ip"] : ["tcpdump", "ip", "iptables"],
+      );
       const dev = await uplinkInterface();
       const file = join(mkdtempSync(join(tmpdir(), "netlab-uplink-")), "packets.txt");
       if (mode === "strict") {
         this.watch = await startUplinkWatch({ mode, dev, file });
       } else {
-        const [{ connectEngine }, { loadConfig }] = await Promise.all([import("../runtime/engine-client.js"), import("../lifecycle/load-config.js")]);
+        const [{ connectEngine }, { loadConfig }] = await Promise.all([
+          import("../runtime/engine-client.js"),
+          import("../lifecycle/load-config.js"),
+        ]);
         const config = loadConfig();
         const docker = await connectEngine(10_000);
-        this.watch = await startUplinkWatch({ mode, dev, file, docker, pools: { NETLAB_SENTINEL_POOL: config.sentinelPool, NETLAB_LAB_POOL: config.labPool } });
+        this.watch = await startUplinkWatch({
+          mode,
+          dev,
+          file,
+          docker,
+          pools: { NETLAB_SENTINEL_POOL: config.sentinelPool, NETLAB_LAB_POOL: config.labPool },
+        });
       }
     } catch (error) {
       // One line, not vitest's start-up error with a stack: a missing tool or a host that refuses is the user's to fix.

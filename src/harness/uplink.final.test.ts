@@ -57,20 +57,41 @@ describe("controls: the uplink watch counts what it says, on a link of the test'
     await far?.stop();
   });
 
-  const labelsOf = (role: string) => Object.entries(runLabels(run, { lab: "uplink", role })).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
+  const labelsOf = (role: string) =>
+    Object.entries(runLabels(run, { lab: "uplink", role })).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
 
   /** A container on the default bridge (or `options`' docker run flags), netlab's (labelled) or a user's (no label). */
-  async function container(role: string, netlab: boolean, options: string[] = []): Promise<{ name: string; address: string }> {
+  async function container(
+    role: string,
+    netlab: boolean,
+    options: string[] = [],
+  ): Promise<{ name: string; address: string }> {
     const name = `netlab-${run.runId}-uplink-${role}`;
-    await execa("docker", ["run", "-d", "--name", name, ...(netlab ? labelsOf(role) : []), ...options, image, "sleep", "300"]);
+    await execa("docker", [
+      "run",
+      "-d",
+      "--name",
+      name,
+      ...(netlab ? labelsOf(role) : []),
+      ...options,
+      image,
+      "sleep",
+      "300",
+    ]);
     containers.push(name);
-    const address = String((await execa("docker", ["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name])).stdout).trim();
+    const address = String(
+      (await execa("docker", ["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name]))
+        .stdout,
+    ).trim();
     return { name, address };
   }
 
   /** One TCP connection to the far side's server from a container (through the host's forwarding and NAT). */
   async function connectFrom(name: string): Promise<void> {
-    await execa("docker", ["exec", name, "timeout", "5", "nc", far.info.address, String(far.info.tcpPort)], { input: "", reject: false });
+    await execa("docker", ["exec", name, "timeout", "5", "nc", far.info.address, String(far.info.tcpPort)], {
+      input: "",
+      reject: false,
+    });
   }
 
   /** One TCP connection to the far side's server from the host's own stack (this process). */
@@ -84,26 +105,46 @@ describe("controls: the uplink watch counts what it says, on a link of the test'
     });
   }
 
-  const from = (address: string) => new RegExp(`IP ${address.replaceAll(".", "\\.")}\\.\\d+ > ${far.info.address.replaceAll(".", "\\.")}\\.${far.info.tcpPort}:`);
+  const from = (address: string) =>
+    new RegExp(
+      `IP ${address.replaceAll(".", "\\.")}\\.\\d+ > ${far.info.address.replaceAll(".", "\\.")}\\.${far.info.tcpPort}:`,
+    );
 
   it("U2 the host's own traffic: strict counts it, the netlab watch does not; a netlab container's packet, NATed out: the netlab watch counts it and names the container; a user's container: seen, not counted", async () => {
     const dev = far.info.hostInterface;
     const [netlabContainer, usersContainer] = [await container("netlab", true), await container("users", false)];
     const strict = await startUplinkWatch({ mode: "strict", dev, file: join(scratch, "strict.txt") });
-    const ours = await startUplinkWatch({ mode: "netlab", dev, file: join(scratch, "netlab.txt"), docker, pools: { NETLAB_SENTINEL_POOL: config.sentinelPool, NETLAB_LAB_POOL: config.labPool } });
+    const ours = await startUplinkWatch({
+      mode: "netlab",
+      dev,
+      file: join(scratch, "netlab.txt"),
+      docker,
+      pools: { NETLAB_SENTINEL_POOL: config.sentinelPool, NETLAB_LAB_POOL: config.labPool },
+    });
     try {
       await connectFromHost();
       await connectFrom(usersContainer.name);
       await connectFrom(netlabContainer.name);
       // On the link the containers' packets carry the host's address (the engine NATs them): only a look before NAT tells them apart.
-      await expect.poll(() => strict.counted().some((line) => from(far.info.hostAddress).test(line)), { timeout: 10_000 }).toBe(true);
-      await expect.poll(() => ours.counted().some((line) => from(netlabContainer.address).test(line)), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(() => strict.counted().some((line) => from(far.info.hostAddress).test(line)), { timeout: 10_000 })
+        .toBe(true);
+      await expect
+        .poll(() => ours.counted().some((line) => from(netlabContainer.address).test(line)), { timeout: 10_000 })
+        .toBe(true);
       const counted = ours.counted();
-      expect(counted.find((line) => from(netlabContainer.address).test(line))).toContain(`from container ${netlabContainer.name} (netlab's)`);
+      expect(counted.find((line) => from(netlabContainer.address).test(line))).toContain(
+        `from container ${netlabContainer.name} (netlab's)`,
+      );
       // The log is one queue in the order packets left: with netlab's packet in, the host's and the user's,
       // sent before it, have been seen and judged.
-      expect(counted.filter((line) => from(far.info.hostAddress).test(line) || from(usersContainer.address).test(line)), counted.join("\n")).toEqual([]);
-      expect(ours.ignored().find((line) => from(usersContainer.address).test(line))).toContain(`from container ${usersContainer.name} (not netlab's)`);
+      expect(
+        counted.filter((line) => from(far.info.hostAddress).test(line) || from(usersContainer.address).test(line)),
+        counted.join("\n"),
+      ).toEqual([]);
+      expect(ours.ignored().find((line) => from(usersContainer.address).test(line))).toContain(
+        `from container ${usersContainer.name} (not netlab's)`,
+      );
     } finally {
       const verdicts = [await strict.stop(), await ours.stop()];
       for (const verdict of verdicts) expect(verdict.blind, describeVerdict(verdict)).toBeUndefined();
@@ -117,12 +158,24 @@ describe("controls: the uplink watch counts what it says, on a link of the test'
     // On a network of its own the container asks the engine's resolver (127.0.0.11), which forwards names it
     // does not know to the configured server: here the far side's DNS server, across the "uplink".
     const asker = await container("dns", true, ["--network", network, "--dns", far.info.address]);
-    const ours = await startUplinkWatch({ mode: "netlab", dev: far.info.hostInterface, file: join(scratch, "dns.txt"), docker, pools: {} });
+    const ours = await startUplinkWatch({
+      mode: "netlab",
+      dev: far.info.hostInterface,
+      file: join(scratch, "dns.txt"),
+      docker,
+      pools: {},
+    });
     try {
-      const lookup = await execa("docker", ["exec", asker.name, "timeout", "5", "nslookup", far.info.dnsName], { reject: false });
+      const lookup = await execa("docker", ["exec", asker.name, "timeout", "5", "nslookup", far.info.dnsName], {
+        reject: false,
+      });
       expect(String(lookup.stdout), "the far side answered the lookup, so it did cross").toContain(far.info.address);
-      const query = new RegExp(`IP ${asker.address.replaceAll(".", "\\.")}\\.\\d+ > ${far.info.address.replaceAll(".", "\\.")}\\.53: UDP`);
-      await expect.poll(() => ours.counted().find((line) => query.test(line)), { timeout: 10_000 }).toContain(`from container ${asker.name} (netlab's)`);
+      const query = new RegExp(
+        `IP ${asker.address.replaceAll(".", "\\.")}\\.\\d+ > ${far.info.address.replaceAll(".", "\\.")}\\.53: UDP`,
+      );
+      await expect
+        .poll(() => ours.counted().find((line) => query.test(line)), { timeout: 10_000 })
+        .toContain(`from container ${asker.name} (netlab's)`);
     } finally {
       const verdict = await ours.stop();
       expect(verdict.blind, describeVerdict(verdict)).toBeUndefined();
@@ -132,16 +185,28 @@ describe("controls: the uplink watch counts what it says, on a link of the test'
   it("U4 a watch whose capture is killed half a second after it started says it was blind, naming the capture, in its process and in another", async () => {
     const dev = far.info.hostInterface;
     for (const mode of ["strict", "netlab"] as const) {
-      const watch: UplinkWatch = await startUplinkWatch({ mode, dev, file: join(scratch, `killed-${mode}.txt`), docker, pools: {} });
+      const watch: UplinkWatch = await startUplinkWatch({
+        mode,
+        dev,
+        file: join(scratch, `killed-${mode}.txt`),
+        docker,
+        pools: {},
+      });
       try {
         expect(await blindFromOutside(watch.state)).toBeUndefined();
         await new Promise((resolve) => setTimeout(resolve, 500));
         process.kill(watch.state.pid, "SIGKILL");
-        await expect.poll(() => watch.blind(), { timeout: 10_000 }).toMatch(new RegExp(`tcpdump \\(pid ${watch.state.pid}\\) on \\S+ was killed \\(SIGKILL\\)`));
-        expect(await blindFromOutside(watch.state)).toMatch(/its capture \(tcpdump, pid \d+, .*\) is no longer running/);
+        await expect
+          .poll(() => watch.blind(), { timeout: 10_000 })
+          .toMatch(new RegExp(`tcpdump \\(pid ${watch.state.pid}\\) on \\S+ was killed \\(SIGKILL\\)`));
+        expect(await blindFromOutside(watch.state)).toMatch(
+          /its capture \(tcpdump, pid \d+, .*\) is no longer running/,
+        );
       } finally {
         const verdict = await watch.stop();
-        expect(describeVerdict(verdict)).toMatch(/^the uplink watch on \S+ was blind, so it cannot say no packet.* crossed: tcpdump \(pid \d+\)/);
+        expect(describeVerdict(verdict)).toMatch(
+          /^the uplink watch on \S+ was blind, so it cannot say no packet.* crossed: tcpdump \(pid \d+\)/,
+        );
       }
     }
   });

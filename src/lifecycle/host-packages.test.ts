@@ -34,15 +34,24 @@ describe("planProvision", () => {
     expect(plan.install).toEqual([{ package: "graphviz", tool: "dot", why: FEATURE_NEEDS.topology.why }]);
   });
 
-  it.each(["docker-ce", "docker-desktop", "moby-engine", "podman-docker"])("never installs beside %s: says how to start it", (other) => {
-    const plan = planProvision(state({ enginePackages: [other] }), all);
-    expect(plan.install).toEqual([]);
-    expect(plan.engine).toMatchObject({ kind: "start-yourself", why: expect.stringContaining(`${other} is installed but no engine answers`) });
-  });
+  it.each(["docker-ce", "docker-desktop", "moby-engine", "podman-docker"])(
+    "never installs beside %s: says how to start it",
+    (other) => {
+      const plan = planProvision(state({ enginePackages: [other] }), all);
+      expect(plan.install).toEqual([]);
+      expect(plan.engine).toMatchObject({
+        kind: "start-yourself",
+        why: expect.stringContaining(`${other} is installed but no engine answers`),
+      });
+    },
+  );
 
   it("never installs beside a dockerd that no package of Debian's owns", () => {
     const plan = planProvision(state({ foreignDockerd: "/usr/local/bin/dockerd" }), all);
-    expect(plan).toMatchObject({ engine: { kind: "start-yourself", why: expect.stringContaining("/usr/local/bin/dockerd") }, install: [] });
+    expect(plan).toMatchObject({
+      engine: { kind: "start-yourself", why: expect.stringContaining("/usr/local/bin/dockerd") },
+      install: [],
+    });
   });
 
   it("starts an installed docker.io without installing it again", () => {
@@ -53,20 +62,36 @@ describe("planProvision", () => {
   it("installs docker.io only where no engine answers and none is installed, first and with its reason", () => {
     const plan = planProvision(state({ present: () => true }), BASE_NEEDS);
     expect(plan.engine).toEqual({ kind: "install-and-start" });
-    expect(plan.install).toEqual([{ package: "docker.io", tool: "dockerd", why: expect.stringContaining("none answers") }]);
+    expect(plan.install).toEqual([
+      { package: "docker.io", tool: "dockerd", why: expect.stringContaining("none answers") },
+    ]);
   });
 
   it("asks the user to start Docker where netlab may not install (not root, not Debian, DOCKER_HOST)", () => {
-    expect(planProvision(state({ canInstall: false }), all)).toMatchObject({ engine: { kind: "start-yourself" }, install: [] });
+    expect(planProvision(state({ canInstall: false }), all)).toMatchObject({
+      engine: { kind: "start-yourself" },
+      install: [],
+    });
   });
 });
 
 describe("what npm test needs", () => {
   const packages = (uplinkWatch: boolean, present: (need: (typeof all)[number]) => boolean) =>
-    planProvision(state({ engineAnswers: true, present }), needsFor(testSuiteFeatures({ uplinkWatch, ownChromium: false }))).install.map((item) => item.package);
+    planProvision(
+      state({ engineAnswers: true, present }),
+      needsFor(testSuiteFeatures({ uplinkWatch, ownChromium: false })),
+    ).install.map((item) => item.package);
 
   it("on a machine with only an engine: every tool the suite uses, tcpdump for the uplink watch among them", () => {
-    expect(packages(true, () => false)).toEqual(["busybox-static", "iproute2", "util-linux", "docker-compose", "graphviz", "chromium", "tcpdump"]);
+    expect(packages(true, () => false)).toEqual([
+      "busybox-static",
+      "iproute2",
+      "util-linux",
+      "docker-compose",
+      "graphviz",
+      "chromium",
+      "tcpdump",
+    ]);
   });
 
   it("control: nothing when every tool is there, and no tcpdump when the uplink watch is off", () => {
@@ -92,11 +117,24 @@ describe("apt-get", () => {
   });
 
   it("every install carries --no-remove, so apt aborts rather than remove a package", () => {
-    expect(aptInstallArgs(plan("install-and-start", ["docker.io"]))).toEqual(["install", "-y", "-qq", "--no-remove", "docker.io"]);
+    expect(aptInstallArgs(plan("install-and-start", ["docker.io"]))).toEqual([
+      "install",
+      "-y",
+      "-qq",
+      "--no-remove",
+      "docker.io",
+    ]);
   });
 
   it("beside an engine that answers, no recommended package: docker-compose's docker.io stays out", () => {
-    expect(aptInstallArgs(plan("use-running", ["docker-compose"]))).toEqual(["install", "-y", "-qq", "--no-remove", "--no-install-recommends", "docker-compose"]);
+    expect(aptInstallArgs(plan("use-running", ["docker-compose"]))).toEqual([
+      "install",
+      "-y",
+      "-qq",
+      "--no-remove",
+      "--no-install-recommends",
+      "docker-compose",
+    ]);
   });
 
   it("says in one line which packages and why", () => {
@@ -109,24 +147,35 @@ describe("apt-get", () => {
   });
 
   it("names each missing tool in a line of its own, with its package, why and why it was not installed", () => {
-    const plan = planProvision(state({ engineAnswers: true, present: (need) => need.package !== "graphviz" && need.package !== "tcpdump" }), all);
+    const plan = planProvision(
+      state({ engineAnswers: true, present: (need) => need.package !== "graphviz" && need.package !== "tcpdump" }),
+      all,
+    );
     expect(describeMissing(plan.install, "--no-install")).toEqual([
       `missing dot (Debian package graphviz): ${FEATURE_NEEDS.topology.why}; not installed: --no-install`,
       `missing tcpdump (Debian package tcpdump): ${FEATURE_NEEDS.uplinkWatch.why}; not installed: --no-install`,
     ]);
-    expect(installCommand(plan.install)).toBe("sudo apt-get install --no-remove --no-install-recommends graphviz tcpdump");
+    expect(installCommand(plan.install)).toBe(
+      "sudo apt-get install --no-remove --no-install-recommends graphviz tcpdump",
+    );
   });
 });
 
 describe("what is said and done about missing tools", () => {
-  const answering = (missing: string[]) => planProvision(state({ engineAnswers: true, present: (need) => !missing.includes(need.package) }), all);
+  const answering = (missing: string[]) =>
+    planProvision(state({ engineAnswers: true, present: (need) => !missing.includes(need.package) }), all);
   const policy = { noInstall: false, failOnMissing: true, mayInstall: true };
 
   it("npm test --no-install: one line per missing tool, then a refusal (a non-zero exit before any test)", () => {
     const step = missingStep(answering(["tcpdump", "graphviz"]), { ...policy, noInstall: true });
     expect(step).toEqual({
       kind: "refuse",
-      lines: [expect.stringMatching(/^missing dot \(Debian package graphviz\): .*; not installed: --no-install or NETLAB_NO_INSTALL$/), expect.stringMatching(/^missing tcpdump \(Debian package tcpdump\): /)],
+      lines: [
+        expect.stringMatching(
+          /^missing dot \(Debian package graphviz\): .*; not installed: --no-install or NETLAB_NO_INSTALL$/,
+        ),
+        expect.stringMatching(/^missing tcpdump \(Debian package tcpdump\): /),
+      ],
       refusal: `2 tool(s) missing and installing is off (--no-install or NETLAB_NO_INSTALL): install them with "sudo apt-get install --no-remove --no-install-recommends graphviz tcpdump", or run again without it`,
     });
   });
@@ -136,21 +185,39 @@ describe("what is said and done about missing tools", () => {
   });
 
   it("netlab provision --no-install names what is missing and carries on", () => {
-    expect(missingStep(answering(["graphviz"]), { ...policy, noInstall: true, failOnMissing: false })).toEqual({ kind: "report", lines: [expect.stringMatching(/^missing dot /)] });
+    expect(missingStep(answering(["graphviz"]), { ...policy, noInstall: true, failOnMissing: false })).toEqual({
+      kind: "report",
+      lines: [expect.stringMatching(/^missing dot /)],
+    });
   });
 
   it("installing: announced in one line, each package with its reason", () => {
     const step = missingStep(answering(["tcpdump"]), policy);
-    expect(step).toEqual({ kind: "install", announce: `installing from Debian with apt-get --no-remove: tcpdump (${FEATURE_NEEDS.uplinkWatch.why})` });
+    expect(step).toEqual({
+      kind: "install",
+      announce: `installing from Debian with apt-get --no-remove: tcpdump (${FEATURE_NEEDS.uplinkWatch.why})`,
+    });
   });
 
   it("not root (or no apt-get): names each tool and the command to install it, never tries", () => {
     const step = missingStep(answering(["tcpdump"]), { ...policy, mayInstall: false });
-    expect(step).toMatchObject({ kind: "refuse", lines: [expect.stringContaining("not installed: netlab installs only as root with apt-get")], refusal: expect.stringContaining("sudo apt-get install") });
+    expect(step).toMatchObject({
+      kind: "refuse",
+      lines: [expect.stringContaining("not installed: netlab installs only as root with apt-get")],
+      refusal: expect.stringContaining("sudo apt-get install"),
+    });
   });
 
   it("no engine and installing off: refuses whatever the caller, docker.io named first", () => {
-    const step = missingStep(planProvision(state({ present: () => true }), all), { ...policy, noInstall: true, failOnMissing: false });
-    expect(step).toMatchObject({ kind: "refuse", lines: [expect.stringMatching(/^missing dockerd \(Debian package docker\.io\)/)], refusal: expect.stringContaining("no Docker engine answers") });
+    const step = missingStep(planProvision(state({ present: () => true }), all), {
+      ...policy,
+      noInstall: true,
+      failOnMissing: false,
+    });
+    expect(step).toMatchObject({
+      kind: "refuse",
+      lines: [expect.stringMatching(/^missing dockerd \(Debian package docker\.io\)/)],
+      refusal: expect.stringContaining("no Docker engine answers"),
+    });
   });
 });

@@ -22,10 +22,18 @@ export const BASE_NEEDS: HostNeed[] = [
 
 /** Only some features: installed by `netlab provision`, or by the feature that needs it. */
 export const FEATURE_NEEDS = {
-  compose: { package: "docker-compose", why: "compose v1 for the compose lab, where no compose v2 answers", satisfiedBy: ["docker-compose", "docker compose"] },
+  compose: {
+    package: "docker-compose",
+    why: "compose v1 for the compose lab, where no compose v2 answers",
+    satisfiedBy: ["docker-compose", "docker compose"],
+  },
   topology: { package: "graphviz", why: "the topology pictures in the reports", satisfiedBy: ["dot"] },
   browser: { package: "chromium", why: "the test that opens the HTML report", satisfiedBy: ["/usr/bin/chromium"] },
-  uplinkWatch: { package: "tcpdump", why: "the test that proves no packet leaves by the uplink", satisfiedBy: ["tcpdump"] },
+  uplinkWatch: {
+    package: "tcpdump",
+    why: "the test that proves no packet leaves by the uplink",
+    satisfiedBy: ["tcpdump"],
+  },
 } satisfies Record<string, HostNeed>;
 
 export type Feature = keyof typeof FEATURE_NEEDS;
@@ -36,7 +44,12 @@ export type Feature = keyof typeof FEATURE_NEEDS;
  * and the uplink watch's tcpdump unless the watch is off.
  */
 export function testSuiteFeatures(options: { uplinkWatch: boolean; ownChromium: boolean }): Feature[] {
-  return ["compose", "topology", ...(options.ownChromium ? [] : (["browser"] as const)), ...(options.uplinkWatch ? (["uplinkWatch"] as const) : [])];
+  return [
+    "compose",
+    "topology",
+    ...(options.ownChromium ? [] : (["browser"] as const)),
+    ...(options.uplinkWatch ? (["uplinkWatch"] as const) : []),
+  ];
 }
 
 /** Every need of BASE_NEEDS and of the features asked for, each once. */
@@ -90,16 +103,42 @@ export interface ProvisionPlan {
  * needs asked for that are missing. An answering engine means nothing engine-related is installed, ever.
  */
 export function planProvision(state: HostState, needs: HostNeed[]): ProvisionPlan {
-  const install = needs.filter((need) => !state.present(need)).map(({ package: name, why, satisfiedBy }) => ({ package: name, tool: satisfiedBy[0]!, why }));
+  const install = needs
+    .filter((need) => !state.present(need))
+    .map(({ package: name, why, satisfiedBy }) => ({ package: name, tool: satisfiedBy[0]!, why }));
   if (state.engineAnswers) return { engine: { kind: "use-running" }, install };
   const other = OTHER_ENGINES.find((engine) => state.enginePackages.includes(engine.package));
-  if (other) return { engine: { kind: "start-yourself", why: `${other.package} is installed but no engine answers: ${other.start}, then run again` }, install: [] };
+  if (other)
+    return {
+      engine: {
+        kind: "start-yourself",
+        why: `${other.package} is installed but no engine answers: ${other.start}, then run again`,
+      },
+      install: [],
+    };
   if (state.foreignDockerd) {
-    return { engine: { kind: "start-yourself", why: `a dockerd is installed at ${state.foreignDockerd} but no engine answers: start it (as you installed it), then run again` }, install: [] };
+    return {
+      engine: {
+        kind: "start-yourself",
+        why: `a dockerd is installed at ${state.foreignDockerd} but no engine answers: start it (as you installed it), then run again`,
+      },
+      install: [],
+    };
   }
-  if (!state.canInstall) return { engine: { kind: "start-yourself", why: "netlab starts an engine itself only on Debian or Ubuntu as root: start Docker yourself (Docker Desktop, \"sudo systemctl start docker\") and run again" }, install: [] };
+  if (!state.canInstall)
+    return {
+      engine: {
+        kind: "start-yourself",
+        why: 'netlab starts an engine itself only on Debian or Ubuntu as root: start Docker yourself (Docker Desktop, "sudo systemctl start docker") and run again',
+      },
+      install: [],
+    };
   if (state.enginePackages.includes(ENGINE_PACKAGE)) return { engine: { kind: "start-installed" }, install };
-  const engine = { package: ENGINE_PACKAGE, tool: "dockerd", why: "the Docker engine: none answers and none is installed" };
+  const engine = {
+    package: ENGINE_PACKAGE,
+    tool: "dockerd",
+    why: "the Docker engine: none answers and none is installed",
+  };
   return { engine: { kind: "install-and-start" }, install: [engine, ...install] };
 }
 
@@ -120,7 +159,9 @@ export function describeInstall(install: Install[]): string {
 
 /** One line per missing tool, when installing is off or not netlab's to do: the tool, its package, why. */
 export function describeMissing(install: Install[], because: string): string[] {
-  return install.map((item) => `missing ${item.tool} (Debian package ${item.package}): ${item.why}; not installed: ${because}`);
+  return install.map(
+    (item) => `missing ${item.tool} (Debian package ${item.package}): ${item.why}; not installed: ${because}`,
+  );
 }
 
 /** The command that installs what is missing beside an engine that answers, for the user to run. */
@@ -156,14 +197,26 @@ export function missingStep(plan: ProvisionPlan, policy: MissingPolicy): Missing
   if (policy.noInstall) {
     const lines = describeMissing(install, INSTALL_OFF);
     if (install.some((item) => item.package === ENGINE_PACKAGE)) {
-      return { kind: "refuse", lines, refusal: `no Docker engine answers and installing is off (${INSTALL_OFF}): install ${ENGINE_PACKAGE} or start Docker yourself` };
+      return {
+        kind: "refuse",
+        lines,
+        refusal: `no Docker engine answers and installing is off (${INSTALL_OFF}): install ${ENGINE_PACKAGE} or start Docker yourself`,
+      };
     }
     if (!policy.failOnMissing) return { kind: "report", lines };
-    return { kind: "refuse", lines, refusal: `${install.length} tool(s) missing and installing is off (${INSTALL_OFF}): install them with "${installCommand(install)}", or run again without it` };
+    return {
+      kind: "refuse",
+      lines,
+      refusal: `${install.length} tool(s) missing and installing is off (${INSTALL_OFF}): install them with "${installCommand(install)}", or run again without it`,
+    };
   }
   if (!policy.mayInstall) {
     const lines = describeMissing(install, "netlab installs only as root with apt-get");
-    return { kind: "refuse", lines, refusal: `${install.length} tool(s) missing: install them with "${installCommand(install)}", then run again` };
+    return {
+      kind: "refuse",
+      lines,
+      refusal: `${install.length} tool(s) missing: install them with "${installCommand(install)}", then run again`,
+    };
   }
   return { kind: "install", announce: describeInstall(install) };
 }

@@ -6,7 +6,12 @@ import { labObjectName } from "../core/names.js";
 import type { RunEnvironment } from "../core/run-environment.js";
 import { attemptLabContainer, type AttemptResult } from "../runtime/container-attempt.js";
 import { ContainerFactory } from "../runtime/container-factory.js";
-import { containerSpec, onDefaultBridge, type ContainerOptions, type ContainerSpec } from "../runtime/container-spec.js";
+import {
+  containerSpec,
+  onDefaultBridge,
+  type ContainerOptions,
+  type ContainerSpec,
+} from "../runtime/container-spec.js";
 import type { StartedContainer } from "../runtime/create-with-warnings.js";
 import { REMOVAL_PATIENCE_MS, withHostLock } from "../runtime/host-lock.js";
 import { LabContainer, type Allocation } from "../runtime/lab-container.js";
@@ -16,7 +21,6 @@ import { observeNetwork, type NetView } from "../probes/net-view.js";
 import { findFreeSubnet } from "./free-subnet.js";
 
 const debug = createDebug("netlab");
-
 
 export interface LabNetworkOptions extends Omit<NetworkOptions, "subnet"> {
   /** A CIDR, `"free"` for a /24 of NETLAB_LAB_POOL that nothing on this engine or host uses, or unset: the engine picks. */
@@ -101,9 +105,16 @@ export class Lab {
           })
         : { started: await this.factory.start(spec) };
     } catch (error) {
-      throw new LabError(`container "${spec.name}" (network ${network}) did not start: ${(error as Error).message}`, { cause: error });
+      throw new LabError(`container "${spec.name}" (network ${network}) did not start: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
-    return this.adopt(launched.started, { name: spec.name, role: options.role, network, allocation: launched.allocation });
+    return this.adopt(launched.started, {
+      name: spec.name,
+      role: options.role,
+      network,
+      allocation: launched.allocation,
+    });
   }
 
   /**
@@ -118,13 +129,18 @@ export class Lab {
     try {
       launched = await this.factory.startKeepingWarnings(spec);
     } catch (error) {
-      throw new LabError(`container "${spec.name}" (network ${network}) did not start: ${(error as Error).message}`, { cause: error });
+      throw new LabError(`container "${spec.name}" (network ${network}) did not start: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     return this.adopt(launched.started, { name: spec.name, role: options.role, network, warnings: launched.warnings });
   }
 
   /** Wraps a started container, learns its pid and what its namespace holds, and makes it the lab's to remove. */
-  private async adopt(started: StartedContainer, init: { name: string; role: string; network: string; allocation?: Allocation; warnings?: string[] }): Promise<LabContainer> {
+  private async adopt(
+    started: StartedContainer,
+    init: { name: string; role: string; network: string; allocation?: Allocation; warnings?: string[] },
+  ): Promise<LabContainer> {
     const info = await this.docker.getContainer(started.getId()).inspect();
     const container = new LabContainer(this.docker, started, { ...init, pid: info.State.Pid });
     this.containers.add(container);
@@ -132,8 +148,14 @@ export class Lab {
     // Every container's interfaces go into facts.json, so each lab's topology picture is complete.
     const viewing = observeNetwork(container.site(), this.env.config.probeTimeoutMs).catch(() => undefined);
     this.views.set(container, viewing);
-    const [netns, view] = await Promise.all([container.networkNamespace().catch((error: Error) => `unknown: ${error.message}`), viewing]);
-    this.note(container, { netns, ...(view ? { links: view.links, addresses: view.addresses, routes: view.routes } : {}) });
+    const [netns, view] = await Promise.all([
+      container.networkNamespace().catch((error: Error) => `unknown: ${error.message}`),
+      viewing,
+    ]);
+    this.note(container, {
+      netns,
+      ...(view ? { links: view.links, addresses: view.addresses, routes: view.routes } : {}),
+    });
     debug("Started container %s (pid %d)", init.name, info.State.Pid);
     return container;
   }
@@ -160,16 +182,20 @@ export class Lab {
     const name = this.objectName(options.role);
     const labels = runLabels(this.env, { lab: this.name, role: options.role });
     const create = async () => {
-      const subnet = options.subnet === "free" ? await findFreeSubnet(this.docker, this.env.config.labPool) : options.subnet;
+      const subnet =
+        options.subnet === "free" ? await findFreeSubnet(this.docker, this.env.config.labPool) : options.subnet;
       return createLabNetwork(this.docker, name, labels, { ...rest, subnet });
     };
     let network: LabNetwork;
     try {
       network = poolsLockHeld ? await create() : await withHostLock("address-pools", create);
     } catch (error) {
-      throw new LabError(`network "${name}" (driver ${options.driver ?? "bridge"}) was refused: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new LabError(
+        `network "${name}" (driver ${options.driver ?? "bridge"}) was refused: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     this.networks.add(network);
     // What a picture of the lab needs of each network: its driver, subnet, host bridge, parent, VXLAN id.
@@ -185,7 +211,9 @@ export class Lab {
         ...(network.driver === "bridge" ? { bridge: network.bridgeName } : {}),
         ...(driverOptions.parent ? { parent: driverOptions.parent } : {}),
         ...(driverOptions.ipvlan_mode ? { mode: driverOptions.ipvlan_mode } : {}),
-        ...(driverOptions["com.docker.network.driver.overlay.vxlanid_list"] ? { vxlanId: driverOptions["com.docker.network.driver.overlay.vxlanid_list"] } : {}),
+        ...(driverOptions["com.docker.network.driver.overlay.vxlanid_list"]
+          ? { vxlanId: driverOptions["com.docker.network.driver.overlay.vxlanid_list"] }
+          : {}),
       },
     };
     return network;
@@ -218,7 +246,10 @@ export class Lab {
     const bridges = [...this.networks].filter((network) => network.driver === "bridge").map((network) => network.name);
     if (bridges.length < this.networks.size) return false;
     return [...this.containers].every(
-      (container) => ["bridge", "none", "host"].includes(container.network) || container.network.startsWith("container:") || bridges.includes(container.network),
+      (container) =>
+        ["bridge", "none", "host"].includes(container.network) ||
+        container.network.startsWith("container:") ||
+        bridges.includes(container.network),
     );
   }
 
@@ -239,14 +270,17 @@ export class Lab {
     const onBridge = all.filter((container) => container.network === "bridge");
     const removeOnBridge = () => Promise.allSettled(onBridge.map((container) => container.remove({ lockHeld: true })));
     await Promise.allSettled([
-      onBridge.length > 0 ? withHostLock("default-bridge", removeOnBridge, { patienceMs: REMOVAL_PATIENCE_MS }) : undefined,
+      onBridge.length > 0
+        ? withHostLock("default-bridge", removeOnBridge, { patienceMs: REMOVAL_PATIENCE_MS })
+        : undefined,
       ...all.filter((container) => container.network !== "bridge").map((container) => container.remove()),
     ]);
     const networks = [...this.networks];
     this.networks.clear();
     await Promise.allSettled(networks.map((network) => network.remove()));
     const failures: unknown[] = [];
-    for (const cleanup of this.afterwards.splice(0).reverse()) await cleanup().catch((error: unknown) => failures.push(error));
+    for (const cleanup of this.afterwards.splice(0).reverse())
+      await cleanup().catch((error: unknown) => failures.push(error));
     if (failures.length > 0) throw failures[0];
   }
 

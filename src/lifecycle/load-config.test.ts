@@ -23,7 +23,10 @@ describe("loadConfig", () => {
   it("reads netlab.config.json in the directory, with the environment on top", () => {
     const cwd = dir();
     writeFileSync(join(cwd, "netlab.config.json"), JSON.stringify({ labPool: "10.9.0.0/16", probeTimeoutMs: 4000 }));
-    expect(loadConfig({ NETLAB_PROBE_TIMEOUT_MS: "5000" }, cwd)).toMatchObject({ labPool: "10.9.0.0/16", probeTimeoutMs: 5000 });
+    expect(loadConfig({ NETLAB_PROBE_TIMEOUT_MS: "5000" }, cwd)).toMatchObject({
+      labPool: "10.9.0.0/16",
+      probeTimeoutMs: 5000,
+    });
   });
 
   it("reads NETLAB_CONFIG instead, and names it when it is malformed", () => {
@@ -34,13 +37,17 @@ describe("loadConfig", () => {
 
   it("says a NETLAB_CONFIG that names no file is no such file", () => {
     const path = join(dir(), "absent.json");
-    expect(() => loadConfig({ NETLAB_CONFIG: path }, dir())).toThrow(`config file ${path} (NETLAB_CONFIG): no such file`);
+    expect(() => loadConfig({ NETLAB_CONFIG: path }, dir())).toThrow(
+      `config file ${path} (NETLAB_CONFIG): no such file`,
+    );
   });
 
   it("names the file and the key of a bad value in it", () => {
     const path = join(dir(), "mine.json");
     writeFileSync(path, JSON.stringify({ probeTimeoutMs: "soon" }));
-    expect(() => loadConfig({ NETLAB_CONFIG: path }, dir())).toThrow(`invalid probeTimeoutMs="soon" in config file ${path}`);
+    expect(() => loadConfig({ NETLAB_CONFIG: path }, dir())).toThrow(
+      `invalid probeTimeoutMs="soon" in config file ${path}`,
+    );
   });
 
   it("counts an empty NETLAB_CONFIG as unset: the directory's file is read", () => {

@@ -13,7 +13,8 @@ function readConfigFile(path: string, named: boolean): string {
     return readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a file" : (error as Error).message;
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a file" : (error as Error).message;
     throw new ConfigError(`config file ${path}${named ? " (NETLAB_CONFIG)" : ""}: ${why}`, { cause: error });
   }
 }

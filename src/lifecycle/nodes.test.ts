@@ -5,7 +5,10 @@ import { isDeadGroup, isKeptGroup, type FoundGroup } from "./nodes.js";
 const plan = planGroup("1a2b3c4d", 2, "10.214.0.0/16", 0);
 const group = (kept: boolean | undefined): FoundGroup => ({
   plan,
-  record: kept === undefined ? undefined : { runId: plan.runId, owner: "host:42", kept, slot: 0, count: 2, pool: "10.214.0.0/16" },
+  record:
+    kept === undefined
+      ? undefined
+      : { runId: plan.runId, owner: "host:42", kept, slot: 0, count: 2, pool: "10.214.0.0/16" },
 });
 const alive = () => true;
 const dead = () => false;

@@ -1,4 +1,13 @@
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { rm } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import type Dockerode from "dockerode";
@@ -6,7 +15,18 @@ import createDebug from "debug";
 import { execa } from "execa";
 import { z } from "zod";
 import { newRun, type RunIdentity } from "../core/labels.js";
-import { freeSlot, MAX_NODES, NODE_DATA_ROOT, NODE_RUN_ROOT, nodeNamespaceRun, planGroup, UNDERLAY_BRIDGE, UNDERLAY_DEVICE, type GroupPlan, type NodePlan } from "../core/node-plan.js";
+import {
+  freeSlot,
+  MAX_NODES,
+  NODE_DATA_ROOT,
+  NODE_RUN_ROOT,
+  nodeNamespaceRun,
+  planGroup,
+  UNDERLAY_BRIDGE,
+  UNDERLAY_DEVICE,
+  type GroupPlan,
+  type NodePlan,
+} from "../core/node-plan.js";
 import { connectEngine } from "../runtime/engine-client.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
@@ -103,11 +123,17 @@ function runIdsIn(dir: string): string[] {
 /** Every group of nodes on this machine: from records, and from namespaces or directories a killed start left without one. */
 export async function listNodeGroups(): Promise<FoundGroup[]> {
   const namespaces = await listNamespaces();
-  const runIds = new Set([...runIdsIn(NODE_RUN_ROOT), ...runIdsIn(NODE_DATA_ROOT), ...[...namespaces].flatMap((name) => nodeNamespaceRun(name) ?? [])]);
+  const runIds = new Set([
+    ...runIdsIn(NODE_RUN_ROOT),
+    ...runIdsIn(NODE_DATA_ROOT),
+    ...[...namespaces].flatMap((name) => nodeNamespaceRun(name) ?? []),
+  ]);
   return [...runIds].sort().map((runId) => {
     const record = readRecord(runId);
     // Without a record, the paths and names are all a sweep needs: plan the most nodes a group can have.
-    const plan = record ? planGroup(runId, record.count, record.pool, record.slot) : planGroup(runId, MAX_NODES, "0.0.0.0/20", 0);
+    const plan = record
+      ? planGroup(runId, record.count, record.pool, record.slot)
+      : planGroup(runId, MAX_NODES, "0.0.0.0/20", 0);
     return { record, plan };
   });
 }
@@ -141,9 +167,13 @@ async function removeGroup(plan: GroupPlan, timeoutMs: number): Promise<void> {
 export async function sweepNodes(doomed: (group: FoundGroup) => boolean, timeoutMs = 20_000): Promise<string[]> {
   const groups = (await listNodeGroups()).filter(doomed);
   const results = await Promise.allSettled(groups.map((group) => removeGroup(group.plan, timeoutMs)));
-  const failures = results.flatMap((result) => (result.status === "rejected" ? [(result.reason as Error).message] : []));
+  const failures = results.flatMap((result) =>
+    result.status === "rejected" ? [(result.reason as Error).message] : [],
+  );
   if (failures.length > 0) throw new NodesError(`removing node groups left something: ${failures.join("; ")}`);
-  return groups.flatMap((group) => (group.record ? group.plan.nodes.map((node) => node.name) : [`node group ${group.plan.runId}`]));
+  return groups.flatMap((group) =>
+    group.record ? group.plan.nodes.map((node) => node.name) : [`node group ${group.plan.runId}`],
+  );
 }
 
 /** A program on PATH, or undefined. */
@@ -162,31 +192,51 @@ function onPath(program: string): string | undefined {
 
 /** What the machine must offer before anything is made, each refusal in one line. */
 export function checkMachine(): { dockerd: string; containerd: string } {
-  if (process.getuid?.() !== 0) throw new NodesError("node engines need root: netlab makes network namespaces for them (run it with sudo)");
+  if (process.getuid?.() !== 0)
+    throw new NodesError("node engines need root: netlab makes network namespaces for them (run it with sudo)");
   const dockerd = onPath("dockerd");
-  if (!dockerd) throw new NodesError("no dockerd on PATH to start node engines with: install Debian's docker.io (or put dockerd on PATH)");
+  if (!dockerd)
+    throw new NodesError(
+      "no dockerd on PATH to start node engines with: install Debian's docker.io (or put dockerd on PATH)",
+    );
   const containerd = onPath("containerd");
-  if (!containerd) throw new NodesError("no containerd on PATH for node engines to run containers with: install Debian's containerd (docker.io needs it)");
-  if (!onPath("nsenter")) throw new NodesError("no nsenter on PATH to start node engines in their namespaces: install Debian's util-linux");
+  if (!containerd)
+    throw new NodesError(
+      "no containerd on PATH for node engines to run containers with: install Debian's containerd (docker.io needs it)",
+    );
+  if (!onPath("nsenter"))
+    throw new NodesError("no nsenter on PATH to start node engines in their namespaces: install Debian's util-linux");
   return { dockerd, containerd };
 }
 
 async function ip(args: string[], what: string): Promise<void> {
   const result = await execa("ip", args, { reject: false });
-  if (result.exitCode !== 0) throw new NodesError(`${what} failed: ${String(result.stderr).trim() || `ip ${args.join(" ")} exited ${result.exitCode}`}`);
+  if (result.exitCode !== 0)
+    throw new NodesError(
+      `${what} failed: ${String(result.stderr).trim() || `ip ${args.join(" ")} exited ${result.exitCode}`}`,
+    );
 }
 
 /** The underlay: a Linux bridge in a namespace of netlab's; refuses a kernel without netns or vxlan. */
 async function createUnderlay(plan: GroupPlan): Promise<void> {
   const namespace = plan.underlayNamespace;
   const made = await execa("ip", ["netns", "add", namespace], { reject: false });
-  if (made.exitCode !== 0) throw new NodesError(`this machine cannot make network namespaces (ip netns add: ${String(made.stderr).trim()})`);
+  if (made.exitCode !== 0)
+    throw new NodesError(`this machine cannot make network namespaces (ip netns add: ${String(made.stderr).trim()})`);
   await ip(["-n", namespace, "link", "set", "lo", "up"], `bringing up loopback in ${namespace}`);
-  await ip(["-n", namespace, "link", "add", UNDERLAY_BRIDGE, "type", "bridge"], `creating the underlay bridge in ${namespace}`);
+  await ip(
+    ["-n", namespace, "link", "add", UNDERLAY_BRIDGE, "type", "bridge"],
+    `creating the underlay bridge in ${namespace}`,
+  );
   await ip(["-n", namespace, "link", "set", UNDERLAY_BRIDGE, "up"], `bringing up the underlay bridge in ${namespace}`);
   // Overlays across nodes are VXLAN: a kernel without it is refused here, before any engine starts.
-  const vxlan = await execa("ip", ["-n", namespace, "link", "add", "vxcheck", "type", "vxlan", "id", "42", "dstport", "4789", "dev", UNDERLAY_BRIDGE], { reject: false });
-  if (vxlan.exitCode !== 0) throw new NodesError(`the kernel lacks vxlan, which overlays across nodes need (${String(vxlan.stderr).trim()})`);
+  const vxlan = await execa(
+    "ip",
+    ["-n", namespace, "link", "add", "vxcheck", "type", "vxlan", "id", "42", "dstport", "4789", "dev", UNDERLAY_BRIDGE],
+    { reject: false },
+  );
+  if (vxlan.exitCode !== 0)
+    throw new NodesError(`the kernel lacks vxlan, which overlays across nodes need (${String(vxlan.stderr).trim()})`);
   await ip(["-n", namespace, "link", "del", "vxcheck"], `removing the vxlan check link in ${namespace}`);
 }
 
@@ -194,14 +244,39 @@ async function createUnderlay(plan: GroupPlan): Promise<void> {
 async function plugNode(plan: GroupPlan, node: NodePlan): Promise<void> {
   await ip(["netns", "add", node.name], `creating namespace ${node.name}`);
   await ip(["-n", node.name, "link", "set", "lo", "up"], `bringing up loopback in ${node.name}`);
-  await ip(["-n", plan.underlayNamespace, "link", "add", node.bridgePort, "type", "veth", "peer", "name", UNDERLAY_DEVICE, "netns", node.name], `linking ${node.name} to the underlay`);
-  await ip(["-n", plan.underlayNamespace, "link", "set", node.bridgePort, "master", UNDERLAY_BRIDGE, "up"], `plugging ${node.name} into the underlay bridge`);
-  await ip(["-n", node.name, "addr", "add", `${node.underlayAddress}/${node.underlayPrefix}`, "dev", UNDERLAY_DEVICE], `addressing ${node.name}`);
+  await ip(
+    [
+      "-n",
+      plan.underlayNamespace,
+      "link",
+      "add",
+      node.bridgePort,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      UNDERLAY_DEVICE,
+      "netns",
+      node.name,
+    ],
+    `linking ${node.name} to the underlay`,
+  );
+  await ip(
+    ["-n", plan.underlayNamespace, "link", "set", node.bridgePort, "master", UNDERLAY_BRIDGE, "up"],
+    `plugging ${node.name} into the underlay bridge`,
+  );
+  await ip(
+    ["-n", node.name, "addr", "add", `${node.underlayAddress}/${node.underlayPrefix}`, "dev", UNDERLAY_DEVICE],
+    `addressing ${node.name}`,
+  );
   await ip(["-n", node.name, "link", "set", UNDERLAY_DEVICE, "up"], `bringing up ${node.name}'s underlay link`);
 }
 
 /** `docker save` of the probe image (the user's NETLAB_IMAGE when set), once for every node. */
-async function probeArchive(docker: Dockerode, image: string | undefined): Promise<{ archive: Buffer; tag: string; latest: boolean }> {
+async function probeArchive(
+  docker: Dockerode,
+  image: string | undefined,
+): Promise<{ archive: Buffer; tag: string; latest: boolean }> {
   const probe = await ensureProbeImage(docker, { configured: image });
   const stream = await docker.getImage(probe.tag).get();
   const chunks: Buffer[] = [];
@@ -217,13 +292,22 @@ export async function startNodes(count: number, given: StartNodesOptions = {}): 
   const { dockerd, containerd } = checkMachine();
   const config = loadConfig();
   const timeoutMs = given.timeoutMs ?? config.engineTimeoutMs;
-  const options = { ...given, pool: given.pool ?? config.nodePool, timeoutMs, image: given.image ?? config.image, docker: given.docker ?? (await connectEngine(timeoutMs)) };
+  const options = {
+    ...given,
+    pool: given.pool ?? config.nodePool,
+    timeoutMs,
+    image: given.image ?? config.image,
+    docker: given.docker ?? (await connectEngine(timeoutMs)),
+  };
   const run = options.run ?? newRun();
   const image = await probeArchive(options.docker, options.image);
   const plan = await withHostLock("address-pools", async () => {
     const used = (await listNodeGroups()).flatMap((group) => (group.record ? [group.record.slot] : []));
     const slot = freeSlot(options.pool, used);
-    if (slot === undefined) throw new NodesError(`every slot of NETLAB_NODE_POOL ${options.pool} is taken by a group of nodes: "netlab nodes down" or "netlab clean" frees them`);
+    if (slot === undefined)
+      throw new NodesError(
+        `every slot of NETLAB_NODE_POOL ${options.pool} is taken by a group of nodes: "netlab nodes down" or "netlab clean" frees them`,
+      );
     writeRecord({ runId: run.runId, owner: run.owner, kept: false, slot, count, pool: options.pool });
     return planGroup(run.runId, count, options.pool, slot);
   });
@@ -231,7 +315,11 @@ export async function startNodes(count: number, given: StartNodesOptions = {}): 
   debug("Starting %d node(s) of run %s on %s…", count, run.runId, plan.underlay);
   try {
     await createUnderlay(plan);
-    await startNodeContainerd(plan.containerd, plan.underlayNamespace, { timeoutMs: options.timeoutMs, containerd, signal: options.signal });
+    await startNodeContainerd(plan.containerd, plan.underlayNamespace, {
+      timeoutMs: options.timeoutMs,
+      containerd,
+      signal: options.signal,
+    });
     const nodes = await Promise.all(
       plan.nodes.map(async (node) => {
         await plugNode(plan, node);

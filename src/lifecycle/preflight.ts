@@ -38,7 +38,9 @@ export async function preflight(config: NetlabConfig, options: { labs?: string[]
   try {
     version = await docker.version();
   } catch (error) {
-    throw new EngineUnavailableError(`the engine answered the ping but not /version: ${(error as Error).message}`, { cause: error });
+    throw new EngineUnavailableError(`the engine answered the ping but not /version: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (!apiAtLeast(version.ApiVersion, MIN_API_VERSION)) {
     throw new EngineTooOldError(
@@ -48,7 +50,9 @@ export async function preflight(config: NetlabConfig, options: { labs?: string[]
   if (config.hostPortExplicit && (options.labs ?? ["host"]).includes("host")) {
     const { preferredWasFree } = await freePort("127.0.0.1", config.hostPort);
     if (!preferredWasFree) {
-      throw new PortTakenError(`NETLAB_HOST_PORT ${config.hostPort} is already taken on 127.0.0.1: free it, or choose another port`);
+      throw new PortTakenError(
+        `NETLAB_HOST_PORT ${config.hostPort} is already taken on 127.0.0.1: free it, or choose another port`,
+      );
     }
   }
   await checkSentinelPool(config.sentinelPool);

@@ -80,9 +80,15 @@ export async function ensureProbeImage(
   }
   const busyboxPath = options.busyboxPath ?? "/bin/busybox";
   if (!existsSync(busyboxPath)) {
-    throw new ImageError(`no busybox at ${busyboxPath} to build the probe image from: install Debian's busybox-static (npm run provision does)`);
+    throw new ImageError(
+      `no busybox at ${busyboxPath} to build the probe image from: install Debian's busybox-static (npm run provision does)`,
+    );
   }
-  const digest = createHash("sha256").update(DOCKERFILE).update(JSON.stringify(IMAGE_LABELS)).update(readFileSync(busyboxPath)).digest("hex");
+  const digest = createHash("sha256")
+    .update(DOCKERFILE)
+    .update(JSON.stringify(IMAGE_LABELS))
+    .update(readFileSync(busyboxPath))
+    .digest("hex");
   const tag = `${PROBE_REPOSITORY}:${digest.slice(0, 12)}`;
   const built = !(await exists(docker, tag));
   if (built) {

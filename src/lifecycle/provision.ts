@@ -67,7 +67,11 @@ function onPath(command: string): string | undefined {
 async function present(need: HostNeed): Promise<boolean> {
   for (const item of need.satisfiedBy) {
     if (item === "docker compose") {
-      if (onPath("docker") && (await execa("docker", ["compose", "version"], { reject: false, timeout: 10_000 })).exitCode === 0) return true;
+      if (
+        onPath("docker") &&
+        (await execa("docker", ["compose", "version"], { reject: false, timeout: 10_000 })).exitCode === 0
+      )
+        return true;
     } else if (onPath(item)) return true;
   }
   return false;
@@ -105,12 +109,19 @@ function canInstall(): boolean {
 async function hostState(engineAnswers: boolean, needs: HostNeed[]): Promise<HostState> {
   const have = new Set<HostNeed>();
   await Promise.all(needs.map(async (need) => (await present(need)) && have.add(need)));
-  if (engineAnswers) return { engineAnswers, canInstall: canInstall(), enginePackages: [], present: (need) => have.has(need) };
+  if (engineAnswers)
+    return { engineAnswers, canInstall: canInstall(), enginePackages: [], present: (need) => have.has(need) };
   const [enginePackages, dockerd] = await Promise.all([
     installedPackages([ENGINE_PACKAGE, ...OTHER_ENGINES.map((engine) => engine.package)]),
     foreignDockerd(),
   ]);
-  return { engineAnswers, canInstall: canInstall(), enginePackages, foreignDockerd: dockerd, present: (need) => have.has(need) };
+  return {
+    engineAnswers,
+    canInstall: canInstall(),
+    enginePackages,
+    foreignDockerd: dockerd,
+    present: (need) => have.has(need),
+  };
 }
 
 async function startDaemon(logFile: string): Promise<void> {
@@ -144,7 +155,9 @@ async function install(plan: ProvisionPlan): Promise<void> {
   const result = await execa("apt-get", aptInstallArgs(plan), { env, reject: false, all: true });
   if (result.exitCode !== 0) {
     const why = String(result.all).trim().split("\n").filter(Boolean).slice(-1)[0] ?? result.shortMessage;
-    throw new InstallRefusedError(`apt-get would not install ${names.join(", ")} without removing or changing other packages, so netlab installed nothing: ${why}`);
+    throw new InstallRefusedError(
+      `apt-get would not install ${names.join(", ")} without removing or changing other packages, so netlab installed nothing: ${why}`,
+    );
   }
 }
 
@@ -172,12 +185,19 @@ export async function provisionEngine(options: ProvisionOptions): Promise<Provis
   const plan = planProvision(await hostState(!engineError, needs), needs);
   debug("Provision plan %o", plan);
   if (plan.engine.kind === "start-yourself") {
-    throw new EngineUnavailableError(`${engineError!.message.replace(/: start one with .*$/, "")}; ${plan.engine.why}`, { cause: engineError });
+    throw new EngineUnavailableError(
+      `${engineError!.message.replace(/: start one with .*$/, "")}; ${plan.engine.why}`,
+      { cause: engineError },
+    );
   }
   const actions: string[] = [];
   const missing = plan.install.map((item) => item.package);
   const noInstall = options.noInstall ?? noInstallFromEnv();
-  const step = missingStep(plan, { noInstall, failOnMissing: options.failOnMissing ?? false, mayInstall: mayInstallPackages() });
+  const step = missingStep(plan, {
+    noInstall,
+    failOnMissing: options.failOnMissing ?? false,
+    mayInstall: mayInstallPackages(),
+  });
   if (step.kind === "report" || step.kind === "refuse") for (const line of step.lines) say(line);
   if (step.kind === "refuse") throw new InstallRefusedError(step.refusal);
   if (step.kind === "install") {
@@ -192,6 +212,10 @@ export async function provisionEngine(options: ProvisionOptions): Promise<Provis
     await startDaemon(logFile);
   }
   const version = await (await connectEngine(5000)).version();
-  actions.push(plan.engine.kind === "use-running" ? `used the running engine ${version.Version}` : `started dockerd ${version.Version}, log in ${join(options.logDir, "dockerd.log")}`);
+  actions.push(
+    plan.engine.kind === "use-running"
+      ? `used the running engine ${version.Version}`
+      : `started dockerd ${version.Version}, log in ${join(options.logDir, "dockerd.log")}`,
+  );
   return { actions, serverVersion: version.Version, missing: noInstall ? missing : [] };
 }

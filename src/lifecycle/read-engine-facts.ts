@@ -23,7 +23,9 @@ async function readDaemonJson(path: string): Promise<EngineRecording["daemonJson
  */
 async function hostAddressOn(device: string, subnet: string): Promise<string | undefined> {
   const shown = await execa("ip", ["-4", "-o", "addr", "show", "dev", device], { reject: false });
-  return [...String(shown.stdout).matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)].map((match) => match[1]!).find((address) => contains(subnet, address));
+  return [...String(shown.stdout).matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)]
+    .map((match) => match[1]!)
+    .find((address) => contains(subnet, address));
 }
 
 /** `unix:///run/docker.sock` and `unix:///var/run/docker.sock` are one socket (/var/run is /run). */
@@ -42,7 +44,8 @@ async function localDaemon(socket: string): Promise<EngineRecording["daemon"]> {
     const comm = await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "");
     if (comm.trim() !== "dockerd") continue;
     const argv = argvOfCmdline(await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""));
-    if (socketsOf(settingsFromDaemonArgs(argv)).map(sameSocket).includes(sameSocket(socket))) return { pid: Number(pid), argv };
+    if (socketsOf(settingsFromDaemonArgs(argv)).map(sameSocket).includes(sameSocket(socket)))
+      return { pid: Number(pid), argv };
   }
   return undefined;
 }
@@ -59,11 +62,25 @@ export async function readEngineFacts(docker: Dockerode): Promise<EngineFacts> {
   ]);
   const configFile = daemon ? settingsFromDaemonArgs(daemon.argv)["config-file"] : undefined;
   const daemonJson = await readDaemonJson(typeof configFile === "string" && configFile ? configFile : DAEMON_JSON);
-  debug("Engine at %s: dockerd %s, daemon.json %s", socket, daemon ? `pid ${daemon.pid}` : "not local", daemonJson?.path ?? "none");
+  debug(
+    "Engine at %s: dockerd %s, daemon.json %s",
+    socket,
+    daemon ? `pid ${daemon.pid}` : "not local",
+    daemonJson?.path ?? "none",
+  );
   // The default bridge's address on this host (a local engine's docker0, in the bridge's subnet): the gateway,
   // where the engine omits it.
-  const bridgeName = (bridge.Options as Record<string, string> | undefined)?.["com.docker.network.bridge.name"] ?? "docker0";
+  const bridgeName =
+    (bridge.Options as Record<string, string> | undefined)?.["com.docker.network.bridge.name"] ?? "docker0";
   const subnet = ipv4Ipam(bridge.IPAM?.Config ?? [])?.Subnet;
   const bridgeAddress = socket.startsWith("unix://") && subnet ? await hostAddressOn(bridgeName, subnet) : undefined;
-  return engineFactsOf({ info, version, bridge, networks, ...(daemon ? { daemon } : {}), ...(daemonJson ? { daemonJson } : {}), ...(bridgeAddress ? { bridgeAddress } : {}) });
+  return engineFactsOf({
+    info,
+    version,
+    bridge,
+    networks,
+    ...(daemon ? { daemon } : {}),
+    ...(daemonJson ? { daemonJson } : {}),
+    ...(bridgeAddress ? { bridgeAddress } : {}),
+  });
 }

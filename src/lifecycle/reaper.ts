@@ -12,7 +12,11 @@ export function spawnReaper(runId: string): void {
 
 // Loaded only in the reaper's own process: whoever starts one (the main vitest process) stays light.
 async function reap(runId: string): Promise<void> {
-  const [{ loadConfig }, { connectEngine }, { sweepRun }] = await Promise.all([import("./load-config.js"), import("../runtime/engine-client.js"), import("./sweep.js")]);
+  const [{ loadConfig }, { connectEngine }, { sweepRun }] = await Promise.all([
+    import("./load-config.js"),
+    import("../runtime/engine-client.js"),
+    import("./sweep.js"),
+  ]);
   const docker = await connectEngine(loadConfig().engineTimeoutMs);
   await sweepRun(docker, runId);
 }

@@ -26,7 +26,10 @@ function isMissing(error: unknown): boolean {
 
 /** 409 "removal of container … is already in progress": someone (a dead run's last request) removes it already. */
 function isBeingRemoved(error: unknown): boolean {
-  return (error as { statusCode?: number }).statusCode === 409 && /already in progress/i.test(String((error as Error).message));
+  return (
+    (error as { statusCode?: number }).statusCode === 409 &&
+    /already in progress/i.test(String((error as Error).message))
+  );
 }
 
 /**
@@ -58,7 +61,12 @@ export class SweepError extends Error {
 }
 
 /** Runs every removal, whatever the others do, and says afterwards which ones failed. */
-async function removeEach<T>(items: T[], remove: (item: T) => Promise<string>, done: string[], failures: string[]): Promise<void> {
+async function removeEach<T>(
+  items: T[],
+  remove: (item: T) => Promise<string>,
+  done: string[],
+  failures: string[],
+): Promise<void> {
   const results = await Promise.allSettled(items.map(remove));
   for (const result of results) {
     if (result.status === "fulfilled") done.push(result.value);
@@ -67,12 +75,20 @@ async function removeEach<T>(items: T[], remove: (item: T) => Promise<string>, d
 }
 
 /** What a sweep removes of what the engine listed: those whose labels `doomed` picks. */
-export function selectDoomed<T extends { Labels?: Record<string, string> | null }>(listed: T[], doomed: (labels: Record<string, string>) => boolean): T[] {
+export function selectDoomed<T extends { Labels?: Record<string, string> | null }>(
+  listed: T[],
+  doomed: (labels: Record<string, string>) => boolean,
+): T[] {
   return listed.filter((item) => doomed(item.Labels ?? {}));
 }
 
 /** Removes what `doomed` picks among labelled containers, then networks (which need their containers gone). */
-async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Record<string, string>) => boolean, failures: string[]): Promise<SweepReport> {
+async function sweep(
+  docker: Dockerode,
+  filter: string[],
+  doomed: (labels: Record<string, string>) => boolean,
+  failures: string[],
+): Promise<SweepReport> {
   const report: SweepReport = { containers: [], networks: [], namespaces: [] };
   const containers = selectDoomed(await docker.listContainers({ all: true, filters: { label: filter } }), doomed);
   // Removals free default-bridge addresses: hold the lock so another run's allocation check stays true.
@@ -107,7 +123,11 @@ async function sweep(docker: Dockerode, filter: string[], doomed: (labels: Recor
  * Everything of one run, whether it passed or failed; with `spareKept` (the end of a `netlab run --keep`), the
  * containers and networks labelled kept stay, and only the host side (sentinel, parent links, swarm) goes.
  */
-export async function sweepRun(docker: Dockerode, runId: string, options: { spareKept?: boolean } = {}): Promise<SweepReport> {
+export async function sweepRun(
+  docker: Dockerode,
+  runId: string,
+  options: { spareKept?: boolean } = {},
+): Promise<SweepReport> {
   debug("Sweeping run %s…", runId);
   const failures: string[] = [];
   const doomed = (labels: Record<string, string>) => !(options.spareKept && labels[LABEL.kept] === "true");
@@ -125,12 +145,21 @@ export async function sweepRun(docker: Dockerode, runId: string, options: { spar
     failures.push(error.message);
     return [];
   });
-  if (await sweepSwarm(docker, (labels) => labels[LABEL.run] === runId).catch((error: Error) => void failures.push(error.message))) {
+  if (
+    await sweepSwarm(docker, (labels) => labels[LABEL.run] === runId).catch(
+      (error: Error) => void failures.push(error.message),
+    )
+  ) {
     report.networks.push("swarm (left)");
   }
-  report.namespaces.push(...(await sweepNodes((group) => group.plan.runId === runId).catch((error: Error) => (failures.push(error.message), []))));
+  report.namespaces.push(
+    ...(await sweepNodes((group) => group.plan.runId === runId).catch(
+      (error: Error) => (failures.push(error.message), []),
+    )),
+  );
   debug("Swept run %s: %o", runId, report);
-  if (failures.length > 0) throw new SweepError(`sweeping run ${runId} left ${failures.length} object(s): ${failures.join("; ")}`);
+  if (failures.length > 0)
+    throw new SweepError(`sweeping run ${runId} left ${failures.length} object(s): ${failures.join("; ")}`);
   return report;
 }
 
@@ -145,7 +174,12 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
   const failures: string[] = [];
   // Read before any sentinel goes: a run is going while its sentinel or a by-hand namespace has a live process.
   const liveRuns = await liveRunIds();
-  const report = await sweep(docker, [`${LABEL.managed}=true`, LABEL.owner], (labels) => isDeadRunDebris(labels, isOwnerAlive), failures);
+  const report = await sweep(
+    docker,
+    [`${LABEL.managed}=true`, LABEL.owner],
+    (labels) => isDeadRunDebris(labels, isOwnerAlive),
+    failures,
+  );
   for (const sentinel of await listSentinelNamespaces()) {
     if (isProcessAlive(sentinel.pid)) continue;
     await removeSentinel(sentinel.namespace);
@@ -158,27 +192,46 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
     return [];
   });
   if (await sweepSwarm(docker, isDeadRunSwarm)) report.networks.push("swarm (left)");
-  report.namespaces.push(...(await sweepNodes((group) => isDeadGroup(group)).catch((error: Error) => (failures.push(error.message), []))));
-  if (failures.length > 0) throw new SweepError(`sweeping dead runs left ${failures.length} object(s): ${failures.join("; ")}`);
+  report.namespaces.push(
+    ...(await sweepNodes((group) => isDeadGroup(group)).catch((error: Error) => (failures.push(error.message), []))),
+  );
+  if (failures.length > 0)
+    throw new SweepError(`sweeping dead runs left ${failures.length} object(s): ${failures.join("; ")}`);
   return report;
 }
 
 /** What finished `netlab run --keep` runs left running (`netlab clean`); a kept run still going is left alone. */
 export async function sweepKept(docker: Dockerode): Promise<SweepReport> {
   const failures: string[] = [];
-  const report = await sweep(docker, [`${LABEL.managed}=true`, `${LABEL.kept}=true`], (labels) => isKeptByFinishedRun(labels, isOwnerAlive), failures);
+  const report = await sweep(
+    docker,
+    [`${LABEL.managed}=true`, `${LABEL.kept}=true`],
+    (labels) => isKeptByFinishedRun(labels, isOwnerAlive),
+    failures,
+  );
   // What `netlab nodes up` left for the learner goes too: clean means nothing of netlab's is left running.
-  report.namespaces.push(...(await sweepNodes((group) => isKeptGroup(group)).catch((error: Error) => (failures.push(error.message), []))));
-  if (failures.length > 0) throw new SweepError(`removing kept labs left ${failures.length} object(s): ${failures.join("; ")}`);
+  report.namespaces.push(
+    ...(await sweepNodes((group) => isKeptGroup(group)).catch((error: Error) => (failures.push(error.message), []))),
+  );
+  if (failures.length > 0)
+    throw new SweepError(`removing kept labs left ${failures.length} object(s): ${failures.join("; ")}`);
   return report;
 }
 
 /** What finished `netlab run --keep` runs left running, by name, and the labs it belongs to. */
-export async function keptObjects(docker: Dockerode): Promise<{ containers: string[]; networks: string[]; labs: string[] }> {
+export async function keptObjects(
+  docker: Dockerode,
+): Promise<{ containers: string[]; networks: string[]; labs: string[] }> {
   const filters = { label: [`${LABEL.managed}=true`, `${LABEL.kept}=true`] };
   const kept = (labels: Record<string, string>) => isKeptByFinishedRun(labels, isOwnerAlive);
   const containers = selectDoomed(await docker.listContainers({ all: true, filters }), kept);
   const networks = selectDoomed(await docker.listNetworks({ filters }), kept);
-  const labs = [...new Set([...containers, ...networks].map((object) => object.Labels?.[LABEL.lab] ?? "").filter(Boolean))].sort();
-  return { containers: containers.map((container) => container.Names[0]?.replace(/^\//, "") ?? container.Id), networks: networks.map((network) => network.Name), labs };
+  const labs = [
+    ...new Set([...containers, ...networks].map((object) => object.Labels?.[LABEL.lab] ?? "").filter(Boolean)),
+  ].sort();
+  return {
+    containers: containers.map((container) => container.Names[0]?.replace(/^\//, "") ?? container.Id),
+    networks: networks.map((network) => network.Name),
+    labs,
+  };
 }

@@ -33,14 +33,20 @@ describe("exercise files: zod-validated, every problem at FILE:LINE:COL", () => 
     expect(exercises.map((exercise) => exercise.number)).toEqual(exercises.map((_, index) => index + 1));
     for (const exercise of exercises) {
       expect(exercise.mistake.fails, exercise.file).toBeLessThanOrEqual(exercise.steps.length);
-      expect(exercise.solution.join("\n"), exercise.file).not.toMatch(/docker (pull|run(?![^\n]*netlab\/probe:latest)[^\n]*$)/m);
+      expect(exercise.solution.join("\n"), exercise.file).not.toMatch(
+        /docker (pull|run(?![^\n]*netlab\/probe:latest)[^\n]*$)/m,
+      );
     }
   });
 
   it("gives each step its expectations, positioned at the step's expect", () => {
     const exercise = parseExercise(GOOD, "labs/exercises/02-none.yaml");
     expect(exercise).toMatchObject({ number: 2, slug: "none" });
-    expect(exercise.steps[0]!.expectations[0]).toMatchObject({ kind: "network", id: "p2-box mode none", source: { line: 9, col: 13 } });
+    expect(exercise.steps[0]!.expectations[0]).toMatchObject({
+      kind: "network",
+      id: "p2-box mode none",
+      source: { line: 9, col: 13 },
+    });
   });
 
   it("points at an unknown key in a step's expectation, naming that shape's keys", () => {
@@ -51,24 +57,36 @@ describe("exercise files: zod-validated, every problem at FILE:LINE:COL", () => 
   });
 
   it("points at a missing field and a bad docs URL", () => {
-    expect(problems(GOOD.replace("title: T\n", "").replace("docs: https://docs.docker.com/engine/network/drivers/none/", "docs: somewhere"))).toEqual([
+    expect(
+      problems(
+        GOOD.replace("title: T\n", "").replace(
+          "docs: https://docs.docker.com/engine/network/drivers/none/",
+          "docs: somewhere",
+        ),
+      ),
+    ).toEqual([
       "labs/exercises/02-none.yaml:1:1 missing `title`",
       "labs/exercises/02-none.yaml:10:7 `docs` is the URL of the Docker documentation page the explanation comes from",
     ]);
   });
 
   it("wants every name prefixed with the exercise's number and listed, so reset finds it by exact name", () => {
-    expect(problems(GOOD.replace("containers: [p2-box]", "containers: [box]").replace("network: p2-box", "network: box"))).toEqual([
+    expect(
+      problems(GOOD.replace("containers: [p2-box]", "containers: [box]").replace("network: p2-box", "network: box")),
+    ).toEqual([
       "labs/exercises/02-none.yaml:6:16 name `box` should start with `p2-`, so a learner cannot confuse it with their own",
     ]);
-    expect(problems(GOOD.replace("{ network: p2-box, mode: none }", "{ from: p2-box, to: p2-db:5432, reach: no }"))).toEqual([
-      "labs/exercises/02-none.yaml:9:13 step 1 names `p2-db`, which `names` does not list",
-    ]);
+    expect(
+      problems(GOOD.replace("{ network: p2-box, mode: none }", "{ from: p2-box, to: p2-db:5432, reach: no }")),
+    ).toEqual(["labs/exercises/02-none.yaml:9:13 step 1 names `p2-db`, which `names` does not list"]);
   });
 
   it("takes only iptables rules that match -i or -o one of the exercise's links, so reset never deletes a user's rule", () => {
-    const withRules = (rule: string) => GOOD.replace("  containers: [p2-box]", `  containers: [p2-box]\n  links: [p2-br]\n  rules: ["${rule}"]`);
-    expect(() => parseExercise(withRules("-A FORWARD -i p2-br -j ACCEPT"), "labs/exercises/02-none.yaml")).not.toThrow();
+    const withRules = (rule: string) =>
+      GOOD.replace("  containers: [p2-box]", `  containers: [p2-box]\n  links: [p2-br]\n  rules: ["${rule}"]`);
+    expect(() =>
+      parseExercise(withRules("-A FORWARD -i p2-br -j ACCEPT"), "labs/exercises/02-none.yaml"),
+    ).not.toThrow();
     expect(problems(withRules("-A FORWARD -m comment --comment p2-br -j ACCEPT"))).toEqual([
       "labs/exercises/02-none.yaml:8:11 rule `-A FORWARD -m comment --comment p2-br -j ACCEPT` should match -i or -o one of `names.links`, so reset never deletes a rule of the learner's own",
     ]);
@@ -76,7 +94,9 @@ describe("exercise files: zod-validated, every problem at FILE:LINE:COL", () => 
   });
 
   it("wants the file named NN-slug.yaml", () => {
-    expect(problems(GOOD, "labs/exercises/none.yaml")).toEqual(["labs/exercises/none.yaml:1:1 an exercise file is named NN-slug.yaml (two digits, then lowercase words joined by -)"]);
+    expect(problems(GOOD, "labs/exercises/none.yaml")).toEqual([
+      "labs/exercises/none.yaml:1:1 an exercise file is named NN-slug.yaml (two digits, then lowercase words joined by -)",
+    ]);
   });
 });
 
@@ -84,6 +104,8 @@ describe("the exercises' published JSON Schema", () => {
   it("is what `npm run spec:schema` generates now", async () => {
     const { readFileSync } = await import("node:fs");
     const { EXERCISE_JSON_SCHEMA_FILE, exerciseJsonSchemaText } = await import("./exercise-schema.js");
-    expect(readFileSync(EXERCISE_JSON_SCHEMA_FILE, "utf8"), "run `npm run spec:schema` and commit the result").toBe(exerciseJsonSchemaText());
+    expect(readFileSync(EXERCISE_JSON_SCHEMA_FILE, "utf8"), "run `npm run spec:schema` and commit the result").toBe(
+      exerciseJsonSchemaText(),
+    );
   });
 });

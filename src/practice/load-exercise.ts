@@ -42,7 +42,11 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
   const problems: SpecProblem[] = [];
   (["containers", "networks", "namespaces", "links"] as const).forEach((kind) =>
     data.names[kind].forEach((name, index) => {
-      if (!name.startsWith(prefix)) problems.push({ ...source.valueAt(["names", kind, index]), message: `name \`${name}\` should start with \`${prefix}\`, so a learner cannot confuse it with their own` });
+      if (!name.startsWith(prefix))
+        problems.push({
+          ...source.valueAt(["names", kind, index]),
+          message: `name \`${name}\` should start with \`${prefix}\`, so a learner cannot confuse it with their own`,
+        });
     }),
   );
   // Reset deletes these rules by their exact words: one that names none of the exercise's objects could be the learner's own.
@@ -50,7 +54,10 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
     const words = rule.split(/\s+/);
     const interfaces = words.flatMap((word, at) => (word === "-i" || word === "-o" ? [words[at + 1]] : []));
     if (!interfaces.some((name) => name !== undefined && data.names.links.includes(name))) {
-      problems.push({ ...source.valueAt(["names", "rules", index]), message: `rule \`${rule}\` should match -i or -o one of \`names.links\`, so reset never deletes a rule of the learner's own` });
+      problems.push({
+        ...source.valueAt(["names", "rules", index]),
+        message: `rule \`${rule}\` should match -i or -o one of \`names.links\`, so reset never deletes a rule of the learner's own`,
+      });
     }
   });
   const listed = new Set([...data.names.containers, ...data.names.networks, ...data.names.namespaces]);
@@ -59,14 +66,22 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
       const { containers, networks, namespaces } = kindOf(expectation).names(expectation);
       const named = [...containers, ...namespaces, ...networks];
       for (const name of named) {
-        if (!listed.has(name)) problems.push({ ...step.source, message: `step ${step.number} names \`${name}\`, which \`names\` does not list` });
+        if (!listed.has(name))
+          problems.push({
+            ...step.source,
+            message: `step ${step.number} names \`${name}\`, which \`names\` does not list`,
+          });
       }
     }
   }
   data.prepare.forEach((item, index) => {
     const name = "container" in item ? item.container : "network" in item ? item.network : undefined;
     const kind = "container" in item ? "containers" : "networks";
-    if (name !== undefined && !data.names[kind].includes(name)) problems.push({ ...source.valueAt(["prepare", index]), message: `prepare makes \`${name}\`, which \`names.${kind}\` does not list` });
+    if (name !== undefined && !data.names[kind].includes(name))
+      problems.push({
+        ...source.valueAt(["prepare", index]),
+        message: `prepare makes \`${name}\`, which \`names.${kind}\` does not list`,
+      });
   });
   return problems;
 }
@@ -74,7 +89,15 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
 /** Parses and validates one exercise; `file` names it in errors; its number comes from the file name. */
 export function parseExercise(text: string, file: string): Exercise {
   const match = FILE_NAME.exec(basename(file));
-  if (!match) throw new SpecError([{ file, line: 1, col: 1, message: "an exercise file is named NN-slug.yaml (two digits, then lowercase words joined by -)" }]);
+  if (!match)
+    throw new SpecError([
+      {
+        file,
+        line: 1,
+        col: 1,
+        message: "an exercise file is named NN-slug.yaml (two digits, then lowercase words joined by -)",
+      },
+    ]);
   const number = Number(match[1]);
   const source = YamlSource.parse(text, file);
   const result = exerciseSchema.safeParse(source.data);
@@ -82,7 +105,13 @@ export function parseExercise(text: string, file: string): Exercise {
   const data = result.data;
   const steps = data.steps.map((step, index): ExerciseStep => {
     const base = ["steps", index, "expect"];
-    const spec: Spec = { file, version: 1, defaultWithinMs: STEP_WITHIN_MS, expect: [step.expect], at: (path) => source.valueAt([...base, ...path.slice(2)]) };
+    const spec: Spec = {
+      file,
+      version: 1,
+      defaultWithinMs: STEP_WITHIN_MS,
+      expect: [step.expect],
+      at: (path) => source.valueAt([...base, ...path.slice(2)]),
+    };
     return { number: index + 1, hint: step.hint, expectations: expectationsOf(spec), source: source.valueAt(base) };
   });
   const problems = nameProblems(number, data, steps, source);
@@ -108,6 +137,9 @@ export class UnknownExerciseError extends Error {
 
 export function findExercise(exercises: Exercise[], number: number): Exercise {
   const found = exercises.find((exercise) => exercise.number === number);
-  if (!found) throw new UnknownExerciseError(`no exercise ${number}; exercises: ${exercises.map((exercise) => exercise.number).join(", ")} (netlab practice lists them)`);
+  if (!found)
+    throw new UnknownExerciseError(
+      `no exercise ${number}; exercises: ${exercises.map((exercise) => exercise.number).join(", ")} (netlab practice lists them)`,
+    );
   return found;
 }

@@ -25,7 +25,10 @@ export function wrap(text: string, prefix = "  ", width = 100): string[] {
 export function listLines(exercises: Exercise[], status: (number: number) => ExerciseStatus): string[] {
   const mark: Record<ExerciseStatus, string> = { "not started": " ", started: "…", passed: "✓" };
   return [
-    ...exercises.map((exercise) => `${mark[status(exercise.number)]} ${String(exercise.number).padStart(2)}  ${exercise.title.padEnd(66)} ${exercise.topic.padEnd(22)} ${status(exercise.number)}`),
+    ...exercises.map(
+      (exercise) =>
+        `${mark[status(exercise.number)]} ${String(exercise.number).padStart(2)}  ${exercise.title.padEnd(66)} ${exercise.topic.padEnd(22)} ${status(exercise.number)}`,
+    ),
     "",
     "netlab practice start N   (the task; --hint for the next hint)   ·   netlab practice check N [--watch]",
   ];
@@ -51,7 +54,9 @@ export function taskLines(exercise: Exercise, prepared: string[]): string[] {
     ...wrap(exercise.task),
     "",
     `Names to use: ${names.join("; ")}. ${tools}`,
-    ...(prepared.length ? ["", "netlab prepared (labelled as netlab's, for this exercise):", ...prepared.map((line) => `  - ${line}`)] : []),
+    ...(prepared.length
+      ? ["", "netlab prepared (labelled as netlab's, for this exercise):", ...prepared.map((line) => `  - ${line}`)]
+      : []),
     "",
     `When you are done: netlab practice check ${exercise.number}   (stuck? netlab practice start ${exercise.number} --hint)`,
   ];
@@ -59,7 +64,12 @@ export function taskLines(exercise: Exercise, prepared: string[]): string[] {
 
 export function hintLines(exercise: Exercise, shown: number): string[] {
   const hints = exercise.steps.slice(0, shown);
-  return [...hints.map((step) => `hint ${step.number}/${exercise.steps.length}: ${step.hint}`), ...(shown >= exercise.steps.length ? ["(that was the last hint; netlab practice solution " + exercise.number + " shows the reference commands)"] : [])];
+  return [
+    ...hints.map((step) => `hint ${step.number}/${exercise.steps.length}: ${step.hint}`),
+    ...(shown >= exercise.steps.length
+      ? ["(that was the last hint; netlab practice solution " + exercise.number + " shows the reference commands)"]
+      : []),
+  ];
 }
 
 /** Each step ✓/✗, a failure with its hint, netlab's own reading and the command that shows it; then the score. */
@@ -67,13 +77,17 @@ export function gradeLines(grade: Grade): string[] {
   const lines = [`exercise ${grade.exercise.number}: ${grade.exercise.title}`];
   for (const result of grade.steps) {
     const first = result.step.expectations[0];
-    lines.push(`${result.held ? "✓" : "✗"} step ${result.step.number}: ${result.step.expectations.length === 1 && first ? first.id : `${result.step.expectations.length} expectations`}`);
+    lines.push(
+      `${result.held ? "✓" : "✗"} step ${result.step.number}: ${result.step.expectations.length === 1 && first ? first.id : `${result.step.expectations.length} expectations`}`,
+    );
     if (result.held) continue;
     for (const absent of result.absent) lines.push(`    not checked: ${absent.why}`);
     for (const decision of result.decisions.filter((item) => !item.held)) {
       if (result.step.expectations.length > 1) lines.push(`    ✗ ${decision.expectation.id}`);
       const seen = seenText(decision);
-      lines.push(`    saw: ${observedText(decision)}${seen !== undefined && seen !== decision.observed.outcome ? ` (${seen})` : ""}`);
+      lines.push(
+        `    saw: ${observedText(decision)}${seen !== undefined && seen !== decision.observed.outcome ? ` (${seen})` : ""}`,
+      );
       if (decision.hint) lines.push(`    netlab: ${decision.hint}`);
       const command = decision.command ?? decision.probes[0]?.command;
       if (command) lines.push(`    see it: ${command}`);
@@ -81,7 +95,9 @@ export function gradeLines(grade: Grade): string[] {
     lines.push(`    hint: ${result.step.hint}`);
   }
   const all = grade.passed === grade.total;
-  lines.push(`score ${grade.passed}/${grade.total} steps ${all ? "✓ passed" : "✗ not yet"} (${(grade.durationMs / 1000).toFixed(1)} s)`);
+  lines.push(
+    `score ${grade.passed}/${grade.total} steps ${all ? "✓ passed" : "✗ not yet"} (${(grade.durationMs / 1000).toFixed(1)} s)`,
+  );
   if (all) lines.push("", "Why it behaves so:", ...wrap(grade.exercise.explanation), `  (${grade.exercise.docs})`);
   return lines;
 }

@@ -25,7 +25,12 @@ function statusOf(error: unknown): number | undefined {
   return (error as { statusCode?: number }).statusCode;
 }
 
-async function labelsOf(inspect: () => Promise<{ Labels?: Record<string, string> | null; Config?: { Labels?: Record<string, string> | null } }>): Promise<Record<string, string> | null | undefined> {
+async function labelsOf(
+  inspect: () => Promise<{
+    Labels?: Record<string, string> | null;
+    Config?: { Labels?: Record<string, string> | null };
+  }>,
+): Promise<Record<string, string> | null | undefined> {
   try {
     const info = await inspect();
     return info.Config?.Labels ?? info.Labels ?? {};
@@ -37,19 +42,31 @@ async function labelsOf(inspect: () => Promise<{ Labels?: Record<string, string>
 
 /** An object of that name that is not netlab's for this exercise would be the learner's: never touch it. */
 function refuseForeign(kind: string, name: string, exercise: number): never {
-  throw new PrepareError(`a ${kind} named ${name} exists and netlab did not make it for exercise ${exercise}: "netlab practice reset ${exercise}" removes it (by that exact name), then start again`);
+  throw new PrepareError(
+    `a ${kind} named ${name} exists and netlab did not make it for exercise ${exercise}: "netlab practice reset ${exercise}" removes it (by that exact name), then start again`,
+  );
 }
 
 async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareStep, image: string): Promise<string> {
   const labels = practiceLabels(exercise.number);
   if ("swarm" in step) {
     const state = await swarmState(docker);
-    const existing = state === "active" ? ((await docker.swarmInspect().catch(() => undefined)) as { Spec?: { Labels?: Record<string, string> } } | undefined) : undefined;
+    const existing =
+      state === "active"
+        ? ((await docker.swarmInspect().catch(() => undefined)) as
+            { Spec?: { Labels?: Record<string, string> } } | undefined)
+        : undefined;
     if (isPreparedFor(existing?.Spec?.Labels, exercise.number)) return "a single-node swarm (already there)";
     // The exercise's own objects are the learner's work for it, which reset removes before it leaves.
-    const precondition = await checkSwarmPrecondition(docker, state, [...exercise.names.containers, ...exercise.names.networks]);
+    const precondition = await checkSwarmPrecondition(docker, state, [
+      ...exercise.names.containers,
+      ...exercise.names.networks,
+    ]);
     if (!precondition.ok) throw new PrepareError(`no swarm for exercise ${exercise.number}: ${precondition.reason}`);
-    await LabSwarm.init(docker, newRun(), { advertiseAddress: "127.0.0.1", labels: practiceLabels(exercise.number, "swarm") });
+    await LabSwarm.init(docker, newRun(), {
+      advertiseAddress: "127.0.0.1",
+      labels: practiceLabels(exercise.number, "swarm"),
+    });
     return "a single-node swarm (advertised on 127.0.0.1; reset leaves it)";
   }
   if ("parent-link" in step) {
@@ -66,7 +83,8 @@ async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareSt
   if ("container" in step) {
     const found = await labelsOf(() => docker.getContainer(step.container).inspect() as never);
     if (found !== undefined) {
-      if (!isPreparedFor(found ?? undefined, exercise.number)) refuseForeign("container", step.container, exercise.number);
+      if (!isPreparedFor(found ?? undefined, exercise.number))
+        refuseForeign("container", step.container, exercise.number);
       return `container ${step.container} (already there)`;
     }
     const publish = step.publish?.split(":");
@@ -93,14 +111,16 @@ async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareSt
     return `network ${step.network} (already there)`;
   }
   // The engine briefly drops its isolation rules while it creates a network (see churn-lock).
-  await withNetworkChurn(`creating network ${step.network}`, () => docker.createNetwork({
-    Name: step.network,
-    Driver: step.driver ?? "bridge",
-    Labels: labels,
-    CheckDuplicate: true,
-    ...(step.internal ? { Internal: true } : {}),
-    ...(step.subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: step.subnet }] } } : {}),
-  }));
+  await withNetworkChurn(`creating network ${step.network}`, () =>
+    docker.createNetwork({
+      Name: step.network,
+      Driver: step.driver ?? "bridge",
+      Labels: labels,
+      CheckDuplicate: true,
+      ...(step.internal ? { Internal: true } : {}),
+      ...(step.subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: step.subnet }] } } : {}),
+    }),
+  );
   return `network ${step.network}${step.internal ? " (internal)" : ""}`;
 }
 
@@ -111,7 +131,8 @@ async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareSt
  * default bridge from everyone meanwhile.
  */
 function withLocksFor<T>(step: PrepareStep, work: () => Promise<T>): Promise<T> {
-  if ("container" in step) return (step.network ?? "bridge") === "bridge" ? withHostLock("default-bridge", work) : work();
+  if ("container" in step)
+    return (step.network ?? "bridge") === "bridge" ? withHostLock("default-bridge", work) : work();
   if ("network" in step || "swarm" in step) return withHostLock("address-pools", work);
   return work();
 }

@@ -25,7 +25,30 @@ describe("what practice reset removes", () => {
 
 describe("deleting a rule the learner appended", () => {
   it("turns the rule as typed with -A into iptables -w … -D, table and matches kept", () => {
-    expect(deletionOf("-t nat -A POSTROUTING -s 10.213.255.0/24 ! -o p18-br -j MASQUERADE")).toEqual(["-w", "-t", "nat", "-D", "POSTROUTING", "-s", "10.213.255.0/24", "!", "-o", "p18-br", "-j", "MASQUERADE"]);
-    expect(deletionOf("-A FORWARD -i p17-br -o p17-br -j ACCEPT")).toEqual(["-w", "-D", "FORWARD", "-i", "p17-br", "-o", "p17-br", "-j", "ACCEPT"]);
+    expect(deletionOf("-t nat -A POSTROUTING -s 10.213.255.0/24 ! -o p18-br -j MASQUERADE")).toEqual([
+      "-w",
+      "-t",
+      "nat",
+      "-D",
+      "POSTROUTING",
+      "-s",
+      "10.213.255.0/24",
+      "!",
+      "-o",
+      "p18-br",
+      "-j",
+      "MASQUERADE",
+    ]);
+    expect(deletionOf("-A FORWARD -i p17-br -o p17-br -j ACCEPT")).toEqual([
+      "-w",
+      "-D",
+      "FORWARD",
+      "-i",
+      "p17-br",
+      "-o",
+      "p17-br",
+      "-j",
+      "ACCEPT",
+    ]);
   });
 });

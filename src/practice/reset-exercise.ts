@@ -21,11 +21,16 @@ export interface Listed {
  * What reset removes of what the engine lists: objects whose exact name the exercise names, and objects
  * netlab prepared for this exercise (by label). Nothing else, whatever its name looks like.
  */
-export function selectForReset(exercise: { number: number; names: { containers: string[]; networks: string[] } }, listed: { containers: Listed[]; networks: Listed[] }): { containers: Listed[]; networks: Listed[] } {
+export function selectForReset(
+  exercise: { number: number; names: { containers: string[]; networks: string[] } },
+  listed: { containers: Listed[]; networks: Listed[] },
+): { containers: Listed[]; networks: Listed[] } {
   const containers = new Set(exercise.names.containers);
   const networks = new Set(exercise.names.networks);
   return {
-    containers: listed.containers.filter((item) => containers.has(item.name) || isPreparedFor(item.labels, exercise.number)),
+    containers: listed.containers.filter(
+      (item) => containers.has(item.name) || isPreparedFor(item.labels, exercise.number),
+    ),
     networks: listed.networks.filter((item) => networks.has(item.name) || isPreparedFor(item.labels, exercise.number)),
   };
 }
@@ -33,7 +38,11 @@ export function selectForReset(exercise: { number: number; names: { containers: 
 async function listed(docker: Dockerode): Promise<{ containers: Listed[]; networks: Listed[] }> {
   const [containers, networks] = await Promise.all([docker.listContainers({ all: true }), docker.listNetworks()]);
   return {
-    containers: containers.map((item) => ({ id: item.Id, name: (item.Names[0] ?? "").replace(/^\//, ""), labels: item.Labels ?? {} })),
+    containers: containers.map((item) => ({
+      id: item.Id,
+      name: (item.Names[0] ?? "").replace(/^\//, ""),
+      labels: item.Labels ?? {},
+    })),
     networks: networks.map((item) => ({ id: item.Id, name: item.Name, labels: item.Labels ?? {} })),
   };
 }
@@ -82,7 +91,9 @@ async function leaveExerciseSwarm(docker: Dockerode, exercise: number): Promise<
   // The networks the swarm made for itself go with it.
   const others = describeForeign(await foreignObjects(docker, SWARM_NETWORKS));
   if (others && ours((await activeSwarmLabels(docker)) ?? {})) {
-    return [`(kept the swarm netlab made: the engine now also holds ${others}, which leaving would disconnect; remove them and reset again, or leave it yourself: docker swarm leave --force)`];
+    return [
+      `(kept the swarm netlab made: the engine now also holds ${others}, which leaving would disconnect; remove them and reset again, or leave it yourself: docker swarm leave --force)`,
+    ];
   }
   return (await sweepSwarm(docker, ours)) ? ["the swarm netlab made (left)"] : [];
 }
@@ -96,23 +107,29 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise): Prom
   const removed: string[] = [];
   const chosen = selectForReset(exercise, await listed(docker));
   // Removals free default-bridge addresses: hold the labs' lock, as a sweep does, so their allocation facts stay true.
-  await withHostLock("default-bridge", () => Promise.all(
-    chosen.containers.map(async (item) => {
-      await docker
-        .getContainer(item.id)
-        .remove({ force: true, v: true })
-        .catch((error: unknown) => {
-          if (!isMissing(error)) throw error;
-        });
-      removed.push(`container ${item.name}`);
-    }),
-  ), { patienceMs: REMOVAL_PATIENCE_MS });
+  await withHostLock(
+    "default-bridge",
+    () =>
+      Promise.all(
+        chosen.containers.map(async (item) => {
+          await docker
+            .getContainer(item.id)
+            .remove({ force: true, v: true })
+            .catch((error: unknown) => {
+              if (!isMissing(error)) throw error;
+            });
+          removed.push(`container ${item.name}`);
+        }),
+      ),
+    { patienceMs: REMOVAL_PATIENCE_MS },
+  );
   for (const item of chosen.networks) {
     // The engine briefly drops its isolation rules while it removes a network (see churn-lock).
-    await withNetworkChurn(`removing network ${item.name}`, () => docker.getNetwork(item.id).remove())
-      .catch((error: unknown) => {
+    await withNetworkChurn(`removing network ${item.name}`, () => docker.getNetwork(item.id).remove()).catch(
+      (error: unknown) => {
         if (!isMissing(error)) throw error;
-      });
+      },
+    );
     removed.push(`network ${item.name}`);
   }
   for (const step of exercise.prepare) {
@@ -125,7 +142,9 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise): Prom
         await removeParentLink(names);
         removed.push(`parent link ${names.parent} (and namespace ${names.namespace})`);
       } else if (there.exitCode === 0) {
-        removed.push(`(left link ${names.parent}: netlab's namespace ${names.namespace} is not there, so it is not netlab's)`);
+        removed.push(
+          `(left link ${names.parent}: netlab's namespace ${names.namespace} is not there, so it is not netlab's)`,
+        );
       }
     }
   }

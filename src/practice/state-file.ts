@@ -29,7 +29,8 @@ const EMPTY: PracticeState = { version: 1, exercises: {} };
 export function readState(file = stateFile()): PracticeState {
   try {
     const data = JSON.parse(readFileSync(file, "utf8")) as Partial<PracticeState>;
-    if (data.version !== 1 || typeof data.exercises !== "object" || data.exercises === null) return structuredClone(EMPTY);
+    if (data.version !== 1 || typeof data.exercises !== "object" || data.exercises === null)
+      return structuredClone(EMPTY);
     return { version: 1, exercises: data.exercises };
   } catch {
     return structuredClone(EMPTY);
@@ -49,7 +50,11 @@ export function statusOf(state: PracticeState, number: number): ExerciseStatus {
 }
 
 /** Updates one exercise's entry and writes the file. */
-export function updateExercise(number: number, change: (entry: ExerciseState) => ExerciseState, file = stateFile()): ExerciseState {
+export function updateExercise(
+  number: number,
+  change: (entry: ExerciseState) => ExerciseState,
+  file = stateFile(),
+): ExerciseState {
   const state = readState(file);
   const entry = change(state.exercises[String(number)] ?? { status: "started", hintsShown: 0 });
   state.exercises[String(number)] = entry;
@@ -68,5 +73,6 @@ export function markPassed(number: number, file?: string, now = new Date()): Exe
 
 /** Counts one more hint shown; returns how many have been shown now. */
 export function nextHint(number: number, available: number, file?: string): number {
-  return updateExercise(number, (entry) => ({ ...entry, hintsShown: Math.min(available, entry.hintsShown + 1) }), file).hintsShown;
+  return updateExercise(number, (entry) => ({ ...entry, hintsShown: Math.min(available, entry.hintsShown + 1) }), file)
+    .hintsShown;
 }

@@ -4,13 +4,32 @@ import { lessonOf, type Lesson } from "../core/lesson/lesson.js";
 import { checkOf, judge, score, scoreLine, seedLessons, walkTour, type TourIO } from "./tour.js";
 
 function check(claim: string, state: CheckRecord["state"], observed: Record<string, unknown> = {}): CheckRecord {
-  return { claim, title: `${claim} …`, state, retries: 0, errors: state === "failed" ? ["expected 1 to be 2"] : [], observed, probes: [], assumptions: [], attempts: [] };
+  return {
+    claim,
+    title: `${claim} …`,
+    state,
+    retries: 0,
+    errors: state === "failed" ? ["expected 1 to be 2"] : [],
+    observed,
+    probes: [],
+    assumptions: [],
+    attempts: [],
+  };
 }
 
 function factsWith(checks: CheckRecord[]): Facts {
   return {
     schemaVersion: 2,
-    run: { runId: "0a1b2c3d", startedAt: "", finishedAt: "", durationMs: 0, image: "netlab/probe", sentinel: {}, engine: {}, config: {} },
+    run: {
+      runId: "0a1b2c3d",
+      startedAt: "",
+      finishedAt: "",
+      durationMs: 0,
+      image: "netlab/probe",
+      sentinel: {},
+      engine: {},
+      config: {},
+    },
     labs: [{ lab: "bridge", file: "labs/bridge.lab.test.ts", errors: [], containers: {}, host: {}, checks }],
   };
 }
@@ -49,14 +68,21 @@ describe("the tour's prediction scoring", () => {
   it("counts and says the score", () => {
     const total = score(["right", "right", "wrong", "unanswered", "not-scored"]);
     expect(total).toEqual({ right: 2, wrong: 1, unanswered: 1, notScored: 1 });
-    expect(scoreLine(total)).toBe("Predictions: 2 of 3 right (1 unanswered; 1 not scored: the engine did not show the documented behaviour).");
+    expect(scoreLine(total)).toBe(
+      "Predictions: 2 of 3 right (1 unanswered; 1 not scored: the engine did not show the documented behaviour).",
+    );
     expect(scoreLine(score(["unanswered", "unanswered"]))).toBe("Predictions: none made (2 shown without an answer).");
   });
 
   it("walks scripted answers through the claims in order and scores them", async () => {
     const lessons = ["B1", "B2", "B3", "B4"].map(lesson);
     const answerOf = (claim: string) => (lesson(claim).predict?.answer ?? 0) + 1;
-    const facts = factsWith([check("B1", "passed", { networks: ["bridge", "host", "none"] }), check("B2", "passed"), check("B3", "passed"), check("B4", "failed")]);
+    const facts = factsWith([
+      check("B1", "passed", { networks: ["bridge", "host", "none"] }),
+      check("B2", "passed"),
+      check("B3", "passed"),
+      check("B4", "failed"),
+    ]);
     // B1 right, B2 wrong, B3 skipped (Enter), B4 right but the engine showed otherwise.
     const io = scripted([answerOf("B1"), answerOf("B2") === 1 ? 2 : 1, undefined, answerOf("B4")]);
     const total = await walkTour(lessons, Promise.resolve(facts), io);
@@ -92,6 +118,24 @@ describe("the tour's prediction scoring", () => {
   });
 
   it("covers the seed claims B1…B9, N1…N4, H1…H4 in order", () => {
-    expect(seedLessons().map((each) => each.claim)).toEqual(["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "N1", "N2", "N3", "N4", "H1", "H2", "H3", "H4"]);
+    expect(seedLessons().map((each) => each.claim)).toEqual([
+      "B1",
+      "B2",
+      "B3",
+      "B4",
+      "B5",
+      "B6",
+      "B7",
+      "B8",
+      "B9",
+      "N1",
+      "N2",
+      "N3",
+      "N4",
+      "H1",
+      "H2",
+      "H3",
+      "H4",
+    ]);
   });
 });

@@ -27,7 +27,12 @@ export interface Score {
 
 export function score(verdicts: Verdict[]): Score {
   const count = (verdict: Verdict) => verdicts.filter((each) => each === verdict).length;
-  return { right: count("right"), wrong: count("wrong"), unanswered: count("unanswered"), notScored: count("not-scored") };
+  return {
+    right: count("right"),
+    wrong: count("wrong"),
+    unanswered: count("unanswered"),
+    notScored: count("not-scored"),
+  };
 }
 
 export function scoreLine(total: Score): string {
@@ -101,7 +106,10 @@ export async function walkTour(lessons: Lesson[], facts: Promise<Facts>, io: Tou
       io.print("");
       io.print(`Predict: ${lesson.predict.question}`);
       lesson.predict.choices.forEach((choice, index) => io.print(`  ${index + 1}) ${choice}`));
-      chosen = await io.ask(`Your answer (1-${lesson.predict.choices.length}, Enter to skip): `, lesson.predict.choices.length);
+      chosen = await io.ask(
+        `Your answer (1-${lesson.predict.choices.length}, Enter to skip): `,
+        lesson.predict.choices.length,
+      );
     }
     const check = checkOf(await facts, lesson);
     io.print("");

@@ -27,12 +27,16 @@ describe("classifyConnect", () => {
 
 describe("classifyLookup", () => {
   it("reads the answer's addresses, not the server's", () => {
-    const stdout = "Server:\t\t198.18.0.2\nAddress:\t198.18.0.2:53\n\nName:\tsentinel.netlab.test\nAddress: 198.18.0.2\n";
+    const stdout =
+      "Server:\t\t198.18.0.2\nAddress:\t198.18.0.2:53\n\nName:\tsentinel.netlab.test\nAddress: 198.18.0.2\n";
     expect(classifyLookup(run(0, stdout))).toMatchObject({ outcome: "resolved", addresses: ["198.18.0.2"] });
   });
 
   it.each([
-    [run(1, "Server:\t\t198.18.0.2\nAddress:\t198.18.0.2:53\n\n** server can't find nope.test: NXDOMAIN\n"), "not-found"],
+    [
+      run(1, "Server:\t\t198.18.0.2\nAddress:\t198.18.0.2:53\n\n** server can't find nope.test: NXDOMAIN\n"),
+      "not-found",
+    ],
     [run(1, "", "nslookup: can't connect to remote host (198.18.0.2): Network is unreachable"), "unreachable"],
     [run(1, ";; connection timed out; no servers could be reached\n"), "timed-out"],
     [run(143), "timed-out"],

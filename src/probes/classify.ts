@@ -17,7 +17,10 @@ export function classifyConnect(output: ExecOutput): { outcome: Outcome; detail:
   if (/Address (already )?in use/i.test(text)) return { outcome: "address-in-use", detail };
   if (output.exitCode === 0) return { outcome: "connected", detail };
   if (KILLED_BY_TIMEOUT.has(output.exitCode) || /timed out/i.test(text)) {
-    return { outcome: "timed-out", detail: detail || `no answer before the probe's deadline (exit ${output.exitCode})` };
+    return {
+      outcome: "timed-out",
+      detail: detail || `no answer before the probe's deadline (exit ${output.exitCode})`,
+    };
   }
   return { outcome: "failed", detail: detail || `exit code ${output.exitCode}` };
 }
@@ -25,13 +28,20 @@ export function classifyConnect(output: ExecOutput): { outcome: Outcome; detail:
 /** Classifies busybox `nslookup` output; the resolved addresses are those after the "Name:" line. */
 export function classifyLookup(output: ExecOutput): { outcome: Outcome; detail: string; addresses: string[] } {
   const text = `${output.stdout}\n${output.stderr}`;
-  const afterName = text.split(/^Name:/m).slice(1).join("\n");
+  const afterName = text
+    .split(/^Name:/m)
+    .slice(1)
+    .join("\n");
   const addresses = [...afterName.matchAll(/Address(?: \d+)?:\s*(\d+\.\d+\.\d+\.\d+)/g)].map((match) => match[1] ?? "");
   const detail = firstLine(output.stderr) || firstLine(output.stdout);
   if (addresses.length > 0) return { outcome: "resolved", detail: `${addresses.join(", ")}`, addresses };
   if (/Network is unreachable/i.test(text)) return { outcome: "unreachable", detail, addresses };
   if (/NXDOMAIN|can't find|can't resolve/i.test(text)) {
-    return { outcome: "not-found", detail: /^.*(can't find|can't resolve|NXDOMAIN).*$/im.exec(text)?.[0]?.trim() ?? detail, addresses };
+    return {
+      outcome: "not-found",
+      detail: /^.*(can't find|can't resolve|NXDOMAIN).*$/im.exec(text)?.[0]?.trim() ?? detail,
+      addresses,
+    };
   }
   if (/Connection refused/i.test(text)) return { outcome: "refused", detail, addresses };
   if (KILLED_BY_TIMEOUT.has(output.exitCode) || /timed out|no servers could be reached/i.test(text)) {

@@ -12,5 +12,8 @@ export function parseForwardPolicy(rules: string): ForwardPolicy {
 export async function observeHostForwarding(timeoutMs = 5000): Promise<{ policy: ForwardPolicy; rules: string[] }> {
   const result = await execa("iptables", ["-w", "-S", "FORWARD"], { reject: false, timeout: timeoutMs });
   const text = String(result.stdout);
-  return { policy: result.exitCode === 0 ? parseForwardPolicy(text) : "unknown", rules: text.split("\n").filter(Boolean) };
+  return {
+    policy: result.exitCode === 0 ? parseForwardPolicy(text) : "unknown",
+    rules: text.split("\n").filter(Boolean),
+  };
 }

@@ -34,7 +34,12 @@ export function parseLinkEvents(text: string): LinkEvent[] {
 export function hasRouteSubscription(procNetNetlink: string, pid: number): boolean {
   return procNetNetlink.split("\n").some((line) => {
     const [, eth, port, groups] = line.trim().split(/\s+/);
-    return eth === "0" && Number(port) === pid && /^[0-9a-f]+$/i.test(groups ?? "") && Number.parseInt(groups ?? "0", 16) !== 0;
+    return (
+      eth === "0" &&
+      Number(port) === pid &&
+      /^[0-9a-f]+$/i.test(groups ?? "") &&
+      Number.parseInt(groups ?? "0", 16) !== 0
+    );
   });
 }
 
@@ -45,7 +50,10 @@ export function hasRouteSubscription(procNetNetlink: string, pid: number): boole
 async function subscribed(pid: number | undefined, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (pid === undefined || !hasRouteSubscription(await readFile("/proc/net/netlink", "utf8"), pid)) {
-    if (Date.now() > deadline) throw new LinkWatchError(`ip monitor (pid ${pid}) did not subscribe to the kernel's link events after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new LinkWatchError(
+        `ip monitor (pid ${pid}) did not subscribe to the kernel's link events after ${timeoutMs} ms`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -118,7 +126,10 @@ export async function watchHostLinks(marker: string, timeoutMs = 5000): Promise<
     const deadline = Date.now() + timeoutMs;
     const tokens: string[] = [];
     for (;;) {
-      if (tokens.length > 0) debug("ip monitor has not reported a first marker yet (its start-up dump may have dropped it): sending another");
+      if (tokens.length > 0)
+        debug(
+          "ip monitor has not reported a first marker yet (its start-up dump may have dropped it): sending another",
+        );
       tokens.push(await addMarker());
       const left = deadline - Date.now();
       if (await seenAny(tokens, Math.max(1, Math.min(FIRST_MARKER_PATIENCE_MS, left)))) return;
@@ -174,5 +185,14 @@ export async function linksAgainstHost(site: ProbeSite, marker: string, timeoutM
   } finally {
     events = await watch.stop();
   }
-  return { host, inside, events, comparison: compareWithHost(host, inside, events.map((event) => event.index)) };
+  return {
+    host,
+    inside,
+    events,
+    comparison: compareWithHost(
+      host,
+      inside,
+      events.map((event) => event.index),
+    ),
+  };
 }

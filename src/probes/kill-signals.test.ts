@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseKillEvents } from "./kill-signals.js";
 
-const event = (action: string, attributes: Record<string, string>) => JSON.stringify({ Type: "container", Action: action, Actor: { ID: "x", Attributes: attributes } });
+const event = (action: string, attributes: Record<string, string>) =>
+  JSON.stringify({ Type: "container", Action: action, Actor: { ID: "x", Attributes: attributes } });
 
 describe("parseKillEvents", () => {
   it("groups the signals by the key label, in order", () => {

@@ -7,7 +7,11 @@ export type KillSignals = Record<string, string[]>;
 export function parseKillEvents(text: string, keyLabel?: string): KillSignals {
   const signals: KillSignals = {};
   for (const line of text.split("\n").filter((candidate) => candidate.trim())) {
-    const event = JSON.parse(line) as { Type?: string; Action?: string; Actor?: { Attributes?: Record<string, string> } };
+    const event = JSON.parse(line) as {
+      Type?: string;
+      Action?: string;
+      Actor?: { Attributes?: Record<string, string> };
+    };
     if (event.Action !== "kill") continue;
     const attributes = event.Actor?.Attributes ?? {};
     const key = (keyLabel ? attributes[keyLabel] : undefined) ?? attributes.name ?? "?";
@@ -20,7 +24,10 @@ export function parseKillEvents(text: string, keyLabel?: string): KillSignals {
  * The kill events of containers carrying `label` (`key=value`) since `since` (Unix seconds), up to now.
  * `docker stop` shows as a 15 and, when the container outlives its stop timeout, a 9.
  */
-export async function killSignals(docker: Dockerode, options: { since: number; label: string; keyLabel?: string }): Promise<KillSignals> {
+export async function killSignals(
+  docker: Dockerode,
+  options: { since: number; label: string; keyLabel?: string },
+): Promise<KillSignals> {
   // The engine streams until `until` has passed: the next whole second, by which the kills asked about are logged.
   const until = Math.ceil(Date.now() / 1000);
   const stream = await docker.getEvents({

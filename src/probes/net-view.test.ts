@@ -9,7 +9,13 @@ describe("parseLinks", () => {
     ].join("\n");
     expect(parseLinks(text)).toEqual([
       { index: 1, name: "lo", flags: ["LOOPBACK", "UP", "LOWER_UP"], mac: "00:00:00:00:00:00" },
-      { index: 30, name: "eth0", peerIndex: 31, flags: ["BROADCAST", "MULTICAST", "UP", "LOWER_UP", "M-DOWN"], mac: "02:42:ac:11:00:02" },
+      {
+        index: 30,
+        name: "eth0",
+        peerIndex: 31,
+        flags: ["BROADCAST", "MULTICAST", "UP", "LOWER_UP", "M-DOWN"],
+        mac: "02:42:ac:11:00:02",
+      },
     ]);
   });
 
@@ -31,7 +37,8 @@ describe("parseLinks", () => {
 
 describe("parseAddresses", () => {
   it("reads ip -o -4 addr", () => {
-    const text = "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever\n30: eth0    inet 172.17.0.2/16 brd 172.17.255.255 scope global eth0";
+    const text =
+      "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever\n30: eth0    inet 172.17.0.2/16 brd 172.17.255.255 scope global eth0";
     expect(parseAddresses(text)).toEqual([
       { interface: "lo", cidr: "127.0.0.1/8", address: "127.0.0.1" },
       { interface: "eth0", cidr: "172.17.0.2/16", address: "172.17.0.2" },
@@ -41,7 +48,8 @@ describe("parseAddresses", () => {
 
 describe("parseRoutes", () => {
   it("reads default, connected and typed routes", () => {
-    const text = "default via 172.17.0.1 dev eth0 \n172.17.0.0/16 dev eth0 scope link  src 172.17.0.2 \nunreachable 198.18.0.0/15 \n";
+    const text =
+      "default via 172.17.0.1 dev eth0 \n172.17.0.0/16 dev eth0 scope link  src 172.17.0.2 \nunreachable 198.18.0.0/15 \n";
     expect(parseRoutes(text)).toEqual([
       { destination: "default", via: "172.17.0.1", dev: "eth0" },
       { destination: "172.17.0.0/16", dev: "eth0" },

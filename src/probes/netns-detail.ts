@@ -7,14 +7,23 @@ import { parseAddresses, parseLinks, parseRoutes, type NetView } from "./net-vie
  */
 export async function observeNamespaceDetail(netnsPath: string, timeoutMs = 5000): Promise<NetView> {
   const run = async (...args: string[]) =>
-    String((await execa("nsenter", [`--net=${netnsPath}`, "ip", ...args], { timeout: timeoutMs, stdin: "ignore" })).stdout);
-  const [links, addresses, routes] = await Promise.all([run("-d", "-o", "link"), run("-o", "-4", "addr"), run("-4", "route")]);
+    String(
+      (await execa("nsenter", [`--net=${netnsPath}`, "ip", ...args], { timeout: timeoutMs, stdin: "ignore" })).stdout,
+    );
+  const [links, addresses, routes] = await Promise.all([
+    run("-d", "-o", "link"),
+    run("-o", "-4", "addr"),
+    run("-4", "route"),
+  ]);
   return { links: parseLinks(links), addresses: parseAddresses(addresses), routes: parseRoutes(routes) };
 }
 
 /** What `ip -d` says of one link's kind (`macvlan mode bridge …`, `vxlan id 4097 … dstport 4789 …`), as it prints it. */
 export async function linkKindDetail(netnsPath: string, link: string, timeoutMs = 5000): Promise<string> {
-  const result = await execa("nsenter", [`--net=${netnsPath}`, "ip", "-d", "-o", "link", "show", "dev", link], { timeout: timeoutMs, stdin: "ignore" });
+  const result = await execa("nsenter", [`--net=${netnsPath}`, "ip", "-d", "-o", "link", "show", "dev", link], {
+    timeout: timeoutMs,
+    stdin: "ignore",
+  });
   return kindSegment(String(result.stdout));
 }
 

@@ -5,8 +5,10 @@ import { hostSite, type ProbeSite } from "../runtime/site.js";
 import { batchScript, parseBatch, runBatch } from "./probe-batch.js";
 
 /** What busybox nslookup printed in netlab/probe for a name Docker's DNS knows (recorded on 20.10.24; tabs kept). */
-const NSLOOKUP_FOUND = "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\n\nNon-authoritative answer:\nName:\tnlt-ns-peer\nAddress: 172.20.0.2\n\n";
-const NSLOOKUP_NXDOMAIN = "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find nope.invalid: NXDOMAIN\n\n";
+const NSLOOKUP_FOUND =
+  "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\n\nNon-authoritative answer:\nName:\tnlt-ns-peer\nAddress: 172.20.0.2\n\n";
+const NSLOOKUP_NXDOMAIN =
+  "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find nope.invalid: NXDOMAIN\n\n";
 const NSLOOKUP_NO_SERVER = ";; connection timed out; no servers could be reached\n\n";
 
 /**
@@ -30,7 +32,13 @@ function recordedDnsSite(answers: Record<string, { text: string; exitCode: numbe
 
 describe("batchScript and parseBatch: one exec per batch, one line per item", () => {
   it("starts every item in the background and waits for all of them", () => {
-    const script = batchScript([{ kind: "tcp", address: "10.0.0.2", port: 80 }, { kind: "dns", name: "api" }], 3000).split("\n");
+    const script = batchScript(
+      [
+        { kind: "tcp", address: "10.0.0.2", port: 80 },
+        { kind: "dns", name: "api" },
+      ],
+      3000,
+    ).split("\n");
     expect(script).toContain("p 0 timeout 3 nc -w 3 10.0.0.2 80 -e true &");
     expect(script).toContain("p 1 timeout 3 nslookup api &");
     expect(script.at(-1)).toBe("wait");
@@ -39,7 +47,10 @@ describe("batchScript and parseBatch: one exec per batch, one line per item", ()
   it("reads each item's exit code and words back, in any order the lines arrive", () => {
     const outputs = parseBatch("@@1 1 nc: can't connect to remote host (10.0.0.3): Connection refused\n@@0 0\n", 2);
     expect(outputs[0]).toEqual({ exitCode: 0, stdout: "", stderr: "" });
-    expect(outputs[1]).toMatchObject({ exitCode: 1, stdout: "nc: can't connect to remote host (10.0.0.3): Connection refused" });
+    expect(outputs[1]).toMatchObject({
+      exitCode: 1,
+      stdout: "nc: can't connect to remote host (10.0.0.3): Connection refused",
+    });
   });
 
   it("counts an item whose line is missing as failed, and ignores lines that are not results", () => {
@@ -50,8 +61,21 @@ describe("batchScript and parseBatch: one exec per batch, one line per item", ()
   });
 
   it("runBatch turns a missing line into a failed probe, never a held one", async () => {
-    const site: ProbeSite = { name: "web", run: async () => ({ exitCode: 0, stdout: "@@0 0\n", stderr: "" }), describe: (argv) => argv.join(" ") };
-    const { results: [first, second] } = await runBatch(site, [{ kind: "tcp", address: "10.0.0.2", port: 80 }, { kind: "tcp", address: "10.0.0.3", port: 80 }], 3000);
+    const site: ProbeSite = {
+      name: "web",
+      run: async () => ({ exitCode: 0, stdout: "@@0 0\n", stderr: "" }),
+      describe: (argv) => argv.join(" "),
+    };
+    const {
+      results: [first, second],
+    } = await runBatch(
+      site,
+      [
+        { kind: "tcp", address: "10.0.0.2", port: 80 },
+        { kind: "tcp", address: "10.0.0.3", port: 80 },
+      ],
+      3000,
+    );
     expect(first?.outcome).toBe("connected");
     expect(second).toMatchObject({ outcome: "failed", target: "10.0.0.3:80", detail: "no result from the probe" });
   });
@@ -65,19 +89,32 @@ describe("runBatch reads nslookup's answer back after the script flattened it to
   });
 
   it("keeps the answer's address, not the server's", async () => {
-    const { results: [found] } = await runBatch(site, [{ kind: "dns", name: "peer" }], 3000);
+    const {
+      results: [found],
+    } = await runBatch(site, [{ kind: "dns", name: "peer" }], 3000);
     expect(found).toMatchObject({ probe: "dns", outcome: "resolved", addresses: ["172.20.0.2"], target: "peer" });
   });
 
   it("tells a name that does not exist from a resolver that does not answer", async () => {
-    const { results: [missing, lost] } = await runBatch(site, [{ kind: "dns", name: "nope.invalid" }, { kind: "dns", name: "lost" }], 3000);
+    const {
+      results: [missing, lost],
+    } = await runBatch(
+      site,
+      [
+        { kind: "dns", name: "nope.invalid" },
+        { kind: "dns", name: "lost" },
+      ],
+      3000,
+    );
     expect(missing).toMatchObject({ outcome: "not-found", addresses: [] });
     expect(missing?.detail).toContain("NXDOMAIN");
     expect(lost).toMatchObject({ outcome: "timed-out" });
   });
 
   it("gives every result the command a user pastes to see it", async () => {
-    const { results: [found] } = await runBatch(site, [{ kind: "dns", name: "peer" }], 3000);
+    const {
+      results: [found],
+    } = await runBatch(site, [{ kind: "dns", name: "peer" }], 3000);
     expect(found?.command).toBe("timeout 3 nslookup peer");
   });
 });
@@ -92,7 +129,8 @@ describe("runBatch on the host's loopback (busybox nc, no engine)", () => {
 
   beforeAll(async () => {
     const hasBusybox = await execa("busybox", ["true"], { reject: false });
-    if (hasBusybox.exitCode !== 0) throw new Error("busybox is not installed on the host; netlab's host probes need it");
+    if (hasBusybox.exitCode !== 0)
+      throw new Error("busybox is not installed on the host; netlab's host probes need it");
     server = createServer((socket) => socket.end());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     open = (server.address() as { port: number }).port;
@@ -117,14 +155,32 @@ describe("runBatch on the host's loopback (busybox nc, no engine)", () => {
   });
 
   it("decides a connect and a refusal in one exec, each with its own outcome", async () => {
-    const { results: [reached, refused] } = await runBatch(hostSite(), [{ kind: "tcp", address: "127.0.0.1", port: open }, { kind: "tcp", address: "127.0.0.1", port: closed }], 3000);
+    const {
+      results: [reached, refused],
+    } = await runBatch(
+      hostSite(),
+      [
+        { kind: "tcp", address: "127.0.0.1", port: open },
+        { kind: "tcp", address: "127.0.0.1", port: closed },
+      ],
+      3000,
+    );
     expect(reached).toMatchObject({ outcome: "connected", target: `127.0.0.1:${open}`, from: "host" });
     expect(refused).toMatchObject({ outcome: "refused", target: `127.0.0.1:${closed}` });
     expect(refused?.detail).toMatch(/Connection refused/);
   });
 
   it("decides a connect when connected, whatever the server does next; a probe that reads waits for it", async () => {
-    const { results: [connected, waiting] } = await runBatch(hostSite(), [{ kind: "tcp", address: "127.0.0.1", port: held }, { kind: "tcp", address: "127.0.0.1", port: held, greeting: true }], 1000);
+    const {
+      results: [connected, waiting],
+    } = await runBatch(
+      hostSite(),
+      [
+        { kind: "tcp", address: "127.0.0.1", port: held },
+        { kind: "tcp", address: "127.0.0.1", port: held, greeting: true },
+      ],
+      1000,
+    );
     expect(connected).toMatchObject({ outcome: "connected", target: `127.0.0.1:${held}` });
     expect(waiting).toMatchObject({ outcome: "timed-out" });
   });

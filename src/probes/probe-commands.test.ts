@@ -26,14 +26,25 @@ describe("the commands probes run at a site", () => {
     const { site, runs } = recordingSite({ exitCode: 0, stdout: "hello\nsecond line\n", stderr: "" });
     const result = await tcp(site, 2500).connect("198.18.0.2", 80);
     expect(runs).toEqual([{ argv: ["timeout", "3", "nc", "-w", "3", "198.18.0.2", "80"], timeoutMs: 7500 }]);
-    expect(result).toMatchObject({ probe: "tcp", from: "web", target: "198.18.0.2:80", outcome: "connected", detail: "hello", reply: "hello\nsecond line\n" });
+    expect(result).toMatchObject({
+      probe: "tcp",
+      from: "web",
+      target: "198.18.0.2:80",
+      outcome: "connected",
+      detail: "hello",
+      reply: "hello\nsecond line\n",
+    });
     expect(result.command).toBe("docker exec web timeout 3 nc -w 3 198.18.0.2 80");
   });
 
   it("tcp sends a request through printf when asked, quotes stripped", async () => {
     const { site, runs } = recordingSite();
     await tcp(site, 1000).connect("10.0.0.2", 8080, { send: "GET / HTTP/1.0\\r\\n\\r\\n" });
-    expect(runs[0]?.argv).toEqual(["sh", "-c", "printf '%b' 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 1 nc -w 1 10.0.0.2 8080"]);
+    expect(runs[0]?.argv).toEqual([
+      "sh",
+      "-c",
+      "printf '%b' 'GET / HTTP/1.0\\r\\n\\r\\n' | timeout 1 nc -w 1 10.0.0.2 8080",
+    ]);
   });
 
   it("dns asks busybox nslookup, of the site's resolver or of a server given", async () => {
@@ -69,19 +80,47 @@ describe("the commands probes run at a site", () => {
 
 describe("probeArgv: the one busybox command of a probe, alone or in a batch", () => {
   it("connects with nc, bounded twice by the timeout in whole seconds (at least 1), ending once connected", () => {
-    expect(probeArgv({ kind: "tcp", address: "10.0.0.2", port: 5432 }, 3000)).toEqual(["timeout", "3", "nc", "-w", "3", "10.0.0.2", "5432", "-e", "true"]);
+    expect(probeArgv({ kind: "tcp", address: "10.0.0.2", port: 5432 }, 3000)).toEqual([
+      "timeout",
+      "3",
+      "nc",
+      "-w",
+      "3",
+      "10.0.0.2",
+      "5432",
+      "-e",
+      "true",
+    ]);
     expect(probeArgv({ kind: "tcp", address: "10.0.0.2", port: 80 }, 2001)[1]).toBe("3");
     expect(probeArgv({ kind: "tcp", address: "10.0.0.2", port: 80 }, 200)[1]).toBe("1");
   });
 
   it("keeps the connection to read when the probe wants the greeting or sends a request", () => {
-    expect(probeArgv({ kind: "tcp", address: "10.0.0.2", port: 80, greeting: true }, 3000)).toEqual(["timeout", "3", "nc", "-w", "3", "10.0.0.2", "80"]);
-    expect(probeArgv({ kind: "tcp", address: "10.0.0.2", port: 80, send: "GET /'x\\r\\n" }, 3000)).toEqual(["sh", "-c", "printf '%b' 'GET /x\\r\\n' | timeout 3 nc -w 3 10.0.0.2 80"]);
+    expect(probeArgv({ kind: "tcp", address: "10.0.0.2", port: 80, greeting: true }, 3000)).toEqual([
+      "timeout",
+      "3",
+      "nc",
+      "-w",
+      "3",
+      "10.0.0.2",
+      "80",
+    ]);
+    expect(probeArgv({ kind: "tcp", address: "10.0.0.2", port: 80, send: "GET /'x\\r\\n" }, 3000)).toEqual([
+      "sh",
+      "-c",
+      "printf '%b' 'GET /x\\r\\n' | timeout 3 nc -w 3 10.0.0.2 80",
+    ]);
   });
 
   it("looks a name up with the site's own resolver, or at a given server", () => {
     expect(probeArgv({ kind: "dns", name: "db" }, 3000)).toEqual(["timeout", "3", "nslookup", "db"]);
-    expect(probeArgv({ kind: "dns", name: "db.shop_data", server: "127.0.0.11" }, 3000)).toEqual(["timeout", "3", "nslookup", "db.shop_data", "127.0.0.11"]);
+    expect(probeArgv({ kind: "dns", name: "db.shop_data", server: "127.0.0.11" }, 3000)).toEqual([
+      "timeout",
+      "3",
+      "nslookup",
+      "db.shop_data",
+      "127.0.0.11",
+    ]);
   });
 
   it.each<ProbeItem>([
@@ -97,7 +136,14 @@ describe("probeArgv: the one busybox command of a probe, alone or in a batch", (
     const { site } = recordingSite({ exitCode: 0, stdout: "@@0 0 hello\n", stderr: "" });
     const single = await tcp(site, 3000).connect("198.18.0.2", 80);
     const looked = await dns(site, 3000).lookup("web");
-    const { results } = await runBatch(site, [{ kind: "tcp", address: "198.18.0.2", port: 80, greeting: true }, { kind: "dns", name: "web" }], 3000);
+    const { results } = await runBatch(
+      site,
+      [
+        { kind: "tcp", address: "198.18.0.2", port: 80, greeting: true },
+        { kind: "dns", name: "web" },
+      ],
+      3000,
+    );
     expect(results.map((result) => result.command)).toEqual([single.command, looked.command]);
     expect(single.command).toBe("docker exec web timeout 3 nc -w 3 198.18.0.2 80");
   });

@@ -54,7 +54,8 @@ export function probeArgv(item: ProbeItem, timeoutMs: number): string[] {
   assertAddress(item.address);
   assertPort(item.port);
   const connect = ["timeout", bound, "nc", "-w", bound, item.address, String(item.port)];
-  if (item.send !== undefined) return ["sh", "-c", `printf '%b' '${item.send.replaceAll("'", "")}' | ${connect.join(" ")}`];
+  if (item.send !== undefined)
+    return ["sh", "-c", `printf '%b' '${item.send.replaceAll("'", "")}' | ${connect.join(" ")}`];
   return reads(item) ? connect : [...connect, "-e", "true"];
 }
 
@@ -81,7 +82,16 @@ export function probeResult(site: ProbeSite, item: ProbeItem, output: ExecOutput
     // A batch's words are the connect's own messages; they are a reply only when the probe reads one.
     const { outcome, detail } = classifyConnect({ ...output, stdout: "" });
     const reply = reads(item) && outcome === "connected" ? output.stdout.trim() : "";
-    return { probe: "tcp", from: site.name, target, outcome, detail: outcome === "connected" ? "connected" : detail, ...(reply ? { reply } : {}), durationMs, command };
+    return {
+      probe: "tcp",
+      from: site.name,
+      target,
+      outcome,
+      detail: outcome === "connected" ? "connected" : detail,
+      ...(reply ? { reply } : {}),
+      durationMs,
+      command,
+    };
   }
   const { outcome, detail } = classifyConnect(output);
   return {

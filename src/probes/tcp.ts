@@ -13,7 +13,13 @@ export function tcp(site: ProbeSite, timeoutMs = DEFAULT_TIMEOUT_MS) {
   return {
     /** Connects, optionally sends `send`, and keeps the first line of the reply as the detail. */
     async connect(address: string, port: number, options: { send?: string } = {}): Promise<ProbeResult> {
-      const item = { kind: "tcp", address, port, greeting: true, ...(options.send ? { send: options.send } : {}) } as const;
+      const item = {
+        kind: "tcp",
+        address,
+        port,
+        greeting: true,
+        ...(options.send ? { send: options.send } : {}),
+      } as const;
       // A connect may be asserted blocked: never while a network is created or removed (see churn-lock).
       return whileNetworksSteady(`tcp probe from ${site.name}`, () => runProbe(site, item, timeoutMs));
     },

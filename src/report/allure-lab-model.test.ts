@@ -21,7 +21,9 @@ describe("a lab's pictures for allure-vitest's results", () => {
     const path = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
-      expect((await drawnLabAttachments(labs[0]!, run)).map((attachment) => attachment.name)).toEqual(["reachability: demo"]);
+      expect((await drawnLabAttachments(labs[0]!, run)).map((attachment) => attachment.name)).toEqual([
+        "reachability: demo",
+      ]);
     } finally {
       process.env.PATH = path;
     }

@@ -8,7 +8,8 @@ import { renderSvg } from "./topology-render.js";
 // A lab's pictures in Allure, attached to each of its claims once the lab is done: written by the reporters,
 // never in a lab's worker (the matrix reads the lab's facts through their schemas).
 
-const html = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+const html = (text: string) =>
+  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
 /**
  * The reachability matrix as an HTML page: a real table (a Markdown table with <br> inside shows the tags as
@@ -43,8 +44,26 @@ export function matrixHtml(lab: string, matrix: Matrix): string {
 /** The lab's pictures, attached to each of its claims: the topology (SVG) and the reachability matrix. */
 export function labAttachments(lab: Pick<LabRecord, "lab" | "matrix">, svg?: string): AllureAttachmentContent[] {
   return [
-    ...(svg ? [{ name: `topology: ${lab.lab} (as observed)`, contentType: "image/svg+xml", fileExtension: "svg", content: svg }] : []),
-    ...(lab.matrix && lab.matrix.sources.length > 0 ? [{ name: `reachability: ${lab.lab}`, contentType: "text/html", fileExtension: "html", content: matrixHtml(lab.lab, lab.matrix) }] : []),
+    ...(svg
+      ? [
+          {
+            name: `topology: ${lab.lab} (as observed)`,
+            contentType: "image/svg+xml",
+            fileExtension: "svg",
+            content: svg,
+          },
+        ]
+      : []),
+    ...(lab.matrix && lab.matrix.sources.length > 0
+      ? [
+          {
+            name: `reachability: ${lab.lab}`,
+            contentType: "text/html",
+            fileExtension: "html",
+            content: matrixHtml(lab.lab, lab.matrix),
+          },
+        ]
+      : []),
   ];
 }
 
@@ -52,7 +71,10 @@ export function labAttachments(lab: Pick<LabRecord, "lab" | "matrix">, svg?: str
  * The lab's pictures drawn from its record, for a writer that has no topology/ drawn for it (allure-vitest's,
  * while the labs run); without Graphviz, the matrix alone.
  */
-export async function drawnLabAttachments(lab: LabRecord, run: Pick<Facts["run"], "sentinel" | "engine">): Promise<AllureAttachmentContent[]> {
+export async function drawnLabAttachments(
+  lab: LabRecord,
+  run: Pick<Facts["run"], "sentinel" | "engine">,
+): Promise<AllureAttachmentContent[]> {
   const svg = await renderSvg(topologyDot(lab, topologyContext(run)), lab.lab).catch(() => undefined);
   return labAttachments({ lab: lab.lab, matrix: buildMatrix(lab, matrixContext(run)) }, svg);
 }

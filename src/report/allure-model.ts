@@ -39,13 +39,28 @@ export function claimLabels(lab: string, claim: string, title: string): Label[] 
 }
 
 /** Labels allure-vitest adds to every result that carry no information here. */
-export const UNINFORMATIVE_LABELS: readonly string[] = ["language", "framework", "host", "thread", "package", "parentSuite", "subSuite", "epic"];
+export const UNINFORMATIVE_LABELS: readonly string[] = [
+  "language",
+  "framework",
+  "host",
+  "thread",
+  "package",
+  "parentSuite",
+  "subSuite",
+  "epic",
+];
 
 /** The claim's description in Markdown: what it shows, why, how to see it by hand, the docs; for a skip, what makes it run. */
-export function claimDescription(check: Pick<CheckRecord, "claim" | "state" | "skipReason" | "assumptions">, lab: Pick<LabRecord, "lab" | "file">): string {
+export function claimDescription(
+  check: Pick<CheckRecord, "claim" | "state" | "skipReason" | "assumptions">,
+  lab: Pick<LabRecord, "lab" | "file">,
+): string {
   const lesson = lessonOf(lab.lab, check.claim);
   const parts = [`**${check.claim}** in lab **${lab.lab}** (\`${lab.file}\`)`];
-  if (check.state === "skipped") parts.push(`**Skipped:** ${check.skipReason ?? "skipped"}${lesson?.toRun ? `\n\n**To run it:** ${lesson.toRun}` : ""}`);
+  if (check.state === "skipped")
+    parts.push(
+      `**Skipped:** ${check.skipReason ?? "skipped"}${lesson?.toRun ? `\n\n**To run it:** ${lesson.toRun}` : ""}`,
+    );
   if (lesson) {
     parts.push(
       `**What it shows.** ${lesson.concept}`,
@@ -54,12 +69,16 @@ export function claimDescription(check: Pick<CheckRecord, "claim" | "state" | "s
       `**Docs:** [${lesson.docs}](${lesson.docs})`,
     );
   }
-  if (check.assumptions.length) parts.push(`**Assumed:**\n\n${check.assumptions.map((text) => `- ${text}`).join("\n")}`);
+  if (check.assumptions.length)
+    parts.push(`**Assumed:**\n\n${check.assumptions.map((text) => `- ${text}`).join("\n")}`);
   return parts.join("\n\n");
 }
 
 /** One probe as a step: what ran where and what came back, failed where the outcome was not the expected one. */
-export function probeStep(probe: RecordedProbeRecord, label: (from: string) => string = (from) => from): AllureStepModel {
+export function probeStep(
+  probe: RecordedProbeRecord,
+  label: (from: string) => string = (from) => from,
+): AllureStepModel {
   const expected = probe.expected === undefined ? undefined : [probe.expected].flat();
   const matched = !expected || expected.includes(probe.outcome);
   const wanted = expected ? (matched ? "" : `, expected ${expected.join(" or ")}`) : " (recorded)";
@@ -74,7 +93,9 @@ export function probeStep(probe: RecordedProbeRecord, label: (from: string) => s
       { name: "detail", value: probe.detail },
       { name: "command", value: probe.command },
     ],
-    statusDetails: matched ? {} : { message: `${probe.detail}\n$ ${probe.command}`, expected: expected?.join(" or "), actual: probe.outcome },
+    statusDetails: matched
+      ? {}
+      : { message: `${probe.detail}\n$ ${probe.command}`, expected: expected?.join(" or "), actual: probe.outcome },
   };
 }
 
@@ -82,13 +103,28 @@ export function probeStep(probe: RecordedProbeRecord, label: (from: string) => s
 export function observationAttachments(observed: Record<string, unknown>): AllureAttachmentContent[] {
   if (Object.keys(observed).length === 0) return [];
   return [
-    { name: "observed", contentType: "text/plain", fileExtension: "txt", content: `${observationLines(observed, 4000).join("\n")}\n` },
-    { name: "observed (JSON)", contentType: "application/json", fileExtension: "json", content: `${JSON.stringify(observed, (_key, value: unknown) => value ?? null, 2)}\n` },
+    {
+      name: "observed",
+      contentType: "text/plain",
+      fileExtension: "txt",
+      content: `${observationLines(observed, 4000).join("\n")}\n`,
+    },
+    {
+      name: "observed (JSON)",
+      contentType: "application/json",
+      fileExtension: "json",
+      content: `${JSON.stringify(observed, (_key, value: unknown) => value ?? null, 2)}\n`,
+    },
   ];
 }
 
 /** The run's engine as Allure's environment table. */
-export function environmentOf(run: { engine: Record<string, unknown>; image: string; sentinel: Record<string, unknown>; runId: string }): Record<string, string> {
+export function environmentOf(run: {
+  engine: Record<string, unknown>;
+  image: string;
+  sentinel: Record<string, unknown>;
+  runId: string;
+}): Record<string, string> {
   const engine = run.engine as Record<string, unknown> & { bridge?: Record<string, unknown> };
   const values: Record<string, unknown> = {
     "docker.version": engine.serverVersion,
@@ -105,5 +141,7 @@ export function environmentOf(run: { engine: Record<string, unknown>; image: str
     "sentinel.address": run.sentinel.address,
     "netlab.run": run.runId,
   };
-  return Object.fromEntries(Object.entries(values).flatMap(([key, value]) => (value === undefined ? [] : [[key, oneLine(value)]])));
+  return Object.fromEntries(
+    Object.entries(values).flatMap(([key, value]) => (value === undefined ? [] : [[key, oneLine(value)]])),
+  );
 }

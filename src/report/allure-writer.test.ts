@@ -11,8 +11,10 @@ const facts = withMatrices(failingDemo());
 let counter = 0;
 const output = allureOutput({ facts, pictures: new Map([["demo", "<svg>demo</svg>"]]), newId: () => `id${++counter}` });
 const result = (claim: string) => output.results.find((candidate) => candidate.name?.startsWith(`${claim} `));
-const label = (claim: string, name: string) => result(claim)?.labels.find((candidate) => candidate.name === name)?.value;
-const file = (source: string | undefined) => output.files.find((candidate) => candidate.name === source)?.content.toString("utf8");
+const label = (claim: string, name: string) =>
+  result(claim)?.labels.find((candidate) => candidate.name === name)?.value;
+const file = (source: string | undefined) =>
+  output.files.find((candidate) => candidate.name === source)?.content.toString("utf8");
 
 describe("allure results from facts", () => {
   it("makes labs features and claims stories, with the claim's outcome", () => {
@@ -21,11 +23,17 @@ describe("allure results from facts", () => {
       ["D2 the sentinel | is out of reach", "failed"],
       ["D3 skipped here", "skipped"],
     ]);
-    expect([label("D2", "feature"), label("D2", "story"), label("D2", "tag")]).toEqual(["demo", "D2 the sentinel | is out of reach", "D2"]);
+    expect([label("D2", "feature"), label("D2", "story"), label("D2", "tag")]).toEqual([
+      "demo",
+      "D2 the sentinel | is out of reach",
+      "D2",
+    ]);
     // Labels that would be the same on every result say nothing.
     expect(result("D2")?.labels.map((candidate) => candidate.name)).not.toContain("epic");
     expect(result("D2")?.statusDetails.message).toMatch(/^expected outcome timed-out/);
-    expect(result("D2")?.statusDetails.trace).toContain("$ docker exec netlab-1a2b3c4d-demo-client timeout 3 nc 198.18.0.2 80");
+    expect(result("D2")?.statusDetails.trace).toContain(
+      "$ docker exec netlab-1a2b3c4d-demo-client timeout 3 nc 198.18.0.2 80",
+    );
     expect(result("D3")?.statusDetails.message).toBe("kernel lacks ipvlan");
   });
 
@@ -36,7 +44,10 @@ describe("allure results from facts", () => {
       ["listen server → 172.17.0.3:8080: listening (recorded)", "passed"],
     ]);
     const step = result("D2")?.steps[0];
-    expect(step?.parameters).toContainEqual({ name: "command", value: "docker exec netlab-1a2b3c4d-demo-client timeout 3 nc 198.18.0.2 80" });
+    expect(step?.parameters).toContainEqual({
+      name: "command",
+      value: "docker exec netlab-1a2b3c4d-demo-client timeout 3 nc 198.18.0.2 80",
+    });
     expect([step?.start, step?.stop]).toEqual([1_700_000_000_488, 1_700_000_000_500]);
   });
 
@@ -49,7 +60,9 @@ describe("allure results from facts", () => {
       ["reachability: demo", "text/html"],
     ]);
     expect(file(attachments[0]?.source)).toBe("routes:\n  - destination: default, via: 172.17.0.1\n");
-    expect(JSON.parse(file(attachments[1]?.source) ?? "null")).toEqual({ routes: [{ destination: "default", via: "172.17.0.1" }] });
+    expect(JSON.parse(file(attachments[1]?.source) ?? "null")).toEqual({
+      routes: [{ destination: "default", via: "172.17.0.1" }],
+    });
     expect(file(attachments[2]?.source)).toBe("<svg>demo</svg>");
     // The matrix is a real HTML table: no <br> shown as text, no glyph a font may lack.
     const matrix = file(attachments[3]?.source) ?? "";
@@ -57,11 +70,23 @@ describe("allure results from facts", () => {
     expect(matrix).toContain("✗ connected, expected timed-out (D2)</div>");
     expect(matrix).not.toMatch(/&lt;br&gt;|＼/);
     // Each claim has its own copy: Allure links a file to one result only.
-    expect(result("D1")?.attachments.find((attachment) => attachment.type === "image/svg+xml")?.source).not.toBe(attachments[2]?.source);
+    expect(result("D1")?.attachments.find((attachment) => attachment.type === "image/svg+xml")?.source).not.toBe(
+      attachments[2]?.source,
+    );
   });
 
   it("keeps a retried claim's earlier attempts as results with the same history id, and lesson order for claims that never ran", () => {
-    const retried = { ...facts.labs[0]!, checks: [check({ claim: "R1", title: "R1 retried", retries: 1, attempts: [{ attempt: 1, observed: { try: 1 }, probes: [], assumptions: [], errors: ["refused"] }] })] };
+    const retried = {
+      ...facts.labs[0]!,
+      checks: [
+        check({
+          claim: "R1",
+          title: "R1 retried",
+          retries: 1,
+          attempts: [{ attempt: 1, observed: { try: 1 }, probes: [], assumptions: [], errors: ["refused"] }],
+        }),
+      ],
+    };
     const own = allureOutput({ facts: { ...facts, labs: [retried] } });
     expect(own.results.map((candidate) => [candidate.status, candidate.statusDetails.message])).toEqual([
       ["failed", "refused"],
@@ -72,7 +97,10 @@ describe("allure results from facts", () => {
   });
 
   it("gives Allure whole milliseconds, which its charts need, where vitest measured fractions", () => {
-    const fractional = { ...facts.labs[0]!, checks: [check({ claim: "T1", title: "T1 timed", startedAt: 1_700_000_000_000.25, durationMs: 66.71 })] };
+    const fractional = {
+      ...facts.labs[0]!,
+      checks: [check({ claim: "T1", title: "T1 timed", startedAt: 1_700_000_000_000.25, durationMs: 66.71 })],
+    };
     const [timed] = allureOutput({ facts: { ...facts, labs: [fractional] } }).results;
     expect([timed?.start, timed?.stop]).toEqual([1_700_000_000_000, 1_700_000_000_067]);
   });
@@ -92,9 +120,17 @@ describe("allure results from facts", () => {
 });
 
 describe("allure results carry the lesson", () => {
-  const lab = { ...facts.labs[0]!, lab: "macvlan", checks: [check({ claim: "M3a", title: "M3a ipvlan l2", state: "skipped", skipReason: "the kernel refused ipvlan l2" }), check({ claim: "M1", title: "M1 own MAC" })] };
+  const lab = {
+    ...facts.labs[0]!,
+    lab: "macvlan",
+    checks: [
+      check({ claim: "M3a", title: "M3a ipvlan l2", state: "skipped", skipReason: "the kernel refused ipvlan l2" }),
+      check({ claim: "M1", title: "M1 own MAC" }),
+    ],
+  };
   const own = allureOutput({ facts: { ...facts, labs: [lab] } });
-  const described = (claim: string) => own.results.find((candidate) => candidate.name?.startsWith(`${claim} `))?.description ?? "";
+  const described = (claim: string) =>
+    own.results.find((candidate) => candidate.name?.startsWith(`${claim} `))?.description ?? "";
 
   it("describes each claim with its concept, why, the command to see it and the Docs page", () => {
     const lesson = lessonOf("macvlan", "M1")!;

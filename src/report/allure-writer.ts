@@ -3,7 +3,14 @@ import { mkdirSync } from "node:fs";
 import { Stage, Status, type Attachment, type StepResult, type TestResult } from "allure-js-commons";
 import { FileSystemWriter } from "allure-js-commons/sdk/reporter";
 import type { AttemptRecord, CheckRecord, Facts } from "../core/facts-schema.js";
-import { claimDescription, claimLabels, environmentOf, observationAttachments, probeStep, type AllureAttachmentContent } from "./allure-model.js";
+import {
+  claimDescription,
+  claimLabels,
+  environmentOf,
+  observationAttachments,
+  probeStep,
+  type AllureAttachmentContent,
+} from "./allure-model.js";
 import { labAttachments } from "./allure-lab-model.js";
 import { checkText } from "./format.js";
 import { lessonOf } from "../core/lesson/lesson.js";
@@ -52,7 +59,11 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
     return name;
   };
   const attach = (attachments: AllureAttachmentContent[]): Attachment[] =>
-    attachments.map((attachment) => ({ name: attachment.name, type: attachment.contentType, source: file(attachment.fileExtension, attachment.content) }));
+    attachments.map((attachment) => ({
+      name: attachment.name,
+      type: attachment.contentType,
+      source: file(attachment.fileExtension, attachment.content),
+    }));
 
   for (const lab of facts.labs) {
     const view = labView(lab);
@@ -103,7 +114,10 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
         const earlier = base(check.title, "failed");
         const lastProbe = Math.round(Math.max(...attempt.probes.map((probe) => probe.at ?? 0), startedAt + index));
         Object.assign(earlier, {
-          statusDetails: { message: attempt.errors.join("\n\n") || "failed", trace: `attempt ${attempt.attempt} of ${check.attempts.length + 1}` },
+          statusDetails: {
+            message: attempt.errors.join("\n\n") || "failed",
+            trace: `attempt ${attempt.attempt} of ${check.attempts.length + 1}`,
+          },
           steps: steps(attempt.probes),
           attachments: observations(attempt.observed),
           start: startedAt,
@@ -116,7 +130,10 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
         description: claimDescription(check, lab),
         statusDetails:
           check.state === "failed"
-            ? { message: check.errors.join("\n\n") || "failed", trace: checkText({ ...check, errors: [] }, lab, lessonOf(lab.lab, check.claim)) }
+            ? {
+                message: check.errors.join("\n\n") || "failed",
+                trace: checkText({ ...check, errors: [] }, lab, lessonOf(lab.lab, check.claim)),
+              }
             : check.state === "skipped" && check.skipReason
               ? { message: check.skipReason }
               : {},
@@ -130,7 +147,11 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
 
     if (lab.errors.length > 0) {
       const broken = base(`${lab.lab}: outside any claim (setup or teardown)`, "failed");
-      Object.assign(broken, { status: Status.BROKEN, statusDetails: { message: lab.errors.join("\n\n") }, attachments: shared() });
+      Object.assign(broken, {
+        status: Status.BROKEN,
+        statusDetails: { message: lab.errors.join("\n\n") },
+        attachments: shared(),
+      });
       results.push(broken);
     }
   }

@@ -81,7 +81,10 @@ export interface WatchedBrowser {
  * this machine.
  */
 export async function openBrowser(root: string): Promise<WatchedBrowser> {
-  if (!existsSync(CHROMIUM)) throw new BrowserUnavailableError(`no Chromium at ${CHROMIUM}: install Debian's chromium (npm run provision does) or set NETLAB_CHROMIUM`);
+  if (!existsSync(CHROMIUM))
+    throw new BrowserUnavailableError(
+      `no Chromium at ${CHROMIUM}: install Debian's chromium (npm run provision does) or set NETLAB_CHROMIUM`,
+    );
   const scratch = mkdtempSync(join(tmpdir(), "netlab-chromium-"));
   const profile = join(scratch, "profile");
   const context = await chromium.launchPersistentContext(profile, {
@@ -99,7 +102,11 @@ export async function openBrowser(root: string): Promise<WatchedBrowser> {
     if (url.startsWith(REPORT_ORIGIN)) {
       const file = fileFor(root, url);
       if (!file) return route.fulfill({ status: 404, body: "not found" });
-      return route.fulfill({ status: 200, contentType: TYPES[extname(file)] ?? "application/octet-stream", body: readFileSync(file) });
+      return route.fulfill({
+        status: 200,
+        contentType: TYPES[extname(file)] ?? "application/octet-stream",
+        body: readFileSync(file),
+      });
     }
     if (isLocalUrl(url)) return route.continue();
     external.push(url);

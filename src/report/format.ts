@@ -22,7 +22,12 @@ export function oneLine(value: unknown): string {
   return json === undefined ? String(value) : json;
 }
 
-export const STATE_MARK: Record<CheckRecord["state"], string> = { passed: "✓", failed: "✗", skipped: "–", pending: "…" };
+export const STATE_MARK: Record<CheckRecord["state"], string> = {
+  passed: "✓",
+  failed: "✗",
+  skipped: "–",
+  pending: "…",
+};
 
 export function expectedText(entry: Pick<MatrixEntry, "expected">): string {
   return entry.expected?.join(" or ") ?? "";
@@ -78,20 +83,25 @@ export function checkText(check: CheckRecord, lab?: Pick<LabRecord, "containers"
   const lines: string[] = [];
   if (check.errors.length) lines.push(...check.errors.map((error) => error.trim()), "");
   if (check.state === "skipped" && check.skipReason) lines.push(`Skipped: ${check.skipReason}`);
-  if (Object.keys(check.observed).length) lines.push("Observed:", ...observationLines(check.observed, 2000).map((line) => `  ${line}`));
+  if (Object.keys(check.observed).length)
+    lines.push("Observed:", ...observationLines(check.observed, 2000).map((line) => `  ${line}`));
   if (check.probes.length) {
     lines.push("Probes:");
     for (const probe of check.probes) {
       const expected = probe.expected === undefined ? undefined : [probe.expected].flat();
       const mark = !expected ? "·" : expected.includes(probe.outcome) ? "✓" : "✗";
       const wanted = expected ? ` (expected ${expected.join(" or ")})` : "";
-      lines.push(`  ${mark} ${probe.probe} ${probe.from} → ${probe.target}: ${probe.outcome}${wanted}: ${truncate(probe.detail, 300)}`);
+      lines.push(
+        `  ${mark} ${probe.probe} ${probe.from} → ${probe.target}: ${probe.outcome}${wanted}: ${truncate(probe.detail, 300)}`,
+      );
       lines.push(`    $ ${probe.command}`);
     }
   }
   if (check.assumptions.length) lines.push("Assumed:", ...check.assumptions.map((text) => `  ${text}`));
   for (const attempt of check.attempts) {
-    lines.push(`Attempt ${attempt.attempt} of ${check.attempts.length + 1}: ${attempt.errors.map((error) => error.split("\n")[0]).join("; ") || "failed"}`);
+    lines.push(
+      `Attempt ${attempt.attempt} of ${check.attempts.length + 1}: ${attempt.errors.map((error) => error.split("\n")[0]).join("; ") || "failed"}`,
+    );
   }
   if (lesson) lines.push("", ...lessonText(lesson, check.state));
   if (lab && Object.keys(lab.containers).length > 0) {
@@ -102,15 +112,19 @@ export function checkText(check: CheckRecord, lab?: Pick<LabRecord, "containers"
 }
 
 const LINE_MAX = 200;
-const isScalar = (value: unknown) => value === null || ["string", "number", "boolean", "undefined"].includes(typeof value);
+const isScalar = (value: unknown) =>
+  value === null || ["string", "number", "boolean", "undefined"].includes(typeof value);
 const scalarText = (value: unknown) => (value === "" ? '""' : value === undefined ? "(none)" : String(value));
 
 /** An object of scalars on one line ("name: bridge, driver: bridge"), or undefined when it nests deeper. */
 function flatObject(value: unknown): string | undefined {
   if (isScalar(value) || Array.isArray(value)) return undefined;
   const entries = Object.entries(value as Record<string, unknown>);
-  if (!entries.every(([, inner]) => isScalar(inner) || (Array.isArray(inner) && inner.every(isScalar)))) return undefined;
-  return entries.map(([key, inner]) => `${key}: ${Array.isArray(inner) ? inner.map(scalarText).join(" ") : scalarText(inner)}`).join(", ");
+  if (!entries.every(([, inner]) => isScalar(inner) || (Array.isArray(inner) && inner.every(isScalar))))
+    return undefined;
+  return entries
+    .map(([key, inner]) => `${key}: ${Array.isArray(inner) ? inner.map(scalarText).join(" ") : scalarText(inner)}`)
+    .join(", ");
 }
 
 function valueLines(key: string, value: unknown, indent: string, depth: number): string[] {
@@ -119,7 +133,16 @@ function valueLines(key: string, value: unknown, indent: string, depth: number):
   if (Array.isArray(value)) {
     if (value.length === 0) return [`${head} (none)`];
     if (value.every(isScalar)) return [`${head} ${value.map(scalarText).join(", ")}`];
-    return [head, ...value.flatMap((item) => (flatObject(item) !== undefined || isScalar(item) ? [`${indent}  - ${flatObject(item) ?? scalarText(item)}`] : depth > 2 ? [`${indent}  - ${oneLine(item)}`] : valueLines("-", item, `${indent}  `, depth + 1)))];
+    return [
+      head,
+      ...value.flatMap((item) =>
+        flatObject(item) !== undefined || isScalar(item)
+          ? [`${indent}  - ${flatObject(item) ?? scalarText(item)}`]
+          : depth > 2
+            ? [`${indent}  - ${oneLine(item)}`]
+            : valueLines("-", item, `${indent}  `, depth + 1),
+      ),
+    ];
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return [`${head} (none)`];
@@ -134,7 +157,9 @@ function valueLines(key: string, value: unknown, indent: string, depth: number):
  * nested values indented, never cut in the middle of a value's structure; very long lines end in "…".
  */
 export function observationLines(observed: Record<string, unknown>, lineMax = LINE_MAX): string[] {
-  return Object.entries(observed).flatMap(([key, value]) => valueLines(key, value, "", 0).map((line) => truncate(line, lineMax)));
+  return Object.entries(observed).flatMap(([key, value]) =>
+    valueLines(key, value, "", 0).map((line) => truncate(line, lineMax)),
+  );
 }
 
 /** The lesson behind a claim in plain text: concept, why, the command to see it, the docs page, and for a skip what makes it run. */

@@ -26,12 +26,32 @@ describe("offline HTML report", () => {
     const page = `<link rel="stylesheet" href="https://fonts.example.net/x.css"><img src="//cdn.example.org/a.png">
       <style>@import url("https://fonts.example.net/y.css"); .a { background: url(http://img.example.com/b.png) }</style>
       <script src="./local.js"></script><img src="data:image/png;base64,AAAA"><a href="https://allurereport.org">a link is no load</a>`;
-    expect(externalReferences(page)).toEqual(["//cdn.example.org/a.png", "https://fonts.example.net/x.css", "https://fonts.example.net/y.css", "http://img.example.com/b.png"]);
+    expect(externalReferences(page)).toEqual([
+      "//cdn.example.org/a.png",
+      "https://fonts.example.net/x.css",
+      "https://fonts.example.net/y.css",
+      "http://img.example.com/b.png",
+    ]);
     expect(externalReferences(stripExternalScripts(ALLURE_TAIL).html)).toEqual([]);
   });
 
   it("counts loopback, files, data and relative paths as this machine, and nothing else", () => {
-    for (const url of ["http://127.0.0.1:8080/x", "http://localhost/", "file:///tmp/a", "data:text/plain,x", "blob:null/1", "app.js", "/x"]) expect(isLocalUrl(url), url).toBe(true);
-    for (const url of ["https://www.googletagmanager.com/gtag/js", "//cdn.example.org/a", "http://127.0.0.2/", "http://10.0.0.1/"]) expect(isLocalUrl(url), url).toBe(false);
+    for (const url of [
+      "http://127.0.0.1:8080/x",
+      "http://localhost/",
+      "file:///tmp/a",
+      "data:text/plain,x",
+      "blob:null/1",
+      "app.js",
+      "/x",
+    ])
+      expect(isLocalUrl(url), url).toBe(true);
+    for (const url of [
+      "https://www.googletagmanager.com/gtag/js",
+      "//cdn.example.org/a",
+      "http://127.0.0.2/",
+      "http://10.0.0.1/",
+    ])
+      expect(isLocalUrl(url), url).toBe(false);
   });
 });

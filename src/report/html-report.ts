@@ -25,7 +25,9 @@ export function isLocalUrl(url: string): boolean {
   try {
     const { protocol, hostname } = new URL(url.startsWith("//") ? `http:${url}` : url);
     if (protocol === "file:") return true;
-    return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname.endsWith(".localhost");
+    return (
+      hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname.endsWith(".localhost")
+    );
   } catch {
     return false;
   }
@@ -37,11 +39,14 @@ export function isLocalUrl(url: string): boolean {
  */
 export function stripExternalScripts(html: string): { html: string; removed: string[] } {
   const removed: string[] = [];
-  let result = html.replace(/<script\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+)["']?[^>]*>\s*<\/script>/gi, (tag, src: string) => {
-    if (isLocalUrl(src)) return tag;
-    removed.push(tag.trim());
-    return "";
-  });
+  let result = html.replace(
+    /<script\b[^>]*\bsrc\s*=\s*["']?([^"'\s>]+)["']?[^>]*>\s*<\/script>/gi,
+    (tag, src: string) => {
+      if (isLocalUrl(src)) return tag;
+      removed.push(tag.trim());
+      return "";
+    },
+  );
   result = result.replace(/<script\b(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi, (tag, body: string) => {
     if (!/\bgtag\s*\(|googletagmanager|\bdataLayer\b/.test(body) || body.length > 4000) return tag;
     removed.push(tag.trim());
@@ -90,9 +95,14 @@ export interface HtmlReport {
  * (ALLURE_NO_ANALYTICS), one self-contained index.html that opens from disk, and no script, style or font
  * from another host (stripped, then checked; an external reference left fails the build).
  */
-export async function buildHtmlReport(options: { resultsDir: string; outputDir: string; name?: string }): Promise<HtmlReport> {
+export async function buildHtmlReport(options: {
+  resultsDir: string;
+  outputDir: string;
+  name?: string;
+}): Promise<HtmlReport> {
   const started = Date.now();
-  if (!existsSync(options.resultsDir)) throw new HtmlReportError(`no allure results in ${options.resultsDir}: run the labs first (npm run lab)`);
+  if (!existsSync(options.resultsDir))
+    throw new HtmlReportError(`no allure results in ${options.resultsDir}: run the labs first (npm run lab)`);
   rmSync(options.outputDir, { recursive: true, force: true });
   const work = mkdtempSync(join(tmpdir(), "netlab-allure-"));
   try {
@@ -101,26 +111,38 @@ export async function buildHtmlReport(options: { resultsDir: string; outputDir: 
       output: options.outputDir,
       plugins: {
         awesome: {
-          options: { reportName: options.name ?? "netlab", singleFile: true, groupBy: ["feature"], theme: "light", reportLanguage: "en" },
+          options: {
+            reportName: options.name ?? "netlab",
+            singleFile: true,
+            groupBy: ["feature"],
+            theme: "light",
+            reportLanguage: "en",
+          },
         },
       },
     };
     const configPath = join(work, "allurerc.json");
     writeFileSync(configPath, JSON.stringify(config));
     debug("Generating the HTML report from %s…", options.resultsDir);
-    const result = await execa(process.execPath, [allureCli(), "generate", options.resultsDir, "--config", configPath, "--output", options.outputDir], {
-      cwd: work,
-      env: { ALLURE_NO_ANALYTICS: "true", NO_COLOR: "1" },
-      extendEnv: true,
-      reject: false,
-      timeout: GENERATE_TIMEOUT_MS,
-      stdin: "ignore",
-    });
+    const result = await execa(
+      process.execPath,
+      [allureCli(), "generate", options.resultsDir, "--config", configPath, "--output", options.outputDir],
+      {
+        cwd: work,
+        env: { ALLURE_NO_ANALYTICS: "true", NO_COLOR: "1" },
+        extendEnv: true,
+        reject: false,
+        timeout: GENERATE_TIMEOUT_MS,
+        stdin: "ignore",
+      },
+    );
     // Allure exits 0 when a plugin fails; the missing page tells.
     const said = `${String(result.stderr)}\n${String(result.stdout)}`.trim().split("\n").filter(Boolean);
     const why = (said.find((line) => /error/i.test(line)) ?? said.at(-1) ?? result.shortMessage ?? "").trim();
     if (result.failed || !existsSync(join(options.outputDir, "index.html"))) {
-      throw new HtmlReportError(`Allure could not build the report from ${options.resultsDir}: ${why} after ${Date.now() - started} ms`);
+      throw new HtmlReportError(
+        `Allure could not build the report from ${options.resultsDir}: ${why} after ${Date.now() - started} ms`,
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -137,7 +159,9 @@ export async function buildHtmlReport(options: { resultsDir: string; outputDir: 
   for (const file of htmlFiles(options.outputDir)) {
     const left = externalReferences(readFileSync(file, "utf8"));
     if (left.length > 0) {
-      throw new HtmlReportError(`${relative(options.outputDir, file)} in the HTML report would load from another host: ${left.join(", ")}`);
+      throw new HtmlReportError(
+        `${relative(options.outputDir, file)} in the HTML report would load from another host: ${left.join(", ")}`,
+      );
     }
   }
   debug("Generated the HTML report in %s (removed %d external script tag(s))", options.outputDir, removed.length);

@@ -25,7 +25,12 @@ const INVALID_XML = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{
 
 /** Text for an element's content: markup escaped, terminal colours and characters XML cannot hold removed. */
 export function xmlText(text: string): string {
-  return text.replace(ANSI, "").replace(INVALID_XML, "").replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return text
+    .replace(ANSI, "")
+    .replace(INVALID_XML, "")
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;");
 }
 
 const xmlAttribute = (text: string) => xmlText(text).replaceAll('"', "&quot;").replaceAll("\n", "&#10;");
@@ -53,20 +58,30 @@ function testcase(suite: JunitSuite, check: CheckRecord): string {
       ["command", lesson.command],
       ["toRun", check.state === "skipped" ? lesson.toRun : undefined],
     ];
-    body.push("      <properties>", ...properties.flatMap(([name, value]) => (value ? [`        <property${attr({ name, value })}/>`] : [])), "      </properties>");
+    body.push(
+      "      <properties>",
+      ...properties.flatMap(([name, value]) => (value ? [`        <property${attr({ name, value })}/>`] : [])),
+      "      </properties>",
+    );
   }
   if (check.state === "skipped" || check.state === "pending") {
     const reason = check.skipReason ?? (check.state === "pending" ? "not run" : "skipped");
-    body.push(`      <skipped${attr({ message: lesson?.toRun && check.state === "skipped" ? `${reason}; to run it: ${lesson.toRun}` : reason })}/>`);
+    body.push(
+      `      <skipped${attr({ message: lesson?.toRun && check.state === "skipped" ? `${reason}; to run it: ${lesson.toRun}` : reason })}/>`,
+    );
   }
   if (check.state === "failed") {
     const message = firstLine(check.errors[0] ?? "failed");
-    body.push(`      <failure${attr({ message, type: `${check.claim} failed` })}>${xmlText(checkText(check, suite.lab, lesson))}</failure>`);
+    body.push(
+      `      <failure${attr({ message, type: `${check.claim} failed` })}>${xmlText(checkText(check, suite.lab, lesson))}</failure>`,
+    );
   }
   const rerun = check.state === "passed" ? "flakyFailure" : "rerunFailure";
   for (const attempt of check.attempts) {
     const text = [`attempt ${attempt.attempt} of ${check.attempts.length + 1}`, ...attempt.errors].join("\n");
-    body.push(`      <${rerun}${attr({ message: firstLine(attempt.errors[0] ?? "failed"), type: `${check.claim} attempt ${attempt.attempt}` })}>${xmlText(text)}</${rerun}>`);
+    body.push(
+      `      <${rerun}${attr({ message: firstLine(attempt.errors[0] ?? "failed"), type: `${check.claim} attempt ${attempt.attempt}` })}>${xmlText(text)}</${rerun}>`,
+    );
   }
   if (check.state !== "failed" && (Object.keys(check.observed).length > 0 || check.probes.length > 0 || lesson)) {
     body.push(`      <system-out>${xmlText(checkText({ ...check, errors: [] }, undefined, lesson))}</system-out>`);
@@ -83,7 +98,10 @@ function setupCase(suite: JunitSuite): string {
   ].join("\n");
 }
 
-export function junitXml(suites: JunitSuite[], options: { name?: string; timestamp?: string; properties?: Record<string, string> } = {}): string {
+export function junitXml(
+  suites: JunitSuite[],
+  options: { name?: string; timestamp?: string; properties?: Record<string, string> } = {},
+): string {
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
   const blocks = suites.map((suite) => {
     const failures = suite.checks.filter((check) => check.state === "failed").length;
@@ -99,9 +117,15 @@ export function junitXml(suites: JunitSuite[], options: { name?: string; timesta
       time: totals.time + time,
     });
     const properties = Object.entries(options.properties ?? {});
-    const lines = [`  <testsuite${attr({ name: suite.name, file: suite.file, tests, failures, errors, skipped, time: seconds(time), timestamp: options.timestamp })}>`];
+    const lines = [
+      `  <testsuite${attr({ name: suite.name, file: suite.file, tests, failures, errors, skipped, time: seconds(time), timestamp: options.timestamp })}>`,
+    ];
     if (properties.length) {
-      lines.push("    <properties>", ...properties.map(([name, value]) => `      <property${attr({ name, value })}/>`), "    </properties>");
+      lines.push(
+        "    <properties>",
+        ...properties.map(([name, value]) => `      <property${attr({ name, value })}/>`),
+        "    </properties>",
+      );
     }
     lines.push(...suite.checks.map((check) => testcase(suite, check)));
     if (errors) lines.push(setupCase(suite));

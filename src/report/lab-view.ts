@@ -81,14 +81,21 @@ function listOf<T>(schema: z.ZodType<T>, value: unknown): T[] {
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
-
 /** Docker's NetworkSettings.Ports (`{"8080/tcp": [{HostIp, HostPort}]}`) as bindings; ports published nowhere are left out. */
 function portsOf(value: unknown): PortBinding[] {
   if (!value || typeof value !== "object" || Array.isArray(value)) return [];
   return Object.entries(value as Record<string, unknown>).flatMap(([containerPort, bindings]) =>
     Array.isArray(bindings)
       ? bindings.flatMap((binding: { HostIp?: unknown; HostPort?: unknown }) =>
-          typeof binding?.HostPort === "string" ? [{ hostIp: typeof binding.HostIp === "string" && binding.HostIp ? binding.HostIp : "0.0.0.0", hostPort: binding.HostPort, containerPort }] : [],
+          typeof binding?.HostPort === "string"
+            ? [
+                {
+                  hostIp: typeof binding.HostIp === "string" && binding.HostIp ? binding.HostIp : "0.0.0.0",
+                  hostPort: binding.HostPort,
+                  containerPort,
+                },
+              ]
+            : [],
         )
       : [],
   );
@@ -121,14 +128,24 @@ export function labView(lab: Pick<LabRecord, "lab" | "containers" | "host" | "ne
       address: text(facts.address),
       links: listOf(linkSchema, facts.links),
       addresses: listOf(addressSchema, facts.addresses),
-      networks: [...new Set([text(facts.network), ...(Array.isArray(facts.networks) ? facts.networks.map(text) : [])].filter((name): name is string => name !== undefined))],
+      networks: [
+        ...new Set(
+          [text(facts.network), ...(Array.isArray(facts.networks) ? facts.networks.map(text) : [])].filter(
+            (name): name is string => name !== undefined,
+          ),
+        ),
+      ],
       ports: portsOf(facts.ports),
     };
   });
   return {
     lab: lab.lab,
     containers,
-    host: { netns: text(lab.host.netns), links: listOf(linkSchema, lab.host.links), addresses: listOf(addressSchema, lab.host.addresses) },
+    host: {
+      netns: text(lab.host.netns),
+      links: listOf(linkSchema, lab.host.links),
+      addresses: listOf(addressSchema, lab.host.addresses),
+    },
     networks: networksOf(lab),
   };
 }

@@ -21,9 +21,15 @@ describe("reachability matrix", () => {
   });
 
   it("keeps expected and observed outcome per cell and marks where they differ", () => {
-    expect(cellOf(matrix, CLIENT, "172.17.0.3:8080")).toMatchObject([{ claim: "D1", expected: ["connected"], observed: "connected", mismatch: false }]);
-    expect(cellOf(matrix, CLIENT, `${SENTINEL}:80`)).toMatchObject([{ claim: "D2", expected: ["timed-out"], observed: "connected", mismatch: true }]);
-    expect(cellOf(matrix, ISOLATED, "sentinel.netlab.test")).toMatchObject([{ expected: ["unreachable", "timed-out"], observed: "unreachable", mismatch: false }]);
+    expect(cellOf(matrix, CLIENT, "172.17.0.3:8080")).toMatchObject([
+      { claim: "D1", expected: ["connected"], observed: "connected", mismatch: false },
+    ]);
+    expect(cellOf(matrix, CLIENT, `${SENTINEL}:80`)).toMatchObject([
+      { claim: "D2", expected: ["timed-out"], observed: "connected", mismatch: true },
+    ]);
+    expect(cellOf(matrix, ISOLATED, "sentinel.netlab.test")).toMatchObject([
+      { expected: ["unreachable", "timed-out"], observed: "unreachable", mismatch: false },
+    ]);
     expect(matrix.mismatches).toBe(1);
   });
 

@@ -12,11 +12,16 @@ const KIND_ORDER: MatrixEndpoint["kind"][] = ["container", "host", "sentinel", "
 
 function byKind(endpoints: Map<string, MatrixEndpoint>): MatrixEndpoint[] {
   const ordered = [...endpoints.values()];
-  return ordered.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || ordered.indexOf(a) - ordered.indexOf(b));
+  return ordered.sort(
+    (a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || ordered.indexOf(a) - ordered.indexOf(b),
+  );
 }
 
 /** The addresses of the run that belong to no container: the sentinel, its host end, the default gateway. */
-export function matrixContext(run: { sentinel: Record<string, unknown>; engine: Record<string, unknown> }): MatrixContext {
+export function matrixContext(run: {
+  sentinel: Record<string, unknown>;
+  engine: Record<string, unknown>;
+}): MatrixContext {
   const bridge = run.engine.bridge as { gateway?: unknown } | undefined;
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
   return {
@@ -30,12 +35,16 @@ export function matrixContext(run: { sentinel: Record<string, unknown>; engine: 
  * sentinel), columns what they tried to reach; each cell lists every tcp connect and dns lookup between the
  * two, with the outcome the claim expected and the one observed. Listening probes are not reach and stay out.
  */
-export function buildMatrix(lab: Pick<LabRecord, "lab" | "containers" | "host" | "checks">, context: MatrixContext = {}): Matrix {
+export function buildMatrix(
+  lab: Pick<LabRecord, "lab" | "containers" | "host" | "checks">,
+  context: MatrixContext = {},
+): Matrix {
   const view = labView(lab);
   const roleByName = new Map(view.containers.map((container) => [container.name, container.label]));
   const rolesByAddress = new Map<string, string[]>();
   for (const container of view.containers) {
-    for (const address of addressesOf(container)) rolesByAddress.set(address, [...(rolesByAddress.get(address) ?? []), container.label]);
+    for (const address of addressesOf(container))
+      rolesByAddress.set(address, [...(rolesByAddress.get(address) ?? []), container.label]);
   }
 
   const source = (from: string): MatrixEndpoint => {

@@ -25,7 +25,8 @@ describe("report files from facts", () => {
     const { facts, problems } = await writeReports(dir, failingDemo());
     expect(problems).toEqual([]);
     expect(facts.labs[0]).toMatchObject({ topology: "topology/demo.svg", matrix: { mismatches: 1 } });
-    for (const name of ["facts.json", "facts.schema.json", "summary.md", "topology/demo.dot", "topology/demo.svg"]) expect(existsSync(join(dir, name)), name).toBe(true);
+    for (const name of ["facts.json", "facts.schema.json", "summary.md", "topology/demo.dot", "topology/demo.svg"])
+      expect(existsSync(join(dir, name)), name).toBe(true);
     expect(readdirSync(join(dir, "allure-results")).filter((name) => name.endsWith("-result.json"))).toHaveLength(3);
     expect(readFacts(dir)).toEqual(facts);
   });
@@ -61,7 +62,9 @@ describe("report files from facts", () => {
     process.env.PATH = "/nonexistent";
     try {
       const { facts, problems } = await writeReports(dir, failingDemo());
-      expect(problems).toEqual([`drawing "demo" needs Graphviz's dot, which is not installed: install graphviz (npm run provision does); each .dot file is written all the same`]);
+      expect(problems).toEqual([
+        `drawing "demo" needs Graphviz's dot, which is not installed: install graphviz (npm run provision does); each .dot file is written all the same`,
+      ]);
       expect(facts.labs[0]?.topology).toBeUndefined();
       expect(readFileSync(join(dir, "summary.md"), "utf8")).not.toContain("Topology as observed");
       expect(existsSync(join(dir, "topology/demo.dot"))).toBe(true);

@@ -21,12 +21,17 @@ export function readFacts(dir: string): Facts {
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new FactsFileError(`no readable facts.json in ${dir}: run the labs first (npm run lab): ${(error as Error).message}`, { cause: error });
+    throw new FactsFileError(
+      `no readable facts.json in ${dir}: run the labs first (npm run lab): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const parsed = factsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new FactsFileError(`${path} does not match facts schema version ${FACTS_SCHEMA_VERSION}: ${issue?.path.join(".")}: ${issue?.message}`);
+    throw new FactsFileError(
+      `${path} does not match facts schema version ${FACTS_SCHEMA_VERSION}: ${issue?.path.join(".")}: ${issue?.message}`,
+    );
   }
   return parsed.data;
 }

@@ -36,7 +36,11 @@ describe("the reports directory", () => {
     const file = join(scratch(), "file");
     writeFileSync(file, "");
     expect(() => ensureReportsDir(file)).toThrow(ReportsDirError);
-    expect(() => ensureReportsDir(file)).toThrow(`reports directory ${file} (NETLAB_REPORTS_DIR) is a file (or lies under one), not a directory`);
-    expect(() => ensureReportsDir(join(file, "sub"), "--reports-dir")).toThrow(/\(--reports-dir\) is a file \(or lies under one\)/);
+    expect(() => ensureReportsDir(file)).toThrow(
+      `reports directory ${file} (NETLAB_REPORTS_DIR) is a file (or lies under one), not a directory`,
+    );
+    expect(() => ensureReportsDir(join(file, "sub"), "--reports-dir")).toThrow(
+      /\(--reports-dir\) is a file \(or lies under one\)/,
+    );
   });
 });

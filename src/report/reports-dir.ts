@@ -11,7 +11,15 @@ export function reportsDir(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 }
 
 /** What a run leaves in the reports directory, cleared at the start of the next one (engine/ stays). */
-export const RUN_OUTPUTS = ["junit.xml", "allure-results", "facts.json", "facts.schema.json", "summary.md", "topology", "html"];
+export const RUN_OUTPUTS = [
+  "junit.xml",
+  "allure-results",
+  "facts.json",
+  "facts.schema.json",
+  "summary.md",
+  "topology",
+  "html",
+];
 
 /** Removes what an earlier run left in `dir` (RUN_OUTPUTS), so nothing there can be taken for this run's. */
 export function clearRunOutputs(dir: string): void {
@@ -30,7 +38,8 @@ export class ReportsDirError extends Error {
  */
 export function ensureReportsDir(dir: string, source = "NETLAB_REPORTS_DIR"): string {
   try {
-    if (existsSync(dir) && !statSync(dir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    if (existsSync(dir) && !statSync(dir).isDirectory())
+      throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
     mkdirSync(dir, { recursive: true });
     return dir;
   } catch (error) {

@@ -25,7 +25,9 @@ const TSX = join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs"
 
 /** The environment without the parent vitest's own variables, which would confuse the nested one. */
 function childEnv(dir: string): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|TINYPOOL|NODE_ENV$)/.test(key)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(VITEST|TINYPOOL|NODE_ENV$)/.test(key)),
+  );
   return { ...env, NETLAB_REPORTS_DIR: dir, NETLAB_LAB_INCLUDE: FIXTURES, FORCE_COLOR: "0" };
 }
 
@@ -46,9 +48,23 @@ const check = (claim: string) => {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "netlab-reports-"));
   const env = childEnv(dir);
-  const run = await execa(process.execPath, [VITEST, "run", "--project", "labs"], { cwd: ROOT, env, extendEnv: false, reject: false, all: true, stdin: "ignore" });
+  const run = await execa(process.execPath, [VITEST, "run", "--project", "labs"], {
+    cwd: ROOT,
+    env,
+    extendEnv: false,
+    reject: false,
+    all: true,
+    stdin: "ignore",
+  });
   labOutput = { exitCode: run.exitCode, all: String(run.all) };
-  const report = await execa(process.execPath, [TSX, "src/cli/report.ts"], { cwd: ROOT, env, extendEnv: false, reject: false, all: true, stdin: "ignore" });
+  const report = await execa(process.execPath, [TSX, "src/cli/report.ts"], {
+    cwd: ROOT,
+    env,
+    extendEnv: false,
+    reject: false,
+    all: true,
+    stdin: "ignore",
+  });
   reportOutput = { exitCode: report.exitCode, all: String(report.all) };
   facts = factsSchema.parse(JSON.parse(read("facts.json")));
   const failing = facts.labs.find((candidate) => candidate.lab === "failing");
@@ -64,7 +80,15 @@ describe("reports of a lab that fails on purpose", () => {
   it("the run fails, and writes every report into its own directory, not the project's reports/", () => {
     expect(labOutput.exitCode, labOutput.all).toBe(1);
     expect(reportOutput.exitCode, reportOutput.all).toBe(0);
-    for (const name of ["junit.xml", "facts.json", "facts.schema.json", "summary.md", "topology/failing.svg", "topology/failing.dot", "html/index.html"]) {
+    for (const name of [
+      "junit.xml",
+      "facts.json",
+      "facts.schema.json",
+      "summary.md",
+      "topology/failing.svg",
+      "topology/failing.dot",
+      "html/index.html",
+    ]) {
       expect(existsSync(join(dir, name)), name).toBe(true);
     }
     expect(readdirSync(join(dir, "allure-results")).some((name) => name.endsWith("-result.json"))).toBe(true);
@@ -84,29 +108,44 @@ describe("reports of a lab that fails on purpose", () => {
       ["F5", "skipped"],
     ]);
     const f2 = check("F2");
-    expect(f2.observed.engineSubnet).toBe(facts.run.engine.bridge && (facts.run.engine.bridge as { subnet: string }).subnet);
+    expect(f2.observed.engineSubnet).toBe(
+      facts.run.engine.bridge && (facts.run.engine.bridge as { subnet: string }).subnet,
+    );
     expect(f2.errors[0]).toContain(`is not in ${WRONG_SUBNET}`);
     expect(check("F4")).toMatchObject({ retries: 1, errors: [], observed: { attempt: 2 } });
-    expect(check("F4").attempts).toMatchObject([{ attempt: 1, observed: { attempt: 1 }, probes: [{ outcome: "refused", expected: "connected" }] }]);
+    expect(check("F4").attempts).toMatchObject([
+      { attempt: 1, observed: { attempt: 1 }, probes: [{ outcome: "refused", expected: "connected" }] },
+    ]);
     expect(check("F4").attempts[0]?.errors[0]).toMatch(/expected outcome connected/);
     expect(check("F5").skipReason).toMatch(/skipped on purpose/);
-    expect(JSON.parse(read("facts.schema.json"))).toMatchObject({ type: "object", properties: { schemaVersion: { const: 2 } } });
+    expect(JSON.parse(read("facts.schema.json"))).toMatchObject({
+      type: "object",
+      properties: { schemaVersion: { const: 2 } },
+    });
   });
 
   it("the matrix marks the one mismatch and keeps the outcomes that were as expected", () => {
     const matrix = lab.matrix;
     if (!matrix) throw new Error("no matrix for the fixture lab");
     const client = Object.keys(lab.containers).find((name) => name.endsWith("-client")) ?? "";
-    const server = String(lab.containers[Object.keys(lab.containers).find((name) => name.endsWith("-server")) ?? ""]?.address);
+    const server = String(
+      lab.containers[Object.keys(lab.containers).find((name) => name.endsWith("-server")) ?? ""]?.address,
+    );
     const sentinel = `${String(facts.run.sentinel.address)}:${String(facts.run.sentinel.tcpPort)}`;
     expect(matrix.mismatches).toBe(1);
     expect(matrix.sources.map((source) => source.label)).toEqual(["client"]);
-    expect(cellOf(matrix, client, sentinel)).toMatchObject([{ claim: "F3", expected: ["timed-out"], observed: "connected", mismatch: true }]);
-    expect(cellOf(matrix, client, `${server}:8080`).map((entry) => [entry.claim, entry.observed, entry.mismatch])).toEqual([
+    expect(cellOf(matrix, client, sentinel)).toMatchObject([
+      { claim: "F3", expected: ["timed-out"], observed: "connected", mismatch: true },
+    ]);
+    expect(
+      cellOf(matrix, client, `${server}:8080`).map((entry) => [entry.claim, entry.observed, entry.mismatch]),
+    ).toEqual([
       ["F1", "connected", false],
       ["F4", "connected", false],
     ]);
-    expect(cellOf(matrix, client, `${server}:8081`)).toMatchObject([{ claim: "F1", observed: "refused", mismatch: false }]);
+    expect(cellOf(matrix, client, `${server}:8081`)).toMatchObject([
+      { claim: "F1", observed: "refused", mismatch: false },
+    ]);
   });
 
   it("summary.md shows each claim with its mark and what was observed, the matrix, the engine and the time", () => {
@@ -119,7 +158,11 @@ describe("reports of a lab that fails on purpose", () => {
     expect(summary).toContain("```mermaid\nflowchart LR");
     expect(summary).toContain("## ✗ failing: 2 passed, 2 failed, 1 skipped");
     expect(summary).toMatch(/\| ✓ \| <b>F1<\/b>/);
-    expect(summary).toMatch(new RegExp(`\\| ✗ \\| <b>F2</b>.*address: ${address.replaceAll(".", "\\.")}<br>.*is not in ${WRONG_SUBNET.replaceAll(".", "\\.")}`));
+    expect(summary).toMatch(
+      new RegExp(
+        `\\| ✗ \\| <b>F2</b>.*address: ${address.replaceAll(".", "\\.")}<br>.*is not in ${WRONG_SUBNET.replaceAll(".", "\\.")}`,
+      ),
+    );
     expect(summary).toMatch(/\| ✗ \| <b>F3<\/b>.*✗ client → [\d.:]+ connected/);
     expect(summary).toMatch(/\| ✓ \| <b>F4<\/b>.*passed on attempt 2 of 2/);
     expect(summary).toMatch(/\| – \| <b>F5<\/b>.*skipped: fixture: skipped on purpose/);
@@ -134,7 +177,8 @@ describe("reports of a lab that fails on purpose", () => {
 
   it("junit.xml has one testcase per claim; failures carry observations and commands to paste; attempts are kept", () => {
     const junit = read("junit.xml");
-    const testcase = (claim: string) => new RegExp(`<testcase name="${claim} [^"]*"[\\s\\S]*?(</testcase>|/>)`).exec(junit)?.[0] ?? "";
+    const testcase = (claim: string) =>
+      new RegExp(`<testcase name="${claim} [^"]*"[\\s\\S]*?(</testcase>|/>)`).exec(junit)?.[0] ?? "";
     expect(junit).toMatch(/<testsuite name="failing" [^>]*tests="5" failures="2" errors="0" skipped="1"/);
     expect(testcase("F2")).toMatch(/<failure message="[^"]*is not in 192\.0\.2\.0\/24/);
     expect(testcase("F2")).toContain(`address: ${String(check("F2").observed.address)}`);
@@ -150,33 +194,55 @@ describe("reports of a lab that fails on purpose", () => {
     const resultsDir = join(dir, "allure-results");
     const results = readdirSync(resultsDir)
       .filter((name) => name.endsWith("-result.json"))
-      .map((name) => JSON.parse(readFileSync(join(resultsDir, name), "utf8")) as {
-        name: string;
-        status: string;
-        historyId: string;
-        labels: Array<{ name: string; value: string }>;
-        description?: string;
-        fullName: string;
-        steps: Array<{ name: string; status: string; parameters?: Array<{ name: string; value: string }> }>;
-        attachments: Array<{ name: string; type: string; source: string }>;
-      });
+      .map(
+        (name) =>
+          JSON.parse(readFileSync(join(resultsDir, name), "utf8")) as {
+            name: string;
+            status: string;
+            historyId: string;
+            labels: Array<{ name: string; value: string }>;
+            description?: string;
+            fullName: string;
+            steps: Array<{ name: string; status: string; parameters?: Array<{ name: string; value: string }> }>;
+            attachments: Array<{ name: string; type: string; source: string }>;
+          },
+      );
     const f3 = results.find((result) => result.name.startsWith("F3 "));
     expect(f3?.status).toBe("failed");
-    expect(f3?.labels).toEqual(expect.arrayContaining([{ name: "feature", value: "failing" }, { name: "story", value: f3?.name }]));
+    expect(f3?.labels).toEqual(
+      expect.arrayContaining([
+        { name: "feature", value: "failing" },
+        { name: "story", value: f3?.name },
+      ]),
+    );
     // Written by allure-vitest as the lab ran: labels every result would share are left out.
     expect(f3?.labels.map((label) => label.name)).not.toEqual(expect.arrayContaining(["language"]));
-    expect(f3?.steps).toMatchObject([{ name: expect.stringMatching(/^tcp client → [\d.:]+: connected, expected timed-out$/), status: "failed" }]);
-    expect(f3?.steps[0]?.parameters).toEqual(expect.arrayContaining([{ name: "command", value: expect.stringMatching(/^docker exec netlab-\w+-failing-client timeout \d+ nc /) }]));
+    expect(f3?.steps).toMatchObject([
+      { name: expect.stringMatching(/^tcp client → [\d.:]+: connected, expected timed-out$/), status: "failed" },
+    ]);
+    expect(f3?.steps[0]?.parameters).toEqual(
+      expect.arrayContaining([
+        { name: "command", value: expect.stringMatching(/^docker exec netlab-\w+-failing-client timeout \d+ nc /) },
+      ]),
+    );
     const picture = f3?.attachments.find((attachment) => attachment.type === "image/svg+xml");
     expect(readFileSync(join(resultsDir, picture?.source ?? "missing"), "utf8")).toContain("<svg");
     // Observations as attachments (allure-vitest wraps each in a step of its name), readable lines first.
     const f2 = results.find((result) => result.name.startsWith("F2 "));
-    const observed = f2?.steps.flatMap((step) => (step as { attachments?: Array<{ name: string; source: string }> }).attachments ?? []) ?? [];
+    const observed =
+      f2?.steps.flatMap(
+        (step) => (step as { attachments?: Array<{ name: string; source: string }> }).attachments ?? [],
+      ) ?? [];
     expect(observed.map((attachment) => attachment.name)).toEqual(["observed", "observed (JSON)"]);
-    expect(readFileSync(join(resultsDir, observed[0]?.source ?? "missing"), "utf8")).toMatch(/^address: [\d.]+\nengineSubnet: [\d./]+\n$/);
+    expect(readFileSync(join(resultsDir, observed[0]?.source ?? "missing"), "utf8")).toMatch(
+      /^address: [\d.]+\nengineSubnet: [\d./]+\n$/,
+    );
     // Every claim of a lab carries the lab's topology and matrix, including one that was skipped.
     const f5 = results.find((result) => result.name.startsWith("F5 "));
-    expect(f5?.attachments.map((attachment) => attachment.name)).toEqual(["topology: failing (as observed)", "reachability: failing"]);
+    expect(f5?.attachments.map((attachment) => attachment.name)).toEqual([
+      "topology: failing (as observed)",
+      "reachability: failing",
+    ]);
     // A real claim's description is its lesson.
     const n2 = results.find((result) => result.name.startsWith("N2 "));
     expect(n2?.description).toContain(`**Why.** ${lessonOf("none", "N2")?.why}`);
@@ -210,20 +276,36 @@ describe("the HTML report in a real browser", () => {
       const pageEvents: string[] = [];
       page.on("crash", () => pageEvents.push("renderer crashed"));
       page.on("console", (message) => message.type() === "error" && pageEvents.push(`console: ${message.text()}`));
-      page.on("requestfailed", (request) => pageEvents.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ""}`));
+      page.on("requestfailed", (request) =>
+        pageEvents.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ""}`),
+      );
       // The report is one page that draws its tree from data it decodes after the load event, on a busy machine
       // later than expect.poll's default 1 s. So each step waits for the page's own sign that it is drawn (the element that comes
       // with the tree or the opened group, as long as the test may take), then checks everything at once.
       const drawn = async (text: string) => {
         try {
-          await page.getByText(text, { exact: true }).filter({ visible: true }).first().waitFor({ state: "visible", timeout: DRAWN_TIMEOUT_MS });
+          await page
+            .getByText(text, { exact: true })
+            .filter({ visible: true })
+            .first()
+            .waitFor({ state: "visible", timeout: DRAWN_TIMEOUT_MS });
         } catch (error) {
-          const body = await page.locator("body").innerText({ timeout: 5000 }).catch((reason: Error) => `(page unreadable: ${reason.message})`);
-          const matches = await page.getByText(text, { exact: true }).count().catch(() => -1);
-          throw new Error(`"${text}" not drawn at ${page.url()} (${matches} hidden match(es)); events: ${JSON.stringify(pageEvents)}; page errors: ${JSON.stringify(pageErrors)}; page text: ${JSON.stringify(body.slice(0, 600))}`, { cause: error });
+          const body = await page
+            .locator("body")
+            .innerText({ timeout: 5000 })
+            .catch((reason: Error) => `(page unreadable: ${reason.message})`);
+          const matches = await page
+            .getByText(text, { exact: true })
+            .count()
+            .catch(() => -1);
+          throw new Error(
+            `"${text}" not drawn at ${page.url()} (${matches} hidden match(es)); events: ${JSON.stringify(pageEvents)}; page errors: ${JSON.stringify(pageErrors)}; page text: ${JSON.stringify(body.slice(0, 600))}`,
+            { cause: error },
+          );
         }
       };
-      const shown = async (text: string) => expect(await page.getByText(text, { exact: true }).count(), text).toBeGreaterThan(0);
+      const shown = async (text: string) =>
+        expect(await page.getByText(text, { exact: true }).count(), text).toBeGreaterThan(0);
       await page.goto(server.url);
       await drawn(facts.labs[0]?.lab ?? "no lab in facts.json");
       for (const reported of facts.labs) {
@@ -243,7 +325,10 @@ describe("the HTML report in a real browser", () => {
         // decode() settles once the image is decoded (or cannot be): no clock involved.
         const width = await picture.evaluate((image) => {
           const img = image as unknown as { decode(): Promise<void>; naturalWidth: number };
-          return img.decode().then(() => img.naturalWidth, () => 0);
+          return img.decode().then(
+            () => img.naturalWidth,
+            () => 0,
+          );
         });
         expect(width, `topology picture of ${reported.lab}`).toBeGreaterThan(0);
         await page.goto(server.url);
@@ -255,7 +340,14 @@ describe("the HTML report in a real browser", () => {
       expect(browser.requests.every((url) => url.startsWith(server.url) || /^(data|blob):/.test(url))).toBe(true);
       // Control: a request to another host (here 127.0.0.2, so it could not leave the machine either) is seen.
       const control = "http://127.0.0.2:9/netlab-control";
-      await page.evaluate((url) => fetch(url).then(() => "answered", (error: Error) => error.message), control);
+      await page.evaluate(
+        (url) =>
+          fetch(url).then(
+            () => "answered",
+            (error: Error) => error.message,
+          ),
+        control,
+      );
       expect(browser.external).toEqual([control]);
     } finally {
       await browser.close();
@@ -268,19 +360,35 @@ describe("a claim in the HTML report", () => {
     const browser = await openBrowser(join(dir, "html"));
     try {
       const page = await browser.context.newPage();
-      const title = facts.labs.find((reported) => reported.lab === "none")?.checks.find((claim) => claim.claim === "N2")?.title ?? "N2 missing";
+      const title =
+        facts.labs.find((reported) => reported.lab === "none")?.checks.find((claim) => claim.claim === "N2")?.title ??
+        "N2 missing";
       const lesson = lessonOf("none", "N2");
       // The page draws its tree after the load event: wait for what is asked (as long as the test may take).
-      const drawn = (text: string, exact = true) => page.getByText(text, { exact }).first().waitFor({ state: "visible", timeout: 60_000 });
+      const drawn = (text: string, exact = true) =>
+        page.getByText(text, { exact }).first().waitFor({ state: "visible", timeout: 60_000 });
       await page.goto(browser.url);
       await drawn("none");
-      if ((await page.getByText(title, { exact: true }).count()) === 0) await page.getByText("none", { exact: true }).first().click();
+      if ((await page.getByText(title, { exact: true }).count()) === 0)
+        await page.getByText("none", { exact: true }).first().click();
       await drawn(title);
       await page.getByText(title, { exact: true }).first().click();
       // The description (the claim's lesson) is drawn in a frame of its own.
       const why = (lesson?.why ?? "no lesson").slice(0, 60);
-      const framesShowing = async (text: string) => (await Promise.all(page.frames().map((frame) => frame.getByText(text, { exact: false }).count().catch(() => 0)))).reduce((sum, count) => sum + count, 0);
-      await expect.poll(() => framesShowing(why), { timeout: 60_000, message: `the why of N2: ${why}` }).toBeGreaterThan(0);
+      const framesShowing = async (text: string) =>
+        (
+          await Promise.all(
+            page.frames().map((frame) =>
+              frame
+                .getByText(text, { exact: false })
+                .count()
+                .catch(() => 0),
+            ),
+          )
+        ).reduce((sum, count) => sum + count, 0);
+      await expect
+        .poll(() => framesShowing(why), { timeout: 60_000, message: `the why of N2: ${why}` })
+        .toBeGreaterThan(0);
       await drawn("tcp isolated → ", false);
       expect(await page.getByText(/^tcp isolated → [\d.:]+: unreachable$/).count()).toBeGreaterThan(0);
       expect(browser.external).toEqual([]);

@@ -2,8 +2,20 @@ import { describe, expect, it } from "vitest";
 import type { CheckRecord } from "../core/facts-schema.js";
 import { specGridMarkdown, specGrids } from "./spec-grid.js";
 
-const place = (row: number, col: number) => ({ id: "tiers", row, col, rows: ["edge", "web"], cols: ["web:8080", "db:5432"] });
-const cell = (row: number, col: number, expected: string, observed: string, state: "passed" | "failed"): CheckRecord => ({
+const place = (row: number, col: number) => ({
+  id: "tiers",
+  row,
+  col,
+  rows: ["edge", "web"],
+  cols: ["web:8080", "db:5432"],
+});
+const cell = (
+  row: number,
+  col: number,
+  expected: string,
+  observed: string,
+  state: "passed" | "failed",
+): CheckRecord => ({
   claim: `c${row}${col}`,
   title: `c${row}${col}`,
   state,
@@ -16,7 +28,11 @@ const cell = (row: number, col: number, expected: string, observed: string, stat
 });
 
 describe("specGrids", () => {
-  const checks = [cell(0, 0, "reach yes", "connected", "passed"), cell(0, 1, "reach no", "timed-out", "passed"), cell(1, 1, "reach no", "connected", "failed")];
+  const checks = [
+    cell(0, 0, "reach yes", "connected", "passed"),
+    cell(0, 1, "reach no", "timed-out", "passed"),
+    cell(1, 1, "reach no", "connected", "failed"),
+  ];
 
   it("rebuilds a declared matrix from its cells; a cell the spec left out stays empty", () => {
     const [grid] = specGrids([...checks, { ...cell(0, 0, "x", "y", "passed"), observed: {} }]);

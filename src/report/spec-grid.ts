@@ -2,7 +2,13 @@ import { z } from "zod";
 import type { CheckRecord } from "../core/facts-schema.js";
 
 /** Where a check sits in a matrix the spec declared (check-record writes it into `observed.matrix`). */
-const placeSchema = z.object({ id: z.string(), row: z.number().int(), col: z.number().int(), rows: z.array(z.string()), cols: z.array(z.string()) });
+const placeSchema = z.object({
+  id: z.string(),
+  row: z.number().int(),
+  col: z.number().int(),
+  rows: z.array(z.string()),
+  cols: z.array(z.string()),
+});
 
 export interface SpecGrid {
   id: string;
@@ -19,20 +25,29 @@ export function specGrids(checks: CheckRecord[]): SpecGrid[] {
     const place = placeSchema.safeParse(check.observed.matrix);
     if (!place.success) continue;
     const { id, row, col, rows, cols } = place.data;
-    const grid = grids.get(id) ?? { id, rows, cols, cells: rows.map(() => cols.map((): CheckRecord | undefined => undefined)) };
+    const grid = grids.get(id) ?? {
+      id,
+      rows,
+      cols,
+      cells: rows.map(() => cols.map((): CheckRecord | undefined => undefined)),
+    };
     grid.cells[row]![col] = check;
     grids.set(id, grid);
   }
   return [...grids.values()];
 }
 
-const yesNo = (text: unknown) => (typeof text === "string" ? (text.endsWith("yes") || text === "connected" ? "y" : "n") : "?");
+const yesNo = (text: unknown) =>
+  typeof text === "string" ? (text.endsWith("yes") || text === "connected" ? "y" : "n") : "?";
 
 function gridTable(grid: SpecGrid, cellText: (check: CheckRecord) => string): string[] {
   return [
     `| from ＼ to | ${grid.cols.join(" | ")} |`,
     `|---|${grid.cols.map(() => "---").join("|")}|`,
-    ...grid.rows.map((row, index) => `| **${row}** | ${grid.cells[index]!.map((check) => (check ? cellText(check) : "·")).join(" | ")} |`),
+    ...grid.rows.map(
+      (row, index) =>
+        `| **${row}** | ${grid.cells[index]!.map((check) => (check ? cellText(check) : "·")).join(" | ")} |`,
+    ),
   ];
 }
 
@@ -53,7 +68,11 @@ export function specGridMarkdown(grid: SpecGrid): string {
     "",
     "Difference:",
     "",
-    ...gridTable(grid, (check) => (check.state === "failed" ? `**✗ expected ${yesNo(check.observed.expected)}, saw ${String(check.observed.observed)}**` : "✓")),
+    ...gridTable(grid, (check) =>
+      check.state === "failed"
+        ? `**✗ expected ${yesNo(check.observed.expected)}, saw ${String(check.observed.observed)}**`
+        : "✓",
+    ),
     "",
   ].join("\n");
 }

@@ -13,14 +13,20 @@ describe("summary.md", () => {
   it("opens with the verdict, the counts, the total time and the engine the run was against", () => {
     expect(summary.split("\n")[0]).toBe("# netlab: ✗ 1 passed, 1 failed, 1 skipped in 1 lab(s), 4.5 s");
     expect(summary).toContain("Total time: **4.5 s**");
-    expect(summary).toContain("| engine | Docker 20.10.24+dfsg1 (API 1.41), Debian GNU/Linux 12 (bookworm), kernel 6.1.0 |");
-    expect(summary).toContain("| default bridge | docker0 172.17.0.0/16, gateway 172.17.0.1, inter-container traffic on, masquerade on |");
+    expect(summary).toContain(
+      "| engine | Docker 20.10.24+dfsg1 (API 1.41), Debian GNU/Linux 12 (bookworm), kernel 6.1.0 |",
+    );
+    expect(summary).toContain(
+      "| default bridge | docker0 172.17.0.0/16, gateway 172.17.0.1, inter-container traffic on, masquerade on |",
+    );
     expect(summary).toContain("| settings | probeTimeoutMs=3000 |");
   });
 
   it("gives each claim its mark, what was observed, and for a failure the error and what was assumed", () => {
     expect(summary).toContain("## ✗ demo: 1 passed, 1 failed, 1 skipped");
-    expect(row("D1")).toBe("| ✓ | <b>D1</b> the client reaches the server | address: 172.17.0.3<br>1. ✓ client → 172.17.0.3:8080 connected<br>2. ✓ client → 172.17.0.3:8081 refused | 40 ms |");
+    expect(row("D1")).toBe(
+      "| ✓ | <b>D1</b> the client reaches the server | address: 172.17.0.3<br>1. ✓ client → 172.17.0.3:8080 connected<br>2. ✓ client → 172.17.0.3:8081 refused | 40 ms |",
+    );
     expect(row("D2")).toMatch(/^\| ✗ \| <b>D2<\/b> the sentinel &#124; is out of reach \|/);
     expect(row("D2")).toContain(`✗ client → ${SENTINEL}:80 connected`);
     expect(row("D2")).toContain("<b>failed:</b> expected outcome timed-out");
@@ -35,8 +41,12 @@ describe("summary.md", () => {
   it("draws the matrix with sources as rows, targets as columns, and the mismatch marked", () => {
     const table = matrixMarkdown(facts.labs[0]!.matrix!);
     const lines = table.split("\n");
-    expect(lines[0]).toBe(`| from ↓ · to → | server 172.17.0.3:8080 | server 172.17.0.3:8081 | sentinel ${SENTINEL}:80 | lookup sentinel.netlab.test |`);
-    expect(lines[2]).toBe(`| **client** | ✓ connected (D1) | ✓ refused (D1) | <b>✗ connected, expected timed-out (D2)</b> |  |`);
+    expect(lines[0]).toBe(
+      `| from ↓ · to → | server 172.17.0.3:8080 | server 172.17.0.3:8081 | sentinel ${SENTINEL}:80 | lookup sentinel.netlab.test |`,
+    );
+    expect(lines[2]).toBe(
+      `| **client** | ✓ connected (D1) | ✓ refused (D1) | <b>✗ connected, expected timed-out (D2)</b> |  |`,
+    );
     expect(lines[3]).toBe("| **isolated** |  |  |  | ✓ unreachable (D2) |");
     expect(table).toContain("**1 mismatch(es).**");
     expect(summary).toContain(table);
@@ -51,18 +61,35 @@ describe("summary.md", () => {
 });
 
 describe("summary.md teaches", () => {
-  const lessonLab = (name: string, checks: Parameters<typeof demoLab>[0]) => ({ ...demoLab(checks), lab: name, file: `labs/${name}.lab.test.ts` });
+  const lessonLab = (name: string, checks: Parameters<typeof demoLab>[0]) => ({
+    ...demoLab(checks),
+    lab: name,
+    file: `labs/${name}.lab.test.ts`,
+  });
   const taught = summaryMarkdown(
     withMatrices({
       ...failingDemo(),
       labs: [
         lessonLab("published", [check({ claim: "P2", title: "P2 loopback only" })]),
-        lessonLab("macvlan", [check({ claim: "M3a", title: "M3a ipvlan l2", state: "skipped", skipReason: "the kernel refused ipvlan l2: operation not supported" })]),
+        lessonLab("macvlan", [
+          check({
+            claim: "M3a",
+            title: "M3a ipvlan l2",
+            state: "skipped",
+            skipReason: "the kernel refused ipvlan l2: operation not supported",
+          }),
+        ]),
         lessonLab("bridge", [
           check({
             claim: "B1",
             title: "B1 three networks",
-            observed: { networks: [{ name: "bridge", driver: "bridge" }, { name: "host", driver: "host" }, { name: "none", driver: "null" }] },
+            observed: {
+              networks: [
+                { name: "bridge", driver: "bridge" },
+                { name: "host", driver: "host" },
+                { name: "none", driver: "null" },
+              ],
+            },
           }),
         ]),
         lessonLab("none", [check({ claim: "N1", title: "N1 only lo" })]),
@@ -79,7 +106,9 @@ describe("summary.md teaches", () => {
   it("folds each claim's lesson away under its title: the concept, why, the command and the docs page", () => {
     const lesson = lessonOf("bridge", "B1")!;
     expect(line("B1")).toContain("<details><summary>why</summary>");
-    expect(line("B1")).toContain(`<b>Why:</b> ${lesson.why.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("|", "&#124;")}`);
+    expect(line("B1")).toContain(
+      `<b>Why:</b> ${lesson.why.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("|", "&#124;")}`,
+    );
     expect(line("B1")).toContain(`<a href="${lesson.docs}">`);
   });
 
@@ -89,19 +118,36 @@ describe("summary.md teaches", () => {
   });
 
   it("shows observations as key/value lines, whole: B1's three networks", () => {
-    expect(line("B1")).toContain("networks:<br>&nbsp;&nbsp;- name: bridge, driver: bridge<br>&nbsp;&nbsp;- name: host, driver: host<br>&nbsp;&nbsp;- name: none, driver: null");
+    expect(line("B1")).toContain(
+      "networks:<br>&nbsp;&nbsp;- name: bridge, driver: bridge<br>&nbsp;&nbsp;- name: host, driver: host<br>&nbsp;&nbsp;- name: none, driver: null",
+    );
   });
 
   it("numbers several probes in a matrix cell in the order they ran, whatever order they were recorded in", () => {
-    const later = probe({ target: "172.17.0.3:8080", outcome: "connected", expected: "connected", at: 1_700_000_000_900 });
-    const earlier = probe({ target: "172.17.0.3:8080", outcome: "refused", expected: "refused", at: 1_700_000_000_100 });
-    const own = withMatrices({ ...failingDemo(), labs: [demoLab([check({ claim: "D1", title: "D1 x", probes: [later, earlier] })])] });
+    const later = probe({
+      target: "172.17.0.3:8080",
+      outcome: "connected",
+      expected: "connected",
+      at: 1_700_000_000_900,
+    });
+    const earlier = probe({
+      target: "172.17.0.3:8080",
+      outcome: "refused",
+      expected: "refused",
+      at: 1_700_000_000_100,
+    });
+    const own = withMatrices({
+      ...failingDemo(),
+      labs: [demoLab([check({ claim: "D1", title: "D1 x", probes: [later, earlier] })])],
+    });
     expect(matrixMarkdown(own.labs[0]!.matrix!)).toContain("| **client** | 1. ✓ refused (D1)<br>2. ✓ connected (D1) |");
     expect(matrixMarkdown(own.labs[0]!.matrix!)).toContain("numbers them in the order they ran (1. first)");
   });
 
   it("draws each lab's topology also in Mermaid, which GitHub renders", () => {
-    expect(summary).toMatch(/```mermaid\nflowchart LR\n[\s\S]*subgraph host\["host<br>netns net:\[4026531840\]"\][\s\S]*```/);
+    expect(summary).toMatch(
+      /```mermaid\nflowchart LR\n[\s\S]*subgraph host\["host<br>netns net:\[4026531840\]"\][\s\S]*```/,
+    );
   });
 
   it("shows the default bridge's gateway in the engine table", () => {

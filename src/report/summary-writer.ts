@@ -3,7 +3,17 @@ import type { CheckRecord, Facts, LabRecord, Matrix } from "../core/facts-schema
 import type { StoppedRun } from "../core/stopped-run.js";
 import { labView } from "./lab-view.js";
 import { inLessonOrder, lessonOf } from "../core/lesson/lesson.js";
-import { duration, entryText, labFailed, observationLines, oneLine, STATE_MARK, tally, tallyText, truncate } from "./format.js";
+import {
+  duration,
+  entryText,
+  labFailed,
+  observationLines,
+  oneLine,
+  STATE_MARK,
+  tally,
+  tallyText,
+  truncate,
+} from "./format.js";
 import { orderedEntries } from "./matrix.js";
 import { topologyContext, topologyMermaid, type TopologyContext } from "./topology.js";
 
@@ -19,7 +29,12 @@ const ERROR_MAX = 400;
 
 /** Text for a table cell: HTML-escaped, pipes and newlines made harmless. */
 function cell(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("|", "&#124;").replaceAll(/\r?\n/g, "<br>");
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll("|", "&#124;")
+    .replaceAll(/\r?\n/g, "<br>");
 }
 
 const code = (text: string) => `<code>${cell(text)}</code>`;
@@ -42,11 +57,19 @@ function engineRows(run: Facts["run"]): Array<[string, string]> {
       `${String(bridge.name)} ${String(bridge.subnet ?? "")}, gateway ${String(bridge.gateway ?? "?")}, inter-container traffic ${onOff(bridge.iccEnabled)}, masquerade ${onOff(bridge.masquerade)}`,
     ]);
   }
-  if ("ipv4Forwarding" in engine) rows.push(["forwarding", `IPv4 forwarding ${onOff(engine.ipv4Forwarding)}, bridge-nf-call-iptables ${onOff(engine.bridgeNfIptables)}, swarm ${String(engine.swarmState ?? "?")}`]);
+  if ("ipv4Forwarding" in engine)
+    rows.push([
+      "forwarding",
+      `IPv4 forwarding ${onOff(engine.ipv4Forwarding)}, bridge-nf-call-iptables ${onOff(engine.bridgeNfIptables)}, swarm ${String(engine.swarmState ?? "?")}`,
+    ]);
   if ("daemonConfig" in engine) rows.push(["daemon.json", oneLine(engine.daemonConfig)]);
   rows.push(["probe image", run.image]);
   const sentinel = run.sentinel;
-  if (sentinel.address) rows.push(["sentinel", `${String(sentinel.address)} (host end ${String(sentinel.hostAddress ?? "?")}, namespace ${String(sentinel.namespace ?? "?")})`]);
+  if (sentinel.address)
+    rows.push([
+      "sentinel",
+      `${String(sentinel.address)} (host end ${String(sentinel.hostAddress ?? "?")}, namespace ${String(sentinel.namespace ?? "?")})`,
+    ]);
   const settings = Object.entries(config).filter(([, value]) => value !== undefined);
   if (settings.length) rows.push(["settings", settings.map(([key, value]) => `${key}=${oneLine(value)}`).join(", ")]);
   return rows;
@@ -54,16 +77,21 @@ function engineRows(run: Facts["run"]): Array<[string, string]> {
 
 /** Key/value lines in a table cell: nested lines keep their indentation. */
 function linesCell(lines: string[]): string {
-  return lines.map((line) => {
-    const indent = /^ */.exec(line)?.[0].length ?? 0;
-    return `${"&nbsp;".repeat(indent)}${cell(line.slice(indent))}`;
-  }).join("<br>");
+  return lines
+    .map((line) => {
+      const indent = /^ */.exec(line)?.[0].length ?? 0;
+      return `${"&nbsp;".repeat(indent)}${cell(line.slice(indent))}`;
+    })
+    .join("<br>");
 }
 
 function observedText(check: CheckRecord, lab: string, labelOf: (from: string) => string): string {
   if (check.state === "skipped") {
     const toRun = lessonOf(lab, check.claim)?.toRun;
-    return [check.skipReason ? `skipped: ${cell(check.skipReason)}` : "skipped", ...(toRun ? [`<b>to run it:</b> ${cell(toRun)}`] : [])].join("<br>");
+    return [
+      check.skipReason ? `skipped: ${cell(check.skipReason)}` : "skipped",
+      ...(toRun ? [`<b>to run it:</b> ${cell(toRun)}`] : []),
+    ].join("<br>");
   }
   const all = observationLines(check.observed);
   const observed = all.slice(0, OBSERVED_LINES);
@@ -85,23 +113,33 @@ function observedText(check: CheckRecord, lab: string, labelOf: (from: string) =
     if (first) lines.push(`<b>failed:</b> ${cell(truncate(first.trim(), ERROR_MAX))}`);
     for (const probe of check.probes) {
       const expected = probe.expected === undefined ? undefined : [probe.expected].flat();
-      if (expected && !expected.includes(probe.outcome) && !first?.includes(probe.command)) lines.push(`see it yourself: ${code(probe.command)}`);
+      if (expected && !expected.includes(probe.outcome) && !first?.includes(probe.command))
+        lines.push(`see it yourself: ${code(probe.command)}`);
     }
   }
   if (check.assumptions.length) lines.push(`<i>assumed:</i> ${cell(check.assumptions.join("; "))}`);
   if (check.attempts.length) {
     const verdict = check.state === "passed" ? "passed on attempt" : "failed on attempt";
-    lines.push(`<i>${verdict} ${check.attempts.length + 1} of ${check.attempts.length + 1}</i> (earlier: ${cell(check.attempts.map((attempt) => truncate(attempt.errors[0]?.split("\n")[0] ?? "failed", 120)).join("; "))})`);
+    lines.push(
+      `<i>${verdict} ${check.attempts.length + 1} of ${check.attempts.length + 1}</i> (earlier: ${cell(check.attempts.map((attempt) => truncate(attempt.errors[0]?.split("\n")[0] ?? "failed", 120)).join("; "))})`,
+    );
   }
   return lines.join("<br>");
 }
 
 /** The claim's cell: its id and words, then its lesson folded away (concept, why, the command, the docs page). */
 function claimCell(check: CheckRecord, lab: string): string {
-  const title = check.title.startsWith(check.claim) ? `<b>${cell(check.claim)}</b>${cell(check.title.slice(check.claim.length))}` : cell(check.title);
+  const title = check.title.startsWith(check.claim)
+    ? `<b>${cell(check.claim)}</b>${cell(check.title.slice(check.claim.length))}`
+    : cell(check.title);
   const lesson = lessonOf(lab, check.claim);
   if (!lesson) return title;
-  const body = [cell(lesson.concept), `<b>Why:</b> ${cell(lesson.why)}`, `<b>See it by hand:</b> ${code(lesson.command)}`, `<b>Docs:</b> <a href="${cell(lesson.docs)}">${cell(lesson.docs)}</a>`];
+  const body = [
+    cell(lesson.concept),
+    `<b>Why:</b> ${cell(lesson.why)}`,
+    `<b>See it by hand:</b> ${code(lesson.command)}`,
+    `<b>Docs:</b> <a href="${cell(lesson.docs)}">${cell(lesson.docs)}</a>`,
+  ];
   return `${title}<details><summary>why</summary>${body.join("<br><br>")}</details>`;
 }
 
@@ -113,7 +151,10 @@ export function matrixMarkdown(matrix: Matrix): string {
     const cells = matrix.targets.map((target) => {
       const entries = orderedEntries(matrix, source.id, target.id);
       return entries
-        .map((entry, index) => `${entries.length > 1 ? `${index + 1}. ` : ""}${entry.mismatch ? "<b>" : ""}${cell(entryText(entry))} (${cell(entry.claim)})${entry.mismatch ? "</b>" : ""}`)
+        .map(
+          (entry, index) =>
+            `${entries.length > 1 ? `${index + 1}. ` : ""}${entry.mismatch ? "<b>" : ""}${cell(entryText(entry))} (${cell(entry.claim)})${entry.mismatch ? "</b>" : ""}`,
+        )
         .join("<br>");
     });
     return `| **${cell(source.label)}** | ${cells.join(" | ")} |`;
@@ -131,7 +172,12 @@ function labSection(lab: LabRecord, context: TopologyContext): string {
   const labelOf = (from: string) => labels.get(from) ?? from;
   const counts = tally(lab.checks);
   const mark = labFailed(lab) ? "✗" : "✓";
-  const lines = [`## ${mark} ${lab.lab}: ${tallyText(counts)}`, "", `\`${lab.file}\`${lab.durationMs !== undefined ? `, ${duration(lab.durationMs)}` : ""}`, ""];
+  const lines = [
+    `## ${mark} ${lab.lab}: ${tallyText(counts)}`,
+    "",
+    `\`${lab.file}\`${lab.durationMs !== undefined ? `, ${duration(lab.durationMs)}` : ""}`,
+    "",
+  ];
   if (lab.topology) lines.push(`Topology as observed: [${lab.topology}](${lab.topology})`, "");
   const mermaid = topologyMermaid(lab, context);
   if (mermaid) lines.push("```mermaid", mermaid.trimEnd(), "```", "");
@@ -139,12 +185,21 @@ function labSection(lab: LabRecord, context: TopologyContext): string {
   if (lab.checks.length) {
     lines.push("| | claim | observed | time |", "|---|---|---|---|");
     for (const check of lab.checks) {
-      lines.push(`| ${STATE_MARK[check.state]} | ${claimCell(check, lab.lab)} | ${observedText(check, lab.lab, labelOf)} | ${check.state === "skipped" ? "" : duration(check.durationMs)} |`);
+      lines.push(
+        `| ${STATE_MARK[check.state]} | ${claimCell(check, lab.lab)} | ${observedText(check, lab.lab, labelOf)} | ${check.state === "skipped" ? "" : duration(check.durationMs)} |`,
+      );
     }
     lines.push("");
   }
   for (const grid of specGrids(lab.checks)) lines.push(specGridMarkdown(grid));
-  if (lab.matrix) lines.push(`### Reachability: ${lab.lab}`, "", "Rows: where the probe ran. Columns: what it tried to reach.", "", matrixMarkdown(lab.matrix));
+  if (lab.matrix)
+    lines.push(
+      `### Reachability: ${lab.lab}`,
+      "",
+      "Rows: where the probe ran. Columns: what it tried to reach.",
+      "",
+      matrixMarkdown(lab.matrix),
+    );
   return lines.join("\n");
 }
 
@@ -164,7 +219,10 @@ export function summaryMarkdown(facts: Facts): string {
   ];
   const context = topologyContext(facts.run);
   for (const lab of inLessonOrder(facts.labs, (candidate) => candidate.lab)) lines.push(labSection(lab, context));
-  lines.push(`Total time: ${duration(facts.run.durationMs)}. Details: \`facts.json\` (schema version ${facts.schemaVersion}), \`junit.xml\`, \`npm run report\` for the HTML report.`, "");
+  lines.push(
+    `Total time: ${duration(facts.run.durationMs)}. Details: \`facts.json\` (schema version ${facts.schemaVersion}), \`junit.xml\`, \`npm run report\` for the HTML report.`,
+    "",
+  );
   return lines.join("\n");
 }
 

@@ -4,7 +4,8 @@
  */
 export type Attributes = Record<string, string | undefined>;
 
-export const quote = (value: string) => `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")}"`;
+export const quote = (value: string) =>
+  `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")}"`;
 
 export function attributes(values: Attributes): string {
   const pairs = Object.entries(values).filter((pair): pair is [string, string] => pair[1] !== undefined);
@@ -31,7 +32,12 @@ interface EdgeItem {
 
 /** Text for a Mermaid label: quotes and markup made harmless, lines broken with <br>. */
 const mermaidText = (text: string) =>
-  text.replaceAll("&", "&amp;").replaceAll('"', "#quot;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\n", "<br>");
+  text
+    .replaceAll("&", "&amp;")
+    .replaceAll('"', "#quot;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll("\n", "<br>");
 
 export class TopologyGraph {
   private readonly root: Item[] = [];
@@ -74,7 +80,11 @@ export class TopologyGraph {
 
   /** Graphviz DOT. */
   toString(): string {
-    const lines = [`  graph${attributes(this.defaults.graph)};`, `  node${attributes(this.defaults.node)};`, `  edge${attributes(this.defaults.edge)};`];
+    const lines = [
+      `  graph${attributes(this.defaults.graph)};`,
+      `  node${attributes(this.defaults.node)};`,
+      `  edge${attributes(this.defaults.edge)};`,
+    ];
     const emit = (items: Item[], depth: number) => {
       const pad = "  ".repeat(depth);
       for (const item of items) {
@@ -126,7 +136,10 @@ export class TopologyGraph {
       const arrow = edge.values.dir === "forward" ? (dotted ? "-.->" : "-->") : dotted ? "-.-" : "---";
       const label = edge.values.label ? `|"${mermaidText(edge.values.label)}"|` : "";
       lines.push(`  ${edge.from} ${arrow}${label} ${edge.to}`);
-      if (edge.values.color) styles.push(`  linkStyle ${index} stroke:${edge.values.color}${edge.values.penwidth ? `,stroke-width:${edge.values.penwidth}px` : ""}`);
+      if (edge.values.color)
+        styles.push(
+          `  linkStyle ${index} stroke:${edge.values.color}${edge.values.penwidth ? `,stroke-width:${edge.values.penwidth}px` : ""}`,
+        );
     });
     return `${[...lines, ...styles].join("\n")}\n`;
   }

@@ -20,7 +20,9 @@ export function graphvizMissingLine(labels: string[]): string {
 /** Why `dot` cannot run here (one line), or undefined when it can: for tests that need a picture drawn. */
 export async function graphvizMissing(): Promise<string | undefined> {
   const result = await execa("dot", ["-V"], { reject: false, timeout: RENDER_TIMEOUT_MS });
-  return result.exitCode === 0 ? undefined : "Graphviz's dot is not installed (npm test and npm run provision install graphviz)";
+  return result.exitCode === 0
+    ? undefined
+    : "Graphviz's dot is not installed (npm test and npm run provision install graphviz)";
 }
 
 /** Renders DOT text to SVG with Graphviz's `dot` (Debian's graphviz; `npm run provision` installs it). */

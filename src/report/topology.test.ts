@@ -10,7 +10,14 @@ const clusters = () => [...dot.matchAll(/subgraph (cluster_\w+)/g)].map((match) 
 
 describe("topology picture (DOT)", () => {
   it("draws the host, each network namespace and the sentinel as boxes", () => {
-    expect(clusters()).toEqual(["cluster_ns0", "cluster_ns1", "cluster_ns2", "cluster_host", "cluster_sentinel", "cluster_legend"]);
+    expect(clusters()).toEqual([
+      "cluster_ns0",
+      "cluster_ns1",
+      "cluster_ns2",
+      "cluster_host",
+      "cluster_sentinel",
+      "cluster_legend",
+    ]);
     expect(dot).toContain('label="client (bridge, 172.17.0.2)\\nnetns net:[4026532201]"');
     expect(dot).toContain('label="isolated (none)\\nnetns net:[4026532203]"');
     expect(dot).toContain('label="host\\nnetns net:[4026531840]"');
@@ -49,7 +56,11 @@ describe("topology picture (DOT)", () => {
       },
       topologyContext(demoFacts(base).run),
     );
-    expect([...own.matchAll(/subgraph (cluster_\w+)/g)].map((match) => match[1])).toEqual(["cluster_ns0", "cluster_host", "cluster_sentinel"]);
+    expect([...own.matchAll(/subgraph (cluster_\w+)/g)].map((match) => match[1])).toEqual([
+      "cluster_ns0",
+      "cluster_host",
+      "cluster_sentinel",
+    ]);
     // container: two containers inside one namespace, each drawn, both sharing its interfaces.
     expect(own).toContain('label="one network namespace, 2 containers\\nnetns (not observed)"');
     expect(own).toContain('label="container target (bridge, 172.17.0.2)", shape="component"');
@@ -59,7 +70,12 @@ describe("topology picture (DOT)", () => {
   });
 
   it("does not call two interfaces on one parent (macvlan) a veth pair: one host end, each edge named as seen", () => {
-    const eth0 = (index: number) => ({ role: `m${index}`, network: "segment", netns: `net:[${index}]`, links: [{ index, name: "eth0", peerIndex: 7 }] });
+    const eth0 = (index: number) => ({
+      role: `m${index}`,
+      network: "segment",
+      netns: `net:[${index}]`,
+      links: [{ index, name: "eth0", peerIndex: 7 }],
+    });
     const own = topologyDot({ lab: "macvlan", containers: { a: eth0(11), b: eth0(12) }, host: {} });
     expect(own.match(/label="#7\\n\(not observed on the host\)"/g)).toHaveLength(1);
     expect(own.match(/\[label="eth0@if7"/g)).toHaveLength(2);
@@ -83,29 +99,57 @@ describe("topology picture (DOT)", () => {
 describe("topology pictures show each mode's concept", () => {
   const run = demoFacts(demoLab([])).run;
   const context = topologyContext(run);
-  const member = (role: string, network: string, extra: Record<string, unknown> = {}) => ({ role, network, netns: `net:[${role}]`, ...extra });
+  const member = (role: string, network: string, extra: Record<string, unknown> = {}) => ({
+    role,
+    network,
+    netns: `net:[${role}]`,
+    ...extra,
+  });
 
   it("user-defined bridges: br-<id> with the network's subnet, and an internal one marked as having no way out", () => {
     const own = topologyDot(
       {
         lab: "internal",
-        containers: { a: member("first", "netlab-x-internal-internal", { address: "10.213.1.2" }), b: member("control", "netlab-x-internal-normal") },
+        containers: {
+          a: member("first", "netlab-x-internal-internal", { address: "10.213.1.2" }),
+          b: member("control", "netlab-x-internal-normal"),
+        },
         host: {},
         networks: {
-          "netlab-x-internal-internal": { role: "internal", driver: "bridge", subnet: "10.213.1.0/24", gateway: "10.213.1.1", internal: true, bridge: "br-0123456789ab" },
-          "netlab-x-internal-normal": { role: "normal", driver: "bridge", subnet: "10.213.2.0/24", internal: false, bridge: "br-ba9876543210" },
+          "netlab-x-internal-internal": {
+            role: "internal",
+            driver: "bridge",
+            subnet: "10.213.1.0/24",
+            gateway: "10.213.1.1",
+            internal: true,
+            bridge: "br-0123456789ab",
+          },
+          "netlab-x-internal-normal": {
+            role: "normal",
+            driver: "bridge",
+            subnet: "10.213.2.0/24",
+            internal: false,
+            bridge: "br-ba9876543210",
+          },
         },
       },
       context,
     );
-    expect(own).toContain('label="br-0123456789ab (bridge)\\nnetwork internal\\n10.213.1.0/24, gateway 10.213.1.1\\ninternal: no way out"');
+    expect(own).toContain(
+      'label="br-0123456789ab (bridge)\\nnetwork internal\\n10.213.1.0/24, gateway 10.213.1.1\\ninternal: no way out"',
+    );
     expect(own).toContain('label="br-ba9876543210 (bridge)\\nnetwork normal\\n10.213.2.0/24"');
     expect(own.match(/\[label="member", style="dashed"\]/g)).toHaveLength(2);
   });
 
   it("macvlan: the parent and the segment; overlay: the VXLAN and docker_gwbridge as the second interface", () => {
     const macvlan = topologyDot(
-      { lab: "macvlan", containers: { a: member("m1", "seg") }, host: {}, networks: { seg: { role: "segment", driver: "macvlan", subnet: "10.213.3.0/24", parent: "nl1234p" } } },
+      {
+        lab: "macvlan",
+        containers: { a: member("m1", "seg") },
+        host: {},
+        networks: { seg: { role: "segment", driver: "macvlan", subnet: "10.213.3.0/24", parent: "nl1234p" } },
+      },
       context,
     );
     expect(macvlan).toContain('label="macvlan segment\\nsegment 10.213.3.0/24\\non parent nl1234p"');
@@ -113,7 +157,17 @@ describe("topology pictures show each mode's concept", () => {
     const overlay = topologyDot(
       {
         lab: "overlay",
-        containers: { a: { ...member("one", "ov"), networks: ["ov"], links: [{ index: 1, name: "lo" }, { index: 30, name: "eth0", peerIndex: 31 }, { index: 32, name: "eth1", peerIndex: 33 }] } },
+        containers: {
+          a: {
+            ...member("one", "ov"),
+            networks: ["ov"],
+            links: [
+              { index: 1, name: "lo" },
+              { index: 30, name: "eth0", peerIndex: 31 },
+              { index: 32, name: "eth1", peerIndex: 33 },
+            ],
+          },
+        },
         host: {},
         networks: { ov: { role: "attachable", driver: "overlay", subnet: "10.213.4.0/24", vxlanId: "4097" } },
       },
@@ -130,7 +184,14 @@ describe("topology pictures show each mode's concept", () => {
     const own = topologyDot(
       {
         lab: "published",
-        containers: { [web]: { role: "web", network: "bridge", address: "172.17.0.9", ports: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "32000" }], "8082/tcp": null } } },
+        containers: {
+          [web]: {
+            role: "web",
+            network: "bridge",
+            address: "172.17.0.9",
+            ports: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "32000" }], "8082/tcp": null },
+          },
+        },
         host: {},
         checks: [
           check({

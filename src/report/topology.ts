@@ -1,16 +1,35 @@
 import { TopologyGraph } from "./topology-graph.js";
 import type { LabRecord } from "../core/facts-schema.js";
-import { addressesOf, labView, type ContainerView, type LabView, type NetworkView, type ViewAddress, type ViewLink } from "./lab-view.js";
+import {
+  addressesOf,
+  labView,
+  type ContainerView,
+  type LabView,
+  type NetworkView,
+  type ViewAddress,
+  type ViewLink,
+} from "./lab-view.js";
 
 type TopologyLab = Pick<LabRecord, "lab" | "containers" | "host" | "networks"> & Partial<Pick<LabRecord, "checks">>;
 
 /** What the picture needs of the run besides the lab's own facts: the sentinel and the default bridge. */
 export interface TopologyContext {
-  sentinel?: { namespace?: string; hostInterface?: string; hostAddress?: string; address?: string; link?: string; tcpPort?: number; dnsName?: string };
+  sentinel?: {
+    namespace?: string;
+    hostInterface?: string;
+    hostAddress?: string;
+    address?: string;
+    link?: string;
+    tcpPort?: number;
+    dnsName?: string;
+  };
   bridge?: { name?: string; subnet?: string; gateway?: string };
 }
 
-export function topologyContext(run: { sentinel: Record<string, unknown>; engine: Record<string, unknown> }): TopologyContext {
+export function topologyContext(run: {
+  sentinel: Record<string, unknown>;
+  engine: Record<string, unknown>;
+}): TopologyContext {
   const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
   const bridge = (run.engine.bridge ?? {}) as Record<string, unknown>;
   const sentinel = run.sentinel;
@@ -42,7 +61,8 @@ function linkLabel(link: ViewLink, addresses: ViewAddress[]): string {
   return [`${link.name}${peer}  #${link.index}${kind}`, ...cidrs].join("\n");
 }
 
-const isBridge = (link: ViewLink, bridgeName?: string) => link.kind === "bridge" || link.name === bridgeName || /^(docker\d+|br-[0-9a-f]+)$/.test(link.name);
+const isBridge = (link: ViewLink, bridgeName?: string) =>
+  link.kind === "bridge" || link.name === bridgeName || /^(docker\d+|br-[0-9a-f]+)$/.test(link.name);
 
 interface Namespace {
   netns?: string;
@@ -89,8 +109,14 @@ function namespaces(containers: ContainerView[], hostNetns?: string): { own: Nam
 function hostSeenFromInside(view: LabView): LabView {
   const inside = view.containers.filter((container) => container.network === "host");
   const netns = view.host.netns ?? inside.find((container) => container.netns)?.netns;
-  const links = view.host.links.length > 0 ? view.host.links : (inside.find((container) => container.links.length > 0)?.links ?? []);
-  const addresses = view.host.addresses.length > 0 ? view.host.addresses : (inside.find((container) => container.addresses.length > 0)?.addresses ?? []);
+  const links =
+    view.host.links.length > 0
+      ? view.host.links
+      : (inside.find((container) => container.links.length > 0)?.links ?? []);
+  const addresses =
+    view.host.addresses.length > 0
+      ? view.host.addresses
+      : (inside.find((container) => container.addresses.length > 0)?.addresses ?? []);
   return { ...view, host: { netns, links, addresses } };
 }
 
@@ -106,33 +132,58 @@ function drawNamespaces(dot: TopologyGraph, own: Namespace[], anchors: Anchors):
   own.forEach((namespace, index) => {
     const shared = namespace.containers.length > 1;
     const names = namespace.containers.map((container) => {
-      const about = [container.network?.replace(/^container:([0-9a-f]{12})[0-9a-f]*$/, "container:$1"), container.address].filter(Boolean).join(", ");
+      const about = [
+        container.network?.replace(/^container:([0-9a-f]{12})[0-9a-f]*$/, "container:$1"),
+        container.address,
+      ]
+        .filter(Boolean)
+        .join(", ");
       return about ? `${container.label} (${about})` : container.label;
     });
     const title = shared ? `one network namespace, ${namespace.containers.length} containers` : (names[0] ?? "");
-    dot.cluster(`ns${index}`, { label: `${title}\nnetns ${namespace.netns ?? "(not observed)"}`, ...COLORS.namespace }, () => {
-      const members = shared
-        ? namespace.containers.map((container, at) => [container, dot.node({ label: `container ${names[at]}`, shape: "component", fillcolor: "#ffffff" })] as const)
-        : [];
-      const withLinks = namespace.containers.find((container) => container.links.length > 0);
-      const all = namespace.containers.flatMap((container) => container.addresses);
-      const addresses = [...new Map(all.map((address) => [`${address.interface} ${address.cidr}`, address])).values()];
-      let anchor: string;
-      if (!withLinks) {
-        const known = namespace.containers.flatMap((container) => (container.address ? [container.address] : []));
-        anchor = dot.node({ label: known.length ? `interfaces not observed\naddress ${known.join(", ")}` : "interfaces not observed", style: "rounded,dashed" });
-      } else {
-        const nodes = withLinks.links.map((link) => {
-          const node = dot.node({ label: linkLabel(link, addresses), fillcolor: link.name === "lo" ? "#f4f4f4" : "white" });
-          if (link.peerIndex !== undefined) ends.push({ node, link: { ...link, peerIndex: link.peerIndex }, containers: namespace.containers });
-          return { link, node };
-        });
-        anchor = (nodes.find(({ link }) => link.name !== "lo") ?? nodes[0])?.node ?? dot.node({ label: "no interfaces" });
-        // Both containers use the same interfaces: the namespace's, not either one's.
-        for (const [, member] of members) dot.edge(member, anchor, { label: "shares", style: "dotted" });
-      }
-      for (const container of namespace.containers) anchors.set(container.name, anchor);
-    });
+    dot.cluster(
+      `ns${index}`,
+      { label: `${title}\nnetns ${namespace.netns ?? "(not observed)"}`, ...COLORS.namespace },
+      () => {
+        const members = shared
+          ? namespace.containers.map(
+              (container, at) =>
+                [
+                  container,
+                  dot.node({ label: `container ${names[at]}`, shape: "component", fillcolor: "#ffffff" }),
+                ] as const,
+            )
+          : [];
+        const withLinks = namespace.containers.find((container) => container.links.length > 0);
+        const all = namespace.containers.flatMap((container) => container.addresses);
+        const addresses = [
+          ...new Map(all.map((address) => [`${address.interface} ${address.cidr}`, address])).values(),
+        ];
+        let anchor: string;
+        if (!withLinks) {
+          const known = namespace.containers.flatMap((container) => (container.address ? [container.address] : []));
+          anchor = dot.node({
+            label: known.length ? `interfaces not observed\naddress ${known.join(", ")}` : "interfaces not observed",
+            style: "rounded,dashed",
+          });
+        } else {
+          const nodes = withLinks.links.map((link) => {
+            const node = dot.node({
+              label: linkLabel(link, addresses),
+              fillcolor: link.name === "lo" ? "#f4f4f4" : "white",
+            });
+            if (link.peerIndex !== undefined)
+              ends.push({ node, link: { ...link, peerIndex: link.peerIndex }, containers: namespace.containers });
+            return { link, node };
+          });
+          anchor =
+            (nodes.find(({ link }) => link.name !== "lo") ?? nodes[0])?.node ?? dot.node({ label: "no interfaces" });
+          // Both containers use the same interfaces: the namespace's, not either one's.
+          for (const [, member] of members) dot.edge(member, anchor, { label: "shares", style: "dotted" });
+        }
+        for (const container of namespace.containers) anchors.set(container.name, anchor);
+      },
+    );
   });
   return ends;
 }
@@ -141,13 +192,30 @@ function drawNamespaces(dot: TopologyGraph, own: Namespace[], anchors: Anchors):
 function networkLabel(network: NetworkView): string {
   const addressing = [network.subnet, network.gateway ? `gateway ${network.gateway}` : ""].filter(Boolean).join(", ");
   if (network.driver === "bridge") {
-    return [`${network.bridge ?? network.name} (bridge)`, `network ${network.label}`, addressing, network.internal ? "internal: no way out" : ""].filter(Boolean).join("\n");
+    return [
+      `${network.bridge ?? network.name} (bridge)`,
+      `network ${network.label}`,
+      addressing,
+      network.internal ? "internal: no way out" : "",
+    ]
+      .filter(Boolean)
+      .join("\n");
   }
   if (network.driver === "macvlan" || network.driver === "ipvlan") {
-    return [`${network.driver} ${network.label}${network.mode ? ` (${network.mode})` : ""}`, `segment ${network.subnet ?? "?"}`, network.parent ? `on parent ${network.parent}` : ""].filter(Boolean).join("\n");
+    return [
+      `${network.driver} ${network.label}${network.mode ? ` (${network.mode})` : ""}`,
+      `segment ${network.subnet ?? "?"}`,
+      network.parent ? `on parent ${network.parent}` : "",
+    ]
+      .filter(Boolean)
+      .join("\n");
   }
   if (network.driver === "overlay") {
-    return [`overlay ${network.label}`, addressing, `VXLAN${network.vxlanId ? ` id ${network.vxlanId}` : ""} (UDP 4789 between nodes)`].join("\n");
+    return [
+      `overlay ${network.label}`,
+      addressing,
+      `VXLAN${network.vxlanId ? ` id ${network.vxlanId}` : ""} (UDP 4789 between nodes)`,
+    ].join("\n");
   }
   return [`${network.driver} ${network.label}`, addressing].filter(Boolean).join("\n");
 }
@@ -169,118 +237,212 @@ interface HostNodes {
  * the sentinel's link. eth0@ifN names the other end of a veth pair or the parent of a macvlan: only an
  * observed veth, or a host end that points back, makes a "veth pair"; otherwise the edge says what was seen.
  */
-function drawHost(dot: TopologyGraph, view: LabView, context: TopologyContext, ends: LinkEnd[], inHost: ContainerView[], anchors: Anchors, wantSelf: boolean): HostNodes {
+function drawHost(
+  dot: TopologyGraph,
+  view: LabView,
+  context: TopologyContext,
+  ends: LinkEnd[],
+  inHost: ContainerView[],
+  anchors: Anchors,
+  wantSelf: boolean,
+): HostNodes {
   const bridgeName = context.bridge?.name;
   const hostBridges = view.host.links.filter((link) => isBridge(link, bridgeName));
   const hostPorts = view.host.links.filter((link) => !isBridge(link, bridgeName));
-  const peerOf = (end: LinkEnd) => hostPorts.find((link) => link.index === end.link.peerIndex && (link.peerIndex === undefined || link.peerIndex === end.link.index));
+  const peerOf = (end: LinkEnd) =>
+    hostPorts.find(
+      (link) =>
+        link.index === end.link.peerIndex && (link.peerIndex === undefined || link.peerIndex === end.link.index),
+    );
   const onDefaultBridge = view.containers.some((container) => container.network === "bridge");
   const used = new Set(ends.flatMap((end) => peerOf(end)?.master ?? []));
   if (onDefaultBridge && bridgeName) used.add(bridgeName);
   const result: HostNodes = { bindings: new Map(), bridges: new Map() };
 
-  result.sentinelEnd = dot.cluster("host", { label: `host\nnetns ${view.host.netns ?? "(not observed)"}`, ...COLORS.host }, () => {
-    const bridges = result.bridges;
-    // The lab's own networks first, with what the engine said of them (subnet, internal, parent, VXLAN).
-    for (const network of view.networks) {
-      const style = network.internal ? { ...COLORS.bridge, fillcolor: "#fde9e7", color: "#b0504a" } : COLORS.bridge;
-      const node = dot.node({ label: networkLabel(network), ...style });
-      bridges.set(network.name, node);
-      if (network.bridge) bridges.set(network.bridge, node);
-      if (network.parent) {
-        const parent = dot.node({ label: `${network.parent}\nparent link (made by netlab)` });
-        dot.edge(node, parent, { label: "sub-interfaces of", style: "dashed" });
-      }
-    }
-    if (view.networks.some((network) => network.driver === "overlay")) {
-      bridges.set("docker_gwbridge", dot.node({ label: "docker_gwbridge (bridge)\noverlay members' second interface:\ntheir way out, NAT by the host", ...COLORS.bridge }));
-    }
-    for (const link of hostBridges.filter((bridge) => used.has(bridge.name) && !bridges.has(bridge.name))) {
-      const cidrs = view.host.addresses.filter((address) => address.interface === link.name).map((address) => address.cidr);
-      const engine = link.name === bridgeName && context.bridge?.gateway ? [`gateway ${context.bridge.gateway}`, context.bridge.subnet ?? ""] : [];
-      bridges.set(link.name, dot.node({ label: [`${link.name}  #${link.index} (bridge)`, ...(cidrs.length ? cidrs : engine)].filter(Boolean).join("\n"), ...COLORS.bridge }));
-    }
-    if (onDefaultBridge && bridgeName && !bridges.has(bridgeName)) {
-      const { gateway, subnet } = context.bridge ?? {};
-      const label = [`${bridgeName} (bridge)`, gateway ? `gateway ${gateway}` : "", subnet ?? "", "as the engine reports it"].filter(Boolean).join("\n");
-      bridges.set(bridgeName, dot.node({ label, ...COLORS.bridge }));
-    }
-    if (bridgeName && bridges.has(bridgeName)) bridges.set("bridge", bridges.get(bridgeName) as string);
-
-    const drawn = new Set<number>();
-    const unseen = new Map<number, string>();
-    const joined = new Set<string>();
-    for (const end of ends) {
-      const index = end.link.peerIndex;
-      const peer = peerOf(end);
-      if (peer) {
-        drawn.add(peer.index);
-        const node = dot.node({ label: linkLabel(peer, view.host.addresses) });
-        const pair = peer.kind === "veth" || peer.peerIndex === end.link.index;
-        dot.edge(end.node, node, { label: pair ? "veth pair" : `${end.link.name}@if${index}`, color: "#4a78b0", penwidth: "2" });
-        const bridge = peer.master ? bridges.get(peer.master) : undefined;
-        if (bridge) {
-          dot.edge(node, bridge, { label: "port of", style: "dashed" });
-          for (const container of end.containers) joined.add(`${container.name}\u0000${peer.master}`);
-        }
-        continue;
-      }
-      let node = unseen.get(index);
-      if (!node) {
-        node = dot.node({ label: `#${index}\n(not observed on the host)`, style: "rounded,dashed" });
-        unseen.set(index, node);
-        const engineBridge = bridgeName ? bridges.get(bridgeName) : undefined;
-        if (engineBridge && end.containers.some((container) => container.network === "bridge")) {
-          dot.edge(node, engineBridge, { label: "network bridge (engine)", style: "dotted" });
-          for (const container of end.containers) joined.add(`${container.name}\u0000${bridgeName}`);
+  result.sentinelEnd = dot.cluster(
+    "host",
+    { label: `host\nnetns ${view.host.netns ?? "(not observed)"}`, ...COLORS.host },
+    () => {
+      const bridges = result.bridges;
+      // The lab's own networks first, with what the engine said of them (subnet, internal, parent, VXLAN).
+      for (const network of view.networks) {
+        const style = network.internal ? { ...COLORS.bridge, fillcolor: "#fde9e7", color: "#b0504a" } : COLORS.bridge;
+        const node = dot.node({ label: networkLabel(network), ...style });
+        bridges.set(network.name, node);
+        if (network.bridge) bridges.set(network.bridge, node);
+        if (network.parent) {
+          const parent = dot.node({ label: `${network.parent}\nparent link (made by netlab)` });
+          dot.edge(node, parent, { label: "sub-interfaces of", style: "dashed" });
         }
       }
-      dot.edge(end.node, node, { label: `${end.link.name}@if${index}`, color: "#4a78b0", style: "dashed" });
-    }
-    // Members of a network whose way to it was not drawn above: an edge says which network (and, on an overlay, which interface).
-    for (const container of view.containers) {
-      const anchor = anchors.get(container.name);
-      if (!anchor) continue;
-      for (const name of container.networks) {
-        const network = view.networks.find((candidate) => candidate.name === name);
-        const bridge = network?.bridge ?? (name === "bridge" ? bridgeName : name);
-        const node = bridges.get(name);
-        if (!node || (bridge && joined.has(`${container.name}\u0000${bridge}`))) continue;
-        dot.edge(anchor, node, { label: network?.driver === "overlay" ? "eth0: VXLAN" : network?.driver === "macvlan" || network?.driver === "ipvlan" ? network.driver : "member", style: "dashed" });
+      if (view.networks.some((network) => network.driver === "overlay")) {
+        bridges.set(
+          "docker_gwbridge",
+          dot.node({
+            label: "docker_gwbridge (bridge)\noverlay members' second interface:\ntheir way out, NAT by the host",
+            ...COLORS.bridge,
+          }),
+        );
       }
-      const gwbridge = bridges.get("docker_gwbridge");
-      if (gwbridge && container.links.some((link) => link.name === "eth1") && container.networks.some((name) => view.networks.find((network) => network.name === name)?.driver === "overlay")) {
-        dot.edge(anchor, gwbridge, { label: "eth1", style: "dashed" });
+      for (const link of hostBridges.filter((bridge) => used.has(bridge.name) && !bridges.has(bridge.name))) {
+        const cidrs = view.host.addresses
+          .filter((address) => address.interface === link.name)
+          .map((address) => address.cidr);
+        const engine =
+          link.name === bridgeName && context.bridge?.gateway
+            ? [`gateway ${context.bridge.gateway}`, context.bridge.subnet ?? ""]
+            : [];
+        bridges.set(
+          link.name,
+          dot.node({
+            label: [`${link.name}  #${link.index} (bridge)`, ...(cidrs.length ? cidrs : engine)]
+              .filter(Boolean)
+              .join("\n"),
+            ...COLORS.bridge,
+          }),
+        );
       }
-    }
-
-    // Published ports: the host's port (and the address it is bound to) leads to the container's port.
-    for (const container of view.containers) {
-      const anchor = anchors.get(container.name);
-      for (const port of container.ports) {
-        const key = `${port.hostIp}:${port.hostPort}`;
-        const node = dot.node({ label: `-p ${key}\nbound to ${port.hostIp === "0.0.0.0" ? "every host address" : port.hostIp}`, shape: "box", style: "filled", fillcolor: "#e2f0d9", color: "#548235" });
-        result.bindings.set(key, node);
-        if (anchor) dot.edge(node, anchor, { label: `→ ${container.label}:${port.containerPort}`, dir: "forward", color: "#548235" });
+      if (onDefaultBridge && bridgeName && !bridges.has(bridgeName)) {
+        const { gateway, subnet } = context.bridge ?? {};
+        const label = [
+          `${bridgeName} (bridge)`,
+          gateway ? `gateway ${gateway}` : "",
+          subnet ?? "",
+          "as the engine reports it",
+        ]
+          .filter(Boolean)
+          .join("\n");
+        bridges.set(bridgeName, dot.node({ label, ...COLORS.bridge }));
       }
-    }
+      if (bridgeName && bridges.has(bridgeName)) bridges.set("bridge", bridges.get(bridgeName) as string);
 
-    const otherPorts = hostPorts.filter((link) => !drawn.has(link.index) && link.master && bridges.has(link.master));
-    const otherBridges = hostBridges.filter((bridge) => !bridges.has(bridge.name));
-    const notes = [otherPorts.length ? `${otherPorts.length} more port(s) on these bridges` : "", otherBridges.length ? `${otherBridges.length} other bridge(s)` : ""];
-    if (notes.some(Boolean)) dot.node({ label: `${notes.filter(Boolean).join("\n")}\nnot this lab's`, shape: "plaintext", style: "" });
-    for (const container of inHost) {
-      anchors.set(container.name, dot.node({ label: `container ${container.label}\n(the host's network namespace)`, shape: "component", fillcolor: "#e8f1fb" }));
-    }
-    if (wantSelf) result.self = dot.node({ label: "the host's own processes", shape: "box", style: "rounded,filled", fillcolor: "#ffffff" });
+      const drawn = new Set<number>();
+      const unseen = new Map<number, string>();
+      const joined = new Set<string>();
+      for (const end of ends) {
+        const index = end.link.peerIndex;
+        const peer = peerOf(end);
+        if (peer) {
+          drawn.add(peer.index);
+          const node = dot.node({ label: linkLabel(peer, view.host.addresses) });
+          const pair = peer.kind === "veth" || peer.peerIndex === end.link.index;
+          dot.edge(end.node, node, {
+            label: pair ? "veth pair" : `${end.link.name}@if${index}`,
+            color: "#4a78b0",
+            penwidth: "2",
+          });
+          const bridge = peer.master ? bridges.get(peer.master) : undefined;
+          if (bridge) {
+            dot.edge(node, bridge, { label: "port of", style: "dashed" });
+            for (const container of end.containers) joined.add(`${container.name}\u0000${peer.master}`);
+          }
+          continue;
+        }
+        let node = unseen.get(index);
+        if (!node) {
+          node = dot.node({ label: `#${index}\n(not observed on the host)`, style: "rounded,dashed" });
+          unseen.set(index, node);
+          const engineBridge = bridgeName ? bridges.get(bridgeName) : undefined;
+          if (engineBridge && end.containers.some((container) => container.network === "bridge")) {
+            dot.edge(node, engineBridge, { label: "network bridge (engine)", style: "dotted" });
+            for (const container of end.containers) joined.add(`${container.name}\u0000${bridgeName}`);
+          }
+        }
+        dot.edge(end.node, node, { label: `${end.link.name}@if${index}`, color: "#4a78b0", style: "dashed" });
+      }
+      // Members of a network whose way to it was not drawn above: an edge says which network (and, on an overlay, which interface).
+      for (const container of view.containers) {
+        const anchor = anchors.get(container.name);
+        if (!anchor) continue;
+        for (const name of container.networks) {
+          const network = view.networks.find((candidate) => candidate.name === name);
+          const bridge = network?.bridge ?? (name === "bridge" ? bridgeName : name);
+          const node = bridges.get(name);
+          if (!node || (bridge && joined.has(`${container.name}\u0000${bridge}`))) continue;
+          dot.edge(anchor, node, {
+            label:
+              network?.driver === "overlay"
+                ? "eth0: VXLAN"
+                : network?.driver === "macvlan" || network?.driver === "ipvlan"
+                  ? network.driver
+                  : "member",
+            style: "dashed",
+          });
+        }
+        const gwbridge = bridges.get("docker_gwbridge");
+        if (
+          gwbridge &&
+          container.links.some((link) => link.name === "eth1") &&
+          container.networks.some(
+            (name) => view.networks.find((network) => network.name === name)?.driver === "overlay",
+          )
+        ) {
+          dot.edge(anchor, gwbridge, { label: "eth1", style: "dashed" });
+        }
+      }
 
-    const sentinel = context.sentinel;
-    if (!sentinel?.address) return undefined;
-    const prefix = sentinel.link?.split("/")[1];
-    const seen = view.host.links.find((link) => link.name === sentinel.hostInterface);
-    const name = seen ? `${seen.name}${seen.peerIndex !== undefined ? `@if${seen.peerIndex}` : ""}  #${seen.index}` : (sentinel.hostInterface ?? "sentinel link");
-    return dot.node({ label: [name, sentinel.hostAddress ? `${sentinel.hostAddress}${prefix ? `/${prefix}` : ""}` : ""].filter(Boolean).join("\n") });
-  });
+      // Published ports: the host's port (and the address it is bound to) leads to the container's port.
+      for (const container of view.containers) {
+        const anchor = anchors.get(container.name);
+        for (const port of container.ports) {
+          const key = `${port.hostIp}:${port.hostPort}`;
+          const node = dot.node({
+            label: `-p ${key}\nbound to ${port.hostIp === "0.0.0.0" ? "every host address" : port.hostIp}`,
+            shape: "box",
+            style: "filled",
+            fillcolor: "#e2f0d9",
+            color: "#548235",
+          });
+          result.bindings.set(key, node);
+          if (anchor)
+            dot.edge(node, anchor, {
+              label: `→ ${container.label}:${port.containerPort}`,
+              dir: "forward",
+              color: "#548235",
+            });
+        }
+      }
+
+      const otherPorts = hostPorts.filter((link) => !drawn.has(link.index) && link.master && bridges.has(link.master));
+      const otherBridges = hostBridges.filter((bridge) => !bridges.has(bridge.name));
+      const notes = [
+        otherPorts.length ? `${otherPorts.length} more port(s) on these bridges` : "",
+        otherBridges.length ? `${otherBridges.length} other bridge(s)` : "",
+      ];
+      if (notes.some(Boolean))
+        dot.node({ label: `${notes.filter(Boolean).join("\n")}\nnot this lab's`, shape: "plaintext", style: "" });
+      for (const container of inHost) {
+        anchors.set(
+          container.name,
+          dot.node({
+            label: `container ${container.label}\n(the host's network namespace)`,
+            shape: "component",
+            fillcolor: "#e8f1fb",
+          }),
+        );
+      }
+      if (wantSelf)
+        result.self = dot.node({
+          label: "the host's own processes",
+          shape: "box",
+          style: "rounded,filled",
+          fillcolor: "#ffffff",
+        });
+
+      const sentinel = context.sentinel;
+      if (!sentinel?.address) return undefined;
+      const prefix = sentinel.link?.split("/")[1];
+      const seen = view.host.links.find((link) => link.name === sentinel.hostInterface);
+      const name = seen
+        ? `${seen.name}${seen.peerIndex !== undefined ? `@if${seen.peerIndex}` : ""}  #${seen.index}`
+        : (sentinel.hostInterface ?? "sentinel link");
+      return dot.node({
+        label: [name, sentinel.hostAddress ? `${sentinel.hostAddress}${prefix ? `/${prefix}` : ""}` : ""]
+          .filter(Boolean)
+          .join("\n"),
+      });
+    },
+  );
   return result;
 }
 
@@ -288,24 +450,44 @@ function drawSentinel(dot: TopologyGraph, context: TopologyContext, hostEnd: str
   const sentinel = context.sentinel;
   if (!sentinel?.address) return undefined;
   const prefix = sentinel.link?.split("/")[1];
-  const node = dot.cluster("sentinel", { label: `sentinel (the outside)\nnetns ${sentinel.namespace ?? "(not observed)"}`, ...COLORS.sentinel }, () => {
-    const serves = [sentinel.tcpPort ? `tcp :${sentinel.tcpPort}` : "", sentinel.dnsName ? `dns ${sentinel.dnsName}` : ""].filter(Boolean).join(", ");
-    return dot.node({ label: [`${sentinel.address}${prefix ? `/${prefix}` : ""}`, serves].filter(Boolean).join("\n") });
-  });
+  const node = dot.cluster(
+    "sentinel",
+    { label: `sentinel (the outside)\nnetns ${sentinel.namespace ?? "(not observed)"}`, ...COLORS.sentinel },
+    () => {
+      const serves = [
+        sentinel.tcpPort ? `tcp :${sentinel.tcpPort}` : "",
+        sentinel.dnsName ? `dns ${sentinel.dnsName}` : "",
+      ]
+        .filter(Boolean)
+        .join(", ");
+      return dot.node({
+        label: [`${sentinel.address}${prefix ? `/${prefix}` : ""}`, serves].filter(Boolean).join("\n"),
+      });
+    },
+  );
   dot.edge(hostEnd, node, { label: "veth pair", color: "#b0504a", penwidth: "2" });
   return node;
 }
 
 /** How a probe's outcome is drawn: reached, refused by a live peer, or stopped on the way. */
 const PROBE_COLORS = { connected: "#2e8b57", refused: "#8c8c8c", blocked: "#cc3333" } as const;
-const probeKind = (outcome: string): keyof typeof PROBE_COLORS => (outcome === "connected" ? "connected" : outcome === "refused" ? "refused" : "blocked");
+const probeKind = (outcome: string): keyof typeof PROBE_COLORS =>
+  outcome === "connected" ? "connected" : outcome === "refused" ? "refused" : "blocked";
 
 /**
  * Each tcp probe between two things of the picture as an arrow: green connected, grey refused, red blocked
  * (timed out, unreachable). Probes between the same two nodes with the same kind of outcome share one arrow,
  * labelled with the ports and claims.
  */
-function drawProbes(dot: TopologyGraph, lab: TopologyLab, view: LabView, context: TopologyContext, anchors: Anchors, host: HostNodes, sentinelNode?: string): void {
+function drawProbes(
+  dot: TopologyGraph,
+  lab: TopologyLab,
+  view: LabView,
+  context: TopologyContext,
+  anchors: Anchors,
+  host: HostNodes,
+  sentinelNode?: string,
+): void {
   const byAddress = new Map<string, string>();
   for (const container of view.containers) {
     const anchor = anchors.get(container.name);
@@ -344,14 +526,25 @@ function drawProbes(dot: TopologyGraph, lab: TopologyLab, view: LabView, context
   for (const arrow of arrows.values()) {
     const what = [...arrow.what];
     const label = what.length > 3 ? `${what.slice(0, 3).join("\n")}\n+${what.length - 3} more` : what.join("\n");
-    dot.edge(arrow.from, arrow.to, { label, color: PROBE_COLORS[arrow.kind], fontcolor: PROBE_COLORS[arrow.kind], dir: "forward", constraint: "false", style: arrow.kind === "refused" ? "dashed" : undefined });
+    dot.edge(arrow.from, arrow.to, {
+      label,
+      color: PROBE_COLORS[arrow.kind],
+      fontcolor: PROBE_COLORS[arrow.kind],
+      dir: "forward",
+      constraint: "false",
+      style: arrow.kind === "refused" ? "dashed" : undefined,
+    });
   }
   if (arrows.size > 0) drawLegend(dot);
 }
 
 function drawLegend(dot: TopologyGraph): void {
   dot.cluster("legend", { label: "probes", style: "rounded", color: "#bbbbbb" }, () => {
-    for (const [kind, words] of [["connected", "connected"], ["refused", "refused (a peer said no)"], ["blocked", "blocked (timed out, unreachable)"]] as const) {
+    for (const [kind, words] of [
+      ["connected", "connected"],
+      ["refused", "refused (a peer said no)"],
+      ["blocked", "blocked (timed out, unreachable)"],
+    ] as const) {
       const a = dot.node({ label: " ", shape: "point", width: "0.05" });
       const b = dot.node({ label: words, shape: "plaintext", style: "" });
       dot.edge(a, b, { color: PROBE_COLORS[kind], dir: "forward", style: kind === "refused" ? "dashed" : undefined });
@@ -362,7 +555,14 @@ function drawLegend(dot: TopologyGraph): void {
 function topologyGraph(lab: TopologyLab, context: TopologyContext): TopologyGraph {
   const view = hostSeenFromInside(labView(lab));
   const dot = new TopologyGraph(lab.lab, {
-    graph: { rankdir: "LR", fontname: "Helvetica", fontsize: "11", label: `${lab.lab}: topology as observed`, labelloc: "t", nodesep: "0.3" },
+    graph: {
+      rankdir: "LR",
+      fontname: "Helvetica",
+      fontsize: "11",
+      label: `${lab.lab}: topology as observed`,
+      labelloc: "t",
+      nodesep: "0.3",
+    },
     node: { shape: "box", style: "rounded,filled", fillcolor: "white", fontname: "Helvetica", fontsize: "10" },
     edge: { fontname: "Helvetica", fontsize: "9", dir: "none" },
   });
@@ -371,7 +571,11 @@ function topologyGraph(lab: TopologyLab, context: TopologyContext): TopologyGrap
   const ends = drawNamespaces(dot, own, anchors);
   // The host's own processes get a node when a probe starts there or goes to the host's address.
   const wantSelf = (lab.checks ?? []).some((check) =>
-    check.probes.some((probe) => probe.probe === "tcp" && (probe.from === "host" || probe.target.split(":")[0] === context.sentinel?.hostAddress)),
+    check.probes.some(
+      (probe) =>
+        probe.probe === "tcp" &&
+        (probe.from === "host" || probe.target.split(":")[0] === context.sentinel?.hostAddress),
+    ),
   );
   const host = drawHost(dot, view, context, ends, inHost, anchors, wantSelf);
   const sentinel = host.sentinelEnd ? drawSentinel(dot, context, host.sentinelEnd) : undefined;

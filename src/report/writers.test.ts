@@ -31,12 +31,24 @@ describe("one report pipeline: a registry of writers", () => {
   it("control: every format by default, allure-results with them", async () => {
     const dir = scratch();
     await writeReports(dir, failingDemo());
-    expect(outputs(dir)).toEqual(["allure-results", "facts.json", "facts.schema.json", "junit.xml", "summary.md", "topology"]);
+    expect(outputs(dir)).toEqual([
+      "allure-results",
+      "facts.json",
+      "facts.schema.json",
+      "junit.xml",
+      "summary.md",
+      "topology",
+    ]);
   });
 
   it("junit.xml alone, with the run's other test files after the labs", async () => {
     const dir = scratch();
-    const other = { name: "unit: src/x.test.ts", file: "src/x.test.ts", errors: [], checks: [check({ claim: "x", title: "x works" })] };
+    const other = {
+      name: "unit: src/x.test.ts",
+      file: "src/x.test.ts",
+      errors: [],
+      checks: [check({ claim: "x", title: "x works" })],
+    };
     await writeReports(dir, failingDemo(), ["junit"], { otherSuites: [other] });
     expect(outputs(dir)).toEqual(["junit.xml"]);
     const xml = readFileSync(join(dir, "junit.xml"), "utf8");

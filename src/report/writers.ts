@@ -76,8 +76,18 @@ function writeJson(report: Report): void {
 }
 
 function writeJunit(report: Report): void {
-  const labs = report.facts.labs.map((lab) => ({ name: lab.lab, file: lab.file, durationMs: lab.durationMs, errors: lab.errors, checks: lab.checks, lab }));
-  writeFileSync(join(report.dir, "junit.xml"), junitXml([...labs, ...report.otherSuites], { timestamp: report.facts.run.startedAt }));
+  const labs = report.facts.labs.map((lab) => ({
+    name: lab.lab,
+    file: lab.file,
+    durationMs: lab.durationMs,
+    errors: lab.errors,
+    checks: lab.checks,
+    lab,
+  }));
+  writeFileSync(
+    join(report.dir, "junit.xml"),
+    junitXml([...labs, ...report.otherSuites], { timestamp: report.facts.run.startedAt }),
+  );
 }
 
 /** allure-results/, replaced whole (a second `npm run report` does not double the claims). */
@@ -106,9 +116,20 @@ export interface WrittenReports {
  * Writes the reports of `formats` from a run's facts into `dir` (labs in lesson order, each with its
  * reachability matrix). A lab run leaves out allure: allure-vitest wrote it while the labs ran.
  */
-export async function writeReports(dir: string, input: Facts, formats: readonly ReportFormat[] = REPORT_FORMATS, options: { otherSuites?: JunitSuite[] } = {}): Promise<WrittenReports> {
+export async function writeReports(
+  dir: string,
+  input: Facts,
+  formats: readonly ReportFormat[] = REPORT_FORMATS,
+  options: { otherSuites?: JunitSuite[] } = {},
+): Promise<WrittenReports> {
   mkdirSync(dir, { recursive: true });
-  const report: Report = { dir, facts: withMatrices(input), pictures: new Map(), problems: [], otherSuites: options.otherSuites ?? [] };
+  const report: Report = {
+    dir,
+    facts: withMatrices(input),
+    pictures: new Map(),
+    problems: [],
+    otherSuites: options.otherSuites ?? [],
+  };
   for (const format of REPORT_FORMATS) if (formats.includes(format)) await REPORT_WRITERS[format](report);
   debug("Wrote %s to %s", REPORT_FORMATS.filter((format) => formats.includes(format)).join(", "), dir);
   return { facts: report.facts, problems: report.problems };

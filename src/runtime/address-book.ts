@@ -18,7 +18,8 @@ export async function readAddressBook(docker: Dockerode): Promise<AddressHolder[
   }));
   for (const network of networks) {
     const subnets = (network.IPAM?.Config ?? []).flatMap((config) => (config.Subnet ? [config.Subnet] : []));
-    if (subnets.length > 0) held.push({ kind: "network", name: network.Name, netlab: network.Labels?.[LABEL.managed] === "true", subnets });
+    if (subnets.length > 0)
+      held.push({ kind: "network", name: network.Name, netlab: network.Labels?.[LABEL.managed] === "true", subnets });
   }
   return held;
 }

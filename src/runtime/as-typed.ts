@@ -21,16 +21,29 @@ interface EngineEvents {
 // `docker` and its global options (-H HOST, --context NAME, …) before the command.
 const DOCKER = String.raw`\bdocker(?:\s+--?[a-zA-Z-]+(?:[=\s]\S+)?)*\s+`;
 const COMPOSE = String.raw`\bdocker(-compose|\s+compose)\b.*`;
-const NETWORK_CHURN = new RegExp(`${DOCKER}network\\s+(create|rm|remove|prune)\\b|${COMPOSE}\\b(up|down)\\b|${DOCKER}swarm\\s+(init|leave)\\b|${DOCKER}system\\s+prune\\b`);
+const NETWORK_CHURN = new RegExp(
+  `${DOCKER}network\\s+(create|rm|remove|prune)\\b|${COMPOSE}\\b(up|down)\\b|${DOCKER}swarm\\s+(init|leave)\\b|${DOCKER}system\\s+prune\\b`,
+);
 const NETWORK_CREATE = new RegExp(`${DOCKER}network\\s+create\\b|${COMPOSE}\\bup\\b|${DOCKER}swarm\\s+init\\b`);
-const CONTAINER_EVENT = new RegExp(`${DOCKER}(run|create|start|restart|rm|stop|kill|container\\s+(run|create|start|restart|rm|stop|kill|prune))\\b|${DOCKER}network\\s+(connect|disconnect)\\s+bridge\\b|${COMPOSE}`);
+const CONTAINER_EVENT = new RegExp(
+  `${DOCKER}(run|create|start|restart|rm|stop|kill|container\\s+(run|create|start|restart|rm|stop|kill|prune))\\b|${DOCKER}network\\s+(connect|disconnect)\\s+bridge\\b|${COMPOSE}`,
+);
 
 /** Which lock-worthy engine events a shell line may cause (by its words; a safe over-estimate). */
 export function engineEventsOf(line: string): EngineEvents {
-  return { churn: NETWORK_CHURN.test(line), pools: NETWORK_CREATE.test(line), defaultBridge: CONTAINER_EVENT.test(line) };
+  return {
+    churn: NETWORK_CHURN.test(line),
+    pools: NETWORK_CREATE.test(line),
+    defaultBridge: CONTAINER_EVENT.test(line),
+  };
 }
 
-async function holding<T>(events: EngineEvents, what: string, work: () => Promise<T>, held: { defaultBridge?: boolean }): Promise<T> {
+async function holding<T>(
+  events: EngineEvents,
+  what: string,
+  work: () => Promise<T>,
+  held: { defaultBridge?: boolean },
+): Promise<T> {
   const churned = events.churn ? () => withNetworkChurn(what, work) : work;
   const pooled = events.pools ? () => withHostLock("address-pools", churned) : churned;
   return events.defaultBridge && !held.defaultBridge ? withHostLock("default-bridge", pooled) : pooled();
@@ -42,7 +55,11 @@ export interface TypedResult {
   all: string;
 }
 
-async function typed(line: string, held: { defaultBridge?: boolean }, run: () => Promise<{ exitCode?: number; stdout?: unknown; all?: unknown }>): Promise<TypedResult> {
+async function typed(
+  line: string,
+  held: { defaultBridge?: boolean },
+  run: () => Promise<{ exitCode?: number; stdout?: unknown; all?: unknown }>,
+): Promise<TypedResult> {
   const result = await holding(engineEventsOf(line), `typed: ${line}`, run, held);
   return { exitCode: result.exitCode, stdout: String(result.stdout), all: String(result.all) };
 }
@@ -54,5 +71,7 @@ export function typeLine(line: string, held: { defaultBridge?: boolean } = {}): 
 
 /** `docker ARGS…` as typed (arguments passed as they are, no shell); rejects on a non-zero exit unless `reject: false`. */
 export function dockerAsTyped(args: string[], options: { reject?: boolean } = {}): Promise<TypedResult> {
-  return typed(["docker", ...args].join(" "), {}, () => execa("docker", args, { reject: options.reject ?? true, all: true, stdin: "ignore" }));
+  return typed(["docker", ...args].join(" "), {}, () =>
+    execa("docker", args, { reject: options.reject ?? true, all: true, stdin: "ignore" }),
+  );
 }

@@ -25,7 +25,10 @@ function builtPackage(): { src: string; dist: string } {
 
 /** What the build writes: each source's digest, the stamp's time that of the build. */
 function stamp(src: string, dist: string): void {
-  writeFileSync(join(dist, ".built"), stampText(Object.fromEntries(sourceFiles(src).map((source) => [source, digest(readFileSync(join(src, source)))]))));
+  writeFileSync(
+    join(dist, ".built"),
+    stampText(Object.fromEntries(sourceFiles(src).map((source) => [source, digest(readFileSync(join(src, source)))]))),
+  );
 }
 
 const later = (path: string) => utimesSync(path, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));

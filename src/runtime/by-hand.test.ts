@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ByHandError, byHandNames, parseByHandLinks, parseByHandNamespaces, parseOwnRules, splitRule } from "./by-hand.js";
+import {
+  ByHandError,
+  byHandNames,
+  parseByHandLinks,
+  parseByHandNamespaces,
+  parseOwnRules,
+  splitRule,
+} from "./by-hand.js";
 import { MAX_LINK_NAME } from "./parent-link.js";
 
 describe("byHandNames", () => {
@@ -9,7 +16,8 @@ describe("byHandNames", () => {
     expect(names.bridge).toBe("nl0a1b2c3dxbr");
     expect(names.ports).toEqual({ a: "nl0a1b2c3dxa", b: "nl0a1b2c3dxb" });
     expect(names.comment).toBe("netlab:0a1b2c3d");
-    for (const link of [names.bridge, ...Object.values(names.ports), ...Object.values(names.pair)]) expect(link.length).toBeLessThanOrEqual(MAX_LINK_NAME);
+    for (const link of [names.bridge, ...Object.values(names.ports), ...Object.values(names.pair)])
+      expect(link.length).toBeLessThanOrEqual(MAX_LINK_NAME);
   });
 
   it("refuses a run id a sweep could not read back", () => {
@@ -19,7 +27,14 @@ describe("byHandNames", () => {
 
 describe("what a sweep of the by-hand lab finds", () => {
   it("its namespaces, not the sentinel's, a parent link's or anyone else's", () => {
-    const text = ["nlx-0a1b2c3d-4242-a (id: 5)", "nlx-0a1b2c3d-4242-b", "nl-0a1b2c3d-4242-m (id: 3)", "netlab-0a1b2c3d-4242 (id: 2)", "red", ""].join("\n");
+    const text = [
+      "nlx-0a1b2c3d-4242-a (id: 5)",
+      "nlx-0a1b2c3d-4242-b",
+      "nl-0a1b2c3d-4242-m (id: 3)",
+      "netlab-0a1b2c3d-4242 (id: 2)",
+      "red",
+      "",
+    ].join("\n");
     expect(parseByHandNamespaces(text)).toEqual([
       { namespace: "nlx-0a1b2c3d-4242-a", runId: "0a1b2c3d", pid: 4242 },
       { namespace: "nlx-0a1b2c3d-4242-b", runId: "0a1b2c3d", pid: 4242 },
@@ -49,13 +64,31 @@ describe("what a sweep of the by-hand lab finds", () => {
       '-A FORWARD -i eth0 -m comment --comment "netlab:0a1b2c3d-and-more" -j ACCEPT',
     ].join("\n");
     expect(parseOwnRules("filter", text)).toEqual([
-      { table: "filter", runId: "0a1b2c3d", spec: ["FORWARD", "-i", "nl0a1b2c3dxbr", "-m", "comment", "--comment", "netlab:0a1b2c3d", "-j", "ACCEPT"] },
+      {
+        table: "filter",
+        runId: "0a1b2c3d",
+        spec: ["FORWARD", "-i", "nl0a1b2c3dxbr", "-m", "comment", "--comment", "netlab:0a1b2c3d", "-j", "ACCEPT"],
+      },
     ]);
   });
 
   it("splits a rule as iptables printed it, quotes and negations included", () => {
-    expect(splitRule('-A POSTROUTING -s 10.213.0.0/24 ! -o nlx -m comment --comment "a \\"b\\" c" -j MASQUERADE')).toEqual([
-      "-A", "POSTROUTING", "-s", "10.213.0.0/24", "!", "-o", "nlx", "-m", "comment", "--comment", 'a "b" c', "-j", "MASQUERADE",
+    expect(
+      splitRule('-A POSTROUTING -s 10.213.0.0/24 ! -o nlx -m comment --comment "a \\"b\\" c" -j MASQUERADE'),
+    ).toEqual([
+      "-A",
+      "POSTROUTING",
+      "-s",
+      "10.213.0.0/24",
+      "!",
+      "-o",
+      "nlx",
+      "-m",
+      "comment",
+      "--comment",
+      'a "b" c',
+      "-j",
+      "MASQUERADE",
     ]);
   });
 });

@@ -54,7 +54,8 @@ export function byHandNames(runId: string, pid: number = process.pid): ByHandNam
     www: join(tmpdir(), `nlx-${runId}-${pid}-www`),
   };
   for (const link of [names.bridge, ...Object.values(names.ports), ...Object.values(names.pair)]) {
-    if (link.length > MAX_LINK_NAME) throw new ByHandError(`link name "${link}" is longer than ${MAX_LINK_NAME} characters`);
+    if (link.length > MAX_LINK_NAME)
+      throw new ByHandError(`link name "${link}" is longer than ${MAX_LINK_NAME} characters`);
   }
   return names;
 }
@@ -83,7 +84,9 @@ export function parseByHandLinks(text: string): Array<{ link: string; runId: str
 
 /** Splits one line of `iptables -S` into its words; iptables quotes a comment in double quotes. */
 export function splitRule(line: string): string[] {
-  return [...line.trim().matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((match) => (match[1] !== undefined ? match[1].replace(/\\(.)/g, "$1") : (match[2] ?? "")));
+  return [...line.trim().matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((match) =>
+    match[1] !== undefined ? match[1].replace(/\\(.)/g, "$1") : (match[2] ?? ""),
+  );
 }
 
 export interface OwnRule {
@@ -215,7 +218,6 @@ export class ByHandNetwork {
 async function deleteRule(table: Table, spec: string[]): Promise<void> {
   await execa("iptables", ["-w", "-t", table, "-D", ...spec], { reject: false });
 }
-
 
 async function removeByHand(names: ByHandNames): Promise<void> {
   for (const link of [...Object.values(names.ports), ...Object.values(names.pair), names.bridge]) {

@@ -12,7 +12,9 @@ import {
 
 describe("parseComposeVersion", () => {
   it("reads compose v1's banner", () => {
-    expect(parseComposeVersion("docker-compose version 1.29.2, build unknown\ndocker-py version: 5.0.3\n")).toBe("1.29.2");
+    expect(parseComposeVersion("docker-compose version 1.29.2, build unknown\ndocker-py version: 5.0.3\n")).toBe(
+      "1.29.2",
+    );
   });
   it("reads the v2 plugin's banner and --short", () => {
     expect(parseComposeVersion("Docker Compose version v2.27.0\n")).toBe("2.27.0");
@@ -27,7 +29,9 @@ describe("parseComposeVersion", () => {
 
 describe("composeExecutable", () => {
   it("asks testcontainers for docker-compose only when that is what is installed", () => {
-    expect(composeExecutable({ kind: "standalone", version: "1.29.2", command: "docker-compose" })).toEqual({ standalone: true });
+    expect(composeExecutable({ kind: "standalone", version: "1.29.2", command: "docker-compose" })).toEqual({
+      standalone: true,
+    });
     expect(composeExecutable({ kind: "plugin", version: "2.27.0", command: "docker compose" })).toBeUndefined();
   });
 });
@@ -66,12 +70,18 @@ describe("servicesOf", () => {
     Labels: { [COMPOSE_LABEL.project]: project, ...(service ? { [COMPOSE_LABEL.service]: service } : {}) },
   });
   it("maps each service of the project to its container, ignoring other projects", () => {
-    const services = servicesOf("p", [container("1", "p", "web"), container("2", "p", "client"), container("3", "q", "web")]);
+    const services = servicesOf("p", [
+      container("1", "p", "web"),
+      container("2", "p", "client"),
+      container("3", "q", "web"),
+    ]);
     expect([...services.keys()].sort()).toEqual(["client", "web"]);
     expect(services.get("web")?.Id).toBe("1");
   });
   it("refuses a scaled service instead of picking one", () => {
-    expect(() => servicesOf("p", [container("1", "p", "web"), container("2", "p", "web")])).toThrow(/several containers/);
+    expect(() => servicesOf("p", [container("1", "p", "web"), container("2", "p", "web")])).toThrow(
+      /several containers/,
+    );
   });
   it("names a container without the engine's slash", () => {
     expect(containerName(container("1", "p", "web"))).toBe("p_web_1");

@@ -91,7 +91,9 @@ export function servicesOf<T extends ComposeContainerSummary>(project: string, c
     if (!service) continue;
     const other = services.get(service);
     if (other) {
-      throw new ComposeOptionsError(`compose service "${service}" of project "${project}" has several containers: ${other.Names[0]}, ${container.Names[0]}`);
+      throw new ComposeOptionsError(
+        `compose service "${service}" of project "${project}" has several containers: ${other.Names[0]}, ${container.Names[0]}`,
+      );
     }
     services.set(service, container);
   }

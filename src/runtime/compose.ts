@@ -25,13 +25,24 @@ export class ComposeError extends Error {
 
 /** The Compose a user would run here: the `docker compose` plugin if the docker CLI has it, else `docker-compose`. */
 export async function detectCompose(): Promise<{ cli: ComposeCli } | { missing: string }> {
-  const plugin = await execa("docker", ["compose", "version", "--short"], { reject: false, stdin: "ignore", timeout: 10_000 });
+  const plugin = await execa("docker", ["compose", "version", "--short"], {
+    reject: false,
+    stdin: "ignore",
+    timeout: 10_000,
+  });
   const pluginVersion = plugin.exitCode === 0 ? parseComposeVersion(String(plugin.stdout)) : undefined;
   if (pluginVersion) return { cli: { kind: "plugin", version: pluginVersion, command: "docker compose" } };
-  const standalone = await execa("docker-compose", ["version", "--short"], { reject: false, stdin: "ignore", timeout: 10_000 });
+  const standalone = await execa("docker-compose", ["version", "--short"], {
+    reject: false,
+    stdin: "ignore",
+    timeout: 10_000,
+  });
   const standaloneVersion = standalone.exitCode === 0 ? parseComposeVersion(String(standalone.stdout)) : undefined;
   if (standaloneVersion) return { cli: { kind: "standalone", version: standaloneVersion, command: "docker-compose" } };
-  const said = (result: typeof plugin) => String(result.stderr || result.stdout || result.message).trim().split("\n")[0];
+  const said = (result: typeof plugin) =>
+    String(result.stderr || result.stdout || result.message)
+      .trim()
+      .split("\n")[0];
   return { missing: `neither "docker compose" (${said(plugin)}) nor "docker-compose" (${said(standalone)}) runs` };
 }
 
@@ -61,7 +72,9 @@ export class ComposeProject {
   ) {
     if (!Number.isInteger(options.stopTimeoutSeconds) || options.stopTimeoutSeconds < 1) {
       // testcontainers passes `-t` only for a truthy timeout, so 0 would mean compose's own 10 s default.
-      throw new ComposeError(`stop timeout for compose project "${options.projectName}" must be a whole number of seconds >= 1`);
+      throw new ComposeError(
+        `stop timeout for compose project "${options.projectName}" must be a whole number of seconds >= 1`,
+      );
     }
   }
 
@@ -114,9 +127,15 @@ export class ComposeProject {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
     };
     const containers = await this.docker.listContainers({ all: true, filters: this.projectFilter() });
-    await Promise.all(containers.map((container) => this.docker.getContainer(container.Id).remove({ force: true, v: true }).catch(ignoreMissing)));
+    await Promise.all(
+      containers.map((container) =>
+        this.docker.getContainer(container.Id).remove({ force: true, v: true }).catch(ignoreMissing),
+      ),
+    );
     for (const network of await this.networks()) {
-      await withNetworkChurn(`removing network ${network.Name}`, () => this.docker.getNetwork(network.Id).remove().catch(ignoreMissing));
+      await withNetworkChurn(`removing network ${network.Name}`, () =>
+        this.docker.getNetwork(network.Id).remove().catch(ignoreMissing),
+      );
     }
     forgetComposeProject(this.name);
     return left;
@@ -128,9 +147,12 @@ export class ComposeProject {
       try {
         await this.docker.getImage(image).inspect();
       } catch (error) {
-        throw new ComposeError(`image "${image}" of compose project "${this.name}" is not on the engine, and compose would pull it`, {
-          cause: error,
-        });
+        throw new ComposeError(
+          `image "${image}" of compose project "${this.name}" is not on the engine, and compose would pull it`,
+          {
+            cause: error,
+          },
+        );
       }
     }
   }
@@ -155,7 +177,10 @@ export class ComposeProject {
       running = await withNetworkChurn(`bringing up compose project ${projectName}`, () => environment.up());
     } catch (error) {
       const reason = error instanceof Error ? error.message : String((error as { err?: string }).err ?? error);
-      throw new ComposeError(`compose project "${projectName}" did not come up after ${Date.now() - started} ms: ${reason.trim()}`, { cause: error });
+      throw new ComposeError(
+        `compose project "${projectName}" did not come up after ${Date.now() - started} ms: ${reason.trim()}`,
+        { cause: error },
+      );
     }
     const upMs = Date.now() - started;
     debug("Brought up compose project %s in %d ms", projectName, upMs);
@@ -190,12 +215,17 @@ export class StartedComposeProject {
       debug("Bringing down compose project %s…", this.name);
       const started = Date.now();
       try {
-        await withNetworkChurn(`bringing down compose project ${this.name}`, () => this.running.down({ timeout: this.stopTimeoutSeconds * 1000, removeVolumes: true }));
+        await withNetworkChurn(`bringing down compose project ${this.name}`, () =>
+          this.running.down({ timeout: this.stopTimeoutSeconds * 1000, removeVolumes: true }),
+        );
       } catch (error) {
         const reason = error instanceof Error ? error.message : String((error as { err?: string }).err ?? error);
-        throw new ComposeError(`compose project "${this.name}" did not come down after ${Date.now() - started} ms: ${reason.trim()}`, {
-          cause: error,
-        });
+        throw new ComposeError(
+          `compose project "${this.name}" did not come down after ${Date.now() - started} ms: ${reason.trim()}`,
+          {
+            cause: error,
+          },
+        );
       }
       const ms = Date.now() - started;
       forgetComposeProject(this.name);

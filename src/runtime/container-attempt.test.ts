@@ -3,11 +3,27 @@ import type { ContainerSpec } from "./container-spec.js";
 import { attemptContainer, engineMessage, type AttemptEngine, type AttemptInspection } from "./container-attempt.js";
 
 function modemError(statusCode: number, message: string): Error {
-  return Object.assign(new Error(`(HTTP code ${statusCode}) bad parameter - ${message} `), { statusCode, json: { message } });
+  return Object.assign(new Error(`(HTTP code ${statusCode}) bad parameter - ${message} `), {
+    statusCode,
+    json: { message },
+  });
 }
 
-const SPEC: ContainerSpec = { name: "c", Image: "netlab/probe:latest", Cmd: ["sleep", "1"], Labels: {}, HostConfig: { NetworkMode: "default" } };
-const INSPECTED: AttemptInspection = { running: true, hostname: "h", networkMode: "bridge", dns: [], portBindings: {}, ports: {} };
+const SPEC: ContainerSpec = {
+  name: "c",
+  Image: "netlab/probe:latest",
+  Cmd: ["sleep", "1"],
+  Labels: {},
+  HostConfig: { NetworkMode: "default" },
+};
+const INSPECTED: AttemptInspection = {
+  running: true,
+  hostname: "h",
+  networkMode: "bridge",
+  dns: [],
+  portBindings: {},
+  ports: {},
+};
 
 /** An engine in memory: records calls, refuses where told to. */
 function fakeEngine(refuse: { create?: Error; start?: Error } = {}) {
@@ -59,16 +75,28 @@ describe("engineMessage", () => {
 
 describe("attemptContainer", () => {
   it("reports a refused create with the engine's message, having created nothing", async () => {
-    const { engine, calls } = fakeEngine({ create: modemError(400, "conflicting options: hostname and the network mode") });
+    const { engine, calls } = fakeEngine({
+      create: modemError(400, "conflicting options: hostname and the network mode"),
+    });
     const result = await attemptContainer(engine, SPEC);
-    expect(result).toMatchObject({ outcome: "refused-at-create", message: "conflicting options: hostname and the network mode", statusCode: 400, leftNothing: true });
+    expect(result).toMatchObject({
+      outcome: "refused-at-create",
+      message: "conflicting options: hostname and the network mode",
+      statusCode: 400,
+      leftNothing: true,
+    });
     expect(calls).toEqual(["create c"]);
   });
 
   it("removes a container whose start was refused, and keeps the create warnings", async () => {
     const { engine, calls, present } = fakeEngine({ start: modemError(500, "cannot join own network") });
     const result = await attemptContainer(engine, SPEC);
-    expect(result).toMatchObject({ outcome: "refused-at-start", message: "cannot join own network", warnings: ["a warning"], leftNothing: true });
+    expect(result).toMatchObject({
+      outcome: "refused-at-start",
+      message: "cannot join own network",
+      warnings: ["a warning"],
+      leftNothing: true,
+    });
     expect(calls).toEqual(["create c", "start c", "remove c"]);
     expect(present.size).toBe(0);
   });
@@ -76,7 +104,13 @@ describe("attemptContainer", () => {
   it("inspects a started container, then removes it", async () => {
     const { engine, calls } = fakeEngine();
     const result = await attemptContainer(engine, SPEC);
-    expect(result).toEqual({ outcome: "started", message: "", warnings: ["a warning"], inspected: INSPECTED, leftNothing: true });
+    expect(result).toEqual({
+      outcome: "started",
+      message: "",
+      warnings: ["a warning"],
+      inspected: INSPECTED,
+      leftNothing: true,
+    });
     expect(calls).toEqual(["create c", "start c", "inspect c", "remove c"]);
   });
 

@@ -140,6 +140,7 @@ export async function attemptLabContainer(docker: Dockerode, spec: ContainerSpec
   const attempt = () => attemptContainer(dockerAttemptEngine(docker), spec);
   const result = onDefaultBridge(spec) ? await withHostLock("default-bridge", attempt) : await attempt();
   debug("Attempted container %s: %s %s", spec.name, result.outcome, result.message);
-  if (!result.leftNothing) throw new AttemptError(`container "${spec.name}" was still there after its attempt was cleaned up`);
+  if (!result.leftNothing)
+    throw new AttemptError(`container "${spec.name}" was still there after its attempt was cleaned up`);
   return result;
 }

@@ -44,7 +44,11 @@ export class ContainerFactory {
     // Should the start land after we gave up on it, remove what it made rather than leave it to a sweep.
     starting.catch(() => undefined);
     try {
-      return await withTimeout(starting, this.timeoutMs, `container "${name}" did not start after ${this.timeoutMs} ms`);
+      return await withTimeout(
+        starting,
+        this.timeoutMs,
+        `container "${name}" did not start after ${this.timeoutMs} ms`,
+      );
     } catch (error) {
       void starting.then((late) => this.removeByName(late.getId())).catch(() => undefined);
       await this.removeByName(name);
@@ -57,7 +61,9 @@ export class ContainerFactory {
     return timed("container-start", spec.name, () => this.startKeepingWarningsUntimed(spec));
   }
 
-  private async startKeepingWarningsUntimed(spec: ContainerSpec): Promise<{ started: StartedContainer; warnings: string[] }> {
+  private async startKeepingWarningsUntimed(
+    spec: ContainerSpec,
+  ): Promise<{ started: StartedContainer; warnings: string[] }> {
     debug("Creating container %s (raw API, for its warnings)…", spec.name);
     const created = await createWithWarnings(this.docker, spec);
     try {
@@ -70,6 +76,9 @@ export class ContainerFactory {
   }
 
   private async removeByName(nameOrId: string): Promise<void> {
-    await this.docker.getContainer(nameOrId).remove({ force: true }).catch(() => {});
+    await this.docker
+      .getContainer(nameOrId)
+      .remove({ force: true })
+      .catch(() => {});
   }
 }

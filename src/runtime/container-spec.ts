@@ -47,7 +47,10 @@ export function containerSpec(options: ContainerOptions, context: SpecContext): 
   const bindings = options.publish ?? [];
   const portBindings: PortBindings = {};
   for (const binding of bindings) {
-    (portBindings[`${binding.containerPort}/tcp`] ??= []).push({ HostIp: binding.hostIp, HostPort: String(binding.hostPort) });
+    (portBindings[`${binding.containerPort}/tcp`] ??= []).push({
+      HostIp: binding.hostIp,
+      HostPort: String(binding.hostPort),
+    });
   }
   const endpoint = options.aliases?.length || options.ipv4Address;
   return {
@@ -67,7 +70,10 @@ export function containerSpec(options: ContainerOptions, context: SpecContext): 
       ? {
           NetworkingConfig: {
             EndpointsConfig: {
-              [network]: { Aliases: options.aliases, ...(options.ipv4Address ? { IPAMConfig: { IPv4Address: options.ipv4Address } } : {}) },
+              [network]: {
+                Aliases: options.aliases,
+                ...(options.ipv4Address ? { IPAMConfig: { IPv4Address: options.ipv4Address } } : {}),
+              },
             },
           },
         }

@@ -10,7 +10,10 @@ export type StartedContainer = Pick<StartedTestContainer, "getId" | "exec">;
  * `docker create` through the raw API, keeping the warnings the engine answers with (testcontainers and
  * dockerode drop them) and its refusal as docker-modem reports it: for claims about what the engine says.
  */
-export function createWithWarnings(docker: Dockerode, spec: ContainerSpec): Promise<{ id: string; warnings: string[] }> {
+export function createWithWarnings(
+  docker: Dockerode,
+  spec: ContainerSpec,
+): Promise<{ id: string; warnings: string[] }> {
   const { name, ...body } = spec;
   return new Promise((resolve, reject) =>
     docker.modem.dial(
@@ -38,6 +41,7 @@ export async function existingContainer(id: string): Promise<StartedContainer> {
   const container = client.container.getById(id);
   return {
     getId: () => id,
-    exec: (command, options) => client.container.exec(container, Array.isArray(command) ? command : command.split(" "), options),
+    exec: (command, options) =>
+      client.container.exec(container, Array.isArray(command) ? command : command.split(" "), options),
   };
 }

@@ -21,11 +21,21 @@ const TIMED_OUT = 75;
  * child reads our end of a pipe: a holder that dies, even by SIGKILL, closes it and the lock is free at once.
  * `waitMs`: give up (FileLockTimeoutError) when the lock is not had by then; otherwise wait as long as it takes.
  */
-export async function holdFileLock(file: string, mode: "shared" | "exclusive", purpose: string, options: { waitMs?: number } = {}): Promise<() => Promise<void>> {
+export async function holdFileLock(
+  file: string,
+  mode: "shared" | "exclusive",
+  purpose: string,
+  options: { waitMs?: number } = {},
+): Promise<() => Promise<void>> {
   debug("Taking %s (%s) for %s…", file, mode, purpose);
   const asked = Date.now();
   const wait = options.waitMs === undefined ? [] : ["-w", String(options.waitMs / 1000), "-E", String(TIMED_OUT)];
-  const holder = execa("flock", [`--${mode}`, ...wait, file, "sh", "-c", "echo held; exec cat"], { stdin: "pipe", stdout: "pipe", stderr: "pipe", reject: false });
+  const holder = execa("flock", [`--${mode}`, ...wait, file, "sh", "-c", "echo held; exec cat"], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    reject: false,
+  });
   await timed(
     "lock-wait",
     `${mode} ${file}`,
@@ -34,7 +44,11 @@ export async function holdFileLock(file: string, mode: "shared" | "exclusive", p
         holder.stdout?.once("data", () => resolve());
         void holder.then((result) => {
           const waited = `lock ${file} (${mode}) for ${purpose} was not taken after ${Date.now() - asked} ms`;
-          reject(result.exitCode === TIMED_OUT ? new FileLockTimeoutError(`${waited}: still held by another holder`) : new FileLockError(`${waited}: ${String(result.stderr || result.message)}`));
+          reject(
+            result.exitCode === TIMED_OUT
+              ? new FileLockTimeoutError(`${waited}: still held by another holder`)
+              : new FileLockError(`${waited}: ${String(result.stderr || result.message)}`),
+          );
         });
       }),
   );

@@ -29,15 +29,29 @@ describe("pickForeign", () => {
       ],
       new Set(["shop-test"]),
     );
-    expect(found).toEqual({ containers: ["mystack_api_1", "unlabelled", "users-db"], networks: ["docker_gwbridge", "mystack_default"] });
+    expect(found).toEqual({
+      containers: ["mystack_api_1", "unlabelled", "users-db"],
+      networks: ["docker_gwbridge", "mystack_default"],
+    });
   });
 
   it("finds nothing on an engine that holds only netlab's and the engine's own (the control of the case above)", () => {
-    expect(pickForeign([{ name: "a", labels: netlabs }], [{ name: "bridge", labels: null }], new Set())).toEqual({ containers: [], networks: [] });
+    expect(pickForeign([{ name: "a", labels: netlabs }], [{ name: "bridge", labels: null }], new Set())).toEqual({
+      containers: [],
+      networks: [],
+    });
   });
 
   it("spares the names the caller answers for", () => {
-    const found = pickForeign([{ name: "p12-a", labels: {} }, { name: "mine", labels: {} }], [{ name: "p12-mesh", labels: {} }], new Set(), new Set(["p12-a", "p12-mesh"]));
+    const found = pickForeign(
+      [
+        { name: "p12-a", labels: {} },
+        { name: "mine", labels: {} },
+      ],
+      [{ name: "p12-mesh", labels: {} }],
+      new Set(),
+      new Set(["p12-a", "p12-mesh"]),
+    );
     expect(found).toEqual({ containers: ["mine"], networks: [] });
   });
 });

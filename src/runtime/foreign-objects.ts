@@ -31,8 +31,14 @@ export function pickForeign(
   const isNetlabs = ({ name, labels }: Labelled) =>
     except.has(name) || labels?.[LABEL.managed] === "true" || ownProjects.has(labels?.[COMPOSE_LABEL.project] ?? "");
   return {
-    containers: containers.filter((item) => !isNetlabs(item)).map((item) => item.name).sort(),
-    networks: networks.filter((item) => !ENGINE_NETWORKS.has(item.name) && !isNetlabs(item)).map((item) => item.name).sort(),
+    containers: containers
+      .filter((item) => !isNetlabs(item))
+      .map((item) => item.name)
+      .sort(),
+    networks: networks
+      .filter((item) => !ENGINE_NETWORKS.has(item.name) && !isNetlabs(item))
+      .map((item) => item.name)
+      .sort(),
   };
 }
 

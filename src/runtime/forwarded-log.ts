@@ -33,7 +33,9 @@ async function run(namespace: string | undefined, argv: string[]) {
 async function removeChain(chain: string, namespace?: string): Promise<void> {
   for (const tool of TABLES) {
     const rules = await run(namespace, [tool, "-w", "-t", "mangle", "-S", "POSTROUTING"]);
-    for (const rule of String(rules.stdout).split("\n").filter((line) => line.endsWith(`-j ${chain}`))) {
+    for (const rule of String(rules.stdout)
+      .split("\n")
+      .filter((line) => line.endsWith(`-j ${chain}`))) {
       await run(namespace, [tool, "-w", "-t", "mangle", ...rule.replace(/^-A /, "-D ").split(" ")]);
     }
     await run(namespace, [tool, "-w", "-t", "mangle", "-F", chain]);
@@ -56,7 +58,12 @@ async function removeDeadWatchesChains(namespace?: string): Promise<void> {
  * programs) to an NFLOG group, and tcpdump reads that group into `file`, handing each line to `onLine`.
  * With `namespace`, in that namespace's stack (a test's stand-in for the host).
  */
-export async function startForwardedLog(options: { dev: string; file: string; namespace?: string; onLine: (line: string) => void }): Promise<ForwardedLog> {
+export async function startForwardedLog(options: {
+  dev: string;
+  file: string;
+  namespace?: string;
+  onLine: (line: string) => void;
+}): Promise<ForwardedLog> {
   requireTools("watching what leaves by the uplink", ["tcpdump", "iptables", "ip"]);
   const { dev, namespace } = options;
   await removeDeadWatchesChains(namespace);
@@ -69,18 +76,41 @@ export async function startForwardedLog(options: { dev: string; file: string; na
       const created = await run(namespace, [tool, "-w", "-t", "mangle", "-N", chain]);
       // No IPv6 on this host (or no ip6tables): IPv4 is logged alone.
       if (created.exitCode !== 0 && tool === "ip6tables") continue;
-      if (created.exitCode !== 0) throw new PacketCaptureError(`cannot make the iptables chain ${chain}: ${String(created.stderr).trim()}`);
+      if (created.exitCode !== 0)
+        throw new PacketCaptureError(`cannot make the iptables chain ${chain}: ${String(created.stderr).trim()}`);
       const rules = [
-        ["-A", chain, "-m", "addrtype", "!", "--src-type", "LOCAL", "-j", "NFLOG", "--nflog-group", String(group), "--nflog-prefix", "netlab-uplink"],
+        [
+          "-A",
+          chain,
+          "-m",
+          "addrtype",
+          "!",
+          "--src-type",
+          "LOCAL",
+          "-j",
+          "NFLOG",
+          "--nflog-group",
+          String(group),
+          "--nflog-prefix",
+          "netlab-uplink",
+        ],
         ["-A", "POSTROUTING", "-o", dev, "-j", chain],
       ];
       for (const rule of rules) {
         const added = await run(namespace, [tool, "-w", "-t", "mangle", ...rule]);
-        if (added.exitCode !== 0) throw new PacketCaptureError(`cannot add "${tool} -t mangle ${rule.join(" ")}": ${String(added.stderr).trim()}`);
+        if (added.exitCode !== 0)
+          throw new PacketCaptureError(
+            `cannot add "${tool} -t mangle ${rule.join(" ")}": ${String(added.stderr).trim()}`,
+          );
       }
       families.push(tool);
     }
-    const capture = await startPacketCapture({ dev: `nflog:${group}`, file: options.file, namespace, onLine: options.onLine });
+    const capture = await startPacketCapture({
+      dev: `nflog:${group}`,
+      file: options.file,
+      namespace,
+      onLine: options.onLine,
+    });
     debug("Logging what is forwarded out of %s (chain %s, NFLOG group %d)", dev, chain, group);
     let stopped: Promise<string | undefined> | undefined;
     return {
@@ -89,8 +119,20 @@ export async function startForwardedLog(options: { dev: string; file: string; na
       capture,
       async unhooked() {
         for (const tool of families) {
-          const hooked = await run(namespace, [tool, "-w", "-t", "mangle", "-C", "POSTROUTING", "-o", dev, "-j", chain]);
-          if (hooked.exitCode !== 0) return `the ${tool} rule sending what leaves ${dev} to ${chain} is gone from mangle POSTROUTING`;
+          const hooked = await run(namespace, [
+            tool,
+            "-w",
+            "-t",
+            "mangle",
+            "-C",
+            "POSTROUTING",
+            "-o",
+            dev,
+            "-j",
+            chain,
+          ]);
+          if (hooked.exitCode !== 0)
+            return `the ${tool} rule sending what leaves ${dev} to ${chain} is gone from mangle POSTROUTING`;
         }
         return undefined;
       },

@@ -16,7 +16,11 @@ function canBind(address: string, port: number): Promise<boolean> {
  * preferred port is tried with a plain bind: get-port would refuse one it handed out itself a moment ago,
  * and "is that port free again?" is a question the labs ask.
  */
-export async function freePort(address: string, preferred?: number): Promise<{ port: number; preferredWasFree: boolean }> {
-  if (preferred !== undefined && (await canBind(address, preferred))) return { port: preferred, preferredWasFree: true };
+export async function freePort(
+  address: string,
+  preferred?: number,
+): Promise<{ port: number; preferredWasFree: boolean }> {
+  if (preferred !== undefined && (await canBind(address, preferred)))
+    return { port: preferred, preferredWasFree: true };
   return { port: await getPort({ host: address }), preferredWasFree: false };
 }

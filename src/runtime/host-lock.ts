@@ -30,7 +30,11 @@ const lockFile = (name: HostLockName) => join(tmpdir(), `netlab-${name}.flock`);
  * Runs `work` holding the lock. With `patienceMs`, work that matters more than the lock (cleanup) runs
  * without it when the lock cannot be had in time.
  */
-export async function withHostLock<T>(name: HostLockName, work: () => Promise<T>, options: { patienceMs?: number } = {}): Promise<T> {
+export async function withHostLock<T>(
+  name: HostLockName,
+  work: () => Promise<T>,
+  options: { patienceMs?: number } = {},
+): Promise<T> {
   const patience = options.patienceMs;
   let release: (() => Promise<void>) | undefined;
   try {

@@ -61,7 +61,10 @@ export class LabContainer implements Execable {
       );
     });
     try {
-      const { exitCode, stdout, stderr } = await Promise.race([timed("exec", this.name, () => this.started.exec(argv)), deadline]);
+      const { exitCode, stdout, stderr } = await Promise.race([
+        timed("exec", this.name, () => this.started.exec(argv)),
+        deadline,
+      ]);
       return { exitCode, stdout, stderr };
     } finally {
       clearTimeout(timer);
@@ -100,7 +103,9 @@ export class LabContainer implements Execable {
     };
     // An address freed on the default bridge is an allocation event too (see withHostLock); but a removal
     // must never hang, whatever locks its caller holds (see REMOVAL_PATIENCE_MS).
-    await (this.network === "bridge" && !options.lockHeld ? withHostLock("default-bridge", remove, { patienceMs: REMOVAL_PATIENCE_MS }) : remove());
+    await (this.network === "bridge" && !options.lockHeld
+      ? withHostLock("default-bridge", remove, { patienceMs: REMOVAL_PATIENCE_MS })
+      : remove());
     debug("Removed container %s", this.name);
   }
 

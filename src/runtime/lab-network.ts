@@ -25,18 +25,22 @@ export async function createLabNetwork(
   labels: Record<string, string>,
   options: NetworkOptions,
 ): Promise<LabNetwork> {
-  const ipamConfig = options.subnet ? [{ Subnet: options.subnet, Gateway: options.gateway, IPRange: options.ipRange }] : [];
+  const ipamConfig = options.subnet
+    ? [{ Subnet: options.subnet, Gateway: options.gateway, IPRange: options.ipRange }]
+    : [];
   debug("Creating network %s…", name);
-  const created = await withNetworkChurn(`creating network ${name}`, () => docker.createNetwork({
-    Name: name,
-    Driver: options.driver ?? "bridge",
-    Internal: options.internal ?? false,
-    Attachable: options.attachable ?? false,
-    CheckDuplicate: true,
-    IPAM: { Driver: "default", Config: ipamConfig },
-    Options: options.options ?? {},
-    Labels: labels,
-  }));
+  const created = await withNetworkChurn(`creating network ${name}`, () =>
+    docker.createNetwork({
+      Name: name,
+      Driver: options.driver ?? "bridge",
+      Internal: options.internal ?? false,
+      Attachable: options.attachable ?? false,
+      CheckDuplicate: true,
+      IPAM: { Driver: "default", Config: ipamConfig },
+      Options: options.options ?? {},
+      Labels: labels,
+    }),
+  );
   const inspected = await created.inspect();
   const network = new LabNetwork(docker, inspected.Id, name, options.role, inspected);
   debug("Created network %s (%s)", name, network.subnet);

@@ -39,6 +39,9 @@ export class NamespaceListError extends Error {
 /** The named network namespaces on this host (made with `ip netns add`; files in /run/netns). */
 export async function listNamespaces(): Promise<Set<string>> {
   const listed = await execa("ip", ["netns", "list"], { reject: false });
-  if (listed.exitCode !== 0) throw new NamespaceListError(`cannot list network namespaces ("ip netns list" failed: ${String(listed.stderr).trim() || listed.exitCode})`);
+  if (listed.exitCode !== 0)
+    throw new NamespaceListError(
+      `cannot list network namespaces ("ip netns list" failed: ${String(listed.stderr).trim() || listed.exitCode})`,
+    );
   return new Set(parseNamespaceList(String(listed.stdout)));
 }

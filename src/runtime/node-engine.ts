@@ -45,11 +45,18 @@ export function logTail(node: NodePlan, lines = 3): string {
 }
 
 function fail(node: NodePlan, why: string, started: number, cause?: unknown): NodeEngineError {
-  return new NodeEngineError(`node "${node.name}" ${why} after ${Date.now() - started} ms: ${logTail(node)} (log: ${node.logFile})`, { cause });
+  return new NodeEngineError(
+    `node "${node.name}" ${why} after ${Date.now() - started} ms: ${logTail(node)} (log: ${node.logFile})`,
+    { cause },
+  );
 }
 
 /** Waits for `done`, polling; false when `timeoutMs` passes first. */
-async function waitFor(done: () => Promise<boolean> | boolean, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+async function waitFor(
+  done: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !signal?.aborted) {
     if (await done()) return true;
@@ -62,7 +69,10 @@ async function waitFor(done: () => Promise<boolean> | boolean, timeoutMs: number
  * Starts dockerd in the node's network namespace (which must exist), detached: a node outlives the command
  * that started it (`netlab nodes up`), and is found again by its pid file and namespace.
  */
-export async function startNodeEngine(node: NodePlan, options: { timeoutMs: number; dockerd?: string; signal?: AbortSignal }): Promise<NodeEngine> {
+export async function startNodeEngine(
+  node: NodePlan,
+  options: { timeoutMs: number; dockerd?: string; signal?: AbortSignal },
+): Promise<NodeEngine> {
   const started = Date.now();
   mkdirSync(node.dir, { recursive: true });
   mkdirSync(node.dataRoot, { recursive: true });
@@ -81,13 +91,17 @@ export async function startNodeEngine(node: NodePlan, options: { timeoutMs: numb
   const docker = new Dockerode({ socketPath: node.socket, timeout: options.timeoutMs });
   let gone: string | undefined;
   void exited.then((why) => (gone = why));
-  const answered = await waitFor(async () => {
-    if (gone !== undefined) return true;
-    return docker.ping().then(
-      () => true,
-      () => false,
-    );
-  }, options.timeoutMs, options.signal);
+  const answered = await waitFor(
+    async () => {
+      if (gone !== undefined) return true;
+      return docker.ping().then(
+        () => true,
+        () => false,
+      );
+    },
+    options.timeoutMs,
+    options.signal,
+  );
   if (options.signal?.aborted) throw fail(node, "was interrupted while its engine started", started);
   if (gone !== undefined) throw fail(node, `engine ${gone} before it answered`, started);
   if (!answered) throw fail(node, `engine did not answer on ${node.socket}`, started);
@@ -192,7 +206,12 @@ export async function stopNodeEngine(node: NodePlan, timeoutMs: number): Promise
   const started = Date.now();
   debug("Stopping node engine %s…", node.name);
   const pid = recordedPid(node);
-  if (pid !== undefined && isProcessAlive(pid) && existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(node.execRoot)) {
+  if (
+    pid !== undefined &&
+    isProcessAlive(pid) &&
+    existsSync(`/proc/${pid}/cmdline`) &&
+    readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(node.execRoot)
+  ) {
     // An engine that stops gives each container 10 s to end, and a probe running as PID 1 ignores SIGTERM:
     // the node goes whole, so its containers are killed first.
     const docker = new Dockerode({ socketPath: node.socket, timeout: timeoutMs });
@@ -203,7 +222,10 @@ export async function stopNodeEngine(node: NodePlan, timeoutMs: number): Promise
   }
   // Its engine's processes, and the shims (with their containers) the group's containerd runs for it.
   const shimSockets = containerIds(node).map((id) => shimSocket(node, id));
-  const roots = [...(await namespacePids(node.name)), ...pidsWith(["-namespace", node.containerdNamespace, "-address", node.containerdSocket])];
+  const roots = [
+    ...(await namespacePids(node.name)),
+    ...pidsWith(["-namespace", node.containerdNamespace, "-address", node.containerdSocket]),
+  ];
   const alive = await killTree(roots, timeoutMs);
   if (alive.length > 0) throw fail(node, `still had processes ${alive.join(", ")}`, started);
   const mounted = await unmountUnder([node.dir, node.dataRoot]);

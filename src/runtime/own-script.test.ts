@@ -24,9 +24,16 @@ describe("a script of netlab's own runs the way the process that starts it runs"
     const elsewhere = mkdtempSync(join(tmpdir(), "netlab-own-script-"));
     try {
       // A run id the reaper refuses: it exits 2 once loaded, before touching any engine.
-      const started = await execa(process.execPath, [...ownScript("lifecycle/reaper"), "not-a-run"], { cwd: elsewhere, reject: false });
+      const started = await execa(process.execPath, [...ownScript("lifecycle/reaper"), "not-a-run"], {
+        cwd: elsewhere,
+        reject: false,
+      });
       expect(started.exitCode, started.stderr).toBe(2);
-      const bare = await execa(process.execPath, ["--import", "tsx", ...ownScript("lifecycle/reaper").slice(2), "not-a-run"], { cwd: elsewhere, reject: false });
+      const bare = await execa(
+        process.execPath,
+        ["--import", "tsx", ...ownScript("lifecycle/reaper").slice(2), "not-a-run"],
+        { cwd: elsewhere, reject: false },
+      );
       expect(bare.stderr).toContain("Cannot find package 'tsx'");
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });

@@ -107,7 +107,11 @@ export async function startPacketCapture(options: {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       capture.kill();
-      reject(new PacketCaptureError(`tcpdump on ${options.dev} did not start listening after ${timeoutMs} ms: ${said.trim()}`));
+      reject(
+        new PacketCaptureError(
+          `tcpdump on ${options.dev} did not start listening after ${timeoutMs} ms: ${said.trim()}`,
+        ),
+      );
     }, timeoutMs);
     const listening = () => {
       if (!said.includes("listening on")) return;
@@ -117,7 +121,11 @@ export async function startPacketCapture(options: {
     capture.stderr?.on("data", listening);
     void ended.then(() => {
       clearTimeout(timer);
-      reject(new PacketCaptureError(`tcpdump on ${options.dev} ended before listening: ${said.trim().split("\n").at(-1) || early}`));
+      reject(
+        new PacketCaptureError(
+          `tcpdump on ${options.dev} ended before listening: ${said.trim().split("\n").at(-1) || early}`,
+        ),
+      );
     });
   });
   debug("Capturing every packet on %s into %s", options.dev, options.file);
@@ -137,7 +145,9 @@ export async function startPacketCapture(options: {
 
 /** The packets a capture has written so far, one line each ("<time> IP 10.0.0.1.53 > 10.0.0.2.4242: UDP, length 30"). */
 export function capturedPackets(file: string): string[] {
-  return readFileSync(file, "utf8").split("\n").filter((line) => line.trim() !== "");
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "");
 }
 
 /** Whether `pid` is a tcpdump that still runs (another process's capture, known by its pid). */
@@ -146,7 +156,10 @@ export function isCaptureRunning(pid: number): boolean {
     const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // A zombie has ended: only its exit status waits to be read.
-    return command.some((word) => word.endsWith("tcpdump")) && stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    return (
+      command.some((word) => word.endsWith("tcpdump")) &&
+      stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z"
+    );
   } catch {
     return false;
   }

@@ -17,7 +17,13 @@ describe("parentLinkNames", () => {
 
 describe("parseParentLinkNamespaces", () => {
   it("finds parent-link namespaces, not the sentinel's or anyone else's", () => {
-    const text = ["nl-0a1b2c3d-4242-m (id: 3)", "netlab-0a1b2c3d-4242 (id: 2)", "nl-0a1b2c3d-4242-l3", "other", ""].join("\n");
+    const text = [
+      "nl-0a1b2c3d-4242-m (id: 3)",
+      "netlab-0a1b2c3d-4242 (id: 2)",
+      "nl-0a1b2c3d-4242-l3",
+      "other",
+      "",
+    ].join("\n");
     expect(parseParentLinkNamespaces(text)).toEqual([
       { namespace: "nl-0a1b2c3d-4242-m", runId: "0a1b2c3d", pid: 4242, tag: "m" },
       { namespace: "nl-0a1b2c3d-4242-l3", runId: "0a1b2c3d", pid: 4242, tag: "l3" },

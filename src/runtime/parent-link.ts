@@ -31,10 +31,14 @@ export interface ParentLinkNames {
  */
 export function parentLinkNames(runId: string, tag: string, pid: number = process.pid): ParentLinkNames {
   if (!RUN_ID.test(runId)) throw new ParentLinkError(`run id "${runId}" is not 8 hex digits`);
-  if (!TAG.test(tag)) throw new ParentLinkError(`parent link tag "${tag}" must be 1-3 lowercase letters or digits, starting with a letter`);
+  if (!TAG.test(tag))
+    throw new ParentLinkError(
+      `parent link tag "${tag}" must be 1-3 lowercase letters or digits, starting with a letter`,
+    );
   const names = { parent: `nl${runId}${tag}0`, peer: `nl${runId}${tag}1`, namespace: `nl-${runId}-${pid}-${tag}` };
   for (const link of [names.parent, names.peer]) {
-    if (link.length > MAX_LINK_NAME) throw new ParentLinkError(`link name "${link}" is longer than ${MAX_LINK_NAME} characters`);
+    if (link.length > MAX_LINK_NAME)
+      throw new ParentLinkError(`link name "${link}" is longer than ${MAX_LINK_NAME} characters`);
   }
   return names;
 }
@@ -114,7 +118,8 @@ export async function createParentLink(runId: string, tag: string): Promise<Pare
 /** The same pair under names the caller chose (practice's, which outlive the process that made them). */
 export async function createParentLinkNamed(names: ParentLinkNames): Promise<ParentLink> {
   for (const link of [names.parent, names.peer]) {
-    if (link.length > MAX_LINK_NAME) throw new ParentLinkError(`link name "${link}" is longer than ${MAX_LINK_NAME} characters`);
+    if (link.length > MAX_LINK_NAME)
+      throw new ParentLinkError(`link name "${link}" is longer than ${MAX_LINK_NAME} characters`);
   }
   const link = new ParentLink(names);
   debug("Creating parent link %s (peer %s in %s)…", link.parent, link.peer, link.namespace);
@@ -127,7 +132,9 @@ export async function createParentLinkNamed(names: ParentLinkNames): Promise<Par
     await ip("link", "set", link.parent, "up");
   } catch (error) {
     await removeParentLink(link);
-    throw new ParentLinkError(`parent link "${link.parent}" could not be created: ${(error as Error).message}`, { cause: error });
+    throw new ParentLinkError(`parent link "${link.parent}" could not be created: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   debug("Created parent link %s", link.parent);
   return link;

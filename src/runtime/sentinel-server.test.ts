@@ -12,7 +12,8 @@ import { afterEach, describe, expect, it } from "vitest";
 const SERVER = fileURLToPath(new URL("./sentinel-server.mjs", import.meta.url));
 const PORT = 18000 + Math.floor(Math.random() * 1000);
 /** A loopback address no other test uses, so each server binds its DNS port 53 afresh. */
-const freshAddress = () => `127.${60 + Math.floor(Math.random() * 60)}.${Math.floor(Math.random() * 250) + 1}.${Math.floor(Math.random() * 250) + 1}`;
+const freshAddress = () =>
+  `127.${60 + Math.floor(Math.random() * 60)}.${Math.floor(Math.random() * 250) + 1}.${Math.floor(Math.random() * 250) + 1}`;
 let ADDRESS = freshAddress();
 
 let server: ChildProcess | undefined;
@@ -24,7 +25,9 @@ afterEach(() => {
 
 async function started(): Promise<ChildProcess> {
   ADDRESS = freshAddress();
-  const child = spawn(process.execPath, [SERVER, ADDRESS, String(PORT), "sentinel.netlab.test"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [SERVER, ADDRESS, String(PORT), "sentinel.netlab.test"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   await new Promise<void>((resolve, reject) => {

@@ -59,9 +59,13 @@ export async function checkSentinelPool(pool: string): Promise<string[]> {
   const used = await hostPrefixes();
   // `ip` names a device it can no longer resolve `if<index>`: a link deleted while we listed (another run's
   // sentinel going away), not a network of the host's.
-  const clash = used.find((entry) => overlaps(entry.prefix, pool) && !SENTINEL_LINK.test(entry.dev) && !/^if\d+$/.test(entry.dev));
+  const clash = used.find(
+    (entry) => overlaps(entry.prefix, pool) && !SENTINEL_LINK.test(entry.dev) && !/^if\d+$/.test(entry.dev),
+  );
   if (clash) {
-    throw new SentinelError(`NETLAB_SENTINEL_POOL ${pool} overlaps the host's own network ${clash.prefix} (${clash.dev}): choose another range`);
+    throw new SentinelError(
+      `NETLAB_SENTINEL_POOL ${pool} overlaps the host's own network ${clash.prefix} (${clash.dev}): choose another range`,
+    );
   }
   return used.map((entry) => entry.prefix);
 }
@@ -79,7 +83,10 @@ async function pickLink(pool: string, runId: string): Promise<string> {
 
 async function waitReady(server: ResultPromise, namespace: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new SentinelError(`sentinel "${namespace}" did not start after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new SentinelError(`sentinel "${namespace}" did not start after ${READY_TIMEOUT_MS} ms`)),
+      READY_TIMEOUT_MS,
+    );
     let stderr = "";
     server.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     server.stdout?.on("data", (chunk: Buffer) => {
@@ -136,10 +143,14 @@ export async function startSentinel(options: { runId: string; pool: string }): P
     await ip("-n", namespace, "link", "set", peerInterface, "up");
     await ip("-n", namespace, "link", "set", "lo", "up");
     await ip("-n", namespace, "route", "add", "default", "via", hostAddress);
-    const server = execa("ip", ["netns", "exec", namespace, process.execPath, SERVER, address, String(SENTINEL_TCP_PORT), SENTINEL_DNS_NAME], {
-      stdin: "ignore",
-      cleanup: true,
-    });
+    const server = execa(
+      "ip",
+      ["netns", "exec", namespace, process.execPath, SERVER, address, String(SENTINEL_TCP_PORT), SENTINEL_DNS_NAME],
+      {
+        stdin: "ignore",
+        cleanup: true,
+      },
+    );
     await waitReady(server, namespace);
   } catch (error) {
     await stop();

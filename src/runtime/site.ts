@@ -23,8 +23,11 @@ function quote(argv: string[]): string {
 }
 
 async function runLocal(file: string, args: string[], timeoutMs: number, label: string): Promise<ExecOutput> {
-  const result = await timed("exec", label, () => execa(file, args, { reject: false, stdin: "ignore", timeout: timeoutMs }));
-  if (result.timedOut) throw new ProbeTimeoutError(`probe on ${label} "${quote(args)}" did not finish after ${timeoutMs} ms`);
+  const result = await timed("exec", label, () =>
+    execa(file, args, { reject: false, stdin: "ignore", timeout: timeoutMs }),
+  );
+  if (result.timedOut)
+    throw new ProbeTimeoutError(`probe on ${label} "${quote(args)}" did not finish after ${timeoutMs} ms`);
   // busybox `timeout` signals the very process execa waits on: report it as a shell would (128 + signal).
   const signalled = result.signal ? 128 + (constants.signals[result.signal] ?? 0) : undefined;
   return { exitCode: result.exitCode ?? signalled ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };

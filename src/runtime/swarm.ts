@@ -32,8 +32,15 @@ export type SwarmPrecondition = { ok: true } | { ok: false; reason: string };
  * leaving a swarm empties the embedded DNS of every network and detaches containers from attachable ones, so a
  * user's running stack would lose its names and its networks.
  */
-export function swarmPrecondition(stateAtRunStart: string, stateNow: string, foreign: ForeignObjects = { containers: [], networks: [] }): SwarmPrecondition {
-  for (const [when, state] of [["at the start of the run", stateAtRunStart], ["now", stateNow]] as const) {
+export function swarmPrecondition(
+  stateAtRunStart: string,
+  stateNow: string,
+  foreign: ForeignObjects = { containers: [], networks: [] },
+): SwarmPrecondition {
+  for (const [when, state] of [
+    ["at the start of the run", stateAtRunStart],
+    ["now", stateNow],
+  ] as const) {
     if (state !== "inactive") {
       return {
         ok: false,
@@ -54,7 +61,11 @@ export function swarmPrecondition(stateAtRunStart: string, stateNow: string, for
 }
 
 /** swarmPrecondition read off the engine now; `except` names objects the caller answers for (an exercise's own). */
-export async function checkSwarmPrecondition(docker: Dockerode, stateAtRunStart: string, except: Iterable<string> = []): Promise<SwarmPrecondition> {
+export async function checkSwarmPrecondition(
+  docker: Dockerode,
+  stateAtRunStart: string,
+  except: Iterable<string> = [],
+): Promise<SwarmPrecondition> {
   const [state, foreign] = await Promise.all([swarmState(docker), foreignObjects(docker, except)]);
   return swarmPrecondition(stateAtRunStart, state, foreign);
 }
@@ -122,7 +133,12 @@ export class LabSwarm {
           docker.swarmInit({
             ListenAddr: listen,
             AdvertiseAddr: options.advertiseAddress,
-            Spec: { Labels: { ...(options.labels ?? runLabels(run, { role: "swarm" })), [GWBRIDGE_EXISTED_LABEL]: String(gwbridgeExisted) } },
+            Spec: {
+              Labels: {
+                ...(options.labels ?? runLabels(run, { role: "swarm" })),
+                [GWBRIDGE_EXISTED_LABEL]: String(gwbridgeExisted),
+              },
+            },
           }),
         ),
       ).trim();
@@ -138,7 +154,12 @@ export class LabSwarm {
   async overlayNetwork(options: { lab: string; role: string; subnet?: string }): Promise<LabNetwork> {
     const name = labObjectName(this.run.runId, options.lab, options.role);
     const labels = runLabels(this.run, { lab: options.lab, role: options.role });
-    const network = await createLabNetwork(this.docker, name, labels, { role: options.role, driver: "overlay", attachable: true, subnet: options.subnet });
+    const network = await createLabNetwork(this.docker, name, labels, {
+      role: options.role,
+      driver: "overlay",
+      attachable: true,
+      subnet: options.subnet,
+    });
     this.networks.push(network);
     return network;
   }
@@ -164,7 +185,8 @@ export class LabSwarm {
       await withNetworkChurn("leaving the swarm", () => this.docker.swarmLeave({ force: true }));
     } catch (error) {
       // 503: "This node is not part of a swarm": someone left already; nothing of ours is left to leave.
-      if (statusOf(error) !== 503) throw new SwarmError(`leaving the swarm failed: ${(error as Error).message}`, { cause: error });
+      if (statusOf(error) !== 503)
+        throw new SwarmError(`leaving the swarm failed: ${(error as Error).message}`, { cause: error });
     }
     let gwbridgeRemoved = false;
     if (!this.gwbridgeExisted) gwbridgeRemoved = await removeGwbridge(this.docker);
@@ -187,7 +209,9 @@ async function removeGwbridge(docker: Dockerode, attempts = 20): Promise<boolean
       if (statusOf(error) === 404) return false;
       // 403 "has active endpoints": the engine is still tearing the ingress sandbox down.
       if (statusOf(error) !== 403 || attempt >= attempts) {
-        throw new SwarmError(`removing ${GWBRIDGE} failed after ${attempt} attempts: ${(error as Error).message}`, { cause: error });
+        throw new SwarmError(`removing ${GWBRIDGE} failed after ${attempt} attempts: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -214,7 +238,8 @@ export async function sweepSwarm(
   doomed: (labels: Record<string, string>) => boolean,
   options: { embeddedDnsLockHeld?: boolean } = {},
 ): Promise<boolean> {
-  const picked = (labels: Record<string, string> | undefined): labels is Record<string, string> => labels?.[LABEL.managed] === "true" && doomed(labels);
+  const picked = (labels: Record<string, string> | undefined): labels is Record<string, string> =>
+    labels?.[LABEL.managed] === "true" && doomed(labels);
   if (!picked(await activeSwarmLabels(docker))) return false;
   const leave = async () => {
     // Looked at again under the lock: another sweep may have left it meanwhile.

@@ -31,7 +31,8 @@ function write(record: Record<string, unknown>): void {
 
 /** A point in the run. */
 export function mark(event: TimingEvent, detail?: string): void {
-  if (FILE) write({ t: now(), event, rssMiB: Math.round(process.memoryUsage.rss() / 1048576), ...(detail ? { detail } : {}) });
+  if (FILE)
+    write({ t: now(), event, rssMiB: Math.round(process.memoryUsage.rss() / 1048576), ...(detail ? { detail } : {}) });
 }
 
 /** A stretch of work (a container start, an exec, a wait for a lock): its start and end, written when it ends. */

@@ -127,10 +127,21 @@ export async function startUplinkWatch(options: {
       },
     };
   }
-  if (!options.docker) throw new UplinkWatchError("the netlab uplink watch needs the engine, to tell whose each packet is");
-  const pools = Object.entries(options.pools ?? {}).map(([name, range]): AddressHolder => ({ kind: "pool", name: `${name} ${range}`, netlab: true, subnets: [range] }));
+  if (!options.docker)
+    throw new UplinkWatchError("the netlab uplink watch needs the engine, to tell whose each packet is");
+  const pools = Object.entries(options.pools ?? {}).map(([name, range]): AddressHolder => ({
+    kind: "pool",
+    name: `${name} ${range}`,
+    netlab: true,
+    subnets: [range],
+  }));
   const attribution = new Attribution(file, options.docker, pools);
-  const log: ForwardedLog = await startForwardedLog({ dev, file: `${file}.forwarded`, namespace, onLine: (line) => attribution.add(line) });
+  const log: ForwardedLog = await startForwardedLog({
+    dev,
+    file: `${file}.forwarded`,
+    namespace,
+    onLine: (line) => attribution.add(line),
+  });
   const state: UplinkWatchState = { mode, dev, file, pid: log.capture.pid, chain: log.chain };
   let stopped: Promise<UplinkWatchVerdict> | undefined;
   debug("Watching the packets netlab sends out of %s", dev);
@@ -145,7 +156,12 @@ export async function startUplinkWatch(options: {
         const unhooked = log.capture.endedEarly() === undefined ? await log.unhooked() : undefined;
         const ended = await log.stop();
         await attribution.settled();
-        return { state, counted: [...attribution.counted], ignored: [...attribution.ignored], blind: ended ?? unhooked };
+        return {
+          state,
+          counted: [...attribution.counted],
+          ignored: [...attribution.ignored],
+          blind: ended ?? unhooked,
+        };
       })();
       return stopped;
     },
@@ -156,17 +172,27 @@ export async function startUplinkWatch(options: {
 export async function blindFromOutside(state: UplinkWatchState): Promise<string | undefined> {
   const on = state.mode === "strict" ? state.dev : `what is forwarded out of ${state.dev}`;
   if (!isCaptureRunning(state.pid)) return `its capture (tcpdump, pid ${state.pid}, on ${on}) is no longer running`;
-  if (state.chain && !(await isForwardedLogHooked(state.dev, state.chain))) return `its rule (mangle POSTROUTING -o ${state.dev} -j ${state.chain}) is gone`;
+  if (state.chain && !(await isForwardedLogHooked(state.dev, state.chain)))
+    return `its rule (mangle POSTROUTING -o ${state.dev} -j ${state.chain}) is gone`;
   return undefined;
 }
 
 /** The verdict as a person reads it: what counted (first `shown` packets), or why the watch cannot say. */
-export function describeVerdict(verdict: Pick<UplinkWatchVerdict, "state" | "counted" | "ignored" | "blind">, shown = 5): string {
+export function describeVerdict(
+  verdict: Pick<UplinkWatchVerdict, "state" | "counted" | "ignored" | "blind">,
+  shown = 5,
+): string {
   const { mode, dev, file } = verdict.state;
   const whose = mode === "strict" ? "" : " netlab sent";
-  if (verdict.blind) return `the uplink watch on ${dev} was blind, so it cannot say no packet${whose} crossed: ${verdict.blind}`;
-  const others = mode === "netlab" && verdict.ignored.length > 0 ? `; ${verdict.ignored.length} forwarded packet(s) of other senders not counted` : "";
-  if (verdict.counted.length === 0) return `not one packet${whose} crossed the uplink ${dev}${mode === "strict" ? " (strict: every packet counts)" : ""}${others}`;
-  const more = verdict.counted.length > shown ? `\n  … and ${verdict.counted.length - shown} more (all of them in ${file})` : "";
+  if (verdict.blind)
+    return `the uplink watch on ${dev} was blind, so it cannot say no packet${whose} crossed: ${verdict.blind}`;
+  const others =
+    mode === "netlab" && verdict.ignored.length > 0
+      ? `; ${verdict.ignored.length} forwarded packet(s) of other senders not counted`
+      : "";
+  if (verdict.counted.length === 0)
+    return `not one packet${whose} crossed the uplink ${dev}${mode === "strict" ? " (strict: every packet counts)" : ""}${others}`;
+  const more =
+    verdict.counted.length > shown ? `\n  … and ${verdict.counted.length - shown} more (all of them in ${file})` : "";
   return `${verdict.counted.length} packet(s)${whose} crossed the uplink ${dev}${mode === "strict" ? " (strict: every packet counts)" : ""}:\n  ${verdict.counted.slice(0, shown).join("\n  ")}${more}`;
 }

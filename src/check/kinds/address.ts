@@ -5,7 +5,11 @@ import type { Target } from "../target.js";
 import type { ExpectationKind } from "./kind.js";
 import { list, targetOf } from "./words.js";
 
-async function judge(expectation: AddressExpectation, targets: Map<string, Target>, view: StateView): Promise<StateJudgement> {
+async function judge(
+  expectation: AddressExpectation,
+  targets: Map<string, Target>,
+  view: StateView,
+): Promise<StateJudgement> {
   const where = expectation.in;
   const names = expectation.containers.map((name) => targetOf(targets, name));
   const command = `docker inspect -f '{{.Name}} {{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' ${names.map((target) => target.container).join(" ")}`;
@@ -13,7 +17,13 @@ async function judge(expectation: AddressExpectation, targets: Map<string, Targe
   let label: string;
   if (where.kind === "network") {
     const facts = await view.network(where.name);
-    if (!facts) return { held: false, detail: `no network named ${where.name}`, command: "docker network ls", hint: `create it first: docker network create ${where.name}` };
+    if (!facts)
+      return {
+        held: false,
+        detail: `no network named ${where.name}`,
+        command: "docker network ls",
+        hint: `create it first: docker network create ${where.name}`,
+      };
     subnets = facts.subnets;
     label = `${where.name} ${list(subnets)}`;
   } else {
@@ -21,15 +31,27 @@ async function judge(expectation: AddressExpectation, targets: Map<string, Targe
     label = where.cidr;
   }
   const found = names.map((target) => {
-    const candidates = target.attachments.filter((attachment) => where.kind !== "network" || attachment.network === where.name);
-    const address = candidates.map((attachment) => attachment.address).find((value) => value !== undefined && subnets.some((subnet) => contains(subnet, value)));
+    const candidates = target.attachments.filter(
+      (attachment) => where.kind !== "network" || attachment.network === where.name,
+    );
+    const address = candidates
+      .map((attachment) => attachment.address)
+      .find((value) => value !== undefined && subnets.some((subnet) => contains(subnet, value)));
     return { target, address };
   });
   const detail = `${found.map(({ target, address }) => `${target.name} ${address ?? `none in ${label} (${list(target.attachments.map((attachment) => `${attachment.network}${attachment.address ? ` ${attachment.address}` : ""}`))})`}`).join(", ")} (${label})`;
   const outside = found.find(({ address }) => address === undefined);
   if (outside) {
-    const run = where.kind === "network" && where.name !== "bridge" ? `--network ${where.name}` : "no --network (the default bridge)";
-    return { held: false, detail, command, hint: `${outside.target.name} has no address in ${label}: it is on ${list(outside.target.attachments.map((attachment) => attachment.network))}; run it with ${run}` };
+    const run =
+      where.kind === "network" && where.name !== "bridge"
+        ? `--network ${where.name}`
+        : "no --network (the default bridge)";
+    return {
+      held: false,
+      detail,
+      command,
+      hint: `${outside.target.name} has no address in ${label}: it is on ${list(outside.target.attachments.map((attachment) => attachment.network))}; run it with ${run}`,
+    };
   }
   if (expectation.ordered) {
     const numbers = found.map(({ address }) => toNumber(address!));
@@ -63,5 +85,6 @@ export const address: ExpectationKind<AddressExpectation> = {
   running: (expectation) => expectation.containers,
   decide: { by: "engine", judge },
   route: (expectation) => ({ from: expectation.containers.join(", "), to: where(expectation) }),
-  expected: (expectation) => `address${expectation.containers.length > 1 ? "es" : ""} in ${where(expectation)}${expectation.ordered ? ", in order" : ""}`,
+  expected: (expectation) =>
+    `address${expectation.containers.length > 1 ? "es" : ""} in ${where(expectation)}${expectation.ordered ? ", in order" : ""}`,
 };

@@ -3,10 +3,20 @@ import type { StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
 import type { ExpectationKind } from "./kind.js";
 
-async function judge(expectation: ContainerExpectation, _targets: Map<string, Target>, view: StateView): Promise<StateJudgement> {
+async function judge(
+  expectation: ContainerExpectation,
+  _targets: Map<string, Target>,
+  view: StateView,
+): Promise<StateJudgement> {
   const facts = await view.container(expectation.container);
   const command = `docker ps -a --filter name=^${expectation.container}$ --format '{{.Names}} {{.Status}}'`;
-  if (!facts) return { held: false, detail: `no container named ${expectation.container}`, command: "docker ps -a", hint: `start it as the task says, named exactly ${expectation.container}` };
+  if (!facts)
+    return {
+      held: false,
+      detail: `no container named ${expectation.container}`,
+      command: "docker ps -a",
+      hint: `start it as the task says, named exactly ${expectation.container}`,
+    };
   const status = facts.status === "exited" ? `exited (code ${facts.exitCode})` : facts.status;
   let detail = status;
   if (facts.status !== expectation.state) {
@@ -21,7 +31,12 @@ async function judge(expectation: ContainerExpectation, _targets: Map<string, Ta
     const last = logs.trim().split("\n").filter(Boolean).at(-1) ?? "(nothing)";
     detail = `${status}; logs end: ${last}`;
     if (!logs.includes(expectation.logsContain)) {
-      return { held: false, detail, command: `docker logs ${facts.name}`, hint: `${facts.name}'s logs do not say "${expectation.logsContain}"; they end with: ${last}` };
+      return {
+        held: false,
+        detail,
+        command: `docker logs ${facts.name}`,
+        hint: `${facts.name}'s logs do not say "${expectation.logsContain}"; they end with: ${last}`,
+      };
     }
     return { held: true, detail, command: `docker logs ${facts.name}` };
   }
@@ -36,6 +51,7 @@ export const container: ExpectationKind<ContainerExpectation> = {
   running: () => [],
   decide: { by: "engine", judge },
   route: (expectation) => ({ from: expectation.container, to: "engine" }),
-  expected: (expectation) => `${expectation.state}${expectation.logsContain === undefined ? "" : `, logs contain "${expectation.logsContain}"`}`,
+  expected: (expectation) =>
+    `${expectation.state}${expectation.logsContain === undefined ? "" : `, logs contain "${expectation.logsContain}"`}`,
   ends: (expectation) => ({ from: expectation.container }),
 };

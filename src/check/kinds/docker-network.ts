@@ -13,23 +13,53 @@ function createCommand(expectation: DockerNetworkExpectation): string {
   return `docker network create ${flags.join(" ")}${flags.length ? " " : ""}${expectation.network}`;
 }
 
-async function judge(expectation: DockerNetworkExpectation, _targets: Map<string, Target>, view: StateView): Promise<StateJudgement> {
+async function judge(
+  expectation: DockerNetworkExpectation,
+  _targets: Map<string, Target>,
+  view: StateView,
+): Promise<StateJudgement> {
   const command = `docker network inspect -f '{{.Driver}} internal={{.Internal}} attachable={{.Attachable}} {{.Options}}' ${expectation.network}`;
   const facts = await view.network(expectation.network);
-  if (!facts) return { held: false, detail: `no network named ${expectation.network}`, command: "docker network ls", hint: `create it: ${createCommand(expectation)}` };
+  if (!facts)
+    return {
+      held: false,
+      detail: `no network named ${expectation.network}`,
+      command: "docker network ls",
+      hint: `create it: ${createCommand(expectation)}`,
+    };
   const detail = `${facts.driver} network, internal=${facts.internal}, attachable=${facts.attachable}${facts.options.parent ? `, parent ${facts.options.parent}` : ""}`;
   const recreate = `a network's driver and options are fixed when it is created: disconnect its containers, docker network rm ${facts.name}, then ${createCommand(expectation)}`;
   if (expectation.driver !== undefined && facts.driver !== expectation.driver) {
-    return { held: false, detail, command, hint: `${facts.name} uses the ${facts.driver} driver, not ${expectation.driver}; ${recreate}` };
+    return {
+      held: false,
+      detail,
+      command,
+      hint: `${facts.name} uses the ${facts.driver} driver, not ${expectation.driver}; ${recreate}`,
+    };
   }
   if (expectation.internal !== undefined && facts.internal !== expectation.internal) {
-    return { held: false, detail, command, hint: `${facts.name} was created ${facts.internal ? "with" : "without"} --internal; ${recreate}` };
+    return {
+      held: false,
+      detail,
+      command,
+      hint: `${facts.name} was created ${facts.internal ? "with" : "without"} --internal; ${recreate}`,
+    };
   }
   if (expectation.attachable !== undefined && facts.attachable !== expectation.attachable) {
-    return { held: false, detail, command, hint: `${facts.name} was created ${facts.attachable ? "with" : "without"} --attachable; ${recreate}` };
+    return {
+      held: false,
+      detail,
+      command,
+      hint: `${facts.name} was created ${facts.attachable ? "with" : "without"} --attachable; ${recreate}`,
+    };
   }
   if (expectation.parent !== undefined && facts.options.parent !== expectation.parent) {
-    return { held: false, detail, command, hint: `${facts.name} sits on ${facts.options.parent ?? "no parent"}, not ${expectation.parent}; ${recreate}` };
+    return {
+      held: false,
+      detail,
+      command,
+      hint: `${facts.name} sits on ${facts.options.parent ?? "no parent"}, not ${expectation.parent}; ${recreate}`,
+    };
   }
   return { held: true, detail, command };
 }

@@ -12,7 +12,10 @@ const cache = isolated("cache");
 const legacy = target("legacy", ["bridge 172.17.0.5 172.17.0.1"], { networkMode: "default" });
 const oldApi = target("oldapi", ["bridge 172.17.0.6 172.17.0.1"], { networkMode: "default" });
 
-const shop: HintContext = { targets: targets(edge, web, api, db, cache, legacy, oldApi), internalNetworks: new Set(["data"]) };
+const shop: HintContext = {
+  targets: targets(edge, web, api, db, cache, legacy, oldApi),
+  internalNetworks: new Set(["data"]),
+};
 
 /** The hint a one-expectation spec gets when `observed` was seen. */
 function hint(line: string, observed: Outcome | undefined, context: HintContext = shop): string | undefined {
@@ -34,9 +37,13 @@ describe("hints: the Docker construct behind a failed expectation, with the comm
   });
 
   it("a way out that should not exist: the source's networks are not internal", () => {
-    expect(hint("- {from: web, to: outside, outcome: timed-out}", "connected")).toContain("web is on network(s) front, back, which are not internal");
+    expect(hint("- {from: web, to: outside, outcome: timed-out}", "connected")).toContain(
+      "web is on network(s) front, back, which are not internal",
+    );
     const withoutInternal = { ...shop, internalNetworks: new Set<string>() };
-    expect(hint("- {from: db, to: outside, reach: no}", "connected", withoutInternal)).toContain("db is on network(s) data, which is not internal");
+    expect(hint("- {from: db, to: outside, reach: no}", "connected", withoutInternal)).toContain(
+      "db is on network(s) data, which is not internal",
+    );
   });
 
   it("published on 127.0.0.1 only: the outside cannot reach it", () => {
@@ -46,13 +53,20 @@ describe("hints: the Docker construct behind a failed expectation, with the comm
   });
 
   it("published on all addresses: the outside reaches what it should not, and the -p that fixes it", () => {
-    const everywhere = { ...shop, targets: targets({ ...edge, published: ["0.0.0.0:8443->80/tcp", "[::]:8443->80/tcp"] }) };
+    const everywhere = {
+      ...shop,
+      targets: targets({ ...edge, published: ["0.0.0.0:8443->80/tcp", "[::]:8443->80/tcp"] }),
+    };
     const text = hint("- {from: outside, to: host:8443, outcome: refused}", "connected", everywhere);
-    expect(text).toBe("port 8443 is published on all addresses by edge (0.0.0.0:8443->80/tcp): publish it on loopback only (-p 127.0.0.1:8443:…)");
+    expect(text).toBe(
+      "port 8443 is published on all addresses by edge (0.0.0.0:8443->80/tcp): publish it on loopback only (-p 127.0.0.1:8443:…)",
+    );
   });
 
   it("nothing publishes the port at all", () => {
-    expect(hint("- {from: outside, to: host:9999, reach: yes}", "refused")).toContain("no checked container publishes host port 9999");
+    expect(hint("- {from: outside, to: host:9999, reach: yes}", "refused")).toContain(
+      "no checked container publishes host port 9999",
+    );
   });
 
   it("--network none as the source: it has only loopback", () => {
@@ -63,7 +77,9 @@ describe("hints: the Docker construct behind a failed expectation, with the comm
   });
 
   it("--network none as the target: nothing can reach it", () => {
-    expect(hint("- {from: api, to: cache:6379, reach: yes}", "unreachable")).toContain("cache runs with --network none: nothing can reach it");
+    expect(hint("- {from: api, to: cache:6379, reach: yes}", "unreachable")).toContain(
+      "cache runs with --network none: nothing can reach it",
+    );
   });
 
   it("names resolve only on user-defined networks: a source on the default bridge", () => {
@@ -72,7 +88,9 @@ describe("hints: the Docker construct behind a failed expectation, with the comm
   });
 
   it("a name that does not resolve between containers on no common network", () => {
-    expect(hint("- {from: edge, resolve: db, reach: yes}", "timed-out")).toContain("edge (front) and db (data) share none");
+    expect(hint("- {from: edge, resolve: db, reach: yes}", "timed-out")).toContain(
+      "edge (front) and db (data) share none",
+    );
   });
 
   it("a name that resolves where it should not: they share a user-defined network", () => {
@@ -80,7 +98,9 @@ describe("hints: the Docker construct behind a failed expectation, with the comm
   });
 
   it("a reach that should not be: the shared network and the disconnect that ends it", () => {
-    expect(hint("- {from: web, to: api:9000, reach: no}", "connected")).toContain("web and api share network(s) back: take one of them off it (docker network disconnect back p_web_1)");
+    expect(hint("- {from: web, to: api:9000, reach: no}", "connected")).toContain(
+      "web and api share network(s) back: take one of them off it (docker network disconnect back p_web_1)",
+    );
   });
 
   it("refused on a shared network: nothing listens on that port", () => {
@@ -88,7 +108,9 @@ describe("hints: the Docker construct behind a failed expectation, with the comm
   });
 
   it("a publishes expectation: what the engine shows instead", () => {
-    expect(hint("- {publishes: edge, ports: ['0.0.0.0:8443->80/tcp']}", undefined)).toBe("the engine shows 127.0.0.1:8443->80/tcp (docker port p_edge_1)");
+    expect(hint("- {publishes: edge, ports: ['0.0.0.0:8443->80/tcp']}", undefined)).toBe(
+      "the engine shows 127.0.0.1:8443->80/tcp (docker port p_edge_1)",
+    );
   });
 
   it("no guess when nothing explains it (the observation speaks for itself)", () => {
@@ -99,10 +121,14 @@ describe("hints: the Docker construct behind a failed expectation, with the comm
   // An exact outcome other than connected (refused, timed-out) seen as another way of being blocked still
   // names the structural cause: a --network none target, or no common network.
   it("an exact refused that became unreachable because the target runs with --network none names it", () => {
-    expect(hint("- {from: api, to: cache:6380, outcome: refused}", "unreachable") ?? "no hint").toContain("--network none");
+    expect(hint("- {from: api, to: cache:6380, outcome: refused}", "unreachable") ?? "no hint").toContain(
+      "--network none",
+    );
   });
 
   it("an exact refused that became timed-out because the two share no network names it", () => {
-    expect(hint("- {from: edge, to: db:5432, outcome: refused}", "timed-out") ?? "no hint").toContain("share no network");
+    expect(hint("- {from: edge, to: db:5432, outcome: refused}", "timed-out") ?? "no hint").toContain(
+      "share no network",
+    );
   });
 });

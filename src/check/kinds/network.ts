@@ -15,7 +15,11 @@ async function modeOf(target: Target, view: StateView): Promise<string> {
   return `container:${other?.name ?? joined}`;
 }
 
-async function judge(expectation: NetworkExpectation, targets: Map<string, Target>, view: StateView): Promise<StateJudgement> {
+async function judge(
+  expectation: NetworkExpectation,
+  targets: Map<string, Target>,
+  view: StateView,
+): Promise<StateJudgement> {
   const target = targetOf(targets, expectation.container);
   const mode = await modeOf(target, view);
   const attached = target.attachments.map((attachment) => attachment.network).sort();
@@ -25,7 +29,12 @@ async function judge(expectation: NetworkExpectation, targets: Map<string, Targe
     const expected = expectation.mode === "default" ? "bridge" : expectation.mode;
     if (mode !== expected) {
       const flag = expected === "bridge" ? "no --network (the default bridge)" : `--network ${expected}`;
-      return { held: false, detail, command, hint: `${target.name} runs with network mode ${mode}; a mode is fixed when the container is created: docker rm -f ${target.container}, then docker run with ${flag}` };
+      return {
+        held: false,
+        detail,
+        command,
+        hint: `${target.name} runs with network mode ${mode}; a mode is fixed when the container is created: docker rm -f ${target.container}, then docker run with ${flag}`,
+      };
     }
   }
   if (expectation.attached !== undefined) {
@@ -33,8 +42,16 @@ async function judge(expectation: NetworkExpectation, targets: Map<string, Targe
     const missing = expected.filter((network) => !attached.includes(network));
     const extra = attached.filter((network) => !expected.includes(network));
     if (missing.length > 0 || extra.length > 0) {
-      const steps = [...missing.map((network) => `docker network connect ${network} ${target.container}`), ...extra.map((network) => `docker network disconnect ${network} ${target.container}`)];
-      return { held: false, detail, command, hint: `${target.name} is attached to ${list(attached)}, not exactly ${list(expected)}: ${steps.join("; ")}` };
+      const steps = [
+        ...missing.map((network) => `docker network connect ${network} ${target.container}`),
+        ...extra.map((network) => `docker network disconnect ${network} ${target.container}`),
+      ];
+      return {
+        held: false,
+        detail,
+        command,
+        hint: `${target.name} is attached to ${list(attached)}, not exactly ${list(expected)}: ${steps.join("; ")}`,
+      };
     }
   }
   return { held: true, detail, command };
@@ -51,6 +68,11 @@ export const network: ExpectationKind<NetworkExpectation> = {
   decide: { by: "engine", judge },
   route: (expectation) => ({ from: expectation.container, to: "engine" }),
   expected: (expectation) =>
-    [expectation.mode === undefined ? "" : `mode ${expectation.mode}`, expectation.attached === undefined ? "" : `attached to ${expectation.attached.join(", ") || "nothing"}`].filter(Boolean).join(", "),
+    [
+      expectation.mode === undefined ? "" : `mode ${expectation.mode}`,
+      expectation.attached === undefined ? "" : `attached to ${expectation.attached.join(", ") || "nothing"}`,
+    ]
+      .filter(Boolean)
+      .join(", "),
   ends: (expectation) => ({ from: expectation.container }),
 };

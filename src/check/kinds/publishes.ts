@@ -17,7 +17,8 @@ export const publishes: ExpectationKind<PublishesExpectation> = {
   running: (expectation) => [expectation.container],
   decide: { by: "found", judge },
   route: (expectation) => ({ from: expectation.container, to: "host" }),
-  expected: (expectation) => `publishes ${expectation.ports.length ? expectation.ports.map((port) => port.text).join(", ") : "nothing"}`,
+  expected: (expectation) =>
+    `publishes ${expectation.ports.length ? expectation.ports.map((port) => port.text).join(", ") : "nothing"}`,
   ends: (expectation) => ({ from: expectation.container }),
   hint: (expectation, _observed, context) => {
     const target = context.targets.get(expectation.container);

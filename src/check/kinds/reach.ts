@@ -2,7 +2,15 @@ import type { Outcome, ProbeResult } from "../../core/outcome.js";
 import { formatEndpoint } from "../../core/check-file/endpoint.js";
 import { holds, type ReachExpectation } from "../../core/check-file/expectations.js";
 import type { SiteView } from "../../probes/probe-batch.js";
-import { namesIn, PlanError, siteOf, type PlanContext, type PlannedProbe, type ProbePlan, type SiteKey } from "../plan-probes.js";
+import {
+  namesIn,
+  PlanError,
+  siteOf,
+  type PlanContext,
+  type PlannedProbe,
+  type ProbePlan,
+  type SiteKey,
+} from "../plan-probes.js";
 import { sharedNetworks, type Target } from "../target.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
 import { foundOrNone, list, nameOf, networksOf } from "./words.js";
@@ -24,10 +32,15 @@ function outside(context: PlanContext): NonNullable<PlanContext["outside"]> {
 function hostAddresses(site: SiteKey, context: PlanContext): string[] {
   if (site.kind === "host") return ["127.0.0.1"];
   if (site.kind === "outside") return [outside(context).hostAddress];
-  if (site.kind === "netns") throw new PlanError(`netlab does not know which address of the host netns:${site.name} dials: write the address, IPv4:PORT`);
+  if (site.kind === "netns")
+    throw new PlanError(
+      `netlab does not know which address of the host netns:${site.name} dials: write the address, IPv4:PORT`,
+    );
   const source = target(context, site.name);
   if (source.networkMode === "host") return ["127.0.0.1"];
-  const gateways = [...new Set(source.attachments.flatMap((attachment) => (attachment.gateway ? [attachment.gateway] : [])))];
+  const gateways = [
+    ...new Set(source.attachments.flatMap((attachment) => (attachment.gateway ? [attachment.gateway] : []))),
+  ];
   return gateways.length > 0 ? gateways : [context.hostBridgeAddress];
 }
 
@@ -35,12 +48,20 @@ function hostAddresses(site: SiteKey, context: PlanContext): string[] {
 export function planReach(expectation: ReachExpectation, context: PlanContext): ProbePlan {
   const site = siteOf(expectation.from);
   const to = expectation.to;
-  const tcp = (address: string, port: number, network?: string, shared = false): PlannedProbe => ({ item: { kind: "tcp", address, port }, ...(network ? { network } : {}), shared });
+  const tcp = (address: string, port: number, network?: string, shared = false): PlannedProbe => ({
+    item: { kind: "tcp", address, port },
+    ...(network ? { network } : {}),
+    shared,
+  });
   if (to.kind === "outside") {
     const sentinel = outside(context);
     const port = to.port ?? sentinel.port;
     // The sentinel greets each connection with the address it came from: read it when the spec asks who was seen.
-    if (expectation.seenAs) return { site, probes: [{ item: { kind: "tcp", address: sentinel.address, port, greeting: true }, shared: false }] };
+    if (expectation.seenAs)
+      return {
+        site,
+        probes: [{ item: { kind: "tcp", address: sentinel.address, port, greeting: true }, shared: false }],
+      };
     return { site, probes: [tcp(sentinel.address, port)] };
   }
   const port = to.port;
@@ -48,13 +69,24 @@ export function planReach(expectation: ReachExpectation, context: PlanContext): 
   if (to.kind === "address") return { site, probes: [tcp(to.address, port)] };
   if (to.kind === "host") return { site, probes: hostAddresses(site, context).map((address) => tcp(address, port)) };
   const destination = target(context, to.name);
-  if (destination.networkMode === "host") return { site, probes: hostAddresses(site, context).map((address) => tcp(address, port)) };
+  if (destination.networkMode === "host")
+    return { site, probes: hostAddresses(site, context).map((address) => tcp(address, port)) };
   const source = site.kind === "container" ? target(context, site.name) : undefined;
   const shared = new Set(source ? sharedNetworks(source, destination) : []);
-  const probes = destination.attachments.flatMap((attachment) => (attachment.address ? [tcp(attachment.address, port, attachment.network, shared.has(attachment.network))] : []));
+  const probes = destination.attachments.flatMap((attachment) =>
+    attachment.address ? [tcp(attachment.address, port, attachment.network, shared.has(attachment.network))] : [],
+  );
   if (probes.length === 0) {
-    const why = destination.networkMode === "none" ? "it runs with --network none" : `network mode ${destination.networkMode}`;
-    return { site, probes, unprobed: { outcome: "unreachable", detail: `not probed: ${destination.container} has no IPv4 address (${why}), so nothing can reach it` } };
+    const why =
+      destination.networkMode === "none" ? "it runs with --network none" : `network mode ${destination.networkMode}`;
+    return {
+      site,
+      probes,
+      unprobed: {
+        outcome: "unreachable",
+        detail: `not probed: ${destination.container} has no IPv4 address (${why}), so nothing can reach it`,
+      },
+    };
   }
   return { site, probes };
 }
@@ -67,11 +99,17 @@ export function combine(plan: ProbePlan, results: ProbeResult[]): { outcome: Out
   if (plan.unprobed) return plan.unprobed;
   const connected = results.find((result) => result.outcome === "connected");
   if (connected) return { outcome: "connected", detail: `connected to ${connected.target}` };
-  const index = Math.max(0, plan.probes.findIndex((probe) => probe.shared));
+  const index = Math.max(
+    0,
+    plan.probes.findIndex((probe) => probe.shared),
+  );
   const chosen = results[index];
   if (!chosen) return { outcome: "failed", detail: "no probe result" };
   const others = results.filter((result) => result !== chosen).map((result) => `${result.target} ${result.outcome}`);
-  return { outcome: chosen.outcome, detail: `${chosen.target}: ${chosen.detail}${others.length ? ` (also ${others.join(", ")})` : ""}` };
+  return {
+    outcome: chosen.outcome,
+    detail: `${chosen.target}: ${chosen.detail}${others.length ? ` (also ${others.join(", ")})` : ""}`,
+  };
 }
 
 /** The address the sentinel greeted a connection with (`netlab-sentinel peer=ADDR`). */
@@ -84,40 +122,82 @@ function peerSeen(results: ProbeResult[]): string | undefined {
 }
 
 /** With `seen-as`: whether the outside saw the host's address (NAT) or the source's own, what it saw, and why not. */
-function judgeSeenAs(expectation: ReachExpectation, results: ProbeResult[], view: SiteView, context: PlanContext): { held: boolean; detail: string; hint?: string } {
+function judgeSeenAs(
+  expectation: ReachExpectation,
+  results: ProbeResult[],
+  view: SiteView,
+  context: PlanContext,
+): { held: boolean; detail: string; hint?: string } {
   const peer = peerSeen(results);
   const hostAddress = context.outside?.hostAddress;
-  const own = view.addresses.map((entry) => entry.split(" ")[1]?.split("/")[0]).filter((address): address is string => Boolean(address));
+  const own = view.addresses
+    .map((entry) => entry.split(" ")[1]?.split("/")[0])
+    .filter((address): address is string => Boolean(address));
   const rules = "see iptables -t nat -S POSTROUTING";
-  if (!peer) return { held: false, detail: "connected, but the outside's greeting named no peer", hint: "the outside answered without naming whom it saw: only netlab's outside (to: outside) says it" };
+  if (!peer)
+    return {
+      held: false,
+      detail: "connected, but the outside's greeting named no peer",
+      hint: "the outside answered without naming whom it saw: only netlab's outside (to: outside) says it",
+    };
   const isHost = peer === hostAddress;
   const isOwn = own.includes(peer);
-  const whose = isHost ? "the host's address" : isOwn ? "the source's own address" : "an address that is neither the host's nor the source's";
+  const whose = isHost
+    ? "the host's address"
+    : isOwn
+      ? "the source's own address"
+      : "an address that is neither the host's nor the source's";
   const detail = `connected; the outside saw ${peer}, ${whose} (host ${hostAddress ?? "?"}; source ${own.join(", ") || "?"})`;
   const held = expectation.seenAs === "host" ? isHost : isOwn;
   if (held) return { held, detail };
   if (expectation.seenAs === "host" && isOwn) {
-    return { held, detail, hint: `the outside saw the source's own address: nothing rewrote it on the way out; NAT it as Docker does for docker0: iptables -t nat -A POSTROUTING -s SUBNET ! -o BRIDGE -j MASQUERADE (${rules})` };
+    return {
+      held,
+      detail,
+      hint: `the outside saw the source's own address: nothing rewrote it on the way out; NAT it as Docker does for docker0: iptables -t nat -A POSTROUTING -s SUBNET ! -o BRIDGE -j MASQUERADE (${rules})`,
+    };
   }
-  if (isHost) return { held, detail, hint: `the outside saw the host's address: a MASQUERADE or SNAT rule rewrote the source on the way out (${rules})` };
-  return { held, detail, hint: `the outside saw ${peer}: an SNAT rule to another address, or a source address netlab did not see in the namespace (${rules})` };
+  if (isHost)
+    return {
+      held,
+      detail,
+      hint: `the outside saw the host's address: a MASQUERADE or SNAT rule rewrote the source on the way out (${rules})`,
+    };
+  return {
+    held,
+    detail,
+    hint: `the outside saw ${peer}: an SNAT rule to another address, or a source address netlab did not see in the namespace (${rules})`,
+  };
 }
 
-function judge(expectation: ReachExpectation, plan: ProbePlan, results: ProbeResult[], view: SiteView, context: PlanContext): ProbeJudgement {
+function judge(
+  expectation: ReachExpectation,
+  plan: ProbePlan,
+  results: ProbeResult[],
+  view: SiteView,
+  context: PlanContext,
+): ProbeJudgement {
   const { outcome, detail } = combine(plan, results);
-  if (expectation.seenAs && outcome === "connected") return { ...judgeSeenAs(expectation, results, view, context), outcome };
+  if (expectation.seenAs && outcome === "connected")
+    return { ...judgeSeenAs(expectation, results, view, context), outcome };
   return { held: holds(expectation.expected, outcome), outcome, detail };
 }
 
 /** A reach from a namespace made by hand (ip netns add) that was not seen: the step of the build most likely missing. */
-function whyNamespaceUnreached(expectation: ReachExpectation, namespace: string, observed: Outcome): string | undefined {
+function whyNamespaceUnreached(
+  expectation: ReachExpectation,
+  namespace: string,
+  observed: Outcome,
+): string | undefined {
   const to = expectation.to;
   if (to.kind === "outside") {
     return `netns ${namespace} has no way out: give it a default route via the bridge's address (ip -n ${namespace} route add default via GATEWAY) and let the host forward its packets, both ways (Docker sets FORWARD's policy to DROP: iptables -A FORWARD -i BRIDGE -j ACCEPT; iptables -A FORWARD -o BRIDGE -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT); see ip -n ${namespace} route; iptables -S FORWARD`;
   }
   const where = to.kind === "address" ? to.address : "it";
-  if (observed === "unreachable") return `netns ${namespace} has no route to ${where}: an address on an interface that is up gives a route to its subnet (ip -n ${namespace} addr; ip -n ${namespace} route)`;
-  if (observed === "refused") return `the packet got to ${where}, but nothing listens on port ${"port" in to ? to.port : "?"} there`;
+  if (observed === "unreachable")
+    return `netns ${namespace} has no route to ${where}: an address on an interface that is up gives a route to its subnet (ip -n ${namespace} addr; ip -n ${namespace} route)`;
+  if (observed === "refused")
+    return `the packet got to ${where}, but nothing listens on port ${"port" in to ? to.port : "?"} there`;
   if (observed === "timed-out" || observed === "host-unreachable") {
     return `no answer from ${where}: are both ends of each veth up (ip -n ${namespace} link), is the other end's address right, and does the host's FORWARD chain let bridged packets through (Docker sets its policy to DROP: iptables -S FORWARD)?`;
   }
@@ -128,7 +208,8 @@ function whyNamespaceUnreached(expectation: ReachExpectation, namespace: string,
 function whyUnreached(expectation: ReachExpectation, observed: Outcome, context: HintContext): string | undefined {
   if (expectation.from.kind === "netns") return whyNamespaceUnreached(expectation, expectation.from.name, observed);
   const source = foundOrNone(context.targets, nameOf(expectation.from));
-  if (source?.networkMode === "none") return `${source.name} runs with --network none: it has only loopback (docker inspect -f '{{.HostConfig.NetworkMode}}' ${source.container})`;
+  if (source?.networkMode === "none")
+    return `${source.name} runs with --network none: it has only loopback (docker inspect -f '{{.HostConfig.NetworkMode}}' ${source.container})`;
   const to = expectation.to;
   if (to.kind === "outside") {
     const internal = source ? networksOf(source).filter((network) => context.internalNetworks.has(network)) : [];
@@ -139,19 +220,27 @@ function whyUnreached(expectation: ReachExpectation, observed: Outcome, context:
   }
   if (to.kind === "host" && expectation.from.kind === "outside") {
     const port = `:${to.port}->`;
-    const publishers = [...context.targets.values()].filter((target) => target.published.some((binding) => binding.includes(port)));
-    const loopbackOnly = publishers.filter((target) => target.published.filter((binding) => binding.includes(port)).every((binding) => binding.startsWith("127.")));
-    if (loopbackOnly.length > 0) return `port ${to.port} is published on 127.0.0.1 only by ${loopbackOnly.map((target) => target.name).join(", ")}: the outside cannot reach it (docker port ${loopbackOnly[0]!.container})`;
-    if (publishers.length === 0) return `no checked container publishes host port ${to.port} (docker ps --format '{{.Names}} {{.Ports}}')`;
+    const publishers = [...context.targets.values()].filter((target) =>
+      target.published.some((binding) => binding.includes(port)),
+    );
+    const loopbackOnly = publishers.filter((target) =>
+      target.published.filter((binding) => binding.includes(port)).every((binding) => binding.startsWith("127.")),
+    );
+    if (loopbackOnly.length > 0)
+      return `port ${to.port} is published on 127.0.0.1 only by ${loopbackOnly.map((target) => target.name).join(", ")}: the outside cannot reach it (docker port ${loopbackOnly[0]!.container})`;
+    if (publishers.length === 0)
+      return `no checked container publishes host port ${to.port} (docker ps --format '{{.Names}} {{.Ports}}')`;
     return undefined;
   }
   const destination = foundOrNone(context.targets, nameOf(to));
   if (!destination) return undefined;
-  if (destination.networkMode === "none") return `${destination.name} runs with --network none: nothing can reach it (docker inspect -f '{{.HostConfig.NetworkMode}}' ${destination.container})`;
+  if (destination.networkMode === "none")
+    return `${destination.name} runs with --network none: nothing can reach it (docker inspect -f '{{.HostConfig.NetworkMode}}' ${destination.container})`;
   if (source && networksOf(source).every((network) => !networksOf(destination).includes(network))) {
     return `${source.name} and ${destination.name} share no network (${source.name}: ${list(networksOf(source))}; ${destination.name}: ${list(networksOf(destination))}): Docker isolates networks from each other; connect one of them (docker network connect ${networksOf(destination)[0] ?? "NETWORK"} ${source.container})`;
   }
-  if (observed === "refused") return `${destination.name} answers, but nothing listens on port ${to.port} there (docker exec ${destination.container} netstat -ltn)`;
+  if (observed === "refused")
+    return `${destination.name} answers, but nothing listens on port ${to.port} there (docker exec ${destination.container} netstat -ltn)`;
   return undefined;
 }
 
@@ -165,7 +254,9 @@ function whyReached(expectation: ReachExpectation, context: HintContext): string
   }
   if (to.kind === "host" && expectation.from.kind === "outside") {
     const port = `:${to.port}->`;
-    const everywhere = [...context.targets.values()].filter((target) => target.published.some((binding) => binding.includes(port) && !binding.startsWith("127.")));
+    const everywhere = [...context.targets.values()].filter((target) =>
+      target.published.some((binding) => binding.includes(port) && !binding.startsWith("127.")),
+    );
     if (everywhere.length > 0) {
       const binding = everywhere[0]!.published.find((item) => item.includes(port))!;
       return `port ${to.port} is published on all addresses by ${everywhere[0]!.name} (${binding}): publish it on loopback only (-p 127.0.0.1:${to.port}:…)`;
@@ -175,7 +266,8 @@ function whyReached(expectation: ReachExpectation, context: HintContext): string
   const destination = foundOrNone(context.targets, nameOf(to));
   if (source && destination) {
     const shared = networksOf(source).filter((network) => networksOf(destination).includes(network));
-    if (shared.length > 0) return `${source.name} and ${destination.name} share network(s) ${list(shared)}: take one of them off it (docker network disconnect ${shared[0]} ${source.container})`;
+    if (shared.length > 0)
+      return `${source.name} and ${destination.name} share network(s) ${list(shared)}: take one of them off it (docker network disconnect ${shared[0]} ${source.container})`;
   }
   return undefined;
 }
@@ -190,26 +282,41 @@ function hint(expectation: ReachExpectation, observed: Outcome | undefined, cont
   if (observed !== undefined && holds(expectation.expected, observed)) return undefined;
   // Seen connected where it should not be: what lets it through. Anything else not as expected (no reach,
   // or another way of being blocked than the one expected): what stands in the way.
-  return observed === "connected" ? whyReached(expectation, context) : whyUnreached(expectation, observed ?? "failed", context);
+  return observed === "connected"
+    ? whyReached(expectation, context)
+    : whyUnreached(expectation, observed ?? "failed", context);
 }
 
 /** Does `from` reach `to`: one connect per address the destination has; matrix cells are reach expectations too. */
 export const reach: ExpectationKind<ReachExpectation> = {
   kind: "reach",
-  names: (expectation) => ({ containers: [...namesIn(expectation.from), ...namesIn(expectation.to)], networks: [], namespaces: expectation.from.kind === "netns" ? [expectation.from.name] : [] }),
+  names: (expectation) => ({
+    containers: [...namesIn(expectation.from), ...namesIn(expectation.to)],
+    networks: [],
+    namespaces: expectation.from.kind === "netns" ? [expectation.from.name] : [],
+  }),
   running: (expectation) => [...namesIn(expectation.from), ...namesIn(expectation.to)],
   sidecars: (expectation) => namesIn(expectation.from),
   outside: (expectation) => expectation.from.kind === "outside" || expectation.to.kind === "outside",
   decide: { by: "probes", from: (expectation) => expectation.from, plan: planReach, judge },
   route: (expectation) => ({ from: formatEndpoint(expectation.from), to: formatEndpoint(expectation.to) }),
   expected: (expectation) => {
-    const seenAs = expectation.seenAs === undefined ? "" : expectation.seenAs === "host" ? ", seen as the host" : ", seen as itself";
-    return "outcome" in expectation.expected ? `outcome ${expectation.expected.outcome}` : `reach ${expectation.expected.reach ? "yes" : "no"}${seenAs}`;
+    const seenAs =
+      expectation.seenAs === undefined ? "" : expectation.seenAs === "host" ? ", seen as the host" : ", seen as itself";
+    return "outcome" in expectation.expected
+      ? `outcome ${expectation.expected.outcome}`
+      : `reach ${expectation.expected.reach ? "yes" : "no"}${seenAs}`;
   },
   // With seen-as, "connected" is half of it: the detail says whom the outside saw.
-  observed: ({ expectation, observed }) => (expectation.seenAs && observed.outcome === "connected" ? observed.detail : (observed.outcome ?? observed.detail)),
+  observed: ({ expectation, observed }) =>
+    expectation.seenAs && observed.outcome === "connected" ? observed.detail : (observed.outcome ?? observed.detail),
   seen: ({ observed }) => observed.detail || undefined,
-  asserted: (expectation) => ("outcome" in expectation.expected ? [expectation.expected.outcome] : expectation.expected.reach ? ["connected"] : BLOCKED),
+  asserted: (expectation) =>
+    "outcome" in expectation.expected
+      ? [expectation.expected.outcome]
+      : expectation.expected.reach
+        ? ["connected"]
+        : BLOCKED,
   ends: (expectation) => ({ from: nameOf(expectation.from), to: nameOf(expectation.to) }),
   hint,
 };

@@ -14,9 +14,12 @@ describe("parseTarget", () => {
     expect(formatEndpoint(value as never)).toBe(text);
   });
 
-  it.each(["db", "host", ":80", "db:", "db:65536", "db:-1", "10.1:80", "1.2.3.4.5:80", "a/b:80"])("rejects %s", (text) => {
-    expect(parseTarget(text).ok).toBe(false);
-  });
+  it.each(["db", "host", ":80", "db:", "db:65536", "db:-1", "10.1:80", "1.2.3.4.5:80", "a/b:80"])(
+    "rejects %s",
+    (text) => {
+      expect(parseTarget(text).ok).toBe(false);
+    },
+  );
 });
 
 describe("parseSource", () => {

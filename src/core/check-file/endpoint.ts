@@ -31,7 +31,8 @@ export function namespaceText(name: string): string {
 /** The name in `netns:NAME`, or a message saying why it is not one. */
 export function parseNamespace(text: string): Parsed<string> {
   const name = text.slice(NETNS_PREFIX.length);
-  if (!text.startsWith(NETNS_PREFIX) || !NAME_PATTERN.test(name)) return bad(`bad namespace \`${text}\`: write netns:NAME, NAME as \`ip netns list\` shows it`);
+  if (!text.startsWith(NETNS_PREFIX) || !NAME_PATTERN.test(name))
+    return bad(`bad namespace \`${text}\`: write netns:NAME, NAME as \`ip netns list\` shows it`);
   return ok(name);
 }
 
@@ -43,8 +44,12 @@ export function parseSource(text: string): Parsed<Endpoint> {
     const name = parseNamespace(text);
     return name.ok ? ok({ kind: "netns", name: name.value }) : name;
   }
-  if (text.includes(":")) return bad(`bad source \`${text}\`: \`from\` takes a container name, netns:NAME, \`host\` or \`outside\`, without a port`);
-  if (LOOKS_NUMERIC.test(text)) return bad(`bad source \`${text}\`: an address cannot probe; name a container, \`host\` or \`outside\``);
+  if (text.includes(":"))
+    return bad(
+      `bad source \`${text}\`: \`from\` takes a container name, netns:NAME, \`host\` or \`outside\`, without a port`,
+    );
+  if (LOOKS_NUMERIC.test(text))
+    return bad(`bad source \`${text}\`: an address cannot probe; name a container, \`host\` or \`outside\``);
   if (!NAME_PATTERN.test(text)) return bad(`bad source \`${text}\`: not a container or service name`);
   return ok({ kind: "name", name: text });
 }
@@ -60,7 +65,8 @@ export function parseTarget(text: string): Parsed<Target> {
   if (host === "outside") return ok({ kind: "outside", port: port.value });
   if (host === "host") return ok({ kind: "host", port: port.value });
   if (LOOKS_NUMERIC.test(host)) {
-    if (!ipaddr.IPv4.isValidFourPartDecimal(host)) return bad(`bad target \`${text}\`: \`${host}\` is not an IPv4 address`);
+    if (!ipaddr.IPv4.isValidFourPartDecimal(host))
+      return bad(`bad target \`${text}\`: \`${host}\` is not an IPv4 address`);
     return ok({ kind: "address", address: host, port: port.value });
   }
   if (!NAME_PATTERN.test(host)) return bad(`bad target \`${text}\`: give NAME:PORT, host:PORT, IPv4:PORT or outside`);
@@ -68,6 +74,13 @@ export function parseTarget(text: string): Parsed<Target> {
 }
 
 export function formatEndpoint(endpoint: Endpoint | Target): string {
-  const base = endpoint.kind === "name" ? endpoint.name : endpoint.kind === "netns" ? namespaceText(endpoint.name) : endpoint.kind === "address" ? endpoint.address : endpoint.kind;
+  const base =
+    endpoint.kind === "name"
+      ? endpoint.name
+      : endpoint.kind === "netns"
+        ? namespaceText(endpoint.name)
+        : endpoint.kind === "address"
+          ? endpoint.address
+          : endpoint.kind;
   return "port" in endpoint && endpoint.port !== undefined ? `${base}:${endpoint.port}` : base;
 }

@@ -58,7 +58,9 @@ describe("expectationsOf", () => {
       kind: "publishes",
       id: "edge publishes 127.0.0.1:8443->80/tcp",
       container: "edge",
-      ports: [{ hostIp: "127.0.0.1", hostPort: 8443, containerPort: 80, protocol: "tcp", text: "127.0.0.1:8443->80/tcp" }],
+      ports: [
+        { hostIp: "127.0.0.1", hostPort: 8443, containerPort: 80, protocol: "tcp", text: "127.0.0.1:8443->80/tcp" },
+      ],
       withinMs: 0,
       source: at(17, 5),
     });
@@ -67,7 +69,12 @@ describe("expectationsOf", () => {
   it("makes each checked matrix cell an expectation that knows its cell", () => {
     const cells = all.filter((expectation) => expectation.kind === "reach" && expectation.matrix);
     expect(cells.map((cell) => cell.kind === "reach" && [cell.matrix?.row, cell.matrix?.col])).toEqual([
-      [0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2],
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 1],
+      [1, 2],
+      [2, 2],
     ]);
     expect(cells[3]).toMatchObject({
       from: { kind: "name", name: "web" },
@@ -98,14 +105,21 @@ describe("expectationsOf", () => {
   });
 
   it("accepts reach as yes/no, true/false and booleans", () => {
-    const text = withExpect(..."yes no true false 'true' 'no'".split(" ").map((reach, i) => `- {from: a, to: b:${i + 1}, reach: ${reach}}`));
-    const expected = expectationsOf(parseSpec(text, "x.yaml")).map((expectation) => expectation.kind === "reach" && expectation.expected);
+    const text = withExpect(
+      ..."yes no true false 'true' 'no'".split(" ").map((reach, i) => `- {from: a, to: b:${i + 1}, reach: ${reach}}`),
+    );
+    const expected = expectationsOf(parseSpec(text, "x.yaml")).map(
+      (expectation) => expectation.kind === "reach" && expectation.expected,
+    );
     expect(expected).toEqual([true, false, true, false, true, false].map((reach) => ({ reach })));
   });
 
   it("takes within from the expectation, else from defaults, else 0", () => {
-    const text = "version: 1\ndefaults: {within: 1.5s}\nexpect:\n  - {from: a, to: b:1, reach: yes, within: 500ms}\n  - {from: a, to: b:2, reach: yes}\n  - matrix: {from: [a], to: [b:3], reach: [[y]], within: 1m}\n";
-    expect(expectationsOf(parseSpec(text, "x.yaml")).map((expectation) => expectation.withinMs)).toEqual([500, 1500, 60_000]);
+    const text =
+      "version: 1\ndefaults: {within: 1.5s}\nexpect:\n  - {from: a, to: b:1, reach: yes, within: 500ms}\n  - {from: a, to: b:2, reach: yes}\n  - matrix: {from: [a], to: [b:3], reach: [[y]], within: 1m}\n";
+    expect(expectationsOf(parseSpec(text, "x.yaml")).map((expectation) => expectation.withinMs)).toEqual([
+      500, 1500, 60_000,
+    ]);
     expect(expectationsOf(parseSpec(withExpect("- {from: a, to: b:1, reach: yes}"), "x.yaml"))[0]?.withinMs).toBe(0);
   });
 });

@@ -3,7 +3,16 @@ import type { ReachExpected } from "./holds.js";
 import type { PublishedPort } from "./published-port.js";
 import type { Position } from "./spec-error.js";
 import type { z } from "zod";
-import { entryKind, type AddressIn, type EntryKind, type entrySchemas, type InterfacesOf, type MatrixEntry, type SeenAs, type SpecEntry } from "./spec-schema.js";
+import {
+  entryKind,
+  type AddressIn,
+  type EntryKind,
+  type entrySchemas,
+  type InterfacesOf,
+  type MatrixEntry,
+  type SeenAs,
+  type SpecEntry,
+} from "./spec-schema.js";
 import type { Spec } from "./spec.js";
 
 export { holds, type ReachExpected } from "./holds.js";
@@ -90,7 +99,8 @@ export interface ContainerExpectation extends Common {
 }
 
 /** Expectations decided from what the engine and the host report, not from traffic. */
-export type StateExpectation = NetworkExpectation | DockerNetworkExpectation | AddressExpectation | InterfacesExpectation | ContainerExpectation;
+export type StateExpectation =
+  NetworkExpectation | DockerNetworkExpectation | AddressExpectation | InterfacesExpectation | ContainerExpectation;
 
 export type Expectation = ReachExpectation | ResolveExpectation | PublishesExpectation | StateExpectation;
 
@@ -105,9 +115,16 @@ function reachId(from: Endpoint, to: Target, expected: ReachExpected, seenAs?: S
 }
 
 /** What a docker-network expectation asks of its network, in words: `is an overlay network, attachable`. */
-export function dockerNetworkWords(expected: Pick<DockerNetworkExpectation, "driver" | "internal" | "attachable" | "parent">): string {
+export function dockerNetworkWords(
+  expected: Pick<DockerNetworkExpectation, "driver" | "internal" | "attachable" | "parent">,
+): string {
   const { driver, internal, attachable, parent } = expected;
-  const words = [driver === undefined ? "a network" : `${/^[aeiou]/.test(driver) ? "an" : "a"} ${driver} network`, internal === undefined ? "" : internal ? "internal" : "not internal", attachable === undefined ? "" : attachable ? "attachable" : "not attachable", parent === undefined ? "" : `on ${parent}`].filter(Boolean);
+  const words = [
+    driver === undefined ? "a network" : `${/^[aeiou]/.test(driver) ? "an" : "a"} ${driver} network`,
+    internal === undefined ? "" : internal ? "internal" : "not internal",
+    attachable === undefined ? "" : attachable ? "attachable" : "not attachable",
+    parent === undefined ? "" : `on ${parent}`,
+  ].filter(Boolean);
   return `is ${words.join(", ")}`;
 }
 
@@ -122,7 +139,10 @@ type EntryOf<K extends EntryKind> = z.output<(typeof entrySchemas)[K]>;
 
 /** What expanding one entry needs besides the entry: its labels, where its id was written, the spec. */
 interface EntryContext {
-  label(written: { id?: string | undefined; name?: string | undefined; within?: number | undefined }, generated: string): Common;
+  label(
+    written: { id?: string | undefined; name?: string | undefined; within?: number | undefined },
+    generated: string,
+  ): Common;
   idAt(written: { id?: string | undefined }): Position;
   path: (string | number)[];
   spec: Spec;
@@ -140,7 +160,17 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
   publishes: (entry, at) => {
     const { publishes, ports } = entry;
     const listed = ports.length === 0 ? "nothing" : ports.map((port) => port.text).join(", ");
-    return [{ expectation: { kind: "publishes", ...at.label(entry, `${publishes} publishes ${listed}`), container: publishes, ports }, idAt: at.idAt(entry) }];
+    return [
+      {
+        expectation: {
+          kind: "publishes",
+          ...at.label(entry, `${publishes} publishes ${listed}`),
+          container: publishes,
+          ports,
+        },
+        idAt: at.idAt(entry),
+      },
+    ];
   },
   "docker-network": (entry, at) => {
     const { driver, internal, attachable, parent } = entry;
@@ -158,42 +188,100 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
   },
   network: (entry, at) => {
     const { network, mode, attached } = entry;
-    const words = [mode === undefined ? "" : `mode ${mode}`, attached === undefined ? "" : `attached to ${attached.length ? attached.join(", ") : "nothing"}`].filter(Boolean);
-    const expectation: NetworkExpectation = { kind: "network", ...at.label(entry, `${network} ${words.join(", ")}`), container: network, ...(mode === undefined ? {} : { mode }), ...(attached === undefined ? {} : { attached }) };
+    const words = [
+      mode === undefined ? "" : `mode ${mode}`,
+      attached === undefined ? "" : `attached to ${attached.length ? attached.join(", ") : "nothing"}`,
+    ].filter(Boolean);
+    const expectation: NetworkExpectation = {
+      kind: "network",
+      ...at.label(entry, `${network} ${words.join(", ")}`),
+      container: network,
+      ...(mode === undefined ? {} : { mode }),
+      ...(attached === undefined ? {} : { attached }),
+    };
     return [{ expectation, idAt: at.idAt(entry) }];
   },
   address: (entry, at) => {
     const { address, ordered } = entry;
     const where = entry.in.kind === "network" ? entry.in.name : entry.in.cidr;
     const generated = `${address.join(", ")} ${address.length > 1 ? "have addresses" : "has an address"} in ${where}${ordered ? ", in order" : ""}`;
-    return [{ expectation: { kind: "address", ...at.label(entry, generated), containers: address, in: entry.in, ordered: ordered === true }, idAt: at.idAt(entry) }];
+    return [
+      {
+        expectation: {
+          kind: "address",
+          ...at.label(entry, generated),
+          containers: address,
+          in: entry.in,
+          ordered: ordered === true,
+        },
+        idAt: at.idAt(entry),
+      },
+    ];
   },
   interfaces: (entry, at) => {
     const { interfaces, only } = entry;
     const vethOn = entry["veth-on"];
-    const words = [only === undefined ? "" : `has only ${only.join(", ")}`, vethOn === undefined ? "" : `has its veth on ${vethOn}`].filter(Boolean);
+    const words = [
+      only === undefined ? "" : `has only ${only.join(", ")}`,
+      vethOn === undefined ? "" : `has its veth on ${vethOn}`,
+    ].filter(Boolean);
     const subject = interfaces.kind === "netns" ? namespaceText(interfaces.name) : interfaces.name;
-    const expectation: InterfacesExpectation = { kind: "interfaces", ...at.label(entry, `${subject} ${words.join(", ")}`), of: interfaces, ...(only === undefined ? {} : { only }), ...(vethOn === undefined ? {} : { vethOn }) };
+    const expectation: InterfacesExpectation = {
+      kind: "interfaces",
+      ...at.label(entry, `${subject} ${words.join(", ")}`),
+      of: interfaces,
+      ...(only === undefined ? {} : { only }),
+      ...(vethOn === undefined ? {} : { vethOn }),
+    };
     return [{ expectation, idAt: at.idAt(entry) }];
   },
   container: (entry, at) => {
     const { container, state } = entry;
     const logsContain = entry["logs-contain"];
     const generated = `${container} ${state}${logsContain === undefined ? "" : `, logs contain "${logsContain}"`}`;
-    const expectation: ContainerExpectation = { kind: "container", ...at.label(entry, generated), container, state, ...(logsContain === undefined ? {} : { logsContain }) };
+    const expectation: ContainerExpectation = {
+      kind: "container",
+      ...at.label(entry, generated),
+      container,
+      state,
+      ...(logsContain === undefined ? {} : { logsContain }),
+    };
     return [{ expectation, idAt: at.idAt(entry) }];
   },
   resolve: (entry, at) => {
     const { from, resolve, reach } = entry;
     const generated = `${formatEndpoint(from)} ${reach ? "resolves" : "does not resolve"} ${resolve}`;
-    return [{ expectation: { kind: "resolve", ...at.label(entry, generated), from, lookup: resolve, expected: { resolves: reach } }, idAt: at.idAt(entry) }];
+    return [
+      {
+        expectation: {
+          kind: "resolve",
+          ...at.label(entry, generated),
+          from,
+          lookup: resolve,
+          expected: { resolves: reach },
+        },
+        idAt: at.idAt(entry),
+      },
+    ];
   },
   reach: (entry, at) => {
     const { from, to, reach, outcome } = entry;
     const seenAs = entry["seen-as"];
     // The schema guarantees exactly one of reach and outcome.
     const expected: ReachExpected = outcome === undefined ? { reach: reach === true } : { outcome };
-    return [{ expectation: { kind: "reach", ...at.label(entry, reachId(from, to, expected, seenAs)), from, to, expected, ...(seenAs === undefined ? {} : { seenAs }) }, idAt: at.idAt(entry) }];
+    return [
+      {
+        expectation: {
+          kind: "reach",
+          ...at.label(entry, reachId(from, to, expected, seenAs)),
+          from,
+          to,
+          expected,
+          ...(seenAs === undefined ? {} : { seenAs }),
+        },
+        idAt: at.idAt(entry),
+      },
+    ];
   },
 };
 
@@ -224,7 +312,12 @@ export function expand(spec: Spec): Expanded[] {
   });
 }
 
-function matrixCells(matrix: MatrixEntry["matrix"], path: (string | number)[], ordinal: number, spec: Spec): Expanded[] {
+function matrixCells(
+  matrix: MatrixEntry["matrix"],
+  path: (string | number)[],
+  ordinal: number,
+  spec: Spec,
+): Expanded[] {
   const matrixId = matrix.id ?? `matrix-${ordinal}`;
   const prefix = matrix.id === undefined ? "" : `${matrix.id}/`;
   const rows = matrix.from.map(formatEndpoint);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { OUTCOMES, type Outcome } from "../outcome.js";
 import { holds } from "./holds.js";
 
-const holding = (expected: Parameters<typeof holds>[0]): Outcome[] => OUTCOMES.filter((observed) => holds(expected, observed));
+const holding = (expected: Parameters<typeof holds>[0]): Outcome[] =>
+  OUTCOMES.filter((observed) => holds(expected, observed));
 
 describe("holds", () => {
   it("reach yes holds only when connected", () => {

@@ -27,7 +27,12 @@ function schemaAt(root: z.ZodType, data: unknown, path: readonly PropertyKey[]):
   let schema = unwrap(root, data);
   let value = data;
   for (const step of path) {
-    const next: unknown = schema instanceof z.ZodObject ? schema.shape[step as string] : schema instanceof z.ZodArray ? schema.element : undefined;
+    const next: unknown =
+      schema instanceof z.ZodObject
+        ? schema.shape[step as string]
+        : schema instanceof z.ZodArray
+          ? schema.element
+          : undefined;
     if (next === undefined) return undefined;
     value = child(value, step as Step);
     schema = unwrap(next as z.ZodType, value);
@@ -48,7 +53,13 @@ function label(path: NodePath): string {
   return typeof last === "number" ? `item ${last + 1} of \`${path.at(-2)}\`` : `\`${last}\``;
 }
 
-const KINDS: Record<string, string> = { object: "a map", array: "a list", string: "a string", number: "a number", boolean: "yes or no" };
+const KINDS: Record<string, string> = {
+  object: "a map",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  boolean: "yes or no",
+};
 
 function kindOf(value: unknown): string {
   if (value === null) return "empty";
@@ -57,7 +68,12 @@ function kindOf(value: unknown): string {
 }
 
 /** Turns zod's issues into spec problems, each at the YAML node it is about: the key for an unknown key, else the value. */
-export function issueProblems(issues: readonly Issue[], source: YamlSource, root: z.ZodType, base: NodePath = []): SpecProblem[] {
+export function issueProblems(
+  issues: readonly Issue[],
+  source: YamlSource,
+  root: z.ZodType,
+  base: NodePath = [],
+): SpecProblem[] {
   return issues.flatMap((issue): SpecProblem[] => {
     const path: NodePath = [...base, ...(issue.path as Step[])];
     const value = valueAt(source.data, path);
@@ -67,8 +83,11 @@ export function issueProblems(issues: readonly Issue[], source: YamlSource, root
         if (issue.errors.length !== expectEntrySchema.options.length || Array.isArray(value)) break;
         if (typeof value !== "object" || value === null) {
           if (path.length !== 2 || path[0] !== "expect") break;
-          const shapes = "from and to, from and resolve, publishes and ports, matrix, network, docker-network, address, interfaces or container";
-          return [{ ...source.valueAt(path), message: `${label(path)} should be a map with ${shapes}; not ${kindOf(value)}` }];
+          const shapes =
+            "from and to, from and resolve, publishes and ports, matrix, network, docker-network, address, interfaces or container";
+          return [
+            { ...source.valueAt(path), message: `${label(path)} should be a map with ${shapes}; not ${kindOf(value)}` },
+          ];
         }
         const branch = expectEntrySchema.options.indexOf(entrySchemas[entryKind(value)]);
         return issueProblems(issue.errors[branch] ?? [], source, root, path);
@@ -84,7 +103,12 @@ export function issueProblems(issues: readonly Issue[], source: YamlSource, root
       }
       case "invalid_type": {
         if (value === undefined) return [{ ...source.valueAt(path), message: `missing ${label(path)}` }];
-        return [{ ...source.valueAt(path), message: `${label(path)} should be ${KINDS[issue.expected] ?? issue.expected}, not ${kindOf(value)}` }];
+        return [
+          {
+            ...source.valueAt(path),
+            message: `${label(path)} should be ${KINDS[issue.expected] ?? issue.expected}, not ${kindOf(value)}`,
+          },
+        ];
       }
     }
     return [{ ...source.valueAt(path), message: issue.message }];

@@ -11,7 +11,9 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
   });
 
   it("reports a duplicate key as YAML does", () => {
-    expect(specErrors(withExpect("- from: web", "  from: api", "  to: db:1", "  reach: yes"))[0]).toMatch(/^net\.yaml:4:5 Map keys must be unique/);
+    expect(specErrors(withExpect("- from: web", "  from: api", "  to: db:1", "  reach: yes"))[0]).toMatch(
+      /^net\.yaml:4:5 Map keys must be unique/,
+    );
   });
 
   it("points at an unknown key, names the allowed keys and suggests the nearest", () => {
@@ -25,7 +27,9 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
     expect(specErrors(withExpect("- from: web", "  resolve: db", "  outcome: not-found"))).toContain(
       "net.yaml:5:5 unknown key `outcome` in a resolve expectation; allowed keys: from, resolve, reach, id, name, within",
     );
-    expect(specErrors(`versoin: 1\n${withExpect("- from: a", "  to: b:1", "  reach: no").slice("version: 1\n".length)}`)).toEqual([
+    expect(
+      specErrors(`versoin: 1\n${withExpect("- from: a", "  to: b:1", "  reach: no").slice("version: 1\n".length)}`),
+    ).toEqual([
       "net.yaml:1:1 missing `version`: write version: 1",
       "net.yaml:1:1 unknown key `versoin` at the top level (did you mean `version`?); allowed keys: version, compose, project, defaults, expect",
     ]);
@@ -58,24 +62,41 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
     expect(specErrors(withExpect("- from: 10.0.0.2", "  to: db:1", "  reach: yes"))).toEqual([
       "net.yaml:3:11 bad source `10.0.0.2`: an address cannot probe; name a container, `host` or `outside`",
     ]);
-    expect(specErrors(withExpect("- from: web:80", "  to: db:1", "  reach: yes"))[0]).toMatch(/^net\.yaml:3:11 bad source `web:80`/);
+    expect(specErrors(withExpect("- from: web:80", "  to: db:1", "  reach: yes"))[0]).toMatch(
+      /^net\.yaml:3:11 bad source `web:80`/,
+    );
   });
 
   it("reads netns:NAME as a source and as whose interfaces, and rejects a bad one at its value", () => {
-    const text = withExpect("- from: netns:red", "  to: 10.1.2.3:80", "  reach: yes", "- interfaces: netns:red", "  veth-on: br0");
+    const text = withExpect(
+      "- from: netns:red",
+      "  to: 10.1.2.3:80",
+      "  reach: yes",
+      "- interfaces: netns:red",
+      "  veth-on: br0",
+    );
     const [reach, interfaces] = parseSpec(text, "net.yaml").expect;
     expect(reach).toMatchObject({ from: { kind: "netns", name: "red" } });
     expect(interfaces).toMatchObject({ interfaces: { kind: "netns", name: "red" } });
-    expect(specErrors(withExpect("- from: 'netns:'", "  to: 10.1.2.3:80", "  reach: yes"))).toEqual(["net.yaml:3:11 bad namespace `netns:`: write netns:NAME, NAME as `ip netns list` shows it"]);
-    expect(specErrors(withExpect("- interfaces: netns:a/b", "  only: [lo]"))).toEqual(["net.yaml:3:17 bad namespace `netns:a/b`: write netns:NAME, NAME as `ip netns list` shows it"]);
+    expect(specErrors(withExpect("- from: 'netns:'", "  to: 10.1.2.3:80", "  reach: yes"))).toEqual([
+      "net.yaml:3:11 bad namespace `netns:`: write netns:NAME, NAME as `ip netns list` shows it",
+    ]);
+    expect(specErrors(withExpect("- interfaces: netns:a/b", "  only: [lo]"))).toEqual([
+      "net.yaml:3:17 bad namespace `netns:a/b`: write netns:NAME, NAME as `ip netns list` shows it",
+    ]);
   });
 
   it("takes seen-as only with to: outside and reach: yes", () => {
-    expect(parseSpec(withExpect("- from: netns:red", "  to: outside", "  reach: yes", "  seen-as: host"), "net.yaml").expect[0]).toMatchObject({ "seen-as": "host" });
+    expect(
+      parseSpec(withExpect("- from: netns:red", "  to: outside", "  reach: yes", "  seen-as: host"), "net.yaml")
+        .expect[0],
+    ).toMatchObject({ "seen-as": "host" });
     expect(specErrors(withExpect("- from: web", "  to: db:80", "  reach: yes", "  seen-as: host"))).toEqual([
       "net.yaml:6:14 `seen-as` needs `to: outside` and `reach: yes`: only the outside (the sentinel) reports who it saw",
     ]);
-    expect(specErrors(withExpect("- from: web", "  to: outside", "  reach: yes", "  seen-as: nat"))[0]).toMatch(/^net\.yaml:6:14 bad seen-as `nat`: host/);
+    expect(specErrors(withExpect("- from: web", "  to: outside", "  reach: yes", "  seen-as: nat"))[0]).toMatch(
+      /^net\.yaml:6:14 bad seen-as `nat`: host/,
+    );
     expect(specErrors(withExpect("- from: host", "  to: outside", "  reach: yes", "  seen-as: host"))).toEqual([
       "net.yaml:6:14 `seen-as` from host says nothing: the host's own address is the one NAT would show; probe from a container or netns:NAME",
     ]);
@@ -100,12 +121,21 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
   });
 
   it("rejects a reach that is not yes or no", () => {
-    expect(specErrors(withExpect("- from: web", "  to: db:5432", "  reach: maybe"))).toEqual(["net.yaml:5:12 bad reach `maybe`: yes or no"]);
+    expect(specErrors(withExpect("- from: web", "  to: db:5432", "  reach: maybe"))).toEqual([
+      "net.yaml:5:12 bad reach `maybe`: yes or no",
+    ]);
   });
 
   it("rejects a ragged matrix: too few rows at `reach`, a short row at the row", () => {
     const lines = specErrors(
-      withExpect("- matrix:", "    from: [a, b, c]", "    to: [a:1, b:2]", "    reach:", "      - [y, n]", "      - [n]"),
+      withExpect(
+        "- matrix:",
+        "    from: [a, b, c]",
+        "    to: [a:1, b:2]",
+        "    reach:",
+        "      - [y, n]",
+        "      - [n]",
+      ),
     );
     expect(lines).toEqual([
       "net.yaml:7:9 ragged matrix: 2 rows for 3 `from` entries; give one row per `from`",
@@ -121,7 +151,15 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
   });
 
   it("names each unknown service at its use, listing the compose services", () => {
-    const text = withExpect("- from: wbe", "  to: db:5432", "  reach: yes", "- matrix:", "    from: [web]", "    to: [cache:6379]", "    reach: [[y]]");
+    const text = withExpect(
+      "- from: wbe",
+      "  to: db:5432",
+      "  reach: yes",
+      "- matrix:",
+      "    from: [web]",
+      "    to: [cache:6379]",
+      "    reach: [[y]]",
+    );
     expect(specErrors(text, { composeServices: ["web", "db"] })).toEqual([
       "net.yaml:3:11 unknown service `wbe` (did you mean `web`?); services in the compose file: db, web",
       "net.yaml:8:12 unknown service `cache`; services in the compose file: db, web",
@@ -129,7 +167,17 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
   });
 
   it("lets host, outside and addresses through the service check", () => {
-    const text = withExpect("- from: host", "  to: 10.0.0.1:80", "  reach: yes", "- from: outside", "  to: host:8443", "  reach: no", "- from: web", "  to: outside", "  reach: yes");
+    const text = withExpect(
+      "- from: host",
+      "  to: 10.0.0.1:80",
+      "  reach: yes",
+      "- from: outside",
+      "  to: host:8443",
+      "  reach: no",
+      "- from: web",
+      "  to: outside",
+      "  reach: yes",
+    );
     expect(parseSpec(text, "net.yaml", { composeServices: ["web"] }).expect).toHaveLength(3);
   });
 
@@ -137,19 +185,23 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
     expect(specErrors(withExpect("- {from: a, to: b:1, reach: yes}", "- {from: a, to: b:1, reach: yes}"))).toEqual([
       "net.yaml:4:5 duplicate id `a → b:1 reachable` (first on line 3): give one of them an `id:`",
     ]);
-    expect(specErrors(withExpect("- {from: a, to: b:1, reach: yes, id: x}", "- from: a", "  to: b:2", "  reach: no", "  id: x"))).toEqual([
-      "net.yaml:7:9 duplicate id `x` (first on line 3): give one of them an `id:`",
-    ]);
+    expect(
+      specErrors(
+        withExpect("- {from: a, to: b:1, reach: yes, id: x}", "- from: a", "  to: b:2", "  reach: no", "  id: x"),
+      ),
+    ).toEqual(["net.yaml:7:9 duplicate id `x` (first on line 3): give one of them an `id:`"]);
   });
 
   it("rejects a duplicate between a matrix cell and an expectation, at the cell", () => {
-    expect(specErrors(withExpect("- {from: a, to: b:1, reach: no}", "- matrix: {from: [a], to: [b:1], reach: [[n]]}"))).toEqual([
-      "net.yaml:4:45 duplicate id `a → b:1 not reachable` (first on line 3): give one of them an `id:`",
-    ]);
+    expect(
+      specErrors(withExpect("- {from: a, to: b:1, reach: no}", "- matrix: {from: [a], to: [b:1], reach: [[n]]}")),
+    ).toEqual(["net.yaml:4:45 duplicate id `a → b:1 not reachable` (first on line 3): give one of them an `id:`"]);
   });
 
   it("collects every problem, first first", () => {
-    const lines = specErrors("version: 3\nexpect:\n  - {from: a, to: b:0, reach: yes}\n  - {from: a, to: b:1, reach: yes, outcome: refused}\n");
+    const lines = specErrors(
+      "version: 3\nexpect:\n  - {from: a, to: b:0, reach: yes}\n  - {from: a, to: b:1, reach: yes, outcome: refused}\n",
+    );
     expect(lines.map((line) => line.split(" ")[0])).toEqual(["net.yaml:1:10", "net.yaml:3:19", "net.yaml:4:45"]);
   });
 
@@ -172,6 +224,11 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
     expect(error).toBeInstanceOf(SpecError);
     expect((error as SpecError).name).toBe("SpecError");
     expect((error as SpecError).message).toBe((error as SpecError).lines().join("\n"));
-    expect((error as SpecError).problems[0]).toEqual({ file: "x.yaml", line: 1, col: 10, message: "unsupported version `2`: this netlab reads version 1" });
+    expect((error as SpecError).problems[0]).toEqual({
+      file: "x.yaml",
+      line: 1,
+      col: 10,
+      message: "unsupported version `2`: this netlab reads version 1",
+    });
   });
 });

@@ -18,7 +18,13 @@ describe("parsePublishedPort", () => {
   it("keeps the parts as numbers", () => {
     expect(parsePublishedPort("127.0.0.1:8443->80/udp")).toEqual({
       ok: true,
-      value: { hostIp: "127.0.0.1", hostPort: 8443, containerPort: 80, protocol: "udp", text: "127.0.0.1:8443->80/udp" },
+      value: {
+        hostIp: "127.0.0.1",
+        hostPort: 8443,
+        containerPort: 80,
+        protocol: "udp",
+        text: "127.0.0.1:8443->80/udp",
+      },
     });
   });
 

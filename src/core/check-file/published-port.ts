@@ -20,7 +20,8 @@ export const PUBLISHED_PORT_PATTERN = "^(\\[[0-9a-fA-F:.]+\\]:|[0-9.]+:)?\\d+->\
 /** `[HOSTIP:]HOSTPORT->CPORT[/tcp|udp]`, IPv6 hosts in brackets (`[::]:8443->80/tcp`); the protocol defaults to tcp. */
 export function parsePublishedPort(text: string): Parsed<PublishedPort> {
   const match = NOTATION.exec(text.trim());
-  if (!match) return bad(`bad published port \`${text}\`: write [HOSTIP:]HOSTPORT->PORT/tcp, like 127.0.0.1:8443->80/tcp`);
+  if (!match)
+    return bad(`bad published port \`${text}\`: write [HOSTIP:]HOSTPORT->PORT/tcp, like 127.0.0.1:8443->80/tcp`);
   const [, ipText, hostPortText = "", containerPortText = "", protocol = "tcp"] = match;
   if (protocol !== "tcp" && protocol !== "udp") return bad(`bad protocol \`${protocol}\` in \`${text}\`: tcp or udp`);
   const hostPort = parsePortNumber(hostPortText, text);

@@ -17,7 +17,9 @@ function parsedText<T>(parse: (text: string) => Parsed<T>, pattern?: string) {
 }
 
 // Refinements that compare keys run even when a sibling value is bad, so every problem is reported at once.
-const whenObject = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+const whenObject = {
+  when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null,
+};
 
 const YES = ["yes", "true"];
 const NO = ["no", "false"];
@@ -27,25 +29,33 @@ const reachValue = z
     error: (issue) => `bad reach \`${String(issue.input)}\`: yes or no`,
   })
   .transform((value) => value === true || YES.includes(String(value)))
-  .meta({ description: "yes: the connection is made; no: refused, timed out or unreachable (the one seen is recorded)." });
+  .meta({
+    description: "yes: the connection is made; no: refused, timed out or unreachable (the one seen is recorded).",
+  });
 
 const matrixCell = z
   .union([z.boolean(), z.null(), z.enum(["y", "n", ".", ...YES, ...NO])], {
     error: (issue) => `bad matrix cell \`${String(issue.input)}\`: y, n or . (not checked)`,
   })
-  .transform((value) => (value === null || value === "." ? null : value === true || value === "y" || YES.includes(String(value))))
+  .transform((value) =>
+    value === null || value === "." ? null : value === true || value === "y" || YES.includes(String(value)),
+  )
   .meta({ description: "y: reachable, n: not reachable, .: not checked." });
 
 const outcome = z
-  .enum(OUTCOMES, { error: (issue) => `unknown outcome \`${String(issue.input)}\`; valid outcomes: ${OUTCOMES.join(", ")}` })
+  .enum(OUTCOMES, {
+    error: (issue) => `unknown outcome \`${String(issue.input)}\`; valid outcomes: ${OUTCOMES.join(", ")}`,
+  })
   .meta({ description: "The one exact typed outcome expected (instead of reach)." });
 
 const within = parsedText(parseDuration, DURATION_PATTERN).meta({
-  description: "How long the expectation may take to become true (retried only while observed ≠ expected), e.g. 500ms, 5s, 1m.",
+  description:
+    "How long the expectation may take to become true (retried only while observed ≠ expected), e.g. 500ms, 5s, 1m.",
 });
 
 const source = parsedText(parseSource).meta({
-  description: "Where the probe runs: a compose service, a container name, netns:NAME (a namespace made with ip netns add), `host`, or `outside` (the sentinel).",
+  description:
+    "Where the probe runs: a compose service, a container name, netns:NAME (a namespace made with ip netns add), `host`, or `outside` (the sentinel).",
 });
 
 const target = parsedText(parseTarget).meta({
@@ -57,15 +67,25 @@ const containerName = z
   .regex(NAME_PATTERN, { error: (issue) => `bad name \`${String(issue.input)}\`: not a container or service name` });
 
 const labels = {
-  id: z.string().min(1).optional().meta({ description: "A unique id for reports; generated from the expectation when absent." }),
+  id: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "A unique id for reports; generated from the expectation when absent." }),
   name: z.string().optional().meta({ description: "A human title for reports." }),
   within: within.optional(),
 };
 
 const SEEN_AS = ["host", "self"] as const;
 const seenAs = z
-  .enum(SEEN_AS, { error: (issue) => `bad seen-as \`${String(issue.input)}\`: host (the source's address was rewritten to the host's: NAT) or self (its own)` })
-  .meta({ description: "With to: outside and reach: yes, the address the outside sees the connection come from: host (NAT, MASQUERADE) or self (the source's own)." });
+  .enum(SEEN_AS, {
+    error: (issue) =>
+      `bad seen-as \`${String(issue.input)}\`: host (the source's address was rewritten to the host's: NAT) or self (its own)`,
+  })
+  .meta({
+    description:
+      "With to: outside and reach: yes, the address the outside sees the connection come from: host (NAT, MASQUERADE) or self (the source's own).",
+  });
 
 const reachEntry = z
   .strictObject({
@@ -78,14 +98,26 @@ const reachEntry = z
   })
   .superRefine((entry, ctx) => {
     if (entry["seen-as"] !== undefined && (entry.to?.kind !== "outside" || entry.reach !== true)) {
-      ctx.addIssue({ code: "custom", path: ["seen-as"], message: "`seen-as` needs `to: outside` and `reach: yes`: only the outside (the sentinel) reports who it saw" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["seen-as"],
+        message: "`seen-as` needs `to: outside` and `reach: yes`: only the outside (the sentinel) reports who it saw",
+      });
     } else if (entry["seen-as"] !== undefined && (entry.from?.kind === "host" || entry.from?.kind === "outside")) {
-      ctx.addIssue({ code: "custom", path: ["seen-as"], message: `\`seen-as\` from ${entry.from.kind} says nothing: the host's own address is the one NAT would show; probe from a container or netns:NAME` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["seen-as"],
+        message: `\`seen-as\` from ${entry.from.kind} says nothing: the host's own address is the one NAT would show; probe from a container or netns:NAME`,
+      });
     }
     if (entry.reach !== undefined && entry.outcome !== undefined) {
       ctx.addIssue({ code: "custom", path: ["outcome"], message: "`reach` and `outcome` together: give one of them" });
     } else if (entry.reach === undefined && entry.outcome === undefined) {
-      ctx.addIssue({ code: "custom", path: [], message: "missing `reach` (yes or no) or `outcome` (one exact outcome)" });
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "missing `reach` (yes or no) or `outcome` (one exact outcome)",
+      });
     }
   }, whenObject)
   .meta({ title: "reach", description: "Whether `from` reaches `to` (reach), or exactly how it fails (outcome)." });
@@ -94,17 +126,21 @@ const resolveEntry = z
   .strictObject({
     from: source,
     resolve: containerName.meta({ description: "A name looked up from inside `from`." }),
-    reach: reachValue.meta({ description: "yes: it resolves to an address of that container; no: it does not resolve." }),
+    reach: reachValue.meta({
+      description: "yes: it resolves to an address of that container; no: it does not resolve.",
+    }),
     ...labels,
   })
   .meta({ title: "resolve", description: "Whether a name resolves from inside `from`." });
 
 const publishesEntry = z
   .strictObject({
-    publishes: containerName.meta({ description: "The container (or compose service) whose published ports are checked." }),
-    ports: z
-      .array(parsedText(parsePublishedPort, PUBLISHED_PORT_PATTERN))
-      .meta({ description: "The exact set of ports it publishes, as `docker ps` shows them: [HOSTIP:]HOSTPORT->PORT/tcp." }),
+    publishes: containerName.meta({
+      description: "The container (or compose service) whose published ports are checked.",
+    }),
+    ports: z.array(parsedText(parsePublishedPort, PUBLISHED_PORT_PATTERN)).meta({
+      description: "The exact set of ports it publishes, as `docker ps` shows them: [HOSTIP:]HOSTPORT->PORT/tcp.",
+    }),
     ...labels,
   })
   .meta({ title: "publishes", description: "The exact set of ports a container publishes on the host." });
@@ -144,23 +180,33 @@ const matrixEntry = z
   })
   .meta({ title: "matrix", description: "A reachability matrix: each cell is an expectation of its own." });
 
-const networkName = z
-  .string()
-  .regex(NAME_PATTERN, { error: (issue) => `bad network name \`${String(issue.input)}\`: letters, digits, _ . - (starting with a letter or digit)` });
+const networkName = z.string().regex(NAME_PATTERN, {
+  error: (issue) =>
+    `bad network name \`${String(issue.input)}\`: letters, digits, _ . - (starting with a letter or digit)`,
+});
 
-const interfaceName = z
-  .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,14}$/, { error: (issue) => `bad interface name \`${String(issue.input)}\`: up to 15 letters, digits, _ . - (e.g. lo, eth0, docker0)` });
+const interfaceName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,14}$/, {
+  error: (issue) =>
+    `bad interface name \`${String(issue.input)}\`: up to 15 letters, digits, _ . - (e.g. lo, eth0, docker0)`,
+});
 
 const MODE = /^(bridge|default|none|host|container:[a-zA-Z0-9][a-zA-Z0-9_.-]*)$/;
 const networkModeValue = z
   .string()
-  .regex(MODE, { error: (issue) => `bad mode \`${String(issue.input)}\`: bridge, none, host or container:NAME (for a network you created, write attached: [NAME])` })
-  .meta({ description: "The container's network mode: bridge (the default bridge), none, host, or container:NAME (sharing NAME's namespace)." });
+  .regex(MODE, {
+    error: (issue) =>
+      `bad mode \`${String(issue.input)}\`: bridge, none, host or container:NAME (for a network you created, write attached: [NAME])`,
+  })
+  .meta({
+    description:
+      "The container's network mode: bridge (the default bridge), none, host, or container:NAME (sharing NAME's namespace).",
+  });
 
 const yesNo = (what: string) =>
   z
-    .union([z.boolean(), z.enum([...YES, ...NO])], { error: (issue) => `bad ${what} \`${String(issue.input)}\`: yes or no` })
+    .union([z.boolean(), z.enum([...YES, ...NO])], {
+      error: (issue) => `bad ${what} \`${String(issue.input)}\`: yes or no`,
+    })
     .transform((value) => value === true || YES.includes(String(value)));
 
 /** At least one of `keys` must be written. */
@@ -176,11 +222,17 @@ const networkEntry = z
   .strictObject({
     network: containerName.meta({ description: "The container whose network settings are checked." }),
     mode: networkModeValue.optional(),
-    attached: z.array(networkName).optional().meta({ description: "The exact set of networks the container is attached to, by name." }),
+    attached: z
+      .array(networkName)
+      .optional()
+      .meta({ description: "The exact set of networks the container is attached to, by name." }),
     ...labels,
   })
   .superRefine(needsOneOf(["mode", "attached"]), whenObject)
-  .meta({ title: "network", description: "A container's network mode and/or the exact set of networks it is attached to." });
+  .meta({
+    title: "network",
+    description: "A container's network mode and/or the exact set of networks it is attached to.",
+  });
 
 const DRIVERS = ["bridge", "overlay", "macvlan", "ipvlan", "host", "null"] as const;
 const dockerNetworkEntry = z
@@ -191,8 +243,12 @@ const dockerNetworkEntry = z
       .optional()
       .meta({ description: "Its driver." }),
     internal: yesNo("internal").optional().meta({ description: "yes: made with --internal (no way out)." }),
-    attachable: yesNo("attachable").optional().meta({ description: "yes: made with --attachable (plain containers may join an overlay)." }),
-    parent: interfaceName.optional().meta({ description: "The host interface a macvlan or ipvlan network sits on (-o parent=…)." }),
+    attachable: yesNo("attachable")
+      .optional()
+      .meta({ description: "yes: made with --attachable (plain containers may join an overlay)." }),
+    parent: interfaceName
+      .optional()
+      .meta({ description: "The host interface a macvlan or ipvlan network sits on (-o parent=…)." }),
     ...labels,
   })
   .meta({ title: "docker-network", description: "A Docker network exists, with this driver and these options." });
@@ -203,7 +259,11 @@ const addressIn = z
   .transform((value, ctx) => {
     if (!value.includes("/")) {
       if (NAME_PATTERN.test(value)) return { kind: "network" as const, name: value };
-      ctx.issues.push({ code: "custom", message: `bad \`in\` \`${value}\`: a network name or an IPv4 CIDR (172.17.0.0/16)`, input: value });
+      ctx.issues.push({
+        code: "custom",
+        message: `bad \`in\` \`${value}\`: a network name or an IPv4 CIDR (172.17.0.0/16)`,
+        input: value,
+      });
       return z.NEVER;
     }
     const match = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(value);
@@ -218,14 +278,21 @@ const addressIn = z
 const addressEntry = z
   .strictObject({
     address: z
-      .union([containerName, z.array(containerName).min(1)], { error: (issue) => `bad \`address\` \`${String(issue.input)}\`: a container name or a list of them` })
+      .union([containerName, z.array(containerName).min(1)], {
+        error: (issue) => `bad \`address\` \`${String(issue.input)}\`: a container name or a list of them`,
+      })
       .transform((value) => (Array.isArray(value) ? value : [value]))
       .meta({ description: "The container(s) whose address is checked." }),
     in: addressIn,
-    ordered: yesNo("ordered").optional().meta({ description: "yes: the addresses ascend in the order the containers are listed (handed out in order)." }),
+    ordered: yesNo("ordered")
+      .optional()
+      .meta({ description: "yes: the addresses ascend in the order the containers are listed (handed out in order)." }),
     ...labels,
   })
-  .meta({ title: "address", description: "Each container has an address in a network's subnet (or a CIDR), optionally in the order listed." });
+  .meta({
+    title: "address",
+    description: "Each container has an address in a network's subnet (or a CIDR), optionally in the order listed.",
+  });
 
 /** A container (or service) by name, or `netns:NAME`: whose interfaces an `interfaces` expectation reads. */
 const interfacesOf = z
@@ -238,22 +305,38 @@ const interfacesOf = z
       return z.NEVER;
     }
     if (NAME_PATTERN.test(value)) return { kind: "container" as const, name: value };
-    ctx.issues.push({ code: "custom", message: `bad name \`${value}\`: a container or service name, or netns:NAME`, input: value });
+    ctx.issues.push({
+      code: "custom",
+      message: `bad name \`${value}\`: a container or service name, or netns:NAME`,
+      input: value,
+    });
     return z.NEVER;
   })
-  .meta({ description: "The container (or service) whose interfaces are checked from inside its namespace, or netns:NAME (a namespace made with ip netns add)." });
+  .meta({
+    description:
+      "The container (or service) whose interfaces are checked from inside its namespace, or netns:NAME (a namespace made with ip netns add).",
+  });
 
 const interfacesEntry = z
   .strictObject({
     interfaces: interfacesOf,
-    only: z.array(interfaceName).min(1).optional().meta({ description: "The exact set of interfaces it has, e.g. [lo]." }),
-    "veth-on": interfaceName
+    only: z
+      .array(interfaceName)
+      .min(1)
       .optional()
-      .meta({ description: "A container's eth0 (any veth of a netns:NAME) is one end of a veth pair whose host end is enslaved to this bridge (e.g. docker0). Reads the host: a local engine only." }),
+      .meta({ description: "The exact set of interfaces it has, e.g. [lo]." }),
+    "veth-on": interfaceName.optional().meta({
+      description:
+        "A container's eth0 (any veth of a netns:NAME) is one end of a veth pair whose host end is enslaved to this bridge (e.g. docker0). Reads the host: a local engine only.",
+    }),
     ...labels,
   })
   .superRefine(needsOneOf(["only", "veth-on"]), whenObject)
-  .meta({ title: "interfaces", description: "The interfaces inside a container or a named namespace, or where its veth's other end is on the host." });
+  .meta({
+    title: "interfaces",
+    description:
+      "The interfaces inside a container or a named namespace, or where its veth's other end is on the host.",
+  });
 
 const STATES = ["running", "exited"] as const;
 const containerEntry = z
@@ -263,7 +346,11 @@ const containerEntry = z
       .enum(STATES, { error: (issue) => `bad state \`${String(issue.input)}\`: running or exited` })
       .default("running")
       .meta({ description: "running (the default) or exited." }),
-    "logs-contain": z.string().min(1).optional().meta({ description: "Text its logs (docker logs) must contain, e.g. Address already in use." }),
+    "logs-contain": z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Text its logs (docker logs) must contain, e.g. Address already in use." }),
     ...labels,
   })
   .meta({ title: "container", description: "A container's state (running or exited), and what its logs say." });
@@ -296,26 +383,48 @@ export function entryKind(entry: unknown): EntryKind {
   return "reach";
 }
 
-export const expectEntrySchema = z.union([reachEntry, resolveEntry, publishesEntry, matrixEntry, networkEntry, dockerNetworkEntry, addressEntry, interfacesEntry, containerEntry]);
+export const expectEntrySchema = z.union([
+  reachEntry,
+  resolveEntry,
+  publishesEntry,
+  matrixEntry,
+  networkEntry,
+  dockerNetworkEntry,
+  addressEntry,
+  interfacesEntry,
+  containerEntry,
+]);
 
 export const specSchema = z
   .strictObject({
     version: z.literal(1, {
       error: (issue) =>
-        issue.input === undefined ? "missing `version`: write version: 1" : `unsupported version \`${String(issue.input)}\`: this netlab reads version 1`,
+        issue.input === undefined
+          ? "missing `version`: write version: 1"
+          : `unsupported version \`${String(issue.input)}\`: this netlab reads version 1`,
     }),
-    compose: z.string().min(1).optional().meta({ description: "The compose file (relative to this spec) that `--up` brings up." }),
+    compose: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "The compose file (relative to this spec) that `--up` brings up." }),
     project: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: (issue) => `bad project name \`${String(issue.input)}\`: lowercase letters, digits, - and _` })
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, {
+        error: (issue) => `bad project name \`${String(issue.input)}\`: lowercase letters, digits, - and _`,
+      })
       .optional()
       .meta({ description: "The compose project name." }),
-    defaults: z.strictObject({ within: labels.within }).optional().meta({ description: "Defaults for every expectation." }),
+    defaults: z
+      .strictObject({ within: labels.within })
+      .optional()
+      .meta({ description: "Defaults for every expectation." }),
     expect: z.array(expectEntrySchema).min(1, { error: "`expect` lists no expectations" }),
   })
   .meta({
     title: "netlab spec (version 1)",
-    description: "Network expectations netlab checks on running containers: who reaches whom, what resolves, what is published.",
+    description:
+      "Network expectations netlab checks on running containers: who reaches whom, what resolves, what is published.",
   });
 
 export type SpecData = z.output<typeof specSchema>;

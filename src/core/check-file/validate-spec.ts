@@ -22,7 +22,9 @@ function duplicateIds(spec: Spec): SpecProblem[] {
       first.set(expectation.id, idAt.line);
       return [];
     }
-    return [{ ...idAt, message: `duplicate id \`${expectation.id}\` (first on line ${line}): give one of them an \`id:\`` }];
+    return [
+      { ...idAt, message: `duplicate id \`${expectation.id}\` (first on line ${line}): give one of them an \`id:\`` },
+    ];
   });
 }
 
@@ -33,7 +35,13 @@ export function validateSpec(source: YamlSource, options: ValidateOptions = {}):
   if (!result.success) problems.push(...issueProblems(result.error.issues, source, specSchema));
   if (options.composeServices !== undefined) {
     const composeFile = (source.data as { compose?: unknown } | null)?.compose;
-    problems.push(...unknownNames(source, options.composeServices, typeof composeFile === "string" ? composeFile : "the compose file"));
+    problems.push(
+      ...unknownNames(
+        source,
+        options.composeServices,
+        typeof composeFile === "string" ? composeFile : "the compose file",
+      ),
+    );
   }
   if (!result.success) throw new SpecError(problems);
   const data = result.data;

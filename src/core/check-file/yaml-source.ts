@@ -16,7 +16,9 @@ export class YamlSource {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
     if (doc.errors.length > 0) {
-      throw new SpecError(doc.errors.map((error) => ({ file, ...lines.linePos(error.pos[0]), message: error.message })));
+      throw new SpecError(
+        doc.errors.map((error) => ({ file, ...lines.linePos(error.pos[0]), message: error.message })),
+      );
     }
     return new YamlSource(file, doc.toJS(), doc, lines);
   }

@@ -19,9 +19,14 @@ const CLAIM_ID = /^[A-Z]+\d+[a-z]?$/;
 const text = z.string().min(1);
 const predictionSchema = z
   .strictObject({ question: text, choices: z.array(text).min(2), answer: z.number().int().nonnegative() })
-  .refine((prediction) => prediction.answer < prediction.choices.length, { path: ["answer"], message: "answer should be the index of one of the choices" });
+  .refine((prediction) => prediction.answer < prediction.choices.length, {
+    path: ["answer"],
+    message: "answer should be the index of one of the choices",
+  });
 const claimSchema = z.strictObject({
-  claim: z.string().regex(CLAIM_ID, { error: (issue) => `claim \`${String(issue.input)}\` is not an id like B8 or K1a` }),
+  claim: z
+    .string()
+    .regex(CLAIM_ID, { error: (issue) => `claim \`${String(issue.input)}\` is not an id like B8 or K1a` }),
   title: text,
   concept: text,
   why: text,
@@ -30,13 +35,20 @@ const claimSchema = z.strictObject({
   toRun: text.optional(),
   predict: predictionSchema.optional(),
 });
-const lessonFileSchema = z.strictObject({ heading: text, claims: z.array(claimSchema) }).superRefine((data, context) => {
-  const seen = new Set<string>();
-  data.claims.forEach(({ claim }, index) => {
-    if (seen.has(claim)) context.addIssue({ code: "custom", path: ["claims", index, "claim"], message: `claim \`${claim}\` is declared twice` });
-    seen.add(claim);
+const lessonFileSchema = z
+  .strictObject({ heading: text, claims: z.array(claimSchema) })
+  .superRefine((data, context) => {
+    const seen = new Set<string>();
+    data.claims.forEach(({ claim }, index) => {
+      if (seen.has(claim))
+        context.addIssue({
+          code: "custom",
+          path: ["claims", index, "claim"],
+          message: `claim \`${claim}\` is declared twice`,
+        });
+      seen.add(claim);
+    });
   });
-});
 
 /** Parses and validates one lab's lesson; `file` names it in errors (FILE:LINE:COL), `lab` is given to each claim. */
 export function parseLessonFile(source: string, file: string, lab: string): LabLessons {

@@ -10,7 +10,19 @@ import type { LabLessons, Lesson } from "./types.js";
 export type { LabLessons, Lesson } from "./types.js";
 
 /** The lesson order, kept here only: bridge, none, host, then the other modes, by-hand after them. */
-const ORDER = ["bridge", "none", "host", "container", "user-bridge", "internal", "published", "macvlan", "overlay", "compose", "by-hand"];
+const ORDER = [
+  "bridge",
+  "none",
+  "host",
+  "container",
+  "user-bridge",
+  "internal",
+  "published",
+  "macvlan",
+  "overlay",
+  "compose",
+  "by-hand",
+];
 
 /** Every lab, in lesson order, each read from labs/<lab>.lesson.yaml. */
 export const LABS: ReadonlyArray<LabLessons> = ORDER.map((lab) => loadLessonFile(lab));
@@ -26,7 +38,10 @@ export function declaredLab(lab: string): LabLessons | undefined {
 /** One lab's declaration, for its lab file: a name without a labs/<lab>.lesson.yaml is a mistake there. */
 export function labLessons(lab: string): LabLessons {
   const declared = declaredLab(lab);
-  if (!declared) throw new Error(`lab "${lab}" has no lesson: add labs/${lab}.lesson.yaml and its name to the order in src/core/lesson/lesson.ts`);
+  if (!declared)
+    throw new Error(
+      `lab "${lab}" has no lesson: add labs/${lab}.lesson.yaml and its name to the order in src/core/lesson/lesson.ts`,
+    );
   return declared;
 }
 
