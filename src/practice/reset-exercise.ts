@@ -86,10 +86,13 @@ function isMissing(error: unknown): boolean {
  * Leaves the swarm netlab made for the exercise, unless the engine now holds what netlab did not make (the
  * learner's other work: a leave would empty its networks' name records); then it stays, and the line says so.
  */
-async function leaveExerciseSwarm(docker: Dockerode, exercise: number): Promise<string[]> {
-  const ours = (labels: Record<string, string>) => isPreparedFor(labels, exercise) && labels[LABEL.role] === "swarm";
-  // The networks the swarm made for itself go with it.
-  const others = describeForeign(await foreignObjects(docker, SWARM_NETWORKS));
+async function leaveExerciseSwarm(docker: Dockerode, exercise: Exercise): Promise<string[]> {
+  const ours = (labels: Record<string, string>) =>
+    isPreparedFor(labels, exercise.number) && labels[LABEL.role] === "swarm";
+  // The networks the swarm made for itself go with it, and so do the exercise's own: reset has just removed them,
+  // but the engine lists a removed overlay network until the swarm has forgotten it.
+  const except = [...SWARM_NETWORKS, ...exercise.names.containers, ...exercise.names.networks];
+  const others = describeForeign(await foreignObjects(docker, except));
   if (others && ours((await activeSwarmLabels(docker)) ?? {})) {
     return [
       `(kept the swarm netlab made: the engine now also holds ${others}, which leaving would disconnect; remove them and reset again, or leave it yourself: docker swarm leave --force)`,
@@ -133,7 +136,7 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise): Prom
     removed.push(`network ${item.name}`);
   }
   for (const step of exercise.prepare) {
-    if ("swarm" in step) removed.push(...(await leaveExerciseSwarm(docker, exercise.number)));
+    if ("swarm" in step) removed.push(...(await leaveExerciseSwarm(docker, exercise)));
     if ("parent-link" in step) {
       const names = practiceParentLink(step["parent-link"]);
       const there = await execa("ip", ["link", "show", names.parent], { reject: false });
