@@ -154,11 +154,13 @@ async function removeGroup(plan: GroupPlan, timeoutMs: number): Promise<void> {
   const stopped = await Promise.allSettled(plan.nodes.map((node) => stopNodeEngine(node, timeoutMs)));
   // After the engines: a stopping engine asks containerd to stop its containers.
   stopped.push(...(await Promise.allSettled([stopNodeContainerd(plan.containerd, plan.underlayNamespace, timeoutMs)])));
+  // Before anything is removed: a process that survived is found again by its namespace, and a data root still
+  // mounted must not be deleted under its mounts.
+  const failure = stopped.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failure) throw failure.reason;
   for (const node of plan.nodes) await removeNamedNamespace(node.name);
   await removeNamedNamespace(plan.underlayNamespace);
   await rm(plan.dataDir, { recursive: true, force: true });
-  const failure = stopped.find((result): result is PromiseRejectedResult => result.status === "rejected");
-  if (failure) throw failure.reason;
   await rm(plan.dir, { recursive: true, force: true });
   debug("Removed node group %s", plan.runId);
 }
@@ -320,16 +322,26 @@ export async function startNodes(count: number, given: StartNodesOptions = {}): 
       containerd,
       signal: options.signal,
     });
-    const nodes = await Promise.all(
+    const interrupted = () => {
+      if (options.signal?.aborted) throw new NodesError(`starting nodes of run ${run.runId} was interrupted`);
+    };
+    // Every node settles before a failure is thrown: a removal that ran while another node was still starting
+    // would miss the namespace or engine that node made after it looked.
+    const settled = await Promise.allSettled(
       plan.nodes.map(async (node) => {
+        interrupted();
         await plugNode(plan, node);
+        interrupted();
         const engine = await startNodeEngine(node, { timeoutMs: options.timeoutMs, dockerd, signal: options.signal });
         await engine.loadImage(image.archive);
         if (image.latest) await engine.docker.getImage(image.tag).tag({ repo: PROBE_REPOSITORY, tag: "latest" });
         return engine;
       }),
     );
-    if (options.signal?.aborted) throw new NodesError(`starting nodes of run ${run.runId} was interrupted`);
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed) throw failed.reason;
+    const nodes = settled.map((result) => (result as PromiseFulfilledResult<NodeEngine>).value);
+    interrupted();
     debug("Started %d node(s) of run %s", count, run.runId);
     return { runId: run.runId, plan, nodes, stop, [Symbol.asyncDispose]: stop };
   } catch (error) {

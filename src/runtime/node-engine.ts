@@ -198,6 +198,15 @@ export async function unmountUnder(dirs: string[]): Promise<string[]> {
   return under();
 }
 
+/** A process's command line, or "" once it is gone (it may exit between any two looks). */
+function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 /**
  * Stops a node for good, whatever state it is in: asks the engine to stop (it stops its containers and
  * unmounts), kills whatever of the node is left, unmounts and removes its directories. Safe to call twice.
@@ -206,18 +215,17 @@ export async function stopNodeEngine(node: NodePlan, timeoutMs: number): Promise
   const started = Date.now();
   debug("Stopping node engine %s…", node.name);
   const pid = recordedPid(node);
-  if (
-    pid !== undefined &&
-    isProcessAlive(pid) &&
-    existsSync(`/proc/${pid}/cmdline`) &&
-    readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(node.execRoot)
-  ) {
+  if (pid !== undefined && isProcessAlive(pid) && commandLineOf(pid).includes(node.execRoot)) {
     // An engine that stops gives each container 10 s to end, and a probe running as PID 1 ignores SIGTERM:
     // the node goes whole, so its containers are killed first.
     const docker = new Dockerode({ socketPath: node.socket, timeout: timeoutMs });
     const running = await docker.listContainers().catch(() => []);
     await Promise.allSettled(running.map((container) => docker.getContainer(container.Id).kill()));
-    process.kill(pid, "SIGTERM");
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      // gone meanwhile: stopped
+    }
     await waitFor(() => !isProcessAlive(pid), timeoutMs);
   }
   // Its engine's processes, and the shims (with their containers) the group's containerd runs for it.
