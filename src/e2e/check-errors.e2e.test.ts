@@ -12,6 +12,7 @@ import {
   uniqueName,
 } from "./check-e2e-helpers.js";
 import { dockerAsTyped } from "../runtime/as-typed.js";
+import { REPORTS_MARKER } from "../report/reports-dir.js";
 
 /**
  * What `netlab check` says when it cannot check: a bad spec (exit 2, one `FILE:LINE:COL message` line per
@@ -188,6 +189,7 @@ function staleGreenReports(name: string): string {
   writeFileSync(join(reports, "junit.xml"), GREEN_JUNIT);
   writeFileSync(join(reports, "facts.json"), "{}\n");
   writeFileSync(join(reports, "allure-results", "old-result.json"), "{}\n");
+  writeFileSync(join(reports, REPORTS_MARKER), "");
   return reports;
 }
 
@@ -226,7 +228,7 @@ describe.concurrent(
           `# netlab: ✗ stopped before deciding any expectation: ${outcome} (exit ${exitCode})`,
         );
         expect(summary).toMatch(why);
-        expect(readdirSync(reports).sort()).toEqual(["junit.xml", "summary.md"]);
+        expect(readdirSync(reports).sort()).toEqual([REPORTS_MARKER, "junit.xml", "summary.md"]);
       },
     );
   },

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ensureReportsDir, reportsDir, ReportsDirError } from "./reports-dir.js";
+import { clearRunOutputs, ensureReportsDir, REPORTS_MARKER, reportsDir, ReportsDirError } from "./reports-dir.js";
 
 const dirs: string[] = [];
 const scratch = () => {
@@ -42,5 +42,33 @@ describe("the reports directory", () => {
     expect(() => ensureReportsDir(join(file, "sub"), "--reports-dir")).toThrow(
       /\(--reports-dir\) is a file \(or lies under one\)/,
     );
+  });
+});
+
+describe("clearing what the last run wrote", () => {
+  const outputs = (dir: string) => {
+    mkdirSync(join(dir, "html"));
+    writeFileSync(join(dir, "junit.xml"), "<testsuites/>\n");
+    writeFileSync(join(dir, "notes.txt"), "mine\n");
+  };
+
+  it("clears netlab's outputs where netlab wrote before (its marker), nothing else", () => {
+    const dir = scratch();
+    outputs(dir);
+    writeFileSync(join(dir, REPORTS_MARKER), "");
+    clearRunOutputs(dir);
+    expect([
+      existsSync(join(dir, "html")),
+      existsSync(join(dir, "junit.xml")),
+      existsSync(join(dir, "notes.txt")),
+    ]).toEqual([false, false, true]);
+  });
+
+  it("never deletes a user's own files in a folder netlab has not written to, and marks it for the next run", () => {
+    const dir = scratch();
+    outputs(dir);
+    clearRunOutputs(dir);
+    expect([existsSync(join(dir, "html")), existsSync(join(dir, "junit.xml"))]).toEqual([true, true]);
+    expect(existsSync(join(dir, REPORTS_MARKER))).toBe(true);
   });
 });

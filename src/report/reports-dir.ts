@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 /**
@@ -21,9 +21,18 @@ export const RUN_OUTPUTS = [
   "html",
 ];
 
-/** Removes what an earlier run left in `dir` (RUN_OUTPUTS), so nothing there can be taken for this run's. */
+/** Left in a directory netlab writes reports to: what is named RUN_OUTPUTS there is netlab's to clear. */
+export const REPORTS_MARKER = ".netlab-reports";
+
+/**
+ * Removes what an earlier run left in `dir` (RUN_OUTPUTS), so nothing there can be taken for this run's; only in a
+ * directory netlab wrote to before (its marker is there): a user's own `html/` or `junit.xml` in a folder they
+ * name is never deleted. The marker is left for the next run.
+ */
 export function clearRunOutputs(dir: string): void {
-  for (const output of RUN_OUTPUTS) rmSync(join(dir, output), { recursive: true, force: true });
+  const marker = join(dir, REPORTS_MARKER);
+  if (existsSync(marker)) for (const output of RUN_OUTPUTS) rmSync(join(dir, output), { recursive: true, force: true });
+  else writeFileSync(marker, "netlab writes its reports here; each run first removes what the last one wrote\n");
 }
 
 export const TOPOLOGY_DIR = "topology";
