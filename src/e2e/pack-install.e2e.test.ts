@@ -47,7 +47,14 @@ const inApp = (command: string, args: string[], env: Record<string, string | und
     cwd: app,
     all: true,
     reject: false,
-    env: { NETLAB_REPORTS_DIR: undefined, NETLAB_STATE_DIR: join(scratch, "state"), NO_COLOR: "1", ...env },
+    // npm's update check would ask the registry (npx with an empty cache has no record of a recent one).
+    env: {
+      NETLAB_REPORTS_DIR: undefined,
+      NETLAB_STATE_DIR: join(scratch, "state"),
+      NO_COLOR: "1",
+      npm_config_update_notifier: "false",
+      ...env,
+    },
   });
 
 function spec(name: string, reach: "yes" | "no"): string {
