@@ -66,7 +66,12 @@ export async function checkSwarmPrecondition(
   stateAtRunStart: string,
   except: Iterable<string> = [],
 ): Promise<SwarmPrecondition> {
-  const [state, foreign] = await Promise.all([swarmState(docker), foreignObjects(docker, except)]);
+  // A docker_gwbridge an earlier swarm left (the engine keeps it after a leave) is the swarm's, not a stack's:
+  // the next swarm takes it up again.
+  const [state, foreign] = await Promise.all([
+    swarmState(docker),
+    foreignObjects(docker, [...SWARM_NETWORKS, ...except]),
+  ]);
   return swarmPrecondition(stateAtRunStart, state, foreign);
 }
 
