@@ -1,6 +1,6 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Reporter } from "vitest/node";
 import { uplinkWatchMode } from "../core/uplink-watch-mode.js";
 import type { UplinkWatch, UplinkWatchState } from "../runtime/uplink-watch.js";
@@ -22,7 +22,8 @@ export function publishedWatchState(env: NodeJS.ProcessEnv = process.env): Uplin
  * sent (its containers, networks and namespaces: other programs on the machine may use the uplink as they
  * like); with NETLAB_UPLINK_WATCH=strict, every packet (CI, where the machine is otherwise idle).
  * The last project (uplink) fails a test naming the packets, or the watch's capture if it ended early; what
- * comes after it (global teardowns) is checked here at the end, and makes the run fail too.
+ * comes after it, up to the end of the run, is checked here and makes the run fail too. Global teardowns
+ * (removals: the sentinel, the run's sweep) run after vitest's run end, when the watch has stopped.
  * Nested runs (the e2e and report tests start vitest themselves) inherit the watch and add none.
  */
 export default class UplinkWatchReporter implements Reporter {
@@ -76,12 +77,13 @@ export default class UplinkWatchReporter implements Reporter {
     this.watch = undefined;
     const verdict = await watch.stop();
     const { describeVerdict } = await import("../runtime/uplink-watch.js");
-    const said = `netlab: ${describeVerdict(verdict)} (${verdict.state.file})`;
     if (verdict.blind || verdict.counted.length > 0) {
-      console.error(said);
+      console.error(`netlab: ${describeVerdict(verdict)} (${verdict.state.file})`);
       process.exitCode = 1;
     } else {
-      console.log(said);
+      // Nothing to show: what it captured (every forwarded packet of the run, others' too) does not stay in /tmp.
+      console.log(`netlab: ${describeVerdict(verdict)}`);
+      rmSync(dirname(verdict.state.file), { recursive: true, force: true });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,6 +55,7 @@ describe("controls: the uplink watch counts what it says, on a link of the test'
     if (containers.length > 0) await execa("docker", ["rm", "-f", ...containers], { reject: false });
     if (networks.length > 0) await execa("docker", ["network", "rm", ...networks], { reject: false });
     await far?.stop();
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   const labelsOf = (role: string) =>
