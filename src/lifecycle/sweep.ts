@@ -8,6 +8,7 @@ import { sweepParentLinks } from "../runtime/parent-link.js";
 import { listSentinelNamespaces, removeSentinel } from "../runtime/sentinel.js";
 import { isDeadRunSwarm, sweepSwarm } from "../runtime/swarm.js";
 import { withNetworkChurn } from "../runtime/churn-lock.js";
+import { removeDeadWatchesChains } from "../runtime/forwarded-log.js";
 import { isDeadGroup, isKeptGroup, sweepNodes } from "./nodes.js";
 
 const debug = createDebug("netlab:engine");
@@ -191,6 +192,9 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
     failures.push(error.message);
     return [];
   });
+  // The mangle chain of an uplink watch whose npm test was killed.
+  const chains = await removeDeadWatchesChains().catch((error: Error) => (failures.push(error.message), []));
+  report.hostObjects.push(...chains.map((chain) => `iptables mangle chain ${chain}`));
   if (await sweepSwarm(docker, isDeadRunSwarm)) report.networks.push("swarm (left)");
   report.namespaces.push(
     ...(await sweepNodes((group) => isDeadGroup(group)).catch((error: Error) => (failures.push(error.message), []))),

@@ -43,12 +43,22 @@ async function removeChain(chain: string, namespace?: string): Promise<void> {
   }
 }
 
-/** Removes the chains of watches whose process is gone (a run killed before it could take its rules away). */
-async function removeDeadWatchesChains(namespace?: string): Promise<void> {
-  const listed = await run(namespace, ["iptables", "-w", "-t", "mangle", "-S"]);
-  for (const [, chain, pid] of String(listed.stdout).matchAll(new RegExp(`^-N (${CHAIN_PREFIX}(\\d+)-\\d+)$`, "gm"))) {
-    if (chain && !isProcessAlive(Number(pid))) await removeChain(chain, namespace);
+/**
+ * Removes the chains of watches whose process is gone (a run killed before it could take its rules away), in
+ * either table; returns their names. Called by each watch as it starts and by the sweep of dead runs (netlab clean).
+ */
+export async function removeDeadWatchesChains(namespace?: string): Promise<string[]> {
+  const dead = new Set<string>();
+  for (const tool of TABLES) {
+    const listed = await run(namespace, [tool, "-w", "-t", "mangle", "-S"]);
+    for (const [, chain, pid] of String(listed.stdout).matchAll(
+      new RegExp(`^-N (${CHAIN_PREFIX}(\\d+)-\\d+)$`, "gm"),
+    )) {
+      if (chain && !isProcessAlive(Number(pid))) dead.add(chain);
+    }
   }
+  for (const chain of dead) await removeChain(chain, namespace);
+  return [...dead];
 }
 
 /**
