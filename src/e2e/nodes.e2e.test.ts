@@ -32,6 +32,21 @@ function leftovers(runId: string): { namespaces: number; processes: number; moun
 
 const NOTHING = { namespaces: 0, processes: 0, mounts: 0, dirs: 0 };
 
+/** The run's node engines running now: dockerd processes of its own (the group's containerd alone is not one). */
+function engines(runId: string): number {
+  const runDir = join(NODE_RUN_ROOT, runId);
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+        return (argv[0] ?? "").endsWith("dockerd") && argv.some((arg) => arg.startsWith(`${runDir}/`));
+      } catch {
+        return false;
+      }
+    }).length;
+}
+
 /** Node runs on the machine now, by their namespaces. */
 function nodeRuns(): Set<string> {
   return new Set(
@@ -137,7 +152,7 @@ describe("netlab nodes: engines of netlab's own, for a learner to drive by hand"
     expect([...nodeRuns()].filter((runId) => !before.has(runId))).toEqual([]);
   });
 
-  /** Starts `nodes up 2` and returns its run id once a node engine of it is running: midway. */
+  /** Starts `nodes up 2` and returns its run id once a node engine (a dockerd) of it is running: midway. */
   async function upMidway() {
     const before = nodeRuns();
     const child = netlab(["nodes", "up", "2"], {}, []);
@@ -146,7 +161,7 @@ describe("netlab nodes: engines of netlab's own, for a learner to drive by hand"
       .poll(
         () => {
           runId = [...nodeRuns()].find((id) => !before.has(id)) ?? "";
-          return runId && leftovers(runId).processes;
+          return runId && engines(runId);
         },
         { timeout: 30 * SECONDS, interval: 20 },
       )
@@ -176,7 +191,7 @@ describe("netlab nodes: engines of netlab's own, for a learner to drive by hand"
       const { child, runId } = await upMidway();
       child.kill("SIGKILL");
       await child;
-      expect(leftovers(runId).processes, "a SIGKILLed up leaves its engines behind").toBeGreaterThan(0);
+      expect(engines(runId), "a SIGKILLed up leaves its engines behind").toBeGreaterThan(0);
       const cleaned = await netlab(["clean"]);
       expect(cleaned.exitCode, String(cleaned.all)).toBe(0);
       expect(leftovers(runId)).toEqual(NOTHING);
