@@ -19,6 +19,28 @@ export function uniqueName(tag: string): string {
   return `nlt-${randomBytes(3).toString("hex")}-${tag}`;
 }
 
+/**
+ * A probe-image container serving HTTP on `port`, started as a user types it (`docker run -d …`): its resolver is
+ * 127.0.0.1 inside itself, so an unknown name never leaves the machine.
+ */
+export function startHttpServer(name: string, port: number, options: { network?: string; init?: boolean } = {}) {
+  return dockerAsTyped([
+    "run",
+    "-d",
+    "--name",
+    name,
+    ...(options.network ? ["--network", options.network] : []),
+    "--dns",
+    "127.0.0.1",
+    ...(options.init ? ["--init"] : []),
+    "netlab/probe:latest",
+    "httpd",
+    "-f",
+    "-p",
+    String(port),
+  ]);
+}
+
 export function scratchDir(tag: string): string {
   return mkdtempSync(join(tmpdir(), `netlab-check-${tag}-`));
 }

@@ -10,6 +10,7 @@ import {
   runNetlab,
   scratchDir,
   uniqueName,
+  startHttpServer,
 } from "./check-e2e-helpers.js";
 import { dockerAsTyped } from "../runtime/as-typed.js";
 import { REPORTS_MARKER } from "../report/reports-dir.js";
@@ -238,20 +239,7 @@ describe("--json prints one result object on stdout for every exit code", () => 
   const web = uniqueName("json-web");
 
   beforeAll(async () => {
-    await dockerAsTyped([
-      "run",
-      "-d",
-      "--name",
-      web,
-      "--dns",
-      "127.0.0.1",
-      "--init",
-      "netlab/probe:latest",
-      "httpd",
-      "-f",
-      "-p",
-      "8080",
-    ]);
+    await startHttpServer(web, 8080, { init: true });
   });
   afterAll(async () => {
     await dockerAsTyped(["rm", "-f", web], { reject: false });

@@ -12,6 +12,7 @@ import {
   uniqueName,
   type CheckRun,
   type JsonExpectation,
+  startHttpServer,
 } from "./check-e2e-helpers.js";
 import { dockerAsTyped } from "../runtime/as-typed.js";
 
@@ -88,64 +89,10 @@ let byId: Map<string, JsonExpectation>;
 beforeAll(async () => {
   // As a learner types them; every container resolves unknown names at 127.0.0.1 inside itself, so nothing leaves the machine.
   await dockerAsTyped(["network", "create", names.lan]);
-  await dockerAsTyped([
-    "run",
-    "-d",
-    "--name",
-    names.web,
-    "--network",
-    names.lan,
-    "--dns",
-    "127.0.0.1",
-    "netlab/probe:latest",
-    "httpd",
-    "-f",
-    "-p",
-    "8080",
-  ]);
-  await dockerAsTyped([
-    "run",
-    "-d",
-    "--name",
-    names.api,
-    "--network",
-    names.lan,
-    "--dns",
-    "127.0.0.1",
-    "netlab/probe:latest",
-    "httpd",
-    "-f",
-    "-p",
-    "9000",
-  ]);
-  await dockerAsTyped([
-    "run",
-    "-d",
-    "--name",
-    names.iso,
-    "--network",
-    "none",
-    "--dns",
-    "127.0.0.1",
-    "netlab/probe:latest",
-    "httpd",
-    "-f",
-    "-p",
-    "8080",
-  ]);
-  await dockerAsTyped([
-    "run",
-    "-d",
-    "--name",
-    names.old,
-    "--dns",
-    "127.0.0.1",
-    "netlab/probe:latest",
-    "httpd",
-    "-f",
-    "-p",
-    "8080",
-  ]);
+  await startHttpServer(names.web, 8080, { network: names.lan });
+  await startHttpServer(names.api, 9000, { network: names.lan });
+  await startHttpServer(names.iso, 8080, { network: "none" });
+  await startHttpServer(names.old, 8080);
   writeFileSync(
     join(dir, "my-setup.yaml"),
     [

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uniqueName } from "./check-e2e-helpers.js";
+import { startHttpServer, uniqueName } from "./check-e2e-helpers.js";
 import { dockerAsTyped } from "../runtime/as-typed.js";
 import { ROOT } from "./netlab-cli.js";
 
@@ -140,20 +140,7 @@ beforeAll(async () => {
   const install = await npm(["ci", "--omit=dev", "--prefer-offline"]);
   if (install.exitCode !== 0)
     throw new Error(`npm ci of a project depending on the tarball failed:\n${String(install.all)}`);
-  await dockerAsTyped([
-    "run",
-    "-d",
-    "--name",
-    web,
-    "--dns",
-    "127.0.0.1",
-    "--init",
-    "netlab/probe:latest",
-    "httpd",
-    "-f",
-    "-p",
-    "8080",
-  ]);
+  await startHttpServer(web, 8080, { init: true });
 }, 240_000);
 
 afterAll(async () => {
