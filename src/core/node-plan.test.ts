@@ -90,11 +90,19 @@ describe("dockerdArgs", () => {
     expect(text).toMatch(/\[plugins\."io\.containerd\.grpc\.v1\.cri"\]\n  disable = true/);
   });
 
-  it("enters only the node's network namespace (ip netns exec would remount /sys)", () => {
-    expect(nodeCommand(node, "/usr/sbin/dockerd").slice(0, 2)).toEqual([
-      "--net=/var/run/netns/nln-1a2b3c4d-1",
-      "/usr/sbin/dockerd",
-    ]);
+  it("enters only the node's network namespace (ip netns exec would remount /sys), under the node's own host name", () => {
+    const command = nodeCommand(node, "/usr/sbin/dockerd");
+    expect(command[0]).toBe("--net=/var/run/netns/nln-1a2b3c4d-1");
+    expect(command.slice(1, 3)).toEqual(["unshare", "--uts"]);
+    expect(command.slice(6, 8)).toEqual(["node1", "/usr/sbin/dockerd"]);
+  });
+
+  it("takes every subnet from the group's slot: local networks from its third /22, overlays from its fourth", () => {
+    const group = planGroup("1a2b3c4d", 2, "10.214.0.0/16", 1);
+    expect(group.nodes.map((each) => each.localPool)).toEqual(["10.214.24.0/22", "10.214.24.0/22"]);
+    expect(dockerdArgs(group.nodes[0]!)).toContain("base=10.214.24.0/22,size=24");
+    expect(group.swarmPool).toBe("10.214.28.0/22");
+    expect(group.nodes.map((each) => each.hostname)).toEqual(["node1", "node2"]);
   });
 });
 

@@ -11,8 +11,14 @@ export const DEFAULT_NODES = 2;
 export const NODE_RUN_ROOT = "/run/netlab/nodes";
 /** Data roots (image layers, containers): on disk, as an engine's /var/lib/docker is. */
 export const NODE_DATA_ROOT = "/var/lib/netlab/nodes";
-/** Each group of nodes gets a /20 of the node pool: its underlay is the first /24, node i's bridge the (i+1)-th. */
+/**
+ * Each group of nodes gets a /20 of the node pool: its underlay is the first /24, node i's bridge the (i+1)-th;
+ * the third /22 is the nodes' local pool (each node's docker_gwbridge and bridges: nodes are apart, they may
+ * share it), the fourth the swarm's pool for overlays. Every address a node uses comes from netlab's range.
+ */
 export const SLOT_PREFIX = 20;
+/** Overlays across a group's nodes get subnets of this length from its swarm pool: 16 of them. */
+const SWARM_MASK_LENGTH = 26;
 /** The node's end of its underlay link, inside the node's namespace. */
 export const UNDERLAY_DEVICE = "underlay0";
 /** The Linux bridge every node's link plugs into, inside the underlay namespace. */
@@ -49,6 +55,10 @@ export interface NodePlan {
   bridgePort: string;
   /** The engine's default bridge (`--bip`): gateway address and prefix. */
   bip: string;
+  /** The node's host name (its own UTS namespace): what `docker node ls` shows and `node.hostname` constraints match. */
+  hostname: string;
+  /** Where the engine takes local networks' subnets (docker_gwbridge, user bridges): `--default-address-pool`. */
+  localPool: string;
   /** The group's containerd, and the namespace of it this engine's containers live in. */
   containerdSocket: string;
   containerdNamespace: string;
@@ -73,6 +83,10 @@ export interface GroupPlan {
   dataDir: string;
   containerd: ContainerdPlan;
   nodes: NodePlan[];
+  /** A swarm across the group takes its overlays' subnets here (`docker swarm init --default-addr-pool`). */
+  swarmPool: string;
+  /** The length of each overlay's subnet in swarmPool (`--default-addr-pool-mask-length`). */
+  swarmPoolMaskLength: number;
 }
 
 /** How many groups of nodes the pool holds at once. */
@@ -129,11 +143,24 @@ export function planGroup(runId: string, count: number, pool: string, slot: numb
       underlayPrefix: 24,
       bridgePort: `nlu${index}`,
       bip: `${hostAt(subnetAt(range, 24, index), 1)}/24`,
+      hostname: `node${index}`,
+      localPool: subnetAt(range, 22, 2),
       containerdSocket: containerd.socket,
       containerdNamespace: `n${index}`,
     };
   });
-  return { runId, slot, underlayNamespace: `nlu-${runId}`, underlay, dir, dataDir, containerd, nodes };
+  return {
+    runId,
+    slot,
+    underlayNamespace: `nlu-${runId}`,
+    underlay,
+    dir,
+    dataDir,
+    containerd,
+    nodes,
+    swarmPool: subnetAt(range, 22, 3),
+    swarmPoolMaskLength: SWARM_MASK_LENGTH,
+  };
 }
 
 /**
@@ -155,6 +182,8 @@ export function dockerdArgs(node: NodePlan): string[] {
     node.host,
     "--bip",
     node.bip,
+    "--default-address-pool",
+    `base=${node.localPool},size=24`,
     "--dns",
     "127.0.0.1",
     "--containerd",
@@ -182,7 +211,19 @@ export function containerdConfig(plan: ContainerdPlan): string {
 
 /** What `nsenter` runs: dockerd in the node's namespace, with the host's mounts (`ip netns exec` remounts /sys). */
 export function nodeCommand(node: NodePlan, dockerd = "dockerd"): string[] {
-  return [`--net=/var/run/netns/${node.name}`, dockerd, ...dockerdArgs(node)];
+  // A UTS namespace of the node's own, named after it, so a swarm's nodes are told apart by host name; every
+  // step execs the next, so the pid spawned is dockerd's.
+  return [
+    `--net=/var/run/netns/${node.name}`,
+    "unshare",
+    "--uts",
+    "sh",
+    "-c",
+    'hostname "$0" && exec "$@"',
+    node.hostname,
+    dockerd,
+    ...dockerdArgs(node),
+  ];
 }
 
 /**
