@@ -8,6 +8,13 @@ import { catalogLines, labCatalog, selectLabs } from "./labs-catalog.js";
 import { ENGINE_ENV, helpText } from "./help-text.js";
 import type { RunOptions } from "./lab-run.js";
 
+// A reader that stops early (`netlab labs | head`) closes the pipe: what is left unsaid is nobody's loss, so the
+// command ends quietly as cat would, instead of with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 const REPORTS = reportsDir();
 /** The engine side of run, clean and provision (dockerode, execa, the config's schema): loaded by those commands only. */
 const labRun = () => import("./lab-run.js");

@@ -7,6 +7,7 @@ import { ENGINE_ENV, helpText } from "./help-text.js";
 /** The engine side (dockerode, execa, the probe image): loaded only when a nodes command runs. */
 const engineSide = async () => ({
   nodes: await import("../lifecycle/nodes.js"),
+  swarm: await import("../lifecycle/node-swarm.js"),
   config: await import("../lifecycle/load-config.js"),
   engine: await import("../runtime/engine-client.js"),
 });
@@ -20,9 +21,11 @@ export function nodeLines(groups: FoundGroup[], running: (pidFile: string) => bo
       ? "kept: netlab nodes down removes it"
       : `run ${group.plan.runId}'s, removed with it`;
     return group.plan.nodes.flatMap((node) => [
-      `${node.name}  ${running(node.pidFile) ? "running" : "stopped"}  underlay ${node.underlayAddress}/${node.underlayPrefix}  socket ${node.socket}  (${whose})`,
+      `${node.name}  ${node.hostname}  ${running(node.pidFile) ? "running" : "stopped"}  underlay ${node.underlayAddress}/${node.underlayPrefix}  socket ${node.socket}  (${whose})`,
       `  export DOCKER_HOST=${node.host}`,
       `  docker -H ${node.host} ps`,
+      // The same engine as a remote one: from the underlay namespace, a host on the nodes' LAN.
+      `  nsenter --net=/var/run/netns/${group.plan.underlayNamespace} docker -H ${node.tcpHost} ps`,
     ]);
   });
 }
@@ -45,6 +48,7 @@ export function nodesCommand(program: Command): void {
     helpText({
       examples: [
         ["netlab nodes up 3", "three engines, each in its own network namespace, joined by an underlay"],
+        ["netlab nodes up 3 --swarm", "the same, made one swarm: node1 manages, node2 and node3 work"],
         ["netlab nodes ls", "each node's socket, underlay address and the command that points docker at it"],
         ["netlab nodes down", "stop them and remove every part"],
       ],
@@ -58,6 +62,7 @@ export function nodesCommand(program: Command): void {
   nodes
     .command("up")
     .argument("[N]", `how many nodes, 1 to ${MAX_NODES}`, String(DEFAULT_NODES))
+    .option("--swarm", "make them one swarm: node1 inits it on its underlay address, the others join as workers")
     .description("start N node engines, each with the probe image, joined by an underlay")
     .addHelpText(
       "after",
@@ -65,12 +70,13 @@ export function nodesCommand(program: Command): void {
         examples: [
           ["netlab nodes up", `${DEFAULT_NODES} nodes`],
           ["netlab nodes up 3", "three nodes; then netlab nodes ls"],
+          ["netlab nodes up 3 --swarm", "three nodes in one swarm; docker -H <node1's socket> node ls lists them"],
         ],
         environment: ["NETLAB_NODE_POOL", "NETLAB_IMAGE", ...ENGINE_ENV],
         exitCodes: [...exitCodes, [130, "interrupted (143: SIGTERM), after removing what it had started"]],
       }),
     )
-    .action(async (text: string) => {
+    .action(async (text: string, options: { swarm?: boolean }) => {
       let count: number;
       try {
         count = parseNodeCount(text);
@@ -102,6 +108,13 @@ export function nodesCommand(program: Command): void {
         });
         side.nodes.keepNodes(group);
         console.log(`started ${count} node(s) on underlay ${group.plan.underlay}; they stay until netlab nodes down`);
+        if (options.swarm) {
+          const swarm = await side.swarm.formSwarm(group, { timeoutMs: config.engineTimeoutMs });
+          console.log(
+            `one swarm: ${swarm.manager.plan.hostname} manages it (advertised on ${swarm.manager.underlayAddress}), ` +
+              `overlays take subnets from ${swarm.pool}`,
+          );
+        }
         for (const line of nodeLines(
           [
             {

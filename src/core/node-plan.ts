@@ -19,6 +19,10 @@ export const NODE_DATA_ROOT = "/var/lib/netlab/nodes";
 export const SLOT_PREFIX = 20;
 /** Overlays across a group's nodes get subnets of this length from its swarm pool: 16 of them. */
 const SWARM_MASK_LENGTH = 26;
+/** Where a node's engine also listens on its underlay address (Docker's plain-TCP port). */
+export const NODE_TCP_PORT = 2375;
+/** The operator's address on every underlay (the underlay namespace's end of the bridge): the last host of its /24. */
+export const OPERATOR_HOST = 254;
 /** The node's end of its underlay link, inside the node's namespace. */
 export const UNDERLAY_DEVICE = "underlay0";
 /** The Linux bridge every node's link plugs into, inside the underlay namespace. */
@@ -43,6 +47,11 @@ export interface NodePlan {
   socket: string;
   /** `unix://…`: what DOCKER_HOST or `docker -H` takes. */
   host: string;
+  /**
+   * `tcp://<underlay address>:2375`: the same engine for a program on the underlay (another host on the nodes'
+   * LAN); plain TCP is reachable from netlab's underlay namespaces only.
+   */
+  tcpHost: string;
   dataRoot: string;
   execRoot: string;
   pidFile: string;
@@ -79,6 +88,8 @@ export interface GroupPlan {
   slot: number;
   underlayNamespace: string;
   underlay: string;
+  /** The underlay namespace's own address on the bridge: a program there is a host on the nodes' LAN. */
+  operatorAddress: string;
   dir: string;
   dataDir: string;
   containerd: ContainerdPlan;
@@ -134,6 +145,7 @@ export function planGroup(runId: string, count: number, pool: string, slot: numb
       dir: nodeDir,
       socket,
       host: `unix://${socket}`,
+      tcpHost: `tcp://${hostAt(underlay, index)}:${NODE_TCP_PORT}`,
       dataRoot: join(dataDir, `n${index}`),
       execRoot: join(nodeDir, "exec"),
       pidFile: join(nodeDir, "docker.pid"),
@@ -154,6 +166,7 @@ export function planGroup(runId: string, count: number, pool: string, slot: numb
     slot,
     underlayNamespace: `nlu-${runId}`,
     underlay,
+    operatorAddress: hostAt(underlay, OPERATOR_HOST),
     dir,
     dataDir,
     containerd,
@@ -180,6 +193,10 @@ export function dockerdArgs(node: NodePlan): string[] {
     node.pidFile,
     "-H",
     node.host,
+    "-H",
+    node.tcpHost,
+    // Said outright: engines from 27 on refuse a TCP listener without TLS unless told.
+    "--tls=false",
     "--bip",
     node.bip,
     "--default-address-pool",

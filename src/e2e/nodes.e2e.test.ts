@@ -68,9 +68,9 @@ afterAll(async () => {
 
 describe("netlab nodes: engines of netlab's own, for a learner to drive by hand", () => {
   it(
-    "up 2: both engines answer through the printed commands, carry the probe image, reach each other over the underlay; down leaves nothing",
+    "up 2 --swarm: both engines answer through the printed commands (socket and TCP), carry the probe image, form one swarm, reach each other over the underlay; down leaves nothing",
     async () => {
-      const up = await netlab(["nodes", "up", "2"]);
+      const up = await netlab(["nodes", "up", "2", "--swarm"]);
       expect(up.exitCode, String(up.all)).toBe(0);
       const runId = /nln-([0-9a-f]{8})-1/.exec(String(up.stdout))?.[1] ?? "";
       started.add(runId);
@@ -96,9 +96,25 @@ describe("netlab nodes: engines of netlab's own, for a learner to drive by hand"
       // Control: the same query without the printed line asks the machine's own engine, not a node.
       expect((await shell("docker info --format '{{.DockerRootDir}}'")).stdout).not.toContain(NODE_DATA_ROOT);
 
+      // The same engines over TCP from the underlay namespace (a host on the nodes' LAN), as printed.
+      const overTcp = String(ls.stdout)
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line.startsWith(`nsenter --net=/var/run/netns/nlu-${runId} docker -H tcp://`));
+      expect(overTcp).toHaveLength(2);
+      const tcpInfo = await shell(overTcp[1]!.replace(/ ps$/, " info --format '{{.Name}} {{.Swarm.LocalNodeState}}'"));
+      expect(tcpInfo.stdout, String(tcpInfo.all)).toBe("node2 active");
+      // One swarm: node1 manages, node2 works; the machine's engine is in none.
+      const swarmNodes = await shell(`${exports[0]} && docker node ls --format '{{.Hostname}} {{.Status}}'`);
+      expect(String(swarmNodes.stdout).split("\n").sort(), String(swarmNodes.all)).toEqual([
+        "node1 Ready",
+        "node2 Ready",
+      ]);
+      expect((await shell("docker info --format '{{.Swarm.LocalNodeState}}'")).stdout).toBe("inactive");
+
       const [one, two] = exports;
       const underlayOfTwo =
-        new RegExp(`nln-${runId}-2\\s+running\\s+underlay (\\S+)/`).exec(String(ls.stdout))?.[1] ?? "";
+        new RegExp(`nln-${runId}-2\\s+node2\\s+running\\s+underlay (\\S+)/`).exec(String(ls.stdout))?.[1] ?? "";
       const server = await shell(
         `${two} && docker run -d -p ${PORT}:${PORT} netlab/probe:latest nc -ll -p ${PORT} -e echo reached`,
       );

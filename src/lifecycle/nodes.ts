@@ -231,6 +231,11 @@ async function createUnderlay(plan: GroupPlan): Promise<void> {
     `creating the underlay bridge in ${namespace}`,
   );
   await ip(["-n", namespace, "link", "set", UNDERLAY_BRIDGE, "up"], `bringing up the underlay bridge in ${namespace}`);
+  // The operator's seat on the nodes' LAN: programs run there reach every node's engine over TCP.
+  await ip(
+    ["-n", namespace, "addr", "add", `${plan.operatorAddress}/24`, "dev", UNDERLAY_BRIDGE],
+    `addressing the underlay bridge in ${namespace}`,
+  );
   // Overlays across nodes are VXLAN: a kernel without it is refused here, before any engine starts.
   const vxlan = await execa(
     "ip",
