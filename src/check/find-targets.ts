@@ -1,4 +1,5 @@
 import type Dockerode from "dockerode";
+import { dockerCli, type NamedEngine } from "./engine-set.js";
 import { targetFromInspect, type Target } from "./target.js";
 
 /** The setup the spec is checked against is not there (a container missing or stopped): exit code 3. */
@@ -25,7 +26,8 @@ async function inspectOrUndefined(
 }
 
 /** The container of a compose service (its first, when scaled), or the container of that exact name. */
-async function findOne(docker: Dockerode, name: string, project: string | undefined): Promise<Target | undefined> {
+async function findOne(engine: NamedEngine, name: string, project: string | undefined): Promise<Target | undefined> {
+  const { docker } = engine;
   if (project) {
     const found = await docker.listContainers({
       all: true,
@@ -33,29 +35,47 @@ async function findOne(docker: Dockerode, name: string, project: string | undefi
     });
     found.sort((a, b) => Number(a.Labels[COMPOSE.number] ?? 0) - Number(b.Labels[COMPOSE.number] ?? 0));
     const first = found[0] && (await inspectOrUndefined(docker, found[0].Id));
-    if (first) return targetFromInspect(name, first);
+    if (first) return targetFromInspect(name, first, engine.name);
   }
   const byName = await inspectOrUndefined(docker, name);
   // docker inspect also matches an id prefix; a spec names containers by name only.
-  return byName && byName.Name === `/${name}` ? targetFromInspect(name, byName) : undefined;
+  return byName && byName.Name === `/${name}` ? targetFromInspect(name, byName, engine.name) : undefined;
 }
 
 /**
- * Every container the spec names, as the engine sees it now. A name that matches nothing, or a container
- * that is not running, stops the check with one line saying which and how to see it.
+ * Every container the spec names, as the engines see it now (each engine searched; the machine's first). A
+ * name that matches nothing, a container that is not running, or a name found on two engines stops the check
+ * with one line saying which and how to see it.
  */
-export async function findTargets(docker: Dockerode, names: string[], project?: string): Promise<Map<string, Target>> {
+export async function findTargets(
+  engines: readonly NamedEngine[],
+  names: string[],
+  project?: string,
+): Promise<Map<string, Target>> {
   const targets = new Map<string, Target>();
   const missing: string[] = [];
   const stopped: string[] = [];
+  const ambiguous: string[] = [];
   await Promise.all(
     [...new Set(names)].map(async (name) => {
-      const target = await findOne(docker, name, project);
-      if (!target) missing.push(name);
+      const found = (await Promise.all(engines.map((engine) => findOne(engine, name, project)))).flatMap(
+        (target, index) => (target ? [{ target, engine: engines[index]! }] : []),
+      );
+      const target = found[0]?.target;
+      if (found.length > 1)
+        ambiguous.push(
+          `"${name}" on ${found.map(({ target, engine }) => `${engine.name} (${target.container}, see ${dockerCli(engine)} ps)`).join(" and ")}`,
+        );
+      else if (!target) missing.push(name);
       else if (!target.running) stopped.push(`${name} (${target.container})`);
       else targets.set(name, target);
     }),
   );
+  if (ambiguous.length > 0) {
+    throw new TargetMissingError(
+      `named on more than one engine: ${ambiguous.sort().join("; ")}: a name must pick one container, rename or remove the others`,
+    );
+  }
   if (missing.length > 0) {
     const where = project ? `no service of compose project "${project}" and no container` : "no container";
     throw new TargetMissingError(

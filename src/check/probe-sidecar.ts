@@ -5,6 +5,7 @@ import { runLabels, type RunIdentity } from "../core/labels.js";
 import { IDLE_COMMAND, labObjectName } from "../core/names.js";
 import type { ExecOutput } from "../core/outcome.js";
 import { ProbeTimeoutError, quote, type ProbeSite } from "../runtime/site.js";
+import { dockerCli, type NamedEngine } from "./engine-set.js";
 import type { Target } from "./target.js";
 
 const debug = createDebug("netlab:check");
@@ -56,18 +57,19 @@ export function sidecarCreateOptions(
 }
 
 /**
- * A short-lived container of netlab's probe image joined to `target` with `--network container:<id>`: it
- * sees exactly what the target sees (interfaces, routes, resolv.conf) whatever the target's image is
- * (distroless, scratch), and adds no capability.
+ * A short-lived container of netlab's probe image joined to `target` with `--network container:<id>` on the
+ * engine the target runs on (a namespace can only be joined there): it sees exactly what the target sees
+ * (interfaces, routes, resolv.conf) whatever the target's image is (distroless, scratch), and adds no capability.
  */
 export async function startProbeSidecar(
-  docker: Dockerode,
+  engine: NamedEngine,
   target: Target,
   image: string,
   run: RunIdentity,
 ): Promise<ProbeSidecar> {
+  const { docker } = engine;
   const options = sidecarCreateOptions(target, image, run);
-  debug("Starting probe sidecar for %s…", target.container);
+  debug("Starting probe sidecar for %s on %s…", target.container, engine.name);
   const container = await docker.createContainer(options);
   // One removal, however many ask: a second request would get "removal already in progress" at once.
   let removal: Promise<void> | undefined;
@@ -100,7 +102,7 @@ export async function startProbeSidecar(
       }
     },
     // What a user pastes: the same probe from a throwaway container in the target's namespace.
-    describe: (argv) => `docker run --rm --network container:${target.container} ${image} ${quote(argv)}`,
+    describe: (argv) => `${dockerCli(engine)} run --rm --network container:${target.container} ${image} ${quote(argv)}`,
     remove,
     [Symbol.asyncDispose]: remove,
   };

@@ -16,9 +16,10 @@ import { namesOf, namespacesIn, needsOutside, sidecarsOf } from "./kinds/registr
 import { findNamespaces } from "./find-namespaces.js";
 import { engineStateView } from "./engine-state-view.js";
 import { findTargets } from "./find-targets.js";
+import { engineNamed, engineSet, type NamedEngine } from "./engine-set.js";
 import { siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
-import { defaultProjectName, type Target } from "./target.js";
+import { defaultProjectName, engineOf, type Target } from "./target.js";
 import type { UpStack } from "./compose-up.js";
 
 const debug = createDebug("netlab:check");
@@ -34,6 +35,11 @@ export interface CheckableSpec {
 
 export interface CheckOptions {
   docker: Dockerode;
+  /**
+   * Other engines a spec's names may live on (a swarm's nodes), searched after `docker`; each container is
+   * probed through the engine it runs on.
+   */
+  engines?: Array<{ name: string; docker: Dockerode }>;
   config: NetlabConfig;
   /** Bring the spec's compose project up first, and down after, whatever happens. */
   up?: boolean;
@@ -54,15 +60,17 @@ export interface CheckResult {
   cleanedUp: Promise<void>;
 }
 
-async function internalNetworks(docker: Dockerode, targets: Map<string, Target>): Promise<Set<string>> {
-  const names = new Set(
-    [...targets.values()].flatMap((target) => target.attachments.map((attachment) => attachment.network)),
-  );
+/** The networks the targets are on that are internal, each read on the engine of a target attached to it. */
+async function internalNetworks(engines: readonly NamedEngine[], targets: Map<string, Target>): Promise<Set<string>> {
+  const engineByNetwork = new Map<string, string>();
+  for (const target of targets.values())
+    for (const attachment of target.attachments)
+      if (!engineByNetwork.has(attachment.network)) engineByNetwork.set(attachment.network, engineOf(target));
   const internal = new Set<string>();
   await Promise.all(
-    [...names].map(async (name) => {
-      const info = await docker
-        .getNetwork(name)
+    [...engineByNetwork].map(async ([name, engine]) => {
+      const info = await engineNamed(engines, engine)
+        .docker.getNetwork(name)
         .inspect()
         .catch(() => undefined);
       if (info?.Internal) internal.add(name);
@@ -87,6 +95,7 @@ async function defaultBridgeGateway(docker: Dockerode): Promise<string> {
 export async function runCheck(spec: CheckableSpec, options: CheckOptions): Promise<CheckResult> {
   const started = Date.now();
   const { docker, config } = options;
+  const engines = engineSet(docker, options.engines);
   const run: RunIdentity = newRun();
   const sidecars: ProbeSidecar[] = [];
   let sentinel: StartedSentinel | undefined;
@@ -128,11 +137,11 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       );
     }
     const [targets] = await Promise.all([
-      findTargets(docker, namesOf(spec.expectations), project),
+      findTargets(engines, namesOf(spec.expectations), project),
       findNamespaces(spec.expectations.flatMap(namespacesIn)),
     ]);
     const [internal, hostBridgeAddress] = await Promise.all([
-      internalNetworks(docker, targets),
+      internalNetworks(engines, targets),
       defaultBridgeGateway(docker),
       needsOutside(spec.expectations)
         ? starts.start(async () => (sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool })))
@@ -156,7 +165,8 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     await Promise.all(
       [...sources].map(async (name) => {
         const sidecar = await starts.start(async () => {
-          const started = await startProbeSidecar(docker, targets.get(name)!, image.tag, run);
+          const target = targets.get(name)!;
+          const started = await startProbeSidecar(engineNamed(engines, engineOf(target)), target, image.tag, run);
           sidecars.push(started);
           return started;
         });
@@ -176,9 +186,10 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       hints: { targets, internalNetworks: internal },
       site,
       state: engineStateView(
-        docker,
+        engines,
         (target) => site({ kind: "container", name: target.name }),
         config.engineTimeoutMs,
+        targets,
       ),
       timeoutMs: config.probeTimeoutMs,
       engineTimeoutMs: config.engineTimeoutMs,

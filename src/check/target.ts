@@ -1,4 +1,5 @@
 import type Dockerode from "dockerode";
+import { LOCAL_ENGINE } from "./engine-set.js";
 
 /** One network a checked container is attached to, as the engine reports it. */
 export interface Attachment {
@@ -13,6 +14,8 @@ export interface Target {
   /** The name the spec uses (a compose service or a container name). */
   name: string;
   id: string;
+  /** The engine it was found on (engine-set.ts): its probes and engine reads go there; absent, the machine's. */
+  engine?: string;
   /** The container's own name, as `docker ps` shows it. */
   container: string;
   running: boolean;
@@ -44,11 +47,16 @@ export function publishedPorts(
 }
 
 /** The Target a container's inspect data describes. */
-export function targetFromInspect(name: string, info: Dockerode.ContainerInspectInfo): Target {
+export function targetFromInspect(
+  name: string,
+  info: Dockerode.ContainerInspectInfo,
+  engine: string = LOCAL_ENGINE,
+): Target {
   const networks = info.NetworkSettings.Networks ?? {};
   return {
     name,
     id: info.Id,
+    engine,
     container: info.Name.replace(/^\//, ""),
     running: info.State.Running,
     networkMode: info.HostConfig.NetworkMode ?? "default",
@@ -61,6 +69,11 @@ export function targetFromInspect(name: string, info: Dockerode.ContainerInspect
     published: publishedPorts(info.NetworkSettings.Ports),
     ...(info.ResolvConfPath ? { resolvConfPath: info.ResolvConfPath } : {}),
   };
+}
+
+/** The name of the engine a target runs on. */
+export function engineOf(target: Target): string {
+  return target.engine ?? LOCAL_ENGINE;
 }
 
 /** Addresses a container can be reached at, one per network it has an address on. */
