@@ -409,6 +409,36 @@ if (ONLY.has("each")) {
   console.log(["", "Each lab alone:", ...HEADER, ...rows].join("\n"));
 }
 
+if (ONLY.has("nodes")) {
+  // Issue 21's budget: 3 nodes from nothing to a formed swarm (≤ 15 s), each node's memory, the overlay lab
+  // (on its own 3 nodes) ≤ 60 s. Alternating, so the machine's load falls on both alike.
+  const swarms: Array<Sample & { nodes?: Record<string, unknown> }> = [];
+  const overlay: Sample[] = [];
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    const out = join(SCRATCH, `nodes-${round}.json`);
+    const sample = await run(["bash", "-c", `${process.execPath} --import tsx scripts/bench-nodes.ts > ${out}`]);
+    swarms.push({ ...sample, nodes: JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown> });
+    overlay.push(await run(vitest(["labs/overlay.lab.test.ts"]), {}, { timing: true }));
+    const last = swarms.at(-1)!.nodes ?? {};
+    console.log(
+      `round ${round}: 3 nodes ${f(Number(last.startS))} s + swarm ${f(Number(last.swarmS))} s; node RSS ${String(last.nodeMiB)} MiB + containerd ${String(last.containerdMiB)} MiB; ` +
+        `overlay lab ${f(overlay.at(-1)!.wallS)} s / ${f(overlay.at(-1)!.cpuS)} s CPU (load ${f(overlay.at(-1)!.load1, 1)})`,
+    );
+  }
+  results.nodes = swarms;
+  results["lab:overlay"] = overlay;
+  const swarmS = swarms.map((sample) => Number(sample.nodes?.totalS ?? Number.NaN));
+  console.log(
+    [
+      "",
+      `3 nodes to a formed swarm: median ${f(median(swarmS))} s, best ${f(min(swarmS))} s (budget 15 s)`,
+      ...HEADER,
+      ...figureRows("3 nodes + swarm (process, tsx included)", swarms),
+      ...figureRows("overlay lab on its own 3 nodes (budget 60 s)", overlay),
+    ].join("\n"),
+  );
+}
+
 if (ONLY.has("npm-test")) {
   // The whole suite as `npm test` runs it (uplink watch included), less the engine-loss test: it freezes the
   // engine, which other runs on this machine share.

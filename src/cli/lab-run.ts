@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { loadConfig } from "../lifecycle/load-config.js";
-import { connectEngine } from "../runtime/engine-client.js";
+import { connectEngine, engineAddress, isRemoteEngine } from "../runtime/engine-client.js";
 import { preflight } from "../lifecycle/preflight.js";
 import type { Feature } from "../lifecycle/host-packages.js";
 import { provisionEngine } from "../lifecycle/provision.js";
@@ -37,6 +37,11 @@ export async function run(names: string[], options: RunOptions): Promise<number>
   const pattern = claimPattern(selection);
   if (pattern && options.grep !== undefined)
     throw new UsageError("name claims (bridge:B8) or --grep a pattern, not both");
+  // A lab reads this machine's kernel (docker0, namespaces, iptables, the sentinel) beside the engine's view.
+  if (isRemoteEngine())
+    throw new Error(
+      `labs run against an engine on this machine, and DOCKER_HOST=${engineAddress()} names one elsewhere: unset DOCKER_HOST (netlab check and practice take a remote engine)`,
+    );
   const files = labFiles(names.length > 0 ? selection.labs : []);
   const config = loadConfig();
   const labs = selection.labs;
