@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newRun } from "../core/labels.js";
+import { startNodes, type NodeGroup } from "../lifecycle/nodes.js";
+import { netlab } from "./netlab-cli.js";
+
+/**
+ * DOCKER_HOST=tcp:// as a user on another machine has it: netlab runs in netlab's underlay namespace (a host
+ * on the nodes' LAN) and checks containers on node 1's engine over plain TCP. Nothing leaves netlab's
+ * namespaces: the engine, its containers and the checker are all on the underlay.
+ */
+const SECONDS = 1000;
+let group: NodeGroup;
+let dir: string;
+
+function spec(name: string, lines: string[]): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, ["version: 1", "expect:", ...lines.map((line) => `  - ${line}`), ""].join("\n"));
+  return file;
+}
+
+/** netlab check from the underlay namespace, with DOCKER_HOST naming node 1 over TCP. */
+function remoteCheck(file: string, extra: Record<string, string> = {}) {
+  const node = group.nodes[0]!;
+  return netlab(["check", file, "--reports-dir", join(dir, "reports")], { DOCKER_HOST: node.plan.tcpHost, ...extra }, [
+    "nsenter",
+    `--net=/var/run/netns/${group.plan.underlayNamespace}`,
+  ]);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "netlab-remote-"));
+  group = await startNodes(1, { run: newRun() });
+  const docker = group.nodes[0]!.docker;
+  await docker.createNetwork({ Name: "app" });
+  for (const [name, command] of [
+    ["db", ["httpd", "-f", "-p", "8080"]],
+    ["web", ["sleep", "1d"]],
+  ] as const) {
+    const container = await docker.createContainer({
+      name,
+      Image: "netlab/probe:latest",
+      Cmd: [...command],
+      HostConfig: { NetworkMode: "app" },
+    });
+    await container.start();
+  }
+}, 120 * SECONDS);
+
+afterAll(async () => {
+  await group?.stop();
+});
+
+describe("a remote engine named by DOCKER_HOST=tcp://", () => {
+  it(
+    "netlab check probes the remote engine's containers: what holds passes, what does not fails with a command to paste",
+    async () => {
+      const held = await remoteCheck(
+        spec("held", [
+          "{ from: web, to: db:8080, reach: yes, within: 5s }",
+          "{ from: web, to: db:9, outcome: refused }",
+        ]),
+      );
+      expect(held.exitCode, String(held.all)).toBe(0);
+      expect(String(held.all)).toContain("2 held");
+      // Control: the opposite claim fails, so the probe over TCP can tell.
+      const opposite = await remoteCheck(spec("opposite", ["{ from: web, to: db:8080, reach: no }"]));
+      expect(opposite.exitCode, String(opposite.all)).toBe(1);
+      expect(String(opposite.all)).toMatch(/observed connected/);
+      expect(String(opposite.all)).toContain("see it: docker run --rm --network container:web");
+    },
+    120 * SECONDS,
+  );
+
+  it(
+    "a container the remote engine lacks is one line and exit 3",
+    async () => {
+      const missing = await remoteCheck(spec("missing", ["{ from: web, to: cache:6379, reach: yes }"]));
+      expect(missing.exitCode, String(missing.all)).toBe(3);
+      expect(String(missing.all)).toMatch(/no container is named "cache"/);
+    },
+    60 * SECONDS,
+  );
+
+  it(
+    "an engine that does not answer on that address is one line and exit 3",
+    async () => {
+      const gone = await remoteCheck(spec("gone", ["{ from: web, to: db:8080, reach: yes }"]), {
+        // Node 1's address, a port nothing listens on: refused at once, inside the underlay.
+        DOCKER_HOST: group.nodes[0]!.plan.tcpHost.replace(/:\d+$/, ":2"),
+      });
+      expect(gone.exitCode, String(gone.all)).toBe(3);
+      expect(String(gone.stderr).trim().split("\n")).toEqual([
+        `netlab: no Docker engine answers at ${group.nodes[0]!.plan.tcpHost.replace(/:\d+$/, ":2")} (DOCKER_HOST): start that engine, or unset DOCKER_HOST`,
+      ]);
+    },
+    60 * SECONDS,
+  );
+});
