@@ -4,11 +4,11 @@ import { execa } from "execa";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { connectEngine, engineAddress, isRemoteEngine } from "../runtime/engine-client.js";
 import { preflight } from "../lifecycle/preflight.js";
-import type { Feature } from "../lifecycle/host-packages.js";
+import { labFeatures, type Feature } from "../lifecycle/host-packages.js";
 import { provisionEngine } from "../lifecycle/provision.js";
 import { keptObjects, sweepDeadRuns, sweepKept } from "../lifecycle/sweep.js";
 import { ensureReportsDir, reportsDir } from "../report/reports-dir.js";
-import { claimPattern, labFiles, selectLabs } from "./labs-catalog.js";
+import { claimPattern, labCatalog, labFiles, selectLabs } from "./labs-catalog.js";
 import { UsageError } from "./errors.js";
 import { runVitest } from "./vitest-child.js";
 import { vitestEntry } from "./vitest-entry.js";
@@ -45,7 +45,13 @@ export async function run(names: string[], options: RunOptions): Promise<number>
   const files = labFiles(names.length > 0 ? selection.labs : []);
   const config = loadConfig();
   const labs = selection.labs;
-  await provision(labs.includes("compose") ? ["compose"] : [], options.install ? undefined : true);
+  await provision(
+    labFeatures(
+      labs,
+      labCatalog().map((entry) => entry.name),
+    ),
+    options.install ? undefined : true,
+  );
   await preflight(config, { labs });
   const testNames = options.grep ?? pattern;
   // runVitest waits for vitest's own cleanup on a signal; netlab then sweeps what is left and says it was interrupted.

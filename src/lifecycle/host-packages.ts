@@ -34,7 +34,37 @@ export const FEATURE_NEEDS = {
     why: "the test that proves no packet leaves by the uplink",
     satisfiedBy: ["tcpdump"],
   },
+  capture: {
+    package: "tcpdump",
+    why: "the labs that read the wire between nodes (VXLAN, tunnels)",
+    satisfiedBy: ["tcpdump"],
+  },
+  cni: {
+    package: "containernetworking-plugins",
+    why: "the CNI plugins (bridge, host-local, portmap) the pods lab calls as a runtime does",
+    satisfiedBy: ["/usr/lib/cni/bridge"],
+  },
+  openvswitch: {
+    package: "openvswitch-switch",
+    why: "Open vSwitch's daemons and tools for the openvswitch and weave labs (netlab runs private ones)",
+    satisfiedBy: ["ovs-vswitchd"],
+  },
 } satisfies Record<string, HostNeed>;
+
+/** The labs that need a feature beyond every run's: `netlab run LAB` provisions just those. */
+export const LAB_FEATURES: Record<string, Feature[]> = {
+  compose: ["compose"],
+  overlay: ["capture"],
+  flannel: ["capture"],
+  pods: ["cni", "capture"],
+  openvswitch: ["openvswitch", "capture"],
+  weave: ["openvswitch", "capture"],
+};
+
+/** What a lab run provisions for the labs it runs (every lab when none is named). */
+export function labFeatures(labs: string[], every: string[]): Feature[] {
+  return [...new Set((labs.length > 0 ? labs : every).flatMap((lab) => LAB_FEATURES[lab] ?? []))];
+}
 
 export type Feature = keyof typeof FEATURE_NEEDS;
 
