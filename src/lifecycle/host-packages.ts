@@ -82,9 +82,13 @@ export function testSuiteFeatures(options: { uplinkWatch: boolean; ownChromium: 
   ];
 }
 
-/** Every need of BASE_NEEDS and of the features asked for, each once. */
+/** Every need of BASE_NEEDS and of the features asked for, each package once (the first feature's reason). */
 export function needsFor(features: Feature[]): HostNeed[] {
-  return [...BASE_NEEDS, ...new Set(features.map((feature) => FEATURE_NEEDS[feature]))];
+  // One package may serve two features (tcpdump): it is named, announced and installed once.
+  const byPackage = new Map<string, HostNeed>();
+  for (const need of [...BASE_NEEDS, ...features.map((feature) => FEATURE_NEEDS[feature])])
+    if (!byPackage.has(need.package)) byPackage.set(need.package, need);
+  return [...byPackage.values()];
 }
 
 /** Engines packaged by others than Debian's docker.io: netlab never installs beside them, it says how to start them. */
