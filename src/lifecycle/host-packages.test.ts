@@ -10,10 +10,11 @@ import {
   needsFor,
   planProvision,
   testSuiteFeatures,
+  type Feature,
   type HostState,
 } from "./host-packages.js";
 
-const all = [...BASE_NEEDS, ...Object.values(FEATURE_NEEDS)];
+const all = needsFor(Object.keys(FEATURE_NEEDS) as Feature[]);
 const state = (over: Partial<HostState>): HostState => ({
   engineAnswers: false,
   canInstall: true,
