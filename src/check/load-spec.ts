@@ -26,15 +26,18 @@ function readSpecText(path: string): string {
  */
 export function loadSpec(path: string): Spec {
   const source = YamlSource.parse(readSpecText(path), path);
-  const compose = (source.data as { compose?: unknown } | null)?.compose;
-  if (typeof compose !== "string" || compose === "") return validateSpec(source);
+  const data = source.data as { compose?: unknown; stack?: unknown } | null;
+  // A stack file is compose-format too: its services are the names a stack spec may use.
+  const key = typeof data?.compose === "string" ? "compose" : typeof data?.stack === "string" ? "stack" : undefined;
+  const compose = key === undefined ? undefined : (data?.[key] as string);
+  if (key === undefined || !compose) return validateSpec(source);
   const composePath = isAbsolute(compose) ? compose : join(dirname(path), compose);
   if (!existsSync(composePath)) {
     return validateSpec(source, {
       problems: [
         {
-          ...source.valueAt(["compose"]),
-          message: `compose file \`${compose}\` does not exist (looked for ${composePath})`,
+          ...source.valueAt([key]),
+          message: `${key} file \`${compose}\` does not exist (looked for ${composePath})`,
         },
       ],
     });

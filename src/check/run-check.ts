@@ -21,6 +21,11 @@ import { siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
 import { defaultProjectName, engineOf, type Target } from "./target.js";
 import type { UpStack } from "./compose-up.js";
+import type { NodeGroup } from "../lifecycle/nodes.js";
+import type { UpSwarmStack } from "./stack-up.js";
+import { findStackTargets, type StackTargets } from "./stack-targets.js";
+import { perTask } from "./stack-tasks.js";
+import { explainVirtualIp, swarmOfThisEngine, DEFAULT_STACK_NODES } from "./stack-check.js";
 
 const debug = createDebug("netlab:check");
 
@@ -29,6 +34,10 @@ export interface CheckableSpec {
   file: string;
   /** Absolute path of the compose file the spec names, if any. */
   compose?: string;
+  /** Absolute path of the swarm stack file the spec names, if any (instead of compose). */
+  stack?: string;
+  /** With `stack` and `up`: how many node engines to start (default 3). */
+  nodes?: number;
   project?: string;
   expectations: Expectation[];
 }
@@ -41,7 +50,7 @@ export interface CheckOptions {
    */
   engines?: Array<{ name: string; docker: Dockerode }>;
   config: NetlabConfig;
-  /** Bring the spec's compose project up first, and down after, whatever happens. */
+  /** Bring the spec's compose project (or stack, on nodes of its own) up first, and down after, whatever happens. */
   up?: boolean;
   onDecided?(decision: Decision): void;
   say?(line: string): void;
@@ -95,11 +104,13 @@ async function defaultBridgeGateway(docker: Dockerode): Promise<string> {
 export async function runCheck(spec: CheckableSpec, options: CheckOptions): Promise<CheckResult> {
   const started = Date.now();
   const { docker, config } = options;
-  const engines = engineSet(docker, options.engines);
+  let engines = engineSet(docker, options.engines);
   const run: RunIdentity = newRun();
   const sidecars: ProbeSidecar[] = [];
   let sentinel: StartedSentinel | undefined;
   let stack: UpStack | undefined;
+  let nodeGroup: NodeGroup | undefined;
+  let swarmStack: UpSwarmStack | undefined;
   // Lookups go through 127.0.0.11: no netlab run leaves a swarm on this engine meanwhile (embedded-dns-lock.ts).
   const releaseDns = await holdEmbeddedDnsRecords(`check ${basename(spec.file)}`);
   // Ctrl-C may come while a sidecar, the sentinel or the stack is being made: the cleanup waits for those.
@@ -113,7 +124,12 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     const sidecarsGone = Promise.allSettled(sidecars.map((sidecar) => sidecar.remove()));
     await Promise.allSettled([sidecarsGone, sentinel?.stop()]);
     try {
-      if (stack) await stack.down();
+      await Promise.all([
+        stack?.down(),
+        nodeGroup
+          ? import("./stack-up.js").then(({ takeDownStack }) => takeDownStack(swarmStack, nodeGroup!))
+          : undefined,
+      ]);
     } finally {
       await releaseDns();
     }
@@ -121,8 +137,25 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
   options.onCleanup?.(cleanup);
   try {
     const image = await ensureProbeImage(docker, { configured: config.image });
-    const project = spec.project ?? (spec.compose ? defaultProjectName(dirname(spec.compose)) : undefined);
-    if (options.up) {
+    const composeFile = spec.compose ?? spec.stack;
+    const project = spec.project ?? (composeFile ? defaultProjectName(dirname(composeFile)) : undefined);
+    if (options.up && spec.stack) {
+      const count = spec.nodes ?? DEFAULT_STACK_NODES;
+      options.say?.(`deploying ${basename(spec.stack)} as stack ${project} on ${count} node(s) of this run…`);
+      // Node engines and the docker CLI only for a stack: nothing of them loads for a compose check.
+      const { bringUpStack } = await import("./stack-up.js");
+      swarmStack = await bringUpStack(docker, {
+        file: spec.stack,
+        name: project!,
+        count,
+        run,
+        timeoutMs: config.engineTimeoutMs,
+        starts,
+        registerGroup: (group) => (nodeGroup = group),
+        ...(options.say ? { say: options.say } : {}),
+      });
+      engines = engineSet(docker, [...(options.engines ?? []), ...swarmStack.engines]);
+    } else if (options.up) {
       if (!spec.compose) throw new Error(`${spec.file} names no compose file, so --up has nothing to bring up`);
       options.say?.(`bringing up ${basename(spec.compose)} as project ${project}…`);
       // Compose (testcontainers) only for --up: a third of a check's start-up otherwise.
@@ -136,14 +169,22 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
           })),
       );
     }
-    const [targets] = await Promise.all([
-      findTargets(engines, namesOf(spec.expectations), project),
+    const swarm = spec.stack ? (swarmStack ?? (await swarmOfThisEngine(engines[0]!, spec))) : undefined;
+    const [found] = await Promise.all([
+      swarm
+        ? findStackTargets(swarm.manager, engines, project!, namesOf(spec.expectations), swarm.nodeName)
+        : findTargets(engines, namesOf(spec.expectations), project).then(
+            (targets): Partial<StackTargets> & { targets: Map<string, Target> } => ({ targets }),
+          ),
       findNamespaces(spec.expectations.flatMap(namespacesIn)),
     ]);
+    const { targets } = found;
+    // A stack's `from: <service>` is every running task's: one expectation per task from here on.
+    const expectations = found.tasks ? perTask(spec.expectations, found.tasks) : spec.expectations;
     const [internal, hostBridgeAddress] = await Promise.all([
       internalNetworks(engines, targets),
       defaultBridgeGateway(docker),
-      needsOutside(spec.expectations)
+      needsOutside(expectations)
         ? starts.start(async () => (sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool })))
         : undefined,
     ]);
@@ -160,7 +201,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
           }
         : {}),
     };
-    const sources = sidecarsOf(spec.expectations);
+    const sources = sidecarsOf(expectations);
     const bySource = new Map<string, ProbeSite>();
     await Promise.all(
       [...sources].map(async (name) => {
@@ -181,7 +222,9 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       if (!found) throw new Error(`no probe site for ${siteName(key)}`);
       return found;
     };
-    const decisions = await decideAll(spec.expectations, {
+    const onDecided = options.onDecided;
+    const { virtualIps } = found;
+    const decisions = await decideAll(expectations, {
       plan,
       hints: { targets, internalNetworks: internal },
       site,
@@ -193,7 +236,10 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       ),
       timeoutMs: config.probeTimeoutMs,
       engineTimeoutMs: config.engineTimeoutMs,
-      ...(options.onDecided ? { onDecided: options.onDecided } : {}),
+      onDecided: (decision: Decision) => {
+        if (virtualIps) explainVirtualIp(decision, virtualIps);
+        onDecided?.(decision);
+      },
     });
     debug("Decided %d expectation(s) of %s", decisions.length, spec.file);
     // Removing sidecars (and a stack brought up) overlaps with whatever the caller does next (the reports).

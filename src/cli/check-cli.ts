@@ -15,6 +15,8 @@ function checkable(path: string, project: string | undefined): CheckableSpec {
   return {
     file: resolve(spec.file),
     ...(spec.compose ? { compose: resolve(spec.compose) } : {}),
+    ...(spec.stack ? { stack: resolve(spec.stack) } : {}),
+    ...(spec.nodes ? { nodes: spec.nodes } : {}),
     ...(chosen ? { project: chosen } : {}),
     expectations: expectationsOf(spec),
   };
@@ -23,6 +25,7 @@ function checkable(path: string, project: string | undefined): CheckableSpec {
 const HELP = `
 Examples:
   netlab check examples/shop/netlab.yaml --up     bring the stack up, check it, take it down
+  netlab check examples/swarm/netlab.yaml --up    start 3 nodes, deploy the swarm stack, check it, remove all
   netlab check my-setup.yaml                      check containers you started by hand
   netlab check a.yaml b.yaml --json > result.json
 
@@ -30,7 +33,7 @@ Exit codes:
   0  every expectation held
   1  one or more expectations did not hold
   2  bad spec or usage (each problem printed as FILE:LINE:COL message)
-  3  environment: no engine, a named container missing or not running, image missing, compose failing
+  3  environment: no engine, a named container missing or not running, image missing, compose or a stack failing
 
 Environment:
   NETLAB_PROBE_TIMEOUT_MS, NETLAB_ENGINE_TIMEOUT_MS, NETLAB_IMAGE, NETLAB_SENTINEL_POOL, NETLAB_REPORTS_DIR, DOCKER_HOST
@@ -49,14 +52,17 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
     .command("check")
     .argument("<specs...>", "spec files (YAML, version 1)")
     .description("check declared network expectations against the containers running now")
-    .option("--up", "bring the spec's compose project up first, and down afterwards whatever happens")
+    .option(
+      "--up",
+      "bring the spec's compose project up first (a stack: on nodes of the run's own), and down afterwards whatever happens",
+    )
     .option("--json", "print the result as JSON on stdout, whatever the exit code (progress goes to stderr)")
     .option(
       "--reports-dir <dir>",
       "where to write summary.md, junit.xml, facts.json, topology/, allure-results/",
       defaults.reportsDir,
     )
-    .option("--project <name>", "the compose project name (overrides the spec's `project`)")
+    .option("--project <name>", "the compose project or stack name (overrides the spec's `project`)")
     .addHelpText("after", HELP)
     // A usage error (no spec named, an unknown option) is exit 2 too: with --json it prints its object as well.
     .exitOverride((error) => {

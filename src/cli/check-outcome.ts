@@ -18,7 +18,8 @@ export const CHECK_OUTCOME: Record<CheckExit, { name: string; meaning: string }>
   2: { name: "bad-spec", meaning: "bad spec or usage (each problem printed as FILE:LINE:COL message)" },
   3: {
     name: "environment",
-    meaning: "environment: no engine, a named container missing or not running, image missing, compose failing",
+    meaning:
+      "environment: no engine, a named container missing or not running, image missing, compose or a stack failing",
   },
 };
 

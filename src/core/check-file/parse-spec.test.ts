@@ -31,7 +31,7 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
       specErrors(`versoin: 1\n${withExpect("- from: a", "  to: b:1", "  reach: no").slice("version: 1\n".length)}`),
     ).toEqual([
       "net.yaml:1:1 missing `version`: write version: 1",
-      "net.yaml:1:1 unknown key `versoin` at the top level (did you mean `version`?); allowed keys: version, compose, project, defaults, expect",
+      "net.yaml:1:1 unknown key `versoin` at the top level (did you mean `version`?); allowed keys: version, compose, stack, nodes, project, defaults, expect",
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OUTCOMES } from "../outcome.js";
+import { MAX_NODES } from "../node-plan.js";
 import { DURATION_PATTERN, parseDuration } from "./duration.js";
 import { NAME_PATTERN, NETNS_PREFIX, parseNamespace, parseSource, parseTarget } from "./endpoint.js";
 import type { Parsed } from "./parsed.js";
@@ -408,18 +409,54 @@ export const specSchema = z
       .min(1)
       .optional()
       .meta({ description: "The compose file (relative to this spec) that `--up` brings up." }),
+    stack: z.string().min(1).optional().meta({
+      description:
+        "A swarm stack file (relative to this spec) that `--up` deploys across `nodes` node engines netlab starts; instead of `compose`.",
+    }),
+    nodes: z
+      .number()
+      .superRefine((count, ctx) => {
+        if (!Number.isInteger(count))
+          ctx.addIssue({
+            code: "custom",
+            message: `bad node count \`${count}\`: a whole number from 1 to ${MAX_NODES}`,
+          });
+        else if (count < 1 || count > MAX_NODES)
+          ctx.addIssue({ code: "custom", message: `node count ${count} is out of range: 1 to ${MAX_NODES}` });
+      })
+      .optional()
+      .meta({
+        type: "integer",
+        minimum: 1,
+        maximum: MAX_NODES,
+        description: `With \`stack\`: how many node engines --up starts for the swarm (1 to ${MAX_NODES}, default 3).`,
+      }),
     project: z
       .string()
       .regex(/^[a-z0-9][a-z0-9_-]*$/, {
         error: (issue) => `bad project name \`${String(issue.input)}\`: lowercase letters, digits, - and _`,
       })
       .optional()
-      .meta({ description: "The compose project name." }),
+      .meta({ description: "The compose project name, or the stack's name with `stack`." }),
     defaults: z
       .strictObject({ within: labels.within })
       .optional()
       .meta({ description: "Defaults for every expectation." }),
     expect: z.array(expectEntrySchema).min(1, { error: "`expect` lists no expectations" }),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.stack !== undefined && spec.compose !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["stack"],
+        message: "`stack` and `compose` together: a spec checks one of them (compose on this engine, a stack on nodes)",
+      });
+    if (spec.nodes !== undefined && spec.stack === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["nodes"],
+        message: "`nodes` without `stack`: only a swarm stack is deployed across node engines",
+      });
   })
   .meta({
     title: "netlab spec (version 1)",

@@ -8,6 +8,10 @@ export interface Spec {
   version: 1;
   /** The compose file, resolved against the spec's folder; absent when the spec names none. */
   compose?: string;
+  /** The swarm stack file, resolved against the spec's folder; absent when the spec names none. */
+  stack?: string;
+  /** How many node engines --up starts for the stack (`nodes:`), when written. */
+  nodes?: number;
   project?: string;
   /** `defaults.within` in ms, 0 when absent. */
   defaultWithinMs: number;

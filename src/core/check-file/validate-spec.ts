@@ -8,7 +8,7 @@ import { unknownNames } from "./unknown-names.js";
 import type { YamlSource } from "./yaml-source.js";
 
 export interface ValidateOptions {
-  /** The compose file's services: every name the spec uses must be one of them. */
+  /** The compose (or stack) file's services: every name the spec uses must be one of them. */
   composeServices?: readonly string[];
   /** Problems found before (a missing compose file), reported together with the rest. */
   problems?: readonly SpecProblem[];
@@ -34,7 +34,8 @@ export function validateSpec(source: YamlSource, options: ValidateOptions = {}):
   const result = specSchema.safeParse(source.data);
   if (!result.success) problems.push(...issueProblems(result.error.issues, source, specSchema));
   if (options.composeServices !== undefined) {
-    const composeFile = (source.data as { compose?: unknown } | null)?.compose;
+    const data = source.data as { compose?: unknown; stack?: unknown } | null;
+    const composeFile = data?.compose ?? data?.stack;
     problems.push(
       ...unknownNames(
         source,
@@ -49,6 +50,8 @@ export function validateSpec(source: YamlSource, options: ValidateOptions = {}):
     file: source.file,
     version: data.version,
     ...(data.compose === undefined ? {} : { compose: resolve(dirname(source.file), data.compose) }),
+    ...(data.stack === undefined ? {} : { stack: resolve(dirname(source.file), data.stack) }),
+    ...(data.nodes === undefined ? {} : { nodes: data.nodes }),
     ...(data.project === undefined ? {} : { project: data.project }),
     defaultWithinMs: data.defaults?.within ?? 0,
     expect: data.expect,

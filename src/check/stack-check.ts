@@ -1,0 +1,51 @@
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
+import type { Decision } from "./decision.js";
+import type { NamedEngine } from "./engine-set.js";
+import { TargetMissingError } from "./find-targets.js";
+
+/** How many node engines `--up` starts for a stack spec that does not say (`nodes:`). */
+export const DEFAULT_STACK_NODES = 3;
+
+/** Where the kernel lists its IPVS services; absent, the kernel has no IPVS and swarm VIPs cannot balance. */
+const IPVS_TABLE = "/proc/net/ip_vs";
+
+/** A swarm a stack spec is checked on: its manager, and the name of each of its nodes. */
+export interface CheckedSwarm {
+  manager: NamedEngine;
+  nodeName(nodeId: string): string;
+}
+
+/**
+ * Without --up, a stack spec is checked on the swarm the machine's engine manages (only its own tasks can be
+ * probed: the other nodes' engines are not the check's); an engine in no swarm stops the check in one line.
+ */
+export async function swarmOfThisEngine(
+  engine: NamedEngine,
+  spec: { stack?: string; nodes?: number },
+): Promise<CheckedSwarm> {
+  const info = (await engine.docker.info()) as {
+    Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string };
+  };
+  if (info.Swarm?.LocalNodeState !== "active" || !info.Swarm.ControlAvailable)
+    throw new TargetMissingError(
+      `stack ${basename(spec.stack ?? "")} without --up is checked on this engine's swarm, but this engine manages no swarm: run with --up (netlab starts ${spec.nodes ?? DEFAULT_STACK_NODES} nodes of its own and deploys it there)`,
+    );
+  const nodes = (await engine.docker.listNodes()) as Array<{ ID: string; Description?: { Hostname?: string } }>;
+  const hostnames = new Map(nodes.map((node) => [node.ID, node.Description?.Hostname ?? node.ID.slice(0, 12)]));
+  const own = info.Swarm.NodeID;
+  return { manager: engine, nodeName: (nodeId) => (nodeId === own ? engine.name : (hostnames.get(nodeId) ?? nodeId)) };
+}
+
+/**
+ * A connection to a service's virtual IP that did not connect: the kernel's lack of IPVS is the likely cause
+ * here, said in one line instead of the generic hint (a VIP answers nothing without IPVS behind it).
+ */
+export function explainVirtualIp(decision: Decision, virtualIps: ReadonlyMap<string, string[]>): void {
+  const { expectation } = decision;
+  const to = "to" in expectation ? expectation.to : undefined;
+  if (decision.held || to?.kind !== "name" || existsSync(IPVS_TABLE)) return;
+  const vips = virtualIps.get(to.name);
+  if (!vips) return;
+  decision.hint = `${to.name} is reached at its virtual IP (${vips.join(", ")}), which swarm balances with IPVS, and this kernel has no IPVS (${IPVS_TABLE} absent): give the service endpoint_mode: dnsrr, or publish its port with mode: host`;
+}
