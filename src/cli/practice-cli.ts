@@ -5,8 +5,17 @@ import { SpecError } from "../core/check-file/spec-error.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { ensureProbeImage } from "../lifecycle/probe-image.js";
 import { connectEngine } from "../runtime/engine-client.js";
+import { checkMachine } from "../lifecycle/nodes.js";
+import { findExerciseNodes, nodeLines, startExerciseNodes, type ExerciseNodes } from "../practice/exercise-nodes.js";
 import { gradeExercise } from "../practice/grade-exercise.js";
-import { findExercise, loadExercises, UnknownExerciseError, type Exercise } from "../practice/load-exercise.js";
+import {
+  findExercise,
+  loadExercises,
+  nodeCountOf,
+  UnknownExerciseError,
+  type Exercise,
+} from "../practice/load-exercise.js";
+import { withNodes } from "../practice/node-words.js";
 import { gradeLines, hintLines, listLines, taskLines } from "../practice/practice-text.js";
 import { prepareExercise } from "../practice/prepare.js";
 import { resetExercise } from "../practice/reset-exercise.js";
@@ -45,6 +54,27 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+export class ExerciseNodesError extends Error {
+  override name = "ExerciseNodesError";
+}
+
+/** The `nodes:` step of an exercise that runs on node engines. */
+function nodesWanted(chosen: Exercise): { nodes: number; swarm?: boolean } | undefined {
+  for (const step of chosen.prepare) if ("nodes" in step) return step;
+  return undefined;
+}
+
+/** The running nodes of an exercise on nodes (an error saying how to start them when they are not); undefined for the others. */
+async function runningNodes(chosen: Exercise, timeoutMs: number): Promise<ExerciseNodes | undefined> {
+  if (nodeCountOf(chosen) === 0) return undefined;
+  const nodes = await findExerciseNodes(chosen.number, timeoutMs);
+  if (!nodes)
+    throw new ExerciseNodesError(
+      `exercise ${chosen.number}'s nodes are not running: netlab practice start ${chosen.number} starts them`,
+    );
+  return nodes;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Where a practice command prints; tests pass their own to run the commands in-process. */
@@ -74,18 +104,28 @@ export async function practiceStart(
 ): Promise<number> {
   const chosen = exercise(numberText);
   if (options.hint) {
-    for (const line of hintLines(chosen, nextHint(chosen.number, chosen.steps.length))) io.out(line);
+    const plan =
+      nodeCountOf(chosen) > 0
+        ? (await findExerciseNodes(chosen.number, loadConfig().engineTimeoutMs))?.plan
+        : undefined;
+    for (const line of hintLines(chosen, nextHint(chosen.number, chosen.steps.length), plan)) io.out(line);
     return EXIT.passed;
   }
   let prepared: string[] = [];
+  let nodes: { plan: ExerciseNodes["plan"]; lines: string[] } | undefined;
   if (chosen.prepare.length > 0) {
+    const wanted = nodesWanted(chosen);
+    // Before anything is made: the machine's refusal (not root, no dockerd) is the one line to say.
+    if (wanted) checkMachine();
     const config = loadConfig();
     const docker = await connectEngine(config.engineTimeoutMs);
     const image = await ensureProbeImage(docker, { configured: config.image });
-    prepared = await prepareExercise(docker, chosen, image.tag);
+    const started = wanted ? await startExerciseNodes(chosen.number, wanted, { docker, config }) : undefined;
+    prepared = await prepareExercise(docker, chosen, image.tag, started?.nodes);
+    if (started && wanted) nodes = { plan: started.nodes.plan, lines: nodeLines(started.nodes, wanted.swarm === true) };
   }
   markStarted(chosen.number);
-  for (const line of taskLines(chosen, prepared)) io.out(line);
+  for (const line of taskLines(chosen, prepared, nodes)) io.out(line);
   return EXIT.passed;
 }
 
@@ -102,16 +142,18 @@ export async function practiceCheck(
   const chosen = exercise(numberText);
   const config = loadConfig();
   const docker = await connectEngine(config.engineTimeoutMs);
+  const nodes = await runningNodes(chosen, config.engineTimeoutMs);
   const interval = Number(options.interval ?? "3");
   for (let round = 1; ; round++) {
     const grade = await gradeExercise(chosen, {
       docker,
       config,
+      ...(nodes ? { nodes: nodes.nodes } : {}),
       once: options.watch === true || options.once === true,
       ...(io.onCleanup ? { onCleanup: io.onCleanup } : {}),
     });
     if (options.watch) io.out(`— check ${round} at ${new Date().toLocaleTimeString()}`);
-    for (const line of gradeLines(grade)) io.out(line);
+    for (const line of gradeLines(grade, nodes?.plan)) io.out(line);
     if (grade.passed === grade.total) {
       markPassed(chosen.number);
       return EXIT.passed;
@@ -127,9 +169,20 @@ export async function practiceCheck(
 export async function practiceReset(numberText: string, io: PracticeIo = consoleIo): Promise<number> {
   const chosen = exercise(numberText);
   const config = loadConfig();
-  const removed = await resetExercise(await connectEngine(config.engineTimeoutMs), chosen);
+  const removed = await resetExercise(await connectEngine(config.engineTimeoutMs), chosen, config.engineTimeoutMs);
   io.out(removed.length ? `removed: ${removed.join(", ")}` : `nothing of exercise ${chosen.number} was there`);
   return EXIT.passed;
+}
+
+/** The reference commands, {nodeN} filled in with the exercise's running nodes (as written, and said so, without them). */
+async function solutionLines(chosen: Exercise): Promise<string[]> {
+  if (nodeCountOf(chosen) === 0) return chosen.solution;
+  const plan = (await findExerciseNodes(chosen.number, loadConfig().engineTimeoutMs))?.plan;
+  if (!plan)
+    console.error(
+      `netlab: {node1}, {node2.ns}, … stand for the nodes netlab practice start ${chosen.number} starts (they are not running)`,
+    );
+  return chosen.solution.map((line) => withNodes(line, plan));
 }
 
 /** The check command's action: Ctrl-C stops the loop, removes the probe sidecars, exits 130 (SIGTERM: 143). */
@@ -192,7 +245,7 @@ export function practiceCommand(program: Command): void {
           console.error(`netlab: not shown (confirm, or: netlab practice solution ${chosen.number} --yes)`);
           return EXIT.usage;
         }
-        for (const line of chosen.solution) console.log(line);
+        for (const line of await solutionLines(chosen)) console.log(line);
         return EXIT.passed;
       }),
     );

@@ -6,8 +6,12 @@ import { expect, it } from "vitest";
 import { LABEL } from "../core/labels.js";
 import { withEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
 import { withHostLock } from "../runtime/host-lock.js";
-import { checkSwarmPrecondition } from "../runtime/swarm.js";
-import { loadExercises, type Exercise } from "../practice/load-exercise.js";
+import { loadConfig } from "../lifecycle/load-config.js";
+import { listNodeGroups } from "../lifecycle/nodes.js";
+import { findExerciseNodes } from "../practice/exercise-nodes.js";
+import { loadExercises, nodeCountOf, type Exercise } from "../practice/load-exercise.js";
+import { withNodes } from "../practice/node-words.js";
+import { nodesOf } from "../practice/state-file.js";
 import { practiceCheck, practiceList, practiceReset, practiceStart } from "../cli/practice-cli.js";
 import { listNamespaces } from "../runtime/netns.js";
 import { deletionOf } from "../practice/reset-exercise.js";
@@ -61,8 +65,14 @@ export async function practice(
  * (as-typed.ts). An exercise that grades addresses "in order" holds the default bridge from its first container
  * start to its last: an address freed between two starts (a lab's container removed) would reorder them.
  */
-export async function type(lines: string[], exercise?: Exercise): Promise<string[]> {
+export async function type(written: string[], exercise?: Exercise): Promise<string[]> {
   const outputs: string[] = [];
+  // An exercise on nodes writes {node2} for node 2's socket: filled in as the learner reads them from practice start.
+  const plan =
+    exercise && onNodes(exercise)
+      ? (await findExerciseNodes(exercise.number, loadConfig().engineTimeoutMs))?.plan
+      : undefined;
+  const lines = written.map((line) => withNodes(line, plan));
   const typeAll = async (some: string[], defaultBridge: boolean) => {
     for (const line of some) {
       const result = await typeLine(line, { defaultBridge });
@@ -126,48 +136,57 @@ export async function leftOf(exercise: Exercise): Promise<string[]> {
   ];
 }
 
+/** What is left of an exercise's node group `runId`: its record or directories, its namespaces. */
+export async function nodesLeft(runId: string): Promise<string[]> {
+  const groups = (await listNodeGroups()).filter((group) => group.plan.runId === runId);
+  const namespaces = [...(await listNamespaces())].filter((name) => name.includes(runId));
+  return [...groups.map((group) => `node group ${group.plan.runId}`), ...namespaces.map((name) => `namespace ${name}`)];
+}
+
 export async function resetAndExpectNothingLeft(exercise: Exercise): Promise<void> {
+  const runId = nodesOf(exercise.number);
   const reset = await practice(["reset", String(exercise.number)]);
   expect(reset.exitCode, String(reset.all)).toBe(0);
   expect(await leftOf(exercise)).toEqual([]);
+  if (runId) {
+    expect(String(reset.all)).toContain("node engines");
+    expect(await nodesLeft(runId)).toEqual([]);
+  }
+  expect(nodesOf(exercise.number)).toBeUndefined();
 }
 
-// One exercise's tests run in turn (same names); different exercises run at the same time.
-const queues = new Map<number, Promise<unknown>>();
+/** Whether an exercise runs on node engines of its own (never on the machine's engine). */
+export const onNodes = (exercise: Exercise) => nodeCountOf(exercise) > 0;
+
+// One exercise's tests run in turn (same names); different exercises run at the same time, except those on
+// nodes: one group of nodes at a time (each node is a dockerd on a 2-core machine).
+const queues = new Map<number | "nodes", Promise<unknown>>();
 export function inTurn<T>(exercise: Exercise, work: () => Promise<T>): Promise<T> {
-  const previous = queues.get(exercise.number) ?? Promise.resolve();
+  const key = onNodes(exercise) ? "nodes" : exercise.number;
+  const previous = queues.get(key) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(work);
-  queues.set(exercise.number, next);
+  queues.set(key, next);
   return next;
 }
 
-export const makesSwarm = (exercise: Exercise) => exercise.prepare.some((step) => "swarm" in step);
-
 /**
  * Runs `work` on a freshly started exercise, in the exercise's turn: reset first, start, and reset after,
- * asserting nothing of the exercise is left. A swarm exercise skips, saying why, on an engine netlab may not make
- * a swarm of (a user's, holding what netlab did not make); anywhere else its start must succeed.
+ * asserting nothing of the exercise is left (of an exercise on nodes: not its node group either).
  */
-export async function withStartedExercise(
-  exercise: Exercise,
-  skip: (note?: string) => never,
-  work: () => Promise<void>,
-): Promise<void> {
-  if (makesSwarm(exercise)) {
-    const allowed = await checkSwarmPrecondition(docker, "inactive", [
-      ...exercise.names.containers,
-      ...exercise.names.networks,
-    ]);
-    if (!allowed.ok) skip(allowed.reason);
-  }
+export async function withStartedExercise(exercise: Exercise, work: () => Promise<void>): Promise<void> {
   await inTurn(exercise, async () => {
     await practice(["reset", String(exercise.number)]);
     try {
       // From what netlab prepares until the grade: a swarm left meanwhile (another run's overlay lab) would empty
-      // the names the exercise resolves. Not around reset: a swarm exercise's reset is such a leave.
+      // the names the exercise resolves on the machine's engine.
       await withEmbeddedDnsRecords(`practice ${exercise.number}`, async () => {
         const start = await practice(["start", String(exercise.number)]);
         expect(start.exitCode, String(start.all)).toBe(0);
+        // The learner's way onto each node: the lines to paste, with the node's real socket.
+        if (onNodes(exercise))
+          expect(String(start.all).match(/^ +export DOCKER_HOST=unix:\/\/\S+\/docker\.sock$/gm)).toHaveLength(
+            nodeCountOf(exercise),
+          );
         await work();
       });
     } finally {
@@ -178,10 +197,8 @@ export async function withStartedExercise(
 
 /** Two tests of one exercise: its reference commands pass, its plausible mistake fails where intended. */
 export function exerciseTests(exercise: Exercise): void {
-  it(`${exercise.number} ${exercise.title}: a plausible mistake (${exercise.mistake.about}) fails step ${exercise.mistake.fails} with its hint`, async ({
-    skip,
-  }) => {
-    await withStartedExercise(exercise, skip, async () => {
+  it(`${exercise.number} ${exercise.title}: a plausible mistake (${exercise.mistake.about}) fails step ${exercise.mistake.fails} with its hint`, async () => {
+    await withStartedExercise(exercise, async () => {
       const typed = await type(exercise.mistake.commands, exercise);
       const check = await practice(["check", String(exercise.number)], { expectFailure: true });
       const output = String(check.all);
@@ -194,8 +211,8 @@ export function exerciseTests(exercise: Exercise): void {
     });
   });
 
-  it(`${exercise.number} ${exercise.title}: the reference commands pass practice check (exit 0)`, async ({ skip }) => {
-    await withStartedExercise(exercise, skip, async () => {
+  it(`${exercise.number} ${exercise.title}: the reference commands pass practice check (exit 0)`, async () => {
+    await withStartedExercise(exercise, async () => {
       if (exercise.prepare.some((step) => "container" in step)) {
         // Troubleshooting: the broken setup fails before the fix.
         const before = await practice(["check", String(exercise.number)], { expectFailure: true });

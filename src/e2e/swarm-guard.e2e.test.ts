@@ -1,64 +1,90 @@
+import { chmodSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { foreignObjects } from "../runtime/foreign-objects.js";
-import { checkSwarmPrecondition, swarmState } from "../runtime/swarm.js";
-import {
-  exercises,
-  exerciseTests,
-  makesSwarm,
-  practiceCli,
-  resetAndExpectNothingLeft,
-  type,
-} from "./practice-harness.js";
-import { docker, netlab } from "./netlab-cli.js";
+import { swarmState } from "../runtime/swarm.js";
+import { nodesOf } from "../practice/state-file.js";
+import { exercises, nodesLeft, practiceCli, resetAndExpectNothingLeft, type } from "./practice-harness.js";
+import { docker, netlab, ROOT } from "./netlab-cli.js";
 
 /**
- * The user's engine comes first: netlab makes it a swarm (the overlay lab, practice exercise 12) only while it
- * holds nothing netlab did not make, because a swarm's leave empties the name records of every network and
- * detaches attachable networks' endpoints. This file runs alone (vitest.config.ts E2E_ALONE): beside the other
- * files the engine always holds a learner's typed containers, and the graded swarm exercises would skip.
+ * The user's engine comes first. Practice's overlay exercises run on node engines of netlab's own, so the
+ * machine's engine never becomes a swarm and a user's stack keeps its names through start, check and reset
+ * (a swarm's leave would empty every network's embedded DNS records). The overlay lab still makes the machine's
+ * engine a swarm, only while it holds nothing netlab did not make. This file runs alone (vitest.config.ts
+ * E2E_ALONE): the engine must hold nothing of other tests for the lab's guard to be seen both ways.
  */
-const swarmExercise = exercises.find(makesSwarm)!;
+const overlay = exercises.find((exercise) => exercise.number === 12)!;
 
-/** A network and a container of "the user's", typed as a user types them (no netlab labels). */
-async function withUsersStack(work: (names: { network: string; container: string }) => Promise<void>): Promise<void> {
+/** A network and two containers of "the user's", typed as a user types them (no netlab labels). */
+async function withUsersStack(
+  work: (names: { network: string; web: string; client: string }) => Promise<void>,
+): Promise<void> {
   const suffix = Date.now().toString(36);
-  const names = { network: `mine-${suffix}`, container: `mine-web-${suffix}` };
+  const names = { network: `mine-${suffix}`, web: `mine-web-${suffix}`, client: `mine-client-${suffix}` };
   await type([
     `docker network create ${names.network}`,
-    `docker run -d --name ${names.container} --network ${names.network} --dns 127.0.0.1 netlab/probe:latest sleep 1d`,
+    `docker run -d --name ${names.web} --network ${names.network} --dns 127.0.0.1 netlab/probe:latest httpd -f -p 8080`,
+    `docker run -d --name ${names.client} --network ${names.network} --dns 127.0.0.1 netlab/probe:latest sleep 1d`,
   ]);
   try {
-    // The guard's own query sees them (the control of every "allowed" below).
+    // The lab guard's own query sees them (the control of every "allowed" below).
     const found = await foreignObjects(docker);
-    expect(found.containers).toContain(names.container);
+    expect(found.containers).toContain(names.web);
     expect(found.networks).toContain(names.network);
     await work(names);
   } finally {
-    await type([`docker rm -f ${names.container}`, `docker network rm ${names.network}`]);
+    await type([`docker rm -f ${names.web} ${names.client}`, `docker network rm ${names.network}`]);
   }
 }
 
-/** The guard's words, naming both (other bystanders may stand beside them in the lists). */
-function namesBoth(names: { network: string; container: string }): RegExp {
-  return new RegExp(`containers? [^;)]*\\b${names.container}\\b[^;)]*; networks? [^)]*\\b${names.network}\\b`);
+/** What the user's client gets when it looks `name` up through its network's embedded DNS. */
+async function lookup(client: string, name: string): Promise<{ exitCode: number | undefined; all: string }> {
+  const result = await execa("docker", ["exec", client, "timeout", "5", "nslookup", name], {
+    reject: false,
+    all: true,
+  });
+  return { exitCode: result.exitCode, all: String(result.all) };
 }
 
-/** The user's container is still running, still on its network: nothing netlab did touched it. */
-async function expectUntouched(names: { network: string; container: string }): Promise<void> {
-  expect(await swarmState(docker)).toBe("inactive");
-  const info = await docker.getContainer(names.container).inspect();
-  expect(info.State.Running).toBe(true);
-  expect(Object.keys(info.NetworkSettings.Networks ?? {})).toEqual([names.network]);
+/** The user's names still resolve (and an unknown name does not: the lookup can fail); the engine is no swarm. */
+async function expectUntouched(names: { network: string; web: string; client: string }, when: string): Promise<void> {
+  expect(await swarmState(docker), when).toBe("inactive");
+  const known = await lookup(names.client, names.web);
+  expect(known.exitCode, `${when}: ${known.all}`).toBe(0);
+  expect(known.all).toMatch(new RegExp(`Name:\\s+${names.web}`));
+  const unknown = await lookup(names.client, `${names.web}-nobody`);
+  expect(unknown.exitCode, `${when}: ${unknown.all}`).not.toBe(0);
+  const info = await docker.getContainer(names.web).inspect();
+  expect(info.State.Running, when).toBe(true);
+  expect(Object.keys(info.NetworkSettings.Networks ?? {}), when).toEqual([names.network]);
 }
 
-describe("a swarm only on an engine that holds nothing but netlab's", () => {
-  it(`practice start ${swarmExercise.number} refuses (exit 3) while the engine holds a user's container and network, naming them`, async () => {
+describe("the machine's engine is never made a swarm by practice; the overlay lab makes one only on an empty engine", () => {
+  it(`practice ${overlay.number} on nodes: start, check and reset leave the machine's engine inactive and a user's network resolving (the CLI)`, async () => {
     await withUsersStack(async (names) => {
-      const start = await practiceCli(["start", String(swarmExercise.number)]);
-      expect(start.exitCode, String(start.all)).toBe(3);
-      expect(String(start.all)).toMatch(namesBoth(names));
-      expect(String(start.all)).toMatch(/holds what netlab did not make .*where the engine holds nothing else/);
-      await expectUntouched(names);
+      await expectUntouched(names, "before");
+      try {
+        const start = await practiceCli(["start", String(overlay.number)]);
+        expect(start.exitCode, String(start.all)).toBe(0);
+        expect(String(start.all)).toMatch(/docker -H unix:\/\/\S+ node ls/);
+        await expectUntouched(names, "after start");
+        const typed = await type(overlay.solution, overlay);
+        const check = await practiceCli(["check", String(overlay.number)]);
+        expect(check.exitCode, `${typed.join("\n")}\n${String(check.all)}`).toBe(0);
+        await expectUntouched(names, "after check");
+        const runId = nodesOf(overlay.number);
+        expect(runId).toBeDefined();
+        const reset = await practiceCli(["reset", String(overlay.number)]);
+        expect(reset.exitCode, String(reset.all)).toBe(0);
+        expect(String(reset.all)).not.toContain(names.network);
+        expect(await nodesLeft(runId!)).toEqual([]);
+        await expectUntouched(names, "after reset");
+      } finally {
+        await resetAndExpectNothingLeft(overlay);
+      }
     });
   });
 
@@ -66,34 +92,53 @@ describe("a swarm only on an engine that holds nothing but netlab's", () => {
     await withUsersStack(async (names) => {
       const run = await netlab(["run", "overlay"]);
       expect(run.exitCode, String(run.all)).toBe(0);
-      expect(String(run.all)).toMatch(namesBoth(names));
+      expect(String(run.all)).toMatch(
+        new RegExp(`containers? [^;)]*\\b${names.web}\\b[^;)]*; networks? [^)]*\\b${names.network}\\b`),
+      );
       expect(String(run.all)).toContain("holds what netlab did not make");
       expect(String(run.all)).toMatch(/O1.*skipped|skipped.*O1|↓.*O1/);
-      await expectUntouched(names);
+      await expectUntouched(names, "after the lab");
     });
   });
+});
 
-  it(`practice reset ${swarmExercise.number} keeps the swarm it made while a user's work is on the engine, and leaves it once that is gone`, async ({
-    skip,
-  }) => {
-    const allowed = await checkSwarmPrecondition(docker, "inactive");
-    if (!allowed.ok) skip(allowed.reason);
-    const start = await practiceCli(["start", String(swarmExercise.number)]);
-    expect(start.exitCode, String(start.all)).toBe(0);
-    try {
-      expect(await swarmState(docker)).toBe("active");
-      await withUsersStack(async (names) => {
-        const reset = await practiceCli(["reset", String(swarmExercise.number)]);
-        expect(String(reset.all)).toContain("kept the swarm netlab made: the engine now also holds");
-        expect(String(reset.all)).toMatch(namesBoth(names));
-        expect(await swarmState(docker)).toBe("active");
-      });
-    } finally {
-      await resetAndExpectNothingLeft(swarmExercise);
-    }
-    expect(await swarmState(docker)).toBe("inactive");
+describe("practice on nodes: bad input and a machine that cannot start nodes, one line and an exit code", () => {
+  it(`practice check ${overlay.number} before start says how to start its nodes (exit 3)`, async () => {
+    const check = await practiceCli(["check", String(overlay.number)]);
+    expect(check.exitCode, String(check.all)).toBe(3);
+    expect(String(check.all).trim().split("\n")).toEqual([
+      `netlab: exercise ${overlay.number}'s nodes are not running: netlab practice start ${overlay.number} starts them`,
+    ]);
   });
 
-  // The control of the refusals above: on an engine holding only netlab's, the exercise starts and grades.
-  for (const exercise of exercises.filter(makesSwarm)) exerciseTests(exercise);
+  it(`practice start ${overlay.number} as a user who is not root: checkMachine's words, nothing made (exit 3)`, async () => {
+    const state = mkdtempSync(join(tmpdir(), "netlab-practice-nobody-"));
+    chmodSync(state, 0o777);
+    // nobody: the same command, the same checkout, only the user differs.
+    const start = await execa(process.execPath, ["bin/netlab.mjs", "practice", "start", String(overlay.number)], {
+      cwd: ROOT,
+      reject: false,
+      all: true,
+      uid: 65534,
+      gid: 65534,
+      env: { NETLAB_STATE_DIR: state },
+    });
+    expect(start.exitCode, String(start.all)).toBe(3);
+    expect(String(start.all).trim().split("\n")).toEqual([
+      "netlab: node engines need root: netlab makes network namespaces for them (run it with sudo)",
+    ]);
+  });
+
+  it(`practice start ${overlay.number} with no dockerd on PATH: checkMachine's words, nothing made (exit 3)`, async () => {
+    const start = await execa(process.execPath, ["bin/netlab.mjs", "practice", "start", String(overlay.number)], {
+      cwd: ROOT,
+      reject: false,
+      all: true,
+      env: { PATH: "/nonexistent", NETLAB_STATE_DIR: mkdtempSync(join(tmpdir(), "netlab-practice-nodockerd-")) },
+    });
+    expect(start.exitCode, String(start.all)).toBe(3);
+    expect(String(start.all).trim().split("\n")).toEqual([
+      "netlab: no dockerd on PATH to start node engines with: install Debian's docker.io (or put dockerd on PATH)",
+    ]);
+  });
 });

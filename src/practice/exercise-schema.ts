@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { expectEntrySchema } from "../core/check-file/spec-schema.js";
 import { NAME_PATTERN } from "../core/check-file/endpoint.js";
+import { MAX_NODES } from "../core/node-plan.js";
 
 const text = (description: string) => z.string().min(1).meta({ description });
 const name = z
@@ -14,16 +15,26 @@ const iptablesRule = z.string().regex(/^(-t (filter|nat) )?-A [A-Z][A-Z_-]* [^'"
     `bad rule \`${String(issue.input)}\`: write it as typed after iptables, [-t TABLE] -A CHAIN …, without quotes`,
 });
 
+const nodeIndex = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_NODES)
+  .meta({ description: "A node of the exercise's group, counted from 1 (node 1 manages its swarm)." });
+
 /** Something netlab builds before the learner starts, labelled as netlab's and as this exercise's. */
 const prepareNetwork = z.strictObject({
   network: name.meta({ description: "A Docker network netlab creates." }),
   driver: z.enum(["bridge", "macvlan", "overlay"]).optional(),
   subnet: z.string().optional(),
   internal: z.boolean().optional(),
+  attachable: z.boolean().optional(),
+  node: nodeIndex.optional().meta({ description: "Made on that node's engine (an overlay: on node 1, the manager)." }),
 });
 const prepareContainer = z.strictObject({
   container: name.meta({ description: "A container netlab starts (netlab/probe, --dns 127.0.0.1)." }),
   network: name.optional().meta({ description: "The network it runs on (default: the default bridge)." }),
+  node: nodeIndex.optional().meta({ description: "Started on that node's engine, not the machine's." }),
   publish: z
     .string()
     .regex(/^127\.0\.0\.1:\d{1,5}:\d{1,5}$/, { error: "publish as 127.0.0.1:HOSTPORT:PORT (loopback only)" })
@@ -36,18 +47,67 @@ const prepareParentLink = z.strictObject({
     .regex(/^[a-z][a-z0-9-]{1,12}$/, { error: "a link name of 2-13 lowercase letters, digits and -" })
     .meta({ description: "A veth pair whose host end (this name) a macvlan network can sit on." }),
 });
-const prepareSwarm = z.strictObject({
-  swarm: z.literal(true).meta({ description: "A single-node swarm netlab makes (and reset leaves)." }),
+const prepareNodes = z.strictObject({
+  nodes: z.number().int().min(1).max(MAX_NODES).meta({
+    description:
+      "How many node engines netlab starts for the exercise (each its own dockerd and network namespace); the learner drives them with docker -H. The machine's own engine is never made a swarm.",
+  }),
+  swarm: z.boolean().optional().meta({ description: "Make them one swarm: node 1 the manager, the others workers." }),
+});
+/** Rules as typed after iptables, inserted in a node's namespace: no quotes or shell words, and never -A/-D of the host's chains. */
+const nodeRule = z.string().regex(/^(-t (filter|raw|mangle) )?-I [A-Z][A-Z_-]* [^'"\\;|&$`]+$/, {
+  error: (issue) =>
+    `bad rule \`${String(issue.input)}\`: write it as typed after iptables, [-t TABLE] -I CHAIN …, without quotes`,
+});
+const prepareNodeRule = z.strictObject({
+  "node-iptables": nodeRule.meta({
+    description: "An iptables rule netlab inserts inside a node's namespace (a fault to find); it goes with the node.",
+  }),
+  node: nodeIndex,
 });
 
-export const prepareStepSchema = z.union([prepareNetwork, prepareContainer, prepareParentLink, prepareSwarm], {
-  error: "a prepare item is one of: network: NAME, container: NAME (with command), parent-link: NAME, swarm: true",
-});
+export const prepareStepSchema = z.union(
+  [prepareNodes, prepareNetwork, prepareContainer, prepareParentLink, prepareNodeRule],
+  {
+    error:
+      "a prepare item is one of: nodes: N (swarm: true), network: NAME, container: NAME (with command), parent-link: NAME, node-iptables: RULE (node: N)",
+  },
+);
 
-const stepSchema = z.strictObject({
-  hint: text("What to look at when this step fails, in the learner's words."),
-  expect: expectEntrySchema,
-});
+/**
+ * What a swarm service's names resolve to, from a container on its network: `tasks` (every running task's own
+ * address, no other) or `vip` (exactly the service's one virtual address). Graded by practice with one lookup
+ * from inside `from`; no connection to a virtual address is made (that needs IPVS in the kernel).
+ */
+const serviceDnsSchema = z
+  .strictObject({
+    from: name.meta({ description: "The container the name is looked up from (on the service's network)." }),
+    service: name.meta({ description: "The swarm service whose tasks or virtual address the answer must be." }),
+    lookup: name.meta({ description: "The name looked up: SERVICE, or tasks.SERVICE." }),
+    answers: z.enum(["tasks", "vip"]).meta({
+      description: "tasks: exactly the running tasks' addresses; vip: exactly the service's virtual address.",
+    }),
+  })
+  .meta({ title: "service-dns", description: "What a swarm service's name resolves to, from inside a container." });
+
+export type ServiceDnsData = z.output<typeof serviceDnsSchema>;
+
+// One object with either key (not a union of two): an error inside `expect` is then pointed at with that
+// expectation's own keys.
+const stepSchema = z
+  .strictObject({
+    hint: text("What to look at when this step fails, in the learner's words."),
+    expect: expectEntrySchema.optional(),
+    "service-dns": serviceDnsSchema.optional(),
+  })
+  .superRefine((step, ctx) => {
+    if ((step.expect === undefined) === (step["service-dns"] === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "a step has one of expect: (a spec expectation) or service-dns: (what a service's name resolves to)",
+      });
+  });
 
 export const exerciseSchema = z
   .strictObject({
@@ -75,10 +135,14 @@ export const exerciseSchema = z
         description:
           "Every object the exercise names: reset removes these, by exact name (or exact rule), and nothing else.",
       }),
-    prepare: z
-      .array(prepareStepSchema)
-      .default([])
-      .meta({ description: "What netlab builds first (a broken setup, a parent link, a swarm)." }),
+    prepare: z.array(prepareStepSchema).default([]).meta({
+      description:
+        "What netlab builds first (node engines and their swarm, a broken setup, a parent link). In text and commands, {node2} stands for node 2's `unix://` socket, {node2.ns} for its network namespace, {node2.address} for its underlay address, {underlay.ns} for the underlay's namespace.",
+    }),
+    placement: z.record(name, nodeIndex).default({}).meta({
+      description:
+        "Which node each container must run on (a name → a node number): grading says so when one runs elsewhere.",
+    }),
     steps: z.array(stepSchema).min(1, { error: "`steps` lists no steps" }),
     explanation: text("Why it behaves so, shown after a pass."),
     docs: z.url({ error: "`docs` is the URL of the Docker documentation page the explanation comes from" }),

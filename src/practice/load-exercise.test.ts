@@ -93,6 +93,40 @@ describe("exercise files: zod-validated, every problem at FILE:LINE:COL", () => 
     expect(problems(withRules("-A FORWARD -i p2-br -j ACCEPT; rm -rf /"))[0]).toMatch(/bad rule .*without quotes/);
   });
 
+  it("wants every node an exercise names (a placeholder in what it prints, a prepare step, a placement) among those it starts", () => {
+    const onNodes = GOOD.replace("steps:", "prepare:\n  - nodes: 2\n    swarm: true\nplacement: { p2-box: 2 }\nsteps:");
+    expect(() => parseExercise(onNodes, "labs/exercises/02-none.yaml")).not.toThrow();
+    expect(
+      problems(
+        onNodes
+          .replace("solution: [docker run", 'solution: ["docker -H {node3} run')
+          .replace("sleep 1d]", 'sleep 1d"]')
+          .replace("placement: { p2-box: 2 }", "placement: { p2-box: 4 }"),
+      ),
+    ).toEqual([
+      "labs/exercises/02-none.yaml:10:22 placement of p2-box names node 4, but the exercise starts 2 (prepare: - nodes: 2)",
+      "labs/exercises/02-none.yaml:16:12 {node3} names node 3, but the exercise starts 2 (prepare: - nodes: 2)",
+    ]);
+    expect(problems(GOOD.replace("task: Start p2-box.", "task: Start p2-box on {node1}."))).toEqual([
+      "labs/exercises/02-none.yaml:4:7 {node1} names node 1, but the exercise starts no nodes (prepare: - nodes: N)",
+    ]);
+  });
+
+  it("grades a service's names only in an exercise with a swarm of nodes", () => {
+    const serviceStep = GOOD.replace(
+      "    expect: { network: p2-box, mode: none }",
+      "    service-dns: { from: p2-box, service: p2-web, lookup: tasks.p2-web, answers: tasks }",
+    );
+    expect(problems(serviceStep)).toEqual([
+      "labs/exercises/02-none.yaml:9:18 a service-dns step needs a swarm of nodes: prepare: - nodes: N, swarm: true",
+    ]);
+    const exercise = parseExercise(
+      serviceStep.replace("steps:", "prepare: [{ nodes: 2, swarm: true }]\nsteps:"),
+      "labs/exercises/02-none.yaml",
+    );
+    expect(exercise.steps[0]).toMatchObject({ expectations: [], serviceDns: { service: "p2-web", answers: "tasks" } });
+  });
+
   it("wants the file named NN-slug.yaml", () => {
     expect(problems(GOOD, "labs/exercises/none.yaml")).toEqual([
       "labs/exercises/none.yaml:1:1 an exercise file is named NN-slug.yaml (two digits, then lowercase words joined by -)",

@@ -7,7 +7,8 @@ import { issueProblems } from "../core/check-file/issue-problems.js";
 import { SpecError, type Position, type SpecProblem } from "../core/check-file/spec-error.js";
 import type { Spec } from "../core/check-file/spec.js";
 import { YamlSource } from "../core/check-file/yaml-source.js";
-import { exerciseSchema, type ExerciseData } from "./exercise-schema.js";
+import { exerciseSchema, type ExerciseData, type ServiceDnsData } from "./exercise-schema.js";
+import { nodesNamedIn } from "./node-words.js";
 
 export { SpecError };
 
@@ -24,8 +25,10 @@ const FILE_NAME = /^(\d{2})-([a-z0-9-]+)\.yaml$/;
 export interface ExerciseStep {
   number: number;
   hint: string;
-  /** One expectation, or a matrix's cells. */
+  /** One expectation, or a matrix's cells (none for a service-dns step). */
   expectations: Expectation[];
+  /** A service-dns step: graded by practice itself (service-dns.ts). */
+  serviceDns?: ServiceDnsData;
   source: Position;
 }
 
@@ -62,6 +65,16 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
   });
   const listed = new Set([...data.names.containers, ...data.names.networks, ...data.names.namespaces]);
   for (const step of steps) {
+    if (step.serviceDns && !listed.has(step.serviceDns.from))
+      problems.push({
+        ...step.source,
+        message: `step ${step.number} names \`${step.serviceDns.from}\`, which \`names\` does not list`,
+      });
+    if (step.serviceDns && !step.serviceDns.service.startsWith(prefix))
+      problems.push({
+        ...step.source,
+        message: `service \`${step.serviceDns.service}\` should start with \`${prefix}\`, so a learner cannot confuse it with their own`,
+      });
     for (const expectation of step.expectations) {
       const { containers, networks, namespaces } = kindOf(expectation).names(expectation);
       const named = [...containers, ...namespaces, ...networks];
@@ -86,6 +99,59 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
   return problems;
 }
 
+/** How many node engines an exercise starts (its `nodes:` prepare step), 0 when it runs on the machine's engine. */
+export function nodeCountOf(exercise: Pick<ExerciseData, "prepare">): number {
+  for (const step of exercise.prepare) if ("nodes" in step) return step.nodes;
+  return 0;
+}
+
+/** Every node an exercise names (a prepare step's node, a placement, a placeholder in what it prints) must be one it starts. */
+function nodeProblems(data: ExerciseData, source: YamlSource): SpecProblem[] {
+  const count = nodeCountOf(data);
+  const starts = count === 0 ? "starts no nodes (prepare: - nodes: N)" : `starts ${count} (prepare: - nodes: ${count})`;
+  const problems: SpecProblem[] = [];
+  const outOfRange = (index: number, path: Array<string | number>, what: string) => {
+    if (index > count)
+      problems.push({ ...source.valueAt(path), message: `${what} names node ${index}, but the exercise ${starts}` });
+  };
+  const swarm = data.prepare.some((step) => "nodes" in step && step.swarm === true);
+  data.steps.forEach((step, index) => {
+    if (step["service-dns"] !== undefined && !swarm)
+      problems.push({
+        ...source.valueAt(["steps", index, "service-dns"]),
+        message: "a service-dns step needs a swarm of nodes: prepare: - nodes: N, swarm: true",
+      });
+  });
+  if (data.prepare.filter((step) => "nodes" in step).length > 1)
+    problems.push({ ...source.valueAt(["prepare"]), message: "prepare starts nodes twice: give one `nodes: N` item" });
+  data.prepare.forEach((step, index) => {
+    if ("node" in step && step.node !== undefined)
+      outOfRange(step.node, ["prepare", index, "node"], `prepare item ${index + 1}`);
+  });
+  for (const [name, node] of Object.entries(data.placement)) {
+    outOfRange(node, ["placement", name], `placement of ${name}`);
+    if (!data.names.containers.includes(name))
+      problems.push({
+        ...source.valueAt(["placement", name]),
+        message: `placement names \`${name}\`, which \`names.containers\` does not list`,
+      });
+  }
+  const printed: Array<[string, Array<string | number>]> = [
+    [data.concept, ["concept"]],
+    [data.task, ["task"]],
+    [data.explanation, ["explanation"]],
+    [data.mistake.hint, ["mistake", "hint"]],
+    ...data.steps.map((step, index): [string, Array<string | number>] => [step.hint, ["steps", index, "hint"]]),
+    ...data.solution.map((line, index): [string, Array<string | number>] => [line, ["solution", index]]),
+    ...data.mistake.commands.map((line, index): [string, Array<string | number>] => [
+      line,
+      ["mistake", "commands", index],
+    ]),
+  ];
+  for (const [text, path] of printed) for (const index of nodesNamedIn(text)) outOfRange(index, path, `{node${index}}`);
+  return problems;
+}
+
 /** Parses and validates one exercise; `file` names it in errors; its number comes from the file name. */
 export function parseExercise(text: string, file: string): Exercise {
   const match = FILE_NAME.exec(basename(file));
@@ -104,6 +170,14 @@ export function parseExercise(text: string, file: string): Exercise {
   if (!result.success) throw new SpecError(issueProblems(result.error.issues, source, exerciseSchema));
   const data = result.data;
   const steps = data.steps.map((step, index): ExerciseStep => {
+    if (step["service-dns"] !== undefined || step.expect === undefined)
+      return {
+        number: index + 1,
+        hint: step.hint,
+        expectations: [],
+        ...(step["service-dns"] ? { serviceDns: step["service-dns"] } : {}),
+        source: source.valueAt(["steps", index, "service-dns"]),
+      };
     const base = ["steps", index, "expect"];
     const spec: Spec = {
       file,
@@ -114,7 +188,7 @@ export function parseExercise(text: string, file: string): Exercise {
     };
     return { number: index + 1, hint: step.hint, expectations: expectationsOf(spec), source: source.valueAt(base) };
   });
-  const problems = nameProblems(number, data, steps, source);
+  const problems = [...nameProblems(number, data, steps, source), ...nodeProblems(data, source)];
   if (problems.length > 0) throw new SpecError(problems);
   return { ...data, number, slug: match[2]!, file, steps };
 }

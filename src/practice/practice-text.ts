@@ -1,6 +1,8 @@
 import { observedText, seenText } from "../check/check-record.js";
+import type { GroupPlan } from "../core/node-plan.js";
 import type { Grade } from "./grade-exercise.js";
 import type { Exercise } from "./load-exercise.js";
+import { withNodes } from "./node-words.js";
 import type { ExerciseStatus } from "./state-file.js";
 
 /** Lines wrapped at `width`, each prefixed. */
@@ -34,7 +36,15 @@ export function listLines(exercises: Exercise[], status: (number: number) => Exe
   ];
 }
 
-export function taskLines(exercise: Exercise, prepared: string[]): string[] {
+/**
+ * The task, the names to use, what netlab prepared; for an exercise on nodes, `nodes` are the lines that drive
+ * each node by hand (exercise-nodes.ts), and `plan` fills in the text's {nodeN} words.
+ */
+export function taskLines(
+  exercise: Exercise,
+  prepared: string[],
+  nodes?: { plan: GroupPlan; lines: string[] },
+): string[] {
   const names = [
     exercise.names.containers.length ? `containers ${exercise.names.containers.join(", ")}` : "",
     exercise.names.networks.length ? `networks ${exercise.names.networks.join(", ")}` : "",
@@ -43,29 +53,37 @@ export function taskLines(exercise: Exercise, prepared: string[]): string[] {
   ].filter(Boolean);
   // The by-hand exercises use no Docker object: their tools are ip, iptables and the host's busybox.
   const tools = exercise.names.containers.length
-    ? "Image: netlab/probe (busybox: httpd, nc, sh, sleep); give every container --dns 127.0.0.1."
+    ? `Image: netlab/probe (busybox: httpd, nc, nslookup, sh, sleep)${nodes ? ", on every node" : ""}; give every container --dns 127.0.0.1.`
     : "Tools: ip and iptables (as root), and busybox for a server (busybox httpd).";
+  const text = (words: string) => wrap(withNodes(words, nodes?.plan));
   return [
     `exercise ${exercise.number}: ${exercise.title}  (${exercise.topic})`,
     "",
-    ...wrap(exercise.concept),
+    ...text(exercise.concept),
     "",
     "Task:",
-    ...wrap(exercise.task),
+    ...text(exercise.task),
     "",
     `Names to use: ${names.join("; ")}. ${tools}`,
     ...(prepared.length
       ? ["", "netlab prepared (labelled as netlab's, for this exercise):", ...prepared.map((line) => `  - ${line}`)]
+      : []),
+    ...(nodes
+      ? [
+          "",
+          "Your nodes: run docker against one with -H, or export DOCKER_HOST in a shell of its own (paste the lines):",
+          ...nodes.lines.map((line) => `  ${line}`),
+        ]
       : []),
     "",
     `When you are done: netlab practice check ${exercise.number}   (stuck? netlab practice start ${exercise.number} --hint)`,
   ];
 }
 
-export function hintLines(exercise: Exercise, shown: number): string[] {
+export function hintLines(exercise: Exercise, shown: number, plan?: GroupPlan): string[] {
   const hints = exercise.steps.slice(0, shown);
   return [
-    ...hints.map((step) => `hint ${step.number}/${exercise.steps.length}: ${step.hint}`),
+    ...hints.map((step) => `hint ${step.number}/${exercise.steps.length}: ${withNodes(step.hint, plan)}`),
     ...(shown >= exercise.steps.length
       ? ["(that was the last hint; netlab practice solution " + exercise.number + " shows the reference commands)"]
       : []),
@@ -73,15 +91,25 @@ export function hintLines(exercise: Exercise, shown: number): string[] {
 }
 
 /** Each step ✓/✗, a failure with its hint, netlab's own reading and the command that shows it; then the score. */
-export function gradeLines(grade: Grade): string[] {
+export function gradeLines(grade: Grade, plan?: GroupPlan): string[] {
   const lines = [`exercise ${grade.exercise.number}: ${grade.exercise.title}`];
   for (const result of grade.steps) {
     const first = result.step.expectations[0];
-    lines.push(
-      `${result.held ? "✓" : "✗"} step ${result.step.number}: ${result.step.expectations.length === 1 && first ? first.id : `${result.step.expectations.length} expectations`}`,
-    );
+    const service = result.step.serviceDns;
+    const title = service
+      ? `${service.from} resolves ${service.lookup} to ${service.answers === "tasks" ? `the tasks of ${service.service}` : `${service.service}'s virtual address`}`
+      : result.step.expectations.length === 1 && first
+        ? first.id
+        : `${result.step.expectations.length} expectations`;
+    lines.push(`${result.held ? "✓" : "✗"} step ${result.step.number}: ${title}`);
     if (result.held) continue;
     for (const absent of result.absent) lines.push(`    not checked: ${absent.why}`);
+    if (result.service) {
+      const expected = result.service.expected.length ? ` (expected ${result.service.expected.join(", ")})` : "";
+      lines.push(`    saw: ${result.service.observed}${expected}`);
+      if (result.service.hint) lines.push(`    netlab: ${result.service.hint}`);
+      if (result.service.command) lines.push(`    see it: ${result.service.command}`);
+    }
     for (const decision of result.decisions.filter((item) => !item.held)) {
       if (result.step.expectations.length > 1) lines.push(`    ✗ ${decision.expectation.id}`);
       const seen = seenText(decision);
@@ -92,12 +120,18 @@ export function gradeLines(grade: Grade): string[] {
       const command = decision.command ?? decision.probes[0]?.command;
       if (command) lines.push(`    see it: ${command}`);
     }
-    lines.push(`    hint: ${result.step.hint}`);
+    lines.push(`    hint: ${withNodes(result.step.hint, plan)}`);
   }
   const all = grade.passed === grade.total;
   lines.push(
     `score ${grade.passed}/${grade.total} steps ${all ? "✓ passed" : "✗ not yet"} (${(grade.durationMs / 1000).toFixed(1)} s)`,
   );
-  if (all) lines.push("", "Why it behaves so:", ...wrap(grade.exercise.explanation), `  (${grade.exercise.docs})`);
+  if (all)
+    lines.push(
+      "",
+      "Why it behaves so:",
+      ...wrap(withNodes(grade.exercise.explanation, plan)),
+      `  (${grade.exercise.docs})`,
+    );
   return lines;
 }

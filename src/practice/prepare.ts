@@ -1,13 +1,13 @@
 import type Dockerode from "dockerode";
 import createDebug from "debug";
-import { isPreparedFor, newRun, practiceLabels } from "../core/labels.js";
+import { isPreparedFor, practiceLabels } from "../core/labels.js";
 import { withNetworkChurn } from "../runtime/churn-lock.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { createParentLinkNamed, type ParentLinkNames } from "../runtime/parent-link.js";
-import { checkSwarmPrecondition, LabSwarm, swarmState } from "../runtime/swarm.js";
 import { execa } from "execa";
 import { listNamespaces } from "../runtime/netns.js";
 import type { PrepareStep } from "./exercise-schema.js";
+import type { ExerciseNodes } from "./exercise-nodes.js";
 import type { Exercise } from "./load-exercise.js";
 
 const debug = createDebug("netlab:practice");
@@ -47,28 +47,57 @@ function refuseForeign(kind: string, name: string, exercise: number): never {
   );
 }
 
-async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareStep, image: string): Promise<string> {
+/** A rule inserted with -I, checked for with -C (the same words): an earlier start's copy is kept, not doubled. */
+function checkOf(rule: string): string[] {
+  return rule.split(/\s+/).map((word) => (word === "-I" ? "-C" : word));
+}
+
+async function prepareNodeRule(rule: string, namespace: string, node: string): Promise<string> {
+  const inNode = (args: string[]) =>
+    execa("ip", ["netns", "exec", namespace, "iptables", "-w", ...args], { reject: false });
+  if ((await inNode(checkOf(rule))).exitCode === 0) return `a rule in ${node}'s namespace (already there)`;
+  const inserted = await inNode(rule.split(/\s+/));
+  if (inserted.exitCode !== 0)
+    throw new PrepareError(
+      `iptables ${rule} in ${node}'s namespace ${namespace} failed: ${String(inserted.stderr).trim()}`,
+    );
+  // Not said what: finding it is the exercise.
+  return `something in ${node}'s network namespace (${namespace}) that you will have to find`;
+}
+
+/** The engine a step runs on: its node's, or the machine's. */
+function engineFor(
+  docker: Dockerode,
+  step: PrepareStep,
+  nodes: ExerciseNodes | undefined,
+  exercise: number,
+): Dockerode {
+  if (!("node" in step) || step.node === undefined) return docker;
+  const node = nodes?.nodes[step.node - 1];
+  if (!node) throw new PrepareError(`exercise ${exercise} prepares on node ${step.node}, which is not running`);
+  return node.docker;
+}
+
+async function prepareOne(
+  machine: Dockerode,
+  exercise: Exercise,
+  step: PrepareStep,
+  image: string,
+  nodes: ExerciseNodes | undefined,
+): Promise<string> {
   const labels = practiceLabels(exercise.number);
-  if ("swarm" in step) {
-    const state = await swarmState(docker);
-    const existing =
-      state === "active"
-        ? ((await docker.swarmInspect().catch(() => undefined)) as
-            { Spec?: { Labels?: Record<string, string> } } | undefined)
-        : undefined;
-    if (isPreparedFor(existing?.Spec?.Labels, exercise.number)) return "a single-node swarm (already there)";
-    // The exercise's own objects are the learner's work for it, which reset removes before it leaves.
-    const precondition = await checkSwarmPrecondition(docker, state, [
-      ...exercise.names.containers,
-      ...exercise.names.networks,
-    ]);
-    if (!precondition.ok) throw new PrepareError(`no swarm for exercise ${exercise.number}: ${precondition.reason}`);
-    await LabSwarm.init(docker, newRun(), {
-      advertiseAddress: "127.0.0.1",
-      labels: practiceLabels(exercise.number, "swarm"),
-    });
-    return "a single-node swarm (advertised on 127.0.0.1; reset leaves it)";
+  if ("nodes" in step) {
+    if (!nodes) throw new PrepareError(`exercise ${exercise.number} needs its ${step.nodes} node(s) started first`);
+    return `${step.nodes} node engine(s) of netlab's${step.swarm ? ", one swarm (node1 manages it)" : ""}, each its own dockerd in its own network namespace, joined by an underlay ${nodes.plan.underlay} (reset removes them)`;
   }
+  if ("node-iptables" in step) {
+    const node = nodes?.plan.nodes[step.node - 1];
+    if (!node)
+      throw new PrepareError(`exercise ${exercise.number} prepares on node ${step.node}, which is not running`);
+    return prepareNodeRule(step["node-iptables"], node.name, node.hostname);
+  }
+  const docker = engineFor(machine, step, nodes, exercise.number);
+  const where = "node" in step && step.node !== undefined ? ` on node${step.node}` : "";
   if ("parent-link" in step) {
     const names = practiceParentLink(step["parent-link"]);
     const there = await execa("ip", ["link", "show", names.parent], { reject: false });
@@ -103,25 +132,28 @@ async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareSt
       },
     });
     await container.start();
-    return `container ${step.container} (${step.network ?? "default bridge"}${step.publish ? `, -p ${step.publish}` : ""}: ${step.command.join(" ")})`;
+    return `container ${step.container}${where} (${step.network ?? "default bridge"}${step.publish ? `, -p ${step.publish}` : ""}: ${step.command.join(" ")})`;
   }
   const found = await labelsOf(() => docker.getNetwork(step.network).inspect() as never);
   if (found !== undefined) {
     if (!isPreparedFor(found ?? undefined, exercise.number)) refuseForeign("network", step.network, exercise.number);
-    return `network ${step.network} (already there)`;
+    return `network ${step.network}${where} (already there)`;
   }
-  // The engine briefly drops its isolation rules while it creates a network (see churn-lock).
-  await withNetworkChurn(`creating network ${step.network}`, () =>
+  const create = () =>
     docker.createNetwork({
       Name: step.network,
       Driver: step.driver ?? "bridge",
       Labels: labels,
       CheckDuplicate: true,
       ...(step.internal ? { Internal: true } : {}),
+      ...(step.attachable ? { Attachable: true } : {}),
       ...(step.subnet ? { IPAM: { Driver: "default", Config: [{ Subnet: step.subnet }] } } : {}),
-    }),
-  );
-  return `network ${step.network}${step.internal ? " (internal)" : ""}`;
+    });
+  // The machine's engine briefly drops its isolation rules while it creates a network (see churn-lock); a node's
+  // engine is a dockerd of its own, in a namespace of its own.
+  if (docker === machine) await withNetworkChurn(`creating network ${step.network}`, create);
+  else await create();
+  return `network ${step.network}${where}${step.driver ? ` (${step.driver}${step.attachable ? ", attachable" : ""})` : ""}${step.internal ? " (internal)" : ""}`;
 }
 
 /**
@@ -131,21 +163,29 @@ async function prepareOne(docker: Dockerode, exercise: Exercise, step: PrepareSt
  * default bridge from everyone meanwhile.
  */
 function withLocksFor<T>(step: PrepareStep, work: () => Promise<T>): Promise<T> {
+  // A node's engine is its own: the machine's default bridge and pools are not what it takes from.
+  if ("node" in step && step.node !== undefined) return work();
   if ("container" in step)
     return (step.network ?? "bridge") === "bridge" ? withHostLock("default-bridge", work) : work();
-  if ("network" in step || "swarm" in step) return withHostLock("address-pools", work);
+  if ("network" in step) return withHostLock("address-pools", work);
   return work();
 }
 
 /**
  * Builds what the exercise prepares, in order, each labelled as netlab's and exercise N's; what is already
- * there from an earlier start is kept.
+ * there from an earlier start is kept. An exercise on nodes gets them started first (`nodes`): its steps that
+ * name a node run on that node's engine.
  */
-export async function prepareExercise(docker: Dockerode, exercise: Exercise, image: string): Promise<string[]> {
+export async function prepareExercise(
+  docker: Dockerode,
+  exercise: Exercise,
+  image: string,
+  nodes?: ExerciseNodes,
+): Promise<string[]> {
   const done: string[] = [];
   for (const step of exercise.prepare) {
     debug("Preparing %o for exercise %d…", step, exercise.number);
-    done.push(await withLocksFor(step, () => prepareOne(docker, exercise, step, image)));
+    done.push(await withLocksFor(step, () => prepareOne(docker, exercise, step, image, nodes)));
   }
   return done;
 }

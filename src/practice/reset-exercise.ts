@@ -1,13 +1,12 @@
 import type Dockerode from "dockerode";
 import { execa } from "execa";
-import { isPreparedFor, LABEL } from "../core/labels.js";
+import { isPreparedFor } from "../core/labels.js";
 import { withNetworkChurn } from "../runtime/churn-lock.js";
 import { REMOVAL_PATIENCE_MS, withHostLock } from "../runtime/host-lock.js";
 import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
 import { removeParentLink } from "../runtime/parent-link.js";
-import { activeSwarmLabels, SWARM_NETWORKS, sweepSwarm } from "../runtime/swarm.js";
-import { describeForeign, foreignObjects } from "../runtime/foreign-objects.js";
-import type { Exercise } from "./load-exercise.js";
+import { removeExerciseNodes } from "./exercise-nodes.js";
+import { nodeCountOf, type Exercise } from "./load-exercise.js";
 import { practiceParentLink } from "./prepare.js";
 
 /** An object as the engine lists it: enough to choose by exact name or by label. */
@@ -83,30 +82,16 @@ function isMissing(error: unknown): boolean {
 }
 
 /**
- * Leaves the swarm netlab made for the exercise, unless the engine now holds what netlab did not make (the
- * learner's other work: a leave would empty its networks' name records); then it stays, and the line says so.
- */
-async function leaveExerciseSwarm(docker: Dockerode, exercise: Exercise): Promise<string[]> {
-  const ours = (labels: Record<string, string>) =>
-    isPreparedFor(labels, exercise.number) && labels[LABEL.role] === "swarm";
-  // The networks the swarm made for itself go with it, and so do the exercise's own: reset has just removed them,
-  // but the engine lists a removed overlay network until the swarm has forgotten it.
-  const except = [...SWARM_NETWORKS, ...exercise.names.containers, ...exercise.names.networks];
-  const others = describeForeign(await foreignObjects(docker, except));
-  if (others && ours((await activeSwarmLabels(docker)) ?? {})) {
-    return [
-      `(kept the swarm netlab made: the engine now also holds ${others}, which leaving would disconnect; remove them and reset again, or leave it yourself: docker swarm leave --force)`,
-    ];
-  }
-  return (await sweepSwarm(docker, ours)) ? ["the swarm netlab made (left)"] : [];
-}
-
-/**
  * Removes the exercise's objects (by exact name: containers, networks, namespaces, host links; iptables rules
- * by their exact words) and what netlab prepared for it (by label, the parent link by its name, the swarm by its
- * labels); returns a line for each thing removed.
+ * by their exact words) and what netlab prepared for it (by label, the parent link by its name); returns a line
+ * for each thing removed. An exercise on nodes lives on them alone: its reset removes the node group recorded
+ * for it, whole (what the learner made there goes with it), and nothing on the machine's engine.
  */
-export async function resetExercise(docker: Dockerode, exercise: Exercise): Promise<string[]> {
+export async function resetExercise(docker: Dockerode, exercise: Exercise, timeoutMs: number): Promise<string[]> {
+  if (nodeCountOf(exercise) > 0) {
+    const nodes = await removeExerciseNodes(exercise.number, timeoutMs);
+    return nodes.length > 0 ? [`the exercise's node engines (${nodes.join(", ")}) and all they held`] : [];
+  }
   const removed: string[] = [];
   const chosen = selectForReset(exercise, await listed(docker));
   // Removals free default-bridge addresses: hold the labs' lock, as a sweep does, so their allocation facts stay true.
@@ -136,7 +121,6 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise): Prom
     removed.push(`network ${item.name}`);
   }
   for (const step of exercise.prepare) {
-    if ("swarm" in step) removed.push(...(await leaveExerciseSwarm(docker, exercise)));
     if ("parent-link" in step) {
       const names = practiceParentLink(step["parent-link"]);
       const there = await execa("ip", ["link", "show", names.parent], { reject: false });

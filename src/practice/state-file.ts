@@ -10,6 +10,8 @@ interface ExerciseState {
   passedAt?: string;
   /** How many of its hints `start --hint` has shown. */
   hintsShown: number;
+  /** The run id of the node group `practice start` started for it: reset removes exactly that group. */
+  nodes?: string;
 }
 
 export interface PracticeState {
@@ -75,4 +77,21 @@ export function markPassed(number: number, file?: string, now = new Date()): Exe
 export function nextHint(number: number, available: number, file?: string): number {
   return updateExercise(number, (entry) => ({ ...entry, hintsShown: Math.min(available, entry.hintsShown + 1) }), file)
     .hintsShown;
+}
+
+/** The run id of the node group recorded for an exercise, if any. */
+export function nodesOf(number: number, file = stateFile()): string | undefined {
+  return readState(file).exercises[String(number)]?.nodes;
+}
+
+/** Records the exercise's node group (before it starts, so a reset finds even a half-started one), or forgets it. */
+export function recordNodes(number: number, runId: string | undefined, file?: string): void {
+  updateExercise(
+    number,
+    (entry) => {
+      const { nodes: _forgotten, ...rest } = entry;
+      return runId === undefined ? rest : { ...rest, nodes: runId };
+    },
+    file,
+  );
 }
