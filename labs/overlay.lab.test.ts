@@ -16,6 +16,7 @@ import { startNodeContainer, type NodeContainer } from "../src/runtime/node-cont
 import { createNodeService, type NodeService, type RunningTask } from "../src/runtime/node-service.js";
 import { dropUdpOnUnderlay, masqueradeRules } from "../src/runtime/node-firewall.js";
 import { nodeLogLines } from "../src/runtime/node-log.js";
+import { networkNamespaceOf } from "../src/runtime/netns.js";
 import { startUnderlayCapture, type UnderlayPacket } from "../src/runtime/underlay-capture.js";
 import { startUnderlayHost, type UnderlayHost } from "../src/runtime/underlay-host.js";
 import { dns } from "../src/probes/dns.js";
@@ -145,6 +146,7 @@ async function nodeContainer(
     node: node(index).plan.hostname,
     network: options.network ?? "bridge",
     pid: container.pid,
+    netns: await networkNamespaceOf(container.pid).catch((error: Error) => `unknown: ${error.message}`),
   };
   return container;
 }
