@@ -15,7 +15,7 @@ import type { Expectation } from "../core/check-file/expectations.js";
 import { namesOf, namespacesIn, needsOutside, sidecarsOf } from "./kinds/registry.js";
 import { findNamespaces } from "./find-namespaces.js";
 import { engineStateView } from "./engine-state-view.js";
-import { findTargets } from "./find-targets.js";
+import { findTargets, TargetMissingError } from "./find-targets.js";
 import { engineNamed, engineSet, type NamedEngine } from "./engine-set.js";
 import { siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
@@ -24,8 +24,8 @@ import type { UpStack } from "./compose-up.js";
 import type { NodeGroup } from "../lifecycle/nodes.js";
 import type { UpSwarmStack } from "./stack-up.js";
 import { findStackTargets, type StackTargets } from "./stack-targets.js";
-import { perTask } from "./stack-tasks.js";
-import { explainVirtualIp, swarmOfThisEngine, DEFAULT_STACK_NODES } from "./stack-check.js";
+import { outsideToNodes, perTask } from "./stack-tasks.js";
+import { explainSwarmFailure, swarmOfThisEngine, DEFAULT_STACK_NODES } from "./stack-check.js";
 
 const debug = createDebug("netlab:check");
 
@@ -180,11 +180,23 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     ]);
     const { targets } = found;
     // A stack's `from: <service>` is every running task's: one expectation per task from here on.
-    const expectations = found.tasks ? perTask(spec.expectations, found.tasks) : spec.expectations;
+    let expectations = found.tasks ? perTask(spec.expectations, found.tasks) : spec.expectations;
+    let throughIngress: Set<string> | undefined;
+    if (found.tasks && found.ports) {
+      const fromOutside = expectations.some(
+        (expectation) => "from" in expectation && expectation.from.kind === "outside",
+      );
+      if (fromOutside && !swarmStack)
+        throw new TargetMissingError(
+          "from: outside in a stack spec is a host on the nodes' LAN, and only netlab's own nodes have one here: run with --up",
+        );
+      const lan = { nodes: swarmStack?.lan.nodes ?? [], ports: found.ports, tasks: found.tasks };
+      ({ expectations, throughIngress } = outsideToNodes(expectations, lan));
+    }
     const [internal, hostBridgeAddress] = await Promise.all([
       internalNetworks(engines, targets),
       defaultBridgeGateway(docker),
-      needsOutside(expectations)
+      needsOutside(expectations) && !swarm
         ? starts.start(async () => (sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool })))
         : undefined,
     ]);
@@ -216,7 +228,8 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     );
     const site = (key: SiteKey): ProbeSite => {
       if (key.kind === "host") return hostSite();
-      if (key.kind === "outside") return { ...namespaceSite("outside", sentinel!.info.namespace) };
+      if (key.kind === "outside")
+        return namespaceSite("outside", swarmStack ? swarmStack.lan.namespace : sentinel!.info.namespace);
       if (key.kind === "netns") return namespaceSite(siteName(key), key.name);
       const found = bySource.get(key.name);
       if (!found) throw new Error(`no probe site for ${siteName(key)}`);
@@ -237,7 +250,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       timeoutMs: config.probeTimeoutMs,
       engineTimeoutMs: config.engineTimeoutMs,
       onDecided: (decision: Decision) => {
-        if (virtualIps) explainVirtualIp(decision, virtualIps);
+        if (swarm) explainSwarmFailure(decision, { virtualIps, throughIngress });
         onDecided?.(decision);
       },
     });

@@ -37,15 +37,25 @@ export async function swarmOfThisEngine(
   return { manager: engine, nodeName: (nodeId) => (nodeId === own ? engine.name : (hostnames.get(nodeId) ?? nodeId)) };
 }
 
+const NO_IPVS = `this kernel has no IPVS (${IPVS_TABLE} absent)`;
+
 /**
- * A connection to a service's virtual IP that did not connect: the kernel's lack of IPVS is the likely cause
- * here, said in one line instead of the generic hint (a VIP answers nothing without IPVS behind it).
+ * A connection that did not connect to a service's virtual IP, or to a port published through the routing
+ * mesh (ingress): both are IPVS's work, and a kernel without it is the likely cause here, said in one line
+ * instead of the generic hint.
  */
-export function explainVirtualIp(decision: Decision, virtualIps: ReadonlyMap<string, string[]>): void {
+export function explainSwarmFailure(
+  decision: Decision,
+  swarm: { virtualIps?: ReadonlyMap<string, string[]> | undefined; throughIngress?: ReadonlySet<string> | undefined },
+): void {
   const { expectation } = decision;
+  if (decision.held || existsSync(IPVS_TABLE)) return;
   const to = "to" in expectation ? expectation.to : undefined;
-  if (decision.held || to?.kind !== "name" || existsSync(IPVS_TABLE)) return;
-  const vips = virtualIps.get(to.name);
-  if (!vips) return;
-  decision.hint = `${to.name} is reached at its virtual IP (${vips.join(", ")}), which swarm balances with IPVS, and this kernel has no IPVS (${IPVS_TABLE} absent): give the service endpoint_mode: dnsrr, or publish its port with mode: host`;
+  if (swarm.throughIngress?.has(expectation.id) && to?.kind === "address") {
+    decision.hint = `port ${to.port} is published through the routing mesh (ingress), which swarm runs on IPVS, and ${NO_IPVS}: publish it with mode: host`;
+    return;
+  }
+  const vips = to?.kind === "name" ? swarm.virtualIps?.get(to.name) : undefined;
+  if (to?.kind === "name" && vips)
+    decision.hint = `${to.name} is reached at its virtual IP (${vips.join(", ")}), which swarm balances with IPVS, and ${NO_IPVS}: give the service endpoint_mode: dnsrr, or publish its port with mode: host`;
 }

@@ -2,7 +2,7 @@ import type Dockerode from "dockerode";
 import { stackServices, tasksOf, type DeployedService } from "../runtime/stack-deploy.js";
 import { engineNamed, type NamedEngine } from "./engine-set.js";
 import { TargetMissingError } from "./find-targets.js";
-import { taskName, taskTargetName, type TaskName } from "./stack-tasks.js";
+import { taskName, taskTargetName, type PublishedServicePort, type TaskName } from "./stack-tasks.js";
 import { targetFromInspect, type Attachment, type Target } from "./target.js";
 
 /** The swarm's routing-mesh network: a task's address there is not what its service's name resolves to. */
@@ -16,6 +16,8 @@ export interface StackTargets {
   tasks: Map<string, TaskName[]>;
   /** The services reached at a virtual IP (endpoint mode vip), with that address on each network. */
   virtualIps: Map<string, string[]>;
+  /** The ports each service publishes, and how (mode host or ingress). */
+  ports: Map<string, PublishedServicePort[]>;
 }
 
 interface ServiceInspect {
@@ -90,7 +92,7 @@ export async function findStackTargets(
       network.Name,
     ]),
   );
-  const result: StackTargets = { targets: new Map(), tasks: new Map(), virtualIps: new Map() };
+  const result: StackTargets = { targets: new Map(), tasks: new Map(), virtualIps: new Map(), ports: new Map() };
   await Promise.all(
     wanted.map(async (service) => {
       const tasks = await taskTargets(manager.docker, service, engines, nodeName);
@@ -102,6 +104,14 @@ export async function findStackTargets(
         tasks.map((task) => task.name),
       );
       const info = (await manager.docker.getService(service.id).inspect()) as ServiceInspect;
+      result.ports.set(
+        service.short,
+        (info.Endpoint?.Ports ?? []).flatMap((port) =>
+          port.PublishedPort
+            ? [{ published: port.PublishedPort, mode: port.PublishMode === "host" ? "host" : "ingress" } as const]
+            : [],
+        ),
+      );
       const mode = info.Endpoint?.Spec?.Mode ?? info.Spec?.EndpointSpec?.Mode ?? "vip";
       const vips: Attachment[] = (info.Endpoint?.VirtualIPs ?? []).flatMap((vip) => {
         const network = networkNames.get(vip.NetworkID ?? "") ?? vip.NetworkID ?? "";

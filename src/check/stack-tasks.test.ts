@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSpec } from "../core/check-file/parse-spec.js";
 import { expectationsOf, type Expectation } from "../core/check-file/expectations.js";
-import { perTask, taskName, taskTargetName } from "./stack-tasks.js";
+import { outsideToNodes, perTask, taskName, taskTargetName } from "./stack-tasks.js";
 
 function expectationsIn(...lines: string[]): Expectation[] {
   return expectationsOf(parseSpec(`version: 1\nexpect:\n${lines.map((line) => `  ${line}`).join("\n")}\n`, "s.yaml"));
@@ -42,5 +42,52 @@ describe("perTask: `from: <service>` of a stack means from every running task", 
     expect(global.task).toBe("agent@node2");
     expect(taskTargetName(global)).toBe("agent@node2");
     expect(taskTargetName(taskName("web", 3, "node1"))).toBe("web.3@node1");
+  });
+});
+
+describe("outsideToNodes: from outside, a stack's service is its published port on the nodes' LAN", () => {
+  const lan = {
+    nodes: [
+      { name: "node1", address: "10.214.32.1" },
+      { name: "node2", address: "10.214.32.2" },
+      { name: "node3", address: "10.214.32.3" },
+    ],
+    ports: new Map([
+      ["web", [{ published: 18080, mode: "host" as const }]],
+      ["api", [{ published: 19000, mode: "ingress" as const }]],
+    ]),
+    tasks: new Map([
+      ["web", [taskName("web", 1, "node1"), taskName("web", 2, "node3")]],
+      ["api", [taskName("api", 1, "node2")]],
+    ]),
+  };
+
+  it("dials a mode-host port at each node running a task, an ingress port at every node (marked)", () => {
+    const { expectations, throughIngress } = outsideToNodes(
+      expectationsIn(
+        "- {id: o-web, from: outside, to: web:18080, reach: yes}",
+        "- {id: o-api, from: outside, to: api:19000, reach: yes}",
+      ),
+      lan,
+    );
+    expect(
+      expectations.map((expectation) => [expectation.id, "to" in expectation ? expectation.to : undefined]),
+    ).toEqual([
+      ["o-web/node1", { kind: "address", address: "10.214.32.1", port: 18080 }],
+      ["o-web/node3", { kind: "address", address: "10.214.32.3", port: 18080 }],
+      ["o-api/node1", { kind: "address", address: "10.214.32.1", port: 19000 }],
+      ["o-api/node2", { kind: "address", address: "10.214.32.2", port: 19000 }],
+      ["o-api/node3", { kind: "address", address: "10.214.32.3", port: 19000 }],
+    ]);
+    expect([...throughIngress]).toEqual(["o-api/node1", "o-api/node2", "o-api/node3"]);
+  });
+
+  it("keeps what does not start outside, and refuses at its line a port not published and `to: outside`", () => {
+    const kept = expectationsIn("- {from: web, to: api:9000, reach: yes}");
+    expect(outsideToNodes(kept, lan).expectations).toEqual(kept);
+    const bad = expectationsIn("- {from: outside, to: web:9999, reach: yes}", "- {from: web, to: outside, reach: yes}");
+    expect(() => outsideToNodes(bad, lan)).toThrow(
+      /^s\.yaml:3:5 web publishes no port 9999 \(it publishes 18080 \(host\)\).*\ns\.yaml:4:5 `to: outside` in a stack spec/,
+    );
   });
 });

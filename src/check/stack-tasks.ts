@@ -1,4 +1,5 @@
 import type { Expectation } from "../core/check-file/expectations.js";
+import { SpecError, type SpecProblem } from "../core/check-file/spec-error.js";
 
 /** One running task of a stack's service, as a check names it. */
 export interface TaskName {
@@ -40,4 +41,71 @@ export function perTask(expectations: Expectation[], tasks: ReadonlyMap<string, 
         }) as Expectation,
     );
   });
+}
+
+/** A port a service publishes: on the nodes that run its tasks (`host`), or on every node (`ingress`). */
+export interface PublishedServicePort {
+  published: number;
+  mode: "host" | "ingress";
+}
+
+/** What `from: outside` reaches in a stack spec: the nodes on the underlay, and where each service publishes. */
+export interface NodeLan {
+  nodes: ReadonlyArray<{ name: string; address: string }>;
+  ports: ReadonlyMap<string, readonly PublishedServicePort[]>;
+  tasks: ReadonlyMap<string, readonly TaskName[]>;
+}
+
+/**
+ * In a stack spec `outside` is a host on the nodes' LAN (the underlay), and `from: outside` + `to: web:PORT`
+ * means the port web publishes, dialled at each node that listens on it: the nodes running a web task (mode
+ * host), or every node (ingress: the routing mesh). One expectation per node, id suffixed `/node2`; the ids
+ * of those through the routing mesh are returned too. Anything else from or to outside is refused at its line.
+ */
+export function outsideToNodes(
+  expectations: Expectation[],
+  lan: NodeLan,
+): { expectations: Expectation[]; throughIngress: Set<string> } {
+  const problems: SpecProblem[] = [];
+  const throughIngress = new Set<string>();
+  const rewritten = expectations.flatMap((expectation): Expectation[] => {
+    if (!("from" in expectation)) return [expectation];
+    const to = "to" in expectation ? expectation.to : undefined;
+    if (to?.kind === "outside") {
+      problems.push({
+        ...expectation.source,
+        message:
+          "`to: outside` in a stack spec: outside is a host on the nodes' LAN here, probe from it (from: outside)",
+      });
+      return [];
+    }
+    if (expectation.from.kind !== "outside") return [expectation];
+    if (to?.kind !== "name") {
+      problems.push({
+        ...expectation.source,
+        message: "from outside, a stack spec reaches a service's published port: write to: SERVICE:PORT",
+      });
+      return [];
+    }
+    const port = lan.ports.get(to.name)?.find((entry) => entry.published === to.port);
+    if (!port) {
+      const published = (lan.ports.get(to.name) ?? []).map((entry) => `${entry.published} (${entry.mode})`);
+      problems.push({
+        ...expectation.source,
+        message: `${to.name} publishes no port ${to.port} (it publishes ${published.join(", ") || "none"}): from outside a service is reached at a port its ports: publish`,
+      });
+      return [];
+    }
+    const onNodes =
+      port.mode === "ingress"
+        ? lan.nodes
+        : lan.nodes.filter((node) => (lan.tasks.get(to.name) ?? []).some((task) => task.node === node.name));
+    return onNodes.map((node) => {
+      const id = `${expectation.id}/${node.name}`;
+      if (port.mode === "ingress") throughIngress.add(id);
+      return { ...expectation, id, to: { kind: "address", address: node.address, port: to.port } } as Expectation;
+    });
+  });
+  if (problems.length > 0) throw new SpecError(problems);
+  return { expectations: rewritten, throughIngress };
 }

@@ -24,6 +24,8 @@ export interface UpSwarmStack {
   engines: NamedEngine[];
   /** Node 1, which manages the swarm, as one of `engines`. */
   manager: NamedEngine;
+  /** The nodes' LAN: the underlay's namespace (a host there is `outside` for the stack) and each node's address. */
+  lan: { namespace: string; nodes: Array<{ name: string; address: string }> };
   /** The node a swarm node id is, by host name. */
   nodeName(nodeId: string): string;
 }
@@ -103,7 +105,11 @@ export async function bringUpStack(
   await deployStack({ host: swarm.manager.host, file: options.file, name: options.name });
   await waitForStack(swarm.manager.docker, options.name, { timeoutMs: Math.max(options.timeoutMs, 60_000), nodeName });
   const engines = nodeEngines(group.nodes);
-  return { name: options.name, swarm, engines, manager: engines[0]!, nodeName };
+  const lan = {
+    namespace: group.plan.underlayNamespace,
+    nodes: group.nodes.map((node) => ({ name: node.plan.hostname, address: node.underlayAddress })),
+  };
+  return { name: options.name, swarm, engines, manager: engines[0]!, nodeName, lan };
 }
 
 /** Removes the stack (its tasks stop cleanly), then the nodes with everything on them. */

@@ -77,7 +77,13 @@ describe("netlab check of a swarm stack across three nodes (examples/swarm)", ()
     ]);
     expect(new Set(webApi.map((line) => /@(node\d)/.exec(line)?.[1])).size).toBe(2);
     expect(output).toMatch(/✓ api-db\/api\.1 {2}\[api\.1@node3 → db:5432\] expected reach yes, observed connected/);
-    expect(output).toMatch(/netlab check: ✓ 11 held, 0 did not hold, of 11 expectation\(s\)/);
+    // The outside, a host on the nodes' LAN, reaches web's mode-host port on each node running a web task.
+    expect(output).toMatch(
+      /✓ outside-web\/node1 {2}\[outside → 10\.214\.\d+\.1:18080\] expected reach yes, observed connected/,
+    );
+    expect(output).toMatch(/✓ outside-web\/node2 {2}\[outside → 10\.214\.\d+\.2:18080\]/);
+    expect(output).not.toMatch(/outside-web\/node3/);
+    expect(output).toMatch(/netlab check: ✓ 13 held, 0 did not hold, of 13 expectation\(s\)/);
     const runId = runIdIn(output);
     expect(runId, output).toBeDefined();
     expect(await nodesLeft(runId!)).toEqual(NOTHING);
@@ -105,6 +111,39 @@ describe("netlab check of a swarm stack across three nodes (examples/swarm)", ()
     expect(output).toMatch(/✓ api-db\/api\.1 /);
     expect(await nodesLeft(runIdIn(output)!)).toEqual(NOTHING);
   });
+
+  it.skipIf(existsSync("/proc/net/ip_vs"))(
+    "without IPVS: a virtual IP and the routing mesh answer nothing, and each failure says so in one line",
+    async () => {
+      const spec = variant("vip-ingress", (stack) => {
+        const web = stack.services.web as { ports: Array<Record<string, unknown>>; deploy: Record<string, unknown> };
+        web.ports = [{ target: 8080, published: 18080, mode: "ingress" }];
+        web.deploy.endpoint_mode = "vip";
+        (stack.services.api as { deploy: Record<string, unknown> }).deploy.endpoint_mode = "vip";
+      });
+      const run = await netlab(["check", spec, "--up"]);
+      const output = String(run.all);
+      expect(run.exitCode, output).toBe(1);
+      const failed = output.split("\n").filter((line) => line.startsWith("✗ "));
+      expect(failed.map((line) => line.split(/\s+/)[1]).sort(), output).toEqual([
+        "outside-web/node1",
+        "outside-web/node2",
+        "outside-web/node3",
+        "web-api/web.1",
+        "web-api/web.2",
+      ]);
+      expect(output).toMatch(
+        /hint: port 18080 is published through the routing mesh \(ingress\), which swarm runs on IPVS, and this kernel has no IPVS \(\/proc\/net\/ip_vs absent\): publish it with mode: host/,
+      );
+      expect(output).toMatch(
+        /hint: api is reached at its virtual IP \(10\.214\.[\d., ]+\), which swarm balances with IPVS, and this kernel has no IPVS/,
+      );
+      // Names still resolve (to the VIP), and the paths not through IPVS still hold.
+      expect(output).toMatch(/✓ web resolves api\/web\.1 /);
+      expect(output).toMatch(/✓ api-db\/api\.1 /);
+      expect(await nodesLeft(runIdIn(output)!)).toEqual(NOTHING);
+    },
+  );
 
   it("a task that cannot start stops the check in one line with the task's error, and nothing is left", async () => {
     const spec = variant("no-binary", (stack) => {
