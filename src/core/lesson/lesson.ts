@@ -22,6 +22,8 @@ const ORDER = [
   "overlay",
   "compose",
   "by-hand",
+  "flannel",
+  "pods",
 ];
 
 /** Every lab, in lesson order, each read from labs/<lab>.lesson.yaml. */
