@@ -25,8 +25,10 @@ import { listen } from "../src/probes/listen.js";
 import { observeNetwork } from "../src/probes/net-view.js";
 import { linkKindDetail, observeNamespaceDetail } from "../src/probes/netns-detail.js";
 import { ping } from "../src/probes/ping.js";
-import { HTTP_GET, tcp } from "../src/probes/tcp.js";
+import { HTTP_GET } from "../src/probes/tcp.js";
+import { nodeTcp } from "../src/probes/node-tcp.js";
 import { observe } from "../src/harness/observations.js";
+import type { ProbeResult } from "../src/core/outcome.js";
 
 const SERVER_PORT = 8080;
 /** A port nothing listens on: a refusal there proves the packet arrived. */
@@ -126,7 +128,10 @@ async function overlayNetwork(
   return net;
 }
 
-/** Starts a container of the lab on node `index`; its resolver is the underlay host (NXDOMAIN for unknown names). */
+/**
+ * Starts a container of the lab on node `index`, its view from inside recorded for facts.json; its resolver is the
+ * underlay host (NXDOMAIN for unknown names).
+ */
 async function nodeContainer(
   lab: Lab,
   index: number,
@@ -140,6 +145,7 @@ async function nodeContainer(
     dns: [outside.address],
   });
   const container = await startNodeContainer(node(index), spec, extra);
+  const view = await observeNetwork(container.site(), lab.timeout);
   lab.facts.containers[container.name] = {
     role: options.role,
     id: container.id,
@@ -147,22 +153,17 @@ async function nodeContainer(
     network: options.network ?? "bridge",
     pid: container.pid,
     netns: await networkNamespaceOf(container.pid).catch((error: Error) => `unknown: ${error.message}`),
+    links: view.links,
+    addresses: view.addresses,
+    routes: view.routes,
   };
   return container;
 }
 
-/** Its address on `net`, its view from inside for facts.json, and (with `serve`) an httpd that names it. */
+/** Its address on `net` (recorded for facts.json) and, with `serve`, an httpd that names it. */
 async function member(lab: Lab, container: NodeContainer, net: OverlayNet, serve = false): Promise<Member> {
-  const [address, view] = await Promise.all([
-    container.address(net.name),
-    observeNetwork(container.site(), lab.timeout),
-  ]);
-  Object.assign(lab.facts.containers[container.name] ?? {}, {
-    address,
-    links: view.links,
-    addresses: view.addresses,
-    routes: view.routes,
-  });
+  const address = await container.address(net.name);
+  Object.assign(lab.facts.containers[container.name] ?? {}, { address });
   if (serve) {
     const served = await listen(container.site(), lab.timeout).http(address, SERVER_PORT);
     if (served.outcome !== "listening")
@@ -299,12 +300,12 @@ describe(OVERLAY.heading, () => {
     const found = check.verify(await dns(alpha.container.site(), timeout).lookup(beta.container.name), "resolved");
     expect(found.addresses, `${beta.container.name} should resolve to its overlay address`).toEqual([beta.address]);
     const answer = check.verify(
-      await tcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT, { send: HTTP_GET }),
+      await nodeTcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT, { send: HTTP_GET }),
       "connected",
     );
     expect(answer.reply).toContain(`served-by ${beta.container.name}`);
     // The packet arrived: a port nothing listens on is refused, not lost.
-    check.verify(await tcp(alpha.container.site(), timeout).connect(beta.address, CLOSED_PORT), "refused");
+    check.verify(await nodeTcp(alpha.container.site(), timeout).connect(beta.address, CLOSED_PORT), "refused");
     // Control: the name is the overlay's. From node 1's default bridge, the same name is not found.
     check.verify(await dns(control.site(), timeout).lookup(beta.container.name), "not-found");
   });
@@ -336,11 +337,11 @@ describe(OVERLAY.heading, () => {
     try {
       // Same node first: if it crossed the underlay, the capture (already listening) would show it.
       check.verify(
-        await tcp(alpha.container.site(), timeout).connect(neighbour.address, SERVER_PORT, { send: HTTP_GET }),
+        await nodeTcp(alpha.container.site(), timeout).connect(neighbour.address, SERVER_PORT, { send: HTTP_GET }),
         "connected",
       );
       check.verify(
-        await tcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT, { send: HTTP_GET }),
+        await nodeTcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT, { send: HTTP_GET }),
         "connected",
       );
       // The capture reads the kernel's copy a moment later: wait for the cross-node exchange to show.
@@ -364,7 +365,7 @@ describe(OVERLAY.heading, () => {
     const underlayPair = [node(1).underlayAddress, node(2).underlayAddress].sort();
     expect(
       across.every((packet) => [packet.source, packet.destination].sort().join() === underlayPair.join()),
-      `outer addresses are node 1's and node 2's on the underlay (${underlayPair.join(", ")})`,
+      `outer addresses are node 1's and node 2's on the underlay (${underlayPair.join(", ")}), udp/${VXLAN_PORT} between them`,
     ).toBe(true);
     // Control: the same-node exchange never reached the underlay.
     const sameNode = check.see("sameNodePackets", carrying(packets, neighbour.address).length);
@@ -377,9 +378,9 @@ describe(OVERLAY.heading, () => {
     lab.defer(() => rule.lift());
     check.see("rule", rule.command);
     try {
-      check.verify(await tcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT), "timed-out");
+      check.verify(await nodeTcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT), "timed-out");
       // Control: on one node nothing crosses the underlay, so the drop does not touch it.
-      check.verify(await tcp(alpha.container.site(), timeout).connect(neighbour.address, SERVER_PORT), "connected");
+      check.verify(await nodeTcp(alpha.container.site(), timeout).connect(neighbour.address, SERVER_PORT), "connected");
       const dropped = check.see("packetsDropped", await rule.matched());
       expect(dropped, "the rule dropped VXLAN packets arriving at node 2").toBeGreaterThan(0);
     } finally {
@@ -389,7 +390,7 @@ describe(OVERLAY.heading, () => {
       "a firewall between swarm hosts must pass udp/4789 (VXLAN), tcp+udp/7946 (gossip) and tcp/2377 (the manager)",
     );
     // Lifted, the same connect heals.
-    check.verify(await tcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT), "connected");
+    check.verify(await nodeTcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT), "connected");
   });
 
   test.claim("O4", async ({ task, timeout }) => {
@@ -399,7 +400,7 @@ describe(OVERLAY.heading, () => {
     const found = check.verify(await dns(beta.container.site(), timeout).lookup(gamma.container.name), "resolved");
     expect(found.addresses).toEqual([gamma.address]);
     const answer = check.verify(
-      await tcp(beta.container.site(), timeout).connect(gamma.address, SERVER_PORT, { send: HTTP_GET }),
+      await nodeTcp(beta.container.site(), timeout).connect(gamma.address, SERVER_PORT, { send: HTTP_GET }),
       "connected",
     );
     expect(answer.reply).toContain(`served-by ${gamma.container.name}`);
@@ -429,7 +430,7 @@ describe(OVERLAY.heading, () => {
     );
     for (const each of roundRobinTasks) {
       const reply = check.verify(
-        await tcp(alpha.container.site(), timeout).connect(each.address, SERVER_PORT, { send: HTTP_GET }),
+        await nodeTcp(alpha.container.site(), timeout).connect(each.address, SERVER_PORT, { send: HTTP_GET }),
         "connected",
       );
       expect(reply.reply).toContain(`served-by ${each.node}-${each.slot}`);
@@ -454,12 +455,12 @@ describe(OVERLAY.heading, () => {
       skip(refusal);
     }
     const answer = check.verify(
-      await tcp(alpha.container.site(), timeout).connect(vip, SERVER_PORT, { send: HTTP_GET }),
+      await nodeTcp(alpha.container.site(), timeout).connect(vip, SERVER_PORT, { send: HTTP_GET }),
       "connected",
     );
     expect(webTasks.some((each) => answer.reply?.includes(`served-by ${each.node}-${each.slot}`))).toBe(true);
     // Control: IPVS balances the service's port only.
-    check.verify(await tcp(alpha.container.site(), timeout).connect(vip, CLOSED_PORT), ["refused", "timed-out"]);
+    check.verify(await nodeTcp(alpha.container.site(), timeout).connect(vip, CLOSED_PORT), ["refused", "timed-out"]);
   });
 
   test.claim("O7", async ({ task, skip, lab, env, timeout }) => {
@@ -498,7 +499,7 @@ describe(OVERLAY.heading, () => {
     // Every node answers the ingress port, node 3 with no task too; the task sees an ingress address.
     for (const each of group.nodes) {
       const answer = check.verify(
-        await tcp(from, timeout).connect(each.underlayAddress, MESH_PORT, { send: PEER_GET }),
+        await nodeTcp(from, timeout).connect(each.underlayAddress, MESH_PORT, { send: PEER_GET }),
         "connected",
       );
       const peer = /peer \[?(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)/.exec(answer.reply ?? "")?.[1] ?? "";
@@ -506,9 +507,9 @@ describe(OVERLAY.heading, () => {
       expect(contains(ingressSubnet, peer), `${peer} in the ingress network ${ingressSubnet}`).toBe(true);
     }
     // Control: host mode answers only on the node that runs the task.
-    check.verify(await tcp(from, timeout).connect(node(1).underlayAddress, HOST_MODE_PORT), "connected");
+    check.verify(await nodeTcp(from, timeout).connect(node(1).underlayAddress, HOST_MODE_PORT), "connected");
     for (const index of [2, 3])
-      check.verify(await tcp(from, timeout).connect(node(index).underlayAddress, HOST_MODE_PORT), "refused");
+      check.verify(await nodeTcp(from, timeout).connect(node(index).underlayAddress, HOST_MODE_PORT), "refused");
   });
 
   test.claim("O8", async ({ task, lab, timeout }) => {
@@ -520,9 +521,10 @@ describe(OVERLAY.heading, () => {
     const vxlanName = inside?.links.find((link) => link.kind === "vxlan")?.name;
     check.see("vxlanLinkMtu", namespace && vxlanName ? await linkMtu(namespace, vxlanName, timeout) : undefined);
     expect(underlayMtu).toBeDefined();
-    expect(overlayMtu, `the overlay's MTU is the underlay's ${underlayMtu} minus VXLAN's ${VXLAN_OVERHEAD}`).toBe(
-      (underlayMtu ?? 0) - VXLAN_OVERHEAD,
-    );
+    expect(
+      overlayMtu,
+      `the overlay's MTU is the underlay's ${underlayMtu} minus VXLAN's ${VXLAN_OVERHEAD} (unless com.docker.network.driver.mtu sets it)`,
+    ).toBe((underlayMtu ?? 0) - VXLAN_OVERHEAD);
     // A container that believes the underlay's MTU (NET_ADMIN, eth0 raised): its full-size packets go out whole
     // with DF set, and the overlay's narrower link drops them; one that fits passes.
     const wide = await nodeContainer(lab, 1, { role: "wide", network: overlay.name }, { capAdd: ["NET_ADMIN"] });
@@ -559,13 +561,14 @@ describe(OVERLAY.heading, () => {
     });
     check.see("capture", capture.command);
     let packets: UnderlayPacket[];
+    let sent: ProbeResult;
     try {
-      const sent = check.probe(
-        await tcp(from.container.site(), timeout).connect(to.address, SERVER_PORT, { send: HTTP_GET }),
+      sent = check.probe(
+        await nodeTcp(from.container.site(), timeout).connect(to.address, SERVER_PORT, { send: HTTP_GET }),
       );
       check.see("encryptedConnect", `${sent.outcome}: ${sent.detail}`);
       // Control: the plain overlay's exchange, in the same capture, shows as VXLAN in the clear.
-      check.verify(await tcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT), "connected");
+      check.verify(await nodeTcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT), "connected");
       await expect
         .poll(() => between(capture.packets(), alpha.address, beta.address).length, { timeout: 5000 })
         .toBeGreaterThan(0);
@@ -590,6 +593,7 @@ describe(OVERLAY.heading, () => {
         `the kernel cannot install the encrypted overlay's IPsec SAs (xfrm, ESP): dockerd on ${failed.node} says "${briefSa(words)}"`,
       );
     }
+    expect(sent.outcome, "the encrypted overlay carries the connect").toBe("connected");
     expect(esp.length, "ESP between the nodes").toBeGreaterThan(0);
     expect(clear.length, "no VXLAN in the clear carries the encrypted overlay's containers").toBe(0);
     expect(between(packets, alpha.address, beta.address).length, "the plain overlay, in the clear").toBeGreaterThan(0);
@@ -610,19 +614,20 @@ describe(OVERLAY.heading, () => {
     );
     check.see("masqueradeOnNode2", await masqueradeRules(node(2)));
     const answer = check.verify(
-      await tcp(beta.container.site(), timeout).connect(outside.address, OUTSIDE_PORT),
+      await nodeTcp(beta.container.site(), timeout).connect(outside.address, OUTSIDE_PORT),
       "connected",
     );
     const peer = check.see("sourceSeenOutside", /peer=(?:::ffff:)?(\S+)/.exec(answer.reply ?? "")?.[1] ?? "");
-    expect(peer, "the outside host sees node 2's underlay address (NAT), not the container's").toBe(
-      node(2).underlayAddress,
-    );
+    expect(
+      peer,
+      "the outside host sees node 2's underlay address (docker_gwbridge's MASQUERADE on node 2), not the container's",
+    ).toBe(node(2).underlayAddress);
     expect(peer).not.toBe(beta.address);
     // Control: on an --internal overlay a container has no way out.
     const internal = await overlayNetwork(lab, "internal", { internal: true });
     const sealed = await member(lab, await nodeContainer(lab, 2, { role: "sealed", network: internal.name }), internal);
     const sealedView = await observeNetwork(sealed.container.site(), timeout);
     check.see("sealedRoutes", sealedView.routes);
-    check.verify(await tcp(sealed.container.site(), timeout).connect(outside.address, OUTSIDE_PORT), "unreachable");
+    check.verify(await nodeTcp(sealed.container.site(), timeout).connect(outside.address, OUTSIDE_PORT), "unreachable");
   });
 });
