@@ -173,8 +173,3 @@ export async function sweepPluginNamespaces(prefix: string, isRunAlive: (runId: 
   }
   return removed;
 }
-
-/** The runs with a namespace of `prefix` on this host, each with the pid that made it (for "is it still going?"). */
-export async function listPluginNamespaces(prefix: string): Promise<OwnedName[]> {
-  return parseOwnedNames(prefix, [...(await listNamespaces())]);
-}
