@@ -8,7 +8,7 @@ import { execa } from "execa";
 import { factsSchema, type Facts } from "../core/facts-schema.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { preflight } from "../lifecycle/preflight.js";
-import { SEED_LABS, seedLessons, walkTour, type TourIO } from "../practice/tour.js";
+import { SEED_LABS, seedLessons, walkChapter, walkTour, type TourIO } from "../practice/tour.js";
 import { vitestArgv } from "./vitest-entry.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -18,7 +18,7 @@ export class TourError extends Error {
 }
 
 /** Exit codes of `netlab tour`. */
-const TOUR_EXIT = { shown: 0, environment: 3 } as const;
+const TOUR_EXIT = { shown: 0, usage: 2, environment: 3 } as const;
 
 /**
  * Runs the seed labs once, as `netlab run bridge none host` does, into `reportsDir` (its output into
@@ -77,35 +77,96 @@ function stdinIO(): TourIO & { close(): void } {
   };
 }
 
+/** The chapters: the seed lesson on the machine's engine, and overlays across node engines of netlab's own. */
+const CHAPTERS = ["seed", "overlay"] as const;
+type Chapter = (typeof CHAPTERS)[number];
+
+/**
+ * The overlay chapter: exercises 12, 19, 20 and 21 shown solved, each on node engines of its own (started as
+ * root, removed after it), never on the machine's engine.
+ */
+async function overlayChapter(io: TourIO): Promise<void> {
+  const { checkMachine } = await import("../lifecycle/nodes.js");
+  // The machine's refusal (not root, no dockerd) is the one line to say, before anything starts.
+  checkMachine();
+  const [{ connectEngine }, { ensureProbeImage }, { findExercise, loadExercises }, chapter] = await Promise.all([
+    import("../runtime/engine-client.js"),
+    import("../lifecycle/probe-image.js"),
+    import("../practice/load-exercise.js"),
+    import("../practice/overlay-chapter.js"),
+  ]);
+  const config = loadConfig();
+  const docker = await connectEngine(config.engineTimeoutMs);
+  const image = await ensureProbeImage(docker, { configured: config.image });
+  const all = loadExercises();
+  const exercises = chapter.OVERLAY_CHAPTER.map((number) => findExercise(all, number));
+  await walkChapter(
+    exercises,
+    (exercise) => chapter.showOnNodes(exercise, { docker, config, image: image.tag }),
+    io,
+    "overlay",
+  );
+}
+
+/** --yes: nothing reads stdin (a terminal left unread would keep the process waiting). */
+function yesIO(): TourIO & { close(): void } {
+  return { print: (line: string) => console.log(line), ask: async () => undefined, close: () => undefined };
+}
+
 const HELP = `
 Examples:
   netlab tour            predict each claim's outcome, then see what your engine does
   netlab tour --yes      just show every claim, asking nothing
+  netlab tour overlay    overlays across node engines: practice exercises 12, 19, 20, 21 shown solved (as root)
 
 It runs the bridge, none and host labs once (about a minute; run \`npm run provision\` first on a new
 machine), while you read: for each claim B1…B9, N1…N4, H1…H4 the concept, a question, the command to see
-it by hand and what your engine showed. It ends with a score of your predictions.
+it by hand and what your engine showed. It ends with a score of your predictions. The overlay chapter starts two or three node engines of netlab's
+own for each exercise (never your machine's engine), runs its reference commands, shows what practice check
+said, and removes them.
 
 Exit codes:
   0  the tour was shown (whether or not every claim held)
-  3  environment: no engine, the probe image could not be built, the labs wrote no results
+  2  usage: an unknown chapter
+  3  environment: no engine, the probe image could not be built, the labs wrote no results, nodes cannot start
 
 Environment:
   NETLAB_PROBE_TIMEOUT_MS, NETLAB_ENGINE_TIMEOUT_MS, NETLAB_IMAGE, NETLAB_SENTINEL_POOL, NETLAB_LAB_POOL, DOCKER_HOST
 `;
 
-/** `netlab tour [--yes] [--reports-dir DIR]`. */
+/** `netlab tour [seed|overlay] [--yes] [--reports-dir DIR]`. */
 export function tourCommand(program: Command): void {
   program
     .command("tour")
-    .description("the seed lesson as a guided walk: predict, then see what the live engine does (bridge, none, host)")
+    .argument("[chapter]", `${CHAPTERS.join(" or ")}`, "seed")
+    .description(
+      "a guided walk: predict, then see what the live engine does (seed: bridge, none, host; overlay: across node engines)",
+    )
     .option("--yes", "ask nothing: show every claim and what the engine did")
     .option(
       "--reports-dir <dir>",
       "where the seed labs' reports go (default: a new directory under the system's temp dir)",
     )
     .addHelpText("after", HELP)
-    .action(async (options: { yes?: boolean; reportsDir?: string }) => {
+    .action(async (chapter: string, options: { yes?: boolean; reportsDir?: string }) => {
+      if (!CHAPTERS.includes(chapter as Chapter)) {
+        console.error(`netlab: no tour chapter "${chapter}"; chapters: ${CHAPTERS.join(", ")}`);
+        process.exitCode = TOUR_EXIT.usage;
+        return;
+      }
+      if (chapter === "overlay") {
+        const io = options.yes ? yesIO() : stdinIO();
+        try {
+          await overlayChapter(io);
+          process.exitCode = TOUR_EXIT.shown;
+        } catch (error) {
+          console.error(`netlab: ${(error as Error).message.split("\n")[0]}`);
+          process.exitCode = TOUR_EXIT.environment;
+        } finally {
+          io.close();
+        }
+        return;
+      }
       const reportsDir = options.reportsDir ? resolve(options.reportsDir) : mkdtempSync(join(tmpdir(), "netlab-tour-"));
       try {
         await preflight(loadConfig(), { labs: [...SEED_LABS] });
@@ -119,9 +180,7 @@ export function tourCommand(program: Command): void {
       // Handled here too, so a failure while the learner is still answering is not reported as unhandled.
       facts.catch(() => undefined);
       // With --yes nothing reads stdin (a terminal left unread would keep the process waiting).
-      const io = options.yes
-        ? { print: (line: string) => console.log(line), ask: async () => undefined, close: () => undefined }
-        : stdinIO();
+      const io = options.yes ? yesIO() : stdinIO();
       try {
         await walkTour(seedLessons(), facts, io);
         console.log(`Reports of this run: ${reportsDir} (summary.md, facts.json)`);

@@ -1,14 +1,17 @@
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { lessonsOf } from "../core/lesson/lesson.js";
-import { ROOT, scratchReports } from "./netlab-cli.js";
+import { loadExercises } from "../practice/load-exercise.js";
+import { swarmState } from "../runtime/swarm.js";
+import { nodesLeft } from "./practice-harness.js";
+import { docker, ROOT, scratchReports } from "./netlab-cli.js";
 
 const SEED = ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "N1", "N2", "N3", "N4", "H1", "H2", "H3", "H4"];
 const SEED_LESSONS = ["bridge", "none", "host"].flatMap((lab) => lessonsOf(lab));
 const lessonFor = (claim: string) => SEED_LESSONS.find((lesson) => lesson.claim === claim);
 
 function tour(args: string[], input?: string) {
-  return execa(process.execPath, ["bin/netlab.mjs", "tour", "--reports-dir", scratchReports(), ...args], {
+  return execa(process.execPath, ["bin/netlab.mjs", "tour", ...args, "--reports-dir", scratchReports()], {
     cwd: ROOT,
     reject: false,
     all: true,
@@ -53,5 +56,49 @@ describe.concurrent("netlab tour", () => {
     expect(Number(answered), output).toBeGreaterThan(0);
     expect(right).toBe(answered);
     expect(output).not.toContain("Your prediction: ✗");
+  });
+});
+
+const OVERLAY = [12, 19, 20, 21].map((number) => loadExercises().find((exercise) => exercise.number === number)!);
+
+describe("netlab tour overlay", () => {
+  it("shows exercises 12, 19, 20, 21 solved on node engines of their own, removed after each; the machine's engine stays no swarm", async () => {
+    const answers = OVERLAY.map((exercise) => String((exercise.predict?.answer ?? 0) + 1)).join("\n");
+    const result = await tour(["overlay"], `${answers}\n`);
+    const output = String(result.all);
+    expect(result.exitCode, output).toBe(0);
+    const shown = sections(output);
+    expect(shown.map((section) => section.claim)).toEqual(["12", "19", "20", "21"]);
+    for (const [index, { claim, text }] of shown.entries()) {
+      const exercise = OVERLAY[index]!;
+      expect(text, claim).toContain(exercise.concept);
+      // Each command as typed, the node's real socket or namespace filled in.
+      expect(text, claim).toMatch(/^ {2}\$ (docker -H unix:\/\/\S+\/docker\.sock|ip netns exec nln-[0-9a-f]{8}-\d) /m);
+      expect(text, claim).not.toMatch(/\{node\d/);
+      expect(text, claim).toMatch(
+        /practice check then showed:\n(?: {2}✓ step \d+: .*\n)+ {2}score (\d+)\/\1 steps ✓ passed/,
+      );
+      expect(text, claim).toContain(`Docs: ${exercise.docs}`);
+      expect(text, claim).toContain("Your prediction: ✓");
+    }
+    // The troubleshooting exercise's broken setup fails before the fix: the grade can fail.
+    expect(shown[3]!.text).toMatch(
+      /Before the fix, practice check showed:\n {2}✗ step 1: p21-web → p21-api:8080 reachable/,
+    );
+    expect(output).toContain("Predictions: 4 of 4 right.");
+    const groups = [...output.matchAll(/\(group ([0-9a-f]{8}); removed once this exercise is shown\)/g)].map(
+      (match) => match[1]!,
+    );
+    expect(groups).toHaveLength(4);
+    for (const runId of groups) expect(await nodesLeft(runId), runId).toEqual([]);
+    expect(await swarmState(docker)).toBe("inactive");
+  });
+
+  it("an unknown chapter is one line and exit 2", async () => {
+    const result = await tour(["overlays"]);
+    expect(result.exitCode).toBe(2);
+    expect(String(result.all).trim().split("\n")).toEqual([
+      'netlab: no tour chapter "overlays"; chapters: seed, overlay',
+    ]);
   });
 });

@@ -109,6 +109,18 @@ const stepSchema = z
       });
   });
 
+const predictSchema = z
+  .strictObject({
+    question: text("A question whose answer the exercise shows."),
+    choices: z.array(z.string().min(1)).min(2),
+    answer: z.number().int().nonnegative().meta({ description: "The index (from 0) of the right choice." }),
+  })
+  .refine((prediction) => prediction.answer < prediction.choices.length, {
+    path: ["answer"],
+    message: "answer should be the index of one of the choices",
+  })
+  .meta({ description: "A prediction the tour asks before it shows the exercise solved (netlab tour overlay)." });
+
 export const exerciseSchema = z
   .strictObject({
     title: text("A short title."),
@@ -147,6 +159,7 @@ export const exerciseSchema = z
     explanation: text("Why it behaves so, shown after a pass."),
     docs: z.url({ error: "`docs` is the URL of the Docker documentation page the explanation comes from" }),
     solution: z.array(z.string().min(1)).min(1).meta({ description: "Reference commands, one shell line each." }),
+    predict: predictSchema.optional(),
     mistake: z
       .strictObject({
         about: text("The mistake, in words."),

@@ -22,3 +22,15 @@ export function withNodes(text: string, plan: GroupPlan | undefined): string {
     return part === "ns" ? node.name : part === "address" ? node.underlayAddress : node.host;
   });
 }
+
+/** The text with each placeholder in words (<node2>, node2's namespace), for reading before any node runs. */
+export function nodesInWords(text: string): string {
+  return text.replace(NODE_WORD, (_word, index: string | undefined, part: string | undefined) => {
+    if (index === undefined) return "the underlay's namespace";
+    return part === "ns"
+      ? `node${index}'s namespace`
+      : part === "address"
+        ? `node${index}'s underlay address`
+        : `<node${index}>`;
+  });
+}

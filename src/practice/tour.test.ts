@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { CheckRecord, Facts } from "../core/facts-schema.js";
 import { lessonOf, type Lesson } from "../core/lesson/lesson.js";
-import { checkOf, judge, score, scoreLine, seedLessons, walkTour, type TourIO } from "./tour.js";
+import { loadExercises } from "./load-exercise.js";
+import {
+  checkOf,
+  judge,
+  score,
+  scoreLine,
+  seedLessons,
+  walkChapter,
+  walkTour,
+  type ExerciseShown,
+  type TourIO,
+} from "./tour.js";
 
 function check(claim: string, state: CheckRecord["state"], observed: Record<string, unknown> = {}): CheckRecord {
   return {
@@ -137,5 +148,48 @@ describe("the tour's prediction scoring", () => {
       "H3",
       "H4",
     ]);
+  });
+});
+
+describe("the tour's overlay chapter, over practice exercises", () => {
+  const chapter = [12, 19, 20, 21].map((number) => loadExercises().find((exercise) => exercise.number === number)!);
+  const shown = (passed: boolean): ExerciseShown => ({
+    prepared: ["2 node engine(s) of netlab's"],
+    typed: ["$ docker -H unix:///run/netlab/nodes/0a1b2c3d/n1/docker.sock network create …"],
+    grade: [passed ? "score 4/4 steps ✓ passed (0.3 s)" : "score 1/4 steps ✗ not yet (3.0 s)"],
+    passed,
+  });
+
+  it("asks each exercise's prediction, and scores it only where the exercise was shown to pass", async () => {
+    const answerOf = (index: number) => chapter[index]!.predict!.answer + 1;
+    // 12 right, 19 wrong, 20 skipped, 21 right but it did not pass here.
+    const io = scripted([answerOf(0), answerOf(1) === 1 ? 2 : 1, undefined, answerOf(3)]);
+    const started: number[] = [];
+    const total = await walkChapter(
+      chapter,
+      async (exercise) => {
+        started.push(exercise.number);
+        return shown(exercise.number !== 21);
+      },
+      io,
+      "overlay",
+    );
+    expect(total).toEqual({ right: 1, wrong: 1, unanswered: 1, notScored: 1 });
+    expect(started).toEqual([12, 19, 20, 21]);
+    const headers = io.printed.filter((line) => line.startsWith("── ")).map((line) => line.split(" ")[1]);
+    expect(headers).toEqual(["12", "19", "20", "21"]);
+    const text = io.printed.join("\n");
+    expect(text).toContain("Predictions: 1 of 2 right (1 unanswered; 1 not scored");
+    expect(text).toContain("Try it yourself: netlab practice start 20");
+    // The task is read before any node runs: its node words are in words, not braces.
+    expect(text).toContain("docker -H <node1>");
+    expect(text).not.toMatch(/\{node\d/);
+  });
+
+  it("has a prediction for every exercise of the chapter, its answer one of the choices", () => {
+    for (const exercise of chapter) {
+      expect(exercise.predict, String(exercise.number)).toBeDefined();
+      expect(exercise.predict!.choices[exercise.predict!.answer], String(exercise.number)).toBeDefined();
+    }
   });
 });

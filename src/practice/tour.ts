@@ -1,5 +1,7 @@
 import type { CheckRecord, Facts, RecordedProbeRecord } from "../core/facts-schema.js";
 import { lessonsOf, type Lesson } from "../core/lesson/lesson.js";
+import type { Exercise } from "./load-exercise.js";
+import { nodesInWords } from "./node-words.js";
 
 /** The seed lesson: the three modes every container starts from, in the order the lesson tells them. */
 export const SEED_LABS = ["bridge", "none", "host"] as const;
@@ -128,6 +130,91 @@ export async function walkTour(lessons: Lesson[], facts: Promise<Facts>, io: Tou
           wrong: `Your prediction: ✗ ${chosen}; the lesson's answer is ${answer}`,
           unanswered: `The lesson's answer: ${answer}`,
           "not-scored": `The lesson's answer: ${answer} (not scored: the engine did not show it here)`,
+        }[verdict],
+      );
+    }
+  }
+  const total = score(verdicts);
+  io.print("");
+  io.print(scoreLine(total));
+  return total;
+}
+
+/** A chapter of the tour built on practice exercises: what running one of them (solved) showed. */
+export interface ExerciseShown {
+  /** What netlab started for it (its nodes), one line each. */
+  prepared: string[];
+  /** A troubleshooting exercise's grade before the fix: its broken setup failing. */
+  before?: string[];
+  /** Each reference command as typed, with its exit code. */
+  typed: string[];
+  /** The grade after the reference commands: each step ✓/✗ and the score. */
+  grade: string[];
+  passed: boolean;
+}
+
+/** A prediction about an exercise scores only when the exercise was shown to pass: otherwise there is no answer. */
+export function judgeShown(exercise: Exercise, shown: ExerciseShown | undefined, chosen: number | undefined): Verdict {
+  if (!exercise.predict || !shown?.passed) return "not-scored";
+  if (chosen === undefined) return "unanswered";
+  return chosen - 1 === exercise.predict.answer ? "right" : "wrong";
+}
+
+/**
+ * A chapter walked over exercises: for each, the concept and the task, a question to predict (answered while
+ * netlab already runs the exercise's reference commands on nodes of its own: `show` starts when the section
+ * does), then what was typed and what the grade showed, why, and the docs. One exercise runs at a time.
+ */
+export async function walkChapter(
+  exercises: Exercise[],
+  show: (exercise: Exercise) => Promise<ExerciseShown>,
+  io: TourIO,
+  chapter: string,
+): Promise<Score> {
+  const verdicts: Verdict[] = [];
+  for (const [at, exercise] of exercises.entries()) {
+    const shown = show(exercise);
+    // Awaited below; handled here so a failure while the learner answers is not an unhandled rejection.
+    shown.catch(() => undefined);
+    io.print("");
+    io.print(`── ${exercise.number} ${exercise.title} (${at + 1}/${exercises.length}, ${chapter}) ${"─".repeat(20)}`);
+    io.print(exercise.concept);
+    io.print("");
+    io.print(`The exercise: ${nodesInWords(exercise.task)}`);
+    let chosen: number | undefined;
+    if (exercise.predict) {
+      io.print("");
+      io.print(`Predict: ${exercise.predict.question}`);
+      exercise.predict.choices.forEach((choice, index) => io.print(`  ${index + 1}) ${choice}`));
+      chosen = await io.ask(
+        `Your answer (1-${exercise.predict.choices.length}, Enter to skip): `,
+        exercise.predict.choices.length,
+      );
+    }
+    const result = await shown;
+    io.print("");
+    for (const line of result.prepared) io.print(`netlab: ${line}`);
+    if (result.before) {
+      io.print("Before the fix, practice check showed:");
+      for (const line of result.before) io.print(`  ${line}`);
+    }
+    io.print(`The reference commands (netlab practice solution ${exercise.number}):`);
+    for (const line of result.typed) io.print(`  ${line}`);
+    io.print("practice check then showed:");
+    for (const line of result.grade) io.print(`  ${line}`);
+    io.print(`Why: ${exercise.explanation}`);
+    io.print(`Docs: ${exercise.docs}`);
+    io.print(`Try it yourself: netlab practice start ${exercise.number}`);
+    const verdict = judgeShown(exercise, result, chosen);
+    verdicts.push(verdict);
+    if (exercise.predict) {
+      const answer = `${exercise.predict.answer + 1}) ${exercise.predict.choices[exercise.predict.answer]}`;
+      io.print(
+        {
+          right: `Your prediction: ✓ ${answer}`,
+          wrong: `Your prediction: ✗ ${chosen}; the answer is ${answer}`,
+          unanswered: `The answer: ${answer}`,
+          "not-scored": `The answer: ${answer} (not scored: the exercise did not pass here)`,
         }[verdict],
       );
     }
