@@ -3,7 +3,7 @@ import createDebug from "debug";
 import type Dockerode from "dockerode";
 import type { ExecOutput } from "../core/outcome.js";
 import type { ContainerSpec } from "./container-spec.js";
-import type { NodeEngine } from "./node-engine.js";
+import { logTail, type NodeEngine } from "./node-engine.js";
 import { containerSite, ProbeTimeoutError, quote, type Execable, type ProbeSite } from "./site.js";
 
 const debug = createDebug("netlab");
@@ -92,6 +92,7 @@ export async function startNodeContainer(
   options: { capAdd?: string[] } = {},
 ): Promise<NodeContainer> {
   debug("Starting container %s on node %s…", spec.name, node.name);
+  const started = Date.now();
   try {
     const container = await node.docker.createContainer({
       ...spec,
@@ -103,7 +104,7 @@ export async function startNodeContainer(
     return new NodeContainer(node, spec.name, container.id, info.State.Pid);
   } catch (error) {
     throw new NodeContainerError(
-      `container "${spec.name}" (network ${spec.HostConfig.NetworkMode}) did not start on ${node.name}: ${(error as Error).message}`,
+      `container "${spec.name}" (network ${spec.HostConfig.NetworkMode}) did not start on ${node.name} after ${Date.now() - started} ms: ${(error as Error).message}; the node's engine last said: ${logTail(node.plan)}`,
       { cause: error },
     );
   }
