@@ -25,7 +25,7 @@ import type { NodeGroup } from "../lifecycle/nodes.js";
 import type { UpSwarmStack } from "./stack-up.js";
 import { findStackTargets, type StackTargets } from "./stack-targets.js";
 import { outsideToNodes, perTask } from "./stack-tasks.js";
-import { explainSwarmFailure, swarmOfThisEngine, DEFAULT_STACK_NODES } from "./stack-check.js";
+import { explainSwarmFailure, portsOfStack, swarmOfThisEngine, DEFAULT_STACK_NODES } from "./stack-check.js";
 
 const debug = createDebug("netlab:check");
 
@@ -141,6 +141,8 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     const project = spec.project ?? (composeFile ? defaultProjectName(dirname(composeFile)) : undefined);
     if (options.up && spec.stack) {
       const count = spec.nodes ?? DEFAULT_STACK_NODES;
+      // What from/to outside cannot mean in a stack spec is refused before any node starts (exit 2).
+      outsideToNodes(spec.expectations, { nodes: [], ports: portsOfStack(spec.stack), tasks: new Map() });
       options.say?.(`deploying ${basename(spec.stack)} as stack ${project} on ${count} node(s) of this run…`);
       // Node engines and the docker CLI only for a stack: nothing of them loads for a compose check.
       const { bringUpStack } = await import("./stack-up.js");

@@ -1,8 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { parse } from "yaml";
 import type { Decision } from "./decision.js";
 import type { NamedEngine } from "./engine-set.js";
 import { TargetMissingError } from "./find-targets.js";
+import { portsInStackFile, type PublishedServicePort } from "./stack-tasks.js";
 
 /** How many node engines `--up` starts for a stack spec that does not say (`nodes:`). */
 export const DEFAULT_STACK_NODES = 3;
@@ -58,4 +60,10 @@ export function explainSwarmFailure(
   const vips = to?.kind === "name" ? swarm.virtualIps?.get(to.name) : undefined;
   if (to?.kind === "name" && vips)
     decision.hint = `${to.name} is reached at its virtual IP (${vips.join(", ")}), which swarm balances with IPVS, and ${NO_IPVS}: give the service endpoint_mode: dnsrr, or publish its port with mode: host`;
+}
+
+/** The ports a stack file publishes per service, read from the file (the spec was validated against it). */
+export function portsOfStack(file: string): Map<string, PublishedServicePort[]> {
+  const data = parse(readFileSync(file, "utf8")) as { services?: Record<string, { ports?: unknown } | null> } | null;
+  return portsInStackFile(data?.services ?? {});
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSpec } from "../core/check-file/parse-spec.js";
 import { expectationsOf, type Expectation } from "../core/check-file/expectations.js";
-import { outsideToNodes, perTask, taskName, taskTargetName } from "./stack-tasks.js";
+import { outsideToNodes, perTask, portsInStackFile, taskName, taskTargetName } from "./stack-tasks.js";
 
 function expectationsIn(...lines: string[]): Expectation[] {
   return expectationsOf(parseSpec(`version: 1\nexpect:\n${lines.map((line) => `  ${line}`).join("\n")}\n`, "s.yaml"));
@@ -89,5 +89,26 @@ describe("outsideToNodes: from outside, a stack's service is its published port 
     expect(() => outsideToNodes(bad, lan)).toThrow(
       /^s\.yaml:3:5 web publishes no port 9999 \(it publishes 18080 \(host\)\).*\ns\.yaml:4:5 `to: outside` in a stack spec/,
     );
+  });
+});
+
+describe("portsInStackFile: what a stack file publishes, as stack deploy reads ports:", () => {
+  it("reads the short form as ingress, the long form in its mode, and skips a port published nowhere fixed", () => {
+    const ports = portsInStackFile({
+      web: {
+        ports: ["18080:8080", "127.0.0.1:18443:8443/tcp", "9000", { target: 80, published: 18081, mode: "host" }],
+      },
+      api: { ports: [{ target: 9000, published: "19000" }] },
+      db: null,
+    });
+    expect(Object.fromEntries(ports)).toEqual({
+      web: [
+        { published: 18080, mode: "ingress" },
+        { published: 18443, mode: "ingress" },
+        { published: 18081, mode: "host" },
+      ],
+      api: [{ published: 19000, mode: "ingress" }],
+      db: [],
+    });
   });
 });

@@ -49,6 +49,36 @@ export interface PublishedServicePort {
   mode: "host" | "ingress";
 }
 
+/**
+ * The ports a stack file publishes per service, as `docker stack deploy` reads `ports:`: the short form
+ * (`"18080:8080"`, `"18080:8080/udp"`; a bare `"8080"` publishes nothing fixed) in ingress mode, the long form
+ * (`{ target, published, mode }`) in the mode it names. For refusing a spec before any node starts.
+ */
+export function portsInStackFile(
+  services: Record<string, { ports?: unknown } | null>,
+): Map<string, PublishedServicePort[]> {
+  const ports = new Map<string, PublishedServicePort[]>();
+  for (const [name, service] of Object.entries(services)) {
+    const entries = Array.isArray(service?.ports) ? (service.ports as unknown[]) : [];
+    ports.set(
+      name,
+      entries.flatMap((entry): PublishedServicePort[] => {
+        if (typeof entry === "object" && entry !== null) {
+          const { published, mode } = entry as { published?: unknown; mode?: unknown };
+          const port = Number(published);
+          return Number.isInteger(port) && port > 0
+            ? [{ published: port, mode: mode === "host" ? "host" : "ingress" }]
+            : [];
+        }
+        const parts = String(entry).split("/")[0]!.split(":");
+        const port = parts.length >= 2 ? Number(parts[parts.length - 2]) : NaN;
+        return Number.isInteger(port) && port > 0 ? [{ published: port, mode: "ingress" }] : [];
+      }),
+    );
+  }
+  return ports;
+}
+
 /** What `from: outside` reaches in a stack spec: the nodes on the underlay, and where each service publishes. */
 export interface NodeLan {
   nodes: ReadonlyArray<{ name: string; address: string }>;

@@ -155,6 +155,21 @@ describe("bad input to a stack check: one line, the exit code of its kind, no no
     ]);
   });
 
+  it("from outside to a port the service does not publish: refused at its line before any node starts (exit 2)", async () => {
+    const dir = scratchDir("unpublished");
+    cpSync(EXAMPLE, dir, { recursive: true });
+    const spec = join(dir, "netlab.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("to: web:18080", "to: web:18081"));
+    const run = await netlab(["check", spec, "--up"]);
+    expect(run.exitCode, String(run.all)).toBe(2);
+    expect(String(run.stderr).trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /netlab\.yaml:\d+:5 web publishes no port 18081 \(it publishes 18080 \(host\)\): from outside a service is reached at a port its ports: publish$/,
+      ),
+    ]);
+    expect(runIdIn(String(run.all))).toBeUndefined();
+  });
+
   it("stack: without --up when this engine manages no swarm (exit 3)", async () => {
     const run = await netlab(["check", "examples/swarm/netlab.yaml"]);
     expect(run.exitCode, String(run.all)).toBe(3);
