@@ -13,12 +13,14 @@ import {
   type FlannelCluster,
   type FlannelPod,
 } from "../src/runtime/flannel.js";
+import { linksBesideNode } from "../src/runtime/plugin-namespaces.js";
 import { missingTools } from "../src/runtime/packet-capture.js";
 import { startUnderlayCapture, type UnderlayCapture } from "../src/runtime/underlay-capture.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork } from "../src/probes/net-view.js";
 import { ping, PING_OVERHEAD } from "../src/probes/ping.js";
-import { HTTP_GET, tcp } from "../src/probes/tcp.js";
+import { HTTP_GET } from "../src/probes/tcp.js";
+import { nodeTcp } from "../src/probes/node-tcp.js";
 
 const SERVER_PORT = 8080;
 /** A port nothing listens on: a refusal there proves the packet arrived. */
@@ -144,11 +146,11 @@ test.afterAll(async ({ lab }) => {
   for (const node of cluster.plan.nodes) {
     const view = await observeNetwork(cluster.spaces.site(node.tag), probeTimeout).catch(() => undefined);
     lab.facts.containers[`node ${node.tag}`] = {
-      role: `node ${node.tag} (${node.underlayAddress})`,
+      role: `node ${node.tag}`,
       netns: cluster.spaces.name(node.tag),
       address: node.underlayAddress,
       networks: ["underlay", VTEP, `cni0 ${node.tag}`],
-      links: view?.links,
+      ...linksBesideNode(view?.links),
       addresses: view?.addresses,
     };
     for (const pod of node.pods) {
@@ -158,7 +160,7 @@ test.afterAll(async ({ lab }) => {
         netns: cluster.spaces.name(pod.tag),
         address: pod.address,
         network: `cni0 ${node.tag}`,
-        links: podView?.links,
+        ...linksBesideNode(podView?.links),
         addresses: podView?.addresses,
       };
     }
@@ -215,7 +217,7 @@ describe(FLANNEL.heading, () => {
   test.claim("F2", async ({ task }) => {
     const check = observe(task);
     await steps.servers();
-    const from = tcp(site(local), probeTimeout);
+    const from = nodeTcp(site(local), probeTimeout);
     await steps.programmed();
     // Control: an address in a /24 of the pod network no node leases has no route on node 1: unreachable.
     const unleased = check.see("unleasedAddress", hostAt(subnetAt(cluster.plan.network, 24, 9), 2));
@@ -351,7 +353,7 @@ describe(FLANNEL.heading, () => {
       capture
         .packets()
         .some((packet) => packet.innerSource === local.address && packet.innerDestination === to.address);
-    const from = tcp(site(local), probeTimeout);
+    const from = nodeTcp(site(local), probeTimeout);
     // Control, first so the capture is surely attached: the cross-node connection is seen on the underlay.
     for (let attempt = 0; attempt < 3 && !crossed(remote)(); attempt += 1)
       check.verify(await from.connect(remote.address, SERVER_PORT, { send: HTTP_GET }), "connected");

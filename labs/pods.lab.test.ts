@@ -6,10 +6,12 @@ import { labLessons } from "../src/core/lesson/lesson.js";
 import { hostAt } from "../src/core/cidr.js";
 import { observe } from "../src/harness/observations.js";
 import { addressOf, cniCluster, cniRefusal, type CniCluster } from "../src/runtime/cni.js";
+import { linksBesideNode } from "../src/runtime/plugin-namespaces.js";
 import { installPortals, ServiceByHand } from "../src/runtime/kube-proxy.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork } from "../src/probes/net-view.js";
-import { HTTP_GET, tcp } from "../src/probes/tcp.js";
+import { HTTP_GET } from "../src/probes/tcp.js";
+import { nodeTcp } from "../src/probes/node-tcp.js";
 
 const SERVER_PORT = 8080;
 const HOST_PORT = 8081;
@@ -124,22 +126,23 @@ test.afterAll(async ({ lab }) => {
   for (const node of cluster.plan.nodes) {
     const view = await observeNetwork(cluster.spaces.site(node.tag), probeTimeout).catch(() => undefined);
     lab.facts.containers[`node ${node.tag}`] = {
-      role: `node ${node.tag} (${node.underlayAddress})`,
+      role: `node ${node.tag}`,
       netns: cluster.spaces.name(node.tag),
       address: node.underlayAddress,
       networks: ["underlay", `cni0 ${node.tag}`],
-      links: view?.links,
+      ...linksBesideNode(view?.links),
       addresses: view?.addresses,
     };
   }
   for (const pod of cluster.pods.values()) {
     const view = await observeNetwork(cluster.spaces.site(pod.tag), probeTimeout).catch(() => undefined);
+    // A pod whose DEL ran keeps its namespace (the sandbox) but no eth0: drawn alone, as it is.
+    const wired = view?.links.some((link) => link.name === "eth0") ?? false;
     lab.facts.containers[label(pod.tag)] = {
-      role: `${label(pod.tag)} on ${pod.node}`,
+      role: wired ? `${label(pod.tag)} on ${pod.node}` : `${label(pod.tag)} on ${pod.node}, after DEL`,
       netns: pod.namespace,
-      address: addressOf(pod.result),
-      network: `cni0 ${pod.node}`,
-      links: view?.links,
+      ...(wired ? { address: addressOf(pod.result), network: `cni0 ${pod.node}` } : {}),
+      ...linksBesideNode(view?.links),
       addresses: view?.addresses,
     };
   }
@@ -257,7 +260,7 @@ describe(PODS.heading, () => {
       "hostportRules",
       (await cluster.natRules("n1")).filter((rule) => /CNI-HOSTPORT|CNI-DN/.test(rule)),
     );
-    const fromNode2 = tcp(cluster.spaces.site("n2", "node n2"), probeTimeout);
+    const fromNode2 = nodeTcp(cluster.spaces.site("n2", "node n2"), probeTimeout);
     const answer = check.verify(
       await fromNode2.connect(n1.underlayAddress, HOST_PORT, { send: HTTP_GET }),
       "connected",
@@ -273,7 +276,7 @@ describe(PODS.heading, () => {
     await steps.servers();
     const target = address("c");
     const kept = check.verify(
-      await tcp(site("a"), probeTimeout).connect(target, SERVER_PORT, { send: PEER_REQUEST }),
+      await nodeTcp(site("a"), probeTimeout).connect(target, SERVER_PORT, { send: PEER_REQUEST }),
       "connected",
     );
     expect(/peer=(\S+)/.exec(kept.reply ?? "")?.[1], "ipMasq false: the pod's own address").toBe(address("a"));
@@ -287,7 +290,7 @@ describe(PODS.heading, () => {
       expect.stringMatching(new RegExp(`^-A POSTROUTING -s ${address("m").replaceAll(".", "\\.")}/32 .*-j CNI-`)),
     );
     const masked = check.verify(
-      await tcp(site("m"), probeTimeout).connect(target, SERVER_PORT, { send: PEER_REQUEST }),
+      await nodeTcp(site("m"), probeTimeout).connect(target, SERVER_PORT, { send: PEER_REQUEST }),
       "connected",
     );
     const seen = check.see("peerWithIpMasq", /peer=(\S+)/.exec(masked.reply ?? "")?.[1]);
@@ -306,7 +309,7 @@ describe(PODS.heading, () => {
     await steps.servers();
     const { clusterIp } = cluster.plan;
     // Control: before kube-proxy's rules the ClusterIP is no address of anyone's, and node 1 has no route to it.
-    check.verify(await tcp(site("a"), probeTimeout).connect(clusterIp, SERVICE_PORT), "unreachable");
+    check.verify(await nodeTcp(site("a"), probeTimeout).connect(clusterIp, SERVICE_PORT), "unreachable");
     const service = await steps.service();
     check.see("svcRules", await service.rules());
     const counts = check.see("servedBy", await requests("a", clusterIp, SERVICE_PORT, REQUESTS));
@@ -361,7 +364,7 @@ describe(PODS.heading, () => {
     );
     await local.install();
     await remote.install();
-    const from = tcp(site("a"), probeTimeout);
+    const from = nodeTcp(site("a"), probeTimeout);
     const hostBefore = check.see("hostSettingBefore", (await readFile(setting, "utf8")).trim());
     const sysctl = (value: 0 | 1) =>
       cluster.spaces.exec("n1", ["sysctl", "-qw", `net.bridge.bridge-nf-call-iptables=${value}`]);

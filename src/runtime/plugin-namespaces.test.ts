@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseOwnedNames, PluginNamespaceError, PluginNamespaces } from "./plugin-namespaces.js";
+import { linksBesideNode, parseOwnedNames, PluginNamespaceError, PluginNamespaces } from "./plugin-namespaces.js";
 
 describe("a plugin lab's namespaces", () => {
   it("are named <prefix>-<run>-<pid>-<tag>, and the temp dir the same way", () => {
@@ -32,5 +32,23 @@ describe("a plugin lab's namespaces", () => {
       { name: "nlf-0a1b2c3d-4242-tmp", runId: "0a1b2c3d", pid: 4242 },
     ]);
     expect(parseOwnedNames("nlk", lines).map((found) => found.name)).toEqual(["nlk-0a1b2c3d-4242-n1"]);
+  });
+});
+
+describe("a pod's links for the picture", () => {
+  it("keeps each veth's peer index apart, since that end is in the node's namespace", () => {
+    expect(
+      linksBesideNode([
+        { name: "lo", index: 1 },
+        { name: "eth0", index: 2, peerIndex: 4 },
+      ]),
+    ).toEqual({
+      links: [
+        { name: "lo", index: 1 },
+        { name: "eth0", index: 2 },
+      ],
+      peers: { eth0: 4 },
+    });
+    expect(linksBesideNode(undefined)).toEqual({ links: [], peers: {} });
   });
 });

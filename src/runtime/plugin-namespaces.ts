@@ -173,3 +173,18 @@ export async function sweepPluginNamespaces(prefix: string, isRunAlive: (runId: 
   }
   return removed;
 }
+
+/**
+ * A pod's links for facts.json: its veth's other end is in the node's namespace, not the host's, where the
+ * topology picture looks ends up by index; so each peer index is kept apart (`peers`, by link name).
+ */
+export function linksBesideNode<T extends { name: string; peerIndex?: number }>(
+  links: readonly T[] | undefined,
+): { links: Array<Omit<T, "peerIndex">>; peers: Record<string, number> } {
+  const peers: Record<string, number> = {};
+  const kept = (links ?? []).map(({ peerIndex, ...link }) => {
+    if (peerIndex !== undefined) peers[link.name] = peerIndex;
+    return link;
+  });
+  return { links: kept, peers };
+}
