@@ -4,12 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABEL } from "../core/labels.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { ensureProbeImage } from "../lifecycle/probe-image.js";
+import { isPidFileAlive, startNodes } from "../lifecycle/nodes.js";
+import { nodesOf } from "../practice/state-file.js";
 import { listNamespaces } from "../runtime/netns.js";
 import {
   exercises,
   exerciseTests,
   inTurn,
   leftOf,
+  nodesLeft,
   practice,
   practiceCli,
   resetAndExpectNothingLeft,
@@ -62,6 +65,33 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
         expect((await docker.getNetwork(network).inspect()).Name).toBe(network);
       } finally {
         await type([`docker rm -f ${container}`, `docker network rm ${network}`]);
+      }
+    });
+  });
+
+  it("practice start 12 again reuses the exercise's running nodes; reset removes exactly that group, and no other", async () => {
+    const exercise = exercises.find((item) => item.number === 12)!;
+    await inTurn(exercise, async () => {
+      try {
+        const first = await practice(["start", "12"]);
+        expect(first.exitCode, first.all).toBe(0);
+        const runId = nodesOf(12);
+        expect(runId, first.all).toBeDefined();
+        const again = await practice(["start", "12"]);
+        expect(again.exitCode, again.all).toBe(0);
+        expect(again.all).toContain("already running: an earlier start started them");
+        expect(nodesOf(12)).toBe(runId);
+        // The same sockets printed both times: the learner's pasted DOCKER_HOST stays right.
+        const sockets = (output: string) => output.match(/export DOCKER_HOST=\S+/g);
+        expect(sockets(again.all)).toEqual(sockets(first.all));
+        // A bystander group of another run (as a lab's or `netlab nodes up`'s would be): reset must spare it.
+        await using bystander = await startNodes(1, { docker });
+        await resetAndExpectNothingLeft(exercise);
+        expect(await nodesLeft(runId!)).toEqual([]);
+        expect(await nodesLeft(bystander.runId)).not.toEqual([]);
+        expect(isPidFileAlive(bystander.plan.nodes[0]!.pidFile)).toBe(true);
+      } finally {
+        await resetAndExpectNothingLeft(exercise);
       }
     });
   });

@@ -29,6 +29,8 @@ export interface ExerciseNode {
 export interface ExerciseNodes {
   plan: GroupPlan;
   nodes: ExerciseNode[];
+  /** Whether an earlier `practice start` started them (and this one found them running). */
+  earlier?: boolean;
 }
 
 /** What a `nodes:` prepare step asks for. */
@@ -95,7 +97,7 @@ export async function startExerciseNodes(
     earlier.nodes.length === wanted.nodes &&
     (!wanted.swarm || (earlier.nodes[0] && (await inSwarm(earlier.nodes[0].docker))))
   )
-    return { nodes: earlier, reused: true };
+    return { nodes: { ...earlier, earlier: true }, reused: true };
   // Whatever is left of a recorded group that no longer runs whole.
   await removeExerciseNodes(number, timeoutMs);
   const run = newRun();

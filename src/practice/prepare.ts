@@ -88,6 +88,8 @@ async function prepareOne(
   const labels = practiceLabels(exercise.number);
   if ("nodes" in step) {
     if (!nodes) throw new PrepareError(`exercise ${exercise.number} needs its ${step.nodes} node(s) started first`);
+    if (nodes.earlier)
+      return `${step.nodes} node engine(s) of netlab's (already running: an earlier start started them; reset removes them)`;
     return `${step.nodes} node engine(s) of netlab's${step.swarm ? ", one swarm (node1 manages it)" : ""}, each its own dockerd in its own network namespace, joined by an underlay ${nodes.plan.underlay} (reset removes them)`;
   }
   if ("node-iptables" in step) {
