@@ -4,7 +4,7 @@ import { labTest } from "../src/harness/lab-test.js";
 import { labLessons } from "../src/core/lesson/lesson.js";
 import { observe } from "../src/harness/observations.js";
 import { OvsLab, podPort, type OvsNode } from "../src/runtime/ovs-lab.js";
-import { OVS_PACKAGE, OVS_TOOLS, OvsError } from "../src/runtime/ovs-switch.js";
+import { ovsLabNeeds, OvsError } from "../src/runtime/ovs-switch.js";
 import { missingTools } from "../src/runtime/packet-capture.js";
 import { startUnderlayCapture } from "../src/runtime/underlay-capture.js";
 import { listen } from "../src/probes/listen.js";
@@ -34,11 +34,7 @@ const PING_SIZE = 84;
 const OPENVSWITCH = labLessons("openvswitch");
 const test = labTest(OPENVSWITCH);
 /** Every Open vSwitch tool and tcpdump (the tunnel claims read the underlay), checked before anything is made. */
-const missing = missingTools([...OVS_TOOLS, "tcpdump"]);
-const skipReason =
-  missing.length > 0
-    ? `needs ${missing.join(", ")}, not installed: install ${OVS_PACKAGE} and tcpdump (netlab run openvswitch installs them unless --no-install)`
-    : undefined;
+const { missing, reason: skipReason } = ovsLabNeeds("openvswitch");
 
 let ovs: OvsLab;
 let probeTimeout = 3000;
@@ -106,9 +102,13 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   lab.defer(() => ovs.remove());
   const started = Date.now();
   await ovs.addUnderlay("u");
-  for (const tag of ["n1", "n2"] as const) await ovs.addNode(tag, { underlay: { tag: "u", cidr: NODES[tag] } });
-  for (const pod of ["a", "b", "c"] as const)
-    await ovs.addPod(pod, PODS[pod].node, PODS[pod].cidr, { plugged: pod !== "b" });
+  // The nodes (and then the pods) are built side by side: each is its own namespace and switch.
+  await Promise.all(
+    (["n1", "n2"] as const).map((tag) => ovs.addNode(tag, { underlay: { tag: "u", cidr: NODES[tag] } })),
+  );
+  await Promise.all(
+    (["a", "b", "c"] as const).map((pod) => ovs.addPod(pod, PODS[pod].node, PODS[pod].cidr, { plugged: pod !== "b" })),
+  );
   lab.facts.host = { buildMs: Date.now() - started };
 });
 
@@ -209,6 +209,8 @@ describe(OPENVSWITCH.heading, () => {
     // Control: before the flow, ping passes.
     expect(check.see("pingBefore", await pingFrom("a", "b")).outcome).toBe("replied");
     await n1.ofctl("add-flow", "br-int", `priority=100,${match},actions=drop`);
+    // The datapath still caches the flow the ping before used: the new table holds once it is revalidated.
+    await n1.settle();
     expect(check.see("pingWithFlow", await pingFrom("a", "b")).outcome).toBe("lost");
     const answer = check.verify(
       await tcp(ovs.site("a"), timeout).connect(address("b"), SERVER_PORT, { send: HTTP_GET }),
@@ -221,6 +223,7 @@ describe(OPENVSWITCH.heading, () => {
     expect(drop?.priority).toBe(100);
     expect(drop?.packets, "the drop flow counts the echo requests it dropped").toBeGreaterThanOrEqual(1);
     await n1.ofctl("del-flows", "br-int", match);
+    await n1.settle();
     const after = check.see("flowsAfter", parseFlows(await n1.ofctl("dump-flows", "br-int")));
     expect(
       after.map((flow) => flow.actions),
@@ -274,11 +277,13 @@ describe(OPENVSWITCH.heading, () => {
     });
     try {
       await n1.vsctl("set", "interface", "vx0", `options:key=${WRONG_KEY}`);
+      await n1.settle();
       expect(check.see("pingWrongKey", await pingFrom("a", "c")).outcome).toBe("lost");
       await expect.poll(() => capture.packets().filter((packet) => packet.vni === WRONG_KEY).length).toBeGreaterThan(0);
     } finally {
       await capture.stop();
       await n1.vsctl("set", "interface", "vx0", `options:key=${KEY}`);
+      await n1.settle();
     }
     const seen = check.see("underlay", { command: capture.command, packets: capture.packets() });
     // The packets crossed the wire with the wrong key; node 2's switch had no port for them and answered none.

@@ -5,7 +5,7 @@ import { labTest } from "../src/harness/lab-test.js";
 import { labLessons } from "../src/core/lesson/lesson.js";
 import { observe } from "../src/harness/observations.js";
 import { OvsLab } from "../src/runtime/ovs-lab.js";
-import { OVS_PACKAGE, OVS_TOOLS } from "../src/runtime/ovs-switch.js";
+import { ovsLabNeeds } from "../src/runtime/ovs-switch.js";
 import { missingTools } from "../src/runtime/packet-capture.js";
 import { startUnderlayCapture, type UnderlayCapture } from "../src/runtime/underlay-capture.js";
 import { observeOvsLab } from "../src/probes/ovs-view.js";
@@ -25,11 +25,7 @@ const PING_SIZE = 84;
 
 const WEAVE = labLessons("weave");
 const test = labTest(WEAVE);
-const missing = missingTools([...OVS_TOOLS, "tcpdump"]);
-const skipReason =
-  missing.length > 0
-    ? `needs ${missing.join(", ")}, not installed: install ${OVS_PACKAGE} and tcpdump (netlab run weave installs them unless --no-install)`
-    : undefined;
+const { missing, reason: skipReason } = ovsLabNeeds("weave");
 
 let ovs: OvsLab;
 let probeTimeout = 3000;
@@ -45,6 +41,12 @@ async function weaveAbsence(): Promise<{ binary: string; kernel: string }> {
     ? "a weave script is on PATH, but it runs the weaveworks/weave images, which netlab never pulls (no registry is reached)"
     : "no weave binary: Debian and npm have none (npm's weave is another project), and its images (weaveworks/weave) cannot be pulled here";
   if (existsSync("/sys/module/openvswitch")) return { binary, kernel: "the openvswitch module is loaded" };
+  if (missingTools(["modprobe"]).length > 0)
+    return {
+      binary,
+      kernel:
+        "fast datapath needs the kernel openvswitch module: not loaded (/sys/module/openvswitch is absent), and no modprobe (Debian package kmod) to ask whether it could be",
+    };
   // -n: a dry run, which loads nothing; it says whether the module could be loaded.
   const dry = await execa("modprobe", ["-n", "-v", "openvswitch"], { reject: false });
   const said = `${String(dry.stderr)}\n${String(dry.stdout)}`.trim();
@@ -52,8 +54,8 @@ async function weaveAbsence(): Promise<{ binary: string; kernel: string }> {
     binary,
     kernel:
       dry.exitCode === 0
-        ? `the openvswitch module could be loaded (modprobe -n: ${said || "ok"})`
-        : `fast datapath needs the kernel openvswitch module: modprobe says "${said.split("\n")[0] ?? `exit ${dry.exitCode}`}"`,
+        ? `the openvswitch module is not loaded but could be (modprobe -n -v openvswitch: ${said || "no error"})`
+        : `fast datapath needs the kernel openvswitch module: modprobe says "${said.split("\n")[0] || `exit ${dry.exitCode}`}"`,
   };
 }
 
@@ -64,8 +66,11 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   lab.defer(() => ovs.remove());
   const started = Date.now();
   await ovs.addUnderlay("u");
-  for (const tag of ["n1", "n2"] as const) await ovs.addNode(tag, { underlay: { tag: "u", cidr: NODES[tag] } });
-  for (const pod of ["a", "c"] as const) await ovs.addPod(pod, PODS[pod].node, PODS[pod].cidr);
+  // The nodes (and then the pods) are built side by side: each is its own namespace and switch.
+  await Promise.all(
+    (["n1", "n2"] as const).map((tag) => ovs.addNode(tag, { underlay: { tag: "u", cidr: NODES[tag] } })),
+  );
+  await Promise.all((["a", "c"] as const).map((pod) => ovs.addPod(pod, PODS[pod].node, PODS[pod].cidr)));
   // The userspace datapath resolves a tunnel's next hop from ARP seen on br-phy: each node pings the other once.
   for (const [from, to] of [
     ["n1", "n2"],

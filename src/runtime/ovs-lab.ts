@@ -254,6 +254,8 @@ export class OvsLab {
     const node = pod ? this.nodes.get(pod.node) : undefined;
     if (!pod || !node) throw new OvsLabError(`no pod ${tag} in the lab`);
     await node.switch.vsctl("add-port", pod.bridge, podPort(tag));
+    // Flows the datapath cached before (a flood without this port) hold until revalidated.
+    await node.switch.settle();
   }
 
   /** A VXLAN port `name` on `node`'s br-int towards `remote`, with tunnel key `key` and, unless 4789, UDP port `dstPort`. */
@@ -273,6 +275,7 @@ export class OvsLab {
       `options:key=${key}`,
       ...(dstPort !== undefined ? [`options:dst_port=${dstPort}`] : []),
     );
+    await ovs.settle();
   }
 
   /** Stops every switch by pid, removes every namespace (and what runs in it) and the directory. Safe to call twice. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isRunning, stopDaemonByPidFile } from "./ovs-switch.js";
+import { isRunning, ovsLabNeeds, stopDaemonByPidFile } from "./ovs-switch.js";
 
 describe("stopping a private Open vSwitch by its pid file", () => {
   let dir = "";
@@ -21,5 +21,16 @@ describe("stopping a private Open vSwitch by its pid file", () => {
     expect(await stopDaemonByPidFile(join(dir, "absent.pid"), dir)).toBeUndefined();
     await writeFile(join(dir, "empty.pid"), "");
     expect(await stopDaemonByPidFile(join(dir, "empty.pid"), dir)).toBeUndefined();
+  });
+});
+
+describe("what an Open vSwitch lab needs", () => {
+  it("names the missing tools and only the packages that hold them", () => {
+    expect(ovsLabNeeds("weave", "/nonexistent")).toMatchObject({
+      missing: ["ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-ofctl", "ovs-appctl", "tcpdump"],
+      reason: expect.stringContaining(
+        "install openvswitch-switch and tcpdump (netlab run weave installs them unless --no-install)",
+      ),
+    });
   });
 });

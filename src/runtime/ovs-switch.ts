@@ -2,6 +2,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import createDebug from "debug";
 import { execa } from "execa";
+import { missingTools } from "./packet-capture.js";
 import { quote } from "./site.js";
 
 const debug = createDebug("netlab");
@@ -10,6 +11,8 @@ const debug = createDebug("netlab");
 const SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema";
 const DAEMONS = ["ovsdb-server", "ovs-vswitchd"] as const;
 type Daemon = (typeof DAEMONS)[number];
+/** Revalidation rounds at most this far apart (Open vSwitch's default is 500 ms). */
+const MAX_REVALIDATOR_MS = 100;
 /** How long a daemon told to stop (SIGTERM) gets before SIGKILL. */
 const STOP_PATIENCE_MS = 2000;
 
@@ -18,8 +21,22 @@ export class OvsError extends Error {
 }
 
 /** The tools a private Open vSwitch needs, and the Debian package that has them all. */
-export const OVS_TOOLS = ["ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-ofctl", "ovs-appctl"];
-export const OVS_PACKAGE = "openvswitch-switch";
+const OVS_TOOLS = ["ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-ofctl", "ovs-appctl"];
+const OVS_PACKAGE = "openvswitch-switch";
+
+/**
+ * What an Open vSwitch lab needs that this host lacks (its switches' tools, and tcpdump to read the underlay),
+ * and the words a skipped claim gives: which tools, which Debian packages, how netlab installs them.
+ */
+export function ovsLabNeeds(lab: string, path?: string): { missing: string[]; reason?: string } {
+  const missing = missingTools([...OVS_TOOLS, "tcpdump"], path);
+  if (missing.length === 0) return { missing };
+  const packages = [...new Set(missing.map((tool) => (tool === "tcpdump" ? "tcpdump" : OVS_PACKAGE)))];
+  return {
+    missing,
+    reason: `needs ${missing.join(", ")}, not installed: install ${packages.join(" and ")} (netlab run ${lab} installs ${packages.length > 1 ? "them" : "it"} unless --no-install)`,
+  };
+}
 
 /** True while `pid` runs (a zombie waiting for its reaper counts as gone). */
 export async function isRunning(pid: number): Promise<boolean> {
@@ -136,6 +153,15 @@ export class OvsSwitch {
     return this.run("ovs-appctl", ["-t", this.control("ovs-vswitchd"), ...args]);
   }
 
+  /**
+   * Waits until the datapath's cached flows follow the OpenFlow tables and configuration: ovs-ofctl and
+   * ovs-vsctl return once the tables changed, while flows the datapath already caches (a ping a moment ago)
+   * are revalidated a little later. `revalidator/wait` returns after a whole revalidation round.
+   */
+  async settle(): Promise<void> {
+    await this.appctl("revalidator/wait");
+  }
+
   private startDaemon(daemon: Daemon): Promise<string> {
     const common = [
       `--unixctl=${this.control(daemon)}`,
@@ -151,7 +177,7 @@ export class OvsSwitch {
   }
 
   /**
-   * A fresh database, both daemons, and its one Open_vSwitch row. With `tso`, `other_config:userspace-tso-enable`
+   * A fresh database, both daemons, and its one Open_vSwitch row (revalidating every 100 ms). With `tso`, `other_config:userspace-tso-enable`
    * is set before ovs-vswitchd reads it (it reads it once, when it starts).
    */
   async start(options: { tso?: boolean } = {}): Promise<void> {
@@ -159,7 +185,17 @@ export class OvsSwitch {
     await mkdir(this.dir, { recursive: true });
     await this.run("ovsdb-tool", ["create", this.database, SCHEMA]);
     await this.startDaemon("ovsdb-server");
-    await this.run("ovs-vsctl", [`--db=unix:${this.dbSocket}`, "--no-wait", "init"]);
+    // Revalidation every 100 ms instead of 500: settle() waits for a round, and a lab settles after each change.
+    await this.run("ovs-vsctl", [
+      `--db=unix:${this.dbSocket}`,
+      "--no-wait",
+      "init",
+      "--",
+      "set",
+      "Open_vSwitch",
+      ".",
+      `other_config:max-revalidator=${MAX_REVALIDATOR_MS}`,
+    ]);
     if (options.tso) await this.setTso(true);
     await this.startDaemon("ovs-vswitchd");
     debug("Started Open vSwitch in %s", this.namespace);
