@@ -55,7 +55,8 @@ function checkOf(rule: string): string[] {
 async function prepareNodeRule(rule: string, namespace: string, node: string): Promise<string> {
   const inNode = (args: string[]) =>
     execa("ip", ["netns", "exec", namespace, "iptables", "-w", ...args], { reject: false });
-  if ((await inNode(checkOf(rule))).exitCode === 0) return `a rule in ${node}'s namespace (already there)`;
+  if ((await inNode(checkOf(rule))).exitCode === 0)
+    return `something in ${node}'s network namespace (${namespace}; already there) that you will have to find`;
   const inserted = await inNode(rule.split(/\s+/));
   if (inserted.exitCode !== 0)
     throw new PrepareError(
