@@ -266,6 +266,10 @@ describe(PODS.heading, () => {
       "connected",
     );
     expect(answer.reply).toContain(`served-by ${label("b")}`);
+    // Within node 1 too: its own connection to its own address goes through OUTPUT's CNI-HOSTPORT-DNAT.
+    const fromNode1 = nodeTcp(cluster.spaces.site("n1", "node n1"), probeTimeout);
+    const local = check.verify(await fromNode1.connect(n1.underlayAddress, HOST_PORT, { send: HTTP_GET }), "connected");
+    expect(local.reply).toContain(`served-by ${label("b")}`);
     // Control: the next port is mapped by nothing, and node 1 refuses it.
     check.verify(await fromNode2.connect(n1.underlayAddress, HOST_PORT + 1), "refused");
   });
