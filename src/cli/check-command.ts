@@ -82,7 +82,9 @@ export async function checkSpecs(
   const progress = options.json ? io.err : io.out;
   const results: CheckResult[] = [];
   for (const spec of specs) {
-    progress(`checking ${relative(process.cwd(), spec.file)}: ${spec.expectations.length} expectation(s)`);
+    // A stack's expectation from a service is decided once per running task: the count below grows.
+    const perTask = spec.stack ? ", each from a service once per running task" : "";
+    progress(`checking ${relative(process.cwd(), spec.file)}: ${spec.expectations.length} expectation(s)${perTask}`);
     results.push(
       await runCheck(spec, {
         docker,

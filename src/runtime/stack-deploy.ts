@@ -120,6 +120,8 @@ export async function waitForStack(
 ): Promise<DeployedService[]> {
   const deadline = Date.now() + options.timeoutMs;
   let waitingFor = "the services to be listed";
+  // Why a task is still pending (no node satisfies its constraints, no resources): what a timeout reports.
+  let pendingWhy = "";
   for (;;) {
     const services = await stackServices(manager, name);
     const pending: string[] = [];
@@ -132,6 +134,8 @@ export async function waitForStack(
           `service ${service.name} cannot start: task ${service.name}${slot} on ${options.nodeName(broken.nodeId)} ${broken.state}: ${broken.error ?? "(no error given)"}`,
         );
       }
+      const pendingError = tasks.find((task) => task.state === "pending" && task.error)?.error;
+      if (pendingError) pendingWhy = ` (${service.name}: ${pendingError})`;
       const running = tasks.filter((task) => task.desired === "running" && task.state === "running").length;
       const want = await wanted(manager, service.id, tasks);
       if (running < want) pending.push(`${service.name} ${running}/${want}`);
@@ -140,7 +144,7 @@ export async function waitForStack(
     if (services.length > 0) waitingFor = `tasks of ${pending.join(", ")} running`;
     if (Date.now() > deadline)
       throw new StackDeployError(
-        `stack "${name}" did not start: still waiting for ${waitingFor} after ${options.timeoutMs} ms`,
+        `stack "${name}" did not start: still waiting for ${waitingFor}${pendingWhy} after ${options.timeoutMs} ms`,
       );
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
