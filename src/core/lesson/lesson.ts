@@ -24,6 +24,8 @@ const ORDER = [
   "by-hand",
   "flannel",
   "pods",
+  "openvswitch",
+  "weave",
 ];
 
 /** Every lab, in lesson order, each read from labs/<lab>.lesson.yaml. */
