@@ -97,6 +97,9 @@ async function prepareOne(
     const node = nodes?.plan.nodes[step.node - 1];
     if (!node)
       throw new PrepareError(`exercise ${exercise.number} prepares on node ${step.node}, which is not running`);
+    // Nodes an earlier start left keep what the learner did to them since: a fault they lifted stays lifted.
+    if (nodes?.earlier)
+      return `something in ${node.hostname}'s network namespace (${node.name}; from the earlier start)`;
     return prepareNodeRule(step["node-iptables"], node.name, node.hostname);
   }
   const docker = engineFor(machine, step, nodes, exercise.number);
@@ -117,7 +120,7 @@ async function prepareOne(
     if (found !== undefined) {
       if (!isPreparedFor(found ?? undefined, exercise.number))
         refuseForeign("container", step.container, exercise.number);
-      return `container ${step.container} (already there)`;
+      return `container ${step.container}${where} (already there)`;
     }
     const publish = step.publish?.split(":");
     const portKey = publish ? `${publish[2]}/tcp` : undefined;
