@@ -48,7 +48,9 @@ describe("npm test", () => {
   it("with a tool missing and installing off: one line, a non-zero exit, and vitest never starts", async () => {
     const { done, lines, steps } = recording("1 tool(s) missing and installing is off");
     expect(await runSuite(["--no-install"], {}, steps)).toBe(1);
-    expect(done).toEqual(["provision compose,topology,browser,uplinkWatch --no-install"]);
+    expect(done).toEqual([
+      "provision compose,capture,cni,openvswitch,ethtool,topology,browser,uplinkWatch --no-install",
+    ]);
     expect(lines).toEqual(["netlab: 1 tool(s) missing and installing is off"]);
   });
 
@@ -57,7 +59,7 @@ describe("npm test", () => {
       const { done, lines, steps } = recording(undefined, code);
       expect(await runSuite(["--project", "unit"], {}, steps)).toBe(code);
       expect(done).toEqual([
-        "provision compose,topology,browser,uplinkWatch",
+        "provision compose,capture,cni,openvswitch,ethtool,topology,browser,uplinkWatch",
         "vitest run --project unit NETLAB_UPLINK_WATCH=1",
       ]);
       expect(lines).toEqual([]);

@@ -83,21 +83,25 @@ describe("what npm test needs", () => {
       needsFor(testSuiteFeatures({ uplinkWatch, ownChromium: false })),
     ).install.map((item) => item.package);
 
-  it("on a machine with only an engine: every tool the suite uses, tcpdump for the uplink watch among them", () => {
+  it("on a machine with only an engine: every tool the suite uses, the labs' own and tcpdump among them", () => {
     expect(packages(true, () => false)).toEqual([
       "busybox-static",
       "iproute2",
       "util-linux",
       "docker-compose",
+      "tcpdump",
+      "containernetworking-plugins",
+      "openvswitch-switch",
+      "ethtool",
       "graphviz",
       "chromium",
-      "tcpdump",
     ]);
   });
 
-  it("control: nothing when every tool is there, and no tcpdump when the uplink watch is off", () => {
+  it("control: nothing when every tool is there; tcpdump for the wire labs even with the uplink watch off", () => {
     expect(packages(true, () => true)).toEqual([]);
-    expect(packages(false, () => false)).not.toContain("tcpdump");
+    expect(packages(false, () => false)).toContain("tcpdump");
+    expect(testSuiteFeatures({ uplinkWatch: false, ownChromium: false })).not.toContain("uplinkWatch");
     expect(packages(true, (need) => need.package !== "tcpdump")).toEqual(["tcpdump"]);
   });
 
