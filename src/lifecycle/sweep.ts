@@ -10,6 +10,9 @@ import { isDeadRunSwarm, sweepSwarm } from "../runtime/swarm.js";
 import { withNetworkChurn } from "../runtime/churn-lock.js";
 import { removeDeadWatchesChains } from "../runtime/forwarded-log.js";
 import { isDeadGroup, isKeptGroup, sweepNodes } from "./nodes.js";
+import { sweepFlannel } from "../runtime/flannel.js";
+import { sweepPods } from "../runtime/cni.js";
+import { sweepOvsLabs } from "../runtime/ovs-lab.js";
 
 const debug = createDebug("netlab:engine");
 
@@ -121,6 +124,19 @@ async function sweep(
 }
 
 /**
+ * The plugin labs' namespaces, private daemons and folders (flannel, pods, openvswitch, weave) of the runs
+ * `isRunAlive` says are over: their names carry only a run id and a pid, no labels.
+ */
+async function sweepPluginLabs(isRunAlive: (runId: string) => boolean, failures: string[]): Promise<string[]> {
+  const swept = await Promise.allSettled([sweepFlannel(isRunAlive), sweepPods(isRunAlive), sweepOvsLabs(isRunAlive)]);
+  return swept.flatMap((result) => {
+    if (result.status === "fulfilled") return result.value;
+    failures.push((result.reason as Error).message);
+    return [];
+  });
+}
+
+/**
  * Everything of one run, whether it passed or failed; with `spareKept` (the end of a `netlab run --keep`), the
  * containers and networks labelled kept stay, and only the host side (sentinel, parent links, swarm) goes.
  */
@@ -146,6 +162,7 @@ export async function sweepRun(
     failures.push(error.message);
     return [];
   });
+  report.namespaces.push(...(await sweepPluginLabs((found) => found !== runId, failures)));
   if (
     await sweepSwarm(docker, (labels) => labels[LABEL.run] === runId).catch(
       (error: Error) => void failures.push(error.message),
@@ -192,6 +209,7 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
     failures.push(error.message);
     return [];
   });
+  report.namespaces.push(...(await sweepPluginLabs((runId) => liveRuns.has(runId), failures)));
   // The mangle chain of an uplink watch whose npm test was killed.
   const chains = await removeDeadWatchesChains().catch((error: Error) => (failures.push(error.message), []));
   report.hostObjects.push(...chains.map((chain) => `iptables mangle chain ${chain}`));
