@@ -46,13 +46,17 @@ describe("the labs catalog, read from the labs' declarations", () => {
       "by-hand",
       "compose",
       "container",
+      "flannel",
       "host",
       "internal",
       "macvlan",
       "none",
+      "openvswitch",
       "overlay",
+      "pods",
       "published",
       "user-bridge",
+      "weave",
     ]);
     expect(catalog.find((entry) => entry.name === "bridge")?.claims.map((claim) => claim.id)).toEqual([
       "B1",

@@ -28,6 +28,10 @@ describe("the lesson catalog", () => {
       "overlay",
       "compose",
       "by-hand",
+      "flannel",
+      "pods",
+      "openvswitch",
+      "weave",
     ]);
     expect(lessonsOf("bridge").map((lesson) => lesson.claim)).toEqual([
       "B1",
@@ -49,7 +53,10 @@ describe("the lesson catalog", () => {
   it.each(LESSONS.map((lesson) => ({ claim: lesson.claim, lesson })))(
     "$claim has words, a docs URL, a concept, a why and a command",
     ({ lesson }) => {
-      expect(lesson.docs, `${lesson.claim}: docs`).toMatch(/^https:\/\/docs\.docker\.com\/\S+$/);
+      // The plugins' own documentation for their labs (flannel, CNI, Kubernetes, Open vSwitch, weave), Docker's otherwise.
+      expect(lesson.docs, `${lesson.claim}: docs`).toMatch(
+        /^https:\/\/(docs\.docker\.com|github\.com|kubernetes\.io|www\.cni\.dev|cni\.dev|docs\.openvswitch\.org|www\.openvswitch\.org)\/\S+$/,
+      );
       for (const field of ["title", "concept", "why", "command"] as const)
         expect(lesson[field].trim(), `${lesson.claim}: ${field}`).not.toBe("");
       // Two or three sentences, not an essay.
