@@ -9,7 +9,6 @@ import { ComposeProject, detectCompose, type StartedComposeProject } from "../sr
 import { COMPOSE_LABEL, composeProjectName, composeVariables } from "../src/runtime/compose-options.js";
 import { freePort } from "../src/runtime/free-port.js";
 import { holdHostLock, withHostLock } from "../src/runtime/host-lock.js";
-import { holdEmbeddedDnsRecords } from "../src/runtime/embedded-dns-lock.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import { dns } from "../src/probes/dns.js";
 import { resolvConf } from "../src/probes/resolv-conf.js";
@@ -43,8 +42,6 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   if (!("cli" in detected)) return;
   // on-host's server takes a host port: one host-port user at a time per machine (the host lab holds this too).
   const asked = Date.now();
-  // K1d looks web up through 127.0.0.11: no swarm may be left on this engine until the project is down.
-  lab.defer(await holdEmbeddedDnsRecords(lab.name));
   lab.defer(await holdHostLock("host-ports"));
   ({ port: hostPort } = await freePort(LOOPBACK));
   compose = new ComposeProject(lab.docker, {

@@ -4,7 +4,6 @@ import { labLessons } from "../src/core/lesson/lesson.js";
 import { versionOf } from "../src/core/engine-facts.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import type { LabNetwork } from "../src/runtime/lab-network.js";
-import { holdEmbeddedDnsRecords } from "../src/runtime/embedded-dns-lock.js";
 import { dns } from "../src/probes/dns.js";
 import { listen } from "../src/probes/listen.js";
 import type { NetView } from "../src/probes/net-view.js";
@@ -52,8 +51,6 @@ const addresses = new Map<string, string>();
 let internalGateway: string;
 
 test.beforeAll(async ({ lab, env, timeout }) => {
-  // I1 looks a member up through 127.0.0.11: no swarm may be left on this engine until the lab is gone.
-  lab.defer(await holdEmbeddedDnsRecords(lab.name));
   [internal, normal] = await Promise.all([
     lab.network({ role: "internal", subnet: "free", internal: true }),
     lab.network({ role: "normal", subnet: "free" }),

@@ -14,7 +14,6 @@ import {
 } from "../src/core/address-pools.js";
 import { contains, hostAt, subnetAt } from "../src/core/cidr.js";
 import { withHostLock } from "../src/runtime/host-lock.js";
-import { holdEmbeddedDnsRecords } from "../src/runtime/embedded-dns-lock.js";
 import type { LabContainer } from "../src/runtime/lab-container.js";
 import { LabNetwork } from "../src/runtime/lab-network.js";
 import { dns } from "../src/probes/dns.js";
@@ -129,8 +128,6 @@ async function allocateNetworks(lab: Lab): Promise<void> {
 }
 
 test.beforeAll(async ({ lab, timeout }) => {
-  // U2 and U5 look names up through 127.0.0.11: no swarm may be left on this engine until the lab is gone.
-  lab.defer(await holdEmbeddedDnsRecords(lab.name));
   await allocateNetworks(lab);
   [alpha, beta, fixed, ranged, plain] = await Promise.all([
     lab.container({ role: "alpha", network: pooled.name, aliases: [ALIAS] }).start(),

@@ -6,7 +6,6 @@ import type { NetlabConfig } from "../core/config.js";
 import { newRun, type RunIdentity } from "../core/labels.js";
 import { ipv4Ipam } from "../core/cidr.js";
 import { ensureProbeImage } from "../lifecycle/probe-image.js";
-import { holdEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
 import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
 import { StartGuard } from "../runtime/start-guard.js";
@@ -111,8 +110,6 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
   let stack: UpStack | undefined;
   let nodeGroup: NodeGroup | undefined;
   let swarmStack: UpSwarmStack | undefined;
-  // Lookups go through 127.0.0.11: no netlab run leaves a swarm on this engine meanwhile (embedded-dns-lock.ts).
-  const releaseDns = await holdEmbeddedDnsRecords(`check ${basename(spec.file)}`);
   // Ctrl-C may come while a sidecar, the sentinel or the stack is being made: the cleanup waits for those.
   const starts = new StartGuard();
   // Once: the round's own cleanup and a Ctrl-C's may overlap, and the second must wait for the first's removals
@@ -123,16 +120,12 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     await starts.close();
     const sidecarsGone = Promise.allSettled(sidecars.map((sidecar) => sidecar.remove()));
     await Promise.allSettled([sidecarsGone, sentinel?.stop()]);
-    try {
-      await Promise.all([
-        stack?.down(),
-        nodeGroup
-          ? import("./stack-up.js").then(({ takeDownStack }) => takeDownStack(swarmStack, nodeGroup!))
-          : undefined,
-      ]);
-    } finally {
-      await releaseDns();
-    }
+    await Promise.all([
+      stack?.down(),
+      nodeGroup
+        ? import("./stack-up.js").then(({ takeDownStack }) => takeDownStack(swarmStack, nodeGroup!))
+        : undefined,
+    ]);
   };
   options.onCleanup?.(cleanup);
   try {

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { expect, it } from "vitest";
 import { LABEL } from "../core/labels.js";
-import { withEmbeddedDnsRecords } from "../runtime/embedded-dns-lock.js";
 import { withHostLock } from "../runtime/host-lock.js";
 import { loadConfig } from "../lifecycle/load-config.js";
 import { listNodeGroups } from "../lifecycle/nodes.js";
@@ -177,18 +176,14 @@ export async function withStartedExercise(exercise: Exercise, work: () => Promis
   await inTurn(exercise, async () => {
     await practice(["reset", String(exercise.number)]);
     try {
-      // From what netlab prepares until the grade: a swarm left meanwhile (another run's overlay lab) would empty
-      // the names the exercise resolves on the machine's engine.
-      await withEmbeddedDnsRecords(`practice ${exercise.number}`, async () => {
-        const start = await practice(["start", String(exercise.number)]);
-        expect(start.exitCode, String(start.all)).toBe(0);
-        // The learner's way onto each node: the lines to paste, with the node's real socket.
-        if (onNodes(exercise))
-          expect(String(start.all).match(/^ +export DOCKER_HOST=unix:\/\/\S+\/docker\.sock$/gm)).toHaveLength(
-            nodeCountOf(exercise),
-          );
-        await work();
-      });
+      const start = await practice(["start", String(exercise.number)]);
+      expect(start.exitCode, String(start.all)).toBe(0);
+      // The learner's way onto each node: the lines to paste, with the node's real socket.
+      if (onNodes(exercise))
+        expect(String(start.all).match(/^ +export DOCKER_HOST=unix:\/\/\S+\/docker\.sock$/gm)).toHaveLength(
+          nodeCountOf(exercise),
+        );
+      await work();
     } finally {
       await resetAndExpectNothingLeft(exercise);
     }

@@ -6,7 +6,6 @@ import { REMOVAL_PATIENCE_MS, withHostLock } from "../runtime/host-lock.js";
 import { listByHandNamespaces, sweepByHand } from "../runtime/by-hand.js";
 import { sweepParentLinks } from "../runtime/parent-link.js";
 import { listSentinelNamespaces, removeSentinel } from "../runtime/sentinel.js";
-import { isDeadRunSwarm, sweepSwarm } from "../runtime/swarm.js";
 import { withNetworkChurn } from "../runtime/churn-lock.js";
 import { removeDeadWatchesChains } from "../runtime/forwarded-log.js";
 import { isDeadGroup, isKeptGroup, sweepNodes } from "./nodes.js";
@@ -138,7 +137,7 @@ async function sweepPluginLabs(isRunAlive: (runId: string) => boolean, failures:
 
 /**
  * Everything of one run, whether it passed or failed; with `spareKept` (the end of a `netlab run --keep`), the
- * containers and networks labelled kept stay, and only the host side (sentinel, parent links, swarm) goes.
+ * containers and networks labelled kept stay, and only the host side (sentinel, parent links, nodes) goes.
  */
 export async function sweepRun(
   docker: Dockerode,
@@ -163,13 +162,6 @@ export async function sweepRun(
     return [];
   });
   report.namespaces.push(...(await sweepPluginLabs((found) => found !== runId, failures)));
-  if (
-    await sweepSwarm(docker, (labels) => labels[LABEL.run] === runId).catch(
-      (error: Error) => void failures.push(error.message),
-    )
-  ) {
-    report.networks.push("swarm (left)");
-  }
   report.namespaces.push(
     ...(await sweepNodes((group) => group.plan.runId === runId).catch(
       (error: Error) => (failures.push(error.message), []),
@@ -213,7 +205,6 @@ export async function sweepDeadRuns(docker: Dockerode): Promise<SweepReport> {
   // The mangle chain of an uplink watch whose npm test was killed.
   const chains = await removeDeadWatchesChains().catch((error: Error) => (failures.push(error.message), []));
   report.hostObjects.push(...chains.map((chain) => `iptables mangle chain ${chain}`));
-  if (await sweepSwarm(docker, isDeadRunSwarm)) report.networks.push("swarm (left)");
   report.namespaces.push(
     ...(await sweepNodes((group) => isDeadGroup(group)).catch((error: Error) => (failures.push(error.message), []))),
   );

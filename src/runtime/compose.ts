@@ -1,5 +1,4 @@
 import "./hermetic.js";
-import { hostname } from "node:os";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { execa } from "execa";
@@ -7,7 +6,6 @@ import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from "
 import { existingContainer } from "./create-with-warnings.js";
 import { LabContainer } from "./lab-container.js";
 import { withNetworkChurn } from "./churn-lock.js";
-import { forgetComposeProject, noteComposeProject } from "./own-compose-projects.js";
 import {
   COMPOSE_LABEL,
   composeExecutable,
@@ -137,7 +135,6 @@ export class ComposeProject {
         this.docker.getNetwork(network.Id).remove().catch(ignoreMissing),
       );
     }
-    forgetComposeProject(this.name);
     return left;
   }
 
@@ -169,8 +166,6 @@ export class ComposeProject {
       .withStartupTimeout(startupTimeoutMs);
     if (executable) environment.withClientOptions({ executable });
     debug("Bringing up compose project %s with %s %s…", projectName, cli.command, cli.version);
-    // Before anything is made: what compose makes carries compose's labels only, and this note says it is netlab's.
-    noteComposeProject(projectName, `${hostname()}:${process.pid}`);
     const started = Date.now();
     let running: StartedDockerComposeEnvironment;
     try {
@@ -228,7 +223,6 @@ export class StartedComposeProject {
         );
       }
       const ms = Date.now() - started;
-      forgetComposeProject(this.name);
       debug("Brought down compose project %s in %d ms", this.name, ms);
       return ms;
     })();

@@ -8,8 +8,7 @@ import { FileLockTimeoutError, holdFileLock } from "./file-lock.js";
  *   just before this start" is a fact, not a race;
  * - `address-pools`: creating networks, so "the next subnet from the pools" and a free subnet stay true;
  * - `host-ports`: host-mode servers on the lesson's fixed ports.
- * A holder of several takes them in that order, host-ports → default-bridge → address-pools (after the
- * embedded-DNS lock, which comes first: embedded-dns-lock.ts), or two labs
+ * A holder of several takes them in that order, host-ports → default-bridge → address-pools, or two labs
  * could each wait for the other's. Each is flock(2) on a file in the temp folder (file-lock.ts).
  */
 export type HostLockName = "default-bridge" | "address-pools" | "host-ports";
