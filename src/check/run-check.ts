@@ -6,6 +6,8 @@ import type { NetlabConfig } from "../core/config.js";
 import { newRun, type RunIdentity } from "../core/labels.js";
 import { ipv4Ipam } from "../core/cidr.js";
 import { ensureProbeImage } from "../lifecycle/probe-image.js";
+import { engineAddress, isRemoteEngine } from "../runtime/engine-client.js";
+import { refuseThisMachine } from "./remote-engine.js";
 import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
 import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
 import { StartGuard } from "../runtime/start-guard.js";
@@ -129,6 +131,8 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
   };
   options.onCleanup?.(cleanup);
   try {
+    // A stack's engines are netlab's own nodes on this machine; any other engine named over the network is elsewhere.
+    if (!spec.stack && isRemoteEngine()) refuseThisMachine(spec.expectations, engineAddress());
     const image = await ensureProbeImage(docker, { configured: config.image });
     const composeFile = spec.compose ?? spec.stack;
     const project = spec.project ?? (composeFile ? defaultProjectName(dirname(composeFile)) : undefined);

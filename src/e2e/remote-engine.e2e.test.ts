@@ -85,6 +85,21 @@ describe("a remote engine named by DOCKER_HOST=tcp://", () => {
   );
 
   it(
+    "an expectation that probes this machine (host, outside) is refused in one line, exit 3, before any probe",
+    async () => {
+      const bound = await remoteCheck(
+        spec("bound", ["{ from: web, to: db:8080, reach: yes }", "{ from: host, to: db:8080, reach: yes }"]),
+      );
+      expect(bound.exitCode, String(bound.all)).toBe(3);
+      expect(String(bound.all)).toMatch(
+        /names an engine on another machine, and 1 expectation\(s\) probe this one \(host, outside, netns:… or its bridges\) at \S+bound\.yaml:5:5/,
+      );
+      // Control: the first line alone is checked (the test above), so the refusal is the host line's.
+    },
+    60 * SECONDS,
+  );
+
+  it(
     "an engine that does not answer on that address is one line and exit 3",
     async () => {
       const gone = await remoteCheck(spec("gone", ["{ from: web, to: db:8080, reach: yes }"]), {
