@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newRun } from "../core/labels.js";
 import { startNodes, type NodeGroup } from "../lifecycle/nodes.js";
+import { execa } from "execa";
+import { loadExercises } from "../practice/load-exercise.js";
 import { netlab } from "./netlab-cli.js";
 
 /**
@@ -112,5 +114,33 @@ describe("a remote engine named by DOCKER_HOST=tcp://", () => {
       ]);
     },
     60 * SECONDS,
+  );
+
+  it(
+    "netlab practice on the remote engine: start, the learner's docker commands over TCP, check passes, reset",
+    async () => {
+      const exercise = loadExercises().find((each) => each.number === 6)!;
+      const node = group.nodes[0]!;
+      // Progress of its own: the practice tests on the machine's engine run exercise 6 meanwhile.
+      const env = { DOCKER_HOST: node.plan.tcpHost, NETLAB_STATE_DIR: mkdtempSync(join(tmpdir(), "netlab-state-")) };
+      const underlay = `--net=/var/run/netns/${group.plan.underlayNamespace}`;
+      const practice = (args: string[]) => netlab(["practice", ...args], env, ["nsenter", underlay]);
+      const typed = (line: string) => execa("nsenter", [underlay, "sh", "-c", line], { reject: false, all: true, env });
+
+      expect((await practice(["start", "6"])).exitCode).toBe(0);
+      // Control: before the learner's commands the grade fails.
+      const before = await practice(["check", "6"]);
+      expect(before.exitCode, String(before.all)).toBe(1);
+      for (const line of exercise.solution) expect((await typed(line)).exitCode, line).toBe(0);
+      const after = await practice(["check", "6"]);
+      expect(after.exitCode, String(after.all)).toBe(0);
+      expect(String(after.all)).toMatch(/passed/);
+      // What the check sees is the remote engine's: the machine's own has no p6-web.
+      expect((await execa("docker", ["inspect", "p6-web"], { reject: false })).exitCode).not.toBe(0);
+      const reset = await practice(["reset", "6"]);
+      expect(reset.exitCode, String(reset.all)).toBe(0);
+      expect((await node.docker.listContainers({ all: true })).map((each) => each.Names[0])).not.toContain("/p6-web");
+    },
+    120 * SECONDS,
   );
 });
