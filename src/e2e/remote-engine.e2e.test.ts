@@ -15,6 +15,7 @@ import { netlab } from "./netlab-cli.js";
  */
 const SECONDS = 1000;
 let group: NodeGroup;
+const run = newRun();
 let dir: string;
 
 function spec(name: string, lines: string[]): string {
@@ -34,7 +35,7 @@ function remoteCheck(file: string, extra: Record<string, string> = {}) {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "netlab-remote-"));
-  group = await startNodes(1, { run: newRun() });
+  group = await startNodes(1, { run });
   const docker = group.nodes[0]!.docker;
   await docker.createNetwork({ Name: "app" });
   for (const [name, command] of [
@@ -142,5 +143,15 @@ describe("a remote engine named by DOCKER_HOST=tcp://", () => {
       expect((await node.docker.listContainers({ all: true })).map((each) => each.Names[0])).not.toContain("/p6-web");
     },
     120 * SECONDS,
+  );
+
+  it(
+    "a second group of the same run is refused before anything is made, and the first keeps answering",
+    async () => {
+      await expect(startNodes(1, { run })).rejects.toThrow(`run ${run.runId} already has a group of nodes`);
+      // Control: the first group is whole (its engine answers), so the refusal took nothing of it.
+      await expect(group.nodes[0]!.docker.ping()).resolves.toBeTruthy();
+    },
+    60 * SECONDS,
   );
 });

@@ -309,6 +309,12 @@ export async function startNodes(count: number, given: StartNodesOptions = {}): 
   const run = options.run ?? newRun();
   const image = await probeArchive(options.docker, options.image);
   const plan = await withHostLock("address-pools", async () => {
+    // A group's names and paths are its run's: a second group of a live run would take the first's (and its
+    // cleanup would remove the first), so it is refused before anything is made.
+    if (readRecord(run.runId))
+      throw new NodesError(
+        `run ${run.runId} already has a group of nodes (${recordFile(run.runId)}): one group per run, stop it first`,
+      );
     const used = (await listNodeGroups()).flatMap((group) => (group.record ? [group.record.slot] : []));
     const slot = freeSlot(options.pool, used);
     if (slot === undefined)
