@@ -30,6 +30,11 @@ export class ExpectationNotHeldError extends Error {
  */
 export function checkSpecTests(specPath: string, options: SpecTestOptions = {}): void {
   const spec = loadSpec(specPath);
+  // A stack's services expand to one decision per task, which these tests (one per written expectation) cannot name.
+  if (spec.stack)
+    throw new Error(
+      `${specPath} names a swarm stack: check it with "netlab check ${specPath} --up" (one decision per task), not as vitest tests`,
+    );
   const expectations = expectationsOf(spec);
   const title = `check ${relative(process.cwd(), spec.file)}`;
   const timeout = options.timeoutMs ?? 180_000;
