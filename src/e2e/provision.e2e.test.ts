@@ -29,7 +29,9 @@ const calls = (log: string) => (existsSync(log) ? readFileSync(log, "utf8").trim
 async function pathWithout(dir: string, hidden = "dot"): Promise<string> {
   const tools = join(dir, "tools");
   await execa("mkdir", [tools]);
-  for (const tool of ["ip", "nsenter", "docker-compose", "tcpdump", "dot", "sh"].filter((name) => name !== hidden)) {
+  for (const tool of ["ip", "nsenter", "docker-compose", "tcpdump", "ovs-vswitchd", "ethtool", "dot", "sh"].filter(
+    (name) => name !== hidden,
+  )) {
     const found = await execa("sh", ["-c", `command -v ${tool}`], { reject: false });
     if (found.exitCode === 0) symlinkSync(String(found.stdout), join(tools, tool));
   }
@@ -96,7 +98,7 @@ describe("npm test sets itself up before vitest starts", () => {
       expect(result.exitCode, output).toBe(1);
       expect(output.match(/^netlab: missing .*$/gm)).toEqual([
         expect.stringMatching(
-          /^netlab: missing tcpdump \(Debian package tcpdump\): the test that proves no packet leaves by the uplink; not installed: /,
+          /^netlab: missing tcpdump \(Debian package tcpdump\): the labs that read the wire between nodes \(VXLAN, tunnels\); not installed: /,
         ),
       ]);
       expect(output).toMatch(
@@ -124,9 +126,9 @@ describe("npm test sets itself up before vitest starts", () => {
     expect(result.all.search(VITEST_STARTED)).toBeGreaterThan(announced);
   });
 
-  it("control: with the uplink watch off tcpdump is not needed; vitest runs with the other arguments and its exit code is npm test's", async () => {
+  it("control: nothing missing, the uplink watch off: vitest runs with the other arguments and its exit code is npm test's", async () => {
     const { dir } = standIns();
-    const PATH = await pathWithout(dir, "tcpdump");
+    const PATH = await pathWithout(dir, "none");
     const passed = await npmTest(["--no-install", "--project", "unit", "src/lifecycle/host-packages.test.ts"], {
       PATH,
       NETLAB_UPLINK_WATCH: "0",
