@@ -30,6 +30,9 @@ export function netlab(
       reject: false,
       all: true,
       env: { NETLAB_REPORTS_DIR: scratchReports(), ...env },
+      // A test that signals netlab waits for its cleanup (removing node engines takes seconds on a loaded
+      // machine): execa's default SIGKILL 5 s after a kill() would cut it short and fake a leak.
+      forceKillAfterDelay: 60_000,
     },
   );
 }
