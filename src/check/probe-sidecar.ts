@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { runLabels, type RunIdentity } from "../core/labels.js";
@@ -7,32 +6,12 @@ import type { ExecOutput } from "../core/outcome.js";
 import { ProbeTimeoutError, quote, type ProbeSite } from "../runtime/site.js";
 import { dockerCli, type NamedEngine } from "./engine-set.js";
 import type { Target } from "./target.js";
+import { execIn } from "../runtime/exec-in.js";
 
 const debug = createDebug("netlab:check");
 
 /** The lab name check's own objects carry, so `netlab clean` and sweeps find them like any lab's. */
 export const CHECK_LAB = "check";
-
-async function execIn(docker: Dockerode, id: string, argv: string[]): Promise<ExecOutput> {
-  const exec = await docker.getContainer(id).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const [stdout, stderr] = [new PassThrough(), new PassThrough()];
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  stdout.on("data", (chunk: Buffer) => chunks.out.push(chunk));
-  stderr.on("data", (chunk: Buffer) => chunks.err.push(chunk));
-  docker.modem.demuxStream(stream, stdout, stderr);
-  await new Promise<void>((resolve, reject) => {
-    stream.on("end", resolve);
-    stream.on("close", resolve);
-    stream.on("error", reject);
-  });
-  const { ExitCode } = await exec.inspect();
-  return {
-    exitCode: ExitCode ?? -1,
-    stdout: Buffer.concat(chunks.out).toString("utf8"),
-    stderr: Buffer.concat(chunks.err).toString("utf8"),
-  };
-}
 
 /** A started probe sidecar: a site inside the checked container's network namespace, removed by dispose. */
 export interface ProbeSidecar extends ProbeSite {

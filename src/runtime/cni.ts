@@ -175,31 +175,8 @@ export class CniCluster {
    */
   async build(): Promise<void> {
     const { spaces, plan } = this;
-    const prefix = plan.underlay.split("/")[1];
     await spaces.makeTempDir();
-    await spaces.add("u");
-    await spaces.ip("u", "link", "add", "underlay", "type", "bridge");
-    await spaces.ip("u", "link", "set", "underlay", "up");
-    for (const [at, node] of plan.nodes.entries()) {
-      const namespace = await spaces.add(node.tag);
-      await spaces.ip(
-        "u",
-        "link",
-        "add",
-        `port${at + 1}`,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        "underlay0",
-        "netns",
-        namespace,
-      );
-      await spaces.ip("u", "link", "set", `port${at + 1}`, "master", "underlay", "up");
-      await spaces.ip(node.tag, "addr", "add", `${node.underlayAddress}/${prefix}`, "dev", "underlay0");
-      await spaces.ip(node.tag, "link", "set", "underlay0", "up");
-      await spaces.exec(node.tag, ["sysctl", "-qw", "net.ipv4.ip_forward=1"]);
-    }
+    await spaces.addUnderlay(plan.underlay, plan.nodes);
     for (const node of plan.nodes)
       for (const peer of plan.nodes)
         if (peer !== node) await spaces.ip(node.tag, "route", "add", peer.subnet, "via", peer.underlayAddress);

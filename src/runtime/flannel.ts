@@ -158,29 +158,8 @@ export class FlannelCluster {
   /** Namespaces, underlay, nodes' veths and cni0, pods: what exists before flanneld starts. */
   async build(): Promise<void> {
     const { spaces, plan } = this;
-    const prefix = plan.underlay.split("/")[1];
-    await spaces.add("u");
-    await spaces.ip("u", "link", "add", "underlay", "type", "bridge");
-    await spaces.ip("u", "link", "set", "underlay", "up");
-    for (const [at, node] of plan.nodes.entries()) {
-      const namespace = await spaces.add(node.tag);
-      await spaces.ip(
-        "u",
-        "link",
-        "add",
-        `port${at + 1}`,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        "underlay0",
-        "netns",
-        namespace,
-      );
-      await spaces.ip("u", "link", "set", `port${at + 1}`, "master", "underlay", "up");
-      await spaces.ip(node.tag, "addr", "add", `${node.underlayAddress}/${prefix}`, "dev", "underlay0");
-      await spaces.ip(node.tag, "link", "set", "underlay0", "mtu", String(UNDERLAY_MTU), "up");
-      await spaces.exec(node.tag, ["sysctl", "-qw", "net.ipv4.ip_forward=1"]);
+    await spaces.addUnderlay(plan.underlay, plan.nodes, UNDERLAY_MTU);
+    for (const node of plan.nodes) {
       await spaces.ip(node.tag, "link", "add", "cni0", "type", "bridge");
       await spaces.ip(node.tag, "addr", "add", `${node.gateway}/24`, "dev", "cni0");
       await spaces.ip(node.tag, "link", "set", "cni0", "mtu", String(UNDERLAY_MTU - VXLAN_OVERHEAD), "up");

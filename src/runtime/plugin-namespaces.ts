@@ -82,6 +82,42 @@ export class PluginNamespaces {
     return namespace;
   }
 
+  /**
+   * The lab's underlay: namespace `u` holding a Linux bridge `underlay`, and each node's namespace (made here,
+   * tagged as given) plugged into it by a veth whose node end is `underlay0`, addressed in `underlay` (a CIDR),
+   * up at `mtu`, forwarding.
+   */
+  async addUnderlay(
+    underlay: string,
+    nodes: ReadonlyArray<{ tag: string; underlayAddress: string }>,
+    mtu = 1500,
+  ): Promise<void> {
+    const prefixLength = underlay.split("/")[1] ?? "24";
+    await this.add("u");
+    await this.ip("u", "link", "add", "underlay", "type", "bridge");
+    await this.ip("u", "link", "set", "underlay", "up");
+    for (const [at, node] of nodes.entries()) {
+      const namespace = await this.add(node.tag);
+      await this.ip(
+        "u",
+        "link",
+        "add",
+        `port${at + 1}`,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "underlay0",
+        "netns",
+        namespace,
+      );
+      await this.ip("u", "link", "set", `port${at + 1}`, "master", "underlay", "up");
+      await this.ip(node.tag, "addr", "add", `${node.underlayAddress}/${prefixLength}`, "dev", "underlay0");
+      await this.ip(node.tag, "link", "set", "underlay0", "mtu", String(mtu), "up");
+      await this.exec(node.tag, ["sysctl", "-qw", "net.ipv4.ip_forward=1"]);
+    }
+  }
+
   /** `ip -n NS …` in the namespace of `tag`; returns stdout. */
   ip(tag: string, ...args: string[]): Promise<string> {
     return this.run("ip", ["-n", this.name(tag), ...args], `ip -n ${tag} ${quote(args)}`);
