@@ -14,6 +14,10 @@ const EVERY_SHAPE = [
   "- {address: [web, db], in: back}",
   "- {interfaces: side, only: [lo]}",
   "- {container: gone, state: exited}",
+  "- {fdb: 'netns:node1', dev: flannel.1, mac: '6e:11:22:33:44:55'}",
+  "- {neighbour: 'netns:node1', address: 10.244.2.0, lladdr: '6e:11:22:33:44:55'}",
+  "- {route: 'netns:node2', to: 10.244.1.0/24}",
+  "- {flows: br0, match: icmp}",
 ];
 
 describe("the kind registry", () => {
@@ -23,14 +27,14 @@ describe("the kind registry", () => {
     expect(EVERY_SHAPE).toHaveLength(Object.keys(entrySchemas).length);
     expect(all.map((expectation) => kindOf(expectation).kind)).toEqual(all.map((expectation) => expectation.kind));
     // The control: the kinds are told apart, not all served by one module.
-    expect(new Set(all.map((expectation) => kindOf(expectation).kind)).size).toBe(8);
+    expect(new Set(all.map((expectation) => kindOf(expectation).kind)).size).toBe(12);
   });
 
   it("asks each kind what it names: running containers, sidecars, namespaces, the outside", () => {
     // `gone` may have exited and `data` is a network: neither is looked for among running containers.
     expect(namesOf(all)).toEqual(["web", "api", "edge", "web", "box", "web", "web", "db", "side"]);
     expect([...sidecarsOf(all)]).toEqual(["web", "side"]);
-    expect(all.flatMap(namespacesIn)).toEqual(["blue"]);
+    expect(all.flatMap(namespacesIn)).toEqual(["blue", "node1", "node1", "node2"]);
     expect(needsOutside(all)).toBe(true);
     expect(needsOutside(all.filter((expectation) => expectation.id !== "web → outside not reachable"))).toBe(false);
   });

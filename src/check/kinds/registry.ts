@@ -2,12 +2,16 @@ import type { Expectation } from "../../core/check-file/expectations.js";
 import { address } from "./address.js";
 import { container } from "./container.js";
 import { dockerNetwork } from "./docker-network.js";
+import { fdb } from "./fdb.js";
+import { flows } from "./flows.js";
 import { interfaces } from "./interfaces.js";
 import type { ExpectationKind } from "./kind.js";
+import { neighbour } from "./neighbour.js";
 import { network } from "./network.js";
 import { publishes } from "./publishes.js";
 import { reach } from "./reach.js";
 import { resolve } from "./resolve.js";
+import { route } from "./route.js";
 
 // One module per kind; a `matrix:` entry expands to reach expectations, one per cell, so reach serves it.
 const KINDS: { [K in Expectation["kind"]]: ExpectationKind<Extract<Expectation, { kind: K }>> } = {
@@ -19,6 +23,10 @@ const KINDS: { [K in Expectation["kind"]]: ExpectationKind<Extract<Expectation, 
   address,
   interfaces,
   container,
+  fdb,
+  neighbour,
+  route,
+  flows,
 };
 
 /** The module of an expectation's kind: everything that differs from one kind to another goes through it. */

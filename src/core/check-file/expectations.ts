@@ -98,9 +98,56 @@ export interface ContainerExpectation extends Common {
   logsContain?: string;
 }
 
+/** A bridge FDB entry on `dev` in namespace `namespace`: `mac` (tunnelled to `dst`). */
+export interface FdbExpectation extends Common {
+  kind: "fdb";
+  namespace: string;
+  dev: string;
+  mac: string;
+  dst?: string;
+}
+
+/** A neighbour entry in namespace `namespace`: `address` resolves to `lladdr` (on `dev`, permanent). */
+export interface NeighbourExpectation extends Common {
+  kind: "neighbour";
+  namespace: string;
+  address: string;
+  lladdr: string;
+  dev?: string;
+  permanent?: boolean;
+}
+
+/** A route to `destination` (as ip route prints it, or `default`) in namespace `namespace`'s main table (via, dev, onlink). */
+export interface RouteExpectation extends Common {
+  kind: "route";
+  namespace: string;
+  destination: string;
+  via?: string;
+  dev?: string;
+  onlink?: boolean;
+}
+
+/** An OpenFlow flow on `bridge` of the switch whose run directory is `switchDir`: its match has every field of `match`. */
+export interface FlowsExpectation extends Common {
+  kind: "flows";
+  bridge: string;
+  switchDir?: string;
+  match: string;
+  actions?: string;
+  hit?: boolean;
+}
+
 /** Expectations decided from what the engine and the host report, not from traffic. */
 export type StateExpectation =
-  NetworkExpectation | DockerNetworkExpectation | AddressExpectation | InterfacesExpectation | ContainerExpectation;
+  | NetworkExpectation
+  | DockerNetworkExpectation
+  | AddressExpectation
+  | InterfacesExpectation
+  | ContainerExpectation
+  | FdbExpectation
+  | NeighbourExpectation
+  | RouteExpectation
+  | FlowsExpectation;
 
 export type Expectation = ReachExpectation | ResolveExpectation | PublishesExpectation | StateExpectation;
 
@@ -245,6 +292,77 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
       container,
       state,
       ...(logsContain === undefined ? {} : { logsContain }),
+    };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
+  fdb: (entry, at) => {
+    const { fdb, dev, mac, dst } = entry;
+    const generated = `${namespaceText(fdb)} fdb ${mac} dev ${dev}${dst === undefined ? "" : ` dst ${dst}`}`;
+    const expectation: FdbExpectation = {
+      kind: "fdb",
+      ...at.label(entry, generated),
+      namespace: fdb,
+      dev,
+      mac,
+      ...(dst === undefined ? {} : { dst }),
+    };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
+  neighbour: (entry, at) => {
+    const { neighbour, address, lladdr, dev, permanent } = entry;
+    const words = [
+      dev === undefined ? "" : `dev ${dev}`,
+      permanent === undefined ? "" : permanent ? "permanent" : "not permanent",
+    ];
+    const generated = [`${namespaceText(neighbour)} neigh ${address} lladdr ${lladdr}`, ...words]
+      .filter(Boolean)
+      .join(" ");
+    const expectation: NeighbourExpectation = {
+      kind: "neighbour",
+      ...at.label(entry, generated),
+      namespace: neighbour,
+      address,
+      lladdr,
+      ...(dev === undefined ? {} : { dev }),
+      ...(permanent === undefined ? {} : { permanent }),
+    };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
+  route: (entry, at) => {
+    const { route, to, via, dev, onlink } = entry;
+    const words = [
+      via === undefined ? "" : `via ${via}`,
+      dev === undefined ? "" : `dev ${dev}`,
+      onlink === undefined ? "" : onlink ? "onlink" : "not onlink",
+    ];
+    const generated = [`${namespaceText(route)} route ${to}`, ...words].filter(Boolean).join(" ");
+    const expectation: RouteExpectation = {
+      kind: "route",
+      ...at.label(entry, generated),
+      namespace: route,
+      destination: to,
+      ...(via === undefined ? {} : { via }),
+      ...(dev === undefined ? {} : { dev }),
+      ...(onlink === undefined ? {} : { onlink }),
+    };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
+  flows: (entry, at) => {
+    const { flows, match, actions, hit } = entry;
+    const switchDir = entry.switch;
+    const words = [
+      actions === undefined ? "" : `actions=${actions}`,
+      hit === undefined ? "" : hit ? "(hit)" : "(not hit)",
+    ];
+    const generated = [`${flows} has a flow ${match}`, ...words].filter(Boolean).join(" ");
+    const expectation: FlowsExpectation = {
+      kind: "flows",
+      ...at.label(entry, generated),
+      bridge: flows,
+      match,
+      ...(switchDir === undefined ? {} : { switchDir }),
+      ...(actions === undefined ? {} : { actions }),
+      ...(hit === undefined ? {} : { hit }),
     };
     return [{ expectation, idAt: at.idAt(entry) }];
   },

@@ -29,6 +29,10 @@ describe("the published JSON Schema", () => {
       "address",
       "interfaces",
       "container",
+      "fdb",
+      "neighbour",
+      "route",
+      "flows",
     ]);
   });
 });

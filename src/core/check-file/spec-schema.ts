@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { OUTCOMES } from "../outcome.js";
 import { MAX_NODES } from "../node-plan.js";
@@ -339,6 +340,107 @@ const interfacesEntry = z
       "The interfaces inside a container or a named namespace, or where its veth's other end is on the host.",
   });
 
+/** `netns:NAME` only: the named namespace (a node or a pod made with ip netns add) whose kernel tables are read. */
+const namespaceOnly = parsedText(parseNamespace).meta({
+  description: "netns:NAME, a namespace made with ip netns add (a node or a pod), whose tables are read.",
+});
+
+const macAddress = z
+  .string()
+  .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, {
+    error: (issue) => `bad MAC address \`${String(issue.input)}\`: six hex pairs, e.g. 6e:11:22:33:44:55`,
+  })
+  .transform((value) => value.toLowerCase());
+
+const ipv4Address = z.string().refine((value) => ipaddr.IPv4.isValidFourPartDecimal(value), {
+  error: (issue) => `bad IPv4 address \`${String(issue.input)}\`: four numbers, e.g. 10.244.2.0`,
+});
+
+/** As ip route prints a destination: four-part address, with a prefix length unless a host (ipaddr.js alone takes 10.244.2/24). */
+function isFourPartDestination(value: string): boolean {
+  const [address = "", prefix, ...rest] = value.split("/");
+  if (rest.length > 0 || !ipaddr.IPv4.isValidFourPartDecimal(address)) return false;
+  return prefix === undefined || (/^\d{1,2}$/.test(prefix) && Number(prefix) <= 32);
+}
+
+const routeDestination = z.string().refine((value) => value === "default" || isFourPartDestination(value), {
+  error: (issue) => `bad destination \`${String(issue.input)}\`: a CIDR (10.244.2.0/24), an address, or default`,
+});
+
+const fdbEntry = z
+  .strictObject({
+    fdb: namespaceOnly,
+    dev: interfaceName.meta({ description: "The device the entry is on, e.g. flannel.1 (a VXLAN device)." }),
+    mac: macAddress.meta({
+      description: "The entry's MAC address: for flannel, the peer node's VTEP (its flannel.1).",
+    }),
+    dst: ipv4Address.optional().meta({
+      description: "Where frames for that MAC are tunnelled: the peer node's underlay address (bridge fdb … dst).",
+    }),
+    ...labels,
+  })
+  .meta({
+    title: "fdb",
+    description: "A bridge forwarding-database entry in a named namespace (bridge fdb show), e.g. flannel's peer VTEP.",
+  });
+
+const neighbourEntry = z
+  .strictObject({
+    neighbour: namespaceOnly,
+    address: ipv4Address.meta({ description: "The neighbour's IPv4 address, e.g. the peer's flannel.1 address." }),
+    lladdr: macAddress.meta({ description: "The link-layer address it resolves to." }),
+    dev: interfaceName.optional().meta({ description: "The device the entry is on." }),
+    permanent: yesNo("permanent")
+      .optional()
+      .meta({ description: "yes: the entry is PERMANENT (written with nud permanent, never re-resolved by ARP)." }),
+    ...labels,
+  })
+  .meta({
+    title: "neighbour",
+    description: "A neighbour (ARP) entry in a named namespace (ip neigh show): address → link-layer address.",
+  });
+
+const routeEntry = z
+  .strictObject({
+    route: namespaceOnly,
+    to: routeDestination.meta({ description: "The destination as ip route prints it: 10.244.2.0/24, or default." }),
+    via: ipv4Address.optional().meta({ description: "The gateway." }),
+    dev: interfaceName.optional().meta({ description: "The device it goes out of." }),
+    onlink: yesNo("onlink")
+      .optional()
+      .meta({ description: "yes: the gateway is taken as on the link without a subnet saying so (flannel's /32)." }),
+    ...labels,
+  })
+  .meta({ title: "route", description: "A route in a named namespace's main table (ip route show)." });
+
+const flowsEntry = z
+  .strictObject({
+    flows: interfaceName.meta({ description: "The Open vSwitch bridge whose OpenFlow table is read, e.g. br0." }),
+    switch: z
+      .string()
+      .regex(/^\/[^\s'"\\;|&$`]*$/, {
+        error: (issue) => `bad switch directory \`${String(issue.input)}\`: an absolute path without spaces or quotes`,
+      })
+      .optional()
+      .meta({
+        description:
+          "The run directory of a private Open vSwitch, where its bridges' BRIDGE.mgmt sockets are (OVS_RUNDIR); default the system's /var/run/openvswitch.",
+      }),
+    match: z.string().min(1).meta({
+      description:
+        "Fields a flow's match must have, as dump-flows prints them, comma-separated in any order: tcp,tp_dst=8080 or icmp.",
+    }),
+    actions: z.string().min(1).optional().meta({ description: "Its actions, as printed: drop, NORMAL, output:2." }),
+    hit: yesNo("hit")
+      .optional()
+      .meta({ description: "yes: the flow has matched packets (n_packets > 0); no: none yet." }),
+    ...labels,
+  })
+  .meta({
+    title: "flows",
+    description: "An OpenFlow flow in an Open vSwitch bridge's table (ovs-ofctl dump-flows), with its counters.",
+  });
+
 const STATES = ["running", "exited"] as const;
 const containerEntry = z
   .strictObject({
@@ -367,6 +469,10 @@ export const entrySchemas = {
   address: addressEntry,
   interfaces: interfacesEntry,
   container: containerEntry,
+  fdb: fdbEntry,
+  neighbour: neighbourEntry,
+  route: routeEntry,
+  flows: flowsEntry,
 };
 export type EntryKind = keyof typeof entrySchemas;
 
@@ -374,6 +480,11 @@ export type EntryKind = keyof typeof entrySchemas;
 export function entryKind(entry: unknown): EntryKind {
   if (typeof entry !== "object" || entry === null) return "reach";
   if ("matrix" in entry) return "matrix";
+  // Before `address`: a neighbour entry has an address of its own.
+  if ("fdb" in entry) return "fdb";
+  if ("neighbour" in entry) return "neighbour";
+  if ("route" in entry) return "route";
+  if ("flows" in entry) return "flows";
   if ("publishes" in entry || "ports" in entry) return "publishes";
   if ("resolve" in entry) return "resolve";
   if ("docker-network" in entry) return "docker-network";
@@ -394,6 +505,10 @@ export const expectEntrySchema = z.union([
   addressEntry,
   interfacesEntry,
   containerEntry,
+  fdbEntry,
+  neighbourEntry,
+  routeEntry,
+  flowsEntry,
 ]);
 
 export const specSchema = z

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import type {
+  FdbExpectation,
+  FlowsExpectation,
+  NeighbourExpectation,
+  RouteExpectation,
+} from "../../core/check-file/expectations.js";
+import { parseFdb, parseNeighbours, parseRoutes } from "../../probes/netns-tables.js";
+import { parseFlows } from "../../probes/ovs-view.js";
+import { judgeFdbEntries } from "./fdb.js";
+import { judgeFlows } from "./flows.js";
+import { judgeNeighbourEntries } from "./neighbour.js";
+import { judgeRouteEntries } from "./route.js";
+
+// Captured on this machine (iproute2 6.1.0) in a namespace holding flannel's flannel.1 as flanneld programs it.
+const FDB = `[{"mac":"33:33:00:00:00:01","ifname":"vx","flags":["self"],"state":"permanent"},{"mac":"6e:11:22:33:44:55","ifname":"flannel.1","dst":"10.99.0.2","flags":["self"],"state":"permanent"}]`;
+const NEIGH = `[{"dst":"10.244.2.0","dev":"flannel.1","lladdr":"6e:11:22:33:44:55","state":["PERMANENT"]}]`;
+const ROUTES = `[{"dst":"10.99.0.0/24","dev":"vx","protocol":"kernel","scope":"link","prefsrc":"10.99.0.1","flags":[]},{"dst":"10.244.2.0/24","gateway":"10.244.2.0","dev":"flannel.1","flags":["onlink"]}]`;
+// ovs-ofctl dump-flows of a private switch (Open vSwitch 3.1.0) after the learner's drop flow matched pings.
+const FLOWS = [
+  "NXST_FLOW reply (xid=0x4):",
+  " cookie=0x0, duration=1.077s, table=0, n_packets=10, n_bytes=758, idle_age=1, priority=100,icmp,nw_dst=10.215.0.12 actions=drop",
+  " cookie=0x0, duration=1.179s, table=0, n_packets=19, n_bytes=1820, idle_age=0, priority=0 actions=NORMAL",
+].join("\n");
+
+const common = { withinMs: 0, source: { file: "x.yaml", line: 1, col: 1 } };
+
+describe("a node's FDB, neighbour and route tables, read and judged", () => {
+  const fdb = (extra: Partial<FdbExpectation>): FdbExpectation => ({
+    kind: "fdb",
+    id: "fdb",
+    ...common,
+    namespace: "p23-node1",
+    dev: "flannel.1",
+    mac: "6e:11:22:33:44:55",
+    ...extra,
+  });
+
+  it("reads bridge -j fdb show: the VTEP MAC on flannel.1 and where it is tunnelled", () => {
+    expect(parseFdb(FDB)[1]).toEqual({
+      mac: "6e:11:22:33:44:55",
+      dev: "flannel.1",
+      dst: "10.99.0.2",
+      flags: ["self"],
+      state: "permanent",
+    });
+    expect(parseFdb("")).toEqual([]);
+  });
+
+  it("holds with the MAC and dst; fails naming the bridge fdb command when the MAC or its dst differs", () => {
+    expect(judgeFdbEntries(fdb({ dst: "10.99.0.2" }), parseFdb(FDB))).toMatchObject({ held: true });
+    const missing = judgeFdbEntries(fdb({ mac: "6e:00:00:00:00:01" }), parseFdb(FDB));
+    expect(missing.held).toBe(false);
+    expect(missing.hint).toContain("bridge fdb replace 6e:00:00:00:00:01 dev flannel.1");
+    const elsewhere = judgeFdbEntries(fdb({ dst: "10.99.0.3" }), parseFdb(FDB));
+    expect(elsewhere).toMatchObject({ held: false, detail: "fdb of flannel.1: 6e:11:22:33:44:55 dst 10.99.0.2" });
+    expect(elsewhere.hint).toContain("goes to 10.99.0.2, not 10.99.0.3");
+  });
+
+  it("reads ip -j neigh show and judges lladdr and PERMANENT", () => {
+    const expectation: NeighbourExpectation = {
+      kind: "neighbour",
+      id: "n",
+      ...common,
+      namespace: "p23-node1",
+      address: "10.244.2.0",
+      lladdr: "6e:11:22:33:44:55",
+      dev: "flannel.1",
+      permanent: true,
+    };
+    const entries = parseNeighbours(NEIGH);
+    expect(entries).toEqual([
+      { address: "10.244.2.0", dev: "flannel.1", lladdr: "6e:11:22:33:44:55", states: ["PERMANENT"] },
+    ]);
+    expect(judgeNeighbourEntries(expectation, entries).held).toBe(true);
+    const learned = judgeNeighbourEntries(expectation, [{ ...entries[0]!, states: ["REACHABLE"] }]);
+    expect(learned.held).toBe(false);
+    expect(learned.hint).toContain("not PERMANENT");
+    const absent = judgeNeighbourEntries({ ...expectation, address: "10.244.3.0" }, entries);
+    expect(absent.hint).toContain("neigh replace 10.244.3.0 lladdr 6e:11:22:33:44:55 dev flannel.1 nud permanent");
+  });
+
+  it("reads ip -j route show and judges via, dev and onlink", () => {
+    const expectation: RouteExpectation = {
+      kind: "route",
+      id: "r",
+      ...common,
+      namespace: "p23-node1",
+      destination: "10.244.2.0/24",
+      via: "10.244.2.0",
+      dev: "flannel.1",
+      onlink: true,
+    };
+    const routes = parseRoutes(ROUTES);
+    expect(routes[1]).toEqual({
+      destination: "10.244.2.0/24",
+      gateway: "10.244.2.0",
+      dev: "flannel.1",
+      flags: ["onlink"],
+    });
+    expect(judgeRouteEntries(expectation, routes).held).toBe(true);
+    const notOnlink = judgeRouteEntries(expectation, [{ ...routes[1]!, flags: [] }]);
+    expect(notOnlink.held).toBe(false);
+    expect(notOnlink.hint).toContain("route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink");
+    expect(judgeRouteEntries({ ...expectation, destination: "10.244.3.0/24" }, routes).hint).toContain(
+      "no route to 10.244.3.0/24",
+    );
+    // ip route prints a host route without its /32.
+    expect(
+      judgeRouteEntries({ ...expectation, destination: "10.99.0.7/32", via: undefined, dev: "vx", onlink: undefined }, [
+        { destination: "10.99.0.7", dev: "vx", flags: [] },
+      ]).held,
+    ).toBe(true);
+  });
+});
+
+describe("an OpenFlow flow, read from dump-flows and judged", () => {
+  const expectation: FlowsExpectation = {
+    kind: "flows",
+    id: "f",
+    ...common,
+    bridge: "br0",
+    switchDir: "/tmp/netlab-practice-p22/ovs",
+    match: "nw_dst=10.215.0.12,icmp",
+    actions: "drop",
+  };
+
+  it("matches the fields in any order, with the actions and the counters", () => {
+    expect(judgeFlows(expectation, parseFlows(FLOWS))).toMatchObject({
+      held: true,
+      command: "ovs-ofctl dump-flows unix:/tmp/netlab-practice-p22/ovs/br0.mgmt",
+    });
+    expect(judgeFlows({ ...expectation, hit: true }, parseFlows(FLOWS)).held).toBe(true);
+    expect(judgeFlows({ ...expectation, hit: false }, parseFlows(FLOWS)).held).toBe(false);
+  });
+
+  it("fails when no flow has every field, or its actions differ", () => {
+    const none = judgeFlows({ ...expectation, match: "tcp,tp_dst=8080" }, parseFlows(FLOWS));
+    expect(none.held).toBe(false);
+    expect(none.hint).toContain(
+      'ovs-ofctl add-flow unix:/tmp/netlab-practice-p22/ovs/br0.mgmt "priority=100,tcp,tp_dst=8080,actions=drop"',
+    );
+    const forwards = judgeFlows({ ...expectation, actions: "NORMAL" }, parseFlows(FLOWS));
+    expect(forwards.hint).toContain("do drop, not actions=NORMAL");
+  });
+});

@@ -1,0 +1,79 @@
+import { namespaceText } from "../../core/check-file/endpoint.js";
+import type { RouteExpectation } from "../../core/check-file/expectations.js";
+import { readRoutes, tableCommands, type RouteEntry } from "../../probes/netns-tables.js";
+import type { StateJudgement } from "../state-view.js";
+import type { ExpectationKind } from "./kind.js";
+import { list } from "./words.js";
+
+const READ_TIMEOUT_MS = 5000;
+
+function command(expectation: RouteExpectation): string {
+  return `ip -n ${expectation.namespace} route show ${expectation.destination}`;
+}
+
+function written(route: RouteEntry): string {
+  return [
+    route.destination,
+    route.gateway ? `via ${route.gateway}` : "",
+    route.dev ? `dev ${route.dev}` : "",
+    ...route.flags,
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+/** ip route prints a host route without /32. */
+function sameDestination(printed: string, expected: string): boolean {
+  const strip = (value: string) => value.replace(/\/32$/, "");
+  return strip(printed) === strip(expected);
+}
+
+/** The route judged against a namespace's main table: to the destination, via the gateway, on the device, onlink. */
+export function judgeRouteEntries(expectation: RouteExpectation, routes: RouteEntry[]): StateJudgement {
+  const { namespace, destination, via, dev, onlink } = expectation;
+  const found = routes.filter((route) => sameDestination(route.destination, destination));
+  const detail = `route ${destination}: ${list(found.map(written))}`;
+  const wanted = [destination, via ? `via ${via}` : "", dev ? `dev ${dev}` : "", onlink ? "onlink" : ""]
+    .filter(Boolean)
+    .join(" ");
+  const fail = (why: string): StateJudgement => ({
+    held: false,
+    detail,
+    command: command(expectation),
+    hint: `${namespaceText(namespace)}: ${why}: ip -n ${namespace} route replace ${wanted}`,
+  });
+  const route = found[0];
+  if (!route) return fail(`no route to ${destination}`);
+  if (via !== undefined && route.gateway !== via)
+    return fail(`${destination} goes via ${route.gateway ?? "no gateway"}, not ${via}`);
+  if (dev !== undefined && route.dev !== dev)
+    return fail(`${destination} goes out of ${route.dev ?? "no device"}, not ${dev}`);
+  if (onlink !== undefined && route.flags.includes("onlink") !== onlink)
+    return fail(
+      onlink
+        ? `${destination} is not onlink (flannel's gateway, the peer's /32 flannel.1 address, is on no subnet of the device: only onlink lets it be a gateway)`
+        : `${destination} is onlink`,
+    );
+  return { held: true, detail, command: command(expectation) };
+}
+
+/** A route in a named namespace's main table (`ip route show`): flannel's `10.244.X.0/24 via 10.244.X.0 dev flannel.1 onlink`. */
+export const route: ExpectationKind<RouteExpectation> = {
+  kind: "route",
+  names: (expectation) => ({ containers: [], networks: [], namespaces: [expectation.namespace] }),
+  running: () => [],
+  decide: {
+    by: "engine",
+    judge: async (expectation) =>
+      judgeRouteEntries(expectation, await readRoutes(expectation.namespace, READ_TIMEOUT_MS)),
+  },
+  route: (expectation) => ({ from: namespaceText(expectation.namespace), to: expectation.destination }),
+  expected: (expectation) =>
+    [
+      expectation.via ? `via ${expectation.via}` : "",
+      expectation.dev ? `dev ${expectation.dev}` : "",
+      expectation.onlink ? "onlink" : "",
+    ]
+      .filter(Boolean)
+      .join(" ") || "a route",
+};
