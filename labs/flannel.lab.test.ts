@@ -135,6 +135,7 @@ test.afterAll(async ({ lab }) => {
       driver: "vxlan",
       subnet: cluster.plan.network,
       vxlanId: String(FLANNEL_VNI),
+      udpPort: FLANNEL_PORT,
     },
     ...Object.fromEntries(
       cluster.plan.nodes.map((node) => [
@@ -147,6 +148,8 @@ test.afterAll(async ({ lab }) => {
     const view = await observeNetwork(cluster.spaces.site(node.tag), probeTimeout).catch(() => undefined);
     lab.facts.containers[`node ${node.tag}`] = {
       role: `node ${node.tag}`,
+      kind: "node",
+      node: node.tag,
       netns: cluster.spaces.name(node.tag),
       address: node.underlayAddress,
       networks: ["underlay", VTEP, `cni0 ${node.tag}`],
@@ -157,6 +160,7 @@ test.afterAll(async ({ lab }) => {
       const podView = await observeNetwork(cluster.spaces.site(pod.tag), probeTimeout).catch(() => undefined);
       lab.facts.containers[label(pod)] = {
         role: `${label(pod)} on ${node.tag}`,
+        node: node.tag,
         netns: cluster.spaces.name(pod.tag),
         address: pod.address,
         network: `cni0 ${node.tag}`,

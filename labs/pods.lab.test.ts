@@ -108,6 +108,7 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   await cluster.build();
   lab.facts.host = {
     pods: { underlay: cluster.plan.underlay, clusterIp: cluster.plan.clusterIp, nodes: cluster.plan.nodes },
+    services: [{ name: "web", clusterIp: cluster.plan.clusterIp, port: SERVICE_PORT }],
     buildMs: Date.now() - started,
   };
 });
@@ -127,6 +128,8 @@ test.afterAll(async ({ lab }) => {
     const view = await observeNetwork(cluster.spaces.site(node.tag), probeTimeout).catch(() => undefined);
     lab.facts.containers[`node ${node.tag}`] = {
       role: `node ${node.tag}`,
+      kind: "node",
+      node: node.tag,
       netns: cluster.spaces.name(node.tag),
       address: node.underlayAddress,
       networks: ["underlay", `cni0 ${node.tag}`],
@@ -140,6 +143,7 @@ test.afterAll(async ({ lab }) => {
     const wired = view?.links.some((link) => link.name === "eth0") ?? false;
     lab.facts.containers[label(pod.tag)] = {
       role: wired ? `${label(pod.tag)} on ${pod.node}` : `${label(pod.tag)} on ${pod.node}, after DEL`,
+      node: pod.node,
       netns: pod.namespace,
       ...(wired ? { address: addressOf(pod.result), network: `cni0 ${pod.node}` } : {}),
       ...linksBesideNode(view?.links),
