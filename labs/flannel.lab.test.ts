@@ -20,7 +20,7 @@ import { listen } from "../src/probes/listen.js";
 import { observeNetwork } from "../src/probes/net-view.js";
 import { ping, PING_OVERHEAD } from "../src/probes/ping.js";
 import { HTTP_GET } from "../src/probes/tcp.js";
-import { nodeTcp } from "../src/probes/node-tcp.js";
+import { tcp } from "../src/probes/tcp.js";
 
 const SERVER_PORT = 8080;
 /** A port nothing listens on: a refusal there proves the packet arrived. */
@@ -221,7 +221,7 @@ describe(FLANNEL.heading, () => {
   test.claim("F2", async ({ task }) => {
     const check = observe(task);
     await steps.servers();
-    const from = nodeTcp(site(local), probeTimeout);
+    const from = tcp(site(local), probeTimeout, "node");
     await steps.programmed();
     // Control: an address in a /24 of the pod network no node leases has no route on node 1: unreachable.
     const unleased = check.see("unleasedAddress", hostAt(subnetAt(cluster.plan.network, 24, 9), 2));
@@ -357,7 +357,7 @@ describe(FLANNEL.heading, () => {
       capture
         .packets()
         .some((packet) => packet.innerSource === local.address && packet.innerDestination === to.address);
-    const from = nodeTcp(site(local), probeTimeout);
+    const from = tcp(site(local), probeTimeout, "node");
     // Control, first so the capture is surely attached: the cross-node connection is seen on the underlay.
     for (let attempt = 0; attempt < 3 && !crossed(remote)(); attempt += 1)
       check.verify(await from.connect(remote.address, SERVER_PORT, { send: HTTP_GET }), "connected");

@@ -25,8 +25,7 @@ import { listen } from "../src/probes/listen.js";
 import { observeNetwork } from "../src/probes/net-view.js";
 import { linkKindDetail, observeNamespaceDetail } from "../src/probes/netns-detail.js";
 import { ping } from "../src/probes/ping.js";
-import { HTTP_GET } from "../src/probes/tcp.js";
-import { nodeTcp } from "../src/probes/node-tcp.js";
+import { HTTP_GET, tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
 import type { ProbeResult } from "../src/core/outcome.js";
 
@@ -300,12 +299,12 @@ describe(OVERLAY.heading, () => {
     const found = check.verify(await dns(alpha.container.site(), timeout).lookup(beta.container.name), "resolved");
     expect(found.addresses, `${beta.container.name} should resolve to its overlay address`).toEqual([beta.address]);
     const answer = check.verify(
-      await nodeTcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT, { send: HTTP_GET }),
+      await tcp(alpha.container.site(), timeout, "node").connect(beta.address, SERVER_PORT, { send: HTTP_GET }),
       "connected",
     );
     expect(answer.reply).toContain(`served-by ${beta.container.name}`);
     // The packet arrived: a port nothing listens on is refused, not lost.
-    check.verify(await nodeTcp(alpha.container.site(), timeout).connect(beta.address, CLOSED_PORT), "refused");
+    check.verify(await tcp(alpha.container.site(), timeout, "node").connect(beta.address, CLOSED_PORT), "refused");
     // Control: the name is the overlay's. From node 1's default bridge, the same name is not found.
     check.verify(await dns(control.site(), timeout).lookup(beta.container.name), "not-found");
   });
@@ -337,11 +336,11 @@ describe(OVERLAY.heading, () => {
     try {
       // Same node first: if it crossed the underlay, the capture (already listening) would show it.
       check.verify(
-        await nodeTcp(alpha.container.site(), timeout).connect(neighbour.address, SERVER_PORT, { send: HTTP_GET }),
+        await tcp(alpha.container.site(), timeout, "node").connect(neighbour.address, SERVER_PORT, { send: HTTP_GET }),
         "connected",
       );
       check.verify(
-        await nodeTcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT, { send: HTTP_GET }),
+        await tcp(alpha.container.site(), timeout, "node").connect(beta.address, SERVER_PORT, { send: HTTP_GET }),
         "connected",
       );
       // The capture reads the kernel's copy a moment later: wait for the cross-node exchange to show.
@@ -378,9 +377,12 @@ describe(OVERLAY.heading, () => {
     lab.defer(() => rule.lift());
     check.see("rule", rule.command);
     try {
-      check.verify(await nodeTcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT), "timed-out");
+      check.verify(await tcp(alpha.container.site(), timeout, "node").connect(beta.address, SERVER_PORT), "timed-out");
       // Control: on one node nothing crosses the underlay, so the drop does not touch it.
-      check.verify(await nodeTcp(alpha.container.site(), timeout).connect(neighbour.address, SERVER_PORT), "connected");
+      check.verify(
+        await tcp(alpha.container.site(), timeout, "node").connect(neighbour.address, SERVER_PORT),
+        "connected",
+      );
       const dropped = check.see("packetsDropped", await rule.matched());
       expect(dropped, "the rule dropped VXLAN packets arriving at node 2").toBeGreaterThan(0);
     } finally {
@@ -390,7 +392,7 @@ describe(OVERLAY.heading, () => {
       "a firewall between swarm hosts must pass udp/4789 (VXLAN), tcp+udp/7946 (gossip) and tcp/2377 (the manager)",
     );
     // Lifted, the same connect heals.
-    check.verify(await nodeTcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT), "connected");
+    check.verify(await tcp(alpha.container.site(), timeout, "node").connect(beta.address, SERVER_PORT), "connected");
   });
 
   test.claim("O4", async ({ task, timeout }) => {
@@ -400,7 +402,7 @@ describe(OVERLAY.heading, () => {
     const found = check.verify(await dns(beta.container.site(), timeout).lookup(gamma.container.name), "resolved");
     expect(found.addresses).toEqual([gamma.address]);
     const answer = check.verify(
-      await nodeTcp(beta.container.site(), timeout).connect(gamma.address, SERVER_PORT, { send: HTTP_GET }),
+      await tcp(beta.container.site(), timeout, "node").connect(gamma.address, SERVER_PORT, { send: HTTP_GET }),
       "connected",
     );
     expect(answer.reply).toContain(`served-by ${gamma.container.name}`);
@@ -430,7 +432,7 @@ describe(OVERLAY.heading, () => {
     );
     for (const each of roundRobinTasks) {
       const reply = check.verify(
-        await nodeTcp(alpha.container.site(), timeout).connect(each.address, SERVER_PORT, { send: HTTP_GET }),
+        await tcp(alpha.container.site(), timeout, "node").connect(each.address, SERVER_PORT, { send: HTTP_GET }),
         "connected",
       );
       expect(reply.reply).toContain(`served-by ${each.node}-${each.slot}`);
@@ -455,12 +457,15 @@ describe(OVERLAY.heading, () => {
       skip(refusal);
     }
     const answer = check.verify(
-      await nodeTcp(alpha.container.site(), timeout).connect(vip, SERVER_PORT, { send: HTTP_GET }),
+      await tcp(alpha.container.site(), timeout, "node").connect(vip, SERVER_PORT, { send: HTTP_GET }),
       "connected",
     );
     expect(webTasks.some((each) => answer.reply?.includes(`served-by ${each.node}-${each.slot}`))).toBe(true);
     // Control: IPVS balances the service's port only.
-    check.verify(await nodeTcp(alpha.container.site(), timeout).connect(vip, CLOSED_PORT), ["refused", "timed-out"]);
+    check.verify(await tcp(alpha.container.site(), timeout, "node").connect(vip, CLOSED_PORT), [
+      "refused",
+      "timed-out",
+    ]);
   });
 
   test.claim("O7", async ({ task, skip, lab, env, timeout }) => {
@@ -499,7 +504,7 @@ describe(OVERLAY.heading, () => {
     // Every node answers the ingress port, node 3 with no task too; the task sees an ingress address.
     for (const each of group.nodes) {
       const answer = check.verify(
-        await nodeTcp(from, timeout).connect(each.underlayAddress, MESH_PORT, { send: PEER_GET }),
+        await tcp(from, timeout, "node").connect(each.underlayAddress, MESH_PORT, { send: PEER_GET }),
         "connected",
       );
       const peer = /peer \[?(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)/.exec(answer.reply ?? "")?.[1] ?? "";
@@ -507,9 +512,9 @@ describe(OVERLAY.heading, () => {
       expect(contains(ingressSubnet, peer), `${peer} in the ingress network ${ingressSubnet}`).toBe(true);
     }
     // Control: host mode answers only on the node that runs the task.
-    check.verify(await nodeTcp(from, timeout).connect(node(1).underlayAddress, HOST_MODE_PORT), "connected");
+    check.verify(await tcp(from, timeout, "node").connect(node(1).underlayAddress, HOST_MODE_PORT), "connected");
     for (const index of [2, 3])
-      check.verify(await nodeTcp(from, timeout).connect(node(index).underlayAddress, HOST_MODE_PORT), "refused");
+      check.verify(await tcp(from, timeout, "node").connect(node(index).underlayAddress, HOST_MODE_PORT), "refused");
   });
 
   test.claim("O8", async ({ task, lab, timeout }) => {
@@ -564,11 +569,11 @@ describe(OVERLAY.heading, () => {
     let sent: ProbeResult;
     try {
       sent = check.probe(
-        await nodeTcp(from.container.site(), timeout).connect(to.address, SERVER_PORT, { send: HTTP_GET }),
+        await tcp(from.container.site(), timeout, "node").connect(to.address, SERVER_PORT, { send: HTTP_GET }),
       );
       check.see("encryptedConnect", `${sent.outcome}: ${sent.detail}`);
       // Control: the plain overlay's exchange, in the same capture, shows as VXLAN in the clear.
-      check.verify(await nodeTcp(alpha.container.site(), timeout).connect(beta.address, SERVER_PORT), "connected");
+      check.verify(await tcp(alpha.container.site(), timeout, "node").connect(beta.address, SERVER_PORT), "connected");
       await expect
         .poll(() => between(capture.packets(), alpha.address, beta.address).length, { timeout: 5000 })
         .toBeGreaterThan(0);
@@ -614,7 +619,7 @@ describe(OVERLAY.heading, () => {
     );
     check.see("masqueradeOnNode2", await masqueradeRules(node(2)));
     const answer = check.verify(
-      await nodeTcp(beta.container.site(), timeout).connect(outside.address, OUTSIDE_PORT),
+      await tcp(beta.container.site(), timeout, "node").connect(outside.address, OUTSIDE_PORT),
       "connected",
     );
     const peer = check.see("sourceSeenOutside", /peer=(?:::ffff:)?(\S+)/.exec(answer.reply ?? "")?.[1] ?? "");
@@ -628,6 +633,9 @@ describe(OVERLAY.heading, () => {
     const sealed = await member(lab, await nodeContainer(lab, 2, { role: "sealed", network: internal.name }), internal);
     const sealedView = await observeNetwork(sealed.container.site(), timeout);
     check.see("sealedRoutes", sealedView.routes);
-    check.verify(await nodeTcp(sealed.container.site(), timeout).connect(outside.address, OUTSIDE_PORT), "unreachable");
+    check.verify(
+      await tcp(sealed.container.site(), timeout, "node").connect(outside.address, OUTSIDE_PORT),
+      "unreachable",
+    );
   });
 });

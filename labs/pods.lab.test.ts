@@ -11,7 +11,7 @@ import { installPortals, ServiceByHand } from "../src/runtime/kube-proxy.js";
 import { listen } from "../src/probes/listen.js";
 import { observeNetwork } from "../src/probes/net-view.js";
 import { HTTP_GET } from "../src/probes/tcp.js";
-import { nodeTcp } from "../src/probes/node-tcp.js";
+import { tcp } from "../src/probes/tcp.js";
 
 const SERVER_PORT = 8080;
 const HOST_PORT = 8081;
@@ -264,14 +264,14 @@ describe(PODS.heading, () => {
       "hostportRules",
       (await cluster.natRules("n1")).filter((rule) => /CNI-HOSTPORT|CNI-DN/.test(rule)),
     );
-    const fromNode2 = nodeTcp(cluster.spaces.site("n2", "node n2"), probeTimeout);
+    const fromNode2 = tcp(cluster.spaces.site("n2", "node n2"), probeTimeout, "node");
     const answer = check.verify(
       await fromNode2.connect(n1.underlayAddress, HOST_PORT, { send: HTTP_GET }),
       "connected",
     );
     expect(answer.reply).toContain(`served-by ${label("b")}`);
     // Within node 1 too: its own connection to its own address goes through OUTPUT's CNI-HOSTPORT-DNAT.
-    const fromNode1 = nodeTcp(cluster.spaces.site("n1", "node n1"), probeTimeout);
+    const fromNode1 = tcp(cluster.spaces.site("n1", "node n1"), probeTimeout, "node");
     const local = check.verify(await fromNode1.connect(n1.underlayAddress, HOST_PORT, { send: HTTP_GET }), "connected");
     expect(local.reply).toContain(`served-by ${label("b")}`);
     // Control: the next port is mapped by nothing, and node 1 refuses it.
@@ -284,7 +284,7 @@ describe(PODS.heading, () => {
     await steps.servers();
     const target = address("c");
     const kept = check.verify(
-      await nodeTcp(site("a"), probeTimeout).connect(target, SERVER_PORT, { send: PEER_REQUEST }),
+      await tcp(site("a"), probeTimeout, "node").connect(target, SERVER_PORT, { send: PEER_REQUEST }),
       "connected",
     );
     expect(/peer=(\S+)/.exec(kept.reply ?? "")?.[1], "ipMasq false: the pod's own address").toBe(address("a"));
@@ -298,7 +298,7 @@ describe(PODS.heading, () => {
       expect.stringMatching(new RegExp(`^-A POSTROUTING -s ${address("m").replaceAll(".", "\\.")}/32 .*-j CNI-`)),
     );
     const masked = check.verify(
-      await nodeTcp(site("m"), probeTimeout).connect(target, SERVER_PORT, { send: PEER_REQUEST }),
+      await tcp(site("m"), probeTimeout, "node").connect(target, SERVER_PORT, { send: PEER_REQUEST }),
       "connected",
     );
     const seen = check.see("peerWithIpMasq", /peer=(\S+)/.exec(masked.reply ?? "")?.[1]);
@@ -317,7 +317,7 @@ describe(PODS.heading, () => {
     await steps.servers();
     const { clusterIp } = cluster.plan;
     // Control: before kube-proxy's rules the ClusterIP is no address of anyone's, and node 1 has no route to it.
-    check.verify(await nodeTcp(site("a"), probeTimeout).connect(clusterIp, SERVICE_PORT), "unreachable");
+    check.verify(await tcp(site("a"), probeTimeout, "node").connect(clusterIp, SERVICE_PORT), "unreachable");
     const service = await steps.service();
     check.see("svcRules", await service.rules());
     const counts = check.see("servedBy", await requests("a", clusterIp, SERVICE_PORT, REQUESTS));
@@ -372,7 +372,7 @@ describe(PODS.heading, () => {
     );
     await local.install();
     await remote.install();
-    const from = nodeTcp(site("a"), probeTimeout);
+    const from = tcp(site("a"), probeTimeout, "node");
     const hostBefore = check.see("hostSettingBefore", (await readFile(setting, "utf8")).trim());
     const sysctl = (value: 0 | 1) =>
       cluster.spaces.exec("n1", ["sysctl", "-qw", `net.bridge.bridge-nf-call-iptables=${value}`]);
