@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { check, demoFacts, demoLab, failingDemo, probe, RUN } from "./fixtures/sample-facts.js";
+import { engineLab, switchLab, vtepLab } from "./fixtures/node-facts.js";
 import { topologyContext, topologyDot, topologyMermaid } from "./topology.js";
 import { graphvizMissing, renderSvg } from "./topology-render.js";
 
@@ -223,5 +224,115 @@ describe("topology pictures show each mode's concept", () => {
     expect(mermaid).toMatch(/n\d+ ---\|"veth pair"\| n\d+/);
     expect(mermaid).toMatch(/linkStyle \d+ stroke:#2e8b57/);
     expect(mermaid).not.toMatch(/\["[^"]*"[^\]]*"\]/);
+  });
+});
+
+describe("topology picture of a lab on nodes", () => {
+  /** The node id whose label starts with `label`, inside the box `cluster` (labels repeat from node to node). */
+  const nodeIn = (dot: string, cluster: string, label: string): string | undefined => {
+    const start = dot.indexOf(`subgraph ${cluster} {`);
+    const body = dot.slice(start, dot.indexOf("\n  }", start));
+    return new RegExp(`(n\\d+) \\[label="${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).exec(body)?.[1];
+  };
+  const boxes = (dot: string) => [...dot.matchAll(/subgraph (cluster_\w+)/g)].map((match) => match[1]);
+
+  it("draws a box per node with its pods inside, the underlay joining them, and no host or sentinel", () => {
+    const dot = topologyDot(switchLab(), topologyContext(facts.run));
+    expect(boxes(dot)).toEqual([
+      "cluster_node0",
+      "cluster_node0m0",
+      "cluster_node1",
+      "cluster_node1m0",
+      "cluster_underlay",
+      "cluster_legend",
+    ]);
+    expect(dot).toContain('label="node n1\\nnetns nlo-test-n1\\nunderlay 10.216.0.1"');
+    expect(dot).toContain('label="pod a (node n1) (10.215.0.11)\\nnetns net:[402651]"');
+    expect(dot).toContain('label="underlay\\nnetns nlo-test-u"');
+    // The uplink port of the bridge that holds the underlay address is what the underlay reaches.
+    const underlay = nodeIn(dot, "cluster_underlay", "underlay (bridge)");
+    for (const node of ["cluster_node0", "cluster_node1"])
+      expect(dot).toContain(`${nodeIn(dot, node, "ul0")} -> ${underlay} [label="underlay"`);
+    // Control: the host's picture of the same run has none of this.
+    expect(boxes(topologyDot(lab, topologyContext(facts.run)))).not.toContain("cluster_node0");
+  });
+
+  it("joins veth ends within a node: two pods on different nodes both eth0@if6 stay two, each to its own node", () => {
+    const dot = topologyDot(switchLab());
+    const podA = nodeIn(dot, "cluster_node0m0", "eth0@if6");
+    const podC = nodeIn(dot, "cluster_node1m0", "eth0@if6");
+    const vethA = nodeIn(dot, "cluster_node0", "veth-a");
+    const vethC = nodeIn(dot, "cluster_node1", "veth-c");
+    expect(new Set([podA, podC, vethA, vethC]).size).toBe(4);
+    expect(dot).toContain(`${podA} -> ${vethA} [label="veth pair"`);
+    expect(dot).toContain(`${podC} -> ${vethC} [label="veth pair"`);
+    expect(dot).not.toContain(`${podA} -> ${vethC}`);
+    expect(dot).not.toContain(`${podC} -> ${vethA}`);
+    expect(dot).toContain(`${vethA} -> ${nodeIn(dot, "cluster_node0", "br-int")} [label="port of"`);
+  });
+
+  it("draws a tunnel recorded both ways once, between the nodes' tunnel ports, labelled with key and UDP port", () => {
+    const dot = topologyDot(switchLab());
+    const ends = [nodeIn(dot, "cluster_node0", "vx0"), nodeIn(dot, "cluster_node1", "vx0")];
+    expect(dot.match(/label="vxlan key 42, udp\/4789\\nvx0"/g)).toHaveLength(1);
+    expect(dot).toContain(`${ends[0]} -> ${ends[1]} [label="vxlan key 42, udp/4789\\nvx0", color="#7b3fa0"`);
+  });
+
+  it("draws probes between pods by the name they ran as, coloured by outcome", () => {
+    const dot = topologyDot(switchLab());
+    const from = nodeIn(dot, "cluster_node0m0", "eth0@if6");
+    const to = nodeIn(dot, "cluster_node1m0", "eth0@if6");
+    expect(dot).toContain(`${from} -> ${to} [label=":8080 connected (V1)", color="#2e8b57"`);
+  });
+
+  it("reads flannel's shape: node namespaces as containers of kind node, peers apart, a VXLAN between the VTEPs", () => {
+    const dot = topologyDot(vtepLab());
+    expect(boxes(dot)).toEqual([
+      "cluster_node0",
+      "cluster_node0m0",
+      "cluster_node1",
+      "cluster_node1m0",
+      "cluster_underlay",
+    ]);
+    const pod = nodeIn(dot, "cluster_node1m0", "eth0@if4");
+    expect(dot).toContain(`${pod} -> ${nodeIn(dot, "cluster_node1", "veth0")} [label="veth pair"`);
+    expect(dot).toContain(
+      `${nodeIn(dot, "cluster_node0", "flannel.1")} -> ${nodeIn(dot, "cluster_node1", "flannel.1")} [label="VXLAN VNI 1, udp/8472\\nflannel.1"`,
+    );
+    expect(dot).toContain(
+      `${nodeIn(dot, "cluster_node0", "underlay0")} -> ${nodeIn(dot, "cluster_underlay", "underlay (bridge)")}`,
+    );
+  });
+
+  it("on node engines, joins each container to its own node's end of the overlay and draws the VXLAN between nodes", () => {
+    const dot = topologyDot(engineLab());
+    const overlay = (cluster: string) => nodeIn(dot, cluster, "overlay overlay");
+    expect(overlay("cluster_node0")).not.toBe(overlay("cluster_node1"));
+    expect(dot).toContain(
+      `${nodeIn(dot, "cluster_node0m0", "eth0@if6")} -> ${overlay("cluster_node0")} [label="eth0@if6"`,
+    );
+    expect(dot).toContain(
+      `${nodeIn(dot, "cluster_node1m0", "eth0@if6")} -> ${overlay("cluster_node1")} [label="eth0@if6"`,
+    );
+    expect(dot).toContain(
+      `${overlay("cluster_node0")} -> ${overlay("cluster_node1")} [label="VXLAN VNI 4097, udp/4789\\noverlay"`,
+    );
+    expect(dot).toContain('label="node1 (its own dockerd)\\nnetns nln-test-1\\nunderlay 10.214.0.1"');
+    expect(dot).toMatch(/\[label=":7070 timed-out \(O1\)", color="#cc3333"/);
+    // A container the lab did not place on a node is still drawn, in a box that says so.
+    expect(dot).toContain('label="node not recorded\\nnetns (not observed)"');
+  });
+
+  it("an end not seen on its node is drawn per node: the same index on two nodes is two ends", () => {
+    const dot = topologyDot({ ...engineLab(), networks: {} });
+    expect(dot).toContain('label="#6\\n(not observed on node1 (its own dockerd))"');
+    expect(dot).toContain('label="#6\\n(not observed on node2 (its own dockerd))"');
+  });
+
+  it("the same picture in Mermaid, with boxes inside boxes", () => {
+    const mermaid = topologyMermaid(switchLab());
+    expect(mermaid).toContain('subgraph node0["node n1<br>netns nlo-test-n1<br>underlay 10.216.0.1"]');
+    expect(mermaid).toContain('  subgraph node0m0["pod a (node n1) (10.215.0.11)<br>netns net:[402651]"]');
+    expect(mermaid).toMatch(/n\d+ ---\|"vxlan key 42, udp\/4789<br>vx0"\| n\d+/);
   });
 });

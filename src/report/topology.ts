@@ -1,4 +1,7 @@
 import { TopologyGraph } from "./topology-graph.js";
+import { drawNodeLab } from "./topology-nodes.js";
+import { drawProbes, type ProbeEnds } from "./topology-probes.js";
+import { COLORS, isBridge, linkLabel } from "./topology-style.js";
 import type { LabRecord } from "../core/facts-schema.js";
 import {
   addressesOf,
@@ -46,23 +49,6 @@ export function topologyContext(run: {
     bridge: { name: text(bridge.name), subnet: text(bridge.subnet), gateway: text(bridge.gateway) },
   };
 }
-
-const COLORS = {
-  namespace: { style: "rounded,filled", fillcolor: "#e8f1fb", color: "#4a78b0" },
-  host: { style: "rounded,filled", fillcolor: "#f2f2f2", color: "#666666" },
-  sentinel: { style: "rounded,filled", fillcolor: "#fde9e7", color: "#b0504a" },
-  bridge: { shape: "box", style: "filled", fillcolor: "#fff2cc" },
-};
-
-function linkLabel(link: ViewLink, addresses: ViewAddress[]): string {
-  const peer = link.peerIndex !== undefined ? `@if${link.peerIndex}` : "";
-  const kind = link.kind ? ` (${link.kind})` : "";
-  const cidrs = addresses.filter((address) => address.interface === link.name).map((address) => address.cidr);
-  return [`${link.name}${peer}  #${link.index}${kind}`, ...cidrs].join("\n");
-}
-
-const isBridge = (link: ViewLink, bridgeName?: string) =>
-  link.kind === "bridge" || link.name === bridgeName || /^(docker\d+|br-[0-9a-f]+)$/.test(link.name);
 
 interface Namespace {
   netns?: string;
@@ -469,25 +455,14 @@ function drawSentinel(dot: TopologyGraph, context: TopologyContext, hostEnd: str
   return node;
 }
 
-/** How a probe's outcome is drawn: reached, refused by a live peer, or stopped on the way. */
-const PROBE_COLORS = { connected: "#2e8b57", refused: "#8c8c8c", blocked: "#cc3333" } as const;
-const probeKind = (outcome: string): keyof typeof PROBE_COLORS =>
-  outcome === "connected" ? "connected" : outcome === "refused" ? "refused" : "blocked";
-
-/**
- * Each tcp probe between two things of the picture as an arrow: green connected, grey refused, red blocked
- * (timed out, unreachable). Probes between the same two nodes with the same kind of outcome share one arrow,
- * labelled with the ports and claims.
- */
-function drawProbes(
-  dot: TopologyGraph,
-  lab: TopologyLab,
+/** Where the host's picture's probes start and end: containers, the host's own processes, the sentinel, published ports. */
+function probeEnds(
   view: LabView,
   context: TopologyContext,
   anchors: Anchors,
   host: HostNodes,
   sentinelNode?: string,
-): void {
+): ProbeEnds {
   const byAddress = new Map<string, string>();
   for (const container of view.containers) {
     const anchor = anchors.get(container.name);
@@ -500,56 +475,17 @@ function drawProbes(
   const docker0 = context.bridge?.name ? host.bridges.get(context.bridge.name) : undefined;
   if (docker0 && context.bridge?.gateway) byAddress.set(context.bridge.gateway, docker0);
   if (sentinelNode && context.sentinel?.address) byAddress.set(context.sentinel.address, sentinelNode);
-  const from = (name: string) => (name === "sentinel" ? sentinelNode : name === "host" ? host.self : anchors.get(name));
-  const to = (origin: string, target: string): string | undefined => {
-    const [address = "", port = ""] = target.split(/:(?=\d+$)/);
-    const binding = host.bindings.get(`${address}:${port}`) ?? host.bindings.get(`0.0.0.0:${port}`);
-    if (binding && (origin === "host" || origin === "sentinel" || !address.startsWith("127."))) return binding;
-    if (address === context.sentinel?.hostAddress) return host.self;
-    if (address.startsWith("127.")) return origin === "host" ? host.self : undefined;
-    return byAddress.get(address);
+  return {
+    from: (name) => (name === "sentinel" ? sentinelNode : name === "host" ? host.self : anchors.get(name)),
+    to: (origin, target) => {
+      const [address = "", port = ""] = target.split(/:(?=\d+$)/);
+      const binding = host.bindings.get(`${address}:${port}`) ?? host.bindings.get(`0.0.0.0:${port}`);
+      if (binding && (origin === "host" || origin === "sentinel" || !address.startsWith("127."))) return binding;
+      if (address === context.sentinel?.hostAddress) return host.self;
+      if (address.startsWith("127.")) return origin === "host" ? host.self : undefined;
+      return byAddress.get(address);
+    },
   };
-  const arrows = new Map<string, { from: string; to: string; kind: keyof typeof PROBE_COLORS; what: Set<string> }>();
-  for (const check of lab.checks ?? []) {
-    for (const probe of check.probes) {
-      if (probe.probe !== "tcp") continue;
-      const start = from(probe.from);
-      const end = to(probe.from, probe.target);
-      if (!start || !end || start === end) continue;
-      const kind = probeKind(probe.outcome);
-      const key = `${start} ${end} ${kind}`;
-      const arrow = arrows.get(key) ?? { from: start, to: end, kind, what: new Set<string>() };
-      arrow.what.add(`:${probe.target.split(":").at(-1)} ${probe.outcome} (${check.claim})`);
-      arrows.set(key, arrow);
-    }
-  }
-  for (const arrow of arrows.values()) {
-    const what = [...arrow.what];
-    const label = what.length > 3 ? `${what.slice(0, 3).join("\n")}\n+${what.length - 3} more` : what.join("\n");
-    dot.edge(arrow.from, arrow.to, {
-      label,
-      color: PROBE_COLORS[arrow.kind],
-      fontcolor: PROBE_COLORS[arrow.kind],
-      dir: "forward",
-      constraint: "false",
-      style: arrow.kind === "refused" ? "dashed" : undefined,
-    });
-  }
-  if (arrows.size > 0) drawLegend(dot);
-}
-
-function drawLegend(dot: TopologyGraph): void {
-  dot.cluster("legend", { label: "probes", style: "rounded", color: "#bbbbbb" }, () => {
-    for (const [kind, words] of [
-      ["connected", "connected"],
-      ["refused", "refused (a peer said no)"],
-      ["blocked", "blocked (timed out, unreachable)"],
-    ] as const) {
-      const a = dot.node({ label: " ", shape: "point", width: "0.05" });
-      const b = dot.node({ label: words, shape: "plaintext", style: "" });
-      dot.edge(a, b, { color: PROBE_COLORS[kind], dir: "forward", style: kind === "refused" ? "dashed" : undefined });
-    }
-  });
 }
 
 function topologyGraph(lab: TopologyLab, context: TopologyContext): TopologyGraph {
@@ -566,6 +502,7 @@ function topologyGraph(lab: TopologyLab, context: TopologyContext): TopologyGrap
     node: { shape: "box", style: "rounded,filled", fillcolor: "white", fontname: "Helvetica", fontsize: "10" },
     edge: { fontname: "Helvetica", fontsize: "9", dir: "none" },
   });
+  if (drawNodeLab(dot, lab)) return dot;
   const { own, inHost } = namespaces(view.containers, view.host.netns);
   const anchors: Anchors = new Map();
   const ends = drawNamespaces(dot, own, anchors);
@@ -579,7 +516,7 @@ function topologyGraph(lab: TopologyLab, context: TopologyContext): TopologyGrap
   );
   const host = drawHost(dot, view, context, ends, inHost, anchors, wantSelf);
   const sentinel = host.sentinelEnd ? drawSentinel(dot, context, host.sentinelEnd) : undefined;
-  drawProbes(dot, lab, view, context, anchors, host, sentinel);
+  drawProbes(dot, lab.checks ?? [], probeEnds(view, context, anchors, host, sentinel));
   return dot;
 }
 
