@@ -66,11 +66,55 @@ const prepareNodeRule = z.strictObject({
   node: nodeIndex,
 });
 
+const port = z.number().int().min(1).max(65535);
+const servePorts = z
+  .array(port)
+  .default([])
+  .meta({ description: "Ports every pod serves on (busybox httpd), for reach steps to connect to." });
+const prepareOvsNode = z.strictObject({
+  "ovs-node": name.meta({
+    description:
+      "A node as a network namespace with a private Open vSwitch (its run directory /run/netlab-practice/pNN/ovs, userspace datapath); reset stops it by pid.",
+  }),
+  bridge: linkName.meta({ description: "The switch's bridge the pods are plugged into." }),
+  pods: z
+    .record(name, z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { error: "a pod's address as A.B.C.D/N" }))
+    .meta({ description: "Pods (namespaces) by name → their eth0 address; each eth0 is a veth to port v-POD." }),
+  serve: servePorts,
+});
+const prepareFlannelNodes = z.strictObject({
+  "flannel-nodes": z
+    .string()
+    .regex(/^p\d{1,2}$/, { error: "the exercise's prefix, pNN" })
+    .meta({
+      description:
+        "Two flannel nodes (namespaces pNN-n1, pNN-n2 on underlay pNN-u, one pod each: pNN-n1a, pNN-n2a), flannel.1 programmed as flanneld does; VTEP MACs 6e:NN:00:00:00:0i.",
+    }),
+  pool: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9])$/, {
+      error: "a /16 to /19: the underlay is its first /24, the pods' network its second /20",
+    }),
+  serve: servePorts,
+  unprogrammed: z
+    .string()
+    .regex(/^n\d$/)
+    .meta({ description: "The node never told of its peers (no route, neighbour or FDB entry): the learner's." }),
+});
+
 export const prepareStepSchema = z.union(
-  [prepareNodes, prepareNetwork, prepareContainer, prepareParentLink, prepareNodeRule],
+  [
+    prepareNodes,
+    prepareNetwork,
+    prepareContainer,
+    prepareParentLink,
+    prepareNodeRule,
+    prepareOvsNode,
+    prepareFlannelNodes,
+  ],
   {
     error:
-      "a prepare item is one of: nodes: N (swarm: true), network: NAME, container: NAME (with command), parent-link: NAME, node-iptables: RULE (node: N)",
+      "a prepare item is one of: nodes: N (swarm: true), network: NAME, container: NAME (with command), parent-link: NAME, node-iptables: RULE (node: N), ovs-node: NAME (bridge, pods), flannel-nodes: pNN (pool, unprogrammed)",
   },
 );
 

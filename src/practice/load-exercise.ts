@@ -8,6 +8,7 @@ import { SpecError, type Position, type SpecProblem } from "../core/check-file/s
 import type { Spec } from "../core/check-file/spec.js";
 import { YamlSource } from "../core/check-file/yaml-source.js";
 import { exerciseSchema, type ExerciseData, type ServiceDnsData } from "./exercise-schema.js";
+import { namespacesOf } from "./namespace-nodes.js";
 import { nodesNamedIn } from "./node-words.js";
 
 export { SpecError };
@@ -87,6 +88,15 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
       }
     }
   }
+  data.prepare.forEach((item, index) => {
+    if (!("ovs-node" in item) && !("flannel-nodes" in item)) return;
+    for (const namespace of namespacesOf(item))
+      if (!data.names.namespaces.includes(namespace))
+        problems.push({
+          ...source.valueAt(["prepare", index]),
+          message: `prepare makes namespace \`${namespace}\`, which \`names.namespaces\` does not list`,
+        });
+  });
   data.prepare.forEach((item, index) => {
     const name = "container" in item ? item.container : "network" in item ? item.network : undefined;
     const kind = "container" in item ? "containers" : "networks";

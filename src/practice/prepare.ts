@@ -9,6 +9,7 @@ import { listNamespaces } from "../runtime/netns.js";
 import type { PrepareStep } from "./exercise-schema.js";
 import type { ExerciseNodes } from "./exercise-nodes.js";
 import type { Exercise } from "./load-exercise.js";
+import { prepareFlannelNodes, prepareOvsNode } from "./namespace-nodes.js";
 
 const debug = createDebug("netlab:practice");
 
@@ -87,6 +88,8 @@ async function prepareOne(
   nodes: ExerciseNodes | undefined,
 ): Promise<string> {
   const labels = practiceLabels(exercise.number);
+  if ("ovs-node" in step) return prepareOvsNode(step, exercise.number);
+  if ("flannel-nodes" in step) return prepareFlannelNodes(step, exercise.number);
   if ("nodes" in step) {
     if (!nodes) throw new PrepareError(`exercise ${exercise.number} needs its ${step.nodes} node(s) started first`);
     if (nodes.earlier)

@@ -7,6 +7,7 @@ import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
 import { removeParentLink } from "../runtime/parent-link.js";
 import { removeExerciseNodes } from "./exercise-nodes.js";
 import { nodeCountOf, type Exercise } from "./load-exercise.js";
+import { practiceDir, removePracticeDir, stopPracticeSwitch } from "./namespace-nodes.js";
 import { practiceParentLink } from "./prepare.js";
 
 /** An object as the engine lists it: enough to choose by exact name or by label. */
@@ -135,6 +136,11 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise, timeo
       }
     }
   }
+  // A private switch is stopped by its pids before its namespace goes; its folder after.
+  if (exercise.prepare.some((step) => "ovs-node" in step))
+    removed.push(...(await stopPracticeSwitch(exercise.number)).map((daemon) => `Open vSwitch ${daemon}`));
   removed.push(...(await resetHostObjects(exercise.names)));
+  if (exercise.prepare.some((step) => "ovs-node" in step || "flannel-nodes" in step))
+    if (await removePracticeDir(exercise.number)) removed.push(`folder ${practiceDir(exercise.number)}`);
   return removed;
 }

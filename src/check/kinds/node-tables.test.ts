@@ -134,6 +134,18 @@ describe("an OpenFlow flow, read from dump-flows and judged", () => {
     expect(judgeFlows({ ...expectation, hit: false }, parseFlows(FLOWS)).held).toBe(false);
   });
 
+  it("reads the learner's TCP drop flow as dump-flows printed it on exercise 22's switch", () => {
+    const printed = [
+      "NXST_FLOW reply (xid=0x4):",
+      " cookie=0x0, duration=2.011s, table=0, n_packets=2, n_bytes=148, idle_age=0, priority=100,tcp,nw_dst=10.213.222.3,tp_dst=8080 actions=drop",
+      " cookie=0x0, duration=4.095s, table=0, n_packets=13, n_bytes=1026, idle_age=1, priority=0 actions=NORMAL",
+    ].join("\n");
+    const tcp = { ...expectation, match: "tcp,tp_dst=8080", hit: true };
+    expect(judgeFlows(tcp, parseFlows(printed)).held).toBe(true);
+    // The control: port 8081 has no flow of its own.
+    expect(judgeFlows({ ...tcp, match: "tcp,tp_dst=8081" }, parseFlows(printed)).held).toBe(false);
+  });
+
   it("fails when no flow has every field, or its actions differ", () => {
     const none = judgeFlows({ ...expectation, match: "tcp,tp_dst=8080" }, parseFlows(FLOWS));
     expect(none.held).toBe(false);

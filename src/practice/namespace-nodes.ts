@@ -1,0 +1,206 @@
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
+import { FlannelCluster, flannelPlan, VTEP, type VtepView } from "../runtime/flannel.js";
+import { listNamespaces } from "../runtime/netns.js";
+import { OvsSwitch, stopDaemonByPidFile } from "../runtime/ovs-switch.js";
+import { PluginNamespaces } from "../runtime/plugin-namespaces.js";
+
+/**
+ * Where exercises on namespaces-as-nodes keep their files: `/run/netlab-practice/pNN`, one folder per exercise
+ * (a private Open vSwitch's database, sockets and logs in `ovs/`, the pods' web root in `www/`). Fixed, so a task
+ * and a spec can name the switch (`switch: /run/netlab-practice/p22/ovs`); reset removes it whole.
+ */
+const PRACTICE_DIR = "/run/netlab-practice";
+
+export function practiceDir(exercise: number): string {
+  return join(PRACTICE_DIR, `p${exercise}`);
+}
+
+/** The run directory of an exercise's private Open vSwitch (OVS_RUNDIR): its bridges' BRIDGE.mgmt sockets are here. */
+export function practiceSwitchDir(exercise: number): string {
+  return join(practiceDir(exercise), "ovs");
+}
+
+export class NamespaceNodeError extends Error {
+  override name = "NamespaceNodeError";
+}
+
+/** What an `ovs-node` prepare step asks for. */
+export interface OvsNodeStep {
+  "ovs-node": string;
+  bridge: string;
+  pods: Record<string, string>;
+  serve: number[];
+}
+
+/** What a `flannel-nodes` prepare step asks for. */
+export interface FlannelNodesStep {
+  "flannel-nodes": string;
+  pool: string;
+  serve: number[];
+  unprogrammed: string;
+}
+
+/** A pod's veth end on its node: `v-` and the pod's name (a port of the node's bridge). */
+export function podPortOf(pod: string): string {
+  return `v-${pod}`;
+}
+
+/** Each node's flannel.1 MAC, fixed in advance (`6e:NN:00:00:00:0i`) so a task can name it. */
+export function vtepMacOf(exercise: number, nodeIndex: number): string {
+  const byte = (value: number) => value.toString(16).padStart(2, "0");
+  return `6e:${byte(exercise % 256)}:00:00:00:${byte(nodeIndex)}`;
+}
+
+/** The namespaces a prepare step makes, by name: reset removes exactly these (they must be listed in `names`). */
+export function namespacesOf(step: OvsNodeStep | FlannelNodesStep): string[] {
+  if ("ovs-node" in step) return [step["ovs-node"], ...Object.keys(step.pods)];
+  const prefix = step["flannel-nodes"];
+  const plan = flannelPlan(step.pool, 2, 1);
+  return [
+    `${prefix}-u`,
+    ...plan.nodes.flatMap((node) => [`${prefix}-${node.tag}`, ...node.pods.map((pod) => `${prefix}-${pod.tag}`)]),
+  ];
+}
+
+async function ip(args: string[]): Promise<string> {
+  const result = await execa("ip", args, { reject: false, stdin: "ignore" });
+  if (result.exitCode !== 0)
+    throw new NamespaceNodeError(
+      `"ip ${args.join(" ")}" failed: ${String(result.stderr).trim() || `exit ${result.exitCode}`}`,
+    );
+  return String(result.stdout);
+}
+
+/** busybox httpd on each port inside `namespace`, serving the exercise's web root (it daemonizes; its namespace's removal ends it). */
+async function serve(namespace: string, ports: number[], exercise: number): Promise<void> {
+  const root = join(practiceDir(exercise), "www");
+  await mkdir(root, { recursive: true });
+  for (const port of ports) await ip(["netns", "exec", namespace, "busybox", "httpd", "-p", String(port), "-h", root]);
+}
+
+/** Already prepared by an earlier start (its folder is netlab's mark), or a learner's own namespaces: refuse those. */
+async function alreadyThere(names: string[], exercise: number, what: string): Promise<string | undefined> {
+  const present = await listNamespaces();
+  const there = names.filter((name) => present.has(name));
+  if (there.length === 0) return undefined;
+  if (!existsSync(practiceDir(exercise)))
+    throw new NamespaceNodeError(
+      `namespace ${there.join(", ")} exists and netlab did not make it for exercise ${exercise}: "netlab practice reset ${exercise}" removes it (by that exact name), then start again`,
+    );
+  return `${what} (already there)`;
+}
+
+/**
+ * A node as a namespace with a private Open vSwitch (userspace datapath, userspace TSO so TCP's checksums are
+ * right on one bridge) and one bridge, and pods: namespaces whose eth0 is a veth to a port of that bridge,
+ * each serving on `serve` ports. The switch's files live in the exercise's folder.
+ */
+export async function prepareOvsNode(step: OvsNodeStep, exercise: number): Promise<string> {
+  const node = step["ovs-node"];
+  const dir = practiceSwitchDir(exercise);
+  const words = `node ${node} with a private Open vSwitch (run directory ${dir}), bridge ${step.bridge}, pods ${Object.entries(
+    step.pods,
+  )
+    .map(([pod, cidr]) => `${pod} ${cidr}`)
+    .join(", ")}${step.serve.length ? `, each serving on ${step.serve.join(", ")}` : ""}`;
+  const earlier = await alreadyThere(namespacesOf(step), exercise, words);
+  if (earlier) return earlier;
+  await mkdir(practiceDir(exercise), { recursive: true, mode: 0o700 });
+  await ip(["netns", "add", node]);
+  await ip(["-n", node, "link", "set", "lo", "up"]);
+  const ovs = new OvsSwitch(node, dir);
+  await ovs.start({ tso: true });
+  await ovs.vsctl("add-br", step.bridge, "--", "set", "bridge", step.bridge, "datapath_type=netdev");
+  for (const [pod, cidr] of Object.entries(step.pods)) {
+    await ip(["netns", "add", pod]);
+    await ip(["-n", pod, "link", "set", "lo", "up"]);
+    const port = podPortOf(pod);
+    await ip(["-n", node, "link", "add", "name", port, "type", "veth", "peer", "name", "eth0", "netns", pod]);
+    await ip(["-n", node, "link", "set", port, "up"]);
+    await ip(["-n", pod, "addr", "add", cidr, "dev", "eth0"]);
+    await ip(["-n", pod, "link", "set", "eth0", "up"]);
+    await ovs.vsctl("add-port", step.bridge, port);
+    await serve(pod, step.serve, exercise);
+  }
+  await ovs.settle();
+  return words;
+}
+
+/** Stops an exercise's private switch by the pids in its pid files (only when they still run that switch). */
+export async function stopPracticeSwitch(exercise: number): Promise<string[]> {
+  const dir = practiceSwitchDir(exercise);
+  const stopped: string[] = [];
+  for (const daemon of ["ovs-vswitchd", "ovsdb-server"]) {
+    const pid = await stopDaemonByPidFile(join(dir, `${daemon}.pid`), dir);
+    if (pid !== undefined) stopped.push(`${daemon} (pid ${pid})`);
+  }
+  return stopped;
+}
+
+/** Removes the exercise's folder (the switch's files, the web root). */
+export async function removePracticeDir(exercise: number): Promise<boolean> {
+  const there = existsSync(practiceDir(exercise));
+  await rm(practiceDir(exercise), { recursive: true, force: true });
+  return there;
+}
+
+/** The lab's namespaces named for an exercise instead of a run: `<prefix>-<tag>` (p23-n1, p23-n1a, p23-u). */
+class ExerciseNamespaces extends PluginNamespaces {
+  private readonly exercisePrefix: string;
+
+  constructor(exercisePrefix: string) {
+    // The run id is never used in a name: name() is the exercise's own.
+    super("nlp", "00000000");
+    this.exercisePrefix = exercisePrefix;
+  }
+
+  override name(tag: string): string {
+    return `${this.exercisePrefix}-${tag}`;
+  }
+}
+
+/** flannel's cluster whose VTEPs carry MACs fixed in advance, so a task can name node 2's (flanneld takes the kernel's). */
+class ExerciseFlannel extends FlannelCluster {
+  private readonly fixedMacs: Map<string, string>;
+
+  constructor(spaces: PluginNamespaces, pool: string, fixedMacs: Map<string, string>) {
+    super(spaces, flannelPlan(pool, 2, 1));
+    this.fixedMacs = fixedMacs;
+  }
+
+  /** The lease's VtepMAC is the fixed one, which addVtep then keeps for the node's peers. */
+  override async vtep(tag: string): Promise<VtepView> {
+    const view = await super.vtep(tag);
+    return { ...view, mac: this.fixedMacs.get(tag) ?? view.mac };
+  }
+}
+
+/**
+ * flannel's VXLAN backend on two nodes (namespaces on an underlay, one pod each, every pod serving on `serve`),
+ * programmed as flanneld does, except that node `unprogrammed` was never told of its peers: no route,
+ * neighbour or FDB entry for them, which is the learner's to add.
+ */
+export async function prepareFlannelNodes(step: FlannelNodesStep, exercise: number): Promise<string> {
+  const prefix = step["flannel-nodes"];
+  const names = namespacesOf(step);
+  const words = `flannel nodes ${names.filter((name) => /-n\d+$/.test(name)).join(", ")} on underlay ${prefix}-u, pods ${names.filter((name) => /-n\d+[a-z]$/.test(name)).join(", ")}; ${prefix}-${step.unprogrammed} knows no peer yet`;
+  const earlier = await alreadyThere(names, exercise, words);
+  if (earlier) return earlier;
+  await mkdir(practiceDir(exercise), { recursive: true, mode: 0o700 });
+  const plan = flannelPlan(step.pool, 2, 1);
+  const macs = new Map(plan.nodes.map((node, index) => [node.tag, vtepMacOf(exercise, index + 1)]));
+  const cluster = new ExerciseFlannel(new ExerciseNamespaces(prefix), step.pool, macs);
+  await cluster.build();
+  for (const node of plan.nodes) {
+    await cluster.addVtep(node.tag);
+    await cluster.spaces.ip(node.tag, "link", "set", VTEP, "address", macs.get(node.tag)!);
+  }
+  for (const node of plan.nodes)
+    for (const peer of plan.nodes)
+      if (peer !== node && node.tag !== step.unprogrammed) await cluster.addPeer(node.tag, peer.tag);
+  for (const pod of plan.nodes.flatMap((node) => node.pods)) await serve(`${prefix}-${pod.tag}`, step.serve, exercise);
+  return words;
+}
