@@ -90,11 +90,9 @@ const prepareFlannelNodes = z.strictObject({
       description:
         "Two flannel nodes (namespaces pNN-n1, pNN-n2 on underlay pNN-u, one pod each: pNN-n1a, pNN-n2a), flannel.1 programmed as flanneld does; VTEP MACs 6e:NN:00:00:00:0i.",
     }),
-  pool: z
-    .string()
-    .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9])$/, {
-      error: "a /16 to /19: the underlay is its first /24, the pods' network its second /20",
-    }),
+  pool: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9])$/, {
+    error: "a /16 to /19: the underlay is its first /24, the pods' network its second /20",
+  }),
   serve: servePorts,
   unprogrammed: z
     .string()
@@ -102,8 +100,29 @@ const prepareFlannelNodes = z.strictObject({
     .meta({ description: "The node never told of its peers (no route, neighbour or FDB entry): the learner's." }),
 });
 
+const prepareCniNodes = z.strictObject({
+  "cni-nodes": z
+    .string()
+    .regex(/^p\d{1,2}$/, { error: "the exercise's prefix, pNN" })
+    .meta({
+      description:
+        "Two nodes (namespaces pNN-n1, pNN-n2 on underlay pNN-u) routing each other's pod CIDR; host-local's data dir per node in /run/netlab-practice/pNN/ipam-nI.",
+    }),
+  pool: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|20)$/, {
+    error: "a /16 to /20: the underlay is its first /24, the pods' network its second /20, Services its fifth /24",
+  }),
+  pods: z
+    .array(z.string().regex(/^n\d[a-z]$/, { error: "a pod tag: its node's, then a letter (n2a)" }))
+    .default([])
+    .meta({
+      description: "Pods added with the CNI bridge plugin, namespaces pNN-TAG, on the node their tag starts with.",
+    }),
+  serve: servePorts,
+});
+
 export const prepareStepSchema = z.union(
   [
+    prepareCniNodes,
     prepareNodes,
     prepareNetwork,
     prepareContainer,
@@ -114,7 +133,7 @@ export const prepareStepSchema = z.union(
   ],
   {
     error:
-      "a prepare item is one of: nodes: N (swarm: true), network: NAME, container: NAME (with command), parent-link: NAME, node-iptables: RULE (node: N), ovs-node: NAME (bridge, pods), flannel-nodes: pNN (pool, unprogrammed)",
+      "a prepare item is one of: nodes: N (swarm: true), network: NAME, container: NAME (with command), parent-link: NAME, node-iptables: RULE (node: N), ovs-node: NAME (bridge, pods), flannel-nodes: pNN (pool, unprogrammed), cni-nodes: pNN (pool, pods)",
   },
 );
 

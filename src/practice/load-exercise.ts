@@ -89,7 +89,7 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
     }
   }
   data.prepare.forEach((item, index) => {
-    if (!("ovs-node" in item) && !("flannel-nodes" in item)) return;
+    if (!("ovs-node" in item) && !("flannel-nodes" in item) && !("cni-nodes" in item)) return;
     for (const namespace of namespacesOf(item))
       if (!data.names.namespaces.includes(namespace))
         problems.push({

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
+import { CniCluster, cniPlan } from "../runtime/cni.js";
 import { FlannelCluster, flannelPlan, VTEP, type VtepView } from "../runtime/flannel.js";
 import { listNamespaces } from "../runtime/netns.js";
 import { OvsSwitch, stopDaemonByPidFile } from "../runtime/ovs-switch.js";
@@ -43,6 +44,14 @@ export interface FlannelNodesStep {
   unprogrammed: string;
 }
 
+/** What a `cni-nodes` prepare step asks for. */
+export interface CniNodesStep {
+  "cni-nodes": string;
+  pool: string;
+  pods: string[];
+  serve: number[];
+}
+
 /** A pod's veth end on its node: `v-` and the pod's name (a port of the node's bridge). */
 export function podPortOf(pod: string): string {
   return `v-${pod}`;
@@ -55,8 +64,16 @@ export function vtepMacOf(exercise: number, nodeIndex: number): string {
 }
 
 /** The namespaces a prepare step makes, by name: reset removes exactly these (they must be listed in `names`). */
-export function namespacesOf(step: OvsNodeStep | FlannelNodesStep): string[] {
+export function namespacesOf(step: OvsNodeStep | FlannelNodesStep | CniNodesStep): string[] {
   if ("ovs-node" in step) return [step["ovs-node"], ...Object.keys(step.pods)];
+  if ("cni-nodes" in step) {
+    const prefix = step["cni-nodes"];
+    return [
+      `${prefix}-u`,
+      ...cniPlan(step.pool).nodes.map((node) => `${prefix}-${node.tag}`),
+      ...step.pods.map((pod) => `${prefix}-${pod}`),
+    ];
+  }
   const prefix = step["flannel-nodes"];
   const plan = flannelPlan(step.pool, 2, 1);
   return [
@@ -147,18 +164,27 @@ export async function removePracticeDir(exercise: number): Promise<boolean> {
   return there;
 }
 
-/** The lab's namespaces named for an exercise instead of a run: `<prefix>-<tag>` (p23-n1, p23-n1a, p23-u). */
+/**
+ * The lab's namespaces named for an exercise instead of a run: `<prefix>-<tag>` (p23-n1, p23-n1a, p23-u), their
+ * files (host-local's data dirs) in the exercise's folder.
+ */
 class ExerciseNamespaces extends PluginNamespaces {
   private readonly exercisePrefix: string;
+  private readonly folder: string;
 
-  constructor(exercisePrefix: string) {
+  constructor(exercisePrefix: string, exercise: number) {
     // The run id is never used in a name: name() is the exercise's own.
     super("nlp", "00000000");
     this.exercisePrefix = exercisePrefix;
+    this.folder = practiceDir(exercise);
   }
 
   override name(tag: string): string {
     return `${this.exercisePrefix}-${tag}`;
+  }
+
+  override get tempDir(): string {
+    return this.folder;
   }
 }
 
@@ -192,7 +218,7 @@ export async function prepareFlannelNodes(step: FlannelNodesStep, exercise: numb
   await mkdir(practiceDir(exercise), { recursive: true, mode: 0o700 });
   const plan = flannelPlan(step.pool, 2, 1);
   const macs = new Map(plan.nodes.map((node, index) => [node.tag, vtepMacOf(exercise, index + 1)]));
-  const cluster = new ExerciseFlannel(new ExerciseNamespaces(prefix), step.pool, macs);
+  const cluster = new ExerciseFlannel(new ExerciseNamespaces(prefix, exercise), step.pool, macs);
   await cluster.build();
   for (const node of plan.nodes) {
     await cluster.addVtep(node.tag);
@@ -202,5 +228,35 @@ export async function prepareFlannelNodes(step: FlannelNodesStep, exercise: numb
     for (const peer of plan.nodes)
       if (peer !== node && node.tag !== step.unprogrammed) await cluster.addPeer(node.tag, peer.tag);
   for (const pod of plan.nodes.flatMap((node) => node.pods)) await serve(`${prefix}-${pod.tag}`, step.serve, exercise);
+  return words;
+}
+
+/** host-local's data dir of an exercise's node: where its leases are kept (a file per address). */
+export function practiceIpamDir(exercise: number, node: string): string {
+  return join(practiceDir(exercise), `ipam-${node}`);
+}
+
+/**
+ * Two nodes as namespaces on an underlay, routing each other's pod CIDR (no overlay), and pods added the way a
+ * container runtime adds them: the CNI bridge plugin (with host-local, data dir per node) called in the node's
+ * namespace. A pod's tag starts with its node's (`n2a` is on n2); every pod serves on `serve` ports.
+ */
+export async function prepareCniNodes(step: CniNodesStep, exercise: number): Promise<string> {
+  const prefix = step["cni-nodes"];
+  const plan = cniPlan(step.pool);
+  const words = `nodes ${plan.nodes.map((node) => `${prefix}-${node.tag} (pod CIDR ${node.subnet}, cni0 ${node.gateway})`).join(", ")} on underlay ${prefix}-u${step.pods.length ? `, pods ${step.pods.map((pod) => `${prefix}-${pod}`).join(", ")} added with the bridge plugin` : ""}${step.serve.length && step.pods.length ? `, serving on ${step.serve.join(", ")}` : ""}`;
+  const earlier = await alreadyThere(namespacesOf(step), exercise, words);
+  if (earlier) return earlier;
+  await mkdir(practiceDir(exercise), { recursive: true, mode: 0o700 });
+  const cluster = new CniCluster(new ExerciseNamespaces(prefix, exercise), plan);
+  await cluster.build();
+  for (const pod of step.pods) {
+    const node = /^n\d+/.exec(pod)?.[0];
+    if (!node || !plan.nodes.some((each) => each.tag === node))
+      throw new NamespaceNodeError(`pod ${pod} names no node of the exercise (its tag starts with n1 or n2)`);
+    const { add } = await cluster.addPod(node, pod);
+    if (!add.ok) throw new NamespaceNodeError(`CNI ADD of pod ${prefix}-${pod} failed: ${add.error}`);
+    await serve(`${prefix}-${pod}`, step.serve, exercise);
+  }
   return words;
 }

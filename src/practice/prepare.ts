@@ -9,7 +9,7 @@ import { listNamespaces } from "../runtime/netns.js";
 import type { PrepareStep } from "./exercise-schema.js";
 import type { ExerciseNodes } from "./exercise-nodes.js";
 import type { Exercise } from "./load-exercise.js";
-import { prepareFlannelNodes, prepareOvsNode } from "./namespace-nodes.js";
+import { prepareCniNodes, prepareFlannelNodes, prepareOvsNode } from "./namespace-nodes.js";
 
 const debug = createDebug("netlab:practice");
 
@@ -90,6 +90,7 @@ async function prepareOne(
   const labels = practiceLabels(exercise.number);
   if ("ovs-node" in step) return prepareOvsNode(step, exercise.number);
   if ("flannel-nodes" in step) return prepareFlannelNodes(step, exercise.number);
+  if ("cni-nodes" in step) return prepareCniNodes(step, exercise.number);
   if ("nodes" in step) {
     if (!nodes) throw new PrepareError(`exercise ${exercise.number} needs its ${step.nodes} node(s) started first`);
     if (nodes.earlier)

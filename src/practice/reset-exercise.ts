@@ -140,7 +140,7 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise, timeo
   if (exercise.prepare.some((step) => "ovs-node" in step))
     removed.push(...(await stopPracticeSwitch(exercise.number)).map((daemon) => `Open vSwitch ${daemon}`));
   removed.push(...(await resetHostObjects(exercise.names)));
-  if (exercise.prepare.some((step) => "ovs-node" in step || "flannel-nodes" in step))
+  if (exercise.prepare.some((step) => "ovs-node" in step || "flannel-nodes" in step || "cni-nodes" in step))
     if (await removePracticeDir(exercise.number)) removed.push(`folder ${practiceDir(exercise.number)}`);
   return removed;
 }
