@@ -90,6 +90,18 @@ export const tableCommands = {
   fdb: (namespace: string) => ["ip", "netns", "exec", namespace, "bridge", "-j", "fdb", "show"],
   neighbours: (namespace: string) => ["ip", "-n", namespace, "-j", "neigh", "show"],
   routes: (namespace: string) => ["ip", "-n", namespace, "-j", "route", "show"],
+  rules: (namespace: string, table: string, chain: string) => [
+    "ip",
+    "netns",
+    "exec",
+    namespace,
+    "iptables",
+    "-w",
+    "-t",
+    table,
+    "-S",
+    chain,
+  ],
 };
 
 /** The bridge FDB of a named namespace (every device's). */
@@ -105,6 +117,24 @@ export async function readNeighbours(namespace: string, timeoutMs: number): Prom
 /** The main routing table of a named namespace. */
 export async function readRoutes(namespace: string, timeoutMs: number): Promise<RouteEntry[]> {
   return parseRoutes(await run(tableCommands.routes(namespace), timeoutMs));
+}
+
+/** The rules of one chain of a named namespace's iptables, as `-S` prints them (`-N CHAIN` first); undefined when there is no such chain. */
+export async function readChain(
+  namespace: string,
+  table: string,
+  chain: string,
+  timeoutMs: number,
+): Promise<string[] | undefined> {
+  const argv = tableCommands.rules(namespace, table, chain);
+  const result = await execa(argv[0]!, argv.slice(1), { reject: false, timeout: timeoutMs, stdin: "ignore" });
+  if (result.exitCode !== 0) {
+    if (/No chain\/target\/match by that name/.test(String(result.stderr))) return undefined;
+    throw new TableReadError(
+      `"${argv.join(" ")}" failed: ${String(result.stderr).trim() || `exit ${result.exitCode}`}`,
+    );
+  }
+  return String(result.stdout).split("\n").filter(Boolean);
 }
 
 /** Where the system's Open vSwitch keeps its sockets (Debian): a switch without a directory of its own. */

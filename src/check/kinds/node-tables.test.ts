@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type {
   FdbExpectation,
   FlowsExpectation,
+  IptablesExpectation,
   NeighbourExpectation,
   RouteExpectation,
 } from "../../core/check-file/expectations.js";
@@ -9,6 +10,7 @@ import { parseFdb, parseNeighbours, parseRoutes } from "../../probes/netns-table
 import { parseFlows } from "../../probes/ovs-view.js";
 import { judgeFdbEntries } from "./fdb.js";
 import { judgeFlows } from "./flows.js";
+import { judgeChain } from "./iptables.js";
 import { judgeNeighbourEntries } from "./neighbour.js";
 import { judgeRouteEntries } from "./route.js";
 
@@ -154,5 +156,51 @@ describe("an OpenFlow flow, read from dump-flows and judged", () => {
     );
     const forwards = judgeFlows({ ...expectation, actions: "NORMAL" }, parseFlows(FLOWS));
     expect(forwards.hint).toContain("do drop, not actions=NORMAL");
+  });
+});
+
+describe("a chain of a node's iptables, as -S printed it, judged", () => {
+  // ip netns exec p25-n1 iptables -t nat -S KUBE-SVC-WEB, after exercise 25's reference commands (iptables 1.8.9).
+  const SVC = [
+    "-N KUBE-SVC-WEB",
+    "-A KUBE-SVC-WEB -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-WEB1",
+    "-A KUBE-SVC-WEB -j KUBE-SEP-WEB2",
+  ];
+  const SERVICES = [
+    "-N KUBE-SERVICES",
+    "-A KUBE-SERVICES -d 10.213.100.10/32 -p tcp -m tcp --dport 80 -j KUBE-SVC-WEB",
+  ];
+  const rule = (chain: string, words: string): IptablesExpectation => ({
+    kind: "iptables",
+    id: "i",
+    ...common,
+    namespace: "p25-n1",
+    table: "nat",
+    chain,
+    rule: words,
+  });
+
+  it("finds the words as typed among iptables' own (-m tcp, /32, eleven decimals)", () => {
+    expect(
+      judgeChain(rule("KUBE-SVC-WEB", "-m statistic --mode random --probability 0.5 -j KUBE-SEP-WEB1"), SVC).held,
+    ).toBe(true);
+    expect(judgeChain(rule("KUBE-SERVICES", "-d 10.213.100.10 -p tcp --dport 80 -j KUBE-SVC-WEB"), SERVICES).held).toBe(
+      true,
+    );
+  });
+
+  it("fails on a rule without the words (the control), and on a missing chain", () => {
+    const unconditional = ["-N KUBE-SVC-WEB", "-A KUBE-SVC-WEB -j KUBE-SEP-WEB1", "-A KUBE-SVC-WEB -j KUBE-SEP-WEB2"];
+    const judged = judgeChain(
+      rule("KUBE-SVC-WEB", "-m statistic --mode random --probability 0.5 -j KUBE-SEP-WEB1"),
+      unconditional,
+    );
+    expect(judged.held).toBe(false);
+    expect(judged.hint).toContain("ip netns exec p25-n1 iptables -t nat -A KUBE-SVC-WEB -m statistic");
+    expect(judgeChain(rule("KUBE-SERVICES", "--dport 8080"), SERVICES).held).toBe(false);
+    expect(judgeChain(rule("KUBE-SVC-WEB", "-j KUBE-SEP-WEB2"), undefined)).toMatchObject({
+      held: false,
+      detail: "no chain KUBE-SVC-WEB in the nat table",
+    });
   });
 });

@@ -18,6 +18,7 @@ const EVERY_SHAPE = [
   "- {neighbour: 'netns:node1', address: 10.244.2.0, lladdr: '6e:11:22:33:44:55'}",
   "- {route: 'netns:node2', to: 10.244.1.0/24}",
   "- {flows: br0, match: icmp}",
+  "- {iptables: 'netns:node1', table: nat, chain: KUBE-SERVICES, rule: '-j KUBE-SVC-WEB'}",
 ];
 
 describe("the kind registry", () => {
@@ -27,14 +28,14 @@ describe("the kind registry", () => {
     expect(EVERY_SHAPE).toHaveLength(Object.keys(entrySchemas).length);
     expect(all.map((expectation) => kindOf(expectation).kind)).toEqual(all.map((expectation) => expectation.kind));
     // The control: the kinds are told apart, not all served by one module.
-    expect(new Set(all.map((expectation) => kindOf(expectation).kind)).size).toBe(12);
+    expect(new Set(all.map((expectation) => kindOf(expectation).kind)).size).toBe(13);
   });
 
   it("asks each kind what it names: running containers, sidecars, namespaces, the outside", () => {
     // `gone` may have exited and `data` is a network: neither is looked for among running containers.
     expect(namesOf(all)).toEqual(["web", "api", "edge", "web", "box", "web", "web", "db", "side"]);
     expect([...sidecarsOf(all)]).toEqual(["web", "side"]);
-    expect(all.flatMap(namespacesIn)).toEqual(["blue", "node1", "node1", "node2"]);
+    expect(all.flatMap(namespacesIn)).toEqual(["blue", "node1", "node1", "node2", "node1"]);
     expect(needsOutside(all)).toBe(true);
     expect(needsOutside(all.filter((expectation) => expectation.id !== "web → outside not reachable"))).toBe(false);
   });

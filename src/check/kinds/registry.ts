@@ -5,6 +5,7 @@ import { dockerNetwork } from "./docker-network.js";
 import { fdb } from "./fdb.js";
 import { flows } from "./flows.js";
 import { interfaces } from "./interfaces.js";
+import { iptables } from "./iptables.js";
 import type { ExpectationKind } from "./kind.js";
 import { neighbour } from "./neighbour.js";
 import { network } from "./network.js";
@@ -27,6 +28,7 @@ const KINDS: { [K in Expectation["kind"]]: ExpectationKind<Extract<Expectation, 
   neighbour,
   route,
   flows,
+  iptables,
 };
 
 /** The module of an expectation's kind: everything that differs from one kind to another goes through it. */

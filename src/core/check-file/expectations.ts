@@ -137,6 +137,15 @@ export interface FlowsExpectation extends Common {
   hit?: boolean;
 }
 
+/** A rule of `chain` in `table` of namespace `namespace`'s iptables that has the words of `rule`, in order. */
+export interface IptablesExpectation extends Common {
+  kind: "iptables";
+  namespace: string;
+  table: "filter" | "nat" | "mangle" | "raw";
+  chain: string;
+  rule: string;
+}
+
 /** Expectations decided from what the engine and the host report, not from traffic. */
 export type StateExpectation =
   | NetworkExpectation
@@ -147,7 +156,8 @@ export type StateExpectation =
   | FdbExpectation
   | NeighbourExpectation
   | RouteExpectation
-  | FlowsExpectation;
+  | FlowsExpectation
+  | IptablesExpectation;
 
 export type Expectation = ReachExpectation | ResolveExpectation | PublishesExpectation | StateExpectation;
 
@@ -363,6 +373,18 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
       ...(switchDir === undefined ? {} : { switchDir }),
       ...(actions === undefined ? {} : { actions }),
       ...(hit === undefined ? {} : { hit }),
+    };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
+  iptables: (entry, at) => {
+    const { iptables, table, chain, rule } = entry;
+    const expectation: IptablesExpectation = {
+      kind: "iptables",
+      ...at.label(entry, `${namespaceText(iptables)} iptables -t ${table} ${chain} has ${rule}`),
+      namespace: iptables,
+      table,
+      chain,
+      rule,
     };
     return [{ expectation, idAt: at.idAt(entry) }];
   },

@@ -43,6 +43,19 @@ describe("node-table expectations (fdb, neighbour, route, flows)", () => {
     });
   });
 
+  it("reads an iptables rule of a namespace's chain, table filter unless given", () => {
+    expect(
+      parsed('- { iptables: "netns:p25-n1", table: nat, chain: KUBE-SVC-WEB, rule: "-j KUBE-SEP-WEB2" }')[0],
+    ).toMatchObject({
+      kind: "iptables",
+      id: "netns:p25-n1 iptables -t nat KUBE-SVC-WEB has -j KUBE-SEP-WEB2",
+      table: "nat",
+    });
+    expect(parsed('- { iptables: "netns:n1", chain: FORWARD, rule: "-j ACCEPT" }')[0]).toMatchObject({
+      table: "filter",
+    });
+  });
+
   it("says what is wrong with a bad value", () => {
     expect(specErrors(withExpect('- { fdb: "n1", dev: flannel.1, mac: 6e:11:22:33:44:55 }')).join("\n")).toContain(
       "netns:NAME",

@@ -33,6 +33,7 @@ describe("the published JSON Schema", () => {
       "neighbour",
       "route",
       "flows",
+      "iptables",
     ]);
   });
 });

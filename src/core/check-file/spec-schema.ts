@@ -441,6 +441,32 @@ const flowsEntry = z
     description: "An OpenFlow flow in an Open vSwitch bridge's table (ovs-ofctl dump-flows), with its counters.",
   });
 
+const iptablesEntry = z
+  .strictObject({
+    iptables: namespaceOnly,
+    table: z
+      .enum(["filter", "nat", "mangle", "raw"], {
+        error: (issue) => `bad table \`${String(issue.input)}\`: filter, nat, mangle or raw`,
+      })
+      .default("filter")
+      .meta({ description: "The table (default filter)." }),
+    chain: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,28}$/, {
+        error: (issue) => `bad chain \`${String(issue.input)}\`: a chain name such as KUBE-SERVICES`,
+      })
+      .meta({ description: "The chain whose rules are read (iptables -t TABLE -S CHAIN)." }),
+    rule: z.string().min(1).meta({
+      description:
+        "Words one rule of the chain has, in this order, as typed (-d 10.96.0.10 -p tcp --dport 80 -j KUBE-SVC-X): iptables' own additions (-m tcp, /32, 0.50000000000) are allowed.",
+    }),
+    ...labels,
+  })
+  .meta({
+    title: "iptables",
+    description: "A rule in a chain of a named namespace's iptables (iptables -S), e.g. kube-proxy's.",
+  });
+
 const STATES = ["running", "exited"] as const;
 const containerEntry = z
   .strictObject({
@@ -473,6 +499,7 @@ export const entrySchemas = {
   neighbour: neighbourEntry,
   route: routeEntry,
   flows: flowsEntry,
+  iptables: iptablesEntry,
 };
 export type EntryKind = keyof typeof entrySchemas;
 
@@ -485,6 +512,7 @@ export function entryKind(entry: unknown): EntryKind {
   if ("neighbour" in entry) return "neighbour";
   if ("route" in entry) return "route";
   if ("flows" in entry) return "flows";
+  if ("iptables" in entry) return "iptables";
   if ("publishes" in entry || "ports" in entry) return "publishes";
   if ("resolve" in entry) return "resolve";
   if ("docker-network" in entry) return "docker-network";
@@ -509,6 +537,7 @@ export const expectEntrySchema = z.union([
   neighbourEntry,
   routeEntry,
   flowsEntry,
+  iptablesEntry,
 ]);
 
 export const specSchema = z
