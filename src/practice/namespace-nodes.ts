@@ -231,11 +231,6 @@ export async function prepareFlannelNodes(step: FlannelNodesStep, exercise: numb
   return words;
 }
 
-/** host-local's data dir of an exercise's node: where its leases are kept (a file per address). */
-export function practiceIpamDir(exercise: number, node: string): string {
-  return join(practiceDir(exercise), `ipam-${node}`);
-}
-
 /**
  * Two nodes as namespaces on an underlay, routing each other's pod CIDR (no overlay), and pods added the way a
  * container runtime adds them: the CNI bridge plugin (with host-local, data dir per node) called in the node's
