@@ -119,22 +119,27 @@ export async function readRoutes(namespace: string, timeoutMs: number): Promise<
   return parseRoutes(await run(tableCommands.routes(namespace), timeoutMs));
 }
 
-/** The rules of one chain of a named namespace's iptables, as `-S` prints them (`-N CHAIN` first); undefined when there is no such chain. */
+/** A chain's lines out of `iptables -S` of its whole table: `-P`/`-N CHAIN` and its `-A CHAIN …` rules; undefined when the table has no such chain. */
+export function chainLines(tableDump: string, chain: string): string[] | undefined {
+  const lines = tableDump.split("\n").filter((line) => line.split(/\s+/)[1] === chain);
+  return lines.some((line) => /^-[NP] /.test(line)) ? lines : undefined;
+}
+
+/**
+ * The rules of one chain of a named namespace's iptables, as `-S` prints them; undefined when there is no such
+ * chain. The whole table is read: iptables-nft 1.8.9 answers `-S MISSING` with "chain … is incompatible, use
+ * 'nft' tool", words that cannot tell a missing chain from an nft-only one.
+ */
 export async function readChain(
   namespace: string,
   table: string,
   chain: string,
   timeoutMs: number,
 ): Promise<string[] | undefined> {
-  const argv = tableCommands.rules(namespace, table, chain);
-  const result = await execa(argv[0]!, argv.slice(1), { reject: false, timeout: timeoutMs, stdin: "ignore" });
-  if (result.exitCode !== 0) {
-    if (/No chain\/target\/match by that name/.test(String(result.stderr))) return undefined;
-    throw new TableReadError(
-      `"${argv.join(" ")}" failed: ${String(result.stderr).trim() || `exit ${result.exitCode}`}`,
-    );
-  }
-  return String(result.stdout).split("\n").filter(Boolean);
+  return chainLines(
+    await run(["ip", "netns", "exec", namespace, "iptables", "-w", "-t", table, "-S"], timeoutMs),
+    chain,
+  );
 }
 
 /** Where the system's Open vSwitch keeps its sockets (Debian): a switch without a directory of its own. */

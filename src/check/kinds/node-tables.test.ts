@@ -6,7 +6,7 @@ import type {
   NeighbourExpectation,
   RouteExpectation,
 } from "../../core/check-file/expectations.js";
-import { parseFdb, parseNeighbours, parseRoutes } from "../../probes/netns-tables.js";
+import { chainLines, parseFdb, parseNeighbours, parseRoutes } from "../../probes/netns-tables.js";
 import { parseFlows } from "../../probes/ovs-view.js";
 import { judgeFdbEntries } from "./fdb.js";
 import { judgeFlows } from "./flows.js";
@@ -187,6 +187,14 @@ describe("a chain of a node's iptables, as -S printed it, judged", () => {
     expect(judgeChain(rule("KUBE-SERVICES", "-d 10.213.100.10 -p tcp --dport 80 -j KUBE-SVC-WEB"), SERVICES).held).toBe(
       true,
     );
+  });
+
+  it("takes a chain's lines out of the whole table's -S, and tells a missing chain", () => {
+    const table = ["-P PREROUTING ACCEPT", "-A PREROUTING -j KUBE-SERVICES", ...SERVICES, ...SVC].join("\n");
+    expect(chainLines(table, "KUBE-SVC-WEB")).toEqual(SVC);
+    expect(chainLines(table, "PREROUTING")).toEqual(["-P PREROUTING ACCEPT", "-A PREROUTING -j KUBE-SERVICES"]);
+    // A chain only jumped to is no chain of the table.
+    expect(chainLines("-P PREROUTING ACCEPT\n-A PREROUTING -j KUBE-SERVICES", "KUBE-SERVICES")).toBeUndefined();
   });
 
   it("fails on a rule without the words (the control), and on a missing chain", () => {
