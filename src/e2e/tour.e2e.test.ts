@@ -1,7 +1,11 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { lessonsOf } from "../core/lesson/lesson.js";
-import { loadExercises } from "../practice/load-exercise.js";
+import { loadExercises, type Exercise } from "../practice/load-exercise.js";
+import { practiceDir, practiceSwitchDir } from "../practice/namespace-nodes.js";
+import { pluginExercises } from "../practice/plugins-chapter.js";
+import { listNamespaces } from "../runtime/netns.js";
 import { swarmState } from "../runtime/swarm.js";
 import { nodesLeft } from "./practice-harness.js";
 import { docker, ROOT, scratchReports } from "./netlab-cli.js";
@@ -98,7 +102,104 @@ describe("netlab tour overlay", () => {
     const result = await tour(["overlays"]);
     expect(result.exitCode).toBe(2);
     expect(String(result.all).trim().split("\n")).toEqual([
-      'netlab: no tour chapter "overlays"; chapters: seed, overlay',
+      'netlab: no tour chapter "overlays"; chapters: seed, overlay, plugins',
     ]);
+  });
+});
+
+const PLUGINS = pluginExercises(loadExercises());
+
+/** The Open vSwitch daemons of an exercise's private switch: their command lines name its run directory. */
+function switchDaemons(exercise: Exercise): string[] {
+  const dir = `${practiceSwitchDir(exercise.number)}/`;
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      let cmdline: string;
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      } catch {
+        return [];
+      }
+      return /\b(ovs-vswitchd|ovsdb-server)\b/.test(cmdline) && cmdline.includes(dir) ? [`${pid} ${cmdline}`] : [];
+    });
+}
+
+/** What is left of the plugin exercises: their namespaces, folders and switch daemons. */
+async function pluginsLeft(): Promise<string[]> {
+  const namespaces = await listNamespaces();
+  return PLUGINS.flatMap((exercise) => [
+    ...exercise.names.namespaces.filter((name) => namespaces.has(name)).map((name) => `namespace ${name}`),
+    ...(existsSync(practiceDir(exercise.number)) ? [`folder ${practiceDir(exercise.number)}`] : []),
+    ...switchDaemons(exercise).map((daemon) => `daemon ${daemon}`),
+  ]);
+}
+
+// Its exercises' namespaces have fixed names (p22-node, …), as when the practice project grades them: the two
+// must not run at the same moment (the chapter then refuses, one line, exit 3).
+describe("netlab tour plugins", () => {
+  it("shows every plugin exercise solved by practice's prepare, grade and reset; nothing of them is left", async () => {
+    expect(PLUGINS.map((exercise) => exercise.number)).toEqual(expect.arrayContaining([22, 23]));
+    expect(await pluginsLeft()).toEqual([]);
+    const answers = PLUGINS.map((exercise) => String((exercise.predict?.answer ?? 0) + 1)).join("\n");
+    const result = await tour(["plugins"], `${answers}\n`);
+    const output = String(result.all);
+    expect(result.exitCode, output).toBe(0);
+    const shown = sections(output);
+    expect(shown.map((section) => section.claim)).toEqual(PLUGINS.map((exercise) => String(exercise.number)));
+    for (const [index, { claim, text }] of shown.entries()) {
+      const exercise = PLUGINS[index]!;
+      expect(text, claim).toContain(exercise.concept);
+      expect(text, claim).toContain("(removed once this exercise is shown)");
+      for (const line of exercise.solution) expect(text, claim).toContain(`  $ ${line}\n`);
+      expect(text, claim).toMatch(
+        /practice check then showed:\n(?: {2}✓ step \d+: .*\n)+ {2}score (\d+)\/\1 steps ✓ passed/,
+      );
+      // The reset's own words: every namespace the exercise names was there, and went.
+      const removed = /^netlab removed: (.*)$/m.exec(text)?.[1] ?? "";
+      for (const name of exercise.names.namespaces) expect(removed, claim).toContain(`namespace ${name}`);
+      expect(removed, claim).toContain(`folder ${practiceDir(exercise.number)}`);
+      if (exercise.prepare.some((step) => "ovs-node" in step))
+        expect(removed, claim).toMatch(/Open vSwitch ovs-vswitchd \(pid \d+\), Open vSwitch ovsdb-server \(pid \d+\)/);
+      expect(text, claim).toContain("Your prediction: ✓");
+    }
+    expect(output).toContain(`Predictions: ${PLUGINS.length} of ${PLUGINS.length} right.`);
+    expect(await pluginsLeft()).toEqual([]);
+  });
+
+  it("Ctrl-C while an exercise is prepared: it is reset, then the tour exits 130", async () => {
+    const first = PLUGINS[0]!;
+    const child = tour(["plugins", "--yes"]);
+    // Control: the probe sees the exercise's namespaces while it is shown, so "nothing left" after means removed.
+    let seen: string[] = [];
+    while (seen.length === 0 && child.exitCode === null) {
+      seen = (await pluginsLeft()).filter((left) => left.startsWith(`namespace ${first.names.namespaces[0]}`));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(seen, "the first exercise's namespace appeared").toHaveLength(1);
+    child.kill("SIGINT");
+    const result = await child;
+    const output = String(result.all);
+    expect(result.exitCode, output).toBe(130);
+    expect(output).toContain("netlab: SIGINT: stopping; removing what the tour made…");
+    expect(output).not.toContain(`(2/${PLUGINS.length}, plugins)`);
+    expect(await pluginsLeft()).toEqual([]);
+  });
+
+  it("refuses, before it prepares anything, while a learner's exercise holds one of the fixed names", async () => {
+    const last = PLUGINS.at(-1)!;
+    const taken = last.names.namespaces[0]!;
+    await execa("ip", ["netns", "add", taken]);
+    try {
+      const result = await tour(["plugins", "--yes"]);
+      expect(result.exitCode).toBe(3);
+      expect(String(result.all).trim().split("\n")).toEqual([
+        `netlab: exercise ${last.number} is in use (namespace ${taken} exists): finish it, or "netlab practice reset ${last.number}", then run the tour again`,
+      ]);
+      // The learner's namespace is untouched, and nothing else was made.
+      expect(await pluginsLeft()).toEqual([`namespace ${taken}`]);
+    } finally {
+      await execa("ip", ["netns", "del", taken]);
+    }
   });
 });

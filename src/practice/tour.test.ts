@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { CheckRecord, Facts } from "../core/facts-schema.js";
 import { lessonOf, type Lesson } from "../core/lesson/lesson.js";
-import { loadExercises } from "./load-exercise.js";
+import { loadExercises, type Exercise } from "./load-exercise.js";
+import { pluginExercises } from "./plugins-chapter.js";
 import {
   checkOf,
+  gradeStepLines,
   judge,
   score,
   scoreLine,
@@ -191,5 +193,68 @@ describe("the tour's overlay chapter, over practice exercises", () => {
       expect(exercise.predict, String(exercise.number)).toBeDefined();
       expect(exercise.predict!.choices[exercise.predict!.answer], String(exercise.number)).toBeDefined();
     }
+  });
+});
+
+describe("the tour's plugins chapter, over the plugin exercises", () => {
+  const all = loadExercises();
+  const chapter = pluginExercises(all);
+
+  it("takes every exercise that prepares a plugin's nodes as namespaces, in number order, and no other", () => {
+    const numbers = chapter.map((exercise) => exercise.number);
+    // The committed ones: an OpenFlow flow on a private switch, flannel's entries for a new node.
+    expect(numbers).toEqual(expect.arrayContaining([22, 23]));
+    expect(numbers).toEqual([...numbers].sort((one, other) => one - other));
+    const kinds = ["ovs-node", "flannel-nodes", "cni-nodes"];
+    const preparesPlugin = (exercise: Exercise) => exercise.prepare.some((step) => kinds.some((kind) => kind in step));
+    for (const exercise of chapter) expect(preparesPlugin(exercise), String(exercise.number)).toBe(true);
+    // Control: the overlay chapter's exercises and the by-hand namespaces ones (16-18) are not plugins.
+    const others = all.filter((exercise) => !numbers.includes(exercise.number)).map((exercise) => exercise.number);
+    expect(others).toEqual(expect.arrayContaining([12, 16, 19, 21]));
+    for (const exercise of all.filter((each) => others.includes(each.number)))
+      expect(preparesPlugin(exercise), String(exercise.number)).toBe(false);
+    // A new one joins by what it prepares, whatever its number.
+    const added = {
+      ...chapter[0]!,
+      number: 31,
+      prepare: [{ "cni-nodes": "p31", pool: "10.213.96.0/19", pods: [], serve: [] }],
+    };
+    expect(pluginExercises([added, ...all]).map((exercise) => exercise.number)).toEqual([...numbers, 31]);
+  });
+
+  it("has a prediction for every exercise of the chapter, its answer one of the choices", () => {
+    for (const exercise of chapter) {
+      expect(exercise.predict, String(exercise.number)).toBeDefined();
+      expect(exercise.predict!.choices[exercise.predict!.answer], String(exercise.number)).toBeDefined();
+    }
+  });
+
+  it("prints what the reset removed after each exercise, and scores predictions as the overlay chapter does", async () => {
+    const io = scripted(chapter.map((exercise) => exercise.predict!.answer + 1));
+    const total = await walkChapter(
+      chapter,
+      async (exercise) => ({
+        prepared: [`node p${exercise.number}-node … (removed once this exercise is shown)`],
+        typed: [`$ ${exercise.solution[0]}`],
+        grade: ["✓ step 1: …", "score 1/1 steps ✓ passed (0.1 s)"],
+        passed: true,
+        removed:
+          exercise.number === chapter[0]!.number ? [] : exercise.names.namespaces.map((name) => `namespace ${name}`),
+      }),
+      io,
+      "plugins",
+    );
+    expect(total).toEqual({ right: chapter.length, wrong: 0, unanswered: 0, notScored: 0 });
+    const text = io.printed.join("\n");
+    expect(text).toContain(`Predictions: ${chapter.length} of ${chapter.length} right.`);
+    expect(text).toContain(`(1/${chapter.length}, plugins)`);
+    expect(text).toContain("netlab removed: nothing was left");
+    const second = chapter[1]!;
+    expect(text).toContain(`netlab removed: ${second.names.namespaces.map((name) => `namespace ${name}`).join(", ")}`);
+  });
+
+  it("cuts a grade's lines to its steps and score: the title and the explanation are the tour's to print", () => {
+    const lines = ["exercise 22: …", "✓ step 1: a", "✗ step 2: b", "score 1/2 steps ✗ not yet (3.0 s)", "Why: …"];
+    expect(gradeStepLines(lines)).toEqual(["✓ step 1: a", "✗ step 2: b", "score 1/2 steps ✗ not yet (3.0 s)"]);
   });
 });

@@ -151,6 +151,14 @@ export interface ExerciseShown {
   /** The grade after the reference commands: each step ✓/✗ and the score. */
   grade: string[];
   passed: boolean;
+  /** What was removed after it, when the chapter removes it by practice's reset (one line each). */
+  removed?: string[];
+}
+
+/** A grade's lines (practice-text's gradeLines) from its first step to its score: the tour prints the explanation itself. */
+export function gradeStepLines(lines: string[]): string[] {
+  const score = lines.findIndex((line) => line.startsWith("score "));
+  return lines.slice(1, score + 1);
 }
 
 /** A prediction about an exercise scores only when the exercise was shown to pass: otherwise there is no answer. */
@@ -202,6 +210,7 @@ export async function walkChapter(
     for (const line of result.typed) io.print(`  ${line}`);
     io.print("practice check then showed:");
     for (const line of result.grade) io.print(`  ${line}`);
+    if (result.removed) io.print(`netlab removed: ${result.removed.join(", ") || "nothing was left"}`);
     io.print(`Why: ${exercise.explanation}`);
     io.print(`Docs: ${exercise.docs}`);
     io.print(`Try it yourself: netlab practice start ${exercise.number}`);
