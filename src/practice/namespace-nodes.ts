@@ -2,9 +2,10 @@ import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
-import { CniCluster, cniPlan } from "../runtime/cni.js";
+import { CniCluster, cniPlan, cniRefusal } from "../runtime/cni.js";
 import { FlannelCluster, flannelPlan, VTEP, type VtepView } from "../runtime/flannel.js";
-import { listNamespaces } from "../runtime/netns.js";
+import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
+import { missingTools } from "../runtime/packet-capture.js";
 import { OvsSwitch, stopDaemonByPidFile } from "../runtime/ovs-switch.js";
 import { PluginNamespaces } from "../runtime/plugin-namespaces.js";
 
@@ -98,6 +99,50 @@ async function serve(namespace: string, ports: number[], exercise: number): Prom
   for (const port of ports) await ip(["netns", "exec", namespace, "busybox", "httpd", "-p", String(port), "-h", root]);
 }
 
+/** The host tools a step runs, and the Debian package each comes in. */
+const TOOLS: Record<"ovs" | "flannel" | "cni", Record<string, string>> = {
+  ovs: Object.fromEntries(
+    ["ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-ofctl", "ovs-appctl"].map((tool) => [
+      tool,
+      "openvswitch-switch",
+    ]),
+  ),
+  flannel: { bridge: "iproute2" },
+  cni: {},
+};
+
+/** Refuses, in the learner's words, a step whose tools this host lacks (before anything is made). */
+async function refuseMissingTools(kind: keyof typeof TOOLS): Promise<void> {
+  const tools: Record<string, string> = { ...TOOLS[kind], busybox: "busybox" };
+  const missing = missingTools(Object.keys(tools));
+  if (missing.length > 0) {
+    const packages = [...new Set(missing.map((tool) => tools[tool]!))];
+    throw new NamespaceNodeError(
+      `this exercise needs ${missing.join(", ")}, not installed: sudo apt-get install --no-remove ${packages.join(" ")} (or npm run provision)`,
+    );
+  }
+  if (kind === "cni") {
+    const refusal = await cniRefusal();
+    if (refusal) throw new NamespaceNodeError(`this exercise needs ${refusal}`);
+  }
+}
+
+/** A half-made step is undone whole (switch stopped, namespaces and folder removed), so a new start begins clean. */
+async function wholeOrNothing(
+  step: OvsNodeStep | FlannelNodesStep | CniNodesStep,
+  exercise: number,
+  build: () => Promise<void>,
+): Promise<void> {
+  try {
+    await build();
+  } catch (error) {
+    if ("ovs-node" in step) await stopPracticeSwitch(exercise);
+    for (const namespace of namespacesOf(step)) await removeNamedNamespace(namespace);
+    await removePracticeDir(exercise);
+    throw error;
+  }
+}
+
 /** Already prepared by an earlier start (its folder is netlab's mark), or a learner's own namespaces: refuse those. */
 async function alreadyThere(names: string[], exercise: number, what: string): Promise<string | undefined> {
   const present = await listNamespaces();
@@ -125,6 +170,14 @@ export async function prepareOvsNode(step: OvsNodeStep, exercise: number): Promi
     .join(", ")}${step.serve.length ? `, each serving on ${step.serve.join(", ")}` : ""}`;
   const earlier = await alreadyThere(namespacesOf(step), exercise, words);
   if (earlier) return earlier;
+  await refuseMissingTools("ovs");
+  await wholeOrNothing(step, exercise, () => buildOvsNode(step, exercise));
+  return words;
+}
+
+async function buildOvsNode(step: OvsNodeStep, exercise: number): Promise<void> {
+  const node = step["ovs-node"];
+  const dir = practiceSwitchDir(exercise);
   await mkdir(practiceDir(exercise), { recursive: true, mode: 0o700 });
   await ip(["netns", "add", node]);
   await ip(["-n", node, "link", "set", "lo", "up"]);
@@ -143,7 +196,6 @@ export async function prepareOvsNode(step: OvsNodeStep, exercise: number): Promi
     await serve(pod, step.serve, exercise);
   }
   await ovs.settle();
-  return words;
 }
 
 /** Stops an exercise's private switch by the pids in its pid files (only when they still run that switch). */
@@ -215,6 +267,13 @@ export async function prepareFlannelNodes(step: FlannelNodesStep, exercise: numb
   const words = `flannel nodes ${names.filter((name) => /-n\d+$/.test(name)).join(", ")} on underlay ${prefix}-u, pods ${names.filter((name) => /-n\d+[a-z]$/.test(name)).join(", ")}; ${prefix}-${step.unprogrammed} knows no peer yet`;
   const earlier = await alreadyThere(names, exercise, words);
   if (earlier) return earlier;
+  await refuseMissingTools("flannel");
+  await wholeOrNothing(step, exercise, () => buildFlannelNodes(step, exercise));
+  return words;
+}
+
+async function buildFlannelNodes(step: FlannelNodesStep, exercise: number): Promise<void> {
+  const prefix = step["flannel-nodes"];
   await mkdir(practiceDir(exercise), { recursive: true, mode: 0o700 });
   const plan = flannelPlan(step.pool, 2, 1);
   const macs = new Map(plan.nodes.map((node, index) => [node.tag, vtepMacOf(exercise, index + 1)]));
@@ -228,7 +287,6 @@ export async function prepareFlannelNodes(step: FlannelNodesStep, exercise: numb
     for (const peer of plan.nodes)
       if (peer !== node && node.tag !== step.unprogrammed) await cluster.addPeer(node.tag, peer.tag);
   for (const pod of plan.nodes.flatMap((node) => node.pods)) await serve(`${prefix}-${pod.tag}`, step.serve, exercise);
-  return words;
 }
 
 /**
@@ -242,6 +300,14 @@ export async function prepareCniNodes(step: CniNodesStep, exercise: number): Pro
   const words = `nodes ${plan.nodes.map((node) => `${prefix}-${node.tag} (pod CIDR ${node.subnet}, cni0 ${node.gateway})`).join(", ")} on underlay ${prefix}-u${step.pods.length ? `, pods ${step.pods.map((pod) => `${prefix}-${pod}`).join(", ")} added with the bridge plugin` : ""}${step.serve.length && step.pods.length ? `, serving on ${step.serve.join(", ")}` : ""}`;
   const earlier = await alreadyThere(namespacesOf(step), exercise, words);
   if (earlier) return earlier;
+  await refuseMissingTools("cni");
+  await wholeOrNothing(step, exercise, () => buildCniNodes(step, exercise));
+  return words;
+}
+
+async function buildCniNodes(step: CniNodesStep, exercise: number): Promise<void> {
+  const prefix = step["cni-nodes"];
+  const plan = cniPlan(step.pool);
   await mkdir(practiceDir(exercise), { recursive: true, mode: 0o700 });
   const cluster = new CniCluster(new ExerciseNamespaces(prefix, exercise), plan);
   await cluster.build();
@@ -253,5 +319,4 @@ export async function prepareCniNodes(step: CniNodesStep, exercise: number): Pro
     if (!add.ok) throw new NamespaceNodeError(`CNI ADD of pod ${prefix}-${pod} failed: ${add.error}`);
     await serve(`${prefix}-${pod}`, step.serve, exercise);
   }
-  return words;
 }
