@@ -10,7 +10,7 @@ import { listNodeGroups } from "../lifecycle/nodes.js";
 import { findExerciseNodes } from "../practice/exercise-nodes.js";
 import { loadExercises, nodeCountOf, type Exercise } from "../practice/load-exercise.js";
 import { withNodes } from "../practice/node-words.js";
-import { nodesOf } from "../practice/state-file.js";
+import { namespacesRecorded, nodesOf } from "../practice/state-file.js";
 import { practiceCheck, practiceList, practiceReset, practiceStart } from "../cli/practice-cli.js";
 import { listNamespaces } from "../runtime/netns.js";
 import { deletionOf } from "../practice/reset-exercise.js";
@@ -152,6 +152,7 @@ export async function resetAndExpectNothingLeft(exercise: Exercise): Promise<voi
     expect(await nodesLeft(runId)).toEqual([]);
   }
   expect(nodesOf(exercise.number)).toBeUndefined();
+  expect(namespacesRecorded(exercise.number)).toEqual([]);
 }
 
 /** Whether an exercise runs on node engines of its own (never on the machine's engine). */

@@ -8,6 +8,7 @@ import { listNamespaces, removeNamedNamespace } from "../runtime/netns.js";
 import { missingTools } from "../runtime/packet-capture.js";
 import { OvsSwitch, stopDaemonByPidFile } from "../runtime/ovs-switch.js";
 import { PluginNamespaces } from "../runtime/plugin-namespaces.js";
+import { recordNamespaces } from "./state-file.js";
 
 /**
  * Where exercises on namespaces-as-nodes keep their files: `/run/netlab-practice/pNN`, one folder per exercise

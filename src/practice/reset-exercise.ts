@@ -9,6 +9,7 @@ import { removeExerciseNodes } from "./exercise-nodes.js";
 import { nodeCountOf, type Exercise } from "./load-exercise.js";
 import { practiceDir, removePracticeDir, stopPracticeSwitch } from "./namespace-nodes.js";
 import { practiceParentLink } from "./prepare.js";
+import { namespacesRecorded, recordNamespaces } from "./state-file.js";
 
 /** An object as the engine lists it: enough to choose by exact name or by label. */
 export interface Listed {
@@ -139,7 +140,11 @@ export async function resetExercise(docker: Dockerode, exercise: Exercise, timeo
   // A private switch is stopped by its pids before its namespace goes; its folder after.
   if (exercise.prepare.some((step) => "ovs-node" in step))
     removed.push(...(await stopPracticeSwitch(exercise.number)).map((daemon) => `Open vSwitch ${daemon}`));
-  removed.push(...(await resetHostObjects(exercise.names)));
+  // What the state file recorded as made for it goes too, should the exercise file have changed its names since.
+  const recorded = namespacesRecorded(exercise.number);
+  const namespaces = [...new Set([...exercise.names.namespaces, ...recorded])];
+  removed.push(...(await resetHostObjects({ ...exercise.names, namespaces })));
+  if (recorded.length > 0) recordNamespaces(exercise.number, undefined);
   if (exercise.prepare.some((step) => "ovs-node" in step || "flannel-nodes" in step || "cni-nodes" in step))
     if (await removePracticeDir(exercise.number)) removed.push(`folder ${practiceDir(exercise.number)}`);
   return removed;

@@ -17,6 +17,11 @@ interface ExerciseState {
 export interface PracticeState {
   version: 1;
   exercises: Record<string, ExerciseState>;
+  /**
+   * The namespaces netlab made as plugin nodes and pods, by exercise (recorded before they are made): reset
+   * removes these too. Kept apart from the progress, so a tour showing an exercise never marks it started.
+   */
+  namespaces?: Record<string, string[]>;
 }
 
 /** `$NETLAB_STATE_DIR/practice.json`, else under `$XDG_CACHE_HOME/netlab` or `~/.cache/netlab`. */
@@ -33,7 +38,8 @@ export function readState(file = stateFile()): PracticeState {
     const data = JSON.parse(readFileSync(file, "utf8")) as Partial<PracticeState>;
     if (data.version !== 1 || typeof data.exercises !== "object" || data.exercises === null)
       return structuredClone(EMPTY);
-    return { version: 1, exercises: data.exercises };
+    const namespaces = typeof data.namespaces === "object" && data.namespaces !== null ? data.namespaces : undefined;
+    return { version: 1, exercises: data.exercises, ...(namespaces ? { namespaces } : {}) };
   } catch {
     return structuredClone(EMPTY);
   }
@@ -94,4 +100,18 @@ export function recordNodes(number: number, runId: string | undefined, file?: st
     },
     file,
   );
+}
+
+/** The namespaces recorded for an exercise's plugin nodes and pods, if any. */
+export function namespacesRecorded(number: number, file = stateFile()): string[] {
+  return readState(file).namespaces?.[String(number)] ?? [];
+}
+
+/** Records the namespaces a prepare step is about to make (so a reset finds even half-made ones), or forgets them all. */
+export function recordNamespaces(number: number, namespaces: string[] | undefined, file = stateFile()): void {
+  const state = readState(file);
+  const { [String(number)]: earlier = [], ...others } = state.namespaces ?? {};
+  state.namespaces =
+    namespaces === undefined ? others : { ...others, [String(number)]: [...new Set([...earlier, ...namespaces])] };
+  writeState(state, file);
 }
