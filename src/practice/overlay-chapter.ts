@@ -10,16 +10,10 @@ import { nodeCountOf, type Exercise } from "./load-exercise.js";
 import { withNodes } from "./node-words.js";
 import { gradeLines } from "./practice-text.js";
 import { prepareExercise } from "./prepare.js";
-import type { ExerciseShown } from "./tour.js";
+import { gradeStepLines, type ExerciseShown } from "./tour.js";
 
 /** The tour's overlay chapter: the exercises on node engines, in the order they build on each other. */
 export const OVERLAY_CHAPTER = [12, 19, 20, 21];
-
-/** The grade's lines up to its score: the tour prints the explanation itself. */
-function stepLines(lines: string[]): string[] {
-  const score = lines.findIndex((line) => line.startsWith("score "));
-  return lines.slice(1, score + 1);
-}
 
 /**
  * Runs one exercise solved, on node engines of its own (a run of the tour's, not kept: a practice exercise's
@@ -47,7 +41,7 @@ export async function showOnNodes(
   );
   const grade = (once: boolean) => gradeExercise(exercise, { docker, config, nodes: nodes.nodes, once });
   const troubleshooting = exercise.prepare.some((step) => "container" in step);
-  const before = troubleshooting ? stepLines(gradeLines(await grade(true), plan)) : undefined;
+  const before = troubleshooting ? gradeStepLines(gradeLines(await grade(true), plan)) : undefined;
   const typed: string[] = [];
   for (const written of exercise.solution) {
     const line = withNodes(written, plan);
@@ -59,7 +53,7 @@ export async function showOnNodes(
     prepared,
     ...(before ? { before } : {}),
     typed,
-    grade: stepLines(gradeLines(after, plan)),
+    grade: gradeStepLines(gradeLines(after, plan)),
     passed: after.passed === after.total,
   };
 }
