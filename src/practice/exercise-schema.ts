@@ -182,7 +182,9 @@ const predictSchema = z
     path: ["answer"],
     message: "answer should be the index of one of the choices",
   })
-  .meta({ description: "A prediction the tour asks before it shows the exercise solved (netlab tour overlay, plugins)." });
+  .meta({
+    description: "A prediction the tour asks before it shows the exercise solved (netlab tour overlay, plugins).",
+  });
 
 export const exerciseSchema = z
   .strictObject({
