@@ -1,14 +1,14 @@
 import { join } from "node:path";
-import { describe, expect, type TestContext } from "vitest";
+import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
 import { labLessons } from "../src/core/lesson/lesson.js";
-import { observe } from "../src/harness/observations.js";
+import { observeNeeding } from "../src/harness/observations.js";
 import { OvsLab, podPort, type OvsNode } from "../src/runtime/ovs-lab.js";
 import { ovsLabNeeds, OvsError } from "../src/runtime/ovs-switch.js";
 import { missingTools } from "../src/runtime/packet-capture.js";
 import { startUnderlayCapture } from "../src/runtime/underlay-capture.js";
 import { listen } from "../src/probes/listen.js";
-import { observeOvsLab, parseFlows, tcpChecksumErrors } from "../src/probes/ovs-view.js";
+import { observeOvsLab, parseFlows, primeTunnelArp, tcpChecksumErrors } from "../src/probes/ovs-view.js";
 import { ping, type PingResult } from "../src/probes/ping.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
 
@@ -37,6 +37,7 @@ const test = labTest(OPENVSWITCH);
 const { missing, reason: skipReason } = ovsLabNeeds("openvswitch");
 
 let ovs: OvsLab;
+let nodes: OvsNode[] = [];
 let probeTimeout = 3000;
 const address = (pod: Pod) => PODS[pod].cidr.split("/")[0] ?? "";
 const underlayAddress = (node: Node) => NODES[node].split("/")[0] ?? "";
@@ -82,16 +83,7 @@ const steps = {
   tunnels: once(async () => {
     await ovs.addVxlan("n1", "vx0", underlayAddress("n2"), KEY);
     await ovs.addVxlan("n2", "vx0", underlayAddress("n1"), KEY);
-    // The userspace datapath resolves a tunnel's next hop with its own ARP table, filled from what crosses br-phy:
-    // each node pings the other once, so the pods' first packet does not wait on (and lose to) that lookup.
-    for (const [from, to] of [
-      ["n1", "n2"],
-      ["n2", "n1"],
-    ] as const) {
-      const primed = await ping(ovs.site(from), probeTimeout).once(underlayAddress(to), PING_SIZE, 1);
-      if (primed.outcome !== "replied")
-        throw new Error(`node ${from} cannot reach ${to} on the underlay: ${primed.detail}`);
-    }
+    await primeTunnelArp(ovs, nodes, probeTimeout);
   }),
 };
 
@@ -101,11 +93,7 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   ovs = new OvsLab("nlo", env.runId);
   lab.defer(() => ovs.remove());
   const started = Date.now();
-  await ovs.addUnderlay("u");
-  // The nodes (and then the pods) are built side by side: each is its own namespace and switch.
-  await Promise.all(
-    (["n1", "n2"] as const).map((tag) => ovs.addNode(tag, { underlay: { tag: "u", cidr: NODES[tag] } })),
-  );
+  nodes = await ovs.addNodesOnUnderlay(NODES);
   await Promise.all(
     (["a", "b", "c"] as const).map((pod) => ovs.addPod(pod, PODS[pod].node, PODS[pod].cidr, { plugged: pod !== "b" })),
   );
@@ -133,19 +121,9 @@ test.afterAll(async ({ lab }) => {
   lab.facts.host = { ...lab.facts.host, ...seen.host, idleCpuPercent, commands: ovs.commands };
 });
 
-/** Skips with what to install when Open vSwitch is missing (recorded, never a silent pass). */
-function needOvs(context: Pick<TestContext, "task" | "skip">) {
-  const check = observe(context.task);
-  if (skipReason) {
-    check.see("missing", missing);
-    context.skip(skipReason);
-  }
-  return check;
-}
-
 describe(OPENVSWITCH.heading, () => {
   test.claim("V1", async ({ task, skip }) => {
-    const check = needOvs({ task, skip });
+    const check = observeNeeding({ task, skip }, { missing, reason: skipReason });
     const n1 = node("n1").switch;
     // The kernel datapath: a bridge of the default type asks for the openvswitch module's netlink family.
     const refused = await n1.vsctl("add-br", "br-sys").then(
@@ -176,7 +154,7 @@ describe(OPENVSWITCH.heading, () => {
   });
 
   test.claim("V2", async ({ task, skip, timeout }) => {
-    const check = needOvs({ task, skip });
+    const check = observeNeeding({ task, skip }, { missing, reason: skipReason });
     await steps.plugged();
     await steps.servers();
     const from = tcp(ovs.site("a"), timeout);
@@ -199,7 +177,7 @@ describe(OPENVSWITCH.heading, () => {
   });
 
   test.claim("V3", async ({ task, skip, timeout }) => {
-    const check = needOvs({ task, skip });
+    const check = observeNeeding({ task, skip }, { missing, reason: skipReason });
     await steps.tso();
     await steps.servers();
     const n1 = node("n1").switch;
@@ -233,7 +211,7 @@ describe(OPENVSWITCH.heading, () => {
   });
 
   test.claim("V4", async ({ task, skip }) => {
-    const check = needOvs({ task, skip });
+    const check = observeNeeding({ task, skip }, { missing, reason: skipReason });
     // Control: without tunnel ports the two bridges are not joined, and the pod on node 2 is not reached.
     expect(check.see("pingWithoutTunnel", await pingFrom("a", "c")).outcome).toBe("lost");
     await steps.tunnels();
@@ -264,7 +242,7 @@ describe(OPENVSWITCH.heading, () => {
   });
 
   test.claim("V5", async ({ task, skip }) => {
-    const check = needOvs({ task, skip });
+    const check = observeNeeding({ task, skip }, { missing, reason: skipReason });
     await steps.tunnels();
     const n1 = node("n1").switch;
     // Control: with the keys matching, the ping passes.
@@ -297,7 +275,7 @@ describe(OPENVSWITCH.heading, () => {
   });
 
   test.claim("V6", async ({ task, skip, timeout }) => {
-    const check = needOvs({ task, skip });
+    const check = observeNeeding({ task, skip }, { missing, reason: skipReason });
     await steps.tso();
     await steps.tunnels();
     await steps.servers();

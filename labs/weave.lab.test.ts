@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import { execa } from "execa";
-import { describe, expect, type TestContext } from "vitest";
+import { describe, expect } from "vitest";
 import { labTest } from "../src/harness/lab-test.js";
 import { labLessons } from "../src/core/lesson/lesson.js";
-import { observe } from "../src/harness/observations.js";
+import { observe, observeNeeding } from "../src/harness/observations.js";
 import { OvsLab } from "../src/runtime/ovs-lab.js";
 import { ovsLabNeeds } from "../src/runtime/ovs-switch.js";
 import { missingTools } from "../src/runtime/packet-capture.js";
 import { startUnderlayCapture, type UnderlayCapture } from "../src/runtime/underlay-capture.js";
-import { observeOvsLab } from "../src/probes/ovs-view.js";
+import { observeOvsLab, primeTunnelArp } from "../src/probes/ovs-view.js";
 import { ping, type PingResult } from "../src/probes/ping.js";
 
 /** Weave Net's fast datapath: VXLAN, on its own UDP port rather than IANA's 4789. */
@@ -65,21 +65,9 @@ test.beforeAll(async ({ lab, env, timeout }) => {
   ovs = new OvsLab("nlw", env.runId);
   lab.defer(() => ovs.remove());
   const started = Date.now();
-  await ovs.addUnderlay("u");
-  // The nodes (and then the pods) are built side by side: each is its own namespace and switch.
-  await Promise.all(
-    (["n1", "n2"] as const).map((tag) => ovs.addNode(tag, { underlay: { tag: "u", cidr: NODES[tag] } })),
-  );
+  const nodes = await ovs.addNodesOnUnderlay(NODES);
   await Promise.all((["a", "c"] as const).map((pod) => ovs.addPod(pod, PODS[pod].node, PODS[pod].cidr)));
-  // The userspace datapath resolves a tunnel's next hop from ARP seen on br-phy: each node pings the other once.
-  for (const [from, to] of [
-    ["n1", "n2"],
-    ["n2", "n1"],
-  ] as const) {
-    const primed = await ping(ovs.site(from), timeout).once(underlayAddress(to), PING_SIZE, 1);
-    if (primed.outcome !== "replied")
-      throw new Error(`node ${from} cannot reach ${to} on the underlay: ${primed.detail}`);
-  }
+  await primeTunnelArp(ovs, nodes, timeout);
   lab.facts.host = { buildMs: Date.now() - started };
 });
 
@@ -102,18 +90,9 @@ test.afterAll(async ({ lab }) => {
   lab.facts.host = { ...lab.facts.host, ...seen.host, commands: ovs.commands };
 });
 
-function needOvs(context: Pick<TestContext, "task" | "skip">) {
-  const check = observe(context.task);
-  if (skipReason) {
-    check.see("missing", missing);
-    context.skip(skipReason);
-  }
-  return check;
-}
-
 describe(WEAVE.heading, () => {
   test.claim("W1", async ({ task, skip }) => {
-    const check = needOvs({ task, skip });
+    const check = observeNeeding({ task, skip }, { missing, reason: skipReason });
     const capture = async (port: number): Promise<UnderlayCapture> =>
       startUnderlayCapture({
         namespace: ovs.namespace("u"),

@@ -66,3 +66,19 @@ export function observe(task: MetaHolder) {
 }
 
 export type Observations = ReturnType<typeof observe>;
+
+/**
+ * `observe(task)` for a claim that needs tools the machine may lack: when `needs.reason` says they are missing,
+ * records which and skips with that reason (never a silent pass).
+ */
+export function observeNeeding(
+  context: { task: MetaHolder; skip(reason: string): never | void },
+  needs: { missing: string[]; reason?: string },
+) {
+  const check = observe(context.task);
+  if (needs.reason) {
+    check.see("missing", needs.missing);
+    context.skip(needs.reason);
+  }
+  return check;
+}

@@ -1,6 +1,7 @@
 import type { OvsLab } from "../runtime/ovs-lab.js";
 import type { ProbeSite } from "../runtime/site.js";
 import { observeNetwork } from "./net-view.js";
+import { ping } from "./ping.js";
 
 /** One OpenFlow flow as `ovs-ofctl dump-flows` prints it. */
 export interface Flow {
@@ -121,4 +122,23 @@ export async function observeOvsLab(
       tunnels: options.tunnels ?? [],
     },
   };
+}
+
+/**
+ * The userspace datapath resolves a tunnel's next hop with its own ARP table, filled from what crosses br-phy:
+ * each node pings every other once on the underlay, so the pods' first packet does not wait on (and lose to)
+ * that lookup. Throws, naming the pair, when a node cannot reach another at all.
+ */
+export async function primeTunnelArp(
+  ovs: OvsLab,
+  nodes: ReadonlyArray<{ tag: string; underlayAddress: string }>,
+  timeoutMs: number,
+): Promise<void> {
+  for (const from of nodes)
+    for (const to of nodes) {
+      if (to === from) continue;
+      const primed = await ping(ovs.site(from.tag), timeoutMs).once(to.underlayAddress, 84, 1);
+      if (primed.outcome !== "replied")
+        throw new Error(`node ${from.tag} cannot reach ${to.tag} on the underlay: ${primed.detail}`);
+    }
 }

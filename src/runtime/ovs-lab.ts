@@ -149,6 +149,12 @@ export class OvsLab {
     return namespace;
   }
 
+  /** The underlay `u` and a node per entry (tag → its underlay CIDR), built side by side: each its own namespace and switch. */
+  async addNodesOnUnderlay(nodes: Readonly<Record<string, string>>): Promise<OvsNode[]> {
+    await this.addUnderlay("u");
+    return Promise.all(Object.entries(nodes).map(([tag, cidr]) => this.addNode(tag, { underlay: { tag: "u", cidr } })));
+  }
+
   /**
    * A node: a namespace with its own Open vSwitch, a `br-int` bridge for pods and, with `underlay`, a `br-phy`
    * bridge holding its underlay address whose port `ul0` is a veth to the underlay's bridge: how the userspace
