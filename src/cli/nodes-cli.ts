@@ -95,8 +95,10 @@ export function nodesCommand(program: Command): void {
         stopped = signal;
         controller.abort();
       };
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
+      // on, not once, until the finally below: execa's signal-exit re-raises a signal it sees with no other
+      // listener left, and a once-listener is gone by then, so the process died mid-cleanup (exit by SIGTERM).
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
       try {
         console.log(`starting ${count} node(s)…`);
         const group = await side.nodes.startNodes(count, {
