@@ -111,7 +111,19 @@ describe("expectationsOf", () => {
     const expected = expectationsOf(parseSpec(text, "x.yaml")).map(
       (expectation) => expectation.kind === "reach" && expectation.expected,
     );
-    expect(expected).toEqual([true, false, true, false, true, false].map((reach) => ({ reach })));
+    // Version 1 (withExpect's): a refusal also counts as "no".
+    expect(expected).toEqual(
+      [true, false, true, false, true, false].map((reach) => (reach ? { reach } : { reach, refusedHolds: true })),
+    );
+  });
+
+  it("version 2: reach no means no path, a refusal does not count", () => {
+    const text =
+      "version: 2\nexpect:\n  - {from: a, to: b:1, reach: no}\n  - matrix: {from: [a], to: [b:2], reach: [[n]]}\n";
+    expect(expectationsOf(parseSpec(text, "x.yaml")).map((e) => e.kind === "reach" && e.expected)).toEqual([
+      { reach: false },
+      { reach: false },
+    ]);
   });
 
   it("takes within from the expectation, else from defaults, else 0", () => {

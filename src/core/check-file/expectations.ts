@@ -161,6 +161,11 @@ export type StateExpectation =
 
 export type Expectation = ReachExpectation | ResolveExpectation | PublishesExpectation | StateExpectation;
 
+/** reach yes/no as the spec's version means it: in version 1 a refusal also counts as "no". */
+function reachExpected(reach: boolean, spec: Spec): ReachExpected {
+  return reach || spec.version !== 1 ? { reach } : { reach, refusedHolds: true };
+}
+
 function reachWords(expected: ReachExpected): string {
   if ("outcome" in expected) return expected.outcome;
   return expected.reach ? "reachable" : "not reachable";
@@ -408,7 +413,7 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
     const { from, to, reach, outcome } = entry;
     const seenAs = entry["seen-as"];
     // The schema guarantees exactly one of reach and outcome.
-    const expected: ReachExpected = outcome === undefined ? { reach: reach === true } : { outcome };
+    const expected: ReachExpected = outcome === undefined ? reachExpected(reach === true, at.spec) : { outcome };
     return [
       {
         expectation: {
@@ -467,7 +472,7 @@ function matrixCells(
       const from = matrix.from[row];
       const to = matrix.to[col];
       if (cell === null || from === undefined || to === undefined) return [];
-      const expected = { reach: cell };
+      const expected = reachExpected(cell, spec);
       const source = spec.at([...path, "matrix", "reach", row, col]);
       const expectation: ReachExpectation = {
         kind: "reach",

@@ -10,8 +10,17 @@ describe("holds", () => {
     expect(holding({ reach: true })).toEqual(["connected"]);
   });
 
-  it("reach no holds for every network failure, not for a broken probe", () => {
-    expect(holding({ reach: false })).toEqual(["refused", "timed-out", "unreachable", "host-unreachable"]);
+  it("reach no (version 2) holds only where there is no path: a refusal proves one", () => {
+    expect(holding({ reach: false })).toEqual(["timed-out", "unreachable", "host-unreachable"]);
+  });
+
+  it("reach no (version 1) holds for every network failure, not for a broken probe", () => {
+    expect(holding({ reach: false, refusedHolds: true })).toEqual([
+      "refused",
+      "timed-out",
+      "unreachable",
+      "host-unreachable",
+    ]);
   });
 
   it("an exact outcome holds only for itself", () => {

@@ -1,12 +1,17 @@
 import type { Outcome } from "../outcome.js";
 
-export type ReachExpected = { reach: boolean } | { outcome: Outcome };
+/**
+ * reach yes/no, or one exact outcome. `refusedHolds`: a refusal counts as "no" (spec version 1). From version 2
+ * on, "no" means no path: a refusal proves a path to a closed port, so an isolation expectation never holds on it.
+ */
+export type ReachExpected = { reach: boolean; refusedHolds?: boolean } | { outcome: Outcome };
 
-// "Not reachable" is any way a connection can fail on the network; `failed` (the probe itself broke) never holds.
-const NOT_REACHED: ReadonlySet<Outcome> = new Set(["refused", "timed-out", "unreachable", "host-unreachable"]);
+// No path: the packet never got an answer, or the network said there is no way there.
+const NO_PATH: ReadonlySet<Outcome> = new Set(["timed-out", "unreachable", "host-unreachable"]);
 
-/** Whether an observed connect outcome satisfies what a reach expectation expects. */
+/** Whether an observed connect outcome satisfies what a reach expectation expects; `failed` (the probe itself broke) never holds. */
 export function holds(expected: ReachExpected, observed: Outcome): boolean {
   if ("outcome" in expected) return observed === expected.outcome;
-  return expected.reach ? observed === "connected" : NOT_REACHED.has(observed);
+  if (expected.reach) return observed === "connected";
+  return NO_PATH.has(observed) || (expected.refusedHolds === true && observed === "refused");
 }

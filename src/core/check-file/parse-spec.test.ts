@@ -30,14 +30,14 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
     expect(
       specErrors(`versoin: 1\n${withExpect("- from: a", "  to: b:1", "  reach: no").slice("version: 1\n".length)}`),
     ).toEqual([
-      "net.yaml:1:1 missing `version`: write version: 1",
+      "net.yaml:1:1 missing `version`: write version: 2",
       "net.yaml:1:1 unknown key `versoin` at the top level (did you mean `version`?); allowed keys: version, compose, stack, nodes, project, defaults, expect",
     ]);
   });
 
   it("rejects another version at its value", () => {
-    expect(specErrors("version: 2\nexpect:\n  - {from: a, to: b:1, reach: yes}\n")).toEqual([
-      "net.yaml:1:10 unsupported version `2`: this netlab reads version 1",
+    expect(specErrors("version: 3\nexpect:\n  - {from: a, to: b:1, reach: yes}\n")).toEqual([
+      "net.yaml:1:10 unsupported version `3`: this netlab reads versions 1 and 2",
     ]);
   });
 
@@ -216,7 +216,7 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
   it("throws a SpecError whose message is its lines", () => {
     const error = (() => {
       try {
-        parseSpec("version: 2\nexpect: []\n", "x.yaml");
+        parseSpec("version: 3\nexpect: []\n", "x.yaml");
       } catch (caught) {
         return caught;
       }
@@ -228,7 +228,7 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
       file: "x.yaml",
       line: 1,
       col: 10,
-      message: "unsupported version `2`: this netlab reads version 1",
+      message: "unsupported version `3`: this netlab reads versions 1 and 2",
     });
   });
 });

@@ -542,12 +542,17 @@ export const expectEntrySchema = z.union([
 
 export const specSchema = z
   .strictObject({
-    version: z.literal(1, {
-      error: (issue) =>
-        issue.input === undefined
-          ? "missing `version`: write version: 1"
-          : `unsupported version \`${String(issue.input)}\`: this netlab reads version 1`,
-    }),
+    version: z
+      .union([z.literal(1), z.literal(2)], {
+        error: (issue) =>
+          issue.input === undefined
+            ? "missing `version`: write version: 2"
+            : `unsupported version \`${String(issue.input)}\`: this netlab reads versions 1 and 2`,
+      })
+      .meta({
+        description:
+          "2: reach no means no path (timed out or unreachable; a refusal proves a path to a closed port and fails). 1: reach no also holds on refused.",
+      }),
     compose: z
       .string()
       .min(1)
@@ -603,7 +608,7 @@ export const specSchema = z
       });
   })
   .meta({
-    title: "netlab spec (version 1)",
+    title: "netlab spec (versions 1 and 2)",
     description:
       "Network expectations netlab checks on running containers: who reaches whom, what resolves, what is published.",
   });

@@ -5,7 +5,8 @@ import type { SpecEntry } from "./spec-schema.js";
 export interface Spec {
   /** The spec file, as it was named. */
   file: string;
-  version: 1;
+  /** 1: reach no also holds on refused; 2: reach no means no path (a refusal fails: the port is closed, the path open). */
+  version: 1 | 2;
   /** The compose file, resolved against the spec's folder; absent when the spec names none. */
   compose?: string;
   /** The swarm stack file, resolved against the spec's folder; absent when the spec names none. */
