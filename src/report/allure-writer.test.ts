@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { allureOutput, writeAllureResults } from "./allure-writer.js";
+import { allureOutput, PICTURED, writeAllureResults } from "./allure-writer.js";
 import { check, failingDemo } from "./fixtures/sample-facts.js";
 import { withMatrices } from "./report-files.js";
 import { lessonOf } from "../core/lesson/lesson.js";
@@ -73,6 +73,27 @@ describe("allure results from facts", () => {
     expect(result("D1")?.attachments.find((attachment) => attachment.type === "image/svg+xml")?.source).not.toBe(
       attachments[2]?.source,
     );
+  });
+
+  it("copies a large lab's pictures onto a few results only, failed ones first, and says where they are", () => {
+    const many = {
+      ...facts.labs[0]!,
+      checks: Array.from({ length: PICTURED + 5 }, (_, index) =>
+        check({ claim: `M${index}`, title: `M${index}`, state: index === PICTURED + 2 ? "failed" : "passed" }),
+      ),
+    };
+    const own = allureOutput({ facts: { ...facts, labs: [many] }, pictures: new Map([["demo", "<svg>demo</svg>"]]) });
+    const pictured = own.results.filter((candidate) =>
+      candidate.attachments.some((attachment) => attachment.type === "image/svg+xml"),
+    );
+    expect(pictured.map((candidate) => candidate.name)).toEqual([
+      ...Array.from({ length: PICTURED - 1 }, (_, index) => `M${index}`),
+      `M${PICTURED + 2}`,
+    ]);
+    const plain = own.results.find((candidate) => candidate.name === `M${PICTURED + 4}`);
+    expect(plain?.attachments.some((attachment) => attachment.type === "image/svg+xml")).toBe(false);
+    expect(plain?.description).toContain("are attached to **M0**");
+    expect(own.files.filter((entry) => entry.name.endsWith(".svg"))).toHaveLength(PICTURED);
   });
 
   it("keeps a retried claim's earlier attempts as results with the same history id, and lesson order for claims that never ran", () => {

@@ -68,9 +68,14 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
   for (const lab of facts.labs) {
     const view = labView(lab);
     const label = (name: string) => view.containers.find((container) => container.name === name)?.label ?? name;
-    // Allure links each attachment file to one result: every claim gets its own copy of the lab's pictures.
-    const picture = pictures.get(lab.lab);
-    const shared = (): Attachment[] => attach(labAttachments(lab, picture));
+    // Allure links each attachment file to one result, so a picture shown on several results is several files.
+    // A lab's pictures (its whole topology and matrix) are built once and copied onto at most PICTURED results,
+    // failed ones first: copied onto each of a 900-cell matrix's results they were 240 MB of one report.
+    const sharedContent = labAttachments(lab, pictures.get(lab.lab));
+    const pictured = picturedTitles(lab.checks, lab.errors.length > 0);
+    const firstPictured = lab.checks.find((check) => pictured.has(check.title))?.title;
+    const shared = (): Attachment[] => attach(sharedContent);
+    const sharedFor = (title: string): Attachment[] => (pictured.has(title) ? shared() : []);
 
     const base = (title: string, state: CheckRecord["state"]): TestResult => ({
       uuid: newId(),
@@ -127,7 +132,10 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
       });
       const result = base(check.title, check.state);
       Object.assign(result, {
-        description: claimDescription(check, lab),
+        description:
+          pictured.has(check.title) || sharedContent.length === 0 || firstPictured === undefined
+            ? claimDescription(check, lab)
+            : `${claimDescription(check, lab)}\n\nThe pictures of **${lab.lab}** (its topology and reachability matrix) are attached to **${firstPictured}**.`,
         statusDetails:
           check.state === "failed"
             ? {
@@ -138,7 +146,7 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
               ? { message: check.skipReason }
               : {},
         steps: steps(check.probes),
-        attachments: [...observations(check.observed), ...shared()],
+        attachments: [...observations(check.observed), ...sharedFor(check.title)],
         start: startedAt,
         stop: startedAt + Math.round(check.durationMs ?? 0),
       });
@@ -156,6 +164,17 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
     }
   }
   return { results, files, environment: environmentOf(facts.run) };
+}
+
+/** How many results of one lab carry its pictures: every claim of a lab, a few of a large matrix. */
+export const PICTURED = 10;
+
+/** The titles of the results that carry a lab's pictures: failed ones first, then in order, PICTURED at most. */
+function picturedTitles(checks: readonly CheckRecord[], brokenToo: boolean): Set<string> {
+  const failed = checks.filter((check) => check.state === "failed");
+  const others = checks.filter((check) => check.state !== "failed");
+  const room = Math.max(0, PICTURED - (brokenToo ? 1 : 0));
+  return new Set([...failed, ...others].slice(0, room).map((check) => check.title));
 }
 
 /** Writes the output into an allure-results directory, as any Allure 2 or 3 CLI reads it. */
