@@ -10,6 +10,19 @@ describe("what a compose file asks of the engine before it is brought up", () =>
     ).toEqual(["netlab/probe:latest"]);
   });
 
+  it("sees an image inherited through a YAML merge key, which compose would pull", () => {
+    const text = [
+      "x-svc: &svc",
+      "  image: h6/not-here:1",
+      "services:",
+      "  web:",
+      "    <<: *svc",
+      "    ports: ['8080:80']",
+      "  db: {image: 'netlab/probe:latest'}",
+    ].join("\n");
+    expect(imagesOf(text)).toEqual(["h6/not-here:1", "netlab/probe:latest"]);
+  });
+
   it("puts a service on the default bridge only with network_mode: bridge", () => {
     expect(usesDefaultBridge("services:\n  web: {image: x, network_mode: bridge}\n")).toBe(true);
     expect(

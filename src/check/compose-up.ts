@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import type Dockerode from "dockerode";
-import { parse } from "yaml";
 import { ComposeProject, detectCompose, type StartedComposeProject } from "../runtime/compose.js";
 import { REMOVAL_PATIENCE_MS, withHostLock } from "../runtime/host-lock.js";
+import { composeData, type ComposeService } from "./compose-services.js";
 
 export class ComposeUpError extends Error {
   override name = "ComposeUpError";
@@ -14,10 +14,8 @@ export interface UpStack {
   down(): Promise<void>;
 }
 
-type ComposeServices = Record<string, { image?: unknown; network_mode?: unknown } | null>;
-
-function servicesOf(composeText: string): ComposeServices {
-  return (parse(composeText) as { services?: ComposeServices } | null)?.services ?? {};
+function servicesOf(composeText: string): Record<string, ComposeService | null> {
+  return composeData(composeText).services ?? {};
 }
 
 /** The images a compose file runs (`image:` of each service); compose would pull any that is missing. */

@@ -39,7 +39,33 @@ async function findOne(engine: NamedEngine, name: string, project: string | unde
   }
   const byName = await inspectOrUndefined(docker, name);
   // docker inspect also matches an id prefix; a spec names containers by name only.
-  return byName && byName.Name === `/${name}` ? targetFromInspect(name, byName, engine.name) : undefined;
+  if (byName && byName.Name === `/${name}`) return targetFromInspect(name, byName, engine.name);
+  return project ? answeringTo(engine, name, project) : undefined;
+}
+
+/**
+ * The project's container that Docker's DNS (a network alias) or a legacy link answers `name` with: a spec may
+ * use any name the compose file gives a container, not only its service's.
+ */
+async function answeringTo(engine: NamedEngine, name: string, project: string): Promise<Target | undefined> {
+  const { docker } = engine;
+  const listed = await docker.listContainers({ all: true, filters: { label: [`${COMPOSE.project}=${project}`] } });
+  listed.sort((a, b) => Number(a.Labels[COMPOSE.number] ?? 0) - Number(b.Labels[COMPOSE.number] ?? 0));
+  const infos = (await Promise.all(listed.map((container) => inspectOrUndefined(docker, container.Id)))).filter(
+    (info): info is Dockerode.ContainerInspectInfo => info !== undefined,
+  );
+  const aliased = infos.find((info) =>
+    Object.values(info.NetworkSettings.Networks ?? {}).some((endpoint) =>
+      ((endpoint.Aliases ?? []) as string[]).includes(name),
+    ),
+  );
+  if (aliased) return targetFromInspect(name, aliased, engine.name);
+  // A link reads `/<linked container>:/<linking container>/<alias>`.
+  const link = infos
+    .flatMap((info) => (info.HostConfig.Links ?? []) as string[])
+    .find((entry) => entry.endsWith(`/${name}`));
+  const linked = link && (await inspectOrUndefined(docker, link.split(":")[0]!.replace(/^\//, "")));
+  return linked ? targetFromInspect(name, linked, engine.name) : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import "../runtime/hermetic.js";
+import { readFileSync } from "node:fs";
 import { dirname, basename } from "node:path";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
@@ -22,6 +23,8 @@ import { siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
 import { defaultProjectName, engineOf, type Target } from "./target.js";
 import type { UpStack } from "./compose-up.js";
+import { projectNetworks } from "./compose-services.js";
+import { inProjectNetworks } from "./project-networks.js";
 import type { NodeGroup } from "../lifecycle/nodes.js";
 import type { UpSwarmStack } from "./stack-up.js";
 import { findStackTargets, type StackTargets } from "./stack-targets.js";
@@ -179,7 +182,11 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     ]);
     const { targets } = found;
     // A stack's `from: <service>` is every running task's: one expectation per task from here on.
-    let expectations = found.tasks ? perTask(spec.expectations, found.tasks) : spec.expectations;
+    // `dbnet` in a spec beside its compose file means the network compose made of that key (`shop_dbnet`).
+    const declared = composeFile
+      ? inProjectNetworks(spec.expectations, projectNetworks(readFileSync(composeFile, "utf8"), project!))
+      : spec.expectations;
+    let expectations = found.tasks ? perTask(declared, found.tasks) : declared;
     let throughIngress: Set<string> | undefined;
     if (found.tasks && found.ports) {
       const fromOutside = expectations.some(
