@@ -72,6 +72,25 @@ describe("junit.xml", () => {
     expect(broken).toContain('<error message="container did not start: no such image" type="lab error">');
   });
 
+  it("gives a suite whose name has dots (a spec's path) one classname Jenkins does not split, and keeps its file", () => {
+    const checked = junitXml([
+      {
+        ...suite,
+        name: "check examples/shop/netlab.yaml",
+        file: "examples/shop/netlab.yaml",
+        checks: [check({ claim: "web-api", title: "web-api web reaches api:9000" })],
+        errors: ["compose up failed"],
+      },
+    ]);
+    // Jenkins reads a classname as package.class, cut at its last dot: "netlab" / "yaml" would be two levels.
+    const classnames = [...checked.matchAll(/classname="([^"]*)"/g)].map((match) => match[1]);
+    expect(classnames).toEqual(["check examples/shop/netlab_yaml", "check examples/shop/netlab_yaml"]);
+    expect(checked).toContain('file="examples/shop/netlab.yaml"');
+    expect(checked).toContain('<testsuite name="check examples/shop/netlab.yaml"');
+    // Control: a lab's name, with no dot, is its classname as it is.
+    expect(testcase("D1")).toContain('classname="demo"');
+  });
+
   it("escapes markup and drops terminal colours and characters XML cannot hold", () => {
     expect(xmlText("\u001b[31ma < b & c > d\u0000\u001b[39m")).toBe("a &lt; b &amp; c &gt; d");
     const quoted = junitXml([

@@ -45,8 +45,15 @@ function attr(values: Record<string, string | number | undefined>): string {
     .join("");
 }
 
+/**
+ * A suite's name as a testcase classname: Jenkins reads a classname as package.class cut at its last dot, so a
+ * spec's path ("check examples/shop/netlab.yaml") would show as class "yaml" in package "…/netlab". Dots become
+ * underscores; the testsuite keeps its name and `file=` the path as it is.
+ */
+const junitClassname = (suiteName: string) => suiteName.replaceAll(".", "_");
+
 function testcase(suite: JunitSuite, check: CheckRecord): string {
-  const open = `    <testcase${attr({ name: check.title, classname: suite.name, file: suite.file, time: seconds(check.durationMs) })}>`;
+  const open = `    <testcase${attr({ name: check.title, classname: junitClassname(suite.name), file: suite.file, time: seconds(check.durationMs) })}>`;
   const body: string[] = [];
   // The claim's lesson as testcase properties (Jenkins, GitLab and Surefire readers show them): why it behaves so, where it is documented.
   const lesson = lessonOf(suite.name, check.claim);
@@ -92,7 +99,7 @@ function testcase(suite: JunitSuite, check: CheckRecord): string {
 function setupCase(suite: JunitSuite): string {
   const text = suite.errors.join("\n\n");
   return [
-    `    <testcase${attr({ name: `${suite.name}: outside any claim (setup or teardown)`, classname: suite.name, file: suite.file, time: "0.000" })}>`,
+    `    <testcase${attr({ name: `${suite.name}: outside any claim (setup or teardown)`, classname: junitClassname(suite.name), file: suite.file, time: "0.000" })}>`,
     `      <error${attr({ message: firstLine(suite.errors[0] ?? "error"), type: "lab error" })}>${xmlText(text)}</error>`,
     "    </testcase>",
   ].join("\n");
