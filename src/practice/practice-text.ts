@@ -1,5 +1,6 @@
 import { observedText, seenText } from "../check/check-record.js";
 import type { GroupPlan } from "../core/node-plan.js";
+import type { Decision } from "../check/decision.js";
 import type { Grade } from "./grade-exercise.js";
 import type { Exercise } from "./load-exercise.js";
 import { withNodes } from "./node-words.js";
@@ -90,6 +91,18 @@ export function hintLines(exercise: Exercise, shown: number, plan?: GroupPlan): 
   ];
 }
 
+/**
+ * What a failed expectation saw, said once: the probe's own words in brackets only when they add to the observed
+ * text. A kind whose observed text is the probe's detail (reach seen-as, a probe that decided no outcome) would
+ * say it twice, and words that begin with the outcome (`refused: the port is closed, …`) replace it.
+ */
+function sawText(decision: Decision): string {
+  const observed = observedText(decision);
+  const seen = seenText(decision);
+  if (seen === undefined || seen === observed || seen === decision.observed.outcome) return observed;
+  return seen.startsWith(observed) ? seen : `${observed} (${seen})`;
+}
+
 /** Each step ✓/✗, a failure with its hint, netlab's own reading and the command that shows it; then the score. */
 export function gradeLines(grade: Grade, plan?: GroupPlan): string[] {
   const lines = [`exercise ${grade.exercise.number}: ${grade.exercise.title}`];
@@ -112,10 +125,7 @@ export function gradeLines(grade: Grade, plan?: GroupPlan): string[] {
     }
     for (const decision of result.decisions.filter((item) => !item.held)) {
       if (result.step.expectations.length > 1) lines.push(`    ✗ ${decision.expectation.id}`);
-      const seen = seenText(decision);
-      lines.push(
-        `    saw: ${observedText(decision)}${seen !== undefined && seen !== decision.observed.outcome ? ` (${seen})` : ""}`,
-      );
+      lines.push(`    saw: ${sawText(decision)}`);
       if (decision.hint) lines.push(`    netlab: ${decision.hint}`);
       const command = decision.command ?? decision.probes[0]?.command;
       if (command) lines.push(`    see it: ${command}`);
