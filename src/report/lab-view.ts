@@ -15,6 +15,7 @@ const linkSchema = z.object({
   mac: z.string().optional(),
 });
 const addressSchema = z.object({ interface: z.string(), cidr: z.string(), address: z.string() });
+const attachmentSchema = z.object({ network: z.string(), address: z.string(), gateway: z.string().optional() });
 
 export type ViewLink = z.infer<typeof linkSchema>;
 export type ViewAddress = z.infer<typeof addressSchema>;
@@ -30,7 +31,8 @@ export interface PortBinding {
 export interface NetworkView {
   name: string;
   label: string;
-  driver: string;
+  /** Absent where only the containers' attachments name the network (a checked spec). */
+  driver?: string;
   subnet?: string;
   gateway?: string;
   internal: boolean;
@@ -42,8 +44,17 @@ export interface NetworkView {
   vxlanId?: string;
 }
 
+/** A container's address on one network, as the engine reports it (what `netlab check` records). */
+export interface ViewAttachment {
+  network: string;
+  address: string;
+  gateway?: string;
+}
+
 export interface ContainerView {
   name: string;
+  /** The compose service or name a checked spec calls it by: its probes start there. */
+  service?: string;
   /** The lab's role for it ("web", "isolated"), or the name without netlab's run prefix. */
   label: string;
   network?: string;
@@ -53,6 +64,8 @@ export interface ContainerView {
   address?: string;
   links: ViewLink[];
   addresses: ViewAddress[];
+  /** Its address on each network, where the engine's view is what was recorded (no interfaces). */
+  attachments: ViewAttachment[];
   /** Every network it is on, as noted (its `network`, and `networks` where the lab listed several). */
   networks: string[];
   ports: PortBinding[];
@@ -101,8 +114,32 @@ function portsOf(value: unknown): PortBinding[] {
   );
 }
 
-function networksOf(lab: Pick<LabRecord, "lab" | "networks">): NetworkView[] {
-  return Object.entries(lab.networks ?? {}).map(([name, facts]) => ({
+/** `docker ps` notation (`127.0.0.1:8443->80/tcp`, `[::]:8443->80/tcp`), as a checked spec records it, as bindings. */
+function publishedOf(value: unknown): PortBinding[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) => {
+    const match = typeof item === "string" ? /^\[?([^\]]*?)\]?:(\d+)->(.+)$/.exec(item) : null;
+    return match ? [{ hostIp: match[1]!, hostPort: match[2]!, containerPort: match[3]! }] : [];
+  });
+}
+
+/**
+ * The lab's networks as it noted them; where it noted none (a checked spec), those its containers' attachments
+ * name, with the gateway the engine gave them.
+ */
+function networksOf(lab: Pick<LabRecord, "lab" | "networks">, containers: ContainerView[]): NetworkView[] {
+  if (lab.networks === undefined) {
+    const gateways = new Map<string, string | undefined>();
+    for (const { network, gateway } of containers.flatMap((container) => container.attachments))
+      if (!gateways.get(network)) gateways.set(network, gateway);
+    return [...gateways].map(([name, gateway]) => ({
+      name,
+      label: name,
+      internal: false,
+      ...(gateway ? { gateway } : {}),
+    }));
+  }
+  return Object.entries(lab.networks).map(([name, facts]) => ({
     name,
     label: text(facts.role) ?? shortName(name, lab.lab),
     driver: text(facts.driver) ?? "bridge",
@@ -119,15 +156,20 @@ function networksOf(lab: Pick<LabRecord, "lab" | "networks">): NetworkView[] {
 export function labView(lab: Pick<LabRecord, "lab" | "containers" | "host" | "networks">): LabView {
   const containers = Object.entries(lab.containers).map(([name, facts]): ContainerView => {
     const role = text(facts.role);
+    // A checked spec records the engine's names: its service, network mode, an address per network, `published`.
+    const service = text(facts.service);
+    const attachments = listOf(attachmentSchema, facts.addresses);
     return {
       name,
-      label: role ?? shortName(name, lab.lab),
-      network: text(facts.network),
+      ...(service ? { service } : {}),
+      label: role ?? service ?? shortName(name, lab.lab),
+      network: text(facts.network) ?? text(facts.networkMode),
       id: text(facts.id),
       netns: text(facts.netns),
       address: text(facts.address),
       links: listOf(linkSchema, facts.links),
       addresses: listOf(addressSchema, facts.addresses),
+      attachments,
       networks: [
         ...new Set(
           [text(facts.network), ...(Array.isArray(facts.networks) ? facts.networks.map(text) : [])].filter(
@@ -135,7 +177,7 @@ export function labView(lab: Pick<LabRecord, "lab" | "containers" | "host" | "ne
           ),
         ),
       ],
-      ports: portsOf(facts.ports),
+      ports: [...portsOf(facts.ports), ...publishedOf(facts.published)],
     };
   });
   return {
@@ -146,12 +188,13 @@ export function labView(lab: Pick<LabRecord, "lab" | "containers" | "host" | "ne
       links: listOf(linkSchema, lab.host.links),
       addresses: listOf(addressSchema, lab.host.addresses),
     },
-    networks: networksOf(lab),
+    networks: networksOf(lab, containers),
   };
 }
 
 /** Every IPv4 address a container is known by: the engine's, and those seen on its non-loopback interfaces. */
 export function addressesOf(container: ContainerView): string[] {
   const seen = container.addresses.filter((address) => address.interface !== "lo").map((address) => address.address);
-  return [...new Set([...(container.address ? [container.address] : []), ...seen])];
+  const attached = container.attachments.map((attachment) => attachment.address);
+  return [...new Set([...(container.address ? [container.address] : []), ...seen, ...attached])];
 }

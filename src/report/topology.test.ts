@@ -227,6 +227,62 @@ describe("topology pictures show each mode's concept", () => {
   });
 });
 
+describe("topology picture of a checked spec", () => {
+  // What `netlab check` records of each container: the engine's view (service, network mode, an address per
+  // network, published ports), never interfaces or namespaces.
+  const checked = {
+    lab: "check examples/shop/netlab.yaml",
+    containers: {
+      shop_web_1: {
+        service: "web",
+        networkMode: "shop_back",
+        networks: ["shop_back", "shop_front"],
+        addresses: [
+          { network: "shop_back", address: "172.24.0.2", gateway: "172.24.0.1" },
+          { network: "shop_front", address: "172.23.0.3", gateway: "172.23.0.1" },
+        ],
+        published: [],
+      },
+      shop_edge_1: {
+        service: "edge",
+        networkMode: "shop_front",
+        networks: ["shop_front"],
+        addresses: [{ network: "shop_front", address: "172.23.0.2", gateway: "172.23.0.1" }],
+        published: ["127.0.0.1:8443->80/tcp"],
+      },
+    },
+    host: {},
+    checks: [
+      check({
+        claim: "edge-web",
+        title: "edge-web",
+        probes: [probe({ from: "edge", target: "172.23.0.3:8080", outcome: "connected", expected: "connected" })],
+      }),
+      check({
+        claim: "host-edge",
+        title: "host-edge",
+        probes: [probe({ from: "host", target: "127.0.0.1:8443", outcome: "connected", expected: "connected" })],
+      }),
+    ],
+  };
+  const own = topologyDot(checked, {});
+
+  it("draws each container by its service with its address on each network, and each network once", () => {
+    expect(own).not.toContain("not observed");
+    expect(own).toContain('subgraph cluster_ns0 {\n    graph [label="web", ');
+    expect(own).toContain('label="shop_back\\n172.24.0.2"');
+    expect(own).toContain('label="shop_front\\n172.23.0.3"');
+    expect(own.match(/label="network shop_front\\ngateway 172\.23\.0\.1"/g)).toHaveLength(1);
+    expect(own.match(/\[label="member", style="dashed"\]/g)).toHaveLength(3);
+    expect(own).toContain('label="-p 127.0.0.1:8443\\nbound to 127.0.0.1"');
+  });
+
+  it("draws the probes between the services they ran from and the addresses they dialled", () => {
+    expect(own).toMatch(/\[label=":8080 connected \(edge-web\)", color="#2e8b57"/);
+    expect(own).toMatch(/\[label=":8443 connected \(host-edge\)", color="#2e8b57"/);
+  });
+});
+
 describe("topology picture of a lab on nodes", () => {
   /** The node id whose label starts with `label`, inside the box `cluster` (labels repeat from node to node). */
   const nodeIn = (dot: string, cluster: string, label: string): string | undefined => {

@@ -109,11 +109,37 @@ function hostSeenFromInside(view: LabView): LabView {
 /** Where edges about a container start and end: its first interface other than lo, or what stands for it. */
 type Anchors = Map<string, string>;
 
+/** A container's address on a network as drawn, by `container\u0000network`: its edge to that network starts there. */
+type AttachmentNodes = Map<string, string>;
+
+/** The netns line of a box: left out where nothing recorded interfaces (a check sees the engine's view only). */
+const netnsLine = (netns: string | undefined, engineView: boolean) =>
+  netns ? `\nnetns ${netns}` : engineView ? "" : "\nnetns (not observed)";
+
+/**
+ * Whether the lab recorded the engine's view only (an address per network, as `netlab check` does): no
+ * interfaces or namespaces anywhere, so none of them is "not observed", they were never looked for.
+ */
+function engineViewOnly(view: LabView): boolean {
+  return (
+    view.containers.some((container) => container.attachments.length > 0) &&
+    view.containers.every((container) => container.links.length === 0 && !container.netns) &&
+    view.host.links.length === 0 &&
+    !view.host.netns
+  );
+}
+
 /**
  * Each namespace of its own as a box with its interfaces; returns the interfaces that name a peer. Two
  * containers in one namespace (`--network container:`) are drawn as two containers inside the same box.
  */
-function drawNamespaces(dot: TopologyGraph, own: Namespace[], anchors: Anchors): LinkEnd[] {
+function drawNamespaces(
+  dot: TopologyGraph,
+  own: Namespace[],
+  anchors: Anchors,
+  attached: AttachmentNodes,
+  engineView: boolean,
+): LinkEnd[] {
   const ends: LinkEnd[] = [];
   own.forEach((namespace, index) => {
     const shared = namespace.containers.length > 1;
@@ -126,10 +152,12 @@ function drawNamespaces(dot: TopologyGraph, own: Namespace[], anchors: Anchors):
         .join(", ");
       return about ? `${container.label} (${about})` : container.label;
     });
-    const title = shared ? `one network namespace, ${namespace.containers.length} containers` : (names[0] ?? "");
+    // The engine's view draws each network and address inside the box: the title names the container only.
+    const single = engineView ? namespace.containers[0]?.label : names[0];
+    const title = shared ? `one network namespace, ${namespace.containers.length} containers` : (single ?? "");
     dot.cluster(
       `ns${index}`,
-      { label: `${title}\nnetns ${namespace.netns ?? "(not observed)"}`, ...COLORS.namespace },
+      { label: `${title}${netnsLine(namespace.netns, engineView)}`, ...COLORS.namespace },
       () => {
         const members = shared
           ? namespace.containers.map(
@@ -146,7 +174,20 @@ function drawNamespaces(dot: TopologyGraph, own: Namespace[], anchors: Anchors):
           ...new Map(all.map((address) => [`${address.interface} ${address.cidr}`, address])).values(),
         ];
         let anchor: string;
-        if (!withLinks) {
+        const attachments = namespace.containers.flatMap((container) =>
+          container.attachments.map((attachment) => ({ container, attachment })),
+        );
+        if (!withLinks && attachments.length > 0) {
+          // The engine's view: the container's address on each network, each joined to its network below.
+          const nodes = attachments.map(({ container, attachment }) => {
+            const node = dot.node({ label: `${attachment.network}\n${attachment.address}` });
+            attached.set(`${container.name}\u0000${attachment.network}`, node);
+            return node;
+          });
+          anchor = nodes[0]!;
+        } else if (!withLinks && engineView) {
+          anchor = dot.node({ label: "no network address", style: "rounded,dashed" });
+        } else if (!withLinks) {
           const known = namespace.containers.flatMap((container) => (container.address ? [container.address] : []));
           anchor = dot.node({
             label: known.length ? `interfaces not observed\naddress ${known.join(", ")}` : "interfaces not observed",
@@ -203,7 +244,8 @@ function networkLabel(network: NetworkView): string {
       `VXLAN${network.vxlanId ? ` id ${network.vxlanId}` : ""} (UDP 4789 between nodes)`,
     ].join("\n");
   }
-  return [`${network.driver} ${network.label}`, addressing].filter(Boolean).join("\n");
+  // A network known only from the containers' attachments: its driver was not read.
+  return [`${network.driver ?? "network"} ${network.label}`, addressing].filter(Boolean).join("\n");
 }
 
 /** What the host's box drew that probes and other boxes connect to. */
@@ -230,6 +272,7 @@ function drawHost(
   ends: LinkEnd[],
   inHost: ContainerView[],
   anchors: Anchors,
+  attached: AttachmentNodes,
   wantSelf: boolean,
 ): HostNodes {
   const bridgeName = context.bridge?.name;
@@ -247,7 +290,7 @@ function drawHost(
 
   result.sentinelEnd = dot.cluster(
     "host",
-    { label: `host\nnetns ${view.host.netns ?? "(not observed)"}`, ...COLORS.host },
+    { label: `host${netnsLine(view.host.netns, engineViewOnly(view))}`, ...COLORS.host },
     () => {
       const bridges = result.bridges;
       // The lab's own networks first, with what the engine said of them (subnet, internal, parent, VXLAN).
@@ -345,7 +388,7 @@ function drawHost(
           const bridge = network?.bridge ?? (name === "bridge" ? bridgeName : name);
           const node = bridges.get(name);
           if (!node || (bridge && joined.has(`${container.name}\u0000${bridge}`))) continue;
-          dot.edge(anchor, node, {
+          dot.edge(attached.get(`${container.name}\u0000${name}`) ?? anchor, node, {
             label:
               network?.driver === "overlay"
                 ? "eth0: VXLAN"
@@ -460,6 +503,7 @@ function probeEnds(
   view: LabView,
   context: TopologyContext,
   anchors: Anchors,
+  attached: AttachmentNodes,
   host: HostNodes,
   sentinelNode?: string,
 ): ProbeEnds {
@@ -467,6 +511,11 @@ function probeEnds(
   for (const container of view.containers) {
     const anchor = anchors.get(container.name);
     if (anchor) for (const address of addressesOf(container)) byAddress.set(address, anchor);
+    // A probe to one of its networks' addresses ends at that address.
+    for (const { network, address } of container.attachments) {
+      const node = attached.get(`${container.name}\u0000${network}`);
+      if (node) byAddress.set(address, node);
+    }
   }
   for (const network of view.networks) {
     const node = host.bridges.get(network.name);
@@ -505,7 +554,8 @@ function topologyGraph(lab: TopologyLab, context: TopologyContext): TopologyGrap
   if (drawNodeLab(dot, lab)) return dot;
   const { own, inHost } = namespaces(view.containers, view.host.netns);
   const anchors: Anchors = new Map();
-  const ends = drawNamespaces(dot, own, anchors);
+  const attached: AttachmentNodes = new Map();
+  const ends = drawNamespaces(dot, own, anchors, attached, engineViewOnly(view));
   // The host's own processes get a node when a probe starts there or goes to the host's address.
   const wantSelf = (lab.checks ?? []).some((check) =>
     check.probes.some(
@@ -514,9 +564,14 @@ function topologyGraph(lab: TopologyLab, context: TopologyContext): TopologyGrap
         (probe.from === "host" || probe.target.split(":")[0] === context.sentinel?.hostAddress),
     ),
   );
-  const host = drawHost(dot, view, context, ends, inHost, anchors, wantSelf);
+  const host = drawHost(dot, view, context, ends, inHost, anchors, attached, wantSelf);
+  // A checked spec's probes start at the service name it wrote (`from: web`), not the container's own name.
+  for (const container of view.containers) {
+    const anchor = anchors.get(container.name);
+    if (container.service && anchor && !anchors.has(container.service)) anchors.set(container.service, anchor);
+  }
   const sentinel = host.sentinelEnd ? drawSentinel(dot, context, host.sentinelEnd) : undefined;
-  drawProbes(dot, lab.checks ?? [], probeEnds(view, context, anchors, host, sentinel));
+  drawProbes(dot, lab.checks ?? [], probeEnds(view, context, anchors, attached, host, sentinel));
   return dot;
 }
 
