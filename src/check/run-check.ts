@@ -25,6 +25,8 @@ import { defaultProjectName, engineOf, type Target } from "./target.js";
 import type { UpStack } from "./compose-up.js";
 import { projectNetworks } from "./compose-services.js";
 import { inProjectNetworks } from "./project-networks.js";
+import { listenersProbed, waitForListeners, waitLine } from "./wait-listeners.js";
+import { listeningPorts } from "../probes/listening-ports.js";
 import type { NodeGroup } from "../lifecycle/nodes.js";
 import type { UpSwarmStack } from "./stack-up.js";
 import { findStackTargets, type StackTargets } from "./stack-targets.js";
@@ -219,25 +221,43 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
           }
         : {}),
     };
-    const sources = sidecarsOf(expectations);
-    const bySource = new Map<string, ProbeSite>();
-    await Promise.all(
-      [...sources].map(async (name) => {
-        const sidecar = await starts.start(async () => {
-          const target = targets.get(name)!;
+    const byContainer = new Map<string, Promise<ProbeSite>>();
+    // One sidecar per container, started on first use: by its probes, or by the wait for its listeners.
+    // Keyed by container: a spec may name one container twice (its service and its container_name).
+    const sidecarIn = (name: string): Promise<ProbeSite> => {
+      const target = targets.get(name)!;
+      let sidecar = byContainer.get(target.id);
+      if (!sidecar) {
+        sidecar = starts.start(async () => {
           const started = await startProbeSidecar(engineNamed(engines, engineOf(target)), target, image.tag, run);
           sidecars.push(started);
           return started;
         });
-        bySource.set(name, sidecar);
-      }),
+        byContainer.set(target.id, sidecar);
+      }
+      return sidecar;
+    };
+    const sources = await Promise.all(
+      [...sidecarsOf(expectations)].map(async (name) => [name, await sidecarIn(name)] as const),
     );
+    if (options.up && !spec.stack) {
+      // A server still starting refuses, which would read as a closed port (or, in version 1, a passed isolation).
+      const listeners = listenersProbed(expectations).filter((listener) => targets.has(listener.name));
+      const wait = await waitForListeners(listeners, async (name) =>
+        listeningPorts(await sidecarIn(name), config.engineTimeoutMs).catch(() => ({
+          tcp: new Set<number>(),
+          udp: new Set<number>(),
+        })),
+      );
+      if (listeners.length > 0) options.say?.(waitLine(wait));
+    }
+    const sourceSites = new Map(sources);
     const site = (key: SiteKey): ProbeSite => {
       if (key.kind === "host") return hostSite();
       if (key.kind === "outside")
         return namespaceSite("outside", swarmStack ? swarmStack.lan.namespace : sentinel!.info.namespace);
       if (key.kind === "netns") return namespaceSite(siteName(key), key.name);
-      const found = bySource.get(key.name);
+      const found = sourceSites.get(key.name);
       if (!found) throw new Error(`no probe site for ${siteName(key)}`);
       return found;
     };

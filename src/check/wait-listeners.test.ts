@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import type { Expectation } from "../core/check-file/expectations.js";
+import { portsIn } from "../probes/listening-ports.js";
+import { listenersProbed, waitForListeners, waitLine, type Listener } from "./wait-listeners.js";
+
+const PROC_NET_TCP = [
+  "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+  "   0: 00000000:1538 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 6688486 1",
+  "   1: 0100007F:2328 0100007F:A1B2 01 00000000:00000000 00:00000000 00000000     0        0 1350 1",
+  "   0: 00000000000000000000000000000000:2328 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 1",
+].join("\n");
+
+const source = { file: "netlab.yaml", line: 1, col: 1 };
+function reach(to: string, port: number, extra: Partial<Expectation> & Record<string, unknown> = {}): Expectation {
+  return {
+    kind: "reach",
+    id: `web → ${to}:${port}`,
+    withinMs: 0,
+    source,
+    from: { kind: "name", name: "web" },
+    to: { kind: "name", name: to, port },
+    expected: { reach: true },
+    ...extra,
+  } as Expectation;
+}
+
+describe("what listens in a namespace, from /proc/net", () => {
+  it("reads TCP ports in LISTEN only (IPv4 and IPv6), and any bound UDP port", () => {
+    // 0x1538 = 5432 listening; 0x2328 = 9000 connected on IPv4 (not a listener) but listening on IPv6.
+    expect([...portsIn(PROC_NET_TCP, "0A")].sort()).toEqual([5432, 9000]);
+    expect([...portsIn(PROC_NET_TCP.split("\n").slice(0, 3).join("\n"), "0A")]).toEqual([5432]);
+    expect([...portsIn("   5: 00000000:0035 00000000:0000 07 0 0 0")]).toEqual([53]);
+  });
+});
+
+describe("the ports --up waits for", () => {
+  it("are every container port probed, each once, for the longest within (default otherwise)", () => {
+    const listeners = listenersProbed(
+      [
+        reach("db", 5432),
+        reach("db", 5432, { withinMs: 45_000 }),
+        reach("api", 9000, { expected: { reach: false } }),
+        reach("dns", 53, { protocol: "udp" }),
+        reach("api", 1, { expected: { outcome: "refused" } }),
+        { ...reach("x", 1), to: { kind: "host", port: 80 } } as Expectation,
+      ],
+      30_000,
+    );
+    expect(listeners).toEqual([
+      { name: "db", port: 5432, protocol: "tcp", waitMs: 45_000 },
+      { name: "api", port: 9000, protocol: "tcp", waitMs: 30_000 },
+      { name: "dns", port: 53, protocol: "udp", waitMs: 30_000 },
+    ]);
+  });
+
+  it("waits until each listens, and gives up on one that never does without failing", async () => {
+    const db: Listener = { name: "db", port: 5432, protocol: "tcp", waitMs: 10_000 };
+    const api: Listener = { name: "api", port: 9000, protocol: "tcp", waitMs: 30 };
+    let reads = 0;
+    const wait = await waitForListeners(
+      [db, api],
+      async (name) => {
+        reads += name === "db" ? 1 : 0;
+        return { tcp: new Set(name === "db" && reads >= 3 ? [5432] : []), udp: new Set() };
+      },
+      { pollMs: 10 },
+    );
+    expect(wait.listening).toEqual([db]);
+    expect(wait.never).toEqual([api]);
+    expect(reads).toBe(3);
+    expect(waitLine({ ...wait, waitedMs: 2345 })).toBe(
+      "waited 2.3 s for db:5432 to listen; api:9000 never listened (checked as they are)",
+    );
+    expect(waitLine({ waitedMs: 2300, listening: [db, { ...api, protocol: "udp" }], never: [] })).toBe(
+      "waited 2.3 s for db:5432, api:9000/udp to listen",
+    );
+  });
+});
