@@ -4,7 +4,9 @@ import {
   bridgeSubnetCause,
   mergeDaemonSettings,
   parseAddressPoolFlag,
+  settingOff,
   settingsFromDaemonArgs,
+  settingsInTheWay,
   socketsOf,
 } from "./daemon-settings.js";
 
@@ -70,5 +72,54 @@ describe("a dockerd command line as settings", () => {
       sources: { bip: "flags", icc: "daemon.json" },
     });
     expect(bridgeSubnetCause(merged, "10.1.0.0/24")).toBe("bip 10.1.0.1/24 (flags)");
+  });
+});
+
+describe("the engine settings in the way of container traffic, named with where they were read", () => {
+  const daemon = (...flags: string[]) =>
+    mergeDaemonSettings({
+      settings: settingsFromDaemonArgs(["dockerd", ...flags]),
+      source: "dockerd's flags (pid 5872)",
+    });
+
+  it("--icc=false stops the default bridge, not a user-defined bridge; icc on stops nothing", () => {
+    expect(settingsInTheWay({ daemon: daemon("--icc=false") }, "default-bridge")).toContain(
+      "the engine runs with icc=false (dockerd's flags (pid 5872)): containers on the default bridge do not reach each other",
+    );
+    expect(settingsInTheWay({ daemon: daemon("--icc=false") }, "bridge")).toBeUndefined();
+    expect(settingsInTheWay({ daemon: daemon() }, "default-bridge")).toBeUndefined();
+    // A remote engine's flags are not readable; the default bridge's own option says it.
+    expect(settingsInTheWay({ daemon: daemon(), defaultBridgeIcc: false }, "default-bridge")).toContain(
+      "icc=false (the default bridge's com.docker.network.bridge.enable_icc)",
+    );
+  });
+
+  it("--iptables=false stops container traffic where the host's FORWARD policy is DROP, and never NATs it out", () => {
+    const off = { daemon: daemon("--iptables=false"), forwardPolicy: "DROP" };
+    expect(settingsInTheWay(off, "bridge")).toBe(
+      "the engine runs with iptables=false (dockerd's flags (pid 5872)) and the host's FORWARD policy is DROP: no rule accepts container traffic (iptables -S FORWARD)",
+    );
+    expect(settingsInTheWay({ ...off, forwardPolicy: "ACCEPT" }, "bridge")).toBeUndefined();
+    expect(settingsInTheWay({ ...off, forwardPolicy: "ACCEPT" }, "out")).toContain("it writes no MASQUERADE");
+    // Bridged packets that skip iptables (br_netfilter off) never meet the policy; routed ones do.
+    expect(settingsInTheWay({ ...off, bridgeNfIptables: false }, "bridge")).toBeUndefined();
+    expect(settingsInTheWay({ ...off, bridgeNfIptables: false }, "out")).toContain("FORWARD policy is DROP");
+    expect(settingsInTheWay({ daemon: daemon(), forwardPolicy: "DROP" }, "bridge")).toBeUndefined();
+  });
+
+  it("no IPv4 forwarding stops traffic out of the host, from the flag or from docker info", () => {
+    expect(settingsInTheWay({ daemon: daemon("--ip-forward=false") }, "out")).toContain(
+      "the host does not forward IPv4 (ip-forward=false (dockerd's flags (pid 5872)))",
+    );
+    expect(settingsInTheWay({ daemon: daemon(), ipv4Forwarding: false }, "out")).toContain(
+      "docker info: IPv4Forwarding false",
+    );
+    expect(settingsInTheWay({ daemon: daemon(), ipv4Forwarding: true }, "out")).toBeUndefined();
+  });
+
+  it("daemon.json's own names read the same way", () => {
+    const fromFile = mergeDaemonSettings({ settings: { icc: false }, source: "/etc/docker/daemon.json" });
+    expect(settingOff(fromFile, "icc")).toBe("icc=false (/etc/docker/daemon.json)");
+    expect(settingOff(fromFile, "iptables")).toBeUndefined();
   });
 });

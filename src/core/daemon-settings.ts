@@ -157,3 +157,60 @@ export function bridgeSubnetCause(daemon: DaemonSettings, subnet: string): strin
   }
   return undefined;
 }
+
+/** A switch the engine runs turned off (`icc`, `iptables`, `ip-forward`), with where it was read: `iptables=false (dockerd's flags (pid 5872))`. */
+export function settingOff(daemon: DaemonSettings, name: string): string | undefined {
+  return daemon.settings[name] === false
+    ? `${name}=false (${daemon.sources[name] ?? "where netlab read it"})`
+    : undefined;
+}
+
+/** How container traffic goes: between two containers of the default bridge, of another bridge, or out of the host. */
+export type Crossing = "default-bridge" | "bridge" | "out";
+
+/** What an engine and its host are set to, as far as packets between and out of containers care. */
+export interface TrafficSettings {
+  daemon: DaemonSettings;
+  /** The default bridge's com.docker.network.bridge.enable_icc as the engine reports it (`--icc` sets it). */
+  defaultBridgeIcc?: boolean;
+  /** `docker info`: whether bridged packets go through iptables (br_netfilter), and whether the host forwards IPv4. */
+  bridgeNfIptables?: boolean;
+  ipv4Forwarding?: boolean;
+  /** The host's `-P FORWARD` (a local engine only). */
+  forwardPolicy?: string;
+}
+
+/**
+ * The engine settings (and host policy) that stop a crossing's packets, each named with where it was read, or
+ * undefined when nothing netlab reads stops them: `--icc=false` for the default bridge, `--iptables=false` with
+ * a FORWARD policy of DROP (nothing accepts container traffic, nor NATs it out), no IPv4 forwarding out.
+ */
+export function settingsInTheWay(engine: TrafficSettings, crossing: Crossing): string | undefined {
+  const causes: string[] = [];
+  const icc = settingOff(engine.daemon, "icc");
+  if (crossing === "default-bridge" && (icc || engine.defaultBridgeIcc === false)) {
+    causes.push(
+      `the engine runs with ${icc ?? "icc=false (the default bridge's com.docker.network.bridge.enable_icc)"}: containers on the default bridge do not reach each other (dockerd --icc=true, or "icc": true in daemon.json, lets them)`,
+    );
+  }
+  const iptables = settingOff(engine.daemon, "iptables");
+  // Bridged packets meet FORWARD only through br_netfilter; routed ones (out of the host) always do.
+  const forwardSeen = crossing === "out" || engine.bridgeNfIptables !== false;
+  if (iptables && engine.forwardPolicy === "DROP" && forwardSeen) {
+    causes.push(
+      `the engine runs with ${iptables} and the host's FORWARD policy is DROP: no rule accepts container traffic (iptables -S FORWARD)`,
+    );
+  } else if (iptables && crossing === "out") {
+    causes.push(
+      `the engine runs with ${iptables}: it writes no MASQUERADE, so packets leave with the container's own address (iptables -t nat -S POSTROUTING)`,
+    );
+  }
+  if (crossing === "out") {
+    const forward = settingOff(engine.daemon, "ip-forward");
+    if (forward || engine.ipv4Forwarding === false)
+      causes.push(
+        `the host does not forward IPv4 (${forward ?? "docker info: IPv4Forwarding false"}): nothing leaves a container for another host (sysctl net.ipv4.ip_forward)`,
+      );
+  }
+  return causes.length > 0 ? causes.join("; ") : undefined;
+}

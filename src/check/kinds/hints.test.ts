@@ -1,4 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type Dockerode from "dockerode";
+import { expectationsOf } from "../../core/check-file/expectations.js";
+import { parseSpec } from "../../core/check-file/parse-spec.js";
+import { mergeDaemonSettings, settingsFromDaemonArgs } from "../../core/daemon-settings.js";
+import { parseHostFilter } from "../../probes/forward-policy.js";
+import { engineHintsOf, networkFactsOf } from "../hint-context.js";
 import type { Outcome } from "../../core/outcome.js";
 import { expectations, isolated, target, targets } from "../check-test-helpers.js";
 import type { HintContext } from "./kind.js";
@@ -130,5 +136,222 @@ describe("hints: the Docker construct behind a failed expectation, with the comm
     expect(hint("- {from: edge, to: db:5432, outcome: refused}", "timed-out") ?? "no hint").toContain(
       "share no network",
     );
+  });
+});
+
+// Recorded states (Docker 20.10.24, this machine's `iptables -S` and `docker network inspect` shapes): what the
+// check reads once per run (hint-context.ts), so each hint names the construct actually in use.
+const inspected = (name: string, id: string, extra: Partial<Dockerode.NetworkInspectInfo> = {}) =>
+  networkFactsOf({ Name: name, Id: id, Driver: "bridge", Internal: false, Options: {}, ...extra } as never);
+const DEFAULT_BRIDGE_OPTIONS = {
+  "com.docker.network.bridge.default_bridge": "true",
+  "com.docker.network.bridge.enable_icc": "true",
+  "com.docker.network.bridge.enable_ip_masquerade": "true",
+  "com.docker.network.bridge.host_binding_ipv4": "0.0.0.0",
+  "com.docker.network.bridge.name": "docker0",
+  "com.docker.network.driver.mtu": "1500",
+};
+const FRONT = inspected("front", "16ed992f9af1e66f38db72860937a484dafedd92e7043077504236ee7628ed6b");
+const BACK = inspected("back", "52947efdbd4321ac0e2f6a3e1f7a0f0e6f1d1a2b3c4d5e6f7a8b9c0d1e2f3a4b");
+const DATA = inspected("data", "6857a9f0f36f0c51b8d4a1b7c2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1", { Internal: true });
+const QUIET = inspected("quiet", "4e7db4fbd7b4aa31c9c0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2", {
+  Options: { "com.docker.network.bridge.enable_icc": "false" },
+});
+const bridgeWith = (icc: "true" | "false") =>
+  inspected("bridge", "bce3885afe34a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6", {
+    Options: { ...DEFAULT_BRIDGE_OPTIONS, "com.docker.network.bridge.enable_icc": icc },
+  });
+
+/** The engine as dockerd's command line and `docker info` report it, with the host's tables (`iptables -S`, `-t nat -S`). */
+function engineWith(
+  flags: string[],
+  filter: string[] = [],
+  nat: string[] = [],
+  info: { bridgeNfIptables?: boolean; ipv4Forwarding?: boolean } = {},
+) {
+  const daemon = mergeDaemonSettings({
+    settings: settingsFromDaemonArgs(["dockerd", "-H", "fd://", ...flags]),
+    source: "dockerd's flags (pid 5872)",
+  });
+  const host = parseHostFilter(
+    [
+      "-P INPUT ACCEPT",
+      "-P FORWARD DROP",
+      "-P OUTPUT ACCEPT",
+      "-N DOCKER-USER",
+      ...filter,
+      "-A DOCKER-USER -j RETURN",
+    ].join("\n"),
+    ["-P PREROUTING ACCEPT", "-N DOCKER", "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", ...nat].join("\n"),
+  );
+  return engineHintsOf(
+    {
+      daemonConfig: daemon.settings,
+      daemonConfigSources: daemon.sources,
+      ipv4Forwarding: info.ipv4Forwarding ?? true,
+      bridgeNfIptables: info.bridgeNfIptables ?? true,
+    },
+    undefined,
+    host,
+  );
+}
+
+const quietA = target("qa", ["quiet 10.4.0.2 10.4.0.1"]);
+const quietB = target("qb", ["quiet 10.4.0.3 10.4.0.1"]);
+const onBridgeA = target("ba", ["bridge 172.17.0.2 172.17.0.1"], { networkMode: "default" });
+const onBridgeB = target("bb", ["bridge 172.17.0.3 172.17.0.1"], { networkMode: "default" });
+
+function state(engine?: ReturnType<typeof engineWith>, bridge = bridgeWith("true")): HintContext {
+  return {
+    targets: targets(edge, web, api, db, legacy, oldApi, quietA, quietB, onBridgeA, onBridgeB),
+    internalNetworks: new Set(["data"]),
+    networks: new Map([FRONT, BACK, DATA, QUIET, bridge].map((network) => [network.name, network])),
+    ...(engine ? { engine } : {}),
+  };
+}
+
+/** The hint a one-expectation version-2 spec gets (reach no means no path). */
+function hint2(line: string, observed: Outcome, context: HintContext): string | undefined {
+  const [expectation] = expectationsOf(parseSpec(`version: 2\nexpect:\n  ${line}\n`, "net.yaml"));
+  return kindOf(expectation!).hint?.(expectation!, observed, context);
+}
+
+describe("hints name the construct actually in use: network options, DOCKER-USER, the engine's settings, DNAT by hand", () => {
+  const stock = engineWith([]);
+
+  it("blocked on a network created with enable_icc=false names the option; on a network without it, no guess", () => {
+    expect(hint("- {from: qa, to: qb:80, reach: yes}", "timed-out", state(stock))).toBe(
+      "quiet is created with com.docker.network.bridge.enable_icc=false: its containers do not reach each other (docker network inspect -f '{{json .Options}}' quiet)",
+    );
+    expect(hint("- {from: web, to: api:9000, reach: yes}", "timed-out", state(stock))).toBeUndefined();
+  });
+
+  it("blocked by a DOCKER-USER rule quotes the rule; a rule for another subnet is not quoted", () => {
+    const dropping = engineWith([], ["-A DOCKER-USER -s 10.2.0.0/24 -d 10.2.0.0/24 -j DROP"]);
+    expect(hint("- {from: web, to: api:9000, reach: yes}", "timed-out", state(dropping))).toBe(
+      'a DOCKER-USER rule drops it: "-A DOCKER-USER -s 10.2.0.0/24 -d 10.2.0.0/24 -j DROP" (iptables -S DOCKER-USER)',
+    );
+    const elsewhere = engineWith([], ["-A DOCKER-USER -s 10.9.0.0/24 -j DROP"]);
+    expect(hint("- {from: web, to: api:9000, reach: yes}", "timed-out", state(elsewhere))).toBeUndefined();
+    // A rule on another port is not this connection's either.
+    const otherPort = engineWith([], ["-A DOCKER-USER -d 10.2.0.2/32 -p tcp -m tcp --dport 22 -j REJECT"]);
+    expect(hint("- {from: web, to: api:9000, reach: yes}", "timed-out", state(otherPort))).toBeUndefined();
+  });
+
+  it("blocked on the default bridge under --icc=false names the engine's setting; with icc on, no guess", () => {
+    const text = hint(
+      "- {from: ba, to: bb:80, reach: yes}",
+      "timed-out",
+      state(engineWith(["--icc=false"]), bridgeWith("false")),
+    );
+    expect(text).toContain("the engine runs with icc=false (dockerd's flags (pid 5872))");
+    expect(text).toContain("containers on the default bridge do not reach each other");
+    expect(hint("- {from: ba, to: bb:80, reach: yes}", "timed-out", state(stock))).toBeUndefined();
+  });
+
+  it("blocked under --iptables=false with a FORWARD policy of DROP names both; with br_netfilter off, not", () => {
+    const noRules = engineWith(["--iptables=false"]);
+    expect(hint("- {from: web, to: api:9000, reach: yes}", "timed-out", state(noRules))).toBe(
+      "the engine runs with iptables=false (dockerd's flags (pid 5872)) and the host's FORWARD policy is DROP: no rule accepts container traffic (iptables -S FORWARD)",
+    );
+    // Bridged packets that skip iptables never meet FORWARD's policy.
+    const bridgedPast = engineWith(["--iptables=false"], [], [], { bridgeNfIptables: false });
+    expect(hint("- {from: web, to: api:9000, reach: yes}", "timed-out", state(bridgedPast))).toBeUndefined();
+  });
+
+  it("no way out under --iptables=false or without IPv4 forwarding names the setting; a stock engine, no guess", () => {
+    expect(
+      hint("- {from: web, to: outside, reach: yes}", "timed-out", state(engineWith(["--iptables=false"]))),
+    ).toContain(
+      "the engine runs with iptables=false (dockerd's flags (pid 5872)) and the host's FORWARD policy is DROP",
+    );
+    expect(
+      hint("- {from: web, to: outside, reach: yes}", "timed-out", state(engineWith(["--ip-forward=false"]))),
+    ).toContain("the host does not forward IPv4 (ip-forward=false (dockerd's flags (pid 5872)))");
+    expect(hint("- {from: web, to: outside, reach: yes}", "timed-out", state(stock))).toBeUndefined();
+  });
+
+  it("a cross-network time-out: the connect that lets it through, and what it exposes", () => {
+    expect(hint("- {from: edge, to: db:5432, reach: yes}", "timed-out", state(stock))).toBe(
+      "edge and db share no network (edge: front; db: data): Docker isolates networks from each other; docker network connect data p_edge_1 lets it through (and exposes edge to every container on data)",
+    );
+    // On a shared network the same time-out never suggests connecting.
+    expect(hint("- {from: web, to: api:9000, reach: yes}", "timed-out", state(stock)) ?? "").not.toContain("connect");
+  });
+
+  it("connected on a shared network with icc on: disconnect; with enable_icc=false: why it still connects", () => {
+    expect(hint("- {from: web, to: api:9000, reach: no}", "connected", state(stock))).toBe(
+      "web and api share network(s) back: take one of them off it (docker network disconnect back p_web_1)",
+    );
+    const noRules = hint("- {from: qa, to: qb:80, reach: no}", "connected", state(engineWith(["--iptables=false"])));
+    expect(noRules).toContain("qa and qb share quiet, where containers should not reach each other");
+    expect(noRules).toContain(
+      "the engine runs with iptables=false (dockerd's flags (pid 5872)): enable_icc=false is an iptables rule it does not write",
+    );
+    expect(noRules).not.toContain("disconnect");
+    const accepted = engineWith([], ["-A DOCKER-USER -i br-4e7db4fbd7b4 -o br-4e7db4fbd7b4 -j ACCEPT"]);
+    expect(hint("- {from: qa, to: qb:80, reach: no}", "connected", state(accepted))).toContain(
+      'a DOCKER-USER rule accepts it first: "-A DOCKER-USER -i br-4e7db4fbd7b4 -o br-4e7db4fbd7b4 -j ACCEPT"',
+    );
+  });
+
+  it("connected across networks: the DOCKER-USER accept or --iptables=false that lets it through", () => {
+    const accepted = engineWith([], ["-A DOCKER-USER -s 10.1.0.0/24 -d 10.3.0.0/24 -j ACCEPT"]);
+    expect(hint("- {from: edge, to: db:5432, reach: no}", "connected", state(accepted))).toContain(
+      'edge and db share no network, yet it connects: a DOCKER-USER rule accepts it before Docker\'s isolation between networks: "-A DOCKER-USER -s 10.1.0.0/24 -d 10.3.0.0/24 -j ACCEPT"',
+    );
+    expect(
+      hint("- {from: edge, to: db:5432, reach: no}", "connected", state(engineWith(["--iptables=false"]))),
+    ).toContain("it writes no rules isolating its networks");
+    expect(hint("- {from: edge, to: db:5432, reach: no}", "connected", state(stock))).not.toContain("DOCKER-USER rule");
+  });
+
+  it("version 2: a reach no that saw refused says the path is open and how to take them apart", () => {
+    expect(hint2("- {from: web, to: api:9000, reach: no}", "refused", state(stock))).toBe(
+      "the port is closed, but the path is open: web reaches api's address (10.2.0.2 on back); take them apart (docker network disconnect back p_web_1)",
+    );
+    expect(hint2("- {from: web, to: api:9000, reach: no}", "timed-out", state(stock))).toBeUndefined();
+    // Version 1 keeps refused as "no": nothing failed, nothing to hint.
+    expect(hint("- {from: web, to: api:9000, reach: no}", "refused", state(stock))).toBeUndefined();
+    // An exact timed-out that saw refused is the same open path, not "nothing listens".
+    expect(hint("- {from: web, to: api:9000, outcome: timed-out}", "refused", state(stock))).toContain(
+      "the port is closed, but the path is open",
+    );
+  });
+
+  it("outside → host:PORT through a DNAT made by hand names the rule, not publishing; without one, publishing", () => {
+    const byHand = engineWith(
+      [],
+      [],
+      ["-A PREROUTING -d 192.168.50.10/32 -p tcp -m tcp --dport 9999 -j DNAT --to-destination 10.2.0.2:80"],
+    );
+    const text = hint("- {from: outside, to: host:9999, reach: yes}", "timed-out", state(byHand));
+    expect(text).toContain(
+      'host port 9999 is sent to 10.2.0.2:80 (api\'s address) by a DNAT rule made by hand, not by -p: "-A PREROUTING -d 192.168.50.10/32 -p tcp -m tcp --dport 9999 -j DNAT --to-destination 10.2.0.2:80"',
+    );
+    expect(text).toContain("iptables -I DOCKER-USER -d 10.2.0.2 -p tcp --dport 80 -j ACCEPT");
+    expect(text).not.toContain("publishes");
+    expect(hint("- {from: outside, to: host:9999, reach: yes}", "timed-out", state(stock))).toContain(
+      "no checked container publishes host port 9999",
+    );
+    // Docker's own DNAT for -p (its DOCKER chain) is not "by hand".
+    const dockers = engineWith(
+      [],
+      [],
+      ["-A DOCKER ! -i docker0 -p tcp -m tcp --dport 9999 -j DNAT --to-destination 172.17.0.2:80"],
+    );
+    expect(hint("- {from: outside, to: host:9999, reach: yes}", "timed-out", state(dockers))).not.toContain("by hand");
+  });
+
+  it("outside reaches a host port it should not through a DNAT by hand: the rule and its delete", () => {
+    const byHand = engineWith(
+      [],
+      [],
+      ["-A PREROUTING -p tcp -m tcp --dport 9999 -j DNAT --to-destination 10.2.0.2:80"],
+    );
+    expect(hint("- {from: outside, to: host:9999, reach: no}", "connected", state(byHand))).toContain(
+      "remove it to close the port (iptables -t nat -D PREROUTING -p tcp -m tcp --dport 9999 -j DNAT --to-destination 10.2.0.2:80)",
+    );
+    expect(hint("- {from: outside, to: host:9999, reach: no}", "connected", state(stock))).toBeUndefined();
   });
 });

@@ -5,11 +5,16 @@ import type { Decision } from "../decision.js";
 import type { PlanContext, ProbePlan } from "../plan-probes.js";
 import type { StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
+import type { EngineHints, NetworkFacts } from "../hint-context.js";
 
 /** What a hint may know of the world besides the containers: each network's `internal` flag. */
 export interface HintContext {
   targets: Map<string, Target>;
   internalNetworks: Set<string>;
+  /** The targets' networks as the engine reports them (bridge, options such as enable_icc), by name (hint-context.ts). */
+  networks?: Map<string, NetworkFacts>;
+  /** The engine's settings (icc, iptables, ip-forward) and, on a local engine, the host's FORWARD, DOCKER-USER and nat rules. */
+  engine?: EngineHints;
 }
 
 /** One try of a probed expectation, judged from its probes' results. */
@@ -63,6 +68,8 @@ export interface ExpectationKind<E extends Expectation = Expectation> {
   sidecars?(expectation: E): string[];
   /** Whether it needs the outside (the sentinel). */
   outside?(expectation: E): boolean;
+  /** Whether it reads this machine's own state (the host's tables, links, routes): refused with a remote engine. */
+  thisMachine?(expectation: E): boolean;
   decide: ProbeDecider<E> | EngineDecider<E> | FoundDecider<E>;
   /** Its two ends, in the spec's words. */
   route(expectation: E): { from: string; to: string };

@@ -1,7 +1,12 @@
 import type { Outcome } from "../../core/outcome.js";
 import { holds, type ReachExpectation } from "../../core/check-file/expectations.js";
+import { settingOff, settingsInTheWay } from "../../core/daemon-settings.js";
+import { rulesOf, verdictOf, type Connection, type IptablesRule } from "../../core/iptables-rule.js";
+import { sharedNetworks, type Target } from "../target.js";
 import type { HintContext } from "./kind.js";
 import { foundOrNone, list, nameOf, networksOf } from "./words.js";
+
+const NO_PATH: Outcome[] = ["timed-out", "unreachable", "host-unreachable"];
 
 /** A reach from a namespace made by hand (ip netns add) that was not seen: the step of the build most likely missing. */
 function whyNamespaceUnreached(
@@ -24,6 +29,122 @@ function whyNamespaceUnreached(
   return undefined;
 }
 
+/** A container's address on a network, if it has one there. */
+function addressOn(target: Target, network: string): string | undefined {
+  return target.attachments.find((attachment) => attachment.network === network)?.address;
+}
+
+/** A connection from `source` to `destination` across `network`, as the host's bridge sees it. */
+function across(
+  context: HintContext,
+  network: string,
+  source: Target | undefined,
+  destination: Target,
+  port: number | undefined,
+): Connection {
+  const bridge = context.networks?.get(network)?.bridge;
+  return {
+    ...(source ? { source: addressOn(source, network) } : {}),
+    destination: addressOn(destination, network),
+    ...(bridge ? { in: bridge, out: bridge } : {}),
+    ...(port === undefined ? {} : { port }),
+  };
+}
+
+/** The DOCKER-USER rule that decides a connection (users' own rules, before Docker's), if one does. */
+function dockerUserRule(context: HintContext, connection: Connection): IptablesRule | undefined {
+  const lines = context.engine?.host?.dockerUser;
+  return lines ? verdictOf(rulesOf(lines, "DOCKER-USER"), connection) : undefined;
+}
+
+const blocking = (rule: IptablesRule | undefined) => rule?.target === "DROP" || rule?.target === "REJECT";
+
+/** Why containers on a network do not reach each other by its own setting: `--icc=false` or enable_icc=false; undefined when on. */
+function iccOff(context: HintContext, network: string): string | undefined {
+  if (network === "bridge") {
+    const engine = context.engine;
+    const daemon = engine ? settingOff(engine.daemon, "icc") : undefined;
+    const option = context.networks?.get("bridge")?.options["com.docker.network.bridge.enable_icc"];
+    if (daemon || option === "false" || engine?.defaultBridgeIcc === false)
+      return `the engine runs with ${daemon ?? "icc=false (the default bridge's com.docker.network.bridge.enable_icc)"}: containers on the default bridge do not reach each other (dockerd --icc=true, or "icc": true in daemon.json, lets them)`;
+    return undefined;
+  }
+  return context.networks?.get(network)?.options["com.docker.network.bridge.enable_icc"] === "false"
+    ? `${network} is created with com.docker.network.bridge.enable_icc=false: its containers do not reach each other (docker network inspect -f '{{json .Options}}' ${network})`
+    : undefined;
+}
+
+/** DNAT rules of the host's nat table for a TCP port: in Docker's own DOCKER chain (from -p), or made by hand elsewhere. */
+function dnatFor(context: HintContext, port: number): { byHand: IptablesRule[]; docker: IptablesRule[] } {
+  const rules = rulesOf(context.engine?.host?.nat ?? []).filter(
+    (rule) => rule.target === "DNAT" && verdictPort(rule, port),
+  );
+  return {
+    byHand: rules.filter((rule) => rule.chain !== "DOCKER"),
+    docker: rules.filter((rule) => rule.chain === "DOCKER"),
+  };
+}
+
+function verdictPort(rule: IptablesRule, port: number): boolean {
+  const dport = rule.matches.get("--dport");
+  const protocol = rule.matches.get("-p");
+  if (protocol && (protocol.negated || !["tcp", "all"].includes(protocol.value))) return false;
+  if (!dport || dport.negated) return false;
+  const [low, high = low] = dport.value.split(":").map(Number);
+  return port >= (low ?? 0) && port <= (high ?? 0);
+}
+
+/** The checked container whose address a DNAT rule sends to, in words: ` (api's address)`. */
+function whose(context: HintContext, rule: IptablesRule): string {
+  const address = rule.toDestination?.split(":")[0];
+  const owner = [...context.targets.values()].find((target) =>
+    target.attachments.some((attachment) => attachment.address === address),
+  );
+  return owner ? ` (${owner.name}'s address)` : "";
+}
+
+/** `port 8080 → 10.1.0.3:80`: a DNAT rule made by hand, quoted, with the command that lists its chain. */
+function quoteDnat(context: HintContext, rule: IptablesRule, port: number): string {
+  return `host port ${port} is sent to ${rule.toDestination ?? "?"}${whose(context, rule)} by a DNAT rule made by hand, not by -p: "${rule.text}" (iptables -t nat -S ${rule.chain})`;
+}
+
+/** Why an outside connect to a host port fails: publishing on loopback only, a DNAT by hand, a DOCKER-USER rule, no publisher. */
+function whyHostPortUnreached(port: number, observed: Outcome, context: HintContext): string | undefined {
+  const mark = `:${port}->`;
+  const publishers = [...context.targets.values()].filter((target) =>
+    target.published.some((binding) => binding.includes(mark)),
+  );
+  const loopbackOnly = publishers.filter((target) =>
+    target.published.filter((binding) => binding.includes(mark)).every((binding) => binding.startsWith("127.")),
+  );
+  if (loopbackOnly.length > 0)
+    return `port ${port} is published on 127.0.0.1 only by ${loopbackOnly.map((target) => target.name).join(", ")}: the outside cannot reach it (docker port ${loopbackOnly[0]!.container})`;
+  const [byHand] = dnatFor(context, port).byHand;
+  if (byHand) {
+    const [address, toPort] = (byHand.toDestination ?? "").split(":");
+    const then =
+      observed === "refused"
+        ? `nothing listens on ${byHand.toDestination} (or a rule there refuses it)`
+        : `forwarded packets to ${address} need a rule that accepts them, FORWARD's policy being ${context.engine?.host?.forwardPolicy ?? "DROP under Docker"} (iptables -I DOCKER-USER -d ${address} -p tcp --dport ${toPort ?? port} -j ACCEPT; see iptables -S FORWARD)`;
+    return `${quoteDnat(context, byHand, port)}: ${then}`;
+  }
+  for (const publisher of publishers) {
+    const binding = publisher.published.find((item) => item.includes(mark))!;
+    const containerPort = Number(/->(\d+)/.exec(binding)?.[1]);
+    for (const attachment of publisher.attachments) {
+      const rule = dockerUserRule(context, {
+        ...(attachment.address ? { destination: attachment.address } : {}),
+        port: containerPort,
+      });
+      if (blocking(rule))
+        return `${publisher.name} publishes ${binding}, but a DOCKER-USER rule drops what is forwarded to it: "${rule!.text}" (iptables -S DOCKER-USER)`;
+    }
+  }
+  if (publishers.length === 0)
+    return `no checked container publishes host port ${port} (docker ps --format '{{.Names}} {{.Ports}}')`;
+  return undefined;
+}
+
 /** A reach that was expected and not seen: the Docker construct most likely in the way, and the command that shows it. */
 function whyUnreached(expectation: ReachExpectation, observed: Outcome, context: HintContext): string | undefined {
   if (expectation.from.kind === "netns") return whyNamespaceUnreached(expectation, expectation.from.name, observed);
@@ -36,31 +157,92 @@ function whyUnreached(expectation: ReachExpectation, observed: Outcome, context:
     if (source && internal.length === networksOf(source).length && internal.length > 0) {
       return `${source.name} is only on internal network(s) ${list(internal)}: an internal network has no way out (docker network inspect -f '{{.Internal}}' ${internal[0]})`;
     }
-    return undefined;
+    if (!source) return undefined;
+    for (const network of networksOf(source)) {
+      const rule = dockerUserRule(context, {
+        ...(addressOn(source, network) ? { source: addressOn(source, network) } : {}),
+        ...(context.networks?.get(network)?.bridge ? { in: context.networks.get(network)!.bridge } : {}),
+      });
+      if (blocking(rule))
+        return `a DOCKER-USER rule drops what ${source.name} sends out: "${rule!.text}" (iptables -S DOCKER-USER)`;
+    }
+    return context.engine ? settingsInTheWay(context.engine, "out") : undefined;
   }
-  if (to.kind === "host" && expectation.from.kind === "outside") {
-    const port = `:${to.port}->`;
-    const publishers = [...context.targets.values()].filter((target) =>
-      target.published.some((binding) => binding.includes(port)),
-    );
-    const loopbackOnly = publishers.filter((target) =>
-      target.published.filter((binding) => binding.includes(port)).every((binding) => binding.startsWith("127.")),
-    );
-    if (loopbackOnly.length > 0)
-      return `port ${to.port} is published on 127.0.0.1 only by ${loopbackOnly.map((target) => target.name).join(", ")}: the outside cannot reach it (docker port ${loopbackOnly[0]!.container})`;
-    if (publishers.length === 0)
-      return `no checked container publishes host port ${to.port} (docker ps --format '{{.Names}} {{.Ports}}')`;
-    return undefined;
-  }
+  if (to.kind === "host" && expectation.from.kind === "outside")
+    return whyHostPortUnreached(to.port, observed, context);
   const destination = foundOrNone(context.targets, nameOf(to));
   if (!destination) return undefined;
   if (destination.networkMode === "none")
     return `${destination.name} runs with --network none: nothing can reach it (docker inspect -f '{{.HostConfig.NetworkMode}}' ${destination.container})`;
-  if (source && networksOf(source).every((network) => !networksOf(destination).includes(network))) {
-    return `${source.name} and ${destination.name} share no network (${source.name}: ${list(networksOf(source))}; ${destination.name}: ${list(networksOf(destination))}): Docker isolates networks from each other; connect one of them (docker network connect ${networksOf(destination)[0] ?? "NETWORK"} ${source.container})`;
+  if (source && sharedNetworks(source, destination).length === 0) {
+    const network = networksOf(destination)[0] ?? "NETWORK";
+    return `${source.name} and ${destination.name} share no network (${source.name}: ${list(networksOf(source))}; ${destination.name}: ${list(networksOf(destination))}): Docker isolates networks from each other; docker network connect ${network} ${source.container} lets it through (and exposes ${source.name} to every container on ${network})`;
   }
   if (observed === "refused")
     return `${destination.name} answers, but nothing listens on port ${to.port} there (docker exec ${destination.container} netstat -ltn)`;
+  if (!source) return undefined;
+  // Blocked on a network they share: a rule of the user's first (DOCKER-USER runs before Docker's own), then the
+  // network's own setting, then the engine's.
+  const shared = sharedNetworks(source, destination);
+  for (const network of shared) {
+    const rule = dockerUserRule(context, across(context, network, source, destination, to.port));
+    if (blocking(rule)) return `a DOCKER-USER rule drops it: "${rule!.text}" (iptables -S DOCKER-USER)`;
+  }
+  const icc = shared.map((network) => iccOff(context, network));
+  if (icc.every(Boolean)) return icc[0];
+  if (context.engine && shared.every((network) => network === "bridge"))
+    return settingsInTheWay(context.engine, "default-bridge");
+  return context.engine ? settingsInTheWay(context.engine, "bridge") : undefined;
+}
+
+/** Why a network whose containers should not reach each other still let them: what bypasses enable_icc=false. */
+function whyIccBypassed(context: HintContext, network: string, source: Target, destination: Target, port?: number) {
+  const rule = dockerUserRule(context, across(context, network, source, destination, port));
+  if (rule?.target === "ACCEPT") return `a DOCKER-USER rule accepts it first: "${rule.text}" (iptables -S DOCKER-USER)`;
+  const iptables = context.engine ? settingOff(context.engine.daemon, "iptables") : undefined;
+  if (iptables) return `the engine runs with ${iptables}: enable_icc=false is an iptables rule it does not write`;
+  if (context.engine?.bridgeNfIptables === false)
+    return "bridged packets skip iptables here (docker info: bridge-nf-call-iptables is disabled), so enable_icc=false does nothing (sysctl net.bridge.bridge-nf-call-iptables)";
+  return "see what lets it through: iptables -S FORWARD";
+}
+
+/** What lets `source` reach `destination` over the host where they share no network: a DOCKER-USER accept, no isolation rules. */
+function whyAcrossNetworks(context: HintContext, source: Target, destination: Target, port?: number) {
+  for (const from of networksOf(source)) {
+    for (const to of networksOf(destination)) {
+      const [a, b] = [context.networks?.get(from)?.bridge, context.networks?.get(to)?.bridge];
+      const rule = dockerUserRule(context, {
+        ...(addressOn(source, from) ? { source: addressOn(source, from) } : {}),
+        ...(addressOn(destination, to) ? { destination: addressOn(destination, to) } : {}),
+        ...(a ? { in: a } : {}),
+        ...(b ? { out: b } : {}),
+        ...(port === undefined ? {} : { port }),
+      });
+      if (rule?.target === "ACCEPT")
+        return `a DOCKER-USER rule accepts it before Docker's isolation between networks: "${rule.text}" (iptables -S DOCKER-USER)`;
+    }
+  }
+  const iptables = context.engine ? settingOff(context.engine.daemon, "iptables") : undefined;
+  if (iptables)
+    return `the engine runs with ${iptables}: it writes no rules isolating its networks, so the host forwards between them (iptables -S FORWARD)`;
+  return "something forwards between their bridges (iptables -S FORWARD; iptables -S DOCKER-USER)";
+}
+
+/** A published port or a DNAT rule that lets a host port through, in words; undefined when neither is seen. */
+function whyHostPortReached(port: number, context: HintContext, everywhereOnly: boolean): string | undefined {
+  const mark = `:${port}->`;
+  const publishers = [...context.targets.values()].filter((target) =>
+    target.published.some((binding) => binding.includes(mark) && (!everywhereOnly || !binding.startsWith("127."))),
+  );
+  if (publishers.length > 0) {
+    const binding = publishers[0]!.published.find((item) => item.includes(mark))!;
+    return everywhereOnly
+      ? `port ${port} is published on all addresses by ${publishers[0]!.name} (${binding}): publish it on loopback only (-p 127.0.0.1:${port}:…)`
+      : `host port ${port} is published by ${publishers[0]!.name} (${binding}): every container reaches it through the host's address (docker port ${publishers[0]!.container})`;
+  }
+  const [byHand] = dnatFor(context, port).byHand;
+  if (byHand)
+    return `${quoteDnat(context, byHand, port)}: remove it to close the port (iptables -t nat -D ${byHand.text.slice(3)})`;
   return undefined;
 }
 
@@ -72,24 +254,31 @@ function whyReached(expectation: ReachExpectation, context: HintContext): string
     const open = networksOf(source).filter((network) => !context.internalNetworks.has(network));
     return `${source.name} is on network(s) ${list(open)}, which ${open.length === 1 ? "is" : "are"} not internal: a way out exists (docker network create --internal … cuts it)`;
   }
-  if (to.kind === "host" && expectation.from.kind === "outside") {
-    const port = `:${to.port}->`;
-    const everywhere = [...context.targets.values()].filter((target) =>
-      target.published.some((binding) => binding.includes(port) && !binding.startsWith("127.")),
-    );
-    if (everywhere.length > 0) {
-      const binding = everywhere[0]!.published.find((item) => item.includes(port))!;
-      return `port ${to.port} is published on all addresses by ${everywhere[0]!.name} (${binding}): publish it on loopback only (-p 127.0.0.1:${to.port}:…)`;
-    }
-    return undefined;
-  }
+  if (to.kind === "host") return whyHostPortReached(to.port, context, expectation.from.kind === "outside");
   const destination = foundOrNone(context.targets, nameOf(to));
+  if (!source || !destination) return undefined;
+  const shared = sharedNetworks(source, destination);
+  if (shared.length === 0)
+    return `${source.name} and ${destination.name} share no network, yet it connects: ${whyAcrossNetworks(context, source, destination, to.port)}`;
+  const open = shared.find((network) => !iccOff(context, network));
+  if (open)
+    return `${source.name} and ${destination.name} share network(s) ${list(shared)}: take one of them off it (docker network disconnect ${open} ${source.container})`;
+  return `${source.name} and ${destination.name} share ${list(shared)}, where containers should not reach each other (${iccOff(context, shared[0]!)}), yet it connects: ${whyIccBypassed(context, shared[0]!, source, destination, to.port)}`;
+}
+
+/** A refusal where no path was expected: something answered, so a path is open; what opens it. */
+function whyPathOpen(expectation: ReachExpectation, context: HintContext): string {
+  const opening = "the port is closed, but the path is open";
+  const source = foundOrNone(context.targets, nameOf(expectation.from));
+  const destination = foundOrNone(context.targets, nameOf(expectation.to));
   if (source && destination) {
-    const shared = networksOf(source).filter((network) => networksOf(destination).includes(network));
-    if (shared.length > 0)
-      return `${source.name} and ${destination.name} share network(s) ${list(shared)}: take one of them off it (docker network disconnect ${shared[0]} ${source.container})`;
+    const shared = sharedNetworks(source, destination);
+    const open = shared.find((network) => !iccOff(context, network));
+    if (open)
+      return `${opening}: ${source.name} reaches ${destination.name}'s address (${addressOn(destination, open) ?? "?"} on ${open}); take them apart (docker network disconnect ${open} ${source.container})`;
   }
-  return undefined;
+  const why = whyReached(expectation, context);
+  return why ? `${opening}: ${why}` : `${opening}: something answered, so packets get there`;
 }
 
 /**
@@ -104,6 +293,10 @@ export function reachHint(
   // Connected but seen as the wrong address: judged with what the outside saw (decide.ts, judgeSeenAs).
   if (expectation.seenAs && observed === "connected") return undefined;
   if (observed !== undefined && holds(expectation.expected, observed)) return undefined;
+  // A refusal where only no path would do (version 2's `reach: no`, or an exact no-path outcome): not a
+  // closed door but an open path to a closed port.
+  if (observed === "refused" && NO_PATH.some((outcome) => holds(expectation.expected, outcome)))
+    return whyPathOpen(expectation, context);
   // Seen connected where it should not be: what lets it through. Anything else not as expected (no reach,
   // or another way of being blocked than the one expected): what stands in the way.
   return observed === "connected"
