@@ -19,7 +19,7 @@ import { findNamespaces } from "./find-namespaces.js";
 import { readHintContext } from "./hint-context.js";
 import { engineStateView } from "./engine-state-view.js";
 import { findTargets, TargetMissingError } from "./find-targets.js";
-import { engineNamed, engineSet, type NamedEngine } from "./engine-set.js";
+import { engineNamed, engineSet } from "./engine-set.js";
 import { siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
 import { defaultProjectName, engineOf, type Target } from "./target.js";
