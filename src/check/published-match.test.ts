@@ -10,17 +10,27 @@ function ports(...texts: string[]): PublishedPort[] {
   });
 }
 
-describe("publishedMatches: the exact set of bindings, 0.0.0.0 and [::] alike", () => {
+describe("publishedMatches: the exact set of bindings, IPv4 and IPv6 apart", () => {
   it("holds for the loopback binding the shop publishes, and nothing more", () => {
     expect(publishedMatches(ports("127.0.0.1:8443->80/tcp"), ["127.0.0.1:8443->80/tcp"])).toBe(true);
   });
 
-  it("one all-addresses binding stands for the engine's IPv4 and IPv6 twins, written any of three ways", () => {
+  it("one every-IPv4 binding allows the engine's [::] twin, written with or without 0.0.0.0", () => {
     const twins = ["0.0.0.0:8443->80/tcp", "[::]:8443->80/tcp"];
     expect(publishedMatches(ports("0.0.0.0:8443->80/tcp"), twins)).toBe(true);
-    expect(publishedMatches(ports("[::]:8443->80/tcp"), twins)).toBe(true);
     expect(publishedMatches(ports("8443->80"), twins)).toBe(true);
     expect(publishedMatches(ports("8443->80"), ["0.0.0.0:8443->80/tcp"])).toBe(true);
+    expect(publishedMatches(ports("0.0.0.0:8443->80/tcp", "[::]:8443->80/tcp"), twins)).toBe(true);
+  });
+
+  // Measured on 20.10: `-p [::]:18099:80` shows only `[::]:18099->80/tcp`, and 127.0.0.1:18099 is refused.
+  it("an IPv6-only binding does not pass an IPv4 one, nor the other way round", () => {
+    const ipv6Only = ["[::]:18099->80/tcp"];
+    expect(publishedMatches(ports("0.0.0.0:18099->80/tcp"), ipv6Only)).toBe(false);
+    expect(publishedMatches(ports("18099->80/tcp"), ipv6Only)).toBe(false);
+    expect(publishedMatches(ports("[::]:18099->80/tcp"), ipv6Only)).toBe(true);
+    expect(publishedMatches(ports("[::]:18099->80/tcp"), ["0.0.0.0:18099->80/tcp"])).toBe(false);
+    expect(publishedMatches(ports("[::]:18099->80/tcp"), ["0.0.0.0:18099->80/tcp", "[::]:18099->80/tcp"])).toBe(false);
   });
 
   it("does not hold when the engine publishes on every address and the spec says loopback, or the other way round", () => {

@@ -6,6 +6,9 @@ export interface Attachment {
   network: string;
   address?: string;
   gateway?: string;
+  /** Its global IPv6 address and gateway, on a network made with --ipv6. */
+  address6?: string;
+  gateway6?: string;
   aliases: string[];
 }
 
@@ -64,6 +67,8 @@ export function targetFromInspect(
       network,
       ...(endpoint.IPAddress ? { address: endpoint.IPAddress } : {}),
       ...(endpoint.Gateway ? { gateway: endpoint.Gateway } : {}),
+      ...(endpoint.GlobalIPv6Address ? { address6: endpoint.GlobalIPv6Address } : {}),
+      ...(endpoint.IPv6Gateway ? { gateway6: endpoint.IPv6Gateway } : {}),
       aliases: ((endpoint.Aliases ?? []) as string[]).filter((alias) => alias !== info.Id.slice(0, 12)),
     })),
     published: publishedPorts(info.NetworkSettings.Ports),

@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import type { ExecOutput, Outcome } from "../core/outcome.js";
 
 // busybox `timeout` ends its child with SIGTERM; the shell reports 143, busybox itself 124 or 15.
@@ -12,7 +13,8 @@ export function classifyConnect(output: ExecOutput): { outcome: Outcome; detail:
   const text = `${output.stderr}\n${output.stdout}`;
   const detail = firstLine(output.stderr) || firstLine(output.stdout);
   if (/Connection refused/i.test(text)) return { outcome: "refused", detail };
-  if (/Network is unreachable/i.test(text)) return { outcome: "unreachable", detail };
+  // A site with no address of the target's family (IPv6 on a network without it) cannot even send.
+  if (/Network is unreachable|Cannot assign requested address/i.test(text)) return { outcome: "unreachable", detail };
   if (/No route to host|Host is unreachable/i.test(text)) return { outcome: "host-unreachable", detail };
   if (/Address (already )?in use/i.test(text)) return { outcome: "address-in-use", detail };
   if (output.exitCode === 0) return { outcome: "connected", detail };
@@ -25,6 +27,36 @@ export function classifyConnect(output: ExecOutput): { outcome: Outcome; detail:
   return { outcome: "failed", detail: detail || `exit code ${output.exitCode}` };
 }
 
+const NO_REPLY = "no reply: open but silent, or dropped";
+
+/**
+ * Classifies busybox `nslookup` pointed at ADDRESS:PORT as a UDP probe (see DatagramItem): a DNS answer or an
+ * echo of the query is a reply (connected); ICMP port unreachable reads as "Connection refused" on its
+ * connected socket (refused: closed); silence until the deadline is timed-out, which UDP cannot tell apart
+ * from a server that listens and never answers. Messages measured with busybox 1.35 against a UDP echo
+ * server, a silent one and a closed port.
+ */
+export function classifyDatagram(output: ExecOutput): { outcome: Outcome; detail: string } {
+  const text = `${output.stderr}\n${output.stdout}`;
+  const detail = firstLine(output.stderr) || firstLine(output.stdout);
+  const answer = /Non-authoritative answer|can't find|Server:/i.test(text);
+  if (answer || output.exitCode === 0) {
+    // The server's own lines say nothing the target does not; keep what the reply said.
+    const said = text
+      .replace(/(Server|Address):\s*\S+/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+    return { outcome: "connected", detail: `reply: ${said || "an answer"}` };
+  }
+  if (/Connection refused/i.test(text))
+    return { outcome: "refused", detail: `closed: ICMP port unreachable (${detail})` };
+  if (/Network is unreachable|Cannot assign requested address/i.test(text)) return { outcome: "unreachable", detail };
+  if (/No route to host|Host is unreachable/i.test(text)) return { outcome: "host-unreachable", detail };
+  if (KILLED_BY_TIMEOUT.has(output.exitCode) || /timed out|no servers could be reached/i.test(text))
+    return { outcome: "timed-out", detail: NO_REPLY };
+  return { outcome: "failed", detail: detail || `exit code ${output.exitCode}` };
+}
+
 /** Classifies busybox `nslookup` output; the resolved addresses are those after the "Name:" line. */
 export function classifyLookup(output: ExecOutput): { outcome: Outcome; detail: string; addresses: string[] } {
   const text = `${output.stdout}\n${output.stderr}`;
@@ -32,7 +64,10 @@ export function classifyLookup(output: ExecOutput): { outcome: Outcome; detail: 
     .split(/^Name:/m)
     .slice(1)
     .join("\n");
-  const addresses = [...afterName.matchAll(/Address(?: \d+)?:\s*(\d+\.\d+\.\d+\.\d+)/g)].map((match) => match[1] ?? "");
+  // IPv4 and IPv6 answers (an AAAA answer on a network with IPv6); a server's `ADDRESS:53` is no answer.
+  const addresses = [...afterName.matchAll(/Address(?: \d+)?:\s*([0-9a-fA-F:.]+)/g)]
+    .map((match) => match[1] ?? "")
+    .filter((address) => ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address));
   const detail = firstLine(output.stderr) || firstLine(output.stdout);
   if (addresses.length > 0) return { outcome: "resolved", detail: `${addresses.join(", ")}`, addresses };
   if (/Network is unreachable/i.test(text)) return { outcome: "unreachable", detail, addresses };

@@ -1,3 +1,4 @@
+import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type Server, type Socket } from "node:net";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,6 +52,13 @@ describe("batchScript and parseBatch: one exec per batch, one line per item", ()
       exitCode: 1,
       stdout: "nc: can't connect to remote host (10.0.0.3): Connection refused",
     });
+  });
+
+  it("reads each item's own time from the /proc/uptime readings around it (10 ms steps), absent when unread", () => {
+    const outputs = parseBatch("@@0 0 t=20366.58,20366.61\n@@1 1 t=20366.58,20369.60 nc: timed out\n@@2 0 t=-,-\n", 3);
+    expect(outputs[0]).toMatchObject({ exitCode: 0, stdout: "", durationMs: 30 });
+    expect(outputs[1]).toMatchObject({ exitCode: 1, stdout: "nc: timed out", durationMs: 3020 });
+    expect(outputs[2]?.durationMs).toBeUndefined();
   });
 
   it("counts an item whose line is missing as failed, and ignores lines that are not results", () => {
@@ -170,6 +178,22 @@ describe("runBatch on the host's loopback (busybox nc, no engine)", () => {
     expect(refused?.detail).toMatch(/Connection refused/);
   });
 
+  it("times each probe on its own: a quick refusal is not charged the slow probe's wait", async () => {
+    const {
+      results: [refused, waiting],
+    } = await runBatch(
+      hostSite(),
+      [
+        { kind: "tcp", address: "127.0.0.1", port: closed },
+        { kind: "tcp", address: "127.0.0.1", port: held, greeting: true },
+      ],
+      2000,
+    );
+    expect(waiting).toMatchObject({ outcome: "timed-out" });
+    expect(waiting!.durationMs).toBeGreaterThanOrEqual(1000);
+    expect(refused!.durationMs).toBeLessThan(waiting!.durationMs);
+  });
+
   it("decides a connect when connected, whatever the server does next; a probe that reads waits for it", async () => {
     const {
       results: [connected, waiting],
@@ -183,5 +207,55 @@ describe("runBatch on the host's loopback (busybox nc, no engine)", () => {
     );
     expect(connected).toMatchObject({ outcome: "connected", target: `127.0.0.1:${held}` });
     expect(waiting).toMatchObject({ outcome: "timed-out" });
+  });
+});
+
+describe("runBatch over UDP on the host's loopback (busybox nslookup as the datagram client, no engine)", () => {
+  let echo: UdpSocket;
+  let silent: UdpSocket;
+  let echoPort: number;
+  let silentPort: number;
+  let closedPort: number;
+
+  const bound = async (reply: boolean): Promise<UdpSocket> => {
+    const socket = createSocket("udp4");
+    socket.on("message", (message, peer) => {
+      if (reply) socket.send(message, peer.port, peer.address);
+    });
+    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+    return socket;
+  };
+
+  beforeAll(async () => {
+    echo = await bound(true);
+    silent = await bound(false);
+    echoPort = echo.address().port;
+    silentPort = silent.address().port;
+    // A port that was bound a moment ago and closed again: the kernel answers ICMP port unreachable.
+    const spare = await bound(false);
+    closedPort = spare.address().port;
+    await new Promise<void>((resolve) => spare.close(resolve));
+  });
+
+  afterAll(() => {
+    echo.close();
+    silent.close();
+  });
+
+  it("an echo's reply is connected, a closed port refused, a silent one timed out: three verdicts", async () => {
+    const { results } = await runBatch(
+      hostSite(),
+      [
+        { kind: "udp", address: "127.0.0.1", port: echoPort },
+        { kind: "udp", address: "127.0.0.1", port: closedPort },
+        { kind: "udp", address: "127.0.0.1", port: silentPort },
+      ],
+      2000,
+    );
+    expect(results.map((result) => result.outcome)).toEqual(["connected", "refused", "timed-out"]);
+    expect(results[0]).toMatchObject({ probe: "udp", target: `127.0.0.1:${echoPort}/udp` });
+    expect(results[0]?.detail).toMatch(/^reply: /);
+    expect(results[1]?.detail).toMatch(/ICMP port unreachable/);
+    expect(results[2]?.detail).toBe("no reply: open but silent, or dropped");
   });
 });

@@ -3,8 +3,10 @@ import { quote, type ProbeSite } from "../runtime/site.js";
 import { probeArgv, probeResult, type ProbeItem } from "./probe-commands.js";
 
 /**
- * One shell script that runs every item at once and prints, per item, a line `@@<index> <exit code>` and
- * its output flattened to one line, so a whole row of a matrix costs one exec instead of one per cell.
+ * One shell script that runs every item at once and prints, per item, a line `@@<index> <exit code>
+ * t=<start>,<end>` and its output flattened to one line, so a whole row of a matrix costs one exec instead
+ * of one per cell. Start and end are /proc/uptime's seconds (10 ms steps; busybox `date` has no %N), read
+ * by the shell itself so timing a probe forks nothing; `-` where /proc/uptime cannot be read.
  */
 export function batchScript(items: ProbeItem[], timeoutMs: number): string {
   const calls = items.map((item, index) => `p ${index} ${quote(probeArgv(item, timeoutMs))} &`);
@@ -15,25 +17,44 @@ export function batchScript(items: ProbeItem[], timeoutMs: number): string {
   ];
   return [
     "set -f",
-    'p() { i=$1; shift; r=$("$@" 2>&1 </dev/null); c=$?; echo "@@$i $c" $r; }',
+    'p() { i=$1; shift; s=-; e=-; { read s _; } </proc/uptime 2>/dev/null; r=$("$@" 2>&1 </dev/null); c=$?; { read e _; } </proc/uptime 2>/dev/null; echo "@@$i $c t=$s,$e" $r; }',
     ...view,
     ...calls,
     "wait",
   ].join("\n");
 }
 
+/** One item's output from a batch, with how long the item itself took when the script could time it. */
+export interface BatchOutput extends ExecOutput {
+  durationMs?: number;
+}
+
+/** Milliseconds between two /proc/uptime readings (seconds, two decimals); undefined when either is missing. */
+function elapsedMs(start: string | undefined, end: string | undefined): number | undefined {
+  if (start === undefined || end === undefined || start === "-" || end === "-") return undefined;
+  return Math.max(0, Math.round((Number(end) - Number(start)) * 1000));
+}
+
 /** Each item's output, read back from the script's; an item whose line is missing counts as failed. */
-export function parseBatch(stdout: string, count: number): ExecOutput[] {
-  const outputs: ExecOutput[] = Array.from({ length: count }, () => ({
+export function parseBatch(stdout: string, count: number): BatchOutput[] {
+  const outputs: BatchOutput[] = Array.from({ length: count }, () => ({
     exitCode: -1,
     stdout: "",
     stderr: "no result from the probe",
   }));
   for (const line of stdout.split("\n")) {
-    const match = /^@@(\d+) (\d+) ?(.*)$/.exec(line);
+    const match = /^@@(\d+) (\d+)(?: t=([\d.]+|-),([\d.]+|-))? ?(.*)$/.exec(line);
     if (!match) continue;
     const index = Number(match[1]);
-    if (index < count) outputs[index] = { exitCode: Number(match[2]), stdout: match[3] ?? "", stderr: match[3] ?? "" };
+    const text = match[5] ?? "";
+    const durationMs = elapsedMs(match[3], match[4]);
+    if (index < count)
+      outputs[index] = {
+        exitCode: Number(match[2]),
+        stdout: text,
+        stderr: text,
+        ...(durationMs === undefined ? {} : { durationMs }),
+      };
   }
   return outputs;
 }
@@ -70,9 +91,10 @@ export async function runBatch(
   if (items.length === 0) return { results: [], view: { addresses: [], routes: [] } };
   const started = Date.now();
   const output = await site.run(["sh", "-c", batchScript(items, timeoutMs)], timeoutMs + engineTimeoutMs);
-  const durationMs = Date.now() - started;
-  const results = parseBatch(output.stdout, items.length).map((result, index) =>
-    probeResult(site, items[index]!, result, { timeoutMs, durationMs, flattened: true }),
+  const roundMs = Date.now() - started;
+  // Each probe's own time when the script measured it; the whole exec's only as a fallback.
+  const results = parseBatch(output.stdout, items.length).map(({ durationMs, ...result }, index) =>
+    probeResult(site, items[index]!, result, { timeoutMs, durationMs: durationMs ?? roundMs, flattened: true }),
   );
   return { results, view: parseView(output.stdout) };
 }

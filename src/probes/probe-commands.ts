@@ -1,14 +1,19 @@
 import ipaddr from "ipaddr.js";
 import type { ExecOutput, ProbeResult } from "../core/outcome.js";
 import type { ProbeSite } from "../runtime/site.js";
-import { classifyConnect, classifyLookup } from "./classify.js";
+import { classifyConnect, classifyDatagram, classifyLookup } from "./classify.js";
+import { lookupArgv, lookupResult, RESOLVER_FILES_ARGV, resolverFilesResult } from "./lookup.js";
+import { HTTP_PATH } from "../core/check-file/http-target.js";
+import { classifyHttp, httpArgv, type HttpRequest } from "./http-probe.js";
+import { classifyPing, pingArgv } from "./icmp-probe.js";
 
 export class ProbeInputError extends Error {
   override name = "ProbeInputError";
 }
 
 export function assertAddress(address: string): void {
-  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) throw new ProbeInputError(`"${address}" is not an IPv4 address`);
+  if (!ipaddr.IPv4.isValidFourPartDecimal(address) && !ipaddr.IPv6.isValid(address))
+    throw new ProbeInputError(`"${address}" is not an IPv4 address, nor an IPv6 one`);
 }
 
 export function assertPort(port: number): void {
@@ -28,7 +33,49 @@ export function assertName(name: string): void {
  */
 export type ProbeItem =
   | { kind: "tcp"; address: string; port: number; greeting?: boolean; send?: string }
-  | { kind: "dns"; name: string; server?: string };
+  | { kind: "dns"; name: string; server?: string }
+  | DatagramItem
+  | LookupItem
+  | ResolverFilesItem
+  | PingItem
+  | HttpItem;
+
+/** One ICMP echo request to an IPv4 or IPv6 address (see icmp-probe.ts). */
+export interface PingItem {
+  kind: "icmp";
+  address: string;
+}
+
+/** One HTTP GET of `path` at an address and port, with its Host header (see http-probe.ts). */
+export interface HttpItem extends HttpRequest {
+  kind: "http";
+}
+
+/** A name looked up as the site's programs do: /etc/hosts first, then DNS through its resolv.conf (see lookup.ts). */
+export interface LookupItem {
+  kind: "lookup";
+  name: string;
+}
+
+/** The site's resolver configuration: its /etc/resolv.conf and /etc/hosts (see lookup.ts). */
+export interface ResolverFilesItem {
+  kind: "resolver-files";
+}
+
+/**
+ * A UDP datagram sent and a reply awaited. busybox's nc has no -u: its one UDP client that reads a reply is
+ * nslookup, pointed at ADDRESS:PORT, so the datagram is a DNS query for a name under .invalid (which a
+ * resolver answers itself, RFC 6761). A DNS server's answer or an echo of the query counts as a reply; other
+ * bytes nslookup ignores, as if unanswered. Its socket is connected, so ICMP port unreachable reads as refused.
+ */
+export interface DatagramItem {
+  kind: "udp";
+  address: string;
+  port: number;
+}
+
+/** The name the UDP probe's query asks for: no resolver forwards a .invalid name. */
+export const DATAGRAM_QUERY = "udp-probe.netlab.invalid";
 
 /** busybox `timeout` and `nc -w` count whole seconds: a deadline rounds up, to at least one. */
 function seconds(timeoutMs: number): string {
@@ -46,6 +93,22 @@ function reads(item: Extract<ProbeItem, { kind: "tcp" }>): boolean {
  */
 export function probeArgv(item: ProbeItem, timeoutMs: number): string[] {
   const bound = seconds(timeoutMs);
+  if (item.kind === "lookup") {
+    assertName(item.name);
+    return lookupArgv(item.name, bound);
+  }
+  if (item.kind === "resolver-files") return RESOLVER_FILES_ARGV;
+  if (item.kind === "icmp") {
+    assertAddress(item.address);
+    return pingArgv(item.address, bound);
+  }
+  if (item.kind === "http") {
+    assertAddress(item.address);
+    assertPort(item.port);
+    if (!HTTP_PATH.test(item.path)) throw new ProbeInputError(`"${item.path}" is not a path netlab sends`);
+    if (!/^[A-Za-z0-9_.:[\]-]+$/.test(item.host)) throw new ProbeInputError(`"${item.host}" is not a Host header`);
+    return httpArgv(item, bound);
+  }
   if (item.kind === "dns") {
     assertName(item.name);
     if (item.server !== undefined) assertAddress(item.server);
@@ -53,6 +116,7 @@ export function probeArgv(item: ProbeItem, timeoutMs: number): string[] {
   }
   assertAddress(item.address);
   assertPort(item.port);
+  if (item.kind === "udp") return ["timeout", bound, "nslookup", "-type=a", DATAGRAM_QUERY, endpointText(item)];
   const connect = ["timeout", bound, "nc", "-w", bound, item.address, String(item.port)];
   if (item.send !== undefined)
     return ["sh", "-c", `printf '%b' '${item.send.replaceAll("'", "")}' | ${connect.join(" ")}`];
@@ -71,13 +135,30 @@ export interface ProbeRun {
 export function probeResult(site: ProbeSite, item: ProbeItem, output: ExecOutput, run: ProbeRun): ProbeResult {
   const { durationMs, flattened } = run;
   const command = site.describe(probeArgv(item, run.timeoutMs));
+  if (item.kind === "lookup") {
+    const read = flattened ? { exitCode: output.exitCode, stdout: unflatten(output.stdout), stderr: "" } : output;
+    return lookupResult(item.name, read, { from: site.name, durationMs, command });
+  }
+  if (item.kind === "resolver-files") return resolverFilesResult(output, { from: site.name, durationMs, command });
+  // ICMP and HTTP results carry probe "tcp" until ProbeResult's probe names them (core/outcome.ts, facts-schema.ts).
+  if (item.kind === "icmp")
+    return { probe: "tcp", from: site.name, target: item.address, ...classifyPing(output), durationMs, command };
+  if (item.kind === "http") {
+    const at = item.address.includes(":") ? `[${item.address}]` : item.address;
+    const target = `${at}:${item.port}${item.path}`;
+    return { probe: "tcp", from: site.name, target, ...classifyHttp(output), durationMs, command };
+  }
   if (item.kind === "dns") {
     const read = flattened ? { exitCode: output.exitCode, stdout: unflatten(output.stdout), stderr: "" } : output;
     const { outcome, detail, addresses } = classifyLookup(read);
     const target = item.server ? `${item.name}@${item.server}` : item.name;
     return { probe: "dns", from: site.name, target, outcome, detail, addresses, durationMs, command };
   }
-  const target = `${item.address}:${item.port}`;
+  if (item.kind === "udp") {
+    const { outcome, detail } = classifyDatagram(output);
+    return { probe: "udp", from: site.name, target: `${endpointText(item)}/udp`, outcome, detail, durationMs, command };
+  }
+  const target = endpointText(item);
   if (flattened) {
     // A batch's words are the connect's own messages; they are a reply only when the probe reads one.
     const { outcome, detail } = classifyConnect({ ...output, stdout: "" });
@@ -104,6 +185,11 @@ export function probeResult(site: ProbeSite, item: ProbeItem, output: ExecOutput
     durationMs,
     command,
   };
+}
+
+/** `ADDRESS:PORT`, an IPv6 address in brackets (as nc's messages and nslookup's server argument take it). */
+function endpointText(item: { address: string; port: number }): string {
+  return `${item.address.includes(":") ? `[${item.address}]` : item.address}:${item.port}`;
 }
 
 /** nslookup prints its answer on several lines; flattened, "Name: x Address: y" keeps what classifyLookup reads. */

@@ -54,9 +54,10 @@ export function buildMatrix(
     return { id: from, label: from, kind: "other" };
   };
 
-  const target = (probe: "tcp" | "dns", id: string): MatrixEndpoint => {
+  const target = (probe: "tcp" | "udp" | "dns", id: string): MatrixEndpoint => {
     if (probe === "dns") return { id, label: `lookup ${id}`, kind: "dns" };
-    const address = id.replace(/:\d+$/, "");
+    // `ADDRESS:PORT`, `[IPv6]:PORT`, either with `/udp`: the address alone names the container.
+    const address = id.replace(/:\d+(?:\/udp)?$/, "").replace(/^\[(.*)\]$/, "$1");
     const roles = rolesByAddress.get(address);
     if (roles) return { id, label: `${roles.join("/")} ${id}`, kind: "container" };
     if (address === context.sentinel?.address) return { id, label: `sentinel ${id}`, kind: "sentinel" };

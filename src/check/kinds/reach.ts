@@ -1,6 +1,7 @@
 import type { Outcome, ProbeResult } from "../../core/outcome.js";
-import { formatEndpoint } from "../../core/check-file/endpoint.js";
+import { formatEndpoint, type IpFamily } from "../../core/check-file/endpoint.js";
 import { holds, type ReachExpectation } from "../../core/check-file/expectations.js";
+import { holdingOutcomes, refusedOnPath } from "../../core/check-file/holds.js";
 import type { SiteView } from "../../probes/probe-batch.js";
 import {
   namesIn,
@@ -11,12 +12,13 @@ import {
   type ProbePlan,
   type SiteKey,
 } from "../plan-probes.js";
-import { sharedNetworks, type Target } from "../target.js";
+import { sharedNetworks, type Attachment, type Target } from "../target.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
 import { reachHint } from "./reach-hints.js";
 import { nameOf } from "./words.js";
 
-const BLOCKED: Outcome[] = ["refused", "timed-out", "unreachable", "host-unreachable"];
+/** What a version-2 `reach: no` that saw a refusal observed: not isolation, only nothing listening. */
+export const REFUSED_ON_PATH = "refused: the port is closed, but the path is open";
 
 function target(context: PlanContext, name: string): Target {
   const found = context.targets.get(name);
@@ -30,30 +32,51 @@ function outside(context: PlanContext): NonNullable<PlanContext["outside"]> {
 }
 
 /** The host's addresses as seen from a site: its bridge gateways from a container, loopback from itself. */
-function hostAddresses(site: SiteKey, context: PlanContext): string[] {
-  if (site.kind === "host") return ["127.0.0.1"];
-  if (site.kind === "outside") return [outside(context).hostAddress];
+function hostAddresses(site: SiteKey, context: PlanContext, ip: IpFamily): string[] {
+  const loopback = ip === 6 ? "::1" : "127.0.0.1";
+  if (site.kind === "host") return [loopback];
+  if (site.kind === "outside") {
+    if (ip === 6) throw new PlanError("netlab's outside dials the host over IPv4 only: drop `ip: 6`");
+    return [outside(context).hostAddress];
+  }
   if (site.kind === "netns")
     throw new PlanError(
-      `netlab does not know which address of the host netns:${site.name} dials: write the address, IPv4:PORT`,
+      `netlab does not know which address of the host netns:${site.name} dials: write the address, IPv4:PORT or [IPv6]:PORT`,
     );
   const source = target(context, site.name);
-  if (source.networkMode === "host") return ["127.0.0.1"];
-  const gateways = [
-    ...new Set(source.attachments.flatMap((attachment) => (attachment.gateway ? [attachment.gateway] : []))),
-  ];
-  return gateways.length > 0 ? gateways : [context.hostBridgeAddress];
+  if (source.networkMode === "host") return [loopback];
+  const gatewayOf = (attachment: Attachment) => (ip === 6 ? attachment.gateway6 : attachment.gateway);
+  const gateways = [...new Set(source.attachments.flatMap((attachment) => gatewayOf(attachment) ?? []))];
+  if (gateways.length > 0) return gateways;
+  if (ip === 6) throw new PlanError(noIpv6(source));
+  return [context.hostBridgeAddress];
 }
 
-/** The probes that decide a reach expectation: one connect per address the destination has. */
+/** The one line a plan fails with when `ip: 6` names a container on no network with IPv6. */
+function noIpv6(container: Target): string {
+  const networks = container.attachments.map((attachment) => attachment.network);
+  return `${container.container} has no IPv6 address on ${networks.length ? networks.join(", ") : "any network"}: \`ip: 6\` needs a network made with IPv6 (docker network create --ipv6 --subnet fd00:…/64 NAME, then docker network connect NAME ${container.container})`;
+}
+
+/** The probe of one address: a TCP connect, or with `/udp` a datagram that must get a reply. */
+function probeOf(
+  to: ReachExpectation["to"],
+  address: string,
+  port: number,
+  network?: string,
+  shared = false,
+): PlannedProbe {
+  const protocol = "protocol" in to && to.protocol === "udp" ? "udp" : "tcp";
+  return { item: { kind: protocol, address, port }, ...(network ? { network } : {}), shared };
+}
+
+/** The probes that decide a reach expectation: one connect (or datagram) per address the destination has. */
 export function planReach(expectation: ReachExpectation, context: PlanContext): ProbePlan {
   const site = siteOf(expectation.from);
   const to = expectation.to;
-  const tcp = (address: string, port: number, network?: string, shared = false): PlannedProbe => ({
-    item: { kind: "tcp", address, port },
-    ...(network ? { network } : {}),
-    shared,
-  });
+  const ip: IpFamily = expectation.ip ?? 4;
+  const probe = (address: string, port: number, network?: string, shared = false) =>
+    probeOf(to, address, port, network, shared);
   if (to.kind === "outside") {
     const sentinel = outside(context);
     const port = to.port ?? sentinel.port;
@@ -63,21 +86,24 @@ export function planReach(expectation: ReachExpectation, context: PlanContext): 
         site,
         probes: [{ item: { kind: "tcp", address: sentinel.address, port, greeting: true }, shared: false }],
       };
-    return { site, probes: [tcp(sentinel.address, port)] };
+    return { site, probes: [probe(sentinel.address, port)] };
   }
   const port = to.port;
-  if (port === undefined) throw new PlanError(`expectation "${expectation.id}" has no port to connect to`);
-  if (to.kind === "address") return { site, probes: [tcp(to.address, port)] };
-  if (to.kind === "host") return { site, probes: hostAddresses(site, context).map((address) => tcp(address, port)) };
+  if (to.kind === "address") return { site, probes: [probe(to.address, port)] };
+  if (to.kind === "host")
+    return { site, probes: hostAddresses(site, context, ip).map((address) => probe(address, port)) };
   const destination = target(context, to.name);
   if (destination.networkMode === "host")
-    return { site, probes: hostAddresses(site, context).map((address) => tcp(address, port)) };
+    return { site, probes: hostAddresses(site, context, ip).map((address) => probe(address, port)) };
   const source = site.kind === "container" ? target(context, site.name) : undefined;
   const shared = new Set(source ? sharedNetworks(source, destination) : []);
-  const probes = destination.attachments.flatMap((attachment) =>
-    attachment.address ? [tcp(attachment.address, port, attachment.network, shared.has(attachment.network))] : [],
-  );
+  const addressOf = (attachment: Attachment) => (ip === 6 ? attachment.address6 : attachment.address);
+  const probes = destination.attachments.flatMap((attachment) => {
+    const address = addressOf(attachment);
+    return address ? [probe(address, port, attachment.network, shared.has(attachment.network))] : [];
+  });
   if (probes.length === 0) {
+    if (ip === 6 && destination.attachments.length > 0) throw new PlanError(noIpv6(destination));
     const why =
       destination.networkMode === "none" ? "it runs with --network none" : `network mode ${destination.networkMode}`;
     return {
@@ -85,7 +111,7 @@ export function planReach(expectation: ReachExpectation, context: PlanContext): 
       probes,
       unprobed: {
         outcome: "unreachable",
-        detail: `not probed: ${destination.container} has no IPv4 address (${why}), so nothing can reach it`,
+        detail: `not probed: ${destination.container} has no IPv${ip} address (${why}), so nothing can reach it`,
       },
     };
   }
@@ -99,7 +125,13 @@ export function planReach(expectation: ReachExpectation, context: PlanContext): 
 export function combine(plan: ProbePlan, results: ProbeResult[]): { outcome: Outcome; detail: string } {
   if (plan.unprobed) return plan.unprobed;
   const connected = results.find((result) => result.outcome === "connected");
-  if (connected) return { outcome: "connected", detail: `connected to ${connected.target}` };
+  // A datagram's proof is its reply: keep what came back.
+  if (connected)
+    return {
+      outcome: "connected",
+      detail:
+        connected.probe === "udp" ? `${connected.target}: ${connected.detail}` : `connected to ${connected.target}`,
+    };
   const index = Math.max(
     0,
     plan.probes.findIndex((probe) => probe.shared),
@@ -205,15 +237,15 @@ export const reach: ExpectationKind<ReachExpectation> = {
       : `reach ${expectation.expected.reach ? "yes" : "no"}${seenAs}`;
   },
   // With seen-as, "connected" is half of it: the detail says whom the outside saw.
-  observed: ({ expectation, observed }) =>
-    expectation.seenAs && observed.outcome === "connected" ? observed.detail : (observed.outcome ?? observed.detail),
+  observed: ({ expectation, observed }) => {
+    if (refusedOnPath(expectation.expected, observed.outcome)) return REFUSED_ON_PATH;
+    return expectation.seenAs && observed.outcome === "connected"
+      ? observed.detail
+      : (observed.outcome ?? observed.detail);
+  },
   seen: ({ observed }) => observed.detail || undefined,
-  asserted: (expectation) =>
-    "outcome" in expectation.expected
-      ? [expectation.expected.outcome]
-      : expectation.expected.reach
-        ? ["connected"]
-        : BLOCKED,
+  // Version 2's "no" leaves refused out, so a matrix cell that saw a refusal is marked as the mismatch it is.
+  asserted: (expectation) => holdingOutcomes(expectation.expected),
   ends: (expectation) => ({ from: nameOf(expectation.from), to: nameOf(expectation.to) }),
   hint: reachHint,
 };

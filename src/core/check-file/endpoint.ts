@@ -10,11 +10,17 @@ export type Endpoint =
   | { kind: "outside" }
   | { kind: "address"; address: string };
 
-/** What `to:` names: every target has a port except the sentinel, whose port is the runtime's to choose. */
+/** The transport a target is dialled over; absent on a target means tcp. */
+export type Protocol = "tcp" | "udp";
+
+/**
+ * What `to:` names: every target has a port except the sentinel, whose port is the runtime's to choose.
+ * `protocol` is set only for udp (`NAME:PORT/udp`); an address target may be IPv4 or IPv6 (`[fd00::2]:80`).
+ */
 export type Target =
-  | { kind: "name"; name: string; port: number }
-  | { kind: "host"; port: number }
-  | { kind: "address"; address: string; port: number }
+  | { kind: "name"; name: string; port: number; protocol?: Protocol }
+  | { kind: "host"; port: number; protocol?: Protocol }
+  | { kind: "address"; address: string; port: number; protocol?: Protocol }
   | { kind: "outside"; port?: number };
 
 /** Container names as Docker allows them (compose service names are a subset). */
@@ -54,23 +60,54 @@ export function parseSource(text: string): Parsed<Endpoint> {
   return ok({ kind: "name", name: text });
 }
 
-/** `to:`: NAME:PORT, host:PORT, IPv4:PORT, `outside` or outside:PORT. */
+const TARGET_FORMS = "NAME:PORT, host:PORT, IPv4:PORT, [IPv6]:PORT (each with /udp for UDP) or outside";
+
+/** `/udp` or `/tcp` at the end of a target, and the target without it. */
+function splitProtocol(text: string): Parsed<{ rest: string; protocol?: Protocol }> {
+  const slash = text.lastIndexOf("/");
+  if (slash < 0) return ok({ rest: text });
+  const protocol = text.slice(slash + 1);
+  if (protocol !== "tcp" && protocol !== "udp")
+    return bad(`bad target \`${text}\`: the protocol after / is tcp or udp, not \`${protocol}\``);
+  return ok({ rest: text.slice(0, slash), ...(protocol === "udp" ? { protocol } : {}) });
+}
+
+/** `to:`: NAME:PORT, host:PORT, IPv4:PORT, [IPv6]:PORT, each optionally /udp or /tcp; `outside` or outside:PORT. */
 export function parseTarget(text: string): Parsed<Target> {
   if (text === "outside") return ok({ kind: "outside" });
-  const colon = text.lastIndexOf(":");
-  if (colon < 0) return bad(`bad target \`${text}\`: give NAME:PORT, host:PORT, IPv4:PORT or outside`);
-  const host = text.slice(0, colon);
-  const port = parsePortNumber(text.slice(colon + 1), text);
+  const split = splitProtocol(text);
+  if (!split.ok) return split;
+  const { rest, protocol } = split.value;
+  const over = protocol ? { protocol } : {};
+  const colon = rest.lastIndexOf(":");
+  if (colon < 0) return bad(`bad target \`${text}\`: give ${TARGET_FORMS}`);
+  const host = rest.slice(0, colon);
+  const port = parsePortNumber(rest.slice(colon + 1), text);
   if (!port.ok) return port;
-  if (host === "outside") return ok({ kind: "outside", port: port.value });
-  if (host === "host") return ok({ kind: "host", port: port.value });
+  if (host === "outside") {
+    if (protocol) return bad(`bad target \`${text}\`: the outside answers TCP only; write outside:PORT`);
+    return ok({ kind: "outside", port: port.value });
+  }
+  if (host === "host") return ok({ kind: "host", port: port.value, ...over });
+  if (host.startsWith("[") && host.endsWith("]")) {
+    const bare = host.slice(1, -1);
+    if (!ipaddr.IPv6.isValid(bare)) return bad(`bad target \`${text}\`: \`${bare}\` is not an IPv6 address`);
+    return ok({ kind: "address", address: ipaddr.parse(bare).toString(), port: port.value, ...over });
+  }
+  if (host.includes(":"))
+    return bad(`bad target \`${text}\`: write an IPv6 address in brackets, like [fd00:1::2]:${port.value}`);
   if (LOOKS_NUMERIC.test(host)) {
     if (!ipaddr.IPv4.isValidFourPartDecimal(host))
       return bad(`bad target \`${text}\`: \`${host}\` is not an IPv4 address`);
-    return ok({ kind: "address", address: host, port: port.value });
+    return ok({ kind: "address", address: host, port: port.value, ...over });
   }
-  if (!NAME_PATTERN.test(host)) return bad(`bad target \`${text}\`: give NAME:PORT, host:PORT, IPv4:PORT or outside`);
-  return ok({ kind: "name", name: host, port: port.value });
+  if (!NAME_PATTERN.test(host)) return bad(`bad target \`${text}\`: give ${TARGET_FORMS}`);
+  return ok({ kind: "name", name: host, port: port.value, ...over });
+}
+
+/** An address as it sits before `:PORT`: IPv6 in brackets. */
+export function hostText(address: string): string {
+  return address.includes(":") ? `[${address}]` : address;
 }
 
 export function formatEndpoint(endpoint: Endpoint | Target): string {
@@ -80,7 +117,20 @@ export function formatEndpoint(endpoint: Endpoint | Target): string {
       : endpoint.kind === "netns"
         ? namespaceText(endpoint.name)
         : endpoint.kind === "address"
-          ? endpoint.address
+          ? hostText(endpoint.address)
           : endpoint.kind;
-  return "port" in endpoint && endpoint.port !== undefined ? `${base}:${endpoint.port}` : base;
+  const udp = "protocol" in endpoint && endpoint.protocol === "udp" ? "/udp" : "";
+  return "port" in endpoint && endpoint.port !== undefined ? `${base}:${endpoint.port}${udp}` : base;
+}
+
+/** The address family a reach dials: 4 (the default) or 6 (`ip: 6`). */
+export type IpFamily = 4 | 6;
+
+/** Why `ip:` does not fit a target (an address literal of the other family, the IPv4-only outside), or undefined. */
+export function ipFamilyProblem(ip: IpFamily, target: Target): string | undefined {
+  if (target.kind === "outside" && ip === 6) return "`ip: 6` with to: outside: netlab's outside answers IPv4 only";
+  if (target.kind !== "address") return undefined;
+  const family = target.address.includes(":") ? 6 : 4;
+  if (family === ip) return undefined;
+  return `\`ip: ${ip}\` with ${formatEndpoint(target)}, an IPv${family} address: the address says its family, drop \`ip\``;
 }

@@ -1,4 +1,4 @@
-import { formatEndpoint, namespaceText, type Endpoint, type Target } from "./endpoint.js";
+import { formatEndpoint, namespaceText, type Endpoint, type IpFamily, type Target } from "./endpoint.js";
 import type { ReachExpected } from "./holds.js";
 import type { PublishedPort } from "./published-port.js";
 import type { Position } from "./spec-error.js";
@@ -12,8 +12,12 @@ import {
   type MatrixEntry,
   type SeenAs,
   type SpecEntry,
+  type TableSite,
 } from "./spec-schema.js";
 import type { Spec } from "./spec.js";
+import { formatPingTarget, type PingTarget } from "./ping-target.js";
+import { formatHttpTarget, type HttpTarget } from "./http-target.js";
+import type { ResolveItem } from "./resolve-item.js";
 
 export { holds, type ReachExpected } from "./holds.js";
 export type { Endpoint, Target } from "./endpoint.js";
@@ -37,6 +41,8 @@ export interface ReachExpectation extends Common {
   expected: ReachExpected;
   /** With `to: outside`: whose address the outside must see the connection come from (the host's: NAT; or the source's own). */
   seenAs?: SeenAs;
+  /** `ip: 6`: NAME targets are dialled at their IPv6 addresses, host:PORT at ::1 from the host. Absent: IPv4. */
+  ip?: IpFamily;
   /** `row`/`col` index `rows` (its from) and `cols` (its to), 0-based; `id` is the matrix's (given, or `matrix-N`). */
   matrix?: { id: string; row: number; col: number; rows: string[]; cols: string[] };
 }
@@ -46,7 +52,18 @@ export interface ResolveExpectation extends Common {
   kind: "resolve";
   from: Endpoint;
   lookup: string;
-  expected: { resolves: boolean };
+  expected: ResolveExpected;
+}
+
+/**
+ * Whether the name resolves, and to what: `addresses` the exact set (every item answered, nothing else),
+ * `includes` at least these, `count` how many distinct addresses. Any of the three implies `resolves`.
+ */
+export interface ResolveExpected {
+  resolves: boolean;
+  addresses?: ResolveItem[];
+  includes?: ResolveItem[];
+  count?: number;
 }
 
 /** The exact set of ports `container` publishes on the host. */
@@ -72,6 +89,12 @@ export interface DockerNetworkExpectation extends Common {
   internal?: boolean;
   attachable?: boolean;
   parent?: string;
+  /** A subnet and a gateway of its IPAM config (IPv4 or IPv6). */
+  subnet?: string;
+  gateway?: string;
+  ipv6?: boolean;
+  /** Driver options, exact values for these keys. */
+  options?: Record<string, string>;
 }
 
 /** Each container has an address in a network's subnet (or a CIDR); `ordered`: ascending in the order listed. */
@@ -80,6 +103,10 @@ export interface AddressExpectation extends Common {
   containers: string[];
   in: AddressIn;
   ordered: boolean;
+  /** On the network `in` (one container): its exact address, its MAC, aliases it has (at least these). */
+  ip?: string;
+  mac?: string;
+  aliases?: string[];
 }
 
 /** The interfaces inside a container or named namespace (`only`), or the host bridge its veth's peer is enslaved to (`vethOn`). */
@@ -88,6 +115,11 @@ export interface InterfacesExpectation extends Common {
   of: InterfacesOf;
   only?: string[];
   vethOn?: string;
+  /** Of the host (`interfaces: host`): interfaces it has, up ones, not-up ones, and addresses (CIDRs) they have. */
+  has?: string[];
+  up?: string[];
+  down?: string[];
+  addresses?: Record<string, string[]>;
 }
 
 /** A container's state, running or not, and text its logs contain. */
@@ -96,6 +128,17 @@ export interface ContainerExpectation extends Common {
   container: string;
   state: "running" | "exited";
   logsContain?: string;
+  /** Its id starts with this (12+ hex digits): the same container, not re-created. */
+  containerId?: string;
+  /** Networks it was connected to while it ran (a `network connect` event after it started). */
+  joinedRunning?: string[];
+}
+
+/** The engine's answer to `docker run`/`docker create` argv (created, never started, removed at once): a warning or a refusal. */
+export interface CommandExpectation extends Common {
+  kind: "command";
+  command: string;
+  answer: { warns: string } | { refused: string };
 }
 
 /** A bridge FDB entry on `dev` in namespace `namespace`: `mac` (tunnelled to `dst`). */
@@ -117,10 +160,10 @@ export interface NeighbourExpectation extends Common {
   permanent?: boolean;
 }
 
-/** A route to `destination` (as ip route prints it, or `default`) in namespace `namespace`'s main table (via, dev, onlink). */
+/** A route to `destination` (as ip route prints it, or `default`) in namespace `namespace`'s main table (via, dev, onlink); no namespace: the host's. */
 export interface RouteExpectation extends Common {
   kind: "route";
-  namespace: string;
+  namespace?: string;
   destination: string;
   via?: string;
   dev?: string;
@@ -137,10 +180,10 @@ export interface FlowsExpectation extends Common {
   hit?: boolean;
 }
 
-/** A rule of `chain` in `table` of namespace `namespace`'s iptables that has the words of `rule`, in order. */
+/** A rule of `chain` in `table` of namespace `namespace`'s iptables that has the words of `rule`, in order; no namespace: the host's. */
 export interface IptablesExpectation extends Common {
   kind: "iptables";
-  namespace: string;
+  namespace?: string;
   table: "filter" | "nat" | "mangle" | "raw";
   chain: string;
   rule: string;
@@ -157,13 +200,56 @@ export type StateExpectation =
   | NeighbourExpectation
   | RouteExpectation
   | FlowsExpectation
-  | IptablesExpectation;
+  | IptablesExpectation
+  | CommandExpectation;
 
-export type Expectation = ReachExpectation | ResolveExpectation | PublishesExpectation | StateExpectation;
+/** Does `from` get an ICMP echo reply from `to` (a container's addresses, the host's, or one address)? */
+export interface PingExpectation extends Common {
+  kind: "ping";
+  from: Endpoint;
+  /** Not `to`: what reads a reach's `to` (stack specs, swarm hints) expects a port. */
+  target: PingTarget;
+  /** The address family a name or `host` is pinged at; an address says its own. */
+  ip: IpFamily;
+  expected: { reach: boolean };
+}
+
+/** What one HTTP GET of `path` at `to` answers from `from`: an exact status, and/or text its body contains. */
+export interface HttpExpectation extends Common {
+  kind: "http";
+  from: Endpoint;
+  to: HttpTarget["to"];
+  path: string;
+  /** 200 when the spec gives neither status nor body. */
+  status?: number;
+  body?: string;
+}
+
+export type Expectation =
+  ReachExpectation | ResolveExpectation | PublishesExpectation | StateExpectation | PingExpectation | HttpExpectation;
+
+/** What an http expectation asks, in words: `HTTP 200, body contains "ok"` (status 200 when neither is given). */
+export function httpWanted(status: number | undefined, body: string | undefined): string {
+  const code = status ?? (body === undefined ? 200 : undefined);
+  return [code === undefined ? "" : `HTTP ${code}`, body === undefined ? "" : `body contains ${JSON.stringify(body)}`]
+    .filter(Boolean)
+    .join(", ");
+}
 
 /** reach yes/no as the spec's version means it: in version 1 a refusal also counts as "no". */
 function reachExpected(reach: boolean, spec: Spec): ReachExpected {
   return reach || spec.version !== 1 ? { reach } : { reach, refusedHolds: true };
+}
+
+/** What a resolve says the name resolves to, in words after the name: ` to api-1, api-2`, ` to 2 addresses, at least api-1`. */
+export function resolveAnswerWords(expected: ResolveExpected): string {
+  const listed = (items: ResolveItem[]) => items.map((item) => item.text).join(", ");
+  const words = [
+    expected.addresses === undefined ? "" : listed(expected.addresses),
+    expected.count === undefined ? "" : `${expected.count} address${expected.count === 1 ? "" : "es"}`,
+    expected.includes === undefined ? "" : `at least ${listed(expected.includes)}`,
+  ].filter(Boolean);
+  return words.length === 0 ? "" : ` to ${words.join(", ")}`;
 }
 
 function reachWords(expected: ReachExpected): string {
@@ -171,23 +257,37 @@ function reachWords(expected: ReachExpected): string {
   return expected.reach ? "reachable" : "not reachable";
 }
 
-function reachId(from: Endpoint, to: Target, expected: ReachExpected, seenAs?: SeenAs): string {
+function reachId(from: Endpoint, to: Target, expected: ReachExpected, seenAs?: SeenAs, ip?: IpFamily): string {
   const seen = seenAs === undefined ? "" : seenAs === "host" ? ", seen as the host" : ", seen as itself";
-  return `${formatEndpoint(from)} → ${formatEndpoint(to)} ${reachWords(expected)}${seen}`;
+  const family = ip === 6 ? " over IPv6" : "";
+  return `${formatEndpoint(from)} → ${formatEndpoint(to)}${family} ${reachWords(expected)}${seen}`;
 }
 
 /** What a docker-network expectation asks of its network, in words: `is an overlay network, attachable`. */
 export function dockerNetworkWords(
-  expected: Pick<DockerNetworkExpectation, "driver" | "internal" | "attachable" | "parent">,
+  expected: Pick<
+    DockerNetworkExpectation,
+    "driver" | "internal" | "attachable" | "parent" | "subnet" | "gateway" | "ipv6" | "options"
+  >,
 ): string {
-  const { driver, internal, attachable, parent } = expected;
+  const { driver, internal, attachable, parent, subnet, gateway, ipv6, options } = expected;
   const words = [
     driver === undefined ? "a network" : `${/^[aeiou]/.test(driver) ? "an" : "a"} ${driver} network`,
     internal === undefined ? "" : internal ? "internal" : "not internal",
     attachable === undefined ? "" : attachable ? "attachable" : "not attachable",
     parent === undefined ? "" : `on ${parent}`,
+    subnet === undefined ? "" : `subnet ${subnet}`,
+    gateway === undefined ? "" : `gateway ${gateway}`,
+    ipv6 === undefined ? "" : ipv6 ? "IPv6" : "no IPv6",
+    ...Object.entries(options ?? {}).map(([key, value]) => `${key}=${value}`),
   ].filter(Boolean);
   return `is ${words.join(", ")}`;
+}
+
+/** How a spec writes where a table is read: `host` or `netns:NAME`. */
+export function tableSiteText(site: TableSite | { namespace?: string | undefined }): string {
+  if ("kind" in site) return site.kind === "host" ? "host" : namespaceText(site.name);
+  return site.namespace === undefined ? "host" : namespaceText(site.namespace);
 }
 
 /** Every expectation with where its id was written (or generated), so a duplicate can be pointed at. */
@@ -235,7 +335,7 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
     ];
   },
   "docker-network": (entry, at) => {
-    const { driver, internal, attachable, parent } = entry;
+    const { driver, internal, attachable, parent, subnet, gateway, ipv6, options } = entry;
     const generated = `${entry["docker-network"]} ${dockerNetworkWords(entry)}`;
     const expectation: DockerNetworkExpectation = {
       kind: "docker-network",
@@ -245,6 +345,10 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
       ...(internal === undefined ? {} : { internal }),
       ...(attachable === undefined ? {} : { attachable }),
       ...(parent === undefined ? {} : { parent }),
+      ...(subnet === undefined ? {} : { subnet }),
+      ...(gateway === undefined ? {} : { gateway }),
+      ...(ipv6 === undefined ? {} : { ipv6 }),
+      ...(options === undefined ? {} : { options }),
     };
     return [{ expectation, idAt: at.idAt(entry) }];
   },
@@ -264,9 +368,13 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
     return [{ expectation, idAt: at.idAt(entry) }];
   },
   address: (entry, at) => {
-    const { address, ordered } = entry;
+    const { address, ordered, ip, mac, aliases } = entry;
     const where = entry.in.kind === "network" ? entry.in.name : entry.in.cidr;
-    const generated = `${address.join(", ")} ${address.length > 1 ? "have addresses" : "has an address"} in ${where}${ordered ? ", in order" : ""}`;
+    const exact = [ip, mac, aliases === undefined ? undefined : `aliases ${aliases.join(", ")}`].filter(Boolean);
+    const generated =
+      exact.length > 0
+        ? `${address.join(", ")} has ${exact.join(", ")} in ${where}`
+        : `${address.join(", ")} ${address.length > 1 ? "have addresses" : "has an address"} in ${where}${ordered ? ", in order" : ""}`;
     return [
       {
         expectation: {
@@ -275,38 +383,65 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
           containers: address,
           in: entry.in,
           ordered: ordered === true,
+          ...(ip === undefined ? {} : { ip }),
+          ...(mac === undefined ? {} : { mac }),
+          ...(aliases === undefined ? {} : { aliases }),
         },
         idAt: at.idAt(entry),
       },
     ];
   },
   interfaces: (entry, at) => {
-    const { interfaces, only } = entry;
+    const { interfaces, only, has, up, down, addresses } = entry;
     const vethOn = entry["veth-on"];
     const words = [
       only === undefined ? "" : `has only ${only.join(", ")}`,
       vethOn === undefined ? "" : `has its veth on ${vethOn}`,
+      has === undefined ? "" : `has ${has.join(", ")}`,
+      up === undefined ? "" : `${up.join(", ")} up`,
+      down === undefined ? "" : `${down.join(", ")} down`,
+      ...Object.entries(addresses ?? {}).map(([name, cidrs]) => `${name} has ${cidrs.join(", ")}`),
     ].filter(Boolean);
-    const subject = interfaces.kind === "netns" ? namespaceText(interfaces.name) : interfaces.name;
+    const subject =
+      interfaces.kind === "host"
+        ? "host"
+        : interfaces.kind === "netns"
+          ? namespaceText(interfaces.name)
+          : interfaces.name;
     const expectation: InterfacesExpectation = {
       kind: "interfaces",
       ...at.label(entry, `${subject} ${words.join(", ")}`),
       of: interfaces,
       ...(only === undefined ? {} : { only }),
       ...(vethOn === undefined ? {} : { vethOn }),
+      ...(has === undefined ? {} : { has }),
+      ...(up === undefined ? {} : { up }),
+      ...(down === undefined ? {} : { down }),
+      ...(addresses === undefined ? {} : { addresses }),
     };
     return [{ expectation, idAt: at.idAt(entry) }];
   },
   container: (entry, at) => {
     const { container, state } = entry;
     const logsContain = entry["logs-contain"];
-    const generated = `${container} ${state}${logsContain === undefined ? "" : `, logs contain "${logsContain}"`}`;
+    const containerId = entry["container-id"];
+    const joinedRunning = entry["joined-running"];
+    const generated = [
+      `${container} ${state}`,
+      logsContain === undefined ? "" : `logs contain "${logsContain}"`,
+      containerId === undefined ? "" : `id ${containerId}`,
+      joinedRunning === undefined ? "" : `joined ${joinedRunning.join(", ")} while running`,
+    ]
+      .filter(Boolean)
+      .join(", ");
     const expectation: ContainerExpectation = {
       kind: "container",
       ...at.label(entry, generated),
       container,
       state,
       ...(logsContain === undefined ? {} : { logsContain }),
+      ...(containerId === undefined ? {} : { containerId }),
+      ...(joinedRunning === undefined ? {} : { joinedRunning }),
     };
     return [{ expectation, idAt: at.idAt(entry) }];
   },
@@ -350,11 +485,11 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
       dev === undefined ? "" : `dev ${dev}`,
       onlink === undefined ? "" : onlink ? "onlink" : "not onlink",
     ];
-    const generated = [`${namespaceText(route)} route ${to}`, ...words].filter(Boolean).join(" ");
+    const generated = [`${tableSiteText(route)} route ${to}`, ...words].filter(Boolean).join(" ");
     const expectation: RouteExpectation = {
       kind: "route",
       ...at.label(entry, generated),
-      namespace: route,
+      ...(route.kind === "netns" ? { namespace: route.name } : {}),
       destination: to,
       ...(via === undefined ? {} : { via }),
       ...(dev === undefined ? {} : { dev }),
@@ -385,32 +520,68 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
     const { iptables, table, chain, rule } = entry;
     const expectation: IptablesExpectation = {
       kind: "iptables",
-      ...at.label(entry, `${namespaceText(iptables)} iptables -t ${table} ${chain} has ${rule}`),
-      namespace: iptables,
+      ...at.label(entry, `${tableSiteText(iptables)} iptables -t ${table} ${chain} has ${rule}`),
+      ...(iptables.kind === "netns" ? { namespace: iptables.name } : {}),
       table,
       chain,
       rule,
     };
     return [{ expectation, idAt: at.idAt(entry) }];
   },
+  command: (entry, at) => {
+    const { command, warns, refused } = entry;
+    const answer = warns !== undefined ? { warns } : { refused: refused! };
+    const generated = `${command} ${"warns" in answer ? `warns "${answer.warns}"` : `refused "${answer.refused}"`}`;
+    const expectation: CommandExpectation = { kind: "command", ...at.label(entry, generated), command, answer };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
   resolve: (entry, at) => {
-    const { from, resolve, reach } = entry;
-    const generated = `${formatEndpoint(from)} ${reach ? "resolves" : "does not resolve"} ${resolve}`;
+    const { from, resolve, reach, addresses, includes, count } = entry;
+    // The schema refuses `reach: no` beside what it resolves to, so any of those means it resolves.
+    const expected: ResolveExpected = {
+      resolves: reach !== false,
+      ...(addresses === undefined ? {} : { addresses }),
+      ...(includes === undefined ? {} : { includes }),
+      ...(count === undefined ? {} : { count }),
+    };
+    const generated = `${formatEndpoint(from)} ${expected.resolves ? "resolves" : "does not resolve"} ${resolve}${resolveAnswerWords(expected)}`;
     return [
       {
-        expectation: {
-          kind: "resolve",
-          ...at.label(entry, generated),
-          from,
-          lookup: resolve,
-          expected: { resolves: reach },
-        },
+        expectation: { kind: "resolve", ...at.label(entry, generated), from, lookup: resolve, expected },
         idAt: at.idAt(entry),
       },
     ];
   },
+  ping: (entry, at) => {
+    const { from, ping, reach, ip } = entry;
+    const over = ip === 6 ? " over IPv6" : "";
+    const generated = `${formatEndpoint(from)} gets ${reach ? "a" : "no"} ping reply from ${formatPingTarget(ping)}${over}`;
+    const expectation: PingExpectation = {
+      kind: "ping",
+      ...at.label(entry, generated),
+      from,
+      target: ping,
+      ip: ip ?? 4,
+      expected: { reach },
+    };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
+  http: (entry, at) => {
+    const { from, http, status, body } = entry;
+    const expectation: HttpExpectation = {
+      kind: "http",
+      ...at.label(entry, `${formatEndpoint(from)} → GET ${formatHttpTarget(http)}: ${httpWanted(status, body)}`),
+      from,
+      to: http.to,
+      path: http.path,
+      ...(status === undefined && body === undefined ? { status: 200 } : {}),
+      ...(status === undefined ? {} : { status }),
+      ...(body === undefined ? {} : { body }),
+    };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
   reach: (entry, at) => {
-    const { from, to, reach, outcome } = entry;
+    const { from, to, reach, outcome, ip } = entry;
     const seenAs = entry["seen-as"];
     // The schema guarantees exactly one of reach and outcome.
     const expected: ReachExpected = outcome === undefined ? reachExpected(reach === true, at.spec) : { outcome };
@@ -418,11 +589,12 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
       {
         expectation: {
           kind: "reach",
-          ...at.label(entry, reachId(from, to, expected, seenAs)),
+          ...at.label(entry, reachId(from, to, expected, seenAs, ip)),
           from,
           to,
           expected,
           ...(seenAs === undefined ? {} : { seenAs }),
+          ...(ip === undefined ? {} : { ip }),
         },
         idAt: at.idAt(entry),
       },
@@ -476,13 +648,14 @@ function matrixCells(
       const source = spec.at([...path, "matrix", "reach", row, col]);
       const expectation: ReachExpectation = {
         kind: "reach",
-        id: `${prefix}${reachId(from, to, expected)}`,
+        id: `${prefix}${reachId(from, to, expected, undefined, matrix.ip)}`,
         ...(matrix.name === undefined ? {} : { name: matrix.name }),
         withinMs: matrix.within ?? spec.defaultWithinMs,
         source,
         from,
         to,
         expected,
+        ...(matrix.ip === undefined ? {} : { ip: matrix.ip }),
         matrix: { id: matrixId, row, col, rows, cols },
       };
       return [{ expectation, idAt: source }];

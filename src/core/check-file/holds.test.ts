@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OUTCOMES, type Outcome } from "../outcome.js";
-import { holds } from "./holds.js";
+import { holdingOutcomes, holds, refusedOnPath } from "./holds.js";
 
 const holding = (expected: Parameters<typeof holds>[0]): Outcome[] =>
   OUTCOMES.filter((observed) => holds(expected, observed));
@@ -25,5 +25,19 @@ describe("holds", () => {
 
   it("an exact outcome holds only for itself", () => {
     expect(holding({ outcome: "timed-out" })).toEqual(["timed-out"]);
+  });
+
+  it("holdingOutcomes lists what a matrix cell marks as expected: version 2's no leaves refused out", () => {
+    expect(holdingOutcomes({ reach: false })).toEqual(["timed-out", "unreachable", "host-unreachable"]);
+    expect(holdingOutcomes({ reach: false, refusedHolds: true })).toContain("refused");
+    expect(holdingOutcomes({ reach: true })).toEqual(["connected"]);
+  });
+
+  it("refusedOnPath: only a version-2 no that saw refused", () => {
+    expect(refusedOnPath({ reach: false }, "refused")).toBe(true);
+    expect(refusedOnPath({ reach: false }, "timed-out")).toBe(false);
+    expect(refusedOnPath({ reach: false, refusedHolds: true }, "refused")).toBe(false);
+    expect(refusedOnPath({ reach: true }, "refused")).toBe(false);
+    expect(refusedOnPath({ outcome: "timed-out" }, "refused")).toBe(false);
   });
 });

@@ -3,8 +3,9 @@ import { bad, ok, type Parsed } from "./parsed.js";
 import { parsePortNumber } from "./port-number.js";
 
 /**
- * One host binding of a published port, in `docker ps` notation. No `hostIp` means every host address
- * (what `-p 8443:80` publishes: 0.0.0.0 and [::]); `text` is the normal form, e.g. `127.0.0.1:8443->80/tcp`.
+ * One host binding of a published port, in `docker ps` notation. No `hostIp` means what `-p 8443:80`
+ * publishes: every IPv4 address (0.0.0.0), with the [::] twin an engine with IPv6 adds allowed beside it;
+ * `[::]` is IPv6 only. `text` is the normal form, e.g. `127.0.0.1:8443->80/tcp`.
  */
 export interface PublishedPort {
   hostIp?: string;

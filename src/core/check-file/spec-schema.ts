@@ -2,10 +2,14 @@ import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { OUTCOMES } from "../outcome.js";
 import { MAX_NODES } from "../node-plan.js";
+import { parseDockerCreate } from "./docker-command.js";
 import { DURATION_PATTERN, parseDuration } from "./duration.js";
-import { NAME_PATTERN, NETNS_PREFIX, parseNamespace, parseSource, parseTarget } from "./endpoint.js";
+import { ipFamilyProblem, NAME_PATTERN, NETNS_PREFIX, parseNamespace, parseSource, parseTarget } from "./endpoint.js";
 import type { Parsed } from "./parsed.js";
 import { PUBLISHED_PORT_PATTERN, parsePublishedPort } from "./published-port.js";
+import { parsePingTarget } from "./ping-target.js";
+import { parseHttpTarget } from "./http-target.js";
+import { parseResolveItem, serviceItemsOutsideStack } from "./resolve-item.js";
 
 /** A string read by one of the spec's small parsers; its error message becomes the zod issue. */
 function parsedText<T>(parse: (text: string) => Parsed<T>, pattern?: string) {
@@ -32,7 +36,8 @@ const reachValue = z
   })
   .transform((value) => value === true || YES.includes(String(value)))
   .meta({
-    description: "yes: the connection is made; no: refused, timed out or unreachable (the one seen is recorded).",
+    description:
+      "yes: the connection is made (UDP: a reply came back); no: no path, timed out or unreachable (version 1 also counts refused; the one seen is recorded).",
   });
 
 const matrixCell = z
@@ -61,8 +66,16 @@ const source = parsedText(parseSource).meta({
 });
 
 const target = parsedText(parseTarget).meta({
-  description: "NAME:PORT (service or container), host:PORT, IPv4:PORT, or `outside` (the sentinel; outside:PORT too).",
+  description:
+    "NAME:PORT (service or container), host:PORT, IPv4:PORT, [IPv6]:PORT, each with /udp for UDP (proof of a reply; /tcp is the default), or `outside` (the sentinel; outside:PORT too).",
 });
+
+const ipFamily = z
+  .union([z.literal(4), z.literal(6)], { error: (issue) => `bad ip \`${String(issue.input)}\`: 4 or 6` })
+  .meta({
+    description:
+      "6: dial NAME targets at their IPv6 addresses (networks made with --ipv6) and host:PORT at ::1 from the host; 4 is the default.",
+  });
 
 const containerName = z
   .string()
@@ -96,9 +109,13 @@ const reachEntry = z
     reach: reachValue.optional(),
     outcome: outcome.optional(),
     "seen-as": seenAs.optional(),
+    ip: ipFamily.optional(),
     ...labels,
   })
   .superRefine((entry, ctx) => {
+    const ipProblem =
+      entry.ip === undefined || entry.to === undefined ? undefined : ipFamilyProblem(entry.ip, entry.to);
+    if (ipProblem) ctx.addIssue({ code: "custom", path: ["ip"], message: ipProblem });
     if (entry["seen-as"] !== undefined && (entry.to?.kind !== "outside" || entry.reach !== true)) {
       ctx.addIssue({
         code: "custom",
@@ -124,16 +141,84 @@ const reachEntry = z
   }, whenObject)
   .meta({ title: "reach", description: "Whether `from` reaches `to` (reach), or exactly how it fails (outcome)." });
 
+const resolveItems = (what: string) =>
+  z
+    .array(
+      // A YAML `10.1` is a number: read as text, so the error says what is wrong with it as an address.
+      z.union([z.string(), z.number()]).transform(String).pipe(parsedText(parseResolveItem)).meta({
+        description:
+          "A container or service (its addresses on the networks it shares with `from`), an IPv4 or IPv6 address, or in a stack spec vip:SERVICE (its virtual IP) or tasks:SERVICE (every task's address).",
+      }),
+    )
+    .min(1, { error: `\`${what}\` lists nothing: name at least one container, service or address` })
+    .optional();
+
+/** What a resolve says the name resolves to: the exact set, at least these, how many. */
+const RESOLVE_ANSWER = ["addresses", "includes", "count"] as const;
+
 const resolveEntry = z
   .strictObject({
     from: source,
-    resolve: containerName.meta({ description: "A name looked up from inside `from`." }),
-    reach: reachValue.meta({
-      description: "yes: it resolves to an address of that container; no: it does not resolve.",
+    resolve: containerName.meta({
+      description:
+        "A name looked up from inside `from` as its programs do: /etc/hosts first (--add-host, --link), then DNS.",
     }),
+    reach: reachValue.optional().meta({
+      description:
+        "yes: it resolves (to an address of that container, when it names one); no: it does not resolve. Optional with addresses, includes or count.",
+    }),
+    addresses: resolveItems("addresses").meta({
+      description:
+        "The exact set of addresses it resolves to: each item answered, and every address answered is one of theirs.",
+    }),
+    includes: resolveItems("includes").meta({
+      description: "Addresses it resolves to at least: each item answered (others may be too).",
+    }),
+    count: z
+      .number({ error: (issue) => `bad count \`${String(issue.input)}\`: a whole number of addresses, 1 or more` })
+      .refine(Number.isInteger, {
+        error: (issue) => `bad count \`${String(issue.input)}\`: a whole number of addresses, 1 or more`,
+      })
+      .refine((count) => count >= 1, {
+        error: "bad count `0`: a name that resolves has 1 address or more (for none, write reach: no)",
+      })
+      .optional()
+      .meta({ description: "How many distinct addresses it resolves to, exactly." }),
     ...labels,
   })
-  .meta({ title: "resolve", description: "Whether a name resolves from inside `from`." });
+  .superRefine((entry, ctx) => {
+    const answer = RESOLVE_ANSWER.filter((key) => entry[key] !== undefined);
+    if (entry.reach === false && answer.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["reach"],
+        message: `\`reach: no\` with \`${answer[0]}\`: a name that does not resolve has no addresses; drop \`reach\` (\`${answer[0]}\` says it resolves) or drop \`${answer[0]}\``,
+      });
+    } else if (entry.reach === undefined && answer.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "missing `reach` (yes or no), or what it resolves to: `addresses`, `includes` or `count`",
+      });
+    }
+    if (entry.addresses !== undefined && entry.includes !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["includes"],
+        message: "`addresses` and `includes` together: `addresses` is the exact set, `includes` the least; give one",
+      });
+    if (entry.addresses !== undefined && entry.count !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["count"],
+        message: "`count` with `addresses`: the exact set already says how many; give one of them",
+      });
+  }, whenObject)
+  .meta({
+    title: "resolve",
+    description:
+      "Whether a name resolves from inside `from`, and to what (the exact set, at least these, how many), through its /etc/hosts and DNS.",
+  });
 
 const publishesEntry = z
   .strictObject({
@@ -157,9 +242,14 @@ const matrixEntry = z
         id: z.string().min(1).optional().meta({ description: "The matrix's id, and the prefix of its cells' ids." }),
         name: labels.name,
         within: labels.within,
+        ip: ipFamily.optional(),
       })
       .superRefine((matrix, ctx) => {
         if (!Array.isArray(matrix.reach) || !Array.isArray(matrix.from) || !Array.isArray(matrix.to)) return;
+        matrix.to.forEach((to, index) => {
+          const ipProblem = matrix.ip === undefined || to === undefined ? undefined : ipFamilyProblem(matrix.ip, to);
+          if (ipProblem) ctx.addIssue({ code: "custom", path: ["to", index], message: ipProblem });
+        });
         if (matrix.reach.length !== matrix.from.length) {
           ctx.addIssue({
             code: "custom",
@@ -236,6 +326,54 @@ const networkEntry = z
     description: "A container's network mode and/or the exact set of networks it is attached to.",
   });
 
+/** An IPv4 or IPv6 address, as the engine prints it (four-part IPv4: ipaddr.js alone takes 10.1). */
+const ipAddress = z
+  .string()
+  .refine((value) => ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value), {
+    error: (issue) => `bad address \`${String(issue.input)}\`: an IPv4 (172.30.0.10) or IPv6 (fd00:1::10) address`,
+  });
+
+/** Whether `value` is an IPv4 CIDR (four-part) or an IPv6 one. */
+function isCidr(value: string): boolean {
+  const [address = "", prefix = "", ...rest] = value.split("/");
+  if (rest.length > 0 || !/^\d{1,3}$/.test(prefix)) return false;
+  if (ipaddr.IPv4.isValidFourPartDecimal(address)) return Number(prefix) <= 32;
+  return ipaddr.IPv6.isValid(address) && Number(prefix) <= 128;
+}
+
+const cidr = z.string().refine(isCidr, {
+  error: (issue) => `bad CIDR \`${String(issue.input)}\`: write it as 172.30.0.0/24 or fd00:1::/64`,
+});
+
+/** `host` (this machine's own tables and links: a local engine only) or `netns:NAME`. */
+const hostOrNamespace = z
+  .string()
+  .transform((value, ctx) => {
+    if (value === "host") return { kind: "host" as const };
+    const name = parseNamespace(value);
+    if (name.ok) return { kind: "netns" as const, name: name.value };
+    ctx.issues.push({ code: "custom", message: `${name.message}, or host (this machine's own)`, input: value });
+    return z.NEVER;
+  })
+  .meta({
+    description:
+      "host (this machine's own tables: a local engine only) or netns:NAME (a namespace made with ip netns add).",
+  });
+
+const macAddress = z
+  .string()
+  .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, {
+    error: (issue) => `bad MAC address \`${String(issue.input)}\`: six hex pairs, e.g. 6e:11:22:33:44:55`,
+  })
+  .transform((value) => value.toLowerCase());
+
+/** A driver option's value: Docker keeps them as strings; a bare YAML false or 1500 means the same text. */
+const optionValue = z
+  .union([z.string(), z.boolean(), z.number()], {
+    error: (issue) => `bad option value \`${String(issue.input)}\`: a string, e.g. "false" or "1500"`,
+  })
+  .transform((value) => String(value));
+
 const DRIVERS = ["bridge", "overlay", "macvlan", "ipvlan", "host", "null"] as const;
 const dockerNetworkEntry = z
   .strictObject({
@@ -251,6 +389,13 @@ const dockerNetworkEntry = z
     parent: interfaceName
       .optional()
       .meta({ description: "The host interface a macvlan or ipvlan network sits on (-o parent=…)." }),
+    subnet: cidr.optional().meta({ description: "A subnet of its IPAM config (--subnet), IPv4 or IPv6." }),
+    gateway: ipAddress.optional().meta({ description: "A gateway of its IPAM config (--gateway), IPv4 or IPv6." }),
+    ipv6: yesNo("ipv6").optional().meta({ description: "yes: made with --ipv6." }),
+    options: z.record(z.string().min(1), optionValue).optional().meta({
+      description:
+        'Driver options it has, exact values for the keys given (-o KEY=VALUE), e.g. { com.docker.network.bridge.enable_icc: "false" }.',
+    }),
     ...labels,
   })
   .meta({ title: "docker-network", description: "A Docker network exists, with this driver and these options." });
@@ -263,19 +408,22 @@ const addressIn = z
       if (NAME_PATTERN.test(value)) return { kind: "network" as const, name: value };
       ctx.issues.push({
         code: "custom",
-        message: `bad \`in\` \`${value}\`: a network name or an IPv4 CIDR (172.17.0.0/16)`,
+        message: `bad \`in\` \`${value}\`: a network name or a CIDR (172.17.0.0/16, fd00:1::/64)`,
         input: value,
       });
       return z.NEVER;
     }
-    const match = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(value);
-    if (!match || Number(match[2]) > 32 || match[1]!.split(".").some((part) => Number(part) > 255)) {
-      ctx.issues.push({ code: "custom", message: `bad CIDR \`${value}\`: write it as 172.17.0.0/16`, input: value });
+    if (!isCidr(value)) {
+      ctx.issues.push({
+        code: "custom",
+        message: `bad CIDR \`${value}\`: write it as 172.17.0.0/16 or fd00:1::/64`,
+        input: value,
+      });
       return z.NEVER;
     }
     return { kind: "cidr" as const, cidr: value };
   })
-  .meta({ description: "A network name (its subnet, as the engine reports it) or an IPv4 CIDR." });
+  .meta({ description: "A network name (its subnets, as the engine reports them) or a CIDR, IPv4 or IPv6." });
 
 const addressEntry = z
   .strictObject({
@@ -289,8 +437,33 @@ const addressEntry = z
     ordered: yesNo("ordered")
       .optional()
       .meta({ description: "yes: the addresses ascend in the order the containers are listed (handed out in order)." }),
+    ip: ipAddress
+      .optional()
+      .meta({ description: "Its exact address on the network `in` (--ip / --ip6), IPv4 or IPv6." }),
+    mac: macAddress.optional().meta({ description: "Its MAC address on the network `in` (--mac-address)." }),
+    aliases: z
+      .array(containerName)
+      .min(1)
+      .optional()
+      .meta({ description: "Network-scoped aliases it has on the network `in` (--network-alias), at least these." }),
     ...labels,
   })
+  .superRefine((entry, ctx) => {
+    const given = (["ip", "mac", "aliases"] as const).filter((key) => entry[key] !== undefined);
+    if (given.length === 0) return;
+    if (typeof entry.in === "object" && entry.in !== null && entry.in.kind !== "network")
+      ctx.addIssue({
+        code: "custom",
+        path: ["in"],
+        message: `\`${given[0]}\` is read on one network: \`in\` must name a network, not a CIDR`,
+      });
+    if (Array.isArray(entry.address) && entry.address.length > 1)
+      ctx.addIssue({
+        code: "custom",
+        path: ["address"],
+        message: `\`${given[0]}\` belongs to one container: write one address entry per container`,
+      });
+  }, whenObject)
   .meta({
     title: "address",
     description: "Each container has an address in a network's subnet (or a CIDR), optionally in the order listed.",
@@ -300,6 +473,7 @@ const addressEntry = z
 const interfacesOf = z
   .string()
   .transform((value, ctx) => {
+    if (value === "host") return { kind: "host" as const };
     if (value.startsWith(NETNS_PREFIX)) {
       const name = parseNamespace(value);
       if (name.ok) return { kind: "netns" as const, name: name.value };
@@ -309,14 +483,14 @@ const interfacesOf = z
     if (NAME_PATTERN.test(value)) return { kind: "container" as const, name: value };
     ctx.issues.push({
       code: "custom",
-      message: `bad name \`${value}\`: a container or service name, or netns:NAME`,
+      message: `bad name \`${value}\`: a container or service name, netns:NAME, or host`,
       input: value,
     });
     return z.NEVER;
   })
   .meta({
     description:
-      "The container (or service) whose interfaces are checked from inside its namespace, or netns:NAME (a namespace made with ip netns add).",
+      "The container (or service) whose interfaces are checked from inside its namespace, netns:NAME (a namespace made with ip netns add), or host (this machine's own: a local engine only).",
   });
 
 const interfacesEntry = z
@@ -331,9 +505,42 @@ const interfacesEntry = z
       description:
         "A container's eth0 (any veth of a netns:NAME) is one end of a veth pair whose host end is enslaved to this bridge (e.g. docker0). Reads the host: a local engine only.",
     }),
+    has: z
+      .array(interfaceName)
+      .min(1)
+      .optional()
+      .meta({ description: "With interfaces: host: interfaces the host has, at least these." }),
+    up: z.array(interfaceName).min(1).optional().meta({
+      description: "With interfaces: host: interfaces that are up (operstate UP; lo's UNKNOWN with UP counts).",
+    }),
+    down: z.array(interfaceName).min(1).optional().meta({
+      description: "With interfaces: host: interfaces that exist and are not up (a bridge with no port is down).",
+    }),
+    addresses: z.record(interfaceName, z.array(cidr).min(1)).optional().meta({
+      description:
+        "With interfaces: host: addresses an interface has, at least these, e.g. { docker0: [172.17.0.1/16] }.",
+    }),
     ...labels,
   })
-  .superRefine(needsOneOf(["only", "veth-on"]), whenObject)
+  .superRefine(needsOneOf(["only", "veth-on", "has", "up", "down", "addresses"]), whenObject)
+  .superRefine((entry, ctx) => {
+    const ofHost = typeof entry.interfaces === "object" && entry.interfaces?.kind === "host";
+    const hostKeys = (["has", "up", "down", "addresses"] as const).filter((key) => entry[key] !== undefined);
+    const otherKeys = (["only", "veth-on"] as const).filter((key) => entry[key] !== undefined);
+    if (typeof entry.interfaces !== "object" || entry.interfaces === null) return;
+    if (ofHost && otherKeys.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: [otherKeys[0]!],
+        message: `\`${otherKeys[0]}\` reads a container or netns:NAME; for the host write has, up, down or addresses`,
+      });
+    if (!ofHost && hostKeys.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: [hostKeys[0]!],
+        message: `\`${hostKeys[0]}\` reads the host's own interfaces: write interfaces: host (for a container: only, veth-on)`,
+      });
+  }, whenObject)
   .meta({
     title: "interfaces",
     description:
@@ -344,13 +551,6 @@ const interfacesEntry = z
 const namespaceOnly = parsedText(parseNamespace).meta({
   description: "netns:NAME, a namespace made with ip netns add (a node or a pod), whose tables are read.",
 });
-
-const macAddress = z
-  .string()
-  .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, {
-    error: (issue) => `bad MAC address \`${String(issue.input)}\`: six hex pairs, e.g. 6e:11:22:33:44:55`,
-  })
-  .transform((value) => value.toLowerCase());
 
 const ipv4Address = z.string().refine((value) => ipaddr.IPv4.isValidFourPartDecimal(value), {
   error: (issue) => `bad IPv4 address \`${String(issue.input)}\`: four numbers, e.g. 10.244.2.0`,
@@ -402,7 +602,7 @@ const neighbourEntry = z
 
 const routeEntry = z
   .strictObject({
-    route: namespaceOnly,
+    route: hostOrNamespace,
     to: routeDestination.meta({ description: "The destination as ip route prints it: 10.244.2.0/24, or default." }),
     via: ipv4Address.optional().meta({ description: "The gateway." }),
     dev: interfaceName.optional().meta({ description: "The device it goes out of." }),
@@ -411,7 +611,7 @@ const routeEntry = z
       .meta({ description: "yes: the gateway is taken as on the link without a subnet saying so (flannel's /32)." }),
     ...labels,
   })
-  .meta({ title: "route", description: "A route in a named namespace's main table (ip route show)." });
+  .meta({ title: "route", description: "A route in the host's or a named namespace's main table (ip route show)." });
 
 const flowsEntry = z
   .strictObject({
@@ -443,7 +643,7 @@ const flowsEntry = z
 
 const iptablesEntry = z
   .strictObject({
-    iptables: namespaceOnly,
+    iptables: hostOrNamespace,
     table: z
       .enum(["filter", "nat", "mangle", "raw"], {
         error: (issue) => `bad table \`${String(issue.input)}\`: filter, nat, mangle or raw`,
@@ -464,7 +664,8 @@ const iptablesEntry = z
   })
   .meta({
     title: "iptables",
-    description: "A rule in a chain of a named namespace's iptables (iptables -S), e.g. kube-proxy's.",
+    description:
+      "A rule in a chain of the host's iptables (DOCKER-USER, nat DOCKER) or a named namespace's (iptables -S), e.g. kube-proxy's.",
   });
 
 const STATES = ["running", "exited"] as const;
@@ -480,9 +681,104 @@ const containerEntry = z
       .min(1)
       .optional()
       .meta({ description: "Text its logs (docker logs) must contain, e.g. Address already in use." }),
+    "container-id": z
+      .string()
+      .regex(/^[0-9a-f]{12,64}$/, {
+        error: (issue) =>
+          `bad container-id \`${String(issue.input)}\`: at least 12 hex digits of its id (docker ps shows 12)`,
+      })
+      .optional()
+      .meta({ description: "Its id starts with these hex digits (12 or more): the same container, not re-created." }),
+    "joined-running": z.array(networkName).min(1).optional().meta({
+      description:
+        "Networks it was connected to while it ran (docker network connect), not started on: read from the engine's events since it started.",
+    }),
     ...labels,
   })
   .meta({ title: "container", description: "A container's state (running or exited), and what its logs say." });
+
+const commandEntry = z
+  .strictObject({
+    command: z
+      .string()
+      .superRefine((value, ctx) => {
+        const parsed = parseDockerCreate(value);
+        if (!parsed.ok) ctx.addIssue({ code: "custom", message: `bad command \`${value}\`: ${parsed.message}` });
+      })
+      .meta({
+        description:
+          "A docker run/create command whose answer the engine gives: created (never started) with --pull never, then removed at once.",
+      }),
+    warns: z.string().min(1).optional().meta({ description: "Text the engine's warning says (WARNING: …)." }),
+    refused: z.string().min(1).optional().meta({ description: "Text the engine's refusal says (its error)." }),
+    ...labels,
+  })
+  .superRefine((entry, ctx) => {
+    if ((entry.warns === undefined) === (entry.refused === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "give one of `warns` (created, with this warning) or `refused` (not created, with this error)",
+      });
+  }, whenObject)
+  .meta({ title: "command", description: "The engine's answer to a docker command: a warning, or a refusal." });
+
+const pingEntry = z
+  .strictObject({
+    from: source,
+    ping: parsedText(parsePingTarget).meta({
+      description:
+        "What is pinged (one ICMP echo): a container or service name (its addresses), host, or an IPv4/IPv6 address.",
+    }),
+    reach: reachValue.meta({
+      description: "yes: an echo reply comes back; no: none does (no reply before the deadline, or no route).",
+    }),
+    ip: ipFamily
+      .optional()
+      .meta({ description: "With a container name or host: ping its IPv4 (4, the default) or IPv6 (6) address." }),
+    ...labels,
+  })
+  .superRefine((entry, ctx) => {
+    if (entry.ip !== undefined && entry.ping?.kind === "address")
+      ctx.addIssue({
+        code: "custom",
+        path: ["ip"],
+        message: "`ip` with an address: the address says its version already; give ip with a name or host",
+      });
+  }, whenObject)
+  .meta({
+    title: "ping",
+    description: "Whether `from` gets an ICMP echo reply from a container, the host or an address.",
+  });
+
+const httpEntry = z
+  .strictObject({
+    from: source,
+    http: parsedText(parseHttpTarget).meta({
+      description:
+        "Where one HTTP/1.0 GET goes: NAME:PORT/PATH (service or container), host:PORT/PATH, IPv4:PORT/PATH or [IPv6]:PORT/PATH; the path defaults to /.",
+    }),
+    status: z
+      .number({ error: (issue) => `bad status \`${String(issue.input)}\`: a number from 100 to 599, e.g. 200` })
+      .int({ error: (issue) => `bad status \`${String(issue.input)}\`: a number from 100 to 599, e.g. 200` })
+      .min(100, { error: (issue) => `bad status \`${String(issue.input)}\`: a number from 100 to 599, e.g. 200` })
+      .max(599, { error: (issue) => `bad status \`${String(issue.input)}\`: a number from 100 to 599, e.g. 200` })
+      .optional()
+      .meta({ description: "The exact status code answered (200 when neither status nor body is given)." }),
+    body: z
+      .string({ error: (issue) => `bad body \`${String(issue.input)}\`: the text the body contains, as a string` })
+      .min(1, { error: "empty body: give the text the body contains, or leave `body` out" })
+      .optional()
+      .meta({
+        description:
+          "Text the body contains (within its first 16 KiB); runs of spaces and line breaks count as one space.",
+      }),
+    ...labels,
+  })
+  .meta({
+    title: "http",
+    description: "What a server answers `from` one HTTP GET: its status, and text its body contains.",
+  });
 
 /** The shapes an expectation takes, told apart by the key that names the shape (see `entryKind`). */
 export const entrySchemas = {
@@ -500,6 +796,9 @@ export const entrySchemas = {
   route: routeEntry,
   flows: flowsEntry,
   iptables: iptablesEntry,
+  command: commandEntry,
+  ping: pingEntry,
+  http: httpEntry,
 };
 export type EntryKind = keyof typeof entrySchemas;
 
@@ -507,6 +806,8 @@ export type EntryKind = keyof typeof entrySchemas;
 export function entryKind(entry: unknown): EntryKind {
   if (typeof entry !== "object" || entry === null) return "reach";
   if ("matrix" in entry) return "matrix";
+  if ("ping" in entry) return "ping";
+  if ("http" in entry) return "http";
   // Before `address`: a neighbour entry has an address of its own.
   if ("fdb" in entry) return "fdb";
   if ("neighbour" in entry) return "neighbour";
@@ -520,6 +821,7 @@ export function entryKind(entry: unknown): EntryKind {
   if ("address" in entry) return "address";
   if ("interfaces" in entry) return "interfaces";
   if ("container" in entry) return "container";
+  if ("command" in entry) return "command";
   return "reach";
 }
 
@@ -538,6 +840,9 @@ export const expectEntrySchema = z.union([
   routeEntry,
   flowsEntry,
   iptablesEntry,
+  commandEntry,
+  pingEntry,
+  httpEntry,
 ]);
 
 export const specSchema = z
@@ -606,6 +911,8 @@ export const specSchema = z
         path: ["nodes"],
         message: "`nodes` without `stack`: only a swarm stack is deployed across node engines",
       });
+    if (spec.stack === undefined)
+      for (const issue of serviceItemsOutsideStack(spec.expect)) ctx.addIssue({ code: "custom", ...issue });
   })
   .meta({
     title: "netlab spec (versions 1 and 2)",
@@ -619,3 +926,4 @@ export type MatrixEntry = z.output<typeof matrixEntry>;
 export type AddressIn = z.output<typeof addressIn>;
 export type InterfacesOf = z.output<typeof interfacesOf>;
 export type SeenAs = (typeof SEEN_AS)[number];
+export type TableSite = z.output<typeof hostOrNamespace>;
