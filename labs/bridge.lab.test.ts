@@ -8,6 +8,7 @@ import { observeHostNetwork, type NetView } from "../src/probes/net-view.js";
 import { listen } from "../src/probes/listen.js";
 import { tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
+import { settingsAgainst } from "../src/harness/engine-settings.js";
 import { bridgeSubnetCause } from "../src/core/daemon-settings.js";
 
 const DOCUMENTED_DEFAULT = "172.17.0.0/16";
@@ -174,11 +175,15 @@ describe(BRIDGE.heading, () => {
     }
   });
 
-  test.claim("B8", async ({ task, timeout }) => {
+  test.claim("B8", async ({ task, env, timeout }) => {
     const check = observe(task);
     const server = at(1);
     check.probe(await listen(server.container.site(), timeout).http(server.address, SERVER_PORT));
-    check.verify(await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT), "connected");
+    check.verify(
+      await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT),
+      "connected",
+      await settingsAgainst(env.engine, "default-bridge"),
+    );
     // Control: the same probe tells "nothing listens there" apart from "cannot get there".
     check.verify(await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT + 1), "refused");
   });
@@ -189,6 +194,7 @@ describe(BRIDGE.heading, () => {
     const result = check.verify(
       await tcp(container.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort),
       "connected",
+      await settingsAgainst(env.engine, "out"),
     );
     const peer = check.see("sentinelSawPeer", /peer=(\S+)/.exec(result.reply ?? "")?.[1]);
     check.see("containerAddress", address);

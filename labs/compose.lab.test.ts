@@ -17,6 +17,7 @@ import { observeHostNetwork, observeNetwork, type NetView } from "../src/probes/
 import { hostNetworkNamespace } from "../src/runtime/netns.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
+import { settingsAgainst } from "../src/harness/engine-settings.js";
 
 const LOOPBACK = "127.0.0.1";
 /** The engine's resolver inside every container on a user-defined network. */
@@ -165,6 +166,7 @@ describe(COMPOSE.heading, () => {
     const out = check.verify(
       await tcp(onBridge.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort),
       "connected",
+      await settingsAgainst(env.engine, "out"),
     );
     const sawPeer = check.see("sentinelSawPeer", /peer=(\S+)/.exec(out.reply ?? "")?.[1]);
     expect(sawPeer, "the sentinel should see the host's address (NAT), not the container's").toBe(
@@ -214,8 +216,17 @@ describe(COMPOSE.heading, () => {
       view("on-bridge").links.map((link) => link.name),
     );
     expect(view("on-bridge").links.map((link) => link.name)).toContain("eth0");
-    check.verify(await tcp(onBridge.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort), "connected");
-    const resolved = check.verify(await dns(onBridge.site(), timeout).lookup(env.sentinel.dnsName), "resolved");
+    const setting = await settingsAgainst(env.engine, "out");
+    check.verify(
+      await tcp(onBridge.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort),
+      "connected",
+      setting,
+    );
+    const resolved = check.verify(
+      await dns(onBridge.site(), timeout).lookup(env.sentinel.dnsName),
+      "resolved",
+      setting,
+    );
     expect(resolved.addresses).toContain(env.sentinel.address);
   });
 
@@ -292,13 +303,26 @@ describe(COMPOSE.heading, () => {
     const byEmbedded = check.verify(await dns(client.site(), timeout).lookup("web", EMBEDDED_DNS), "resolved");
     expect(byEmbedded.addresses).toEqual([webAddress]);
     // What 127.0.0.11 does not know it asks the service's dns: server, the sentinel.
-    const forwarded = check.verify(await dns(client.site(), timeout).lookup(env.sentinel.dnsName), "resolved");
+    const forwarded = check.verify(
+      await dns(client.site(), timeout).lookup(env.sentinel.dnsName),
+      "resolved",
+      await settingsAgainst(env.engine, "out"),
+    );
     expect(forwarded.addresses).toContain(env.sentinel.address);
     const fromClient = tcp(client.site(), timeout);
+    const setting = await settingsAgainst(env.engine, "bridge");
     await expect
-      .poll(async () => (await fromClient.connect(webAddress, WEB_PORT)).outcome, { timeout: 10_000, interval: 200 })
+      .poll(async () => (await fromClient.connect(webAddress, WEB_PORT)).outcome, {
+        timeout: 10_000,
+        interval: 200,
+        ...(setting ? { message: setting } : {}),
+      })
       .toBe("connected");
-    const answer = check.verify(await fromClient.connect(webAddress, WEB_PORT, { send: HTTP_GET }), "connected");
+    const answer = check.verify(
+      await fromClient.connect(webAddress, WEB_PORT, { send: HTTP_GET }),
+      "connected",
+      setting,
+    );
     expect(answer.reply).toContain("served-by web");
 
     // Controls: the name is the engine's, not the sentinel's: asked directly, the sentinel does not know it;

@@ -9,6 +9,7 @@ import { listen } from "../src/probes/listen.js";
 import type { NetView } from "../src/probes/net-view.js";
 import { tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
+import { settingsAgainst } from "../src/harness/engine-settings.js";
 
 const SERVER_PORT = 8080;
 /** A lookup the sentinel never answered: the embedded server gives up (timed out) or says it found nothing. */
@@ -88,7 +89,11 @@ describe(INTERNAL.heading, () => {
     expect(inspected.Internal, `${internal.name} should be internal`).toBe(true);
 
     // Members reach each other.
-    check.verify(await tcp(first.site(), timeout).connect(addresses.get(second.name) ?? "", SERVER_PORT), "connected");
+    check.verify(
+      await tcp(first.site(), timeout).connect(addresses.get(second.name) ?? "", SERVER_PORT),
+      "connected",
+      await settingsAgainst(env.engine, "bridge"),
+    );
 
     // The route the version documents, then no way to the sentinel.
     const routes = check.see("firstRoutes", views.get(first.name)?.routes ?? []);
@@ -117,9 +122,10 @@ describe(INTERNAL.heading, () => {
       dns(control.site(), timeout).lookup(env.sentinel.dnsName, env.sentinel.address),
       dns(control.site(), timeout).lookup(env.sentinel.dnsName),
     ]);
-    check.verify(controlOut, "connected");
+    const setting = await settingsAgainst(env.engine, "out");
+    check.verify(controlOut, "connected", setting);
     for (const lookup of [controlDirect, controlEmbedded]) {
-      expect(check.verify(lookup, "resolved").addresses).toEqual([env.sentinel.address]);
+      expect(check.verify(lookup, "resolved", setting).addresses).toEqual([env.sentinel.address]);
     }
   });
 });

@@ -7,6 +7,7 @@ import { listen } from "../src/probes/listen.js";
 import type { NetView } from "../src/probes/net-view.js";
 import { tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
+import { settingsAgainst } from "../src/harness/engine-settings.js";
 
 const SERVER_PORT = 8080;
 const UNUSED_PORT = 9;
@@ -91,10 +92,14 @@ describe(NONE.heading, () => {
     ]);
     for (const result of isolatedTcp) check.verify(result, "unreachable");
     check.verify(isolatedDns, "unreachable");
-    check.verify(controlTcp[0]!, "connected");
+    const [out, across] = [
+      await settingsAgainst(env.engine, "out"),
+      await settingsAgainst(env.engine, "default-bridge"),
+    ];
+    check.verify(controlTcp[0]!, "connected", out);
     check.verify(controlTcp[1]!, "refused");
-    check.verify(controlTcp[2]!, "connected");
-    const resolved = check.verify(controlDns, "resolved");
+    check.verify(controlTcp[2]!, "connected", across);
+    const resolved = check.verify(controlDns, "resolved", out);
     expect(resolved.addresses).toContain(env.sentinel.address);
   });
 

@@ -10,6 +10,7 @@ import { observeHostForwarding } from "../src/probes/forward-policy.js";
 import { listen } from "../src/probes/listen.js";
 import { HTTP_GET, tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
+import { settingsAgainst } from "../src/harness/engine-settings.js";
 
 const LOOPBACK = "127.0.0.1";
 /** Container ports of the one web container: published on loopback, published on the sentinel link, not published. */
@@ -146,6 +147,7 @@ describe(PUBLISHED.heading, () => {
     const direct = check.verify(
       await fromSentinel(lab).connect(webAddress, LINK_SERVED, { send: HTTP_GET }),
       documented.outcome,
+      documented.outcome === "connected" ? await settingsAgainst(env.engine, "out") : undefined,
     );
     if (documented.outcome === "connected") expect(direct.reply).toContain(`served-by ${web.name}`);
     // Control: the same server answers through its published host port, so what differs is only the address.

@@ -22,6 +22,7 @@ import { listen } from "../src/probes/listen.js";
 import { observeHostNetwork, observeNetwork } from "../src/probes/net-view.js";
 import { tcp } from "../src/probes/tcp.js";
 import { observe } from "../src/harness/observations.js";
+import { settingsAgainst } from "../src/harness/engine-settings.js";
 
 const EMBEDDED_DNS = "127.0.0.11";
 const SERVER_PORT = 8080;
@@ -216,7 +217,11 @@ describe(USER_BRIDGE.heading, () => {
       (await beta.exec(["nslookup", fixed.name], timeout)).stdout.trim(),
     );
     expect(answer, "the answer that came back through 127.0.0.11").toMatch(/Server:\s+127\.0\.0\.11[\s\S]*NXDOMAIN/);
-    const forwarded = check.verify(await fromBeta.lookup(env.sentinel.dnsName), "resolved");
+    const forwarded = check.verify(
+      await fromBeta.lookup(env.sentinel.dnsName),
+      "resolved",
+      await settingsAgainst(env.engine, "out"),
+    );
     expect(
       forwarded.addresses,
       "a name only the sentinel knows comes back through 127.0.0.11: the engine forwarded it",
@@ -229,11 +234,12 @@ describe(USER_BRIDGE.heading, () => {
     expect(check.verify(await fromRanged.lookup(OTHER_ALIAS), "resolved").addresses).toEqual([plan.fixedIp]);
   });
 
-  test.claim("U3", async ({ task, timeout }) => {
+  test.claim("U3", async ({ task, env, timeout }) => {
     const check = observe(task);
+    const setting = await settingsAgainst(env.engine, "bridge");
     // Each reaches its own members.
-    check.verify(await tcp(beta.site(), timeout).connect(address(alpha), SERVER_PORT), "connected");
-    check.verify(await tcp(ranged.site(), timeout).connect(plan.fixedIp, SERVER_PORT), "connected");
+    check.verify(await tcp(beta.site(), timeout).connect(address(alpha), SERVER_PORT), "connected", setting);
+    check.verify(await tcp(ranged.site(), timeout).connect(plan.fixedIp, SERVER_PORT), "connected", setting);
     // Across the two networks, in both directions: no reach.
     const [betaToFixed, rangedToAlpha] = await Promise.all([
       tcp(beta.site(), timeout).connect(plan.fixedIp, SERVER_PORT),
@@ -246,15 +252,15 @@ describe(USER_BRIDGE.heading, () => {
     try {
       const joined = check.see("betaAddressOnCustom", await beta.address(custom.name));
       expect(joined && contains(plan.subnet, joined), `beta's address on ${custom.name}: ${joined}`).toBe(true);
-      check.verify(await tcp(beta.site(), timeout).connect(plan.fixedIp, SERVER_PORT), "connected");
-      check.verify(await tcp(beta.site(), timeout).connect(address(alpha), SERVER_PORT), "connected");
+      check.verify(await tcp(beta.site(), timeout).connect(plan.fixedIp, SERVER_PORT), "connected", setting);
+      check.verify(await tcp(beta.site(), timeout).connect(address(alpha), SERVER_PORT), "connected", setting);
     } finally {
       await custom.disconnect(beta.id);
     }
     check.see("betaNetworksAfterDisconnect", Object.keys((await beta.inspect()).NetworkSettings.Networks ?? {}));
     check.verify(await tcp(beta.site(), timeout).connect(plan.fixedIp, SERVER_PORT), [...ISOLATED]);
     // Control: beta still reaches its own network.
-    check.verify(await tcp(beta.site(), timeout).connect(address(alpha), SERVER_PORT), "connected");
+    check.verify(await tcp(beta.site(), timeout).connect(address(alpha), SERVER_PORT), "connected", setting);
   });
 
   test.claim("U4", async ({ task, lab, env, timeout }) => {
@@ -317,7 +323,11 @@ describe(USER_BRIDGE.heading, () => {
     try {
       const alphaOnBridge = check.see("alphaOnDefaultBridge", (await alpha.address("bridge")) ?? "");
       // They do share a network: plain reaches alpha by address.
-      check.verify(await tcp(plain.site(), timeout).connect(alphaOnBridge, SERVER_PORT), "connected");
+      check.verify(
+        await tcp(plain.site(), timeout).connect(alphaOnBridge, SERVER_PORT),
+        "connected",
+        await settingsAgainst(env.engine, "default-bridge"),
+      );
       // But not by name: nothing on the default bridge answers for container names; the sentinel says NXDOMAIN.
       check.verify(await dns(plain.site(), timeout).lookup(alpha.name), "not-found");
       // Control: on the user-defined network the same name resolves.

@@ -63,6 +63,19 @@ describe("check observations", () => {
     expect(task.meta.netlabCheck?.probes).toHaveLength(1);
   });
 
+  it("names the engine setting in the way first, and records it, only when the probe missed", () => {
+    const setting = "the engine runs with icc=false (dockerd's flags (pid 5872))";
+    const task = { name: "D3 x", meta: {} as { netlabCheck?: CheckFacts } };
+    expect(() => observe(task).verify(probe, "connected", setting)).toThrow(
+      /^the engine runs with icc=false \(dockerd's flags \(pid 5872\)\): expected outcome connected: tcp probe/,
+    );
+    expect(task.meta.netlabCheck?.observed).toEqual({ engineSetting: setting });
+    // Control: the same setting beside a probe that saw what was expected is neither raised nor recorded.
+    const held = { name: "D4 x", meta: {} as { netlabCheck?: CheckFacts } };
+    observe(held).verify(probe, ["refused", "timed-out"], setting);
+    expect(held.meta.netlabCheck?.observed).toEqual({});
+  });
+
   it("keeps what an earlier attempt saw, with its errors, when a retried check observes again", () => {
     const task: Parameters<typeof observe>[0] = { name: "R1 retried", meta: {}, result: { retryCount: 0 } };
     observe(task).see("try", 1);

@@ -49,13 +49,18 @@ export function observe(task: MetaHolder) {
       facts.probes.push(recorded);
       return probeStepAround(recorded, lab, () => result);
     },
-    /** Records a probe with the outcome the claim expects, then asserts it inside its Allure step; the matrix reads both. */
-    verify(result: ProbeResult, expected: Outcome | Outcome[]): ProbeResult {
+    /**
+     * Records a probe with the outcome the claim expects, then asserts it inside its Allure step; the matrix reads
+     * both. `setting`: an engine setting that stops this traffic (settingsAgainst), which a failure names first.
+     */
+    verify(result: ProbeResult, expected: Outcome | Outcome[], setting?: string): ProbeResult {
       const recorded = { ...result, expected, at: Date.now() };
       facts.probes.push(recorded);
+      const missed = Array.isArray(expected) ? !expected.includes(result.outcome) : result.outcome !== expected;
+      if (setting && missed) facts.observed.engineSetting = setting;
       return probeStepAround(recorded, lab, () => {
-        if (Array.isArray(expected)) expect(result).toHaveOutcomeIn(expected);
-        else expect(result).toHaveOutcome(expected);
+        if (Array.isArray(expected)) expect(result, setting).toHaveOutcomeIn(expected);
+        else expect(result, setting).toHaveOutcome(expected);
         return result;
       });
     },
