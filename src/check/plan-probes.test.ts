@@ -128,11 +128,11 @@ describe("combine: one outcome of several probes to one destination", () => {
 });
 
 describe("resolve plans and answers", () => {
-  it("looks the name up once, with the source's own resolver", () => {
+  it("looks the name up once, as the source's programs do (/etc/hosts, then DNS)", () => {
     const plan = planResolve(only(expectations("- {from: web, resolve: api, reach: yes}"), "resolve"));
     expect(plan).toEqual({
       site: { kind: "container", name: "web" },
-      probes: [{ item: { kind: "dns", name: "api" }, shared: false }],
+      probes: [{ item: { kind: "lookup", name: "api" }, shared: false }],
     });
   });
 

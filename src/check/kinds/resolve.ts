@@ -1,20 +1,34 @@
 import type { Outcome, ProbeResult } from "../../core/outcome.js";
 import { formatEndpoint } from "../../core/check-file/endpoint.js";
-import type { ResolveExpectation } from "../../core/check-file/expectations.js";
+import { resolveAnswerWords, type ResolveExpectation } from "../../core/check-file/expectations.js";
+import type { ResolveItem } from "../../core/check-file/resolve-item.js";
 import { namesIn, siteOf, type PlanContext, type ProbePlan } from "../plan-probes.js";
 import { addressesOf, type Target } from "../target.js";
 import type { SiteView } from "../../probes/probe-batch.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
+import { itemAddresses, judgeAnswer } from "./resolve-answer.js";
 import { foundOrNone, list, networksOf, nameOf } from "./words.js";
 
 const UNRESOLVED: Outcome[] = ["not-found", "timed-out", "refused", "unreachable", "failed"];
 
-/** The lookup that decides a resolve expectation, made with the source's own resolver (its resolv.conf). */
+/** The lookup that decides a resolve expectation, made as the source's programs make it: /etc/hosts, then DNS. */
 export function planResolve(expectation: ResolveExpectation): ProbePlan {
   return {
     site: siteOf(expectation.from),
-    probes: [{ item: { kind: "dns", name: expectation.lookup }, shared: false }],
+    probes: [{ item: { kind: "lookup", name: expectation.lookup }, shared: false }],
   };
+}
+
+/** The items a resolve lists (`addresses` and `includes`). */
+function itemsOf(expectation: ResolveExpectation): ResolveItem[] {
+  return [...(expectation.expected.addresses ?? []), ...(expectation.expected.includes ?? [])];
+}
+
+/** The containers and services its items name, which must be found (and running) to know their addresses. */
+function namedByItems(expectation: ResolveExpectation): string[] {
+  return itemsOf(expectation).flatMap((item) =>
+    item.kind === "name" ? [item.name] : item.kind === "address" ? [] : [item.service],
+  );
 }
 
 /** Whether a lookup's answer holds: resolving to an address of the named container, or not resolving at all. */
@@ -29,6 +43,31 @@ export function resolveHolds(
   return resolved && (!named || (result.addresses ?? []).some((address) => addressesOf(named).includes(address)));
 }
 
+/** Whether the answer is what `addresses`/`includes`/`count` say, and each miss in words. */
+export function answerHolds(
+  expectation: ResolveExpectation,
+  result: ProbeResult,
+  targets: ReadonlyMap<string, Target>,
+): { held: boolean; misses: string[] } {
+  const { expected, from } = expectation;
+  const source = from.kind === "name" ? targets.get(from.name) : undefined;
+  const exact = expected.addresses && itemAddresses(expected.addresses, source, targets);
+  const least = expected.includes && itemAddresses(expected.includes, source, targets);
+  const judged = judgeAnswer(expected, result.addresses ?? [], exact?.groups, least?.groups);
+  const problems = [...(exact?.problems ?? []), ...(least?.problems ?? [])];
+  return { held: judged.held && problems.length === 0, misses: [...problems, ...judged.misses] };
+}
+
+/** The likely cause of an answer that is not the one written: where the answer came from, and who answers to the name. */
+function answerHint(expectation: ResolveExpectation, result: ProbeResult, targets: Map<string, Target>): string {
+  const from = formatEndpoint(expectation.from);
+  if (result.detail.includes("from /etc/hosts"))
+    return `${from}'s /etc/hosts lists ${expectation.lookup} (--add-host or --link), so its DNS is never asked: see it with docker inspect -f '{{.HostConfig.ExtraHosts}} {{.HostConfig.Links}}' ${from}`;
+  const source = foundOrNone(targets, nameOf(expectation.from));
+  const network = source ? networksOf(source).find((each) => each !== "bridge") : undefined;
+  return `every container that answers to ${expectation.lookup} on a network ${from} is on is in the answer: give one the name with docker network connect --alias ${expectation.lookup} ${network ?? "NET"} CONTAINER (or docker run --network-alias), take it away by disconnecting it`;
+}
+
 function judge(
   expectation: ResolveExpectation,
   _plan: ProbePlan,
@@ -38,12 +77,22 @@ function judge(
 ): ProbeJudgement {
   const [result] = results;
   if (!result) return { held: false, outcome: "failed", detail: "no lookup result" };
-  const held = resolveHolds(expectation, result, context.targets);
+  const observed = {
+    outcome: result.outcome,
+    ...(result.addresses ? { addresses: result.addresses } : {}),
+  };
+  const { expected } = expectation;
+  const written = itemsOf(expectation).length > 0 || expected.count !== undefined;
+  // What it resolves to, when written, says more than "an address of the container it is named after".
+  if (!written || result.outcome !== "resolved")
+    return { held: resolveHolds(expectation, result, context.targets), ...observed, detail: result.detail };
+  const { held, misses } = answerHolds(expectation, result, context.targets);
+  if (held) return { held, ...observed, detail: result.detail };
   return {
     held,
-    outcome: result.outcome,
-    detail: result.detail,
-    ...(result.addresses ? { addresses: result.addresses } : {}),
+    ...observed,
+    detail: `${result.detail}; ${misses.join("; ")}`,
+    hint: answerHint(expectation, result, context.targets),
   };
 }
 
@@ -59,7 +108,8 @@ function hint(
       ? `Docker's DNS answers for containers on a common user-defined network: ${source.name} and ${named.name} share one`
       : undefined;
   if (source && networksOf(source).every((network) => network === "bridge")) {
-    return `names resolve only on user-defined networks: ${source.name} is on the default bridge (docker network create NET, then docker run --network NET …)`;
+    // On the default bridge only /etc/hosts answers for a container: --link writes it there, as --add-host does.
+    return `on the default bridge Docker's DNS answers for no container: a name resolves there only from /etc/hosts (docker run --link CONTAINER:${expectation.lookup}, or --add-host ${expectation.lookup}:ADDRESS), or put both on a user-defined network (docker network create NET, then docker run --network NET …)`;
   }
   if (source && named && networksOf(source).every((network) => !networksOf(named).includes(network))) {
     return `Docker's DNS answers only for containers on a common network: ${source.name} (${list(networksOf(source))}) and ${named.name} (${list(networksOf(named))}) share none`;
@@ -67,24 +117,26 @@ function hint(
   return undefined;
 }
 
-/** Whether a name resolves from inside a container, a namespace, the host or the outside (to the named container's address). */
+/**
+ * Whether a name resolves from inside a container, a namespace, the host or the outside, and to what: an
+ * address of the named container, or the exact set, at least some, or how many addresses written.
+ */
 export const resolve: ExpectationKind<ResolveExpectation> = {
   kind: "resolve",
   names: (expectation) => ({
-    containers: [...namesIn(expectation.from), expectation.lookup],
+    containers: [...new Set([...namesIn(expectation.from), expectation.lookup, ...namedByItems(expectation)])],
     networks: [],
     namespaces: expectation.from.kind === "netns" ? [expectation.from.name] : [],
   }),
-  running: (expectation) => namesIn(expectation.from),
+  running: (expectation) => [...new Set([...namesIn(expectation.from), ...namedByItems(expectation)])],
   sidecars: (expectation) => namesIn(expectation.from),
   outside: (expectation) => expectation.from.kind === "outside",
   decide: { by: "probes", from: (expectation) => expectation.from, plan: planResolve, judge },
   route: (expectation) => ({ from: formatEndpoint(expectation.from), to: expectation.lookup }),
-  expected: (expectation) => (expectation.expected.resolves ? "resolves" : "does not resolve"),
+  expected: (expectation) =>
+    expectation.expected.resolves ? `resolves${resolveAnswerWords(expectation.expected)}` : "does not resolve",
   observed: ({ observed }) =>
-    observed.outcome === "resolved"
-      ? `resolved to ${observed.addresses?.join(", ")}`
-      : `${observed.outcome}: ${observed.detail}`,
+    observed.outcome === "resolved" ? `resolved to ${observed.detail}` : `${observed.outcome}: ${observed.detail}`,
   asserted: (expectation) => (expectation.expected.resolves ? ["resolved"] : UNRESOLVED),
   ends: (expectation) => ({ from: nameOf(expectation.from), to: expectation.lookup }),
   hint,

@@ -25,7 +25,7 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
 
   it("names the keys of the shape the expectation has, at the top level too", () => {
     expect(specErrors(withExpect("- from: web", "  resolve: db", "  outcome: not-found"))).toContain(
-      "net.yaml:5:5 unknown key `outcome` in a resolve expectation; allowed keys: from, resolve, reach, id, name, within",
+      "net.yaml:5:5 unknown key `outcome` in a resolve expectation; allowed keys: from, resolve, reach, addresses, includes, count, id, name, within",
     );
     expect(
       specErrors(`versoin: 1\n${withExpect("- from: a", "  to: b:1", "  reach: no").slice("version: 1\n".length)}`),
