@@ -1,14 +1,17 @@
 import type { Expectation } from "../../core/check-file/expectations.js";
 import { address } from "./address.js";
+import { command } from "./command.js";
 import { container } from "./container.js";
 import { dockerNetwork } from "./docker-network.js";
 import { fdb } from "./fdb.js";
+import { http } from "./http.js";
 import { flows } from "./flows.js";
 import { interfaces } from "./interfaces.js";
 import { iptables } from "./iptables.js";
 import type { ExpectationKind } from "./kind.js";
 import { neighbour } from "./neighbour.js";
 import { network } from "./network.js";
+import { ping } from "./ping.js";
 import { publishes } from "./publishes.js";
 import { reach } from "./reach.js";
 import { resolve } from "./resolve.js";
@@ -29,6 +32,9 @@ const KINDS: { [K in Expectation["kind"]]: ExpectationKind<Extract<Expectation, 
   route,
   flows,
   iptables,
+  command,
+  ping,
+  http,
 };
 
 /** The module of an expectation's kind: everything that differs from one kind to another goes through it. */
@@ -49,6 +55,11 @@ export function namespacesIn(expectation: Expectation): string[] {
 /** Containers a probe sidecar joins: the sources of probes, and those whose interfaces are read from inside. */
 export function sidecarsOf(expectations: Expectation[]): Set<string> {
   return new Set(expectations.flatMap((expectation) => kindOf(expectation).sidecars?.(expectation) ?? []));
+}
+
+/** Whether an expectation reads this machine's own state (the host's tables, links, routes). */
+export function readsThisMachine(expectation: Expectation): boolean {
+  return kindOf(expectation).thisMachine?.(expectation) ?? false;
 }
 
 /** Whether any expectation needs the outside (the sentinel). */

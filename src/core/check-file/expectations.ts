@@ -284,10 +284,13 @@ export function dockerNetworkWords(
   return `is ${words.join(", ")}`;
 }
 
-/** How a spec writes where a table is read: `host` or `netns:NAME`. */
-export function tableSiteText(site: TableSite | { namespace?: string | undefined }): string {
-  if ("kind" in site) return site.kind === "host" ? "host" : namespaceText(site.name);
-  return site.namespace === undefined ? "host" : namespaceText(site.namespace);
+/** How a spec writes where a table is read: `host` (no namespace) or `netns:NAME`. */
+export function tableSiteText(namespace: string | undefined): string {
+  return namespace === undefined ? "host" : namespaceText(namespace);
+}
+
+function namespaceOf(site: TableSite): string | undefined {
+  return site.kind === "netns" ? site.name : undefined;
 }
 
 /** Every expectation with where its id was written (or generated), so a duplicate can be pointed at. */
@@ -485,7 +488,7 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
       dev === undefined ? "" : `dev ${dev}`,
       onlink === undefined ? "" : onlink ? "onlink" : "not onlink",
     ];
-    const generated = [`${tableSiteText(route)} route ${to}`, ...words].filter(Boolean).join(" ");
+    const generated = [`${tableSiteText(namespaceOf(route))} route ${to}`, ...words].filter(Boolean).join(" ");
     const expectation: RouteExpectation = {
       kind: "route",
       ...at.label(entry, generated),
@@ -520,7 +523,7 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
     const { iptables, table, chain, rule } = entry;
     const expectation: IptablesExpectation = {
       kind: "iptables",
-      ...at.label(entry, `${tableSiteText(iptables)} iptables -t ${table} ${chain} has ${rule}`),
+      ...at.label(entry, `${tableSiteText(namespaceOf(iptables))} iptables -t ${table} ${chain} has ${rule}`),
       ...(iptables.kind === "netns" ? { namespace: iptables.name } : {}),
       table,
       chain,
@@ -562,7 +565,8 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
       from,
       target: ping,
       ip: ip ?? 4,
-      expected: { reach },
+      // The schema refuses a ping without reach.
+      expected: { reach: reach === true },
     };
     return [{ expectation, idAt: at.idAt(entry) }];
   },

@@ -220,6 +220,57 @@ const resolveEntry = z
       "Whether a name resolves from inside `from`, and to what (the exact set, at least these, how many), through its /etc/hosts and DNS.",
   });
 
+const resolverAddress = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .refine((value) => ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value), {
+    error: (issue) => `bad address \`${String(issue.input)}\`: an IPv4 (10.0.0.53) or IPv6 (fd00::53) address`,
+  });
+
+const resolverWords = (what: string, example: string) =>
+  z
+    .array(
+      z.string().regex(/^[^\s#;]+$/, {
+        error: (issue) => `bad ${what} \`${String(issue.input)}\`: one word, e.g. ${example}`,
+      }),
+    )
+    .optional();
+
+const resolverEntry = z
+  .strictObject({
+    resolver: containerName.meta({
+      description: "The container (or service) whose resolver configuration is read, from inside it.",
+    }),
+    nameservers: z.array(resolverAddress).optional().meta({
+      description:
+        "The exact servers its lookups go to: /etc/resolv.conf's nameservers, or with the embedded DNS (127.0.0.11, a user-defined network) the servers it forwards to (--dns).",
+    }),
+    search: resolverWords("search domain", "corp.example").meta({
+      description: "The exact search list of /etc/resolv.conf (--dns-search).",
+    }),
+    options: resolverWords("option", "ndots:2").meta({
+      description: "The exact options of /etc/resolv.conf (--dns-option), e.g. ndots:2.",
+    }),
+    hosts: z
+      .record(
+        z.string().regex(NAME_PATTERN, { error: (issue) => `bad host name \`${String(issue.input)}\`` }),
+        z.union([resolverAddress, z.array(resolverAddress).min(1)]).transform((value) =>
+          Array.isArray(value) ? value : [value],
+        ),
+      )
+      .optional()
+      .meta({
+        description: "Names /etc/hosts gives these addresses (--add-host NAME:ADDRESS, --link): name → address(es).",
+      }),
+    ...labels,
+  })
+  .superRefine(needsOneOf(["nameservers", "search", "options", "hosts"]), whenObject)
+  .meta({
+    title: "resolver",
+    description:
+      "A container's resolver configuration as its programs read it: nameservers, search, options (/etc/resolv.conf), and /etc/hosts.",
+  });
+
 const publishesEntry = z
   .strictObject({
     publishes: containerName.meta({
@@ -730,7 +781,7 @@ const pingEntry = z
       description:
         "What is pinged (one ICMP echo): a container or service name (its addresses), host, or an IPv4/IPv6 address.",
     }),
-    reach: reachValue.meta({
+    reach: reachValue.optional().meta({
       description: "yes: an echo reply comes back; no: none does (no reply before the deadline, or no route).",
     }),
     ip: ipFamily
@@ -739,6 +790,8 @@ const pingEntry = z
     ...labels,
   })
   .superRefine((entry, ctx) => {
+    if (entry.reach === undefined)
+      ctx.addIssue({ code: "custom", path: [], message: "missing `reach`: yes (an echo reply comes back) or no" });
     if (entry.ip !== undefined && entry.ping?.kind === "address")
       ctx.addIssue({
         code: "custom",
@@ -784,6 +837,7 @@ const httpEntry = z
 export const entrySchemas = {
   reach: reachEntry,
   resolve: resolveEntry,
+  resolver: resolverEntry,
   publishes: publishesEntry,
   matrix: matrixEntry,
   network: networkEntry,
@@ -816,6 +870,7 @@ export function entryKind(entry: unknown): EntryKind {
   if ("iptables" in entry) return "iptables";
   if ("publishes" in entry || "ports" in entry) return "publishes";
   if ("resolve" in entry) return "resolve";
+  if ("resolver" in entry) return "resolver";
   if ("docker-network" in entry) return "docker-network";
   if ("network" in entry) return "network";
   if ("address" in entry) return "address";
@@ -828,6 +883,7 @@ export function entryKind(entry: unknown): EntryKind {
 export const expectEntrySchema = z.union([
   reachEntry,
   resolveEntry,
+  resolverEntry,
   publishesEntry,
   matrixEntry,
   networkEntry,
