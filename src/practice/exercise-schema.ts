@@ -188,6 +188,15 @@ const predictSchema = z
 
 export const exerciseSchema = z
   .strictObject({
+    version: z
+      .union([z.literal(1), z.literal(2)], {
+        error: (issue) => `unsupported version \`${String(issue.input)}\`: exercises read spec versions 1 and 2`,
+      })
+      .default(1)
+      .meta({
+        description:
+          "The spec version its steps are read in (docs/check.md): in 2, `reach: no` holds only when there is no path (a refusal fails); 1, the default, keeps the exercises written before it.",
+      }),
     title: text("A short title."),
     topic: text("The Docker networking topic (default bridge, none, host, …)."),
     concept: text("The concept in two or three sentences."),
@@ -205,7 +214,8 @@ export const exerciseSchema = z
           .default([])
           .meta({ description: "Host links (a bridge, a veth's host end): reset deletes them." }),
         rules: z.array(iptablesRule).default([]).meta({
-          description: "iptables rules as typed after `iptables` (-t nat -A POSTROUTING …): reset deletes each (-D).",
+          description:
+            "iptables rules as typed after `iptables` (-t nat -A POSTROUTING …): reset deletes each (-D). Each names a listed link (-i/-o) or only addresses of a subnet the exercise's steps give a network (docker-network … subnet).",
         }),
       })
       .meta({

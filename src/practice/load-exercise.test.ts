@@ -81,6 +81,16 @@ describe("exercise files: zod-validated, every problem at FILE:LINE:COL", () => 
     ).toEqual(["labs/exercises/02-none.yaml:9:13 step 1 names `p2-db`, which `names` does not list"]);
   });
 
+  it("takes a looked-up name (an alias, an --add-host name) unlisted, with the exercise's prefix", () => {
+    const lookup = (name: string) =>
+      GOOD.replace("{ network: p2-box, mode: none }", `{ from: p2-box, resolve: ${name}, reach: yes }`);
+    expect(() => parseExercise(lookup("p2-search"), "labs/exercises/02-none.yaml")).not.toThrow();
+    expect(() => parseExercise(lookup("tasks.p2-web"), "labs/exercises/02-none.yaml")).not.toThrow();
+    expect(problems(lookup("search"))).toEqual([
+      "labs/exercises/02-none.yaml:9:13 step 1 looks up `search`, which should start with `p2-`, so it cannot be a name of the learner's own",
+    ]);
+  });
+
   it("takes only iptables rules that match -i or -o one of the exercise's links, so reset never deletes a user's rule", () => {
     const withRules = (rule: string) =>
       GOOD.replace("  containers: [p2-box]", `  containers: [p2-box]\n  links: [p2-br]\n  rules: ["${rule}"]`);
@@ -88,9 +98,46 @@ describe("exercise files: zod-validated, every problem at FILE:LINE:COL", () => 
       parseExercise(withRules("-A FORWARD -i p2-br -j ACCEPT"), "labs/exercises/02-none.yaml"),
     ).not.toThrow();
     expect(problems(withRules("-A FORWARD -m comment --comment p2-br -j ACCEPT"))).toEqual([
-      "labs/exercises/02-none.yaml:8:11 rule `-A FORWARD -m comment --comment p2-br -j ACCEPT` should match -i or -o one of `names.links`, so reset never deletes a rule of the learner's own",
+      "labs/exercises/02-none.yaml:8:11 rule `-A FORWARD -m comment --comment p2-br -j ACCEPT` should match -i or -o one of `names.links`, or -s/-d only addresses of a subnet a step gives the exercise's network (docker-network … subnet), so reset never deletes a rule of the learner's own",
     ]);
     expect(problems(withRules("-A FORWARD -i p2-br -j ACCEPT; rm -rf /"))[0]).toMatch(/bad rule .*without quotes/);
+  });
+
+  it("takes a rule whose -s/-d lie only in a subnet a step gives one of the exercise's networks (DOCKER-USER)", () => {
+    const withSubnet = (rule: string, subnet = "10.213.202.0/24") =>
+      GOOD.replace(
+        "  containers: [p2-box]",
+        `  containers: [p2-box]\n  networks: [p2-net]\n  rules: ["${rule}"]`,
+      ).replace(
+        "    expect: { network: p2-box, mode: none }",
+        `    expect: { network: p2-box, mode: none }\n  - hint: H2\n    expect: { docker-network: p2-net, subnet: ${subnet} }`,
+      );
+    const rule = "-A DOCKER-USER -s 10.213.202.20 -d 10.213.202.0/25 -j DROP";
+    expect(() => parseExercise(withSubnet(rule), "labs/exercises/02-none.yaml")).not.toThrow();
+    // The controls: one address outside the subnet, a wider CIDR, no address at all.
+    for (const outside of [
+      "-A DOCKER-USER -s 10.213.202.20 -d 10.213.203.10 -j DROP",
+      "-A DOCKER-USER -s 10.213.0.0/16 -j DROP",
+      "-A DOCKER-USER -j DROP",
+    ])
+      expect(problems(withSubnet(outside))[0], outside).toMatch(
+        /should match -i or -o one of `names.links`, or -s\/-d/,
+      );
+    // A subnet of a network the exercise does not name is not the exercise's own.
+    expect(problems(withSubnet(rule).replace("docker-network: p2-net", "docker-network: other"))).not.toEqual([]);
+  });
+
+  it("reads its steps in the spec version it names: 2 for a `reach: no` that holds only on no path, 1 by default", () => {
+    const reachNo = GOOD.replace("{ network: p2-box, mode: none }", "{ from: p2-box, to: p2-box:80, reach: no }");
+    const expected = (text: string) => {
+      const [expectation] = parseExercise(text, "labs/exercises/02-none.yaml").steps[0]!.expectations;
+      return expectation?.kind === "reach" ? expectation.expected : undefined;
+    };
+    expect(expected(reachNo)).toEqual({ reach: false, refusedHolds: true });
+    expect(expected(`version: 2\n${reachNo}`)).toEqual({ reach: false });
+    expect(problems(`version: 3\n${GOOD}`)).toEqual([
+      "labs/exercises/02-none.yaml:1:10 unsupported version `3`: exercises read spec versions 1 and 2",
+    ]);
   });
 
   it("wants every node an exercise names (a placeholder in what it prints, a prepare step, a placement) among those it starts", () => {

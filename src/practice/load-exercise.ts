@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import ipaddr from "ipaddr.js";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { kindOf } from "../check/kinds/registry.js";
@@ -40,6 +41,29 @@ export interface Exercise extends Omit<ExerciseData, "steps"> {
   steps: ExerciseStep[];
 }
 
+/** The subnets the exercise's steps give its own networks (`docker-network: pN-…, subnet: CIDR`). */
+function subnetsOf(data: ExerciseData): string[] {
+  return data.steps.flatMap((step) => {
+    const entry: Record<string, unknown> = step.expect ?? {};
+    const network = entry["docker-network"];
+    const subnet = entry["subnet"];
+    return typeof network === "string" && data.names.networks.includes(network) && typeof subnet === "string"
+      ? [subnet]
+      : [];
+  });
+}
+
+/** Whether an address or CIDR as iptables takes it (-s 10.0.0.2, -d 10.0.0.0/24) lies inside `subnet`. */
+function within(address: string, subnet: string): boolean {
+  try {
+    const [network, bits] = ipaddr.parseCIDR(subnet);
+    const [inner, innerBits] = address.includes("/") ? ipaddr.parseCIDR(address) : [ipaddr.parse(address), bits];
+    return inner.kind() === network.kind() && innerBits >= bits && inner.match(network, bits);
+  } catch {
+    return false;
+  }
+}
+
 /** Names must carry the exercise's prefix (p7-…) and be listed, so reset can find every one of them, by exact name. */
 function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[], source: YamlSource): SpecProblem[] {
   const prefix = `p${number}-`;
@@ -53,14 +77,20 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
         });
     }),
   );
-  // Reset deletes these rules by their exact words: one that names none of the exercise's objects could be the learner's own.
+  // Reset deletes these rules by their exact words: one that names none of the exercise's objects could be the
+  // learner's own. A rule names the exercise's by an interface it lists, or by addresses of its own subnets only.
+  const subnets = subnetsOf(data);
   data.names.rules.forEach((rule, index) => {
     const words = rule.split(/\s+/);
     const interfaces = words.flatMap((word, at) => (word === "-i" || word === "-o" ? [words[at + 1]] : []));
-    if (!interfaces.some((name) => name !== undefined && data.names.links.includes(name))) {
+    const addresses = words.flatMap((word, at) => (word === "-s" || word === "-d" ? [words[at + 1] ?? ""] : []));
+    const ownInterface = interfaces.some((name) => name !== undefined && data.names.links.includes(name));
+    const ownAddresses =
+      addresses.length > 0 && addresses.every((address) => subnets.some((subnet) => within(address, subnet)));
+    if (!ownInterface && !ownAddresses) {
       problems.push({
         ...source.valueAt(["names", "rules", index]),
-        message: `rule \`${rule}\` should match -i or -o one of \`names.links\`, so reset never deletes a rule of the learner's own`,
+        message: `rule \`${rule}\` should match -i or -o one of \`names.links\`, or -s/-d only addresses of a subnet a step gives the exercise's network (docker-network … subnet), so reset never deletes a rule of the learner's own`,
       });
     }
   });
@@ -78,7 +108,15 @@ function nameProblems(number: number, data: ExerciseData, steps: ExerciseStep[],
       });
     for (const expectation of step.expectations) {
       const { containers, networks, namespaces } = kindOf(expectation).names(expectation);
-      const named = [...containers, ...namespaces, ...networks];
+      // A name looked up is a name, not an object reset removes (an alias, an --add-host name, tasks.SERVICE):
+      // it needs the prefix only.
+      const lookup = expectation.kind === "resolve" ? expectation.lookup : undefined;
+      if (lookup !== undefined && !listed.has(lookup) && !lookup.replace(/^tasks\./, "").startsWith(prefix))
+        problems.push({
+          ...step.source,
+          message: `step ${step.number} looks up \`${lookup}\`, which should start with \`${prefix}\`, so it cannot be a name of the learner's own`,
+        });
+      const named = [...containers, ...namespaces, ...networks].filter((name) => name !== lookup);
       for (const name of named) {
         if (!listed.has(name))
           problems.push({
@@ -191,7 +229,7 @@ export function parseExercise(text: string, file: string): Exercise {
     const base = ["steps", index, "expect"];
     const spec: Spec = {
       file,
-      version: 1,
+      version: data.version,
       defaultWithinMs: STEP_WITHIN_MS,
       expect: [step.expect],
       at: (path) => source.valueAt([...base, ...path.slice(2)]),
