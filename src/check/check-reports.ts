@@ -2,6 +2,8 @@ import { relative } from "node:path";
 import type { NetlabConfig } from "../core/config.js";
 import type { Facts } from "../core/facts-schema.js";
 import { runFacts } from "../report/facts-builder.js";
+import { readEngineFacts } from "../lifecycle/read-engine-facts.js";
+import { connectEngine } from "../runtime/engine-client.js";
 import { clearRunOutputs } from "../report/reports-dir.js";
 import { writeReports } from "../report/writers.js";
 import { specRecord } from "./check-record.js";
@@ -13,6 +15,7 @@ export function checkFacts(
   config: NetlabConfig,
   startedAt: Date,
   finishedAt: Date = new Date(),
+  engine: Record<string, unknown> = {},
 ): Facts {
   const labs = results.map((result) =>
     specRecord(
@@ -31,11 +34,23 @@ export function checkFacts(
       finishedAt,
       image: config.image ?? "netlab/probe",
       sentinel: {},
-      engine: {},
+      engine,
       config: { ...config },
     },
     labs,
   );
+}
+
+/**
+ * The engine's facts as a lab run records them (version, bridge, daemon settings): a report read later says
+ * which engine the check ran on. An engine that stopped answering leaves why, and the reports are written.
+ */
+async function checkedEngine(config: NetlabConfig): Promise<Record<string, unknown>> {
+  try {
+    return { ...(await readEngineFacts(await connectEngine(config.engineTimeoutMs))) };
+  } catch (error) {
+    return { unread: (error as Error).message };
+  }
 }
 
 /** Every report of the checked specs (facts.json, summary.md, junit.xml, allure-results, topology): the labs' writers. */
@@ -45,7 +60,7 @@ export async function writeCheckReports(
   config: NetlabConfig,
   startedAt: Date,
 ): Promise<string[]> {
-  const facts = checkFacts(results, config, startedAt);
+  const facts = checkFacts(results, config, startedAt, new Date(), await checkedEngine(config));
   clearRunOutputs(dir);
   const { problems } = await writeReports(dir, facts);
   return problems;
