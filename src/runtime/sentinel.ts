@@ -5,6 +5,7 @@ import createDebug from "debug";
 import { hostAt, overlaps, subnetAt } from "../core/cidr.js";
 import type { SentinelInfo } from "../core/run-environment.js";
 import { removeNamedNamespace } from "./netns.js";
+import { rememberHowToRemake, type NamespaceRecipe } from "./site.js";
 
 const debug = createDebug("netlab:sentinel");
 const SERVER = fileURLToPath(new URL("./sentinel-server.mjs", import.meta.url));
@@ -102,6 +103,35 @@ async function waitReady(server: ResultPromise, namespace: string): Promise<void
   });
 }
 
+/**
+ * The sentinel's link made again by hand, for a "see it" command pasted after the run removed it: a namespace
+ * joined to the host by a veth pair on the same addresses, so a probe from it arrives at the host as a
+ * packet from outside does. Its names are not a run's, so no sweep takes it for one.
+ */
+export function outsideRecipe(info: Pick<SentinelInfo, "hostAddress" | "address" | "link">): NamespaceRecipe {
+  const tag = info.hostAddress
+    .split(".")
+    .map((octet) => Number(octet).toString(16).padStart(2, "0"))
+    .join("");
+  const as = `seeit-${tag}`;
+  const host = `si-${tag}`;
+  const prefix = info.link.split("/")[1] ?? "30";
+  return {
+    as,
+    steps: [
+      `ip netns add ${as}`,
+      `ip link add ${host} type veth peer name eth0 netns ${as}`,
+      `ip addr add ${info.hostAddress}/${prefix} dev ${host}`,
+      `ip link set ${host} up`,
+      `ip -n ${as} addr add ${info.address}/${prefix} dev eth0`,
+      `ip -n ${as} link set eth0 up`,
+      `ip -n ${as} route add default via ${info.hostAddress}`,
+    ],
+    // The host's end first: the pair goes with it at once, so the command can be pasted again right away.
+    undo: [`ip link del ${host}`, `ip netns del ${as}`],
+  };
+}
+
 export interface StartedSentinel {
   info: SentinelInfo;
   stop(): Promise<void>;
@@ -158,6 +188,7 @@ export async function startSentinel(options: { runId: string; pool: string }): P
     throw new SentinelError(`creating sentinel "${namespace}" failed: ${(error as Error).message}`, { cause: error });
   }
   debug("Created sentinel %s at %s", namespace, address);
+  rememberHowToRemake(namespace, outsideRecipe(info));
   return { info, stop, [Symbol.asyncDispose]: stop };
 }
 

@@ -42,12 +42,35 @@ export function hostSite(): ProbeSite {
   };
 }
 
+/** How to make a namespace like one netlab removes when its run ends: its name by hand, and the commands. */
+export interface NamespaceRecipe {
+  as: string;
+  steps: string[];
+  /** What removes it again, at once (a namespace's own links go some time after `ip netns del`). */
+  undo: string[];
+}
+
+const recipes = new Map<string, NamespaceRecipe>();
+
+/**
+ * Remembers how to make `namespace` again, for the "see it" commands of probes run there: netlab removes the
+ * sentinel when its run ends, so `ip netns exec <its name>` would fail when pasted (exit 255).
+ */
+export function rememberHowToRemake(namespace: string, recipe: NamespaceRecipe): void {
+  recipes.set(namespace, recipe);
+}
+
 /** A named network namespace netlab created (the sentinel). */
 export function namespaceSite(name: string, namespace: string): ProbeSite {
   return {
     name,
     run: (argv, timeoutMs) => runLocal("ip", ["netns", "exec", namespace, "busybox", ...argv], timeoutMs, name),
-    describe: (argv) => `ip netns exec ${namespace} busybox ${quote(argv)}`,
+    describe: (argv) => {
+      const recipe = recipes.get(namespace);
+      if (!recipe) return `ip netns exec ${namespace} busybox ${quote(argv)}`;
+      // Made again, probed, removed: the probe's exit code is the command's.
+      return `${recipe.steps.join(" && ")} && ip netns exec ${recipe.as} busybox ${quote(argv)}; s=$?; ${recipe.undo.join("; ")}; (exit $s)`;
+    },
   };
 }
 

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { outsideRecipe } from "./sentinel.js";
+import { namespaceSite, rememberHowToRemake } from "./site.js";
+
+const PROBE = ["timeout", "3", "nc", "-w", "3", "198.19.201.237", "8443", "-e", "true"];
+
+describe("a probe's see-it command from the sentinel", () => {
+  it("makes the outside again, probes from it and removes it: the run's own namespace is gone when it is pasted", () => {
+    const sentinel = "netlab-e789294a-6624";
+    rememberHowToRemake(
+      sentinel,
+      outsideRecipe({ hostAddress: "198.19.201.237", address: "198.19.201.238", link: "198.19.201.236/30" }),
+    );
+    const command = namespaceSite("outside", sentinel).describe(PROBE);
+    expect(command).not.toContain(sentinel);
+    expect(command).toBe(
+      [
+        "ip netns add seeit-c613c9ed",
+        "ip link add si-c613c9ed type veth peer name eth0 netns seeit-c613c9ed",
+        "ip addr add 198.19.201.237/30 dev si-c613c9ed",
+        "ip link set si-c613c9ed up",
+        "ip -n seeit-c613c9ed addr add 198.19.201.238/30 dev eth0",
+        "ip -n seeit-c613c9ed link set eth0 up",
+        "ip -n seeit-c613c9ed route add default via 198.19.201.237",
+        "ip netns exec seeit-c613c9ed busybox timeout 3 nc -w 3 198.19.201.237 8443 -e true; s=$?; ip link del si-c613c9ed; ip netns del seeit-c613c9ed; (exit $s)",
+      ].join(" && "),
+    );
+  });
+
+  it("names a namespace as it is where netlab does not remove it at the end (a lab's, a user's)", () => {
+    expect(namespaceSite("left", "mine").describe(["ping", "-c", "1", "10.0.0.1"])).toBe(
+      "ip netns exec mine busybox ping -c 1 10.0.0.1",
+    );
+  });
+});
