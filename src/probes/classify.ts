@@ -48,8 +48,10 @@ export function classifyDatagram(output: ExecOutput): { outcome: Outcome; detail
       .trim();
     return { outcome: "connected", detail: `reply: ${said || "an answer"}` };
   }
+  // nslookup says it once per try; one is enough.
+  const refusal = /nslookup: [^\n]*?Connection refused/i.exec(text)?.[0] ?? detail;
   if (/Connection refused/i.test(text))
-    return { outcome: "refused", detail: `closed: ICMP port unreachable (${detail})` };
+    return { outcome: "refused", detail: `closed: ICMP port unreachable (${refusal})` };
   if (/Network is unreachable|Cannot assign requested address/i.test(text)) return { outcome: "unreachable", detail };
   if (/No route to host|Host is unreachable/i.test(text)) return { outcome: "host-unreachable", detail };
   if (KILLED_BY_TIMEOUT.has(output.exitCode) || /timed out|no servers could be reached/i.test(text))

@@ -110,6 +110,7 @@ describe("planReach over UDP and IPv6", () => {
 
   it("ip: 6 says its family in the id, and the spec refuses a literal of the other family or the outside", () => {
     expect(reachOf(2, "- {from: web, to: db:80, reach: yes, ip: 6}").id).toBe("web → db:80 over IPv6 reachable");
+    expect(reach.expected(reachOf(2, "- {from: web, to: db:80, reach: yes, ip: 6}"))).toBe("reach yes over IPv6");
     expect(() => reachOf(2, "- {from: web, to: 10.5.0.2:80, reach: yes, ip: 6}")).toThrow(SpecError);
     expect(() => reachOf(2, "- {from: web, to: outside, reach: yes, ip: 6}")).toThrow(/IPv4 only/);
   });

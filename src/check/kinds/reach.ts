@@ -232,9 +232,10 @@ export const reach: ExpectationKind<ReachExpectation> = {
   expected: (expectation) => {
     const seenAs =
       expectation.seenAs === undefined ? "" : expectation.seenAs === "host" ? ", seen as the host" : ", seen as itself";
+    const family = expectation.ip === 6 ? " over IPv6" : "";
     return "outcome" in expectation.expected
-      ? `outcome ${expectation.expected.outcome}`
-      : `reach ${expectation.expected.reach ? "yes" : "no"}${seenAs}`;
+      ? `outcome ${expectation.expected.outcome}${family}`
+      : `reach ${expectation.expected.reach ? "yes" : "no"}${family}${seenAs}`;
   },
   // With seen-as, "connected" is half of it: the detail says whom the outside saw.
   observed: ({ expectation, observed }) => {

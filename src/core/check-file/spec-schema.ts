@@ -277,7 +277,8 @@ const publishesEntry = z
       description: "The container (or compose service) whose published ports are checked.",
     }),
     ports: z.array(parsedText(parsePublishedPort, PUBLISHED_PORT_PATTERN)).meta({
-      description: "The exact set of ports it publishes, as `docker ps` shows them: [HOSTIP:]HOSTPORT->PORT/tcp.",
+      description:
+        "The exact set of ports it publishes, as `docker ps` shows them: [HOSTIP:]HOSTPORT->PORT/tcp. No HOSTIP (or 0.0.0.0): every IPv4 address, the [::] twin allowed; [::] alone is IPv6 only.",
     }),
     ...labels,
   })
@@ -826,8 +827,18 @@ const httpEntry = z
         description:
           "Text the body contains (within its first 16 KiB); runs of spaces and line breaks count as one space.",
       }),
+    ip: ipFamily
+      .optional()
+      .meta({
+        description: "With a container name or host: send it to its IPv4 (4, the default) or IPv6 (6) address.",
+      }),
     ...labels,
   })
+  .superRefine((entry, ctx) => {
+    const problem =
+      entry.ip === undefined || entry.http === undefined ? undefined : ipFamilyProblem(entry.ip, entry.http.to);
+    if (problem) ctx.addIssue({ code: "custom", path: ["ip"], message: problem });
+  }, whenObject)
   .meta({
     title: "http",
     description: "What a server answers `from` one HTTP GET: its status, and text its body contains.",
