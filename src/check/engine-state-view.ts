@@ -1,8 +1,11 @@
 import type Dockerode from "dockerode";
+import { execa } from "execa";
+import { LABEL, newRun, runLabels } from "../core/labels.js";
+import { readHostInterfaces } from "../probes/netns-tables.js";
 import type { NamedEngine } from "./engine-set.js";
 import { observeHostNetwork, observeNetwork, type Link } from "../probes/net-view.js";
 import { namespaceSite, type ProbeSite } from "../runtime/site.js";
-import type { ContainerFacts, NetworkFacts, StateView } from "./state-view.js";
+import type { ConnectEvent, ContainerFacts, EndpointFacts, NetworkFacts, StateView } from "./state-view.js";
 import { engineOf, type Target } from "./target.js";
 import { namespaceText } from "../core/check-file/endpoint.js";
 
@@ -33,6 +36,51 @@ export function demuxLogs(buffer: Buffer): string {
     offset += 8 + size;
   }
   return offset === 0 ? buffer.toString("utf8") : Buffer.concat(parts).toString("utf8");
+}
+
+/** The engine keeps this many events in memory (moby's events buffer): older ones are gone. */
+const ENGINE_EVENTS_KEPT = 256;
+
+interface EngineEvent {
+  Type?: string;
+  Action?: string;
+  timeNano?: number;
+  time?: number;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+}
+
+/** The events the engine still holds, oldest first (`since` reads its buffer; `until` now ends the stream). */
+async function heldEvents(docker: Dockerode): Promise<EngineEvent[]> {
+  const until = Math.ceil(Date.now() / 1000) + 1;
+  const stream = (await docker.getEvents({ since: 1, until })) as unknown as NodeJS.ReadableStream;
+  let text = "";
+  for await (const chunk of stream) text += String(chunk);
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as EngineEvent);
+}
+
+/** An event's time in nanoseconds (timeNano loses precision as a JSON number: seconds come from `time`). */
+function eventNano(event: EngineEvent): bigint {
+  const nano = BigInt(Math.round(event.timeNano ?? 0));
+  return event.time !== undefined ? BigInt(event.time) * 1_000_000_000n + (nano % 1_000_000_000n) : nano;
+}
+
+/** The endpoints of a container on each network, as inspect shows them. */
+function endpointsOf(info: Dockerode.ContainerInspectInfo): Record<string, EndpointFacts> {
+  const shortId = info.Id.slice(0, 12);
+  return Object.fromEntries(
+    Object.entries(info.NetworkSettings?.Networks ?? {}).map(([network, endpoint]) => [
+      network,
+      {
+        ...(endpoint.IPAddress ? { ip: endpoint.IPAddress } : {}),
+        ...(endpoint.GlobalIPv6Address ? { ipv6: endpoint.GlobalIPv6Address } : {}),
+        ...(endpoint.MacAddress ? { mac: endpoint.MacAddress.toLowerCase() } : {}),
+        aliases: ((endpoint.Aliases ?? []) as string[]).filter((alias) => alias !== shortId),
+      },
+    ]),
+  );
 }
 
 /** The first engine, in the set's order, that answers `read` with something. */
@@ -83,7 +131,7 @@ export function engineStateView(
         })
       )?.found;
       if (!info) return undefined;
-      const config = (info.IPAM?.Config ?? []) as { Subnet?: string }[];
+      const config = (info.IPAM?.Config ?? []) as { Subnet?: string; Gateway?: string }[];
       const facts: NetworkFacts = {
         name: info.Name,
         driver: info.Driver,
@@ -91,6 +139,10 @@ export function engineStateView(
         attachable: info.Attachable === true,
         options: (info.Options ?? {}) as Record<string, string>,
         subnets: config.flatMap((entry) => (entry.Subnet && !entry.Subnet.includes(":") ? [entry.Subnet] : [])),
+        ipv6: info.EnableIPv6 === true,
+        ipam: config.flatMap((entry) =>
+          entry.Subnet ? [{ subnet: entry.Subnet, ...(entry.Gateway ? { gateway: entry.Gateway } : {}) }] : [],
+        ),
       };
       return facts;
     },
@@ -98,7 +150,16 @@ export function engineStateView(
       const info = (await firstFound(searchOrder(nameOrId), (docker) => containerInfo(docker, nameOrId)))?.found;
       if (!info) return undefined;
       const name = info.Name.replace(/^\//, "");
-      const facts: ContainerFacts = { id: info.Id, name, status: info.State.Status, exitCode: info.State.ExitCode };
+      const facts: ContainerFacts = {
+        id: info.Id,
+        name,
+        status: info.State.Status,
+        exitCode: info.State.ExitCode,
+        created: info.Created,
+        startedAt: info.State.StartedAt,
+        labels: info.Config?.Labels ?? {},
+        endpoints: endpointsOf(info),
+      };
       return facts;
     },
     async logs(name) {
@@ -119,6 +180,46 @@ export function engineStateView(
     async hostLinks() {
       // Read afresh each time: an expectation with `within` is judged again after the learner changed the host.
       return (await observeHostNetwork(timeoutMs)).links;
+    },
+    async hostInterfaces() {
+      return readHostInterfaces(timeoutMs);
+    },
+    async connectEvents(containerId) {
+      const docker = (await firstFound(searchOrder(containerId), (docker) => containerInfo(docker, containerId)))
+        ?.engine.docker;
+      const held = docker ? await heldEvents(docker) : [];
+      const events: ConnectEvent[] = held
+        .filter(
+          (event) =>
+            event.Type === "network" &&
+            event.Action === "connect" &&
+            event.Actor?.Attributes?.container === containerId,
+        )
+        .map((event) => ({ network: event.Actor?.Attributes?.name ?? "", timeNano: eventNano(event) }));
+      return {
+        events,
+        ...(held[0] ? { oldestNano: eventNano(held[0]) } : {}),
+        full: held.length >= ENGINE_EVENTS_KEPT,
+      };
+    },
+    async createOnce(args) {
+      // A run id of its own labels what this one command creates, so exactly that is removed, also after a failure.
+      const labels = runLabels(newRun(), { role: "command" });
+      const mark = Object.entries(labels).flatMap(([key, value]) => ["--label", `${key}=${value}`]);
+      const answer = await execa("docker", ["create", ...mark, ...args], {
+        reject: false,
+        timeout: timeoutMs,
+        stdin: "ignore",
+      });
+      const made = await execa(
+        "docker",
+        ["ps", "-aq", "--no-trunc", "--filter", `label=${LABEL.run}=${labels[LABEL.run]}`],
+        { reject: false, timeout: timeoutMs, stdin: "ignore" },
+      );
+      const ids = String(made.stdout).split("\n").filter(Boolean);
+      if (ids.length > 0)
+        await execa("docker", ["rm", "-f", "-v", ...ids], { reject: false, timeout: timeoutMs, stdin: "ignore" });
+      return { exitCode: answer.exitCode, stdout: String(answer.stdout), stderr: String(answer.stderr) };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Expectation } from "../core/check-file/expectations.js";
-import { namespacesIn } from "./kinds/registry.js";
+import { namespacesIn, readsThisMachine } from "./kinds/registry.js";
 
 /** A spec probes from or to this machine while DOCKER_HOST names an engine on another one: exit 3. */
 export class RemoteEngineError extends Error {
@@ -8,7 +8,7 @@ export class RemoteEngineError extends Error {
 
 const THIS_MACHINE = new Set(["host", "outside", "netns"]);
 
-/** Whether an expectation probes from or to this machine (host, the sentinel, a named namespace) or reads its bridges. */
+/** Whether an expectation probes from or to this machine (host, the sentinel, a named namespace) or reads its own state. */
 function probesThisMachine(expectation: Expectation): boolean {
   const ends = [
     "from" in expectation ? expectation.from : undefined,
@@ -17,7 +17,7 @@ function probesThisMachine(expectation: Expectation): boolean {
   return (
     ends.some((end) => end?.kind !== undefined && THIS_MACHINE.has(end.kind)) ||
     namespacesIn(expectation).length > 0 ||
-    ("vethOn" in expectation && expectation.vethOn !== undefined)
+    readsThisMachine(expectation)
   );
 }
 
@@ -36,6 +36,6 @@ export function refuseThisMachine(expectations: Expectation[], engine: string): 
   ];
   throw new RemoteEngineError(
     `DOCKER_HOST=${engine} names an engine on another machine, and ${bound.length} expectation(s) probe this one ` +
-      `(host, outside, netns:… or its bridges) at ${where.join(", ")}: run netlab on the engine's host for those, or check only between containers`,
+      `(host, outside, netns:… or its bridges; iptables, route or interfaces of host) at ${where.join(", ")}: run netlab on the engine's host for those, or check only between containers`,
   );
 }

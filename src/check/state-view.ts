@@ -1,4 +1,5 @@
 import type { Link } from "../probes/net-view.js";
+import type { InterfaceEntry } from "../probes/netns-tables.js";
 import type { Target } from "./target.js";
 
 /** A Docker network as `docker network inspect` shows it, the parts a state expectation reads. */
@@ -10,6 +11,19 @@ export interface NetworkFacts {
   options: Record<string, string>;
   /** IPv4 subnets of its IPAM config. */
   subnets: string[];
+  /** Made with --ipv6. */
+  ipv6: boolean;
+  /** Its IPAM config as inspect shows it, IPv4 and IPv6: a gateway only where the engine lists one. */
+  ipam: { subnet: string; gateway?: string }[];
+}
+
+/** A container's endpoint on one network, as `docker inspect` shows it. */
+export interface EndpointFacts {
+  ip?: string;
+  ipv6?: string;
+  mac?: string;
+  /** Its network-scoped aliases (NetworkSettings.Networks[net].Aliases), without the engine's short id. */
+  aliases: string[];
 }
 
 /** A container, running or not, as `docker inspect` shows it. */
@@ -18,6 +32,24 @@ export interface ContainerFacts {
   name: string;
   status: string;
   exitCode: number;
+  /** RFC 3339 with nanoseconds, as inspect prints them. */
+  created: string;
+  startedAt: string;
+  labels: Record<string, string>;
+  endpoints: Record<string, EndpointFacts>;
+}
+
+/** A `network connect` event of one container, at its time in nanoseconds since the epoch. */
+export interface ConnectEvent {
+  network: string;
+  timeNano: bigint;
+}
+
+/** The engine's answer to a docker command: its exit code and its words. */
+export interface CommandAnswer {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
 }
 
 /**
@@ -32,6 +64,15 @@ export interface StateView {
   /** The links inside a named network namespace (`ip netns exec NAME ip -o link`). */
   linksInNamespace(name: string): Promise<Link[]>;
   hostLinks(): Promise<Link[]>;
+  /** The host's interfaces with their state and addresses (`ip -j addr show`). */
+  hostInterfaces(): Promise<InterfaceEntry[]>;
+  /**
+   * The `network connect` events of a container the engine still holds (it keeps only its last 256 events):
+   * `oldestNano` is the oldest event it holds at all, so a caller can tell whether they reach back far enough.
+   */
+  connectEvents(containerId: string): Promise<{ events: ConnectEvent[]; oldestNano?: bigint; full: boolean }>;
+  /** `docker create` with these arguments (after `create`), labelled netlab's, removed at once: what the engine said. */
+  createOnce(args: string[]): Promise<CommandAnswer>;
 }
 
 /** One state expectation, judged: held, what was seen, a hint in the learner's words, the command that shows it. */

@@ -28,6 +28,15 @@ export interface RouteEntry {
   flags: string[];
 }
 
+/** One interface of `ip -j addr show`: its name, operstate, flags and addresses (CIDRs). */
+export interface InterfaceEntry {
+  name: string;
+  /** As printed: UP, DOWN, UNKNOWN (lo, a tun)… */
+  operstate: string;
+  flags: string[];
+  addresses: string[];
+}
+
 /** The JSON array an iproute2 `-j` command printed ("" when a table is empty prints nothing on some versions). */
 function jsonArray(text: string, command: string): Record<string, unknown>[] {
   const trimmed = text.trim();
@@ -72,6 +81,21 @@ export function parseRoutes(output: string): RouteEntry[] {
   }));
 }
 
+/** Reads `ip -j addr show`: `{"ifname":"docker0","flags":["NO-CARRIER","UP"],"operstate":"DOWN","addr_info":[{"local":"172.17.0.1","prefixlen":16}]}`. */
+export function parseInterfaces(output: string): InterfaceEntry[] {
+  return jsonArray(output, "ip -j addr show").map((entry) => ({
+    name: text(entry.ifname) ?? "",
+    operstate: text(entry.operstate) ?? "UNKNOWN",
+    flags: texts(entry.flags),
+    addresses: (Array.isArray(entry.addr_info) ? (entry.addr_info as Record<string, unknown>[]) : []).flatMap(
+      (address) =>
+        text(address.local) !== undefined && typeof address.prefixlen === "number"
+          ? [`${text(address.local)}/${address.prefixlen}`]
+          : [],
+    ),
+  }));
+}
+
 export class TableReadError extends Error {
   override name = "TableReadError";
 }
@@ -85,16 +109,24 @@ async function run(argv: string[], timeoutMs: number): Promise<string> {
   return String(result.stdout);
 }
 
-/** The commands that print a named namespace's tables, as a learner types them. */
+/** `ip netns exec NAME` before a command run in a named namespace; nothing for the host's own (namespace undefined). */
+function inside(namespace: string | undefined): string[] {
+  return namespace === undefined ? [] : ["ip", "netns", "exec", namespace];
+}
+
+/** The commands that print a named namespace's tables (or the host's, namespace undefined), as a learner types them. */
 export const tableCommands = {
   fdb: (namespace: string) => ["ip", "netns", "exec", namespace, "bridge", "-j", "fdb", "show"],
   neighbours: (namespace: string) => ["ip", "-n", namespace, "-j", "neigh", "show"],
-  routes: (namespace: string) => ["ip", "-n", namespace, "-j", "route", "show"],
-  rules: (namespace: string, table: string, chain: string) => [
+  routes: (namespace: string | undefined) => [
     "ip",
-    "netns",
-    "exec",
-    namespace,
+    ...(namespace === undefined ? [] : ["-n", namespace]),
+    "-j",
+    "route",
+    "show",
+  ],
+  rules: (namespace: string | undefined, table: string, chain: string) => [
+    ...inside(namespace),
     "iptables",
     "-w",
     "-t",
@@ -102,6 +134,7 @@ export const tableCommands = {
     "-S",
     chain,
   ],
+  interfaces: () => ["ip", "-j", "addr", "show"],
 };
 
 /** The bridge FDB of a named namespace (every device's). */
@@ -114,8 +147,8 @@ export async function readNeighbours(namespace: string, timeoutMs: number): Prom
   return parseNeighbours(await run(tableCommands.neighbours(namespace), timeoutMs));
 }
 
-/** The main routing table of a named namespace. */
-export async function readRoutes(namespace: string, timeoutMs: number): Promise<RouteEntry[]> {
+/** The main routing table of a named namespace, or the host's (namespace undefined). */
+export async function readRoutes(namespace: string | undefined, timeoutMs: number): Promise<RouteEntry[]> {
   return parseRoutes(await run(tableCommands.routes(namespace), timeoutMs));
 }
 
@@ -125,21 +158,23 @@ export function chainLines(tableDump: string, chain: string): string[] | undefin
   return lines.some((line) => /^-[NP] /.test(line)) ? lines : undefined;
 }
 
+/** The host's own interfaces, with their state and addresses. */
+export async function readHostInterfaces(timeoutMs: number): Promise<InterfaceEntry[]> {
+  return parseInterfaces(await run(tableCommands.interfaces(), timeoutMs));
+}
+
 /**
- * The rules of one chain of a named namespace's iptables, as `-S` prints them; undefined when there is no such
+ * The rules of one chain of a named namespace's iptables (or the host's, namespace undefined), as `-S` prints them; undefined when there is no such
  * chain. The whole table is read: iptables-nft 1.8.9 answers `-S MISSING` with "chain … is incompatible, use
  * 'nft' tool", words that cannot tell a missing chain from an nft-only one.
  */
 export async function readChain(
-  namespace: string,
+  namespace: string | undefined,
   table: string,
   chain: string,
   timeoutMs: number,
 ): Promise<string[] | undefined> {
-  return chainLines(
-    await run(["ip", "netns", "exec", namespace, "iptables", "-w", "-t", table, "-S"], timeoutMs),
-    chain,
-  );
+  return chainLines(await run([...inside(namespace), "iptables", "-w", "-t", table, "-S"], timeoutMs), chain);
 }
 
 /** Where the system's Open vSwitch keeps its sockets (Debian): a switch without a directory of its own. */

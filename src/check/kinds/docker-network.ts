@@ -1,5 +1,6 @@
+import ipaddr from "ipaddr.js";
 import { dockerNetworkWords, type DockerNetworkExpectation } from "../../core/check-file/expectations.js";
-import type { StateJudgement, StateView } from "../state-view.js";
+import type { NetworkFacts, StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
 import type { ExpectationKind } from "./kind.js";
 
@@ -9,8 +10,30 @@ function createCommand(expectation: DockerNetworkExpectation): string {
     expectation.internal ? "--internal" : "",
     expectation.attachable ? "--attachable" : "",
     expectation.parent ? `-o parent=${expectation.parent}` : "",
+    expectation.ipv6 ? "--ipv6" : "",
+    expectation.subnet ? `--subnet ${expectation.subnet}` : "",
+    expectation.gateway ? `--gateway ${expectation.gateway}` : "",
+    ...Object.entries(expectation.options ?? {}).map(([key, value]) => `-o ${key}=${value}`),
   ].filter(Boolean);
   return `docker network create ${flags.join(" ")}${flags.length ? " " : ""}${expectation.network}`;
+}
+
+/** Two addresses or CIDRs the same, however written (fd00:0::1 is fd00::1). */
+function same(a: string, b: string): boolean {
+  try {
+    if (a.includes("/") && b.includes("/")) {
+      const [[left, leftBits], [right, rightBits]] = [ipaddr.parseCIDR(a), ipaddr.parseCIDR(b)];
+      return left.toString() === right.toString() && leftBits === rightBits;
+    }
+    return ipaddr.parse(a).toString() === ipaddr.parse(b).toString();
+  } catch {
+    return a === b;
+  }
+}
+
+/** The gateways of its IPAM config; where the engine lists none for a subnet (IPv6 on older engines), none is claimed. */
+function gatewaysOf(facts: NetworkFacts): string[] {
+  return facts.ipam.flatMap((entry) => (entry.gateway ? [entry.gateway] : []));
 }
 
 async function judge(
@@ -18,7 +41,7 @@ async function judge(
   _targets: Map<string, Target>,
   view: StateView,
 ): Promise<StateJudgement> {
-  const command = `docker network inspect -f '{{.Driver}} internal={{.Internal}} attachable={{.Attachable}} {{.Options}}' ${expectation.network}`;
+  const command = `docker network inspect -f '{{.Driver}} internal={{.Internal}} attachable={{.Attachable}} ipv6={{.EnableIPv6}} {{json .IPAM.Config}} {{json .Options}}' ${expectation.network}`;
   const facts = await view.network(expectation.network);
   if (!facts)
     return {
@@ -27,7 +50,17 @@ async function judge(
       command: "docker network ls",
       hint: `create it: ${createCommand(expectation)}`,
     };
-  const detail = `${facts.driver} network, internal=${facts.internal}, attachable=${facts.attachable}${facts.options.parent ? `, parent ${facts.options.parent}` : ""}`;
+  const asked = (key: keyof DockerNetworkExpectation) => expectation[key] !== undefined;
+  const detail = [
+    `${facts.driver} network, internal=${facts.internal}, attachable=${facts.attachable}${facts.options.parent ? `, parent ${facts.options.parent}` : ""}`,
+    asked("subnet") || asked("gateway")
+      ? `IPAM ${facts.ipam.map((entry) => `${entry.subnet}${entry.gateway ? ` gateway ${entry.gateway}` : ""}`).join(", ") || "none"}`
+      : "",
+    asked("ipv6") ? `ipv6=${facts.ipv6}` : "",
+    ...Object.keys(expectation.options ?? {}).map((key) => `${key}=${facts.options[key] ?? "(not set)"}`),
+  ]
+    .filter(Boolean)
+    .join(", ");
   const recreate = `a network's driver and options are fixed when it is created: disconnect its containers, docker network rm ${facts.name}, then ${createCommand(expectation)}`;
   if (expectation.driver !== undefined && facts.driver !== expectation.driver) {
     return {
@@ -59,6 +92,40 @@ async function judge(
       detail,
       command,
       hint: `${facts.name} sits on ${facts.options.parent ?? "no parent"}, not ${expectation.parent}; ${recreate}`,
+    };
+  }
+  if (expectation.subnet !== undefined && !facts.ipam.some((entry) => same(entry.subnet, expectation.subnet!))) {
+    return {
+      held: false,
+      detail,
+      command,
+      hint: `${facts.name}'s subnets are ${facts.ipam.map((entry) => entry.subnet).join(", ") || "none"}, not ${expectation.subnet} (without --subnet the engine picks one from its pools); ${recreate}`,
+    };
+  }
+  if (expectation.gateway !== undefined && !gatewaysOf(facts).some((gateway) => same(gateway, expectation.gateway!))) {
+    return {
+      held: false,
+      detail,
+      command,
+      hint: `${facts.name}'s gateway is ${gatewaysOf(facts).join(", ") || "not listed in its IPAM config"}, not ${expectation.gateway} (--gateway sets it, inside --subnet); ${recreate}`,
+    };
+  }
+  if (expectation.ipv6 !== undefined && facts.ipv6 !== expectation.ipv6) {
+    return {
+      held: false,
+      detail,
+      command,
+      hint: `${facts.name} was created ${facts.ipv6 ? "with" : "without"} --ipv6; ${recreate}`,
+    };
+  }
+  const differs = Object.entries(expectation.options ?? {}).find(([key, value]) => facts.options[key] !== value);
+  if (differs) {
+    const [key, value] = differs;
+    return {
+      held: false,
+      detail,
+      command,
+      hint: `${facts.name} has ${key}=${facts.options[key] ?? "(not set: the driver's default)"}, not ${value}: options are given at creation with -o ${key}=${value}; ${recreate}`,
     };
   }
   return { held: true, detail, command };

@@ -1,6 +1,8 @@
+import ipaddr from "ipaddr.js";
 import { namespaceText } from "../../core/check-file/endpoint.js";
 import type { InterfacesExpectation } from "../../core/check-file/expectations.js";
 import type { Link } from "../../probes/net-view.js";
+import type { InterfaceEntry } from "../../probes/netns-tables.js";
 import type { StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
 import type { ExpectationKind } from "./kind.js";
@@ -66,11 +68,76 @@ async function judgeNamespaceInterfaces(
   return { held: false, detail: full, command, hint };
 }
 
+/** Up as a learner means it: operstate UP, or UNKNOWN with the UP flag (lo and tun devices report no operstate). */
+function isUp(entry: InterfaceEntry): boolean {
+  return entry.operstate === "UP" || (entry.operstate === "UNKNOWN" && entry.flags.includes("UP"));
+}
+
+/** A CIDR as ipaddr.js prints it, so fd00:0::1/64 and fd00::1/64 are the same address. */
+function sameCidr(a: string, b: string): boolean {
+  try {
+    const [left, right] = [ipaddr.parseCIDR(a), ipaddr.parseCIDR(b)];
+    return left[0].toString() === right[0].toString() && left[1] === right[1];
+  } catch {
+    return a === b;
+  }
+}
+
+const HOST_COMMAND = "ip -br addr show";
+
+/** The host's own interfaces (`ip -j addr show`) against has, up, down and addresses. */
+export function judgeHostInterfaces(expectation: InterfacesExpectation, entries: InterfaceEntry[]): StateJudgement {
+  const byName = new Map(entries.map((entry) => [entry.name, entry]));
+  const named = [
+    ...new Set([
+      ...(expectation.has ?? []),
+      ...(expectation.up ?? []),
+      ...(expectation.down ?? []),
+      ...Object.keys(expectation.addresses ?? {}),
+    ]),
+  ];
+  const seen = named.map((name) => {
+    const entry = byName.get(name);
+    return entry
+      ? `${name} ${isUp(entry) ? "up" : "down"} (${entry.operstate}) ${list(entry.addresses)}`
+      : `${name} missing`;
+  });
+  const detail = seen.join("; ");
+  const fail = (hint: string, command = HOST_COMMAND): StateJudgement => ({ held: false, detail, command, hint });
+  const missing = named.filter((name) => !byName.has(name));
+  if (missing.length > 0)
+    return fail(
+      `the host has no ${list(missing)}: it has ${list(entries.map((entry) => entry.name))}${missing.some((name) => name === "docker0") ? " (docker0 is made by the engine unless dockerd runs with --bridge=none)" : ""}`,
+      "ip -br link",
+    );
+  const notUp = (expectation.up ?? []).filter((name) => !isUp(byName.get(name)!));
+  if (notUp.length > 0)
+    return fail(
+      `${list(notUp)} ${notUp.length > 1 ? "are" : "is"} not up: a bridge is down while no port is up on it (start a container on its network), or ip link set ${notUp[0]} up`,
+    );
+  const up = (expectation.down ?? []).filter((name) => isUp(byName.get(name)!));
+  if (up.length > 0)
+    return fail(
+      `${list(up)} ${up.length > 1 ? "are" : "is"} up: a bridge stays up while a container's veth is on it (ip link show master ${up[0]})`,
+    );
+  for (const [name, cidrs] of Object.entries(expectation.addresses ?? {})) {
+    const has = byName.get(name)!.addresses;
+    const lacks = cidrs.filter((cidr) => !has.some((address) => sameCidr(address, cidr)));
+    if (lacks.length > 0)
+      return fail(
+        `${name} has ${list(has)}, not ${list(lacks)}: a Docker bridge takes its network's gateway (docker network create --subnet … --gateway …; docker0's from dockerd --bip)`,
+        `ip addr show dev ${name}`,
+      );
+  }
+  return { held: true, detail, command: HOST_COMMAND };
+}
+
 async function judge(
   expectation: InterfacesExpectation,
   targets: Map<string, Target>,
   view: StateView,
 ): Promise<StateJudgement> {
+  if (expectation.of.kind === "host") return judgeHostInterfaces(expectation, await view.hostInterfaces());
   if (expectation.of.kind === "netns") return judgeNamespaceInterfaces(expectation, expectation.of.name, view);
   const target = targetOf(targets, expectation.of.name);
   const inside = await view.linksInside(target);
@@ -135,6 +202,11 @@ function container(expectation: InterfacesExpectation): string[] {
   return expectation.of.kind === "container" ? [expectation.of.name] : [];
 }
 
+function subject(expectation: InterfacesExpectation): string {
+  const { of } = expectation;
+  return of.kind === "host" ? "host" : of.kind === "netns" ? namespaceText(of.name) : of.name;
+}
+
 /** The interfaces inside a container or named namespace, or the host bridge its veth's peer is enslaved to. */
 export const interfaces: ExpectationKind<InterfacesExpectation> = {
   kind: "interfaces",
@@ -146,17 +218,22 @@ export const interfaces: ExpectationKind<InterfacesExpectation> = {
   running: container,
   // A container's links are read from inside it, by its sidecar.
   sidecars: container,
+  thisMachine: (expectation) => expectation.of.kind === "host" || expectation.vethOn !== undefined,
   decide: { by: "engine", judge },
   route: (expectation) => ({
-    from: expectation.of.kind === "netns" ? namespaceText(expectation.of.name) : expectation.of.name,
+    from: subject(expectation),
     to: expectation.vethOn ? "host" : "itself",
   }),
   expected: (expectation) =>
     [
       expectation.only ? `only ${expectation.only.join(", ")}` : "",
       expectation.vethOn ? `veth on ${expectation.vethOn}` : "",
+      expectation.has ? `has ${expectation.has.join(", ")}` : "",
+      expectation.up ? `${expectation.up.join(", ")} up` : "",
+      expectation.down ? `${expectation.down.join(", ")} down` : "",
+      ...Object.entries(expectation.addresses ?? {}).map(([name, cidrs]) => `${name} has ${cidrs.join(", ")}`),
     ]
       .filter(Boolean)
-      .join(", "),
+      .join("; "),
   ends: (expectation) => ({ from: container(expectation)[0] }),
 };

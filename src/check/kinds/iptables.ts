@@ -1,5 +1,4 @@
-import { namespaceText } from "../../core/check-file/endpoint.js";
-import type { IptablesExpectation } from "../../core/check-file/expectations.js";
+import { tableSiteText, type IptablesExpectation } from "../../core/check-file/expectations.js";
 import { readChain, tableCommands } from "../../probes/netns-tables.js";
 import type { StateJudgement } from "../state-view.js";
 import type { ExpectationKind } from "./kind.js";
@@ -26,17 +25,28 @@ export function hasWords(line: string, rule: string): boolean {
   return true;
 }
 
+/** How the learner adds the rule: on the host first in its chain (DOCKER-USER ends with a RETURN on older engines). */
+function addCommand({ namespace, table, chain, rule }: IptablesExpectation): string {
+  return namespace === undefined
+    ? `iptables -t ${table} -I ${chain} ${rule}`
+    : `ip netns exec ${namespace} iptables -t ${table} -A ${chain} ${rule}`;
+}
+
 /** The rule judged against a chain as `iptables -S CHAIN` printed it (undefined: no such chain). */
 export function judgeChain(expectation: IptablesExpectation, lines: string[] | undefined): StateJudgement {
   const { namespace, table, chain, rule } = expectation;
   const command = tableCommands.rules(namespace, table, chain).join(" ");
-  const add = `ip netns exec ${namespace} iptables -t ${table} -A ${chain} ${rule}`;
+  const add = addCommand(expectation);
+  const where = namespace === undefined ? "the host" : tableSiteText(expectation.namespace);
   if (lines === undefined)
     return {
       held: false,
       detail: `no chain ${chain} in the ${table} table`,
       command,
-      hint: `${namespaceText(namespace)} has no chain ${chain} in its ${table} table: make it (iptables -t ${table} -N ${chain}), jump to it, then: ${add}`,
+      hint:
+        namespace === undefined && chain === "DOCKER-USER"
+          ? `the host has no DOCKER-USER chain: the engine makes it when it manages iptables (dockerd --iptables=false makes none); then: ${add}`
+          : `${where} has no chain ${chain} in its ${table} table: make it (iptables -t ${table} -N ${chain}), jump to it, then: ${add}`,
     };
   const rules = lines.filter((line) => line.startsWith("-A "));
   const detail = `${chain}: ${list(rules)}`;
@@ -45,15 +55,20 @@ export function judgeChain(expectation: IptablesExpectation, lines: string[] | u
     held: false,
     detail,
     command,
-    hint: `no rule of ${chain} has ${rule}: ${add}`,
+    hint: `no rule of ${where}'s ${chain} has ${rule}: ${add}`,
   };
 }
 
-/** A rule of a chain of a named namespace's iptables (`iptables -S CHAIN`): kube-proxy's Service chains, a node's. */
+/** A rule of a chain of the host's iptables (DOCKER-USER, nat DOCKER) or of a named namespace's (kube-proxy's, a node's). */
 export const iptables: ExpectationKind<IptablesExpectation> = {
   kind: "iptables",
-  names: (expectation) => ({ containers: [], networks: [], namespaces: [expectation.namespace] }),
+  names: (expectation) => ({
+    containers: [],
+    networks: [],
+    namespaces: expectation.namespace === undefined ? [] : [expectation.namespace],
+  }),
   running: () => [],
+  thisMachine: (expectation) => expectation.namespace === undefined,
   decide: {
     by: "engine",
     judge: async (expectation) =>
@@ -63,7 +78,7 @@ export const iptables: ExpectationKind<IptablesExpectation> = {
       ),
   },
   route: (expectation) => ({
-    from: namespaceText(expectation.namespace),
+    from: tableSiteText(expectation.namespace),
     to: `${expectation.table} ${expectation.chain}`,
   }),
   expected: (expectation) => `a rule with ${expectation.rule}`,

@@ -19,6 +19,7 @@ const EVERY_SHAPE = [
   "- {route: 'netns:node2', to: 10.244.1.0/24}",
   "- {flows: br0, match: icmp}",
   "- {iptables: 'netns:node1', table: nat, chain: KUBE-SERVICES, rule: '-j KUBE-SVC-WEB'}",
+  "- {command: 'docker run --network host -p 80:80 netlab/probe:latest', warns: discarded}",
 ];
 
 describe("the kind registry", () => {
@@ -28,7 +29,7 @@ describe("the kind registry", () => {
     expect(EVERY_SHAPE).toHaveLength(Object.keys(entrySchemas).length);
     expect(all.map((expectation) => kindOf(expectation).kind)).toEqual(all.map((expectation) => expectation.kind));
     // The control: the kinds are told apart, not all served by one module.
-    expect(new Set(all.map((expectation) => kindOf(expectation).kind)).size).toBe(13);
+    expect(new Set(all.map((expectation) => kindOf(expectation).kind)).size).toBe(14);
   });
 
   it("asks each kind what it names: running containers, sidecars, namespaces, the outside", () => {

@@ -15,12 +15,14 @@ import { ping } from "./ping.js";
 import { publishes } from "./publishes.js";
 import { reach } from "./reach.js";
 import { resolve } from "./resolve.js";
+import { resolver } from "./resolver.js";
 import { route } from "./route.js";
 
 // One module per kind; a `matrix:` entry expands to reach expectations, one per cell, so reach serves it.
 const KINDS: { [K in Expectation["kind"]]: ExpectationKind<Extract<Expectation, { kind: K }>> } = {
   reach,
   resolve,
+  resolver,
   publishes,
   network,
   "docker-network": dockerNetwork,

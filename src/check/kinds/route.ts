@@ -1,5 +1,4 @@
-import { namespaceText } from "../../core/check-file/endpoint.js";
-import type { RouteExpectation } from "../../core/check-file/expectations.js";
+import { tableSiteText, type RouteExpectation } from "../../core/check-file/expectations.js";
 import { readRoutes, tableCommands, type RouteEntry } from "../../probes/netns-tables.js";
 import type { StateJudgement } from "../state-view.js";
 import type { ExpectationKind } from "./kind.js";
@@ -7,8 +6,13 @@ import { list } from "./words.js";
 
 const READ_TIMEOUT_MS = 5000;
 
+/** `ip` with `-n NAME` for a named namespace, alone for the host. */
+function ipIn(namespace: string | undefined): string {
+  return namespace === undefined ? "ip" : `ip -n ${namespace}`;
+}
+
 function command(expectation: RouteExpectation): string {
-  return `ip -n ${expectation.namespace} route show ${expectation.destination}`;
+  return `${ipIn(expectation.namespace)} route show ${expectation.destination}`;
 }
 
 function written(route: RouteEntry): string {
@@ -40,7 +44,7 @@ export function judgeRouteEntries(expectation: RouteExpectation, routes: RouteEn
     held: false,
     detail,
     command: command(expectation),
-    hint: `${namespaceText(namespace)}: ${why}: ip -n ${namespace} route replace ${wanted}`,
+    hint: `${tableSiteText(expectation.namespace)}: ${why}: ${ipIn(namespace)} route replace ${wanted}`,
   });
   const route = found[0];
   if (!route) return fail(`no route to ${destination}`);
@@ -57,17 +61,22 @@ export function judgeRouteEntries(expectation: RouteExpectation, routes: RouteEn
   return { held: true, detail, command: command(expectation) };
 }
 
-/** A route in a named namespace's main table (`ip route show`): flannel's `10.244.X.0/24 via 10.244.X.0 dev flannel.1 onlink`. */
+/** A route in the host's or a named namespace's main table (`ip route show`): the host's default, flannel's `10.244.X.0/24 via 10.244.X.0 dev flannel.1 onlink`. */
 export const route: ExpectationKind<RouteExpectation> = {
   kind: "route",
-  names: (expectation) => ({ containers: [], networks: [], namespaces: [expectation.namespace] }),
+  names: (expectation) => ({
+    containers: [],
+    networks: [],
+    namespaces: expectation.namespace === undefined ? [] : [expectation.namespace],
+  }),
   running: () => [],
+  thisMachine: (expectation) => expectation.namespace === undefined,
   decide: {
     by: "engine",
     judge: async (expectation) =>
       judgeRouteEntries(expectation, await readRoutes(expectation.namespace, READ_TIMEOUT_MS)),
   },
-  route: (expectation) => ({ from: namespaceText(expectation.namespace), to: expectation.destination }),
+  route: (expectation) => ({ from: tableSiteText(expectation.namespace), to: expectation.destination }),
   expected: (expectation) =>
     [
       expectation.via ? `via ${expectation.via}` : "",

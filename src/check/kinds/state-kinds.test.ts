@@ -33,7 +33,16 @@ const targets = new Map([
 const view: StateView = {
   network: async (name) =>
     name === "bridge"
-      ? { name, driver: "bridge", internal: false, attachable: false, options: {}, subnets: ["172.17.0.0/16"] }
+      ? {
+          name,
+          driver: "bridge",
+          internal: false,
+          attachable: false,
+          options: {},
+          subnets: ["172.17.0.0/16"],
+          ipv6: false,
+          ipam: [{ subnet: "172.17.0.0/16", gateway: "172.17.0.1" }],
+        }
       : undefined,
   container: async () => undefined,
   logs: async () => "",
@@ -56,6 +65,9 @@ const view: StateView = {
     { index: 41, name: "veth1a2b", peerIndex: 40, master: "br-0123456789ab", flags: [] },
     { index: 42, name: "red-br", peerIndex: 2, kind: "veth", flags: [] },
   ],
+  hostInterfaces: async () => [],
+  connectEvents: async () => ({ events: [], full: false }),
+  createOnce: async () => ({ exitCode: 0, stdout: "", stderr: "" }),
 };
 
 describe("state expectations judged from the engine's and the host's view", () => {

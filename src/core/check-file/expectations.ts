@@ -223,10 +223,50 @@ export interface HttpExpectation extends Common {
   /** 200 when the spec gives neither status nor body. */
   status?: number;
   body?: string;
+  /** The address family a name or `host` is dialled at (`ip: 6`); an address says its own. */
+  ip?: IpFamily;
 }
 
 export type Expectation =
-  ReachExpectation | ResolveExpectation | PublishesExpectation | StateExpectation | PingExpectation | HttpExpectation;
+  | ReachExpectation
+  | ResolveExpectation
+  | ResolverExpectation
+  | PublishesExpectation
+  | StateExpectation
+  | PingExpectation
+  | HttpExpectation;
+
+/**
+ * A container's resolver configuration, read from inside it: the exact nameservers its lookups go to (with the
+ * embedded DNS, where it forwards), search list and options, and names /etc/hosts gives these addresses.
+ */
+export interface ResolverExpectation extends Common {
+  kind: "resolver";
+  container: string;
+  nameservers?: string[];
+  search?: string[];
+  options?: string[];
+  hosts?: Record<string, string[]>;
+}
+
+/** What a resolver expectation asks, in words: `nameservers 10.0.0.53, search corp.example, hosts db.local 10.9.9.9`. */
+export function resolverWords(
+  expected: Pick<ResolverExpectation, "nameservers" | "search" | "options" | "hosts">,
+): string {
+  const listed = (values: string[]) => (values.length === 0 ? "none" : values.join(" "));
+  return [
+    expected.nameservers === undefined ? "" : `nameservers ${listed(expected.nameservers)}`,
+    expected.search === undefined ? "" : `search ${listed(expected.search)}`,
+    expected.options === undefined ? "" : `options ${listed(expected.options)}`,
+    expected.hosts === undefined
+      ? ""
+      : `hosts ${Object.entries(expected.hosts)
+          .map(([name, addresses]) => `${name} ${addresses.join(" ")}`)
+          .join(", ")}`,
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
 
 /** What an http expectation asks, in words: `HTTP 200, body contains "ok"` (status 200 when neither is given). */
 export function httpWanted(status: number | undefined, body: string | undefined): string {
@@ -538,6 +578,19 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
     const expectation: CommandExpectation = { kind: "command", ...at.label(entry, generated), command, answer };
     return [{ expectation, idAt: at.idAt(entry) }];
   },
+  resolver: (entry, at) => {
+    const { resolver, nameservers, search, options, hosts } = entry;
+    const expectation: ResolverExpectation = {
+      kind: "resolver",
+      ...at.label(entry, `${resolver} resolver ${resolverWords(entry)}`),
+      container: resolver,
+      ...(nameservers === undefined ? {} : { nameservers }),
+      ...(search === undefined ? {} : { search }),
+      ...(options === undefined ? {} : { options }),
+      ...(hosts === undefined ? {} : { hosts }),
+    };
+    return [{ expectation, idAt: at.idAt(entry) }];
+  },
   resolve: (entry, at) => {
     const { from, resolve, reach, addresses, includes, count } = entry;
     // The schema refuses `reach: no` beside what it resolves to, so any of those means it resolves.
@@ -571,16 +624,18 @@ const EXPANDERS: { [K in EntryKind]: (entry: EntryOf<K>, at: EntryContext) => Ex
     return [{ expectation, idAt: at.idAt(entry) }];
   },
   http: (entry, at) => {
-    const { from, http, status, body } = entry;
+    const { from, http, status, body, ip } = entry;
+    const over = ip === 6 ? " over IPv6" : "";
     const expectation: HttpExpectation = {
       kind: "http",
-      ...at.label(entry, `${formatEndpoint(from)} → GET ${formatHttpTarget(http)}: ${httpWanted(status, body)}`),
+      ...at.label(entry, `${formatEndpoint(from)} → GET ${formatHttpTarget(http)}${over}: ${httpWanted(status, body)}`),
       from,
       to: http.to,
       path: http.path,
       ...(status === undefined && body === undefined ? { status: 200 } : {}),
       ...(status === undefined ? {} : { status }),
       ...(body === undefined ? {} : { body }),
+      ...(ip === 6 ? { ip } : {}),
     };
     return [{ expectation, idAt: at.idAt(entry) }];
   },

@@ -34,6 +34,7 @@ describe("the published JSON Schema", () => {
       "route",
       "flows",
       "iptables",
+      "command",
     ]);
   });
 });

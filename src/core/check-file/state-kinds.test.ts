@@ -62,9 +62,9 @@ describe("state expectations (network, docker-network, address, interfaces, cont
       "net.yaml:4:11 bad mode `p6-app`: bridge, none, host or container:NAME (for a network you created, write attached: [NAME])",
     ]);
     expect(specErrors(withExpect("- network: p2-box"))).toEqual(["net.yaml:3:5 missing `mode` or `attached`"]);
-    expect(specErrors(withExpect("- interfaces: p2-box"))).toEqual(["net.yaml:3:5 missing `only` or `veth-on`"]);
+    expect(specErrors(withExpect("- interfaces: p2-box"))).toEqual(["net.yaml:3:5 missing `only` or `veth-on` or `has` or `up` or `down` or `addresses`"]);
     expect(specErrors(withExpect("- address: p1-web", "  in: 172.17.0.0/33"))).toEqual([
-      "net.yaml:4:9 bad CIDR `172.17.0.0/33`: write it as 172.17.0.0/16",
+      "net.yaml:4:9 bad CIDR `172.17.0.0/33`: write it as 172.17.0.0/16 or fd00:1::/64",
     ]);
     expect(specErrors(withExpect("- address: p1-web"))).toEqual(["net.yaml:3:5 missing `in`"]);
     expect(specErrors(withExpect("- container: p4-second", "  state: dead"))).toEqual([
@@ -74,7 +74,7 @@ describe("state expectations (network, docker-network, address, interfaces, cont
       "net.yaml:4:13 unknown driver `brige`; drivers: bridge, overlay, macvlan, ipvlan, host, null",
     ]);
     expect(specErrors(withExpect("- docker-network: p9-data", "  internl: yes"))).toEqual([
-      "net.yaml:4:5 unknown key `internl` in a docker-network expectation (did you mean `internal`?); allowed keys: docker-network, driver, internal, attachable, parent, id, name, within",
+      "net.yaml:4:5 unknown key `internl` in a docker-network expectation (did you mean `internal`?); allowed keys: docker-network, driver, internal, attachable, parent, subnet, gateway, ipv6, options, id, name, within",
     ]);
     expect(specErrors(withExpect("- address: [p1-web, 'bad name']", "  in: bridge"))[0]).toBe(
       "net.yaml:3:23 bad name `bad name`: not a container or service name",
