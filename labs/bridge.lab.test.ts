@@ -191,16 +191,19 @@ describe(BRIDGE.heading, () => {
   test.claim("B9", async ({ task, env, timeout }) => {
     const check = observe(task);
     const { container, address } = at(0);
+    const setting = await settingsAgainst(env.engine, "out");
     const result = check.verify(
       await tcp(container.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort),
       "connected",
-      await settingsAgainst(env.engine, "out"),
+      setting,
     );
     const peer = check.see("sentinelSawPeer", /peer=(\S+)/.exec(result.reply ?? "")?.[1]);
     check.see("containerAddress", address);
     check.see("hostAddressOnSentinelLink", env.sentinel.hostAddress);
     check.assume(`the engine masquerades bridge traffic (enable_ip_masquerade=${env.engine.bridge.masquerade})`);
-    expect(peer, `the sentinel saw ${peer}; the container is ${address}`).toBe(env.sentinel.hostAddress);
+    expect(peer, `the sentinel saw ${peer}; the container is ${address}${setting ? `; ${setting}` : ""}`).toBe(
+      env.sentinel.hostAddress,
+    );
     if (env.config.outsideTarget) {
       const { address: outside, port } = env.config.outsideTarget;
       check.verify(await tcp(container.site(), timeout).connect(outside, port), "connected");

@@ -163,15 +163,15 @@ describe(COMPOSE.heading, () => {
     expect(peer?.master, `${peer?.name} should hang on ${env.engine.bridge.name}`).toBe(env.engine.bridge.name);
     expect(peer?.peerIndex, `${peer?.name} should point back at eth0 (#${eth0?.index})`).toBe(eth0?.index);
 
+    const setting = await settingsAgainst(env.engine, "out");
     const out = check.verify(
       await tcp(onBridge.site(), timeout).connect(env.sentinel.address, env.sentinel.tcpPort),
       "connected",
-      await settingsAgainst(env.engine, "out"),
+      setting,
     );
     const sawPeer = check.see("sentinelSawPeer", /peer=(\S+)/.exec(out.reply ?? "")?.[1]);
-    expect(sawPeer, "the sentinel should see the host's address (NAT), not the container's").toBe(
-      env.sentinel.hostAddress,
-    );
+    const nat = `the sentinel should see the host's address (NAT), not the container's${setting ? `; ${setting}` : ""}`;
+    expect(sawPeer, nat).toBe(env.sentinel.hostAddress);
 
     // Control: a service compose attaches by itself (web) is on the project's bridge, not docker0: the
     // same observation tells the two apart, so network_mode: bridge is what put on-bridge on docker0.
@@ -303,11 +303,8 @@ describe(COMPOSE.heading, () => {
     const byEmbedded = check.verify(await dns(client.site(), timeout).lookup("web", EMBEDDED_DNS), "resolved");
     expect(byEmbedded.addresses).toEqual([webAddress]);
     // What 127.0.0.11 does not know it asks the service's dns: server, the sentinel.
-    const forwarded = check.verify(
-      await dns(client.site(), timeout).lookup(env.sentinel.dnsName),
-      "resolved",
-      await settingsAgainst(env.engine, "out"),
-    );
+    const out = await settingsAgainst(env.engine, "out");
+    const forwarded = check.verify(await dns(client.site(), timeout).lookup(env.sentinel.dnsName), "resolved", out);
     expect(forwarded.addresses).toContain(env.sentinel.address);
     const fromClient = tcp(client.site(), timeout);
     const setting = await settingsAgainst(env.engine, "bridge");
@@ -327,8 +324,8 @@ describe(COMPOSE.heading, () => {
 
     // Controls: the name is the engine's, not the sentinel's: asked directly, the sentinel does not know it;
     // on the default bridge (no embedded DNS) it does not resolve; and a closed port on web is refused.
-    check.verify(await dns(client.site(), timeout).lookup("web", env.sentinel.address), "not-found");
-    check.verify(await dns(service("on-bridge").site(), timeout).lookup("web"), "not-found");
+    check.verify(await dns(client.site(), timeout).lookup("web", env.sentinel.address), "not-found", out);
+    check.verify(await dns(service("on-bridge").site(), timeout).lookup("web"), "not-found", out);
     check.verify(await fromClient.connect(webAddress, WEB_PORT + 1), "refused");
   });
 

@@ -210,18 +210,15 @@ describe(USER_BRIDGE.heading, () => {
 
     // Names on another network are not found: the embedded server does not know them and forwards the
     // question to the container's own DNS server (the sentinel), which answers NXDOMAIN.
-    check.verify(await fromBeta.lookup(fixed.name), "not-found");
-    check.verify(await fromBeta.lookup(OTHER_ALIAS), "not-found");
+    const out = await settingsAgainst(env.engine, "out");
+    check.verify(await fromBeta.lookup(fixed.name), "not-found", out);
+    check.verify(await fromBeta.lookup(OTHER_ALIAS), "not-found", out);
     const answer = check.see(
       "answerForOtherNetworkName",
       (await beta.exec(["nslookup", fixed.name], timeout)).stdout.trim(),
     );
     expect(answer, "the answer that came back through 127.0.0.11").toMatch(/Server:\s+127\.0\.0\.11[\s\S]*NXDOMAIN/);
-    const forwarded = check.verify(
-      await fromBeta.lookup(env.sentinel.dnsName),
-      "resolved",
-      await settingsAgainst(env.engine, "out"),
-    );
+    const forwarded = check.verify(await fromBeta.lookup(env.sentinel.dnsName), "resolved", out);
     expect(
       forwarded.addresses,
       "a name only the sentinel knows comes back through 127.0.0.11: the engine forwarded it",
@@ -329,7 +326,11 @@ describe(USER_BRIDGE.heading, () => {
         await settingsAgainst(env.engine, "default-bridge"),
       );
       // But not by name: nothing on the default bridge answers for container names; the sentinel says NXDOMAIN.
-      check.verify(await dns(plain.site(), timeout).lookup(alpha.name), "not-found");
+      check.verify(
+        await dns(plain.site(), timeout).lookup(alpha.name),
+        "not-found",
+        await settingsAgainst(env.engine, "out"),
+      );
       // Control: on the user-defined network the same name resolves.
       const resolved = check.verify(await dns(beta.site(), timeout).lookup(alpha.name), "resolved");
       expect(resolved.addresses).toEqual([address(alpha)]);
