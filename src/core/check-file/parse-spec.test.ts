@@ -19,7 +19,7 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
   it("points at an unknown key, names the allowed keys and suggests the nearest", () => {
     expect(specErrors(withExpect("- from: web", "  to: db:5432", "  rech: yes"))).toEqual([
       "net.yaml:3:5 missing `reach` (yes or no) or `outcome` (one exact outcome)",
-      "net.yaml:5:5 unknown key `rech` in a reach expectation (did you mean `reach`?); allowed keys: from, to, reach, outcome, seen-as, id, name, within",
+      "net.yaml:5:5 unknown key `rech` in a reach expectation (did you mean `reach`?); allowed keys: from, to, reach, outcome, seen-as, ip, id, name, within",
     ]);
   });
 
@@ -50,10 +50,10 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
   });
 
   it.each([
-    ["db", "bad target `db`: give NAME:PORT, host:PORT, IPv4:PORT or outside"],
-    ["host", "bad target `host`: give NAME:PORT, host:PORT, IPv4:PORT or outside"],
+    ["db", "bad target `db`: give NAME:PORT, host:PORT, IPv4:PORT, [IPv6]:PORT (each with /udp for UDP) or outside"],
+    ["host", "bad target `host`: give NAME:PORT, host:PORT, IPv4:PORT, [IPv6]:PORT (each with /udp for UDP) or outside"],
     ["10.0.0.300:80", "bad target `10.0.0.300:80`: `10.0.0.300` is not an IPv4 address"],
-    ["'we b:80'", "bad target `we b:80`: give NAME:PORT, host:PORT, IPv4:PORT or outside"],
+    ["'we b:80'", "bad target `we b:80`: give NAME:PORT, host:PORT, IPv4:PORT, [IPv6]:PORT (each with /udp for UDP) or outside"],
   ])("rejects the target %s", (to, message) => {
     expect(specErrors(withExpect("- from: web", `  to: ${to}`, "  reach: yes"))).toEqual([`net.yaml:4:9 ${message}`]);
   });
