@@ -343,6 +343,20 @@ describe("hints name the construct actually in use: network options, DOCKER-USER
     expect(hint("- {from: outside, to: host:9999, reach: yes}", "timed-out", state(dockers))).not.toContain("by hand");
   });
 
+  it("a container reaches a host port it should not: the publisher; a loopback-only binding is not the way", () => {
+    const publishing = { ...state(stock), targets: targets(web, { ...api, published: ["0.0.0.0:9000->9000/tcp"] }) };
+    expect(hint("- {from: web, to: host:9000, reach: no}", "connected", publishing)).toBe(
+      "host port 9000 is published by api (0.0.0.0:9000->9000/tcp): every container reaches it through the host's address (docker port p_api_1)",
+    );
+    const loopback = { ...state(stock), targets: targets(web, { ...api, published: ["127.0.0.1:9000->9000/tcp"] }) };
+    expect(hint("- {from: web, to: host:9000, reach: no}", "connected", loopback)).toBeUndefined();
+  });
+
+  it("a probe that broke (failed) is not read as a blocked path: no setting is blamed", () => {
+    expect(hint("- {from: qa, to: qb:80, reach: yes}", "failed", state(stock))).toBeUndefined();
+    expect(hint("- {from: qa, to: qb:80, reach: yes}", "timed-out", state(stock))).toContain("enable_icc=false");
+  });
+
   it("outside reaches a host port it should not through a DNAT by hand: the rule and its delete", () => {
     const byHand = engineWith(
       [],

@@ -180,7 +180,7 @@ function whyUnreached(expectation: ReachExpectation, observed: Outcome, context:
   }
   if (observed === "refused")
     return `${destination.name} answers, but nothing listens on port ${to.port} there (docker exec ${destination.container} netstat -ltn)`;
-  if (!source) return undefined;
+  if (!source || !NO_PATH.includes(observed)) return undefined;
   // Blocked on a network they share: a rule of the user's first (DOCKER-USER runs before Docker's own), then the
   // network's own setting, then the engine's.
   const shared = sharedNetworks(source, destination);
@@ -229,14 +229,14 @@ function whyAcrossNetworks(context: HintContext, source: Target, destination: Ta
 }
 
 /** A published port or a DNAT rule that lets a host port through, in words; undefined when neither is seen. */
-function whyHostPortReached(port: number, context: HintContext, everywhereOnly: boolean): string | undefined {
+function whyHostPortReached(port: number, context: HintContext, fromOutside: boolean): string | undefined {
   const mark = `:${port}->`;
-  const publishers = [...context.targets.values()].filter((target) =>
-    target.published.some((binding) => binding.includes(mark) && (!everywhereOnly || !binding.startsWith("127."))),
-  );
+  // A binding on 127.0.0.1 answers neither the outside nor a container (which dials its gateway).
+  const reachable = (binding: string) => binding.includes(mark) && !binding.startsWith("127.");
+  const publishers = [...context.targets.values()].filter((target) => target.published.some(reachable));
   if (publishers.length > 0) {
-    const binding = publishers[0]!.published.find((item) => item.includes(mark))!;
-    return everywhereOnly
+    const binding = publishers[0]!.published.find(reachable)!;
+    return fromOutside
       ? `port ${port} is published on all addresses by ${publishers[0]!.name} (${binding}): publish it on loopback only (-p 127.0.0.1:${port}:…)`
       : `host port ${port} is published by ${publishers[0]!.name} (${binding}): every container reaches it through the host's address (docker port ${publishers[0]!.container})`;
   }
