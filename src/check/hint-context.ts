@@ -10,6 +10,7 @@ import type { HintContext } from "./kinds/kind.js";
 import { engineOf, type Target } from "./target.js";
 
 const debug = createDebug("netlab:check");
+const HOST_READ_MS = 5000;
 
 /** One network a target is on, in what a hint reads of it. */
 export interface NetworkFacts {
@@ -109,7 +110,8 @@ export async function readHintContext(
           timeoutMs,
         )
       : bounded("the engine's settings", readEngineFacts(docker), timeoutMs),
-    remote ? undefined : bounded("the host's iptables", observeHostFilter(timeoutMs), timeoutMs),
+    // iptables -w waits for the xtables lock, which a lab or another check may hold: a hint is not worth a long wait.
+    remote ? undefined : bounded("the host's iptables", observeHostFilter(HOST_READ_MS), HOST_READ_MS),
   ]);
   const networks = new Map<string, NetworkFacts>();
   for (const [index, name] of [...engineByNetwork.keys()].entries()) {
