@@ -271,6 +271,27 @@ describe("hints name the construct actually in use: network options, DOCKER-USER
     expect(hint("- {from: web, to: outside, reach: yes}", "timed-out", state(stock))).toBeUndefined();
   });
 
+  it("no way out through a DOCKER-USER rule on the source's subnet quotes it; one on another subnet does not", () => {
+    const dropping = engineWith([], ["-A DOCKER-USER -s 10.1.0.0/24 -j DROP"]);
+    expect(hint("- {from: edge, to: outside, reach: yes}", "timed-out", state(dropping))).toBe(
+      'a DOCKER-USER rule drops what edge sends out: "-A DOCKER-USER -s 10.1.0.0/24 -j DROP" (iptables -S DOCKER-USER)',
+    );
+    const elsewhere = engineWith([], ["-A DOCKER-USER -s 10.9.0.0/24 -j DROP"]);
+    expect(hint("- {from: edge, to: outside, reach: yes}", "timed-out", state(elsewhere))).toBeUndefined();
+  });
+
+  it("a published port the outside cannot reach because DOCKER-USER drops its container's traffic", () => {
+    const published = { ...api, published: ["0.0.0.0:9000->9000/tcp"] };
+    const dropping = engineWith([], ["-A DOCKER-USER -d 10.2.0.2/32 -p tcp -m tcp --dport 9000 -j DROP"]);
+    const context = { ...state(dropping), targets: targets(web, published) };
+    expect(hint("- {from: outside, to: host:9000, reach: yes}", "timed-out", context)).toBe(
+      'api publishes 0.0.0.0:9000->9000/tcp, but a DOCKER-USER rule drops what is forwarded to it: "-A DOCKER-USER -d 10.2.0.2/32 -p tcp -m tcp --dport 9000 -j DROP" (iptables -S DOCKER-USER)',
+    );
+    expect(
+      hint("- {from: outside, to: host:9000, reach: yes}", "timed-out", { ...context, engine: stock }),
+    ).toBeUndefined();
+  });
+
   it("a cross-network time-out: the connect that lets it through, and what it exposes", () => {
     expect(hint("- {from: edge, to: db:5432, reach: yes}", "timed-out", state(stock))).toBe(
       "edge and db share no network (edge: front; db: data): Docker isolates networks from each other; docker network connect data p_edge_1 lets it through (and exposes edge to every container on data)",
