@@ -184,7 +184,12 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       ({ expectations, throughIngress } = outsideToNodes(expectations, lan));
     }
     const [hints, hostBridgeAddress] = await Promise.all([
-      readHintContext(engines, targets, { docker, remote: isRemoteEngine(), timeoutMs: config.engineTimeoutMs }),
+      // A stack's containers run on node engines: this machine's host tables and engine settings are not theirs.
+      readHintContext(engines, targets, {
+        docker,
+        remote: isRemoteEngine() || swarm !== undefined,
+        timeoutMs: config.engineTimeoutMs,
+      }),
       defaultBridgeGateway(docker),
       needsOutside(expectations) && !swarm
         ? starts.start(async () => (sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool })))
