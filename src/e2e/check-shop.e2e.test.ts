@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectationsOf } from "../core/check-file/expectations.js";
 import { loadSpec } from "../check/load-spec.js";
@@ -25,6 +27,7 @@ import {
   type Compose,
   type JsonExpectation,
 } from "./check-e2e-helpers.js";
+import { docker } from "./netlab-cli.js";
 
 /**
  * `netlab check` on the shop stack as a user runs it: the example as written passes, and four stacks a team
@@ -132,6 +135,24 @@ describe.concurrent("the shop as written: npx netlab check examples/shop/netlab.
     expect(existsSync(join(reports, "allure-results"))).toBe(true);
   });
 
+  it("records the engine it ran on, gives Jenkins one class per spec, and draws what it saw", async () => {
+    const facts = JSON.parse(readFileSync(join(reports, "facts.json"), "utf8")) as {
+      run: { engine: { serverVersion?: string; bridge?: { name?: string } } };
+    };
+    expect(facts.run.engine.serverVersion).toBe((await docker.version()).Version);
+    expect(facts.run.engine.bridge?.name).toBeTruthy();
+    // Jenkins cuts a classname at its last dot: the spec's path keeps none; file= keeps the path as it is.
+    const junit = readFileSync(join(reports, "junit.xml"), "utf8");
+    const classnames = new Set([...junit.matchAll(/classname="([^"]*)"/g)].map((match) => match[1]));
+    expect([...classnames]).toEqual(["check examples/shop/netlab_yaml"]);
+    expect(junit).toContain('file="examples/shop/netlab.yaml"');
+    const [picture] = readdirSync(join(reports, "topology")).filter((file) => file.endsWith(".dot"));
+    const dot = readFileSync(join(reports, "topology", picture!), "utf8");
+    expect(dot).not.toContain("not observed");
+    expect(dot).toMatch(/label="network \S+_data\\ngateway [\d.]+"/);
+    expect(dot).toMatch(/\[label=":5432 connected \(api-db\)[\\n"]/);
+  });
+
   it("leaves nothing behind: no container or network of the project, no container of netlab's", async () => {
     expect(await remains({ project, pid: run.pid, runId: runIdOf(reports) })).toEqual(NOTHING_LEFT);
   });
@@ -208,6 +229,37 @@ describe.concurrent(
       expect(shop.byId().get("host-edge")).toMatchObject({ to: `host:${shop.state.port}`, observed: "connected" });
       expect(shop.byId().get("outside-edge")).toMatchObject({ observed: "refused" });
       expect(String(shop.state.run!.stderr)).toMatch(/netlab check: ✓ 41 held, 0 did not hold/);
+    });
+
+    it("says `no way out` as the user means it: no path, however the engine says so", () => {
+      // Docker 20.10 drops what leaves an internal network (timed out); 26 gives it no route (unreachable).
+      for (const id of ["db-out", "worker-out", "edge-db", "db-web"]) {
+        const decided = shop.byId().get(id)!;
+        expect(decided.expected, id).toBe("reach no");
+        expect(["timed-out", "unreachable"], `${id}: ${decided.observed}`).toContain(decided.observed);
+      }
+    });
+
+    it("outside-edge's see-it command works pasted after the check: refused, and connected where a port is open to all", async () => {
+      const command = shop.byId().get("outside-edge")!.command!;
+      const port = shop.state.port!;
+      expect(command).toContain(` ${port} -e true`);
+      const pasted = await execa("sh", ["-c", command], { reject: false, all: true });
+      expect(pasted.exitCode, String(pasted.all)).toBe(1);
+      expect(String(pasted.all)).toContain("Connection refused");
+      // Control: the same command to a port the host listens on at every address connects from the outside.
+      const server = createServer((socket) => socket.end());
+      await new Promise<void>((resolve) => server.listen(0, "0.0.0.0", resolve));
+      try {
+        const open = (server.address() as { port: number }).port;
+        const reached = await execa("sh", ["-c", command.replace(` ${port} -e true`, ` ${open} -e true`)], {
+          reject: false,
+          all: true,
+        });
+        expect(reached.exitCode, String(reached.all)).toBe(0);
+      } finally {
+        server.close();
+      }
     });
   },
 );
