@@ -16,10 +16,9 @@ import { decideAll, type Decision } from "./decide.js";
 import type { Expectation } from "../core/check-file/expectations.js";
 import { namesOf, namespacesIn, needsOutside, sidecarsOf } from "./kinds/registry.js";
 import { findNamespaces } from "./find-namespaces.js";
-import { readHintContext } from "./hint-context.js";
 import { engineStateView } from "./engine-state-view.js";
 import { findTargets, TargetMissingError } from "./find-targets.js";
-import { engineNamed, engineSet } from "./engine-set.js";
+import { engineNamed, engineSet, type NamedEngine } from "./engine-set.js";
 import { siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
 import { defaultProjectName, engineOf, type Target } from "./target.js";
@@ -74,6 +73,25 @@ export interface CheckResult {
   durationMs: number;
   /** Settles when everything the check made (sidecars, sentinel, a stack brought up) is removed; await it. */
   cleanedUp: Promise<void>;
+}
+
+/** The networks the targets are on that are internal, each read on the engine of a target attached to it. */
+async function internalNetworks(engines: readonly NamedEngine[], targets: Map<string, Target>): Promise<Set<string>> {
+  const engineByNetwork = new Map<string, string>();
+  for (const target of targets.values())
+    for (const attachment of target.attachments)
+      if (!engineByNetwork.has(attachment.network)) engineByNetwork.set(attachment.network, engineOf(target));
+  const internal = new Set<string>();
+  await Promise.all(
+    [...engineByNetwork].map(async ([name, engine]) => {
+      const info = await engineNamed(engines, engine)
+        .docker.getNetwork(name)
+        .inspect()
+        .catch(() => undefined);
+      if (info?.Internal) internal.add(name);
+    }),
+  );
+  return internal;
 }
 
 async function defaultBridgeGateway(docker: Dockerode): Promise<string> {
@@ -183,13 +201,8 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       const lan = { nodes: swarmStack?.lan.nodes ?? [], ports: found.ports, tasks: found.tasks };
       ({ expectations, throughIngress } = outsideToNodes(expectations, lan));
     }
-    const [hints, hostBridgeAddress] = await Promise.all([
-      // A stack's containers run on node engines: this machine's host tables and engine settings are not theirs.
-      readHintContext(engines, targets, {
-        docker,
-        remote: isRemoteEngine() || swarm !== undefined,
-        timeoutMs: config.engineTimeoutMs,
-      }),
+    const [internal, hostBridgeAddress] = await Promise.all([
+      internalNetworks(engines, targets),
       defaultBridgeGateway(docker),
       needsOutside(expectations) && !swarm
         ? starts.start(async () => (sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool })))
@@ -231,10 +244,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       // A server still starting refuses, which would read as a closed port (or, in version 1, a passed isolation).
       const listeners = listenersProbed(expectations).filter((listener) => targets.has(listener.name));
       const wait = await waitForListeners(listeners, async (name) =>
-        listeningPorts(await sidecarIn(name), config.engineTimeoutMs).catch(() => ({
-          tcp: new Set<number>(),
-          udp: new Set<number>(),
-        })),
+        listeningPorts(await sidecarIn(name), config.engineTimeoutMs),
       );
       if (listeners.length > 0) options.say?.(waitLine(wait));
     }
@@ -252,7 +262,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     const { virtualIps } = found;
     const decisions = await decideAll(expectations, {
       plan,
-      hints,
+      hints: { targets, internalNetworks: internal },
       site,
       state: engineStateView(
         engines,

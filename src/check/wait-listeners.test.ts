@@ -30,6 +30,10 @@ describe("what listens in a namespace, from /proc/net", () => {
     expect([...portsIn(PROC_NET_TCP, "0A")].sort()).toEqual([5432, 9000]);
     expect([...portsIn(PROC_NET_TCP.split("\n").slice(0, 3).join("\n"), "0A")]).toEqual([5432]);
     expect([...portsIn("   5: 00000000:0035 00000000:0000 07 0 0 0")]).toEqual([53]);
+    // Docker's embedded DNS listens on 127.0.0.11 inside the container: no other container can dial it.
+    const dns = "   1: 0B00007F:8CA1 00000000:0000 0A 0 0 0\n   2: 00000000:0050 00000000:0000 0A 0 0 0";
+    expect([...portsIn(dns, "0A")]).toEqual([36001, 80]);
+    expect([...portsIn(dns, "0A", { loopback: false })]).toEqual([80]);
   });
 });
 
@@ -61,7 +65,8 @@ describe("the ports --up waits for", () => {
       [db, api],
       async (name) => {
         reads += name === "db" ? 1 : 0;
-        return { tcp: new Set(name === "db" && reads >= 3 ? [5432] : []), udp: new Set() };
+        const tcp = new Set(name === "db" && reads >= 3 ? [5432] : []);
+        return { tcp, udp: new Set<number>(), tcpBeyondLoopback: tcp };
       },
       { pollMs: 10 },
     );

@@ -77,7 +77,10 @@ export async function waitForListeners(
   const listening: Listener[] = [];
   for (;;) {
     const names = [...new Set([...pending].map((listener) => listener.name))];
-    const sockets = new Map(await Promise.all(names.map(async (name) => [name, await read(name)] as const)));
+    // A container that cannot be read (it exited) has nothing listening: its expectations say the rest.
+    const sockets = new Map(
+      await Promise.all(names.map(async (name) => [name, await read(name).catch(() => undefined)] as const)),
+    );
     for (const listener of pending) {
       if (sockets.get(listener.name)?.[listener.protocol].has(listener.port)) {
         pending.delete(listener);

@@ -8,6 +8,7 @@ import { loadSpec, SpecError } from "../check/load-spec.js";
 import { clearRunOutputs, ensureReportsDir, ReportsDirError } from "../report/reports-dir.js";
 import { CHECK_EXIT, CHECK_OUTCOME, checkJson } from "./check-outcome.js";
 import { failureLines, stoppedExitCode } from "./errors.js";
+import { RecordError } from "../check/record-error.js";
 
 function checkable(path: string, project: string | undefined): CheckableSpec {
   const spec = loadSpec(path);
@@ -28,6 +29,8 @@ Examples:
   netlab check examples/swarm/netlab.yaml --up    start 3 nodes, deploy the swarm stack, check it, remove all
   netlab check my-setup.yaml                      check containers you started by hand
   netlab check a.yaml b.yaml --json > result.json
+  netlab check --record netlab.yaml --compose docker-compose.yml
+                                                  write a spec of the running project as it is now
 
 Exit codes:
   0  every expectation held
@@ -46,11 +49,12 @@ const commandLine = () =>
     ...process.argv.slice(2).map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)),
   ].join(" ");
 
-/** `netlab check SPEC… [--up] [--json] [--reports-dir DIR] [--project NAME]`. */
+/** `netlab check SPEC… [--up] [--json] [--reports-dir DIR] [--project NAME]`, or `--record FILE` instead of specs. */
 export function checkCommand(program: Command, defaults: { reportsDir: string }): void {
   program
     .command("check")
-    .argument("<specs...>", "spec files (YAML, version 1)")
+    // Optional only for --record, which writes a spec instead of reading one.
+    .argument("[specs...]", "spec files (YAML, version 1 or 2)")
     .description("check declared network expectations against the containers running now")
     .option(
       "--up",
@@ -63,6 +67,12 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
       defaults.reportsDir,
     )
     .option("--project <name>", "the compose project or stack name (overrides the spec's `project`)")
+    .option(
+      "--record <file>",
+      "write a version-2 spec of what the compose project's containers show now (modes, networks, publishes, a reach matrix, names), instead of checking",
+    )
+    .option("--compose <file>", "with --record: the compose file (default: compose.yaml or docker-compose.yml here)")
+    .option("--force", "with --record: overwrite the file if it exists")
     .addHelpText("after", HELP)
     // A usage error (no spec named, an unknown option) is exit 2 too: with --json it prints its object as well.
     .exitOverride((error) => {
@@ -71,7 +81,25 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
       throw error;
     })
     .action(
-      async (paths: string[], options: { up?: boolean; json?: boolean; reportsDir: string; project?: string }) => {
+      async (
+        paths: string[],
+        options: {
+          up?: boolean;
+          json?: boolean;
+          reportsDir: string;
+          project?: string;
+          record?: string;
+          compose?: string;
+          force?: boolean;
+        },
+        command: Command,
+      ) => {
+        if (paths.length === 0 && options.record === undefined)
+          command.error("error: missing required argument 'specs'", { code: "commander.missingArgument" });
+        if (paths.length > 0 && options.record !== undefined)
+          command.error("error: --record writes a spec: give it no spec to check", {
+            code: "commander.conflictingOption",
+          });
         let cleanup: (() => Promise<void>) | undefined;
         let stopping = false;
         const onSignal = (signal: NodeJS.Signals) => {
@@ -96,6 +124,21 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
           clearRunOutputs(reportsDir);
           reportsReady = true;
           const config = loadConfig();
+          if (options.record !== undefined) {
+            const { recordCommand } = await import("./check-command.js");
+            process.exitCode = await recordCommand(
+              {
+                file: resolve(options.record),
+                up: options.up ?? false,
+                force: options.force ?? false,
+                ...(options.compose ? { compose: resolve(options.compose) } : {}),
+                ...(options.project ? { project: options.project } : {}),
+              },
+              config,
+              { out: (line) => console.log(line), onCleanup: (registered) => (cleanup = registered) },
+            );
+            return;
+          }
           const problems: SpecError[] = [];
           const specs = paths.flatMap((path) => {
             try {
@@ -122,7 +165,7 @@ export function checkCommand(program: Command, defaults: { reportsDir: string })
         } catch (error) {
           const lines = failureLines(error);
           // 2 for what the user wrote (the spec, a setting); 3 for whatever stopped the check before it could decide.
-          const exitCode = stoppedExitCode(error, [SpecError, ConfigError, ReportsDirError]);
+          const exitCode = stoppedExitCode(error, [SpecError, ConfigError, ReportsDirError, RecordError]);
           for (const line of lines) console.error(line);
           process.exitCode = exitCode;
           if (reportsReady) {

@@ -1,4 +1,5 @@
-import { relative } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, relative } from "node:path";
 import type { NetlabConfig } from "../core/config.js";
 import { connectEngine } from "../runtime/engine-client.js";
 import { expectedText, observedText, route, seenText } from "../check/check-record.js";
@@ -6,6 +7,9 @@ import { writeCheckReports } from "../check/check-reports.js";
 import type { Decision } from "../check/decide.js";
 import { runCheck, type CheckableSpec, type CheckResult } from "../check/run-check.js";
 import { CHECK_EXIT, checkJson, type CheckJson } from "./check-outcome.js";
+import { RecordError } from "../check/record-error.js";
+import { defaultComposeFile, recordSpec } from "../check/record-spec.js";
+import { defaultProjectName } from "../check/target.js";
 
 export interface CheckCommandOptions {
   up?: boolean;
@@ -108,4 +112,37 @@ export async function checkSpecs(
   if (options.json) io.out(JSON.stringify(jsonOutput(results, exitCode), null, 2));
   progress(`reports in ${options.reportsDir}: summary.md, junit.xml, facts.json, topology/, allure-results/`);
   return exitCode;
+}
+
+/** `check --record FILE`: writes a spec of the compose project as it is now; resolves to the exit code (0). */
+export async function recordCommand(
+  options: { file: string; up: boolean; force: boolean; compose?: string; project?: string },
+  config: NetlabConfig,
+  io: { out(line: string): void; onCleanup(cleanup: () => Promise<void>): void },
+): Promise<number> {
+  const here = process.cwd();
+  const compose = options.compose ?? defaultComposeFile(here);
+  if (!compose)
+    throw new RecordError(
+      `--record needs a compose file: --compose FILE (no compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml in ${here})`,
+    );
+  if (!existsSync(compose)) throw new RecordError(`compose file ${compose} does not exist`);
+  const project = options.project ?? defaultProjectName(dirname(compose));
+  const docker = await connectEngine(config.engineTimeoutMs);
+  const { expectations } = await recordSpec({
+    docker,
+    config,
+    file: options.file,
+    compose,
+    project,
+    up: options.up,
+    force: options.force,
+    say: io.out,
+    onCleanup: io.onCleanup,
+  });
+  const written = relative(here, options.file) || options.file;
+  io.out(
+    `recorded ${expectations} expectation(s) of compose project ${project} in ${written}; check it with: netlab check ${written}${options.up ? " --up" : ""}`,
+  );
+  return CHECK_EXIT.held;
 }
