@@ -47,7 +47,7 @@ describe("classifyLookup", () => {
   });
 });
 
-// busybox 1.35 `nslookup -type=a udp-probe.netlab.invalid ADDRESS:PORT`, measured against a UDP echo server, a
+// busybox 1.35 `nslookup udp-probe.netlab.invalid ADDRESS:PORT` (and with -type=a), measured against a UDP echo server, a
 // silent one and a closed port on 127.0.0.1 (stdout and stderr as a batch joins them).
 describe("classifyDatagram: a UDP probe's reply, ICMP port unreachable, or silence", () => {
   it.each([
@@ -78,6 +78,11 @@ describe("classifyDatagram: a UDP probe's reply, ICMP port unreachable, or silen
   });
 
   it("says what came back, that a closed port answered, or that silence cannot tell open from dropped", () => {
+    expect(
+      classifyDatagram(
+        run(0, "Server: 10.0.0.2:7 Address: 10.0.0.2:7 Non-authoritative answer: Non-authoritative answer:"),
+      ).detail,
+    ).toBe("reply: Non-authoritative answer:");
     expect(
       classifyDatagram(run(0, "Server:\t\t127.0.0.1:19999\nAddress:\t127.0.0.1:19999\n\nNon-authoritative answer:\n"))
         .detail,

@@ -45,7 +45,9 @@ export function classifyDatagram(output: ExecOutput): { outcome: Outcome; detail
     const said = text
       .replace(/(Server|Address):\s*\S+/g, "")
       .replace(/\s+/g, " ")
-      .trim();
+      .trim()
+      // One line per query (A, then AAAA) says the same twice.
+      .replace(/^(.+?)(?: \1)+$/, "$1");
     return { outcome: "connected", detail: `reply: ${said || "an answer"}` };
   }
   // nslookup says it once per try; one is enough.

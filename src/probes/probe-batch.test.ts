@@ -43,7 +43,7 @@ describe("batchScript and parseBatch: one exec per batch, one line per item", ()
     expect(script).toContain("p 0 timeout 3 nc -w 3 10.0.0.2 80 -e true &");
     expect(script).toContain("p 1 timeout 3 nslookup api &");
     expect(batchScript([{ kind: "udp", address: "fd00:5::2", port: 53 }], 3000).split("\n")).toContain(
-      "p 0 timeout 3 nslookup -type=a udp-probe.netlab.invalid '[fd00:5::2]:53' &",
+      "p 0 timeout 3 nslookup udp-probe.netlab.invalid '[fd00:5::2]:53' &",
     );
     expect(script.at(-1)).toBe("wait");
   });

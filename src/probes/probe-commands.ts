@@ -116,7 +116,9 @@ export function probeArgv(item: ProbeItem, timeoutMs: number): string[] {
   }
   assertAddress(item.address);
   assertPort(item.port);
-  if (item.kind === "udp") return ["timeout", bound, "nslookup", "-type=a", DATAGRAM_QUERY, endpointText(item)];
+  // No -type: its two queries (A, AAAA) share a connected socket, so a refusal of the first fails the second's
+  // write and nslookup ends at once (measured 0.09 s) instead of retrying until the deadline (-type=a: 3 s).
+  if (item.kind === "udp") return ["timeout", bound, "nslookup", DATAGRAM_QUERY, endpointText(item)];
   const connect = ["timeout", bound, "nc", "-w", bound, item.address, String(item.port)];
   if (item.send !== undefined)
     return ["sh", "-c", `printf '%b' '${item.send.replaceAll("'", "")}' | ${connect.join(" ")}`];
