@@ -2,14 +2,16 @@ import { describe, expect, it } from "vitest";
 import type {
   FdbExpectation,
   FlowsExpectation,
+  InterfacesExpectation,
   IptablesExpectation,
   NeighbourExpectation,
   RouteExpectation,
 } from "../../core/check-file/expectations.js";
-import { chainLines, parseFdb, parseNeighbours, parseRoutes } from "../../probes/netns-tables.js";
+import { chainLines, parseFdb, parseInterfaces, parseNeighbours, parseRoutes } from "../../probes/netns-tables.js";
 import { parseFlows } from "../../probes/ovs-view.js";
 import { judgeFdbEntries } from "./fdb.js";
 import { judgeFlows } from "./flows.js";
+import { judgeHostInterfaces } from "./interfaces.js";
 import { judgeChain } from "./iptables.js";
 import { judgeNeighbourEntries } from "./neighbour.js";
 import { judgeRouteEntries } from "./route.js";
@@ -210,5 +212,98 @@ describe("a chain of a node's iptables, as -S printed it, judged", () => {
       held: false,
       detail: "no chain KUBE-SVC-WEB in the nat table",
     });
+  });
+});
+
+describe("the host's own tables and interfaces (iptables, route, interfaces: host), as read on this machine", () => {
+  // Captured here (Docker 20.10.24, iptables-nft 1.8.9, iproute2 6.1.0): a by-hand DROP for one subnet, a published port's DNAT.
+  const USER = ["-N DOCKER-USER", "-A DOCKER-USER -s 172.30.96.0/24 -j DROP", "-A DOCKER-USER -j RETURN"];
+  const NAT = [
+    "-N DOCKER",
+    "-A DOCKER -i docker0 -j RETURN",
+    "-A DOCKER ! -i br-585c73916355 -p tcp -m tcp --dport 35719 -j DNAT --to-destination 192.168.16.3:8080",
+  ];
+  const hostRule = (table: "filter" | "nat", chain: string, rule: string): IptablesExpectation => ({
+    kind: "iptables",
+    id: "i",
+    ...common,
+    table,
+    chain,
+    rule,
+  });
+
+  it("finds a DOCKER-USER rule and a by-hand DNAT on the host, and tells how to add one there (first: DOCKER-USER ends with RETURN)", () => {
+    expect(judgeChain(hostRule("filter", "DOCKER-USER", "-s 172.30.96.0/24 -j DROP"), USER)).toMatchObject({
+      held: true,
+      command: "iptables -w -t filter -S DOCKER-USER",
+    });
+    expect(
+      judgeChain(hostRule("nat", "DOCKER", "-p tcp --dport 35719 -j DNAT --to-destination 192.168.16.3:8080"), NAT)
+        .held,
+    ).toBe(true);
+    // The control: another subnet's rule is not there.
+    const other = judgeChain(hostRule("filter", "DOCKER-USER", "-s 172.30.95.0/24 -j DROP"), USER);
+    expect(other.held).toBe(false);
+    expect(other.hint).toBe(
+      "no rule of the host's DOCKER-USER has -s 172.30.95.0/24 -j DROP: iptables -t filter -I DOCKER-USER -s 172.30.95.0/24 -j DROP",
+    );
+    expect(judgeChain(hostRule("filter", "DOCKER-USER", "-j DROP"), undefined).hint).toContain(
+      "dockerd --iptables=false",
+    );
+  });
+
+  it("judges the host's default route from ip -j route show", () => {
+    const routes = parseRoutes(
+      `[{"dst":"default","gateway":"192.0.2.1","dev":"eth0","flags":[]},{"dst":"172.30.97.0/24","dev":"h4br-empty","protocol":"kernel","scope":"link","prefsrc":"172.30.97.1","linkdown":null,"flags":["linkdown"]}]`,
+    );
+    const expectation: RouteExpectation = { kind: "route", id: "r", ...common, destination: "default", dev: "eth0" };
+    expect(judgeRouteEntries(expectation, routes)).toMatchObject({ held: true, command: "ip route show default" });
+    const wrong = judgeRouteEntries({ ...expectation, dev: "eth1" }, routes);
+    expect(wrong).toMatchObject({ held: false, detail: "route default: default via 192.0.2.1 dev eth0" });
+    expect(wrong.hint).toBe("host: default goes out of eth0, not eth1: ip route replace default dev eth1");
+  });
+
+  // ip -j addr show, cut to lo, eth0 and a Docker bridge no container is on yet (NO-CARRIER: operstate DOWN).
+  const ADDR = `[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"operstate":"UNKNOWN","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8},{"family":"inet6","local":"::1","prefixlen":128}]},
+{"ifindex":4,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"operstate":"UP","addr_info":[{"family":"inet","local":"192.0.2.2","prefixlen":24},{"family":"inet6","local":"fd00::2","prefixlen":64}]},
+{"ifindex":12284,"ifname":"h4br-empty","flags":["NO-CARRIER","BROADCAST","MULTICAST","UP"],"mtu":1500,"operstate":"DOWN","addr_info":[{"family":"inet","local":"172.30.97.1","prefixlen":24,"broadcast":"172.30.97.255","scope":"global"}]}]`;
+  const hostInterfaces = (keys: Partial<InterfacesExpectation>): InterfacesExpectation => ({
+    kind: "interfaces",
+    id: "h",
+    ...common,
+    of: { kind: "host" },
+    ...keys,
+  });
+
+  it("judges the host's interfaces: has, up (lo's UNKNOWN with UP counts), down, addresses (IPv6 however written)", () => {
+    const entries = parseInterfaces(ADDR);
+    expect(entries[2]).toEqual({
+      name: "h4br-empty",
+      operstate: "DOWN",
+      flags: ["NO-CARRIER", "BROADCAST", "MULTICAST", "UP"],
+      addresses: ["172.30.97.1/24"],
+    });
+    const held = judgeHostInterfaces(
+      hostInterfaces({
+        has: ["h4br-empty"],
+        up: ["eth0", "lo"],
+        down: ["h4br-empty"],
+        addresses: { eth0: ["fd00:0::2/64"], "h4br-empty": ["172.30.97.1/24"] },
+      }),
+      entries,
+    );
+    expect(held).toMatchObject({ held: true });
+    expect(held.detail).toBe(
+      "h4br-empty down (DOWN) 172.30.97.1/24; eth0 up (UP) 192.0.2.2/24, fd00::2/64; lo up (UNKNOWN) 127.0.0.1/8, ::1/128",
+    );
+    // Controls: each key fails on the opposite state.
+    expect(judgeHostInterfaces(hostInterfaces({ up: ["h4br-empty"] }), entries).hint).toContain("h4br-empty is not up");
+    expect(judgeHostInterfaces(hostInterfaces({ down: ["eth0"] }), entries).hint).toContain("eth0 is up");
+    expect(judgeHostInterfaces(hostInterfaces({ has: ["docker0"] }), entries).hint).toBe(
+      "the host has no docker0: it has lo, eth0, h4br-empty (docker0 is made by the engine unless dockerd runs with --bridge=none)",
+    );
+    expect(
+      judgeHostInterfaces(hostInterfaces({ addresses: { "h4br-empty": ["172.30.96.1/24"] } }), entries),
+    ).toMatchObject({ held: false, command: "ip addr show dev h4br-empty" });
   });
 });
