@@ -75,7 +75,6 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
   let pending = expectations;
   for (let round = 1; pending.length > 0; round++) {
     const items = pending.flatMap((probed) => plans.get(probed)!.probes.map((probe) => probe.item));
-    const roundAt = clock.now();
     // Some of these may be asserted blocked: never while a network is created or removed (see churn-lock).
     const { results, view } = await whileNetworksSteady(`probes from ${site.name}`, () =>
       runBatch(site, items, context.timeoutMs, context.engineTimeoutMs),
@@ -106,8 +105,9 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
         view,
         attempts: attempts.get(probed)!,
         startedAt,
-        // The rounds before this one, then its own probes' time (measured inside the batch), not the whole round's.
-        durationMs: roundAt - startedAt + Math.max(0, ...mine.map((result) => result.durationMs)),
+        // Decided by its first round: its own probes' time (measured inside the batch), not the whole round's,
+        // which the slowest probe beside it sets. Tried again within `within`: the wall clock it kept trying.
+        durationMs: round === 1 ? Math.max(0, ...mine.map((result) => result.durationMs)) : at - startedAt,
       };
       if (!held) decision.hint = hint ?? kindOf(expectation).hint?.(expectation, attempt.outcome, context.hints);
       context.onDecided?.(decision);
