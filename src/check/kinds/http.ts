@@ -13,7 +13,7 @@ import { nameOf } from "./words.js";
 
 /** The connection the GET needs: a reach yes to the same port. */
 function asReach(expectation: HttpExpectation): ReachExpectation {
-  return reachLike(expectation, expectation.to, true);
+  return reachLike(expectation, expectation.to, true, expectation.ip);
 }
 
 /** `api:8080`, `127.0.0.1:8080`, `[fd00::2]:80`: the Host header curl would send for the URL the spec means. */
@@ -101,7 +101,8 @@ export const http: ExpectationKind<HttpExpectation> = {
   outside: (expectation) => expectation.from.kind === "outside",
   decide: { by: "probes", from: (expectation) => expectation.from, plan: planHttp, judge },
   route: (expectation) => ({ from: formatEndpoint(expectation.from), to: formatHttpTarget(expectation) }),
-  expected: (expectation) => httpWanted(expectation.status, expectation.body),
+  expected: (expectation) =>
+    `${httpWanted(expectation.status, expectation.body)}${expectation.ip === 6 ? " (IPv6)" : ""}`,
   observed: ({ observed }) => (observed.outcome === "connected" ? observed.detail : (observed.outcome ?? "failed")),
   seen: ({ observed }) => (observed.outcome === "connected" ? undefined : observed.detail || undefined),
   asserted: () => ["connected"],

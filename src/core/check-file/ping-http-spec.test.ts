@@ -79,6 +79,10 @@ describe("http expectations", () => {
       path: "/x?y=1",
     });
     expect(bodyOnly).not.toHaveProperty("status");
+    expect(parsed('- { from: web, http: "api:8080/", ip: 6 }')[0]).toMatchObject({
+      id: "web → GET api:8080/ over IPv6: HTTP 200",
+      ip: 6,
+    });
   });
 
   it("says at FILE:LINE:COL what is wrong", () => {
@@ -102,6 +106,9 @@ describe("http expectations", () => {
     ]);
     expect(specErrors(withExpect('- { from: web, http: "api:80/", body: "" }'))).toEqual([
       "net.yaml:3:41 empty body: give the text the body contains, or leave `body` out",
+    ]);
+    expect(specErrors(withExpect('- { from: web, http: "10.0.0.2:80/", ip: 6 }'))).toEqual([
+      "net.yaml:3:44 `ip: 6` with 10.0.0.2:80, an IPv4 address: the address says its family, drop `ip`",
     ]);
     expect(specErrors(withExpect('- { from: web, http: "api:80/", reach: yes }'))).toEqual([
       expect.stringMatching(/^net\.yaml:3:35 unknown key `reach`/),
