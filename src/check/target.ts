@@ -29,6 +29,8 @@ export interface Target {
   published: string[];
   /** Host file of the container's resolv.conf, and the resolvers in it (read by the caller). */
   resolvConfPath?: string;
+  /** The nameservers it was given (--dns: HostConfig.Dns); on a user-defined network, where its embedded DNS forwards. */
+  dns?: string[];
 }
 
 /** Brackets an IPv6 host address, as `docker ps` does. */
@@ -73,6 +75,7 @@ export function targetFromInspect(
     })),
     published: publishedPorts(info.NetworkSettings.Ports),
     ...(info.ResolvConfPath ? { resolvConfPath: info.ResolvConfPath } : {}),
+    ...(info.HostConfig.Dns?.length ? { dns: info.HostConfig.Dns } : {}),
   };
 }
 

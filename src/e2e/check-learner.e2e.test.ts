@@ -128,7 +128,7 @@ describe("a learner's hand-made containers, checked without --up", () => {
     expect(observed).toEqual({
       "web-api": [true, "connected"],
       "web-api-wrong-port": [true, "refused"],
-      "web-resolves-api": [true, expect.stringMatching(/^resolved to \d+\.\d+\.\d+\.\d+$/)],
+      "web-resolves-api": [true, expect.stringMatching(/^resolved to \d+\.\d+\.\d+\.\d+ from DNS \(127\.0\.0\.11\)$/)],
       "nothing-reaches-iso": [true, "unreachable"],
       "iso-reaches-nothing": [true, "unreachable"],
       "old-is-cut-off": [true, "timed-out"],
@@ -136,9 +136,9 @@ describe("a learner's hand-made containers, checked without --up", () => {
     });
   });
 
-  it("explains the mistake: names resolve only on user-defined networks; exit 1", () => {
+  it("explains the mistake: on the default bridge only /etc/hosts names containers; exit 1", () => {
     expect(byId.get("old-resolves-web")!.hint).toContain(
-      `names resolve only on user-defined networks: ${names.old} is on the default bridge`,
+      "on the default bridge Docker's DNS answers for no container: a name resolves there only from /etc/hosts",
     );
     expect(run.exitCode, String(run.stderr)).toBe(1);
   });

@@ -59,7 +59,10 @@ describe("a lookup as programs make it", () => {
     const [shell, flag, script] = lookupArgv("db.local", "3");
     expect([shell, flag]).toEqual(["sh", "-c"]);
     expect(script).toContain("grep -qiE '^[^#]*[[:space:]]db\\.local([[:space:]]|$)' /etc/hosts");
-    expect(script).toMatch(/else exec timeout 3 nslookup db\.local; fi$/);
+    expect(script).toContain("grep -iE '^[^#]*[[:space:]]db\\.local([[:space:]]|$)' /etc/hosts | tr '\\n' ';'; exit 0; fi");
+    // One dot, ndots 1 by default: the name itself first, absolute, then each search domain.
+    expect(script).toContain('if [ 1 -ge "$n" ]; then c="db.local. $c"; else c="$c db.local."; fi');
+    expect(script).toContain("r=$(timeout 3 nslookup $q 2>&1)");
   });
 
   it("says /etc/hosts answered", () => {

@@ -15,15 +15,25 @@ interface ResultFrame {
 /**
  * A lookup as programs in the site make it (glibc and musl: `files` before `dns`): a name /etc/hosts lists is
  * answered from there and never reaches DNS (`--add-host`, `--link`); any other goes to the nameservers of
- * /etc/resolv.conf with nslookup. The hosts lines are joined with `;` so a batch's one-line output keeps them.
- * `name` is checked by the caller (letters, digits, `_ . -`): only its dots need escaping in the pattern.
+ * /etc/resolv.conf. busybox nslookup would put the search list before every name (and ignore `ndots`), so the
+ * names are tried as the resolver tries them, each absolute (a trailing dot): with fewer dots than `ndots`
+ * (default 1) the search domains first, then the name; else the name first (glibc then the search domains).
+ * A name that does not exist moves on to the next; any other failure (no server answered) ends the lookup.
+ * The hosts lines are joined with `;` so a batch's one-line output keeps them. `name` is checked by the caller
+ * (letters, digits, `_ . -`): only its dots need escaping in the pattern.
  */
 export function lookupArgv(name: string, bound: string): string[] {
   const pattern = `^[^#]*[[:space:]]${name.replaceAll(".", "\\.")}([[:space:]]|$)`;
   const hosts = `'${pattern}' /etc/hosts`;
-  const script =
-    `if grep -qiE ${hosts} 2>/dev/null; then printf '${HOSTS_MARK};'; grep -iE ${hosts} | tr '\\n' ';'; ` +
-    `else exec timeout ${bound} nslookup ${name}; fi`;
+  const dots = name.replace(/[^.]/g, "").length;
+  const script = [
+    `if grep -qiE ${hosts} 2>/dev/null; then printf '${HOSTS_MARK};'; grep -iE ${hosts} | tr '\\n' ';'; exit 0; fi`,
+    "n=1; s=",
+    "while read -r k v; do case $k in search|domain) s=$v;; options) for o in $v; do case $o in ndots:*) n=${o#ndots:};; esac; done;; esac; done </etc/resolv.conf",
+    `c=; for x in $s; do c="$c ${name}.$x."; done`,
+    `if [ ${dots} -ge "$n" ]; then c="${name}. $c"; else c="$c ${name}."; fi`,
+    `for q in $c; do r=$(timeout ${bound} nslookup $q 2>&1); e=$?; echo "$r"; [ $e = 0 ] && exit 0; case $r in *NXDOMAIN*) ;; *) exit $e;; esac; done; exit 1`,
+  ].join("; ");
   return ["sh", "-c", script];
 }
 
@@ -52,7 +62,13 @@ export function lookupResult(name: string, output: ExecOutput, frame: ResultFram
         command: frame.command,
       };
   }
-  const { outcome, detail, addresses } = classifyLookup(output);
+  const classified = classifyLookup(output);
+  const { outcome, addresses } = classified;
+  // busybox `timeout` leaves only "Terminated" behind: say what it means.
+  const detail =
+    outcome === "timed-out" && /^(Terminated)?$/.test(classified.detail)
+      ? "no answer before the probe's deadline"
+      : classified.detail;
   const server = serverOf(`${output.stdout}\n${output.stderr}`);
   const source = server ? `DNS (${server})` : "DNS";
   return {

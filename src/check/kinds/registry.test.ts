@@ -20,6 +20,7 @@ const EVERY_SHAPE = [
   "- {flows: br0, match: icmp}",
   "- {iptables: 'netns:node1', table: nat, chain: KUBE-SERVICES, rule: '-j KUBE-SVC-WEB'}",
   "- {command: 'docker run --network host -p 80:80 netlab/probe:latest', warns: discarded}",
+  "- {resolver: web, search: [corp.example]}",
 ];
 
 describe("the kind registry", () => {
@@ -34,7 +35,7 @@ describe("the kind registry", () => {
 
   it("asks each kind what it names: running containers, sidecars, namespaces, the outside", () => {
     // `gone` may have exited and `data` is a network: neither is looked for among running containers.
-    expect(namesOf(all)).toEqual(["web", "api", "edge", "web", "box", "web", "web", "db", "side"]);
+    expect(namesOf(all)).toEqual(["web", "api", "edge", "web", "box", "web", "web", "db", "side", "web"]);
     expect([...sidecarsOf(all)]).toEqual(["web", "side"]);
     expect(all.flatMap(namespacesIn)).toEqual(["blue", "node1", "node1", "node2", "node1"]);
     expect(needsOutside(all)).toBe(true);
