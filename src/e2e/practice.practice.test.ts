@@ -16,7 +16,9 @@ import {
   practice,
   practiceCli,
   resetAndExpectNothingLeft,
+  stepBlock,
   type,
+  withStartedExercise,
 } from "./practice-harness.js";
 import { docker } from "./netlab-cli.js";
 
@@ -141,6 +143,29 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
         );
         await execa("ip", ["netns", "del", namespace], { reject: false });
       }
+    });
+  });
+
+  it("10 moved by removing p10-box and running it anew on p10-two: only the joined-running step fails", async () => {
+    const exercise = exercises.find((item) => item.number === 10)!;
+    const last = exercise.steps.at(-1)!;
+    expect(last.hint, "the joined-running step is the exercise's last").toContain("not docker rm");
+    await withStartedExercise(exercise, async () => {
+      const typed = await type(
+        [
+          ...exercise.solution.filter((line) => !/network (connect|disconnect)/.test(line)),
+          "docker rm -f p10-box",
+          "docker run -d --name p10-box --network p10-two --dns 127.0.0.1 netlab/probe:latest sleep 1d",
+        ],
+        exercise,
+      );
+      const check = await practice(["check", "10"], { expectFailure: true });
+      const context = `${typed.join("\n")}\n${check.all}`;
+      expect(check.exitCode, context).toBe(1);
+      // The control: the re-run container is attached, reaches, is isolated and runs as the task asks.
+      for (const step of exercise.steps.filter((item) => item !== last))
+        expect(stepBlock(check.all, step.number), context).toMatch(/^✓/);
+      expect(stepBlock(check.all, last.number), context).toMatch(/^✗/);
     });
   });
 
