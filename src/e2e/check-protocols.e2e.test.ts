@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import ipaddr from "ipaddr.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerAsTyped } from "../runtime/as-typed.js";
 import {
@@ -94,6 +95,7 @@ function spec(): string {
       `  - { id: pub6-as-ipv6, publishes: ${pub6}, ports: ["[::]:${published}->80/tcp"] }`,
       `  - { id: host-v4-to-pub6, from: host, to: host:${published}, outcome: refused }`,
       `  - { id: host-v6-to-pub6, from: host, to: host:${published}, reach: yes, ip: 6 }`,
+      `  - { id: client-v6-to-pub6, from: ${client}, to: host:${published}, reach: yes, ip: 6 }`,
       "  - matrix:",
       "      id: grid",
       `      from: [${client}]`,
@@ -269,5 +271,12 @@ describe("publishes: [::] alone is IPv6 only", () => {
   it("what the spec says is what the host sees: IPv4 refused, IPv6 (::1) connected", () => {
     expect(decided("host-v4-to-pub6")).toMatchObject({ held: true, observed: "refused" });
     expect(decided("host-v6-to-pub6")).toMatchObject({ held: true, observed: "connected" });
+    expect(decided("host-v6-to-pub6").detail).toContain("[::1]");
+  });
+
+  it("a container dials host:PORT over IPv6 at its network's IPv6 gateway", () => {
+    expect(decided("client-v6-to-pub6")).toMatchObject({ held: true, observed: "connected" });
+    // As the engine writes it: a tag like 0a1b loses its leading zero.
+    expect(decided("client-v6-to-pub6").detail).toContain(ipaddr.parse(`fd00:23:${tag}::1`).toString());
   });
 });
