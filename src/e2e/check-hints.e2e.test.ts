@@ -92,7 +92,7 @@ describe("hints name the construct in use, read from the engine", () => {
 
   it("a cross-network time-out: the connect that lets it through, and what it exposes", () => {
     expect(byId.get("across")!.hint).toContain(
-      `docker network connect ${names.open} ${names.qa} lets it through (and exposes ${names.qa} to every container on ${names.open})`,
+      `docker network connect ${names.open} ${names.qa} lets it through (and exposes ${names.qa} to every container on ${names.open}: ${names.oa}, ${names.ob})`,
     );
   });
 });

@@ -294,7 +294,7 @@ describe("hints name the construct actually in use: network options, DOCKER-USER
 
   it("a cross-network time-out: the connect that lets it through, and what it exposes", () => {
     expect(hint("- {from: edge, to: db:5432, reach: yes}", "timed-out", state(stock))).toBe(
-      "edge and db share no network (edge: front; db: data): Docker isolates networks from each other; docker network connect data p_edge_1 lets it through (and exposes edge to every container on data)",
+      "edge and db share no network (edge: front; db: data): Docker isolates networks from each other; docker network connect data p_edge_1 lets it through (and exposes edge to every container on data: api, db)",
     );
     // On a shared network the same time-out never suggests connecting.
     expect(hint("- {from: web, to: api:9000, reach: yes}", "timed-out", state(stock)) ?? "").not.toContain("connect");

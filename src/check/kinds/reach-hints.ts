@@ -176,7 +176,12 @@ function whyUnreached(expectation: ReachExpectation, observed: Outcome, context:
     return `${destination.name} runs with --network none: nothing can reach it (docker inspect -f '{{.HostConfig.NetworkMode}}' ${destination.container})`;
   if (source && sharedNetworks(source, destination).length === 0) {
     const network = networksOf(destination)[0] ?? "NETWORK";
-    return `${source.name} and ${destination.name} share no network (${source.name}: ${list(networksOf(source))}; ${destination.name}: ${list(networksOf(destination))}): Docker isolates networks from each other; docker network connect ${network} ${source.container} lets it through (and exposes ${source.name} to every container on ${network})`;
+    // Joining a network opens the source to all of it: name the checked containers there, so an isolation
+    // expectation of the same spec is not broken unseen.
+    const members = [...context.targets.values()]
+      .filter((target) => target !== source && networksOf(target).includes(network))
+      .map((target) => target.name);
+    return `${source.name} and ${destination.name} share no network (${source.name}: ${list(networksOf(source))}; ${destination.name}: ${list(networksOf(destination))}): Docker isolates networks from each other; docker network connect ${network} ${source.container} lets it through (and exposes ${source.name} to every container on ${network}: ${list(members)})`;
   }
   if (observed === "refused")
     return `${destination.name} answers, but nothing listens on port ${to.port} there (docker exec ${destination.container} netstat -ltn)`;
