@@ -179,13 +179,14 @@ describe(BRIDGE.heading, () => {
     const check = observe(task);
     const server = at(1);
     check.probe(await listen(server.container.site(), timeout).http(server.address, SERVER_PORT));
-    check.verify(
-      await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT),
-      "connected",
-      await settingsAgainst(env.engine, "default-bridge"),
-    );
+    const setting = await settingsAgainst(env.engine, "default-bridge");
+    check.verify(await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT), "connected", setting);
     // Control: the same probe tells "nothing listens there" apart from "cannot get there".
-    check.verify(await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT + 1), "refused");
+    check.verify(
+      await tcp(at(0).container.site(), timeout).connect(server.address, SERVER_PORT + 1),
+      "refused",
+      setting,
+    );
   });
 
   test.claim("B9", async ({ task, env, timeout }) => {
