@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostSite, type ProbeSite } from "../runtime/site.js";
-import { batchScript, parseBatch, runBatch } from "./probe-batch.js";
+import { batchScript, parseBatch, parseView, runBatch } from "./probe-batch.js";
 
 /** What busybox nslookup printed in netlab/probe for a name Docker's DNS knows (recorded on 20.10.24; tabs kept). */
 const NSLOOKUP_FOUND =
@@ -62,6 +62,12 @@ describe("batchScript and parseBatch: one exec per batch, one line per item", ()
     expect(outputs[0]).toMatchObject({ exitCode: 0, stdout: "", durationMs: 30 });
     expect(outputs[1]).toMatchObject({ exitCode: 1, stdout: "nc: timed out", durationMs: 3020 });
     expect(outputs[2]?.durationMs).toBeUndefined();
+  });
+
+  it("reads the site's IPv4 and global IPv6 addresses (measured in a container on a network made with --ipv6)", () => {
+    const line =
+      "@@addr 1: lo inet 127.0.0.1/8 scope host lo\\ valid_lft forever preferred_lft forever;12502: eth0 inet 172.23.0.2/16 brd 172.23.255.255 scope global eth0\\ valid_lft forever preferred_lft forever;12502: eth0 inet6 fd00:23:77::2/64 scope global flags 02 \\ valid_lft forever preferred_lft forever;";
+    expect(parseView(`${line}\n`).addresses).toEqual(["lo 127.0.0.1/8", "eth0 172.23.0.2/16", "eth0 fd00:23:77::2/64"]);
   });
 
   it("counts an item whose line is missing as failed, and ignores lines that are not results", () => {

@@ -10,9 +10,9 @@ import { probeArgv, probeResult, type ProbeItem } from "./probe-commands.js";
  */
 export function batchScript(items: ProbeItem[], timeoutMs: number): string {
   const calls = items.map((item, index) => `p ${index} ${quote(probeArgv(item, timeoutMs))} &`);
-  // The site's own view first (its IPv4 addresses and routes), so a failing report shows where it probed from.
+  // The site's own view first (its IPv4 and global IPv6 addresses, its routes), so a failing report shows where it probed from.
   const view = [
-    'echo "@@addr" $(ip -o -4 addr show 2>&1 | tr "\\n" ";")',
+    'echo "@@addr" $({ ip -o -4 addr show; ip -o -6 addr show scope global; } 2>&1 | tr "\\n" ";")',
     'echo "@@route" $(ip -4 route show 2>&1 | tr "\\n" ";")',
   ];
   return [
@@ -72,7 +72,7 @@ export function parseView(stdout: string): SiteView {
       .map((part) => part.trim())
       .filter(Boolean);
   const addresses = line("addr")
-    .map((entry) => /^\d+:\s+(\S+)\s+inet\s+(\S+)/.exec(entry))
+    .map((entry) => /^\d+:\s+(\S+)\s+inet6?\s+(\S+)/.exec(entry))
     .flatMap((match) => (match ? [`${match[1]} ${match[2]}`] : []));
   return { addresses, routes: line("route") };
 }
