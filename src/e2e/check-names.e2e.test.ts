@@ -73,7 +73,8 @@ describe("on a user-defined network: round robin, --add-host, the embedded DNS's
       ...["run", "-d", "--name", client, "--network", net, "--dns", "127.0.0.1", "--dns-search", "h1.example"],
       ...["--add-host", "db.local:10.9.9.9", IMAGE, "sleep", "3600"],
     );
-    await docker("run", "-d", "--name", plain, "--network", net, IMAGE, "sleep", "3600");
+    // No --add-host here; its unknown names go to 127.0.0.1 too (a1 and a2 are never asked to look anything up).
+    await docker("run", "-d", "--name", plain, "--network", net, "--dns", "127.0.0.1", IMAGE, "sleep", "3600");
     ({
       byId,
       run: { exitCode },
@@ -88,7 +89,7 @@ describe("on a user-defined network: round robin, --add-host, the embedded DNS's
       `{ id: add-host-wrong, from: ${client}, resolve: db.local, addresses: [10.9.9.8] }`,
       `{ id: add-host-missing, from: ${plain}, resolve: db.local, reach: yes }`,
       `{ id: resolver-client, resolver: ${client}, nameservers: [127.0.0.1], search: [h1.example], hosts: { db.local: 10.9.9.9 } }`,
-      `{ id: resolver-plain, resolver: ${plain}, nameservers: [127.0.0.1], search: [h1.example], hosts: { db.local: 10.9.9.9 } }`,
+      `{ id: resolver-no-dns, resolver: ${a1}, nameservers: [127.0.0.1], search: [h1.example], hosts: { db.local: 10.9.9.9 } }`,
     ]));
   });
 
@@ -104,7 +105,7 @@ describe("on a user-defined network: round robin, --add-host, the embedded DNS's
       "add-host-wrong": false,
       "add-host-missing": false,
       "resolver-client": true,
-      "resolver-plain": false,
+      "resolver-no-dns": false,
     });
     expect(exitCode).toBe(1);
   });
@@ -124,12 +125,12 @@ describe("on a user-defined network: round robin, --add-host, the embedded DNS's
     expect(byId.get("resolver-client")!.observed).toBe(
       "nameservers 127.0.0.1 via the embedded DNS 127.0.0.11, search h1.example, options ndots:0, hosts db.local 10.9.9.9",
     );
-    const plainSeen = byId.get("resolver-plain")!;
-    expect(plainSeen.detail).toContain("nameservers the host's resolvers (no --dns), via the embedded DNS 127.0.0.11");
-    expect(plainSeen.detail).toContain("search none, not h1.example");
-    expect(plainSeen.detail).toContain("/etc/hosts gives db.local nothing, not 10.9.9.9");
-    expect(plainSeen.hint).toContain("--add-host db.local:10.9.9.9");
-    const seeIt = await execa("sh", ["-c", plainSeen.command!], { reject: false });
+    const noDns = byId.get("resolver-no-dns")!;
+    expect(noDns.detail).toContain("nameservers the host's resolvers (no --dns), via the embedded DNS 127.0.0.11");
+    expect(noDns.detail).toContain("search none, not h1.example");
+    expect(noDns.detail).toContain("/etc/hosts gives db.local nothing, not 10.9.9.9");
+    expect(noDns.hint).toContain("--add-host db.local:10.9.9.9");
+    const seeIt = await execa("sh", ["-c", noDns.command!], { reject: false });
     expect(seeIt.stdout).toContain("nameserver 127.0.0.11");
   });
 });
