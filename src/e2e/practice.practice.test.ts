@@ -169,6 +169,32 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
     });
   });
 
+  it("29's reset deletes its DOCKER-USER rule by its exact words: a user's rule on the same addresses survives", async () => {
+    const exercise = exercises.find((item) => item.number === 29)!;
+    await inTurn(exercise, async () => {
+      const comment = `p29-mine-${Date.now().toString(36)}`;
+      // The same chain and addresses, another target: not the rule the exercise names.
+      const rule = ["-w", "-I", "DOCKER-USER", "-s", "10.213.229.20", "-d", "10.213.229.10"];
+      const mine = [...rule, "-m", "comment", "--comment", comment, "-j", "RETURN"];
+      await type(exercise.solution, exercise);
+      await execa("iptables", mine);
+      try {
+        const reset = await practice(["reset", "29"]);
+        expect(reset.all).toContain("rule iptables -A DOCKER-USER -s 10.213.229.20 -d 10.213.229.10 -j DROP");
+        expect(await leftOf(exercise)).toEqual([]);
+        const check = mine.map((word) => (word === "-I" ? "-C" : word));
+        expect((await execa("iptables", check, { reject: false })).exitCode).toBe(0);
+      } finally {
+        await execa(
+          "iptables",
+          mine.map((word) => (word === "-I" ? "-D" : word)),
+          { reject: false },
+        );
+        await resetAndExpectNothingLeft(exercise);
+      }
+    });
+  });
+
   it("check --watch re-checks until stopped; Ctrl-C exits 130 and leaves no probe sidecar (the CLI, in a child process)", async () => {
     const exercise = exercises.find((item) => item.number === 15)!;
     await inTurn(exercise, async () => {
