@@ -22,6 +22,7 @@ describe("the published JSON Schema", () => {
     expect(schema.properties.expect.items.anyOf.map((shape) => shape.title)).toEqual([
       "reach",
       "resolve",
+      "resolver",
       "publishes",
       "matrix",
       "network",
