@@ -44,7 +44,9 @@ describe("the ports --up waits for", () => {
         reach("db", 5432),
         reach("db", 5432, { withinMs: 45_000 }),
         reach("api", 9000, { expected: { reach: false } }),
-        reach("dns", 53, { protocol: "udp" }),
+        { ...reach("dns", 53), to: { kind: "name", name: "dns", port: 53, protocol: "udp" } } as Expectation,
+        // A kind added later with a target of the same shape (an HTTP GET) is waited for too.
+        { ...reach("x", 1), kind: "http", to: { kind: "name", name: "web", port: 8080 } } as unknown as Expectation,
         reach("api", 1, { expected: { outcome: "refused" } }),
         { ...reach("x", 1), to: { kind: "host", port: 80 } } as Expectation,
       ],
@@ -54,6 +56,7 @@ describe("the ports --up waits for", () => {
       { name: "db", port: 5432, protocol: "tcp", waitMs: 45_000 },
       { name: "api", port: 9000, protocol: "tcp", waitMs: 30_000 },
       { name: "dns", port: 53, protocol: "udp", waitMs: 30_000 },
+      { name: "web", port: 8080, protocol: "tcp", waitMs: 30_000 },
     ]);
   });
 

@@ -29,8 +29,8 @@ function nameAndPort(value: unknown): { name: string; port: number; protocol?: u
 
 /**
  * Every container port the expectations probe, read generically: any field of an expectation holding a
- * `{ kind: "name", name, port }` target (reach, matrix cells, and kinds added later in the same shape);
- * `protocol: "udp"` on the target or the expectation makes it a UDP port.
+ * `{ kind: "name", name, port }` target (reach, matrix cells, http, and kinds added later in the same shape);
+ * `protocol: "udp"` on the target (`NAME:PORT/udp`) makes it a UDP port.
  */
 export function listenersProbed(expectations: readonly Expectation[], defaultMs = DEFAULT_LISTEN_WAIT_MS): Listener[] {
   const byKey = new Map<string, Listener>();
@@ -41,7 +41,7 @@ export function listenersProbed(expectations: readonly Expectation[], defaultMs 
     for (const [key, value] of Object.entries(fields)) {
       const target = SKIPPED.has(key) ? undefined : nameAndPort(value);
       if (!target) continue;
-      const protocol = target.protocol === "udp" || fields.protocol === "udp" ? "udp" : "tcp";
+      const protocol = target.protocol === "udp" ? "udp" : "tcp";
       const waitMs = expectation.withinMs > 0 ? expectation.withinMs : defaultMs;
       const listenerKey = `${target.name}:${target.port}/${protocol}`;
       const known = byKey.get(listenerKey);
