@@ -31,6 +31,31 @@ describe("targetFromInspect on recorded docker inspect output (Docker 20.10.24)"
     ]);
   });
 
+  it("reads a network made with --ipv6: its global IPv6 address and gateway beside the IPv4 ones", () => {
+    const info = recordedInspect("published");
+    const endpoint = info.NetworkSettings.Networks["nlt-fixture-net"]!;
+    // As 20.10.24 reported a container on `docker network create --ipv6 --subnet fd00:23:2::/64`.
+    const dual = {
+      ...info,
+      NetworkSettings: {
+        ...info.NetworkSettings,
+        Networks: {
+          "nlt-fixture-net": { ...endpoint, GlobalIPv6Address: "fd00:23:2::2", IPv6Gateway: "fd00:23:2::1" },
+        },
+      },
+    };
+    expect(targetFromInspect("web", dual).attachments).toEqual([
+      {
+        network: "nlt-fixture-net",
+        address: "192.168.96.2",
+        gateway: "192.168.96.1",
+        address6: "fd00:23:2::2",
+        gateway6: "fd00:23:2::1",
+        aliases: ["shopweb"],
+      },
+    ]);
+  });
+
   it("reads --network none as one attachment without an address", () => {
     const found = targetFromInspect("cache", recordedInspect("network-none"));
     expect(found).toMatchObject({ networkMode: "none", published: [] });
