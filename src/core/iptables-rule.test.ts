@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesConnection, parseRule, rulesOf, verdictOf } from "./iptables-rule.js";
+import { matchesConnection, matchesPort, parseRule, rulesOf, verdictOf } from "./iptables-rule.js";
 
 // Lines as iptables 1.8.9 (nft) prints them with -S on Docker 20.10's host.
 const DOCKER_USER = [
@@ -31,6 +31,18 @@ describe("iptables -S lines as rules a connection is matched against", () => {
     expect(
       verdictOf(rules, { source: "10.9.0.3", in: "br-abc", out: "docker0", destination: "172.17.0.2" })?.target,
     ).toBe("ACCEPT");
+  });
+
+  it("a DNAT is for a TCP port when its --dport holds it: a range, never another protocol or a negated port", () => {
+    const ranged = parseRule("-A PREROUTING -p tcp -m tcp --dport 8000:8100 -j DNAT --to-destination 10.2.0.2:80")!;
+    expect(matchesPort(ranged, 8080)).toBe(true);
+    expect(matchesPort(ranged, 9000)).toBe(false);
+    expect(
+      matchesPort(parseRule("-A PREROUTING -p udp -m udp --dport 8080 -j DNAT --to-destination 10.2.0.2:80")!, 8080),
+    ).toBe(false);
+    expect(
+      matchesPort(parseRule("-A PREROUTING -p tcp ! --dport 22 -j DNAT --to-destination 10.2.0.2:80")!, 8080),
+    ).toBe(false);
   });
 
   it("a match on what the connection does not say never holds: a hint quotes no rule that may not apply", () => {

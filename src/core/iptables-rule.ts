@@ -119,6 +119,14 @@ export function matchesConnection(rule: IptablesRule, connection: Connection): b
   return true;
 }
 
+/** Whether a rule is for this TCP port: a `--dport` that holds it (not negated), and no other protocol. */
+export function matchesPort(rule: IptablesRule, port: number): boolean {
+  const protocol = rule.matches.get("-p");
+  const dport = rule.matches.get("--dport");
+  if (protocol && (protocol.negated || !["tcp", "all"].includes(protocol.value))) return false;
+  return dport !== undefined && !dport.negated && portIn(dport.value, port);
+}
+
 /**
  * What a chain decides for a connection, as the kernel walks it: the first matching rule whose target ends the
  * walk (DROP, REJECT, ACCEPT, RETURN); rules jumping to other chains are passed over. Undefined: none matched.

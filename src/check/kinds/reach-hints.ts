@@ -1,7 +1,7 @@
 import type { Outcome } from "../../core/outcome.js";
 import { holds, type ReachExpectation } from "../../core/check-file/expectations.js";
 import { settingOff, settingsInTheWay } from "../../core/daemon-settings.js";
-import { rulesOf, verdictOf, type Connection, type IptablesRule } from "../../core/iptables-rule.js";
+import { matchesPort, rulesOf, verdictOf, type Connection, type IptablesRule } from "../../core/iptables-rule.js";
 import { sharedNetworks, type Target } from "../target.js";
 import type { HintContext } from "./kind.js";
 import { foundOrNone, list, nameOf, networksOf } from "./words.js";
@@ -74,24 +74,11 @@ function iccOff(context: HintContext, network: string): string | undefined {
     : undefined;
 }
 
-/** DNAT rules of the host's nat table for a TCP port: in Docker's own DOCKER chain (from -p), or made by hand elsewhere. */
-function dnatFor(context: HintContext, port: number): { byHand: IptablesRule[]; docker: IptablesRule[] } {
-  const rules = rulesOf(context.engine?.host?.nat ?? []).filter(
-    (rule) => rule.target === "DNAT" && verdictPort(rule, port),
+/** DNAT rules of the host's nat table for a TCP port made by hand: outside Docker's own DOCKER chain (where -p puts its). */
+function dnatByHand(context: HintContext, port: number): IptablesRule[] {
+  return rulesOf(context.engine?.host?.nat ?? []).filter(
+    (rule) => rule.target === "DNAT" && rule.chain !== "DOCKER" && matchesPort(rule, port),
   );
-  return {
-    byHand: rules.filter((rule) => rule.chain !== "DOCKER"),
-    docker: rules.filter((rule) => rule.chain === "DOCKER"),
-  };
-}
-
-function verdictPort(rule: IptablesRule, port: number): boolean {
-  const dport = rule.matches.get("--dport");
-  const protocol = rule.matches.get("-p");
-  if (protocol && (protocol.negated || !["tcp", "all"].includes(protocol.value))) return false;
-  if (!dport || dport.negated) return false;
-  const [low, high = low] = dport.value.split(":").map(Number);
-  return port >= (low ?? 0) && port <= (high ?? 0);
 }
 
 /** The checked container whose address a DNAT rule sends to, in words: ` (api's address)`. */
@@ -119,13 +106,14 @@ function whyHostPortUnreached(port: number, observed: Outcome, context: HintCont
   );
   if (loopbackOnly.length > 0)
     return `port ${port} is published on 127.0.0.1 only by ${loopbackOnly.map((target) => target.name).join(", ")}: the outside cannot reach it (docker port ${loopbackOnly[0]!.container})`;
-  const [byHand] = dnatFor(context, port).byHand;
+  const [byHand] = dnatByHand(context, port);
   if (byHand) {
     const [address, toPort] = (byHand.toDestination ?? "").split(":");
+    const policy = context.engine?.host?.forwardPolicy;
     const then =
       observed === "refused"
         ? `nothing listens on ${byHand.toDestination} (or a rule there refuses it)`
-        : `forwarded packets to ${address} need a rule that accepts them, FORWARD's policy being ${context.engine?.host?.forwardPolicy ?? "DROP under Docker"} (iptables -I DOCKER-USER -d ${address} -p tcp --dport ${toPort ?? port} -j ACCEPT; see iptables -S FORWARD)`;
+        : `forwarded packets to ${address} need a rule that accepts them, FORWARD's policy being ${policy === "ACCEPT" || policy === "DROP" ? policy : "DROP under Docker"} (iptables -I DOCKER-USER -d ${address} -p tcp --dport ${toPort ?? port} -j ACCEPT; see iptables -S FORWARD)`;
     return `${quoteDnat(context, byHand, port)}: ${then}`;
   }
   for (const publisher of publishers) {
@@ -245,7 +233,7 @@ function whyHostPortReached(port: number, context: HintContext, fromOutside: boo
       ? `port ${port} is published on all addresses by ${publishers[0]!.name} (${binding}): publish it on loopback only (-p 127.0.0.1:${port}:…)`
       : `host port ${port} is published by ${publishers[0]!.name} (${binding}): every container reaches it through the host's address (docker port ${publishers[0]!.container})`;
   }
-  const [byHand] = dnatFor(context, port).byHand;
+  const [byHand] = dnatByHand(context, port);
   if (byHand)
     return `${quoteDnat(context, byHand, port)}: remove it to close the port (iptables -t nat -D ${byHand.text.slice(3)})`;
   return undefined;
