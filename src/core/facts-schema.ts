@@ -16,7 +16,9 @@ const outcome = z.enum(OUTCOMES);
 export const probeResultSchema = z.object({
   probe: z.enum(["tcp", "udp", "dns", "listen"]),
   from: z.string().describe("where the probe ran: a container name, `host`, or `sentinel`"),
-  target: z.string().describe("`address:port` for tcp and listen, a name for dns"),
+  target: z
+    .string()
+    .describe("`address:port` for tcp and listen (`[IPv6]:port`), `address:port/udp` for udp, a name for dns"),
   outcome,
   detail: z.string().describe("the probe's own words"),
   reply: z.string().optional(),
