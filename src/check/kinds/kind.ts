@@ -7,7 +7,7 @@ import type { StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
 import type { EngineHints, NetworkFacts } from "../hint-context.js";
 
-/** What a hint may know of the world besides the containers: each network's `internal` flag. */
+/** What a hint may know of the world besides the containers, read once per check (hint-context.ts). */
 export interface HintContext {
   targets: Map<string, Target>;
   internalNetworks: Set<string>;
