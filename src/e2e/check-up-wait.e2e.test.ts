@@ -44,6 +44,7 @@ writeFileSync(
       // `<project>_front`.
       { id: "by-container-name", from: "web", to: `${slowBox}:8080`, reach: "yes" },
       { id: "by-alias", from: "web", resolve: "late", reach: "yes" },
+      { id: "to-alias", from: "web", to: "late:8080", reach: "yes" },
       { id: "network-key", network: "slow", attached: ["front"] },
       // The control: nothing ever listens on 9090, so the wait gives up after its `within` and the check says so.
       { id: "never-listens", from: "web", to: "slow:9090", reach: "yes", within: "2s" },
@@ -61,13 +62,14 @@ describe("netlab check --up waits for listeners", () => {
     const run = await runNetlab(["check", join(dir, "netlab.yaml"), "--up", "--json", "--reports-dir", reports]);
     const output = String(run.stderr);
     expect(output).toMatch(
-      /waited \d+\.\d s for slow:8080, [\w-]+:8080 to listen; slow:9090 never listened \(checked as they are\)/,
+      /waited \d+\.\d s for slow:8080, [\w-]+:8080, late:8080 to listen; slow:9090 never listened \(checked as they are\)/,
     );
     const byId = new Map(parseJson(run).specs[0]!.expectations.map((expectation) => [expectation.id, expectation]));
     // Held at the first probe: the wait, not a retry, is what let it connect.
     expect(byId.get("slow-listens")).toMatchObject({ held: true, observed: "connected", attempts: 1 });
     expect(byId.get("by-container-name")).toMatchObject({ held: true, observed: "connected" });
     expect(byId.get("by-alias")).toMatchObject({ held: true });
+    expect(byId.get("to-alias")).toMatchObject({ held: true, observed: "connected" });
     expect(byId.get("network-key")).toMatchObject({ held: true });
     expect(byId.get("network-key")!.detail).toContain(`${project}_front`);
     expect(byId.get("never-listens")).toMatchObject({ held: false, observed: "refused" });
