@@ -85,7 +85,9 @@ beforeAll(async () => {
   await dockerAsTyped(["run", "-d", "--name", names.other, "--network", names.far, ...probeImage, "sleep", "3600"]);
   await dockerAsTyped(["network", "connect", names.six, names.web]);
   await dockerAsTyped(["network", "connect", names.six, names.api]);
-  [unused, unusedToo, unusedForHttp] = await Promise.all([250, 251, 252].map((last) => unusedAddress(names.lan, last)));
+  unused = await unusedAddress(names.lan, 250);
+  unusedToo = await unusedAddress(names.lan, 251);
+  unusedForHttp = await unusedAddress(names.lan, 252);
   const { web, api, lone, other } = names;
   writeFileSync(
     join(dir, "net.yaml"),
