@@ -62,7 +62,9 @@ export function answerHolds(
 function answerHint(expectation: ResolveExpectation, result: ProbeResult, targets: Map<string, Target>): string {
   const from = formatEndpoint(expectation.from);
   if (result.detail.includes("from /etc/hosts"))
-    return `${from}'s /etc/hosts lists ${expectation.lookup} (--add-host or --link), so its DNS is never asked: see it with docker inspect -f '{{.HostConfig.ExtraHosts}} {{.HostConfig.Links}}' ${from}`;
+    return expectation.from.kind === "name"
+      ? `${from}'s /etc/hosts lists ${expectation.lookup} (--add-host or --link), so its DNS is never asked: see it with docker inspect -f '{{.HostConfig.ExtraHosts}} {{.HostConfig.Links}}' ${from}`
+      : `${from}'s /etc/hosts lists ${expectation.lookup}, so its DNS is never asked`;
   const source = foundOrNone(targets, nameOf(expectation.from));
   const network = source ? networksOf(source).find((each) => each !== "bridge") : undefined;
   return `every container that answers to ${expectation.lookup} on a network ${from} is on is in the answer: give one the name with docker network connect --alias ${expectation.lookup} ${network ?? "NET"} CONTAINER (or docker run --network-alias), take it away by disconnecting it`;

@@ -60,3 +60,21 @@ export function serviceItemsOutsideStack(
     }),
   );
 }
+
+/**
+ * `resolver:` entries in a stack spec: it reads one container's files, and a stack's service runs as tasks on
+ * nodes, so each is refused at its line; a resolve from the service checks what its tasks' lookups answer.
+ */
+export function resolverInStack(entries: readonly object[]): Array<{ path: (string | number)[]; message: string }> {
+  return entries.flatMap((entry, index) =>
+    "resolver" in entry
+      ? [
+          {
+            path: ["expect", index, "resolver"],
+            message:
+              "`resolver` reads one container's files: not in a stack spec, whose services run as tasks on nodes; check what a task's lookups answer with `from: SERVICE, resolve: NAME`",
+          },
+        ]
+      : [],
+  );
+}

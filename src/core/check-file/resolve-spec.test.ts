@@ -47,6 +47,13 @@ describe("resolve: what a name resolves to", () => {
     expect(resolveOf(one).expected.addresses).toEqual([{ kind: "vip", service: "api", text: "vip:api" }]);
   });
 
+  it("refuses resolver in a stack spec: a service runs as tasks on nodes", () => {
+    const text = `version: 2\nstack: stack.yml\nexpect:\n  - { resolver: web, search: [] }\n`;
+    expect(specErrors(text)).toEqual([
+      "net.yaml:4:17 `resolver` reads one container's files: not in a stack spec, whose services run as tasks on nodes; check what a task's lookups answer with `from: SERVICE, resolve: NAME`",
+    ]);
+  });
+
   it.each([
     [
       "- { from: web, resolve: api, reach: no, addresses: [api-1] }",

@@ -9,7 +9,7 @@ import type { Parsed } from "./parsed.js";
 import { PUBLISHED_PORT_PATTERN, parsePublishedPort } from "./published-port.js";
 import { parsePingTarget } from "./ping-target.js";
 import { parseHttpTarget } from "./http-target.js";
-import { parseResolveItem, serviceItemsOutsideStack } from "./resolve-item.js";
+import { parseResolveItem, resolverInStack, serviceItemsOutsideStack } from "./resolve-item.js";
 
 /** A string read by one of the spec's small parsers; its error message becomes the zod issue. */
 function parsedText<T>(parse: (text: string) => Parsed<T>, pattern?: string) {
@@ -980,6 +980,7 @@ export const specSchema = z
       });
     if (spec.stack === undefined)
       for (const issue of serviceItemsOutsideStack(spec.expect)) ctx.addIssue({ code: "custom", ...issue });
+    else for (const issue of resolverInStack(spec.expect)) ctx.addIssue({ code: "custom", ...issue });
   })
   .meta({
     title: "netlab spec (versions 1 and 2)",
