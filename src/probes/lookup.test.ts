@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { hostsAddresses, parseHostsFile } from "./hosts-file.js";
 import { lookupArgv, lookupResult, resolverFilesResult, splitResolverFiles } from "./lookup.js";
 import { parseResolvConf } from "./resolv-conf.js";
+import { probeArgv, ProbeInputError } from "./probe-commands.js";
 
 const frame = { from: "web", durationMs: 5, command: "see it" };
 const run = (exitCode: number, stdout: string) => ({ exitCode, stdout, stderr: "" });
@@ -63,6 +64,11 @@ describe("a lookup as programs make it", () => {
     // One dot, ndots 1 by default: the name itself first, absolute, then each search domain.
     expect(script).toContain('if [ 1 -ge "$n" ]; then c="db.local. $c"; else c="$c db.local."; fi');
     expect(script).toContain("r=$(timeout 3 nslookup $q 2>&1)");
+  });
+
+  it("refuses a name a shell would read", () => {
+    expect(() => probeArgv({ kind: "lookup", name: "db;reboot" }, 3000)).toThrow(ProbeInputError);
+    expect(probeArgv({ kind: "lookup", name: "db" }, 2500)[2]).toContain("timeout 3 nslookup $q");
   });
 
   it("says /etc/hosts answered", () => {
