@@ -217,7 +217,9 @@ describe(USER_BRIDGE.heading, () => {
       "answerForOtherNetworkName",
       (await beta.exec(["nslookup", fixed.name], timeout)).stdout.trim(),
     );
-    expect(answer, "the answer that came back through 127.0.0.11").toMatch(/Server:\s+127\.0\.0\.11[\s\S]*NXDOMAIN/);
+    expect(answer, `the answer that came back through 127.0.0.11${out ? `; ${out}` : ""}`).toMatch(
+      /Server:\s+127\.0\.0\.11[\s\S]*NXDOMAIN/,
+    );
     const forwarded = check.verify(await fromBeta.lookup(env.sentinel.dnsName), "resolved", out);
     expect(
       forwarded.addresses,
