@@ -146,8 +146,8 @@ export function probeResult(site: ProbeSite, item: ProbeItem, output: ExecOutput
   if (item.kind === "icmp")
     return { probe: "tcp", from: site.name, target: item.address, ...classifyPing(output), durationMs, command };
   if (item.kind === "http") {
-    const at = item.address.includes(":") ? `[${item.address}]` : item.address;
-    const target = `${at}:${item.port}${item.path}`;
+    // address:port as a connect's, so reports place it; the path is in the command.
+    const target = `${item.address.includes(":") ? `[${item.address}]` : item.address}:${item.port}`;
     return { probe: "tcp", from: site.name, target, ...classifyHttp(output), durationMs, command };
   }
   if (item.kind === "dns") {

@@ -128,7 +128,7 @@ describe("http: one GET per address a reach would dial", () => {
       if (http.decide.by !== "probes") throw new Error("http is decided by probes");
       return http.decide.judge(expectation, planHttp(expectation, context), results, view, context);
     };
-    const ok = (reply: string) => result("connected", "10.2.0.2:8080/health", { reply });
+    const ok = (reply: string) => result("connected", "10.2.0.2:8080", { reply });
     expect(judge('- {from: web, http: "api:8080/health", body: "line two"}', [ok(PAGE_OK)])).toMatchObject({
       held: true,
     });
@@ -144,7 +144,7 @@ describe("http: one GET per address a reach would dial", () => {
     expect(judge('- {from: web, http: "api:8080/health", status: 404}', [ok(PAGE_404)])).toMatchObject({
       held: true,
     });
-    const refused = result("refused", "10.2.0.2:8080/health", { detail: "Connection refused" });
+    const refused = result("refused", "10.2.0.2:8080", { detail: "Connection refused" });
     expect(judge('- {from: web, http: "api:8080/health"}', [refused, result("timed-out", "x")])).toMatchObject({
       held: false,
       outcome: "refused",
