@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import type Dockerode from "dockerode";
 import { describe, expect, it } from "vitest";
 import { target, targets } from "./check-test-helpers.js";
@@ -69,5 +70,36 @@ describe("engineStateView over an engine set", () => {
     expect((await view.network("back"))?.driver).toBe("overlay");
     expect(await view.container("nothing")).toBeUndefined();
     expect(await view.network("nothing")).toBeUndefined();
+  });
+});
+
+describe("the network connect events of a container, from what the engine still holds", () => {
+  // docker events of `docker run --network h4-a` then `docker network connect h4-b` on Docker 20.10.24, as the API streams them.
+  const id = "0d630d3c377983b46c00d619a50357359ecfc68652f9f1fc4fe6b070bfdbf34f";
+  const EVENTS = [
+    `{"Type":"container","Action":"create","Actor":{"ID":"${id}","Attributes":{"name":"h4-ev"}},"time":1796687100,"timeNano":1796687100934035114}`,
+    `{"Type":"network","Action":"connect","Actor":{"ID":"n1","Attributes":{"container":"${id}","name":"h4-a","type":"bridge"}},"time":1796687100,"timeNano":1796687100944609005}`,
+    `{"Type":"network","Action":"connect","Actor":{"ID":"n9","Attributes":{"container":"another","name":"h4-c","type":"bridge"}},"time":1796687101,"timeNano":1796687101026238647}`,
+    `{"Type":"network","Action":"connect","Actor":{"ID":"n2","Attributes":{"container":"${id}","name":"h4-b","type":"bridge"}},"time":1796687102,"timeNano":1796687102357308078}`,
+  ];
+  const engine: NamedEngine = {
+    name: "local",
+    docker: {
+      modem: {},
+      getContainer: () => ({ inspect: async () => ({ Id: id, Name: "/h4-ev", State: {} }) }),
+      getEvents: async () => Readable.from(EVENTS.map((line) => `${line}\n`)),
+    } as unknown as Dockerode,
+  };
+
+  it("keeps this container's connects with their exact nanoseconds, and the oldest event held", async () => {
+    const view = engineStateView([engine], () => hostSite(), 1000);
+    expect(await view.connectEvents(id)).toEqual({
+      events: [
+        { network: "h4-a", timeNano: 1796687100944609005n },
+        { network: "h4-b", timeNano: 1796687102357308078n },
+      ],
+      oldestNano: 1796687100934035114n,
+      full: false,
+    });
   });
 });

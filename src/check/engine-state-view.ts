@@ -44,27 +44,24 @@ const ENGINE_EVENTS_KEPT = 256;
 interface EngineEvent {
   Type?: string;
   Action?: string;
-  timeNano?: number;
-  time?: number;
   Actor?: { ID?: string; Attributes?: Record<string, string> };
+  /** `timeNano` as printed: past 2^53 a JSON number loses the nanoseconds a start is told apart by. */
+  nano: bigint;
 }
 
 /** The events the engine still holds, oldest first (`since` reads its buffer; `until` now ends the stream). */
 async function heldEvents(docker: Dockerode): Promise<EngineEvent[]> {
   const until = Math.ceil(Date.now() / 1000) + 1;
-  const stream = (await docker.getEvents({ since: 1, until })) as unknown as NodeJS.ReadableStream;
+  const stream = (await docker.getEvents({ since: 1, until })) as unknown as AsyncIterable<Buffer | string>;
   let text = "";
   for await (const chunk of stream) text += String(chunk);
   return text
     .split("\n")
     .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as EngineEvent);
-}
-
-/** An event's time in nanoseconds (timeNano loses precision as a JSON number: seconds come from `time`). */
-function eventNano(event: EngineEvent): bigint {
-  const nano = BigInt(Math.round(event.timeNano ?? 0));
-  return event.time !== undefined ? BigInt(event.time) * 1_000_000_000n + (nano % 1_000_000_000n) : nano;
+    .map((line) => ({
+      ...(JSON.parse(line) as Omit<EngineEvent, "nano">),
+      nano: BigInt(/"timeNano":(\d+)/.exec(line)?.[1] ?? "0"),
+    }));
 }
 
 /** The endpoints of a container on each network, as inspect shows them. */
@@ -195,10 +192,10 @@ export function engineStateView(
             event.Action === "connect" &&
             event.Actor?.Attributes?.container === containerId,
         )
-        .map((event) => ({ network: event.Actor?.Attributes?.name ?? "", timeNano: eventNano(event) }));
+        .map((event) => ({ network: event.Actor?.Attributes?.name ?? "", timeNano: event.nano }));
       return {
         events,
-        ...(held[0] ? { oldestNano: eventNano(held[0]) } : {}),
+        ...(held[0] ? { oldestNano: held[0].nano } : {}),
         full: held.length >= ENGINE_EVENTS_KEPT,
       };
     },
