@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { ComposeProject, detectCompose, type StartedComposeProject } from "../runtime/compose.js";
 import { dockerAsTyped } from "../runtime/as-typed.js";
 import { docker } from "./netlab-cli.js";
-import { parseJson, removeProject, runNetlab, scratchDir, uniqueName } from "./check-e2e-helpers.js";
+import { freeHostPort, parseJson, removeProject, runNetlab, scratchDir, uniqueName } from "./check-e2e-helpers.js";
 
 /**
  * Record, then assert: `netlab check --record` writes a spec of a running compose project that `netlab check`
@@ -15,6 +15,7 @@ import { parseJson, removeProject, runNetlab, scratchDir, uniqueName } from "./c
 const project = `h6${uniqueName("rec").replaceAll("-", "")}`;
 const dir = scratchDir("h6-record");
 const spec = join(dir, "netlab.yaml");
+const hostPort = await freeHostPort();
 
 writeFileSync(
   join(dir, "docker-compose.yml"),
@@ -27,6 +28,8 @@ writeFileSync(
     "    <<: *svc",
     "    command: [httpd, -f, -p, '80']",
     "    networks: [front]",
+    // Published on every host address: the engine lists it once per family it binds (0.0.0.0 and, if any, [::]).
+    `    ports: ['${hostPort}:80']`,
     "  api:",
     "    <<: *svc",
     "    command: [httpd, -f, -p, '9000']",
@@ -91,6 +94,10 @@ describe("netlab check --record", () => {
     });
     expect(written.expect).toContainEqual({ network: "api", attached: ["back", "front"] });
     expect(written.expect).toContainEqual({ from: "web", resolve: "db", reach: "no" });
+    expect(written.expect).toContainEqual({
+      publishes: "web",
+      ports: expect.arrayContaining([`0.0.0.0:${hostPort}->80/tcp`]),
+    });
 
     const checked = await check();
     expect(checked.exitCode, String(checked.all)).toBe(0);
