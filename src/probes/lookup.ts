@@ -29,7 +29,7 @@ export function lookupArgv(name: string, bound: string): string[] {
   const script = [
     `if grep -qiE ${hosts} 2>/dev/null; then printf '${HOSTS_MARK};'; grep -iE ${hosts} | tr '\\n' ';'; exit 0; fi`,
     "n=1; s=",
-    "while read -r k v; do case $k in search|domain) s=$v;; options) for o in $v; do case $o in ndots:*) n=${o#ndots:};; esac; done;; esac; done </etc/resolv.conf",
+    "while read -r k v || [ -n \"$k\" ]; do case $k in search|domain) s=$v;; options) for o in $v; do case $o in ndots:*) n=${o#ndots:};; esac; done;; esac; done </etc/resolv.conf",
     `c=; for x in $s; do c="$c ${name}.$x."; done`,
     `if [ ${dots} -ge "$n" ]; then c="${name}. $c"; else c="$c ${name}."; fi`,
     `for q in $c; do r=$(timeout ${bound} nslookup $q 2>&1); e=$?; echo "$r"; [ $e = 0 ] && exit 0; case $r in *NXDOMAIN*) ;; *) exit $e;; esac; done; exit 1`,
