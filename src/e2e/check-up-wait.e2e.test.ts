@@ -2,7 +2,16 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { parseJson, remains, removeProject, runIdOf, runNetlab, scratchDir, uniqueName } from "./check-e2e-helpers.js";
+import {
+  createdDuring,
+  parseJson,
+  remains,
+  removeProject,
+  runIdOf,
+  runNetlab,
+  scratchDir,
+  uniqueName,
+} from "./check-e2e-helpers.js";
 
 /**
  * `--up` waits for what the spec probes to listen before judging: a server that starts listening seconds after its
@@ -80,5 +89,43 @@ describe("netlab check --up waits for listeners", () => {
       netlabContainers: [],
       run: { containers: 0, networks: 0, namespaces: 0 },
     });
+  });
+});
+
+describe("the never-pull guard of --up", () => {
+  it("sees an image inherited through a YAML merge key, and stops before compose would pull it", async () => {
+    const missing = "h6-not-here/probe:never";
+    const other = `h6${uniqueName("pull").replaceAll("-", "")}`;
+    const folder = scratchDir("h6-pull");
+    writeFileSync(
+      join(folder, "docker-compose.yml"),
+      [
+        "x-svc: &svc",
+        `  image: ${missing}`,
+        "services:",
+        "  web:",
+        "    <<: *svc",
+        "    command: [sleep, '60']",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(folder, "netlab.yaml"),
+      stringify({
+        version: 2,
+        compose: "docker-compose.yml",
+        project: other,
+        expect: [{ network: "web", attached: ["default"] }],
+      }),
+    );
+    try {
+      const run = await runNetlab(["check", join(folder, "netlab.yaml"), "--up", "--reports-dir", join(folder, "r")]);
+      expect(run.exitCode, String(run.all)).toBe(3);
+      expect(String(run.stderr)).toContain(`image "${missing}" of compose project "${other}" is not on the engine`);
+      expect(createdDuring(run.events, { project: other, image: missing })).toEqual([]);
+    } finally {
+      await removeProject(other);
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
