@@ -2,6 +2,7 @@ import { Status, type Label, type Parameter, type StatusDetails } from "allure-j
 import type { CheckRecord, LabRecord, RecordedProbeRecord } from "../core/facts-schema.js";
 import { lessonOf } from "../core/lesson/lesson.js";
 import { observationLines, oneLine } from "./format.js";
+import { wordsFor } from "./report-words.js";
 
 /**
  * What a claim looks like in Allure, whoever writes it: the labels, the description (its lesson), one step
@@ -56,7 +57,7 @@ export function claimDescription(
   lab: Pick<LabRecord, "lab" | "file">,
 ): string {
   const lesson = lessonOf(lab.lab, check.claim);
-  const parts = [`**${check.claim}** in lab **${lab.lab}** (\`${lab.file}\`)`];
+  const parts = [`**${check.claim}** in ${wordsFor([lab]).suite} **${lab.lab}** (\`${lab.file}\`)`];
   if (check.state === "skipped")
     parts.push(
       `**Skipped:** ${check.skipReason ?? "skipped"}${lesson?.toRun ? `\n\n**To run it:** ${lesson.toRun}` : ""}`,

@@ -15,6 +15,7 @@ import { labAttachments } from "./allure-lab-model.js";
 import { checkText } from "./format.js";
 import { lessonOf } from "../core/lesson/lesson.js";
 import { labView } from "./lab-view.js";
+import { wordsFor } from "./report-words.js";
 
 /**
  * allure-results written from facts.json, for runs without vitest (`netlab check`); the labs' results are
@@ -154,7 +155,7 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
     }
 
     if (lab.errors.length > 0) {
-      const broken = base(`${lab.lab}: outside any claim (setup or teardown)`, "failed");
+      const broken = base(`${lab.lab}: outside any ${wordsFor([lab]).item} (setup or teardown)`, "failed");
       Object.assign(broken, {
         status: Status.BROKEN,
         statusDetails: { message: lab.errors.join("\n\n") },

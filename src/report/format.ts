@@ -1,5 +1,6 @@
 import type { CheckRecord, LabRecord, MatrixEntry } from "../core/facts-schema.js";
 import type { Lesson } from "../core/lesson/lesson.js";
+import { isCheckedSpec } from "./report-words.js";
 
 /** Small wording shared by the writers, so every report says a thing the same way. */
 
@@ -52,13 +53,6 @@ export function tally(checks: Array<Pick<CheckRecord, "state">>): Tally {
   return counts;
 }
 
-export function tallyText(counts: Tally): string {
-  const parts = [`${counts.passed} passed`, `${counts.failed} failed`];
-  if (counts.skipped) parts.push(`${counts.skipped} skipped`);
-  if (counts.pending) parts.push(`${counts.pending} not run`);
-  return parts.join(", ");
-}
-
 export function labFailed(lab: Pick<LabRecord, "checks" | "errors">): boolean {
   return lab.errors.length > 0 || lab.checks.some((check) => check.state === "failed");
 }
@@ -79,7 +73,11 @@ export function lookCommands(containers: string[]): string[] {
  * A check explained in plain text: errors, what was observed, each probe with the command to run it by hand,
  * what was assumed, and commands to look for yourself. For JUnit failure bodies and Allure status details.
  */
-export function checkText(check: CheckRecord, lab?: Pick<LabRecord, "containers">, lesson?: Lesson): string {
+export function checkText(
+  check: CheckRecord,
+  lab?: Pick<LabRecord, "containers"> & Partial<Pick<LabRecord, "file">>,
+  lesson?: Lesson,
+): string {
   const lines: string[] = [];
   if (check.errors.length) lines.push(...check.errors.map((error) => error.trim()), "");
   if (check.state === "skipped" && check.skipReason) lines.push(`Skipped: ${check.skipReason}`);
@@ -105,7 +103,12 @@ export function checkText(check: CheckRecord, lab?: Pick<LabRecord, "containers"
   }
   if (lesson) lines.push("", ...lessonText(lesson, check.state));
   if (lab && Object.keys(lab.containers).length > 0) {
-    lines.push("To see it yourself (while the lab's containers exist; the run removes them at its end):");
+    // A lab removes its containers when its run ends; a checked spec's are the user's (or its --up stack's).
+    lines.push(
+      lab.file !== undefined && isCheckedSpec({ file: lab.file })
+        ? "To see it yourself (while these containers run):"
+        : "To see it yourself (while the lab's containers exist; the run removes them at its end):",
+    );
     lines.push(...lookCommands(containersOf(check, lab)).map((command) => `  $ ${command}`));
   }
   return lines.join("\n").trim();

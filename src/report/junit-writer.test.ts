@@ -87,6 +87,10 @@ describe("junit.xml", () => {
     expect(classnames).toEqual(["check examples/shop/netlab_yaml", "check examples/shop/netlab_yaml"]);
     expect(checked).toContain('file="examples/shop/netlab.yaml"');
     expect(checked).toContain('<testsuite name="check examples/shop/netlab.yaml"');
+    // A check's words: an error outside any expectation, of the spec.
+    expect(checked).toContain('name="check examples/shop/netlab.yaml: outside any expectation (setup or teardown)"');
+    expect(checked).toContain('type="spec error"');
+    expect(checked).not.toMatch(/\b(lab|claim)\b/);
     // Control: a lab's name, with no dot, is its classname as it is.
     expect(testcase("D1")).toContain('classname="demo"');
   });

@@ -2,6 +2,7 @@ import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
 import type { StoppedRun } from "../core/stopped-run.js";
 import { lessonOf } from "../core/lesson/lesson.js";
 import { checkText } from "./format.js";
+import { wordsFor } from "./report-words.js";
 
 /**
  * junit.xml for CI test tabs: one testsuite per test file, one testcase per claim, named with its id.
@@ -80,7 +81,7 @@ function testcase(suite: JunitSuite, check: CheckRecord): string {
   if (check.state === "failed") {
     const message = firstLine(check.errors[0] ?? "failed");
     body.push(
-      `      <failure${attr({ message, type: `${check.claim} failed` })}>${xmlText(checkText(check, suite.lab, lesson))}</failure>`,
+      `      <failure${attr({ message, type: `${check.claim} failed` })}>${xmlText(checkText(check, suite.lab && { ...suite.lab, file: suite.file }, lesson))}</failure>`,
     );
   }
   const rerun = check.state === "passed" ? "flakyFailure" : "rerunFailure";
@@ -98,9 +99,10 @@ function testcase(suite: JunitSuite, check: CheckRecord): string {
 
 function setupCase(suite: JunitSuite): string {
   const text = suite.errors.join("\n\n");
+  const words = wordsFor([suite]);
   return [
-    `    <testcase${attr({ name: `${suite.name}: outside any claim (setup or teardown)`, classname: junitClassname(suite.name), file: suite.file, time: "0.000" })}>`,
-    `      <error${attr({ message: firstLine(suite.errors[0] ?? "error"), type: "lab error" })}>${xmlText(text)}</error>`,
+    `    <testcase${attr({ name: `${suite.name}: outside any ${words.item} (setup or teardown)`, classname: junitClassname(suite.name), file: suite.file, time: "0.000" })}>`,
+    `      <error${attr({ message: firstLine(suite.errors[0] ?? "error"), type: `${words.suite} error` })}>${xmlText(text)}</error>`,
     "    </testcase>",
   ].join("\n");
 }

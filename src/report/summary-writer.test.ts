@@ -60,6 +60,42 @@ describe("summary.md", () => {
   });
 });
 
+describe("summary.md of a check", () => {
+  const checked = withMatrices({
+    ...failingDemo(),
+    labs: [
+      {
+        lab: "check examples/shop/netlab.yaml",
+        file: "examples/shop/netlab.yaml",
+        durationMs: 900,
+        errors: ["compose up: one service exited"],
+        containers: {},
+        host: {},
+        checks: [
+          check({ claim: "web-api", title: "web-api: the storefront calls the api" }),
+          check({
+            claim: "db-out",
+            title: "db-out",
+            state: "failed",
+            errors: ["expected reach no, observed connected"],
+          }),
+        ],
+      },
+    ],
+  });
+  const text = summaryMarkdown(checked);
+
+  it("speaks of specs and expectations that held, as `netlab check` prints them, not of labs and claims", () => {
+    expect(text.split("\n")[0]).toBe("# netlab check: ✗ 1 held, 1 did not hold in 1 spec(s), 4.5 s");
+    expect(text).toContain("## ✗ check examples/shop/netlab.yaml: 1 held, 1 did not hold");
+    expect(text).toContain("| | expectation | observed | time |");
+    expect(text).toContain("> **error:** compose up: one service exited");
+    expect(text).not.toMatch(/\blabs?\b|\bclaims?\b/);
+    // Control: a lab run keeps its words.
+    expect(summary).toContain("| | claim | observed | time |");
+  });
+});
+
 describe("summary.md teaches", () => {
   const lessonLab = (name: string, checks: Parameters<typeof demoLab>[0]) => ({
     ...demoLab(checks),

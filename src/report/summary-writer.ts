@@ -3,19 +3,10 @@ import type { CheckRecord, Facts, LabRecord, Matrix } from "../core/facts-schema
 import type { StoppedRun } from "../core/stopped-run.js";
 import { labView } from "./lab-view.js";
 import { inLessonOrder, lessonOf } from "../core/lesson/lesson.js";
-import {
-  duration,
-  entryText,
-  labFailed,
-  observationLines,
-  oneLine,
-  STATE_MARK,
-  tally,
-  tallyText,
-  truncate,
-} from "./format.js";
+import { duration, entryText, labFailed, observationLines, oneLine, STATE_MARK, tally, truncate } from "./format.js";
 import { orderedEntries } from "./matrix.js";
 import { topologyContext, topologyMermaid, type TopologyContext } from "./topology.js";
+import { wordsFor, type ReportWords } from "./report-words.js";
 
 /**
  * summary.md: what a CI job summary shows. Per lab, each claim with ✓/✗/– and what was observed, the
@@ -143,8 +134,8 @@ function claimCell(check: CheckRecord, lab: string): string {
   return `${title}<details><summary>why</summary>${body.join("<br><br>")}</details>`;
 }
 
-export function matrixMarkdown(matrix: Matrix): string {
-  if (matrix.sources.length === 0) return "_No tcp or dns probes in this lab._\n";
+export function matrixMarkdown(matrix: Matrix, words: ReportWords = wordsFor([])): string {
+  if (matrix.sources.length === 0) return `_No tcp or dns probes in this ${words.suite}._\n`;
   const header = `| from ↓ · to → | ${matrix.targets.map((target) => cell(target.label)).join(" | ")} |`;
   const rule = `|---|${matrix.targets.map(() => "---").join("|")}|`;
   const rows = matrix.sources.map((source) => {
@@ -160,20 +151,20 @@ export function matrixMarkdown(matrix: Matrix): string {
     return `| **${cell(source.label)}** | ${cells.join(" | ")} |`;
   });
   const legend =
-    "✓ as the claim expected · ✗ not as expected (observed, then expected) · `·` recorded without an expectation. " +
+    `✓ as the ${words.item} expected · ✗ not as expected (observed, then expected) · \`·\` recorded without an expectation. ` +
     "Outcomes: connected, refused, timed-out, unreachable, host-unreachable, resolved, not-found. " +
     "A cell with several probes numbers them in the order they ran (1. first).";
   const mismatches = matrix.mismatches ? `**${matrix.mismatches} mismatch(es).** ` : "";
   return [header, rule, ...rows, "", `${mismatches}${legend}`, ""].join("\n");
 }
 
-function labSection(lab: LabRecord, context: TopologyContext): string {
+function labSection(lab: LabRecord, context: TopologyContext, words: ReportWords): string {
   const labels = new Map(labView(lab).containers.map((container) => [container.name, container.label]));
   const labelOf = (from: string) => labels.get(from) ?? from;
   const counts = tally(lab.checks);
   const mark = labFailed(lab) ? "✗" : "✓";
   const lines = [
-    `## ${mark} ${lab.lab}: ${tallyText(counts)}`,
+    `## ${mark} ${lab.lab}: ${words.tally(counts)}`,
     "",
     `\`${lab.file}\`${lab.durationMs !== undefined ? `, ${duration(lab.durationMs)}` : ""}`,
     "",
@@ -181,9 +172,10 @@ function labSection(lab: LabRecord, context: TopologyContext): string {
   if (lab.topology) lines.push(`Topology as observed: [${lab.topology}](${lab.topology})`, "");
   const mermaid = topologyMermaid(lab, context);
   if (mermaid) lines.push("```mermaid", mermaid.trimEnd(), "```", "");
-  for (const error of lab.errors) lines.push(`> **lab error:** ${cell(truncate(error.trim(), ERROR_MAX))}`, "");
+  const errorWord = words.suite === "lab" ? "lab error" : "error";
+  for (const error of lab.errors) lines.push(`> **${errorWord}:** ${cell(truncate(error.trim(), ERROR_MAX))}`, "");
   if (lab.checks.length) {
-    lines.push("| | claim | observed | time |", "|---|---|---|---|");
+    lines.push(`| | ${words.item} | observed | time |`, "|---|---|---|---|");
     for (const check of lab.checks) {
       lines.push(
         `| ${STATE_MARK[check.state]} | ${claimCell(check, lab.lab)} | ${observedText(check, lab.lab, labelOf)} | ${check.state === "skipped" ? "" : duration(check.durationMs)} |`,
@@ -198,7 +190,7 @@ function labSection(lab: LabRecord, context: TopologyContext): string {
       "",
       "Rows: where the probe ran. Columns: what it tried to reach.",
       "",
-      matrixMarkdown(lab.matrix),
+      matrixMarkdown(lab.matrix, words),
     );
   return lines.join("\n");
 }
@@ -207,8 +199,9 @@ export function summaryMarkdown(facts: Facts): string {
   const checks = facts.labs.flatMap((lab) => lab.checks);
   const counts = tally(checks);
   const failed = facts.labs.some(labFailed);
+  const words = wordsFor(facts.labs);
   const lines = [
-    `# netlab: ${failed ? "✗" : "✓"} ${tallyText(counts)} in ${facts.labs.length} lab(s), ${duration(facts.run.durationMs)}`,
+    `# ${words.title}: ${failed ? "✗" : "✓"} ${words.tally(counts)} in ${facts.labs.length} ${words.suite}(s), ${duration(facts.run.durationMs)}`,
     "",
     `Run \`${facts.run.runId}\`, ${facts.run.startedAt} to ${facts.run.finishedAt}. Total time: **${duration(facts.run.durationMs)}**.`,
     "",
@@ -218,7 +211,8 @@ export function summaryMarkdown(facts: Facts): string {
     "",
   ];
   const context = topologyContext(facts.run);
-  for (const lab of inLessonOrder(facts.labs, (candidate) => candidate.lab)) lines.push(labSection(lab, context));
+  for (const lab of inLessonOrder(facts.labs, (candidate) => candidate.lab))
+    lines.push(labSection(lab, context, words));
   lines.push(
     `Total time: ${duration(facts.run.durationMs)}. Details: \`facts.json\` (schema version ${facts.schemaVersion}), \`junit.xml\`, \`npm run report\` for the HTML report.`,
     "",
