@@ -21,6 +21,8 @@ const EVERY_SHAPE = [
   "- {iptables: 'netns:node1', table: nat, chain: KUBE-SERVICES, rule: '-j KUBE-SVC-WEB'}",
   "- {command: 'docker run --network host -p 80:80 netlab/probe:latest', warns: discarded}",
   "- {resolver: web, search: [corp.example]}",
+  "- {from: web, ping: db, reach: yes}",
+  "- {from: host, http: 'host:8443/'}",
 ];
 
 describe("the kind registry", () => {
@@ -30,12 +32,12 @@ describe("the kind registry", () => {
     expect(EVERY_SHAPE).toHaveLength(Object.keys(entrySchemas).length);
     expect(all.map((expectation) => kindOf(expectation).kind)).toEqual(all.map((expectation) => expectation.kind));
     // The control: the kinds are told apart, not all served by one module.
-    expect(new Set(all.map((expectation) => kindOf(expectation).kind)).size).toBe(14);
+    expect(new Set(all.map((expectation) => kindOf(expectation).kind)).size).toBe(17);
   });
 
   it("asks each kind what it names: running containers, sidecars, namespaces, the outside", () => {
     // `gone` may have exited and `data` is a network: neither is looked for among running containers.
-    expect(namesOf(all)).toEqual(["web", "api", "edge", "web", "box", "web", "web", "db", "side", "web"]);
+    expect(namesOf(all)).toEqual(["web", "api", "edge", "web", "box", "web", "web", "db", "side", "web", "web", "db"]);
     expect([...sidecarsOf(all)]).toEqual(["web", "side"]);
     expect(all.flatMap(namespacesIn)).toEqual(["blue", "node1", "node1", "node2", "node1"]);
     expect(needsOutside(all)).toBe(true);

@@ -36,6 +36,8 @@ describe("the published JSON Schema", () => {
       "flows",
       "iptables",
       "command",
+      "ping",
+      "http",
     ]);
   });
 });
