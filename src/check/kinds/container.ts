@@ -45,7 +45,7 @@ async function judgeJoined(
   const hint = forgotten
     ? `the engine keeps only its last 256 events and they no longer reach back to ${facts.name}'s start: whether ${list(missing)} was joined while it ran cannot be read any more`
     : onIt.length > 0
-      ? `${facts.name} is on ${list(onIt)} since it started (docker run --network, or re-created): the task asks to connect the running container: docker network connect ${onIt[0]} ${facts.name}, not a new docker run`
+      ? `${facts.name} is on ${list(onIt)} since it started (docker run --network, a connect before docker start, or a restart since it joined): the task asks to connect the running container: docker network connect ${onIt[0]} ${facts.name}, not a new docker run`
       : `${facts.name} is not on ${list(missing)}: docker network connect ${missing[0]} ${facts.name} while it runs`;
   return { held: false, detail, command, hint };
 }
