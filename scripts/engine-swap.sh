@@ -21,7 +21,8 @@
 set -euo pipefail
 
 SOCKET=${SWAP_SOCKET:-/var/run/docker.sock}
-IMAGE=${NETLAB_IMAGE:-netlab/probe:latest}
+# Every tag of it: netlab tags the probe image by content too (netlab/probe:<hash>) beside :latest.
+IMAGE=${SWAP_IMAGE:-netlab/probe}
 OPT=${SWAP_OPT:-/opt/docker26}
 DOCKERD_26=$OPT/bin/dockerd
 ROOT_26=${SWAP_ROOT_26:-/var/lib/docker26}
@@ -92,10 +93,13 @@ stop_engines() {
 }
 
 save_image() {
+  local tags
   if answers >/dev/null; then
-    if dockerc image inspect "$IMAGE" >/dev/null 2>&1; then
-      dockerc save "$IMAGE" -o "$CARRY"
-      say "saved $IMAGE to $CARRY"
+    tags=$(dockerc images --format '{{.Repository}}:{{.Tag}}' "$IMAGE")
+    if [[ -n $tags ]]; then
+      # shellcheck disable=SC2086 # one argument per tag
+      dockerc save -o "$CARRY" $tags
+      say "saved $(echo $tags) to $CARRY"
     fi
   fi
   return 0
@@ -120,10 +124,10 @@ start_engine() {
 }
 
 load_image() {
-  if dockerc image inspect "$IMAGE" >/dev/null 2>&1; then
-    say "$IMAGE is there already"
-  elif [[ -f $CARRY ]]; then
+  if [[ -f $CARRY ]]; then
     dockerc load -i "$CARRY" >&2
+  elif [[ -n $(dockerc images -q "$IMAGE") ]]; then
+    say "$IMAGE is there already"
   else
     say "no $IMAGE to load (nothing saved at $CARRY): run 'netlab provision' to build it"
   fi
