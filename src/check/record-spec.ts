@@ -13,7 +13,7 @@ import { projectNetworks } from "./compose-services.js";
 import { RecordError } from "./record-error.js";
 import type { Decision } from "./decision.js";
 import { engineSet } from "./engine-set.js";
-import { findTargets } from "./find-targets.js";
+import { findTargets, TargetMissingError } from "./find-targets.js";
 import { startProbeSidecar } from "./probe-sidecar.js";
 import { runCheck } from "./run-check.js";
 import type { Target } from "./target.js";
@@ -110,7 +110,7 @@ async function survey(options: RecordOptions, image: string): Promise<Survey> {
   const engines = engineSet(docker);
   const services = await runningServices(docker, project);
   if (services.length === 0)
-    throw new RecordError(
+    throw new TargetMissingError(
       `compose project "${project}" has no running container: bring it up first, or record with --up`,
     );
   const targets = await findTargets(engines, services, project);
