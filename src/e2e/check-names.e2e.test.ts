@@ -174,7 +174,8 @@ describe("on the default bridge: --link and --dns 127.0.0.1, answered from /etc/
     expect(byId.get("no-link")!.hint).toContain(
       `on the default bridge Docker's DNS answers for no container: a name resolves there only from /etc/hosts (docker run --link CONTAINER:database`,
     );
-    expect(byId.get("resolver-bridge")!.observed).toBe("nameservers 127.0.0.1, search none, options none");
+    // The default bridge copies the host's search list and options: only the nameserver is this test's own.
+    expect(byId.get("resolver-bridge")!.observed).toMatch(/^nameservers 127\.0\.0\.1, search /);
     expect(byId.get("resolver-bridge-wrong")!.detail).toBe("nameservers 127.0.0.1, not 127.0.0.11");
   });
 });
