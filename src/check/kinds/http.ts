@@ -2,7 +2,6 @@ import type { Outcome, ProbeResult } from "../../core/outcome.js";
 import { formatEndpoint } from "../../core/check-file/endpoint.js";
 import { httpWanted, type HttpExpectation, type ReachExpectation } from "../../core/check-file/expectations.js";
 import { formatHttpTarget } from "../../core/check-file/http-target.js";
-import type { SiteView } from "../../probes/probe-batch.js";
 import { readHttpResponse, squeezed, type HttpResponse } from "../../probes/http-probe.js";
 import { namesIn, type PlanContext, type ProbePlan } from "../plan-probes.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
@@ -59,7 +58,7 @@ function answerHint(expectation: HttpExpectation, response: HttpResponse, status
   return `the body has no ${JSON.stringify(expectation.body)}: another page, or another server than the one meant, answered (its first 200 characters are above)`;
 }
 
-function judge(expectation: HttpExpectation, plan: ProbePlan, results: ProbeResult[], _view: SiteView): ProbeJudgement {
+function judge(expectation: HttpExpectation, plan: ProbePlan, results: ProbeResult[]): ProbeJudgement {
   const chosen = answered(plan, results);
   // No connection at all keeps its outcome: refused, timed out or unreachable say why no answer came.
   if (!chosen) return { held: false, ...combine(plan, results) };

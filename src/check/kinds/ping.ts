@@ -2,7 +2,6 @@ import type { Outcome, ProbeResult } from "../../core/outcome.js";
 import { formatEndpoint } from "../../core/check-file/endpoint.js";
 import { holds, type PingExpectation, type ReachExpectation } from "../../core/check-file/expectations.js";
 import { formatPingTarget } from "../../core/check-file/ping-target.js";
-import type { SiteView } from "../../probes/probe-batch.js";
 import { namesIn, type PlanContext, type ProbePlan } from "../plan-probes.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
 import { combine, planReach } from "./reach.js";
@@ -37,7 +36,7 @@ export function planPing(expectation: PingExpectation, context: PlanContext): Pr
   };
 }
 
-function judge(expectation: PingExpectation, plan: ProbePlan, results: ProbeResult[], _view: SiteView): ProbeJudgement {
+function judge(expectation: PingExpectation, plan: ProbePlan, results: ProbeResult[]): ProbeJudgement {
   // Any address that replied answers it; otherwise the address on a network both share says why not.
   const replied = results.find((result) => result.outcome === "connected");
   const { outcome, detail } = replied ? { outcome: replied.outcome, detail: replied.detail } : combine(plan, results);
