@@ -82,6 +82,17 @@ describe("outsideToNodes: from outside, a stack's service is its published port 
     expect([...throughIngress]).toEqual(["o-api/node1", "o-api/node2", "o-api/node3"]);
   });
 
+  it("keeps the protocol of a /udp port it dials at the nodes", () => {
+    const { expectations } = outsideToNodes(
+      expectationsIn("- {id: o-u, from: outside, to: web:18080/udp, reach: yes}"),
+      lan,
+    );
+    expect(expectations.map((expectation) => ("to" in expectation ? expectation.to : undefined))).toEqual([
+      { kind: "address", address: "10.214.32.1", port: 18080, protocol: "udp" },
+      { kind: "address", address: "10.214.32.3", port: 18080, protocol: "udp" },
+    ]);
+  });
+
   it("keeps what does not start outside, and refuses at its line a port not published and `to: outside`", () => {
     const kept = expectationsIn("- {from: web, to: api:9000, reach: yes}");
     expect(outsideToNodes(kept, lan).expectations).toEqual(kept);

@@ -133,7 +133,13 @@ export function outsideToNodes(
     return onNodes.map((node) => {
       const id = `${expectation.id}/${node.name}`;
       if (port.mode === "ingress") throughIngress.add(id);
-      return { ...expectation, id, to: { kind: "address", address: node.address, port: to.port } } as Expectation;
+      const dialled = {
+        kind: "address",
+        address: node.address,
+        port: to.port,
+        ...(to.protocol ? { protocol: to.protocol } : {}),
+      };
+      return { ...expectation, id, to: dialled } as Expectation;
     });
   });
   if (problems.length > 0) throw new SpecError(problems);

@@ -172,7 +172,8 @@ function whyUnreached(expectation: ReachExpectation, observed: Outcome, context:
     return `${source.name} and ${destination.name} share no network (${source.name}: ${list(networksOf(source))}; ${destination.name}: ${list(networksOf(destination))}): Docker isolates networks from each other; docker network connect ${network} ${source.container} lets it through (and exposes ${source.name} to every container on ${network}: ${list(members)})`;
   }
   if (observed === "refused")
-    return `${destination.name} answers, but nothing listens on port ${to.port} there (docker exec ${destination.container} netstat -ltn)`;
+    // The user's image may have no netstat: the probe image's, in the destination's namespace, always has.
+    return `${destination.name} answers, but nothing listens on port ${to.port}${to.protocol === "udp" ? "/udp" : ""} there (docker run --rm --network container:${destination.container} netlab/probe:latest netstat -${to.protocol === "udp" ? "lun" : "ltn"})`;
   if (!source || !NO_PATH.includes(observed)) return undefined;
   // Blocked on a network they share: a rule of the user's first (DOCKER-USER runs before Docker's own), then the
   // network's own setting, then the engine's.
