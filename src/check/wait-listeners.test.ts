@@ -83,4 +83,22 @@ describe("the ports --up waits for", () => {
       "waited 2.3 s for db:5432, api:9000/udp to listen",
     );
   });
+
+  it("lists the ports in the spec's order, however many polls apart each was seen", async () => {
+    const first: Listener = { name: "slow", port: 8080, protocol: "tcp", waitMs: 10_000 };
+    const second: Listener = { name: "slowbox", port: 8080, protocol: "tcp", waitMs: 10_000 };
+    let polls = 0;
+    const wait = await waitForListeners(
+      [first, second],
+      async (name) => {
+        if (name === "slow") polls += 1;
+        // The second name of the container is seen listening a poll before the first.
+        const up = name === "slowbox" || polls >= 2;
+        const tcp = new Set(up ? [8080] : []);
+        return { tcp, udp: new Set<number>(), tcpBeyondLoopback: tcp };
+      },
+      { pollMs: 5 },
+    );
+    expect(wait.listening).toEqual([first, second]);
+  });
 });

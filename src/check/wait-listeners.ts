@@ -92,8 +92,12 @@ export async function waitForListeners(
     if (pending.size === 0) break;
     await sleep(options.pollMs ?? 250);
   }
-  const never = listeners.filter((listener) => !listening.includes(listener));
-  return { waitedMs: Date.now() - started, listening, never };
+  // In the spec's order: two names of one container are read apart and may be seen listening a poll apart.
+  return {
+    waitedMs: Date.now() - started,
+    listening: listeners.filter((listener) => listening.includes(listener)),
+    never: listeners.filter((listener) => !listening.includes(listener)),
+  };
 }
 
 /** `waited 2.3 s for db:5432, api:9000 to listen`, and which never did. */
