@@ -99,7 +99,6 @@ describe("the network connect events of a container, from what the engine still 
         { network: "h4-b", timeNano: 1796687102357308078n },
       ],
       oldestNano: 1796687100934035114n,
-      full: false,
     });
   });
 });

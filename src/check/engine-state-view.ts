@@ -38,9 +38,6 @@ export function demuxLogs(buffer: Buffer): string {
   return offset === 0 ? buffer.toString("utf8") : Buffer.concat(parts).toString("utf8");
 }
 
-/** The engine keeps this many events in memory (moby's events buffer): older ones are gone. */
-const ENGINE_EVENTS_KEPT = 256;
-
 interface EngineEvent {
   Type?: string;
   Action?: string;
@@ -196,7 +193,6 @@ export function engineStateView(
       return {
         events,
         ...(held[0] ? { oldestNano: held[0].nano } : {}),
-        full: held.length >= ENGINE_EVENTS_KEPT,
       };
     },
     async createOnce(args) {

@@ -67,10 +67,10 @@ export interface StateView {
   /** The host's interfaces with their state and addresses (`ip -j addr show`). */
   hostInterfaces(): Promise<InterfaceEntry[]>;
   /**
-   * The `network connect` events of a container the engine still holds (it keeps only its last 256 events):
+   * The `network connect` events of a container the engine still holds (only its most recent ones, in memory):
    * `oldestNano` is the oldest event it holds at all, so a caller can tell whether they reach back far enough.
    */
-  connectEvents(containerId: string): Promise<{ events: ConnectEvent[]; oldestNano?: bigint; full: boolean }>;
+  connectEvents(containerId: string): Promise<{ events: ConnectEvent[]; oldestNano?: bigint }>;
   /** `docker create` with these arguments (after `create`), labelled netlab's, removed at once: what the engine said. */
   createOnce(args: string[]): Promise<CommandAnswer>;
 }

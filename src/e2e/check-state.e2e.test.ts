@@ -85,10 +85,6 @@ beforeAll(async () => {
   const mac = (
     await typed("inspect", "-f", `{{(index .NetworkSettings.Networks "${names.app}").MacAddress}}`, names.web)
   ).stdout.trim();
-  // box joins `two` while it runs: the learner's docker network connect.
-  await run(names.app, names.box, "--dns", "127.0.0.1");
-  await typed("network", "connect", names.two, names.box);
-  boxId = (await typed("inspect", "-f", "{{.Id}}", names.box)).stdout.trim();
   // redo was run, connected, then removed and made again on both networks before it started: the mistake.
   await run(names.app, names.redo, "--dns", "127.0.0.1");
   await typed("network", "connect", names.two, names.redo);
@@ -111,6 +107,11 @@ beforeAll(async () => {
   // A DOCKER-USER rule matching this test's subnet only, inserted first as a learner does; removed in afterAll.
   userRule = ["-s", subnet, "-j", "RETURN"];
   await execa("iptables", ["-w", "-I", "DOCKER-USER", ...userRule]);
+  // box joins `two` while it runs: the learner's docker network connect, last, as the engine keeps only its
+  // most recent events (seconds' worth while other suites run).
+  await run(names.app, names.box, "--dns", "127.0.0.1");
+  await typed("network", "connect", names.two, names.box);
+  boxId = (await typed("inspect", "-f", "{{.Id}}", names.box)).stdout.trim();
 
   // A subnet none of this test's networks has.
   const other = "10.213.254.0/24";

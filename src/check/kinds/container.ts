@@ -33,17 +33,18 @@ async function judgeJoined(
   view: StateView,
 ): Promise<StateJudgement> {
   const started = nanosOf(facts.startedAt);
-  const { events, oldestNano, full } = await view.connectEvents(facts.id);
+  const { events, oldestNano } = await view.connectEvents(facts.id);
   const joined = [...new Set(events.filter((event) => event.timeNano > started).map((event) => event.network))];
   const atStart = Object.keys(facts.endpoints).filter((network) => !joined.includes(network));
   const detail = `${status} since ${facts.startedAt}; connected while running: ${list(joined)}; on since its start: ${list(atStart)}`;
   const command = `docker events --since ${facts.startedAt} --until "$(date +%s)" --filter type=network --filter event=connect --format '{{.TimeNano}} {{.Actor.Attributes.name}} {{.Actor.Attributes.container}}' | grep ${facts.id}`;
   const missing = (expectation.joinedRunning ?? []).filter((network) => !joined.includes(network));
   if (missing.length === 0) return { held: true, detail, command };
-  const forgotten = full && oldestNano !== undefined && oldestNano > started;
+  // Moby keeps its last 256 events in memory (a busy engine makes that seconds), and none across its own restart.
+  const forgotten = oldestNano === undefined || oldestNano > started;
   const onIt = missing.filter((network) => facts.endpoints[network] !== undefined);
   const hint = forgotten
-    ? `the engine keeps only its last 256 events and they no longer reach back to ${facts.name}'s start: whether ${list(missing)} was joined while it ran cannot be read any more`
+    ? `the engine keeps only its most recent events in memory and they no longer reach back to ${facts.name}'s start (${facts.startedAt}): whether ${list(missing)} was joined while it ran cannot be read any more; check soon after docker network connect`
     : onIt.length > 0
       ? `${facts.name} is on ${list(onIt)} since it started (docker run --network, a connect before docker start, or a restart since it joined): the task asks to connect the running container: docker network connect ${onIt[0]} ${facts.name}, not a new docker run`
       : `${facts.name} is not on ${list(missing)}: docker network connect ${missing[0]} ${facts.name} while it runs`;

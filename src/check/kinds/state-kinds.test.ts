@@ -72,7 +72,7 @@ const view: StateView = {
     { index: 42, name: "red-br", peerIndex: 2, kind: "veth", flags: [] },
   ],
   hostInterfaces: async () => [],
-  connectEvents: async () => ({ events: [], full: false }),
+  connectEvents: async () => ({ events: [] }),
   createOnce: async () => ({ exitCode: 0, stdout: "", stderr: "" }),
 };
 
@@ -207,7 +207,6 @@ describe("engine state: IPAM and options, an endpoint's address, MAC and aliases
         { network: "back", timeNano: 1796687102357308078n },
       ],
       oldestNano: 1796687000000000000n,
-      full: false,
     }),
   };
   const webTargets = new Map([
@@ -332,9 +331,9 @@ describe("engine state: IPAM and options, an endpoint's address, MAC and aliases
     expect(atStart.hint).toContain("is on app since it started");
     const forgotten = await judgeState({ ...expectation, joinedRunning: ["app"] }, targets, {
       ...engine,
-      connectEvents: async () => ({ events: [], oldestNano: 1796687200000000000n, full: true }),
+      connectEvents: async () => ({ events: [], oldestNano: 1796687200000000000n }),
     });
-    expect(forgotten.hint).toContain("the engine keeps only its last 256 events");
+    expect(forgotten.hint).toContain("the engine keeps only its most recent events");
   });
 
   it("command: the engine's warning and refusal, matched on the user's words; the other answer fails", () => {
