@@ -159,6 +159,7 @@ describe("ping: an echo reply, or none, each beside its control", () => {
     });
     expect(byId.get("web-pings-other-yes")!.hint).toContain("share no network");
     expect(byId.get("web-pings-lone")!.hint).toContain("--network none");
+    expect(byId.get("web-pings-unused")!.hint).toContain(`no answer from ${unused}: nothing answers at that address`);
   });
 
   it("its see-it command, pasted after the check ended, shows the same: no reply", async () => {

@@ -7,7 +7,7 @@ import { namesIn, type PlanContext, type ProbePlan } from "../plan-probes.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
 import { combine, planReach } from "./reach.js";
 import { reachHint } from "./reach-hints.js";
-import { reachLike } from "./reach-like.js";
+import { pathHint, reachLike } from "./reach-like.js";
 import { nameOf } from "./words.js";
 
 /** The connection the GET needs: a reach yes to the same port. */
@@ -84,7 +84,8 @@ function judge(expectation: HttpExpectation, plan: ProbePlan, results: ProbeResu
 function hint(expectation: HttpExpectation, observed: Outcome | undefined, context: HintContext): string | undefined {
   // An answer that was not the one expected got its hint as it was judged.
   if (observed === "connected") return undefined;
-  return reachHint(asReach(expectation), observed, context);
+  const where = formatHttpTarget(expectation).replace(/\/.*$/, "");
+  return reachHint(asReach(expectation), observed, context) ?? pathHint(observed, where);
 }
 
 /** What one HTTP GET (busybox nc) answers from `from`: an exact status and/or text the body contains. */

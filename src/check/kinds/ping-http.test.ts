@@ -160,5 +160,10 @@ describe("http: one GET per address a reach would dial", () => {
     expect(http.route(expectation)).toEqual({ from: "web", to: "api:8080/health" });
     expect(http.expected(expectation)).toBe('HTTP 200, body contains "ok"');
     expect(http.hint?.(expectation, "refused", hints)).toContain("nothing listens on port 8080");
+    // An address no checked container holds: no Docker construct to name, so the path in the outcome's words.
+    const byAddress = httpOf('- {from: web, http: "10.2.0.250:8080/"}');
+    expect(http.hint?.(byAddress, "timed-out", hints)).toContain("no answer from 10.2.0.250:8080: nothing answers");
+    expect(http.hint?.(byAddress, "unreachable", hints)).toContain("the source has no route to 10.2.0.250:8080");
+    expect(http.hint?.(byAddress, "refused", hints)).toBe("10.2.0.250:8080 answers, but nothing listens on that port");
   });
 });

@@ -6,7 +6,7 @@ import { namesIn, type PlanContext, type ProbePlan } from "../plan-probes.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
 import { combine, planReach } from "./reach.js";
 import { reachHint } from "./reach-hints.js";
-import { reachLike } from "./reach-like.js";
+import { pathHint, reachLike } from "./reach-like.js";
 import { nameOf } from "./words.js";
 
 // An echo has no port: the reach it rides on carries this one, never dialled (its probes become echo requests).
@@ -52,8 +52,8 @@ function hint(expectation: PingExpectation, observed: Outcome | undefined, conte
       : "no echo reply from the host: its INPUT chain may drop ICMP (iptables -S INPUT)";
   }
   const known = reachHint(asReach(expectation), observed, context);
-  if (known !== undefined || observed !== "timed-out" || !expectation.expected.reach) return known;
-  return "no echo reply: nothing answers at that address, or a rule drops ICMP on the way (iptables -S DOCKER-USER; iptables -S FORWARD)";
+  if (known !== undefined || !expectation.expected.reach) return known;
+  return pathHint(observed, formatPingTarget(expectation.target));
 }
 
 const NO_PATH: Outcome[] = ["timed-out", "unreachable", "host-unreachable"];

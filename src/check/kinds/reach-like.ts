@@ -1,4 +1,5 @@
 import type { IpFamily } from "../../core/check-file/endpoint.js";
+import type { Outcome } from "../../core/outcome.js";
 import type { Endpoint, ReachExpectation, Target } from "../../core/check-file/expectations.js";
 
 /**
@@ -13,4 +14,14 @@ export function reachLike(
 ): ReachExpectation {
   const { id, withinMs, source, from } = expectation;
   return { kind: "reach", id, withinMs, source, from, to, expected: { reach }, ...(ip === 6 ? { ip } : {}) };
+}
+
+/** What a failed probe says when no Docker construct explains it: the path, in the words of its outcome. */
+export function pathHint(observed: Outcome | undefined, where: string): string | undefined {
+  if (observed === "timed-out" || observed === "host-unreachable")
+    return `no answer from ${where}: nothing answers at that address (an address nothing holds, a stopped server), or a rule drops the packets on the way (iptables -S DOCKER-USER; iptables -S FORWARD)`;
+  if (observed === "unreachable")
+    return `the source has no route to ${where}: see its addresses and routes (ip addr; ip route, inside it)`;
+  if (observed === "refused") return `${where} answers, but nothing listens on that port`;
+  return undefined;
 }
