@@ -62,7 +62,9 @@ describe("state expectations (network, docker-network, address, interfaces, cont
       "net.yaml:4:11 bad mode `p6-app`: bridge, none, host or container:NAME (for a network you created, write attached: [NAME])",
     ]);
     expect(specErrors(withExpect("- network: p2-box"))).toEqual(["net.yaml:3:5 missing `mode` or `attached`"]);
-    expect(specErrors(withExpect("- interfaces: p2-box"))).toEqual(["net.yaml:3:5 missing `only` or `veth-on` or `has` or `up` or `down` or `addresses`"]);
+    expect(specErrors(withExpect("- interfaces: p2-box"))).toEqual([
+      "net.yaml:3:5 missing `only` or `veth-on` or `has` or `up` or `down` or `addresses`",
+    ]);
     expect(specErrors(withExpect("- address: p1-web", "  in: 172.17.0.0/33"))).toEqual([
       "net.yaml:4:9 bad CIDR `172.17.0.0/33`: write it as 172.17.0.0/16 or fd00:1::/64",
     ]);
