@@ -16,9 +16,10 @@ import { decideAll, type Decision } from "./decide.js";
 import type { Expectation } from "../core/check-file/expectations.js";
 import { namesOf, namespacesIn, needsOutside, sidecarsOf } from "./kinds/registry.js";
 import { findNamespaces } from "./find-namespaces.js";
+import { readHintContext } from "./hint-context.js";
 import { engineStateView } from "./engine-state-view.js";
 import { findTargets, TargetMissingError } from "./find-targets.js";
-import { engineNamed, engineSet, type NamedEngine } from "./engine-set.js";
+import { engineNamed, engineSet } from "./engine-set.js";
 import { siteName, type PlanContext, type SiteKey } from "./plan-probes.js";
 import { startProbeSidecar, type ProbeSidecar } from "./probe-sidecar.js";
 import { defaultProjectName, engineOf, type Target } from "./target.js";
@@ -73,25 +74,6 @@ export interface CheckResult {
   durationMs: number;
   /** Settles when everything the check made (sidecars, sentinel, a stack brought up) is removed; await it. */
   cleanedUp: Promise<void>;
-}
-
-/** The networks the targets are on that are internal, each read on the engine of a target attached to it. */
-async function internalNetworks(engines: readonly NamedEngine[], targets: Map<string, Target>): Promise<Set<string>> {
-  const engineByNetwork = new Map<string, string>();
-  for (const target of targets.values())
-    for (const attachment of target.attachments)
-      if (!engineByNetwork.has(attachment.network)) engineByNetwork.set(attachment.network, engineOf(target));
-  const internal = new Set<string>();
-  await Promise.all(
-    [...engineByNetwork].map(async ([name, engine]) => {
-      const info = await engineNamed(engines, engine)
-        .docker.getNetwork(name)
-        .inspect()
-        .catch(() => undefined);
-      if (info?.Internal) internal.add(name);
-    }),
-  );
-  return internal;
 }
 
 async function defaultBridgeGateway(docker: Dockerode): Promise<string> {
@@ -201,8 +183,13 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       const lan = { nodes: swarmStack?.lan.nodes ?? [], ports: found.ports, tasks: found.tasks };
       ({ expectations, throughIngress } = outsideToNodes(expectations, lan));
     }
-    const [internal, hostBridgeAddress] = await Promise.all([
-      internalNetworks(engines, targets),
+    const [hints, hostBridgeAddress] = await Promise.all([
+      // A stack's containers run on node engines: this machine's host tables and engine settings are not theirs.
+      readHintContext(engines, targets, {
+        docker,
+        remote: isRemoteEngine() || swarm !== undefined,
+        timeoutMs: config.engineTimeoutMs,
+      }),
       defaultBridgeGateway(docker),
       needsOutside(expectations) && !swarm
         ? starts.start(async () => (sentinel = await startSentinel({ runId: run.runId, pool: config.sentinelPool })))
@@ -262,7 +249,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
     const { virtualIps } = found;
     const decisions = await decideAll(expectations, {
       plan,
-      hints: { targets, internalNetworks: internal },
+      hints,
       site,
       state: engineStateView(
         engines,
