@@ -114,7 +114,7 @@ describe.concurrent("the shop as written: npx netlab check examples/shop/netlab.
   it("writes summary.md, junit.xml with one testcase per expectation named by its id, and facts.json", () => {
     // In the words `netlab check` prints: specs whose expectations held, not labs whose claims passed.
     const summary = readFileSync(join(reports, "summary.md"), "utf8");
-    expect(summary).toMatch(/^# netlab check: ✓ 41 held, 0 did not hold in 1 spec\(s\), /);
+    expect(summary).toMatch(/^# netlab: ✓ 41 held, 0 did not hold in 1 spec\(s\), /);
     expect(summary).toContain("| | expectation | observed | time |");
     const junit = readFileSync(join(reports, "junit.xml"), "utf8");
     const names = [...junit.matchAll(/<testcase name="([^"]*)"/g)].map((match) =>

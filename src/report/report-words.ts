@@ -12,8 +12,6 @@ export interface ReportWords {
   suite: string;
   /** "claim" or "expectation": what one testcase is. */
   item: string;
-  /** The report's title: "netlab" or "netlab check". */
-  title: string;
   tally(counts: Counts): string;
 }
 
@@ -34,14 +32,12 @@ const countsText = (counts: Counts, passed: string, failed: string, pending: str
 const LAB_WORDS: ReportWords = {
   suite: "lab",
   item: "claim",
-  title: "netlab",
   tally: (counts) => countsText(counts, "passed", "failed", "not run"),
 };
 
 const CHECK_WORDS: ReportWords = {
   suite: "spec",
   item: "expectation",
-  title: "netlab check",
   tally: (counts) => countsText(counts, "held", "did not hold", "not decided"),
 };
 

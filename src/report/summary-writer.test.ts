@@ -86,7 +86,7 @@ describe("summary.md of a check", () => {
   const text = summaryMarkdown(checked);
 
   it("speaks of specs and expectations that held, as `netlab check` prints them, not of labs and claims", () => {
-    expect(text.split("\n")[0]).toBe("# netlab check: ✗ 1 held, 1 did not hold in 1 spec(s), 4.5 s");
+    expect(text.split("\n")[0]).toBe("# netlab: ✗ 1 held, 1 did not hold in 1 spec(s), 4.5 s");
     expect(text).toContain("## ✗ check examples/shop/netlab.yaml: 1 held, 1 did not hold");
     expect(text).toContain("| | expectation | observed | time |");
     expect(text).toContain("> **error:** compose up: one service exited");

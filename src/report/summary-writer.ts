@@ -201,7 +201,7 @@ export function summaryMarkdown(facts: Facts): string {
   const failed = facts.labs.some(labFailed);
   const words = wordsFor(facts.labs);
   const lines = [
-    `# ${words.title}: ${failed ? "✗" : "✓"} ${words.tally(counts)} in ${facts.labs.length} ${words.suite}(s), ${duration(facts.run.durationMs)}`,
+    `# netlab: ${failed ? "✗" : "✓"} ${words.tally(counts)} in ${facts.labs.length} ${words.suite}(s), ${duration(facts.run.durationMs)}`,
     "",
     `Run \`${facts.run.runId}\`, ${facts.run.startedAt} to ${facts.run.finishedAt}. Total time: **${duration(facts.run.durationMs)}**.`,
     "",
