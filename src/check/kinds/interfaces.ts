@@ -107,7 +107,7 @@ export function judgeHostInterfaces(expectation: InterfacesExpectation, entries:
   const missing = named.filter((name) => !byName.has(name));
   if (missing.length > 0)
     return fail(
-      `the host has no ${list(missing)}: it has ${list(entries.map((entry) => entry.name))}${missing.some((name) => name === "docker0") ? " (docker0 is made by the engine unless dockerd runs with --bridge=none)" : ""}`,
+      `the host has no ${list(missing)}: it has ${list(entries.map((entry) => entry.name))}${missing.some((name) => name === "docker0") ? " (the engine makes docker0 as it starts, unless dockerd runs with --bridge=none; one deleted since comes back when the engine restarts)" : ""}`,
       "ip -br link",
     );
   const notUp = (expectation.up ?? []).filter((name) => !isUp(byName.get(name)!));

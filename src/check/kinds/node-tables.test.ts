@@ -300,7 +300,7 @@ describe("the host's own tables and interfaces (iptables, route, interfaces: hos
     expect(judgeHostInterfaces(hostInterfaces({ up: ["h4br-empty"] }), entries).hint).toContain("h4br-empty is not up");
     expect(judgeHostInterfaces(hostInterfaces({ down: ["eth0"] }), entries).hint).toContain("eth0 is up");
     expect(judgeHostInterfaces(hostInterfaces({ has: ["docker0"] }), entries).hint).toBe(
-      "the host has no docker0: it has lo, eth0, h4br-empty (docker0 is made by the engine unless dockerd runs with --bridge=none)",
+      "the host has no docker0: it has lo, eth0, h4br-empty (the engine makes docker0 as it starts, unless dockerd runs with --bridge=none; one deleted since comes back when the engine restarts)",
     );
     expect(
       judgeHostInterfaces(hostInterfaces({ addresses: { "h4br-empty": ["172.30.96.1/24"] } }), entries),
