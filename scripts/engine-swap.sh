@@ -111,8 +111,10 @@ start_engine() {
   shift 2
   mkdir -p "$LOG_DIR"
   local log=$LOG_DIR/dockerd-$name.log
+  local host=()
+  [[ $SOCKET == /var/run/docker.sock ]] || host=(--host "unix://$SOCKET")
   # shellcheck disable=SC2086 # FLAGS is a list of flags, split on purpose
-  setsid "$dockerd" --host "unix://$SOCKET" "$@" $FLAGS >>"$log" 2>&1 </dev/null &
+  setsid "$dockerd" "${host[@]}" "$@" $FLAGS >>"$log" 2>&1 </dev/null &
   for ((i = 0; i < WAIT_S * 2; i++)); do
     if version=$(answers); then
       say "dockerd $version answers on $SOCKET (log: $log)"
@@ -146,7 +148,13 @@ case ${1:-} in
   to20)
     save_image
     stop_engines
-    start_engine 20 "$DOCKERD_20" --data-root "$ROOT_20" --exec-root "$EXEC_20" --pidfile "$PIDFILE_20"
+    # With no flags where the defaults are meant, exactly as `netlab provision` starts it: the engine's facts
+    # (read from its command line) are then what the suites expect of this machine.
+    roots=()
+    [[ $ROOT_20 == /var/lib/docker ]] || roots+=(--data-root "$ROOT_20")
+    [[ $EXEC_20 == /var/run/docker ]] || roots+=(--exec-root "$EXEC_20")
+    [[ $PIDFILE_20 == /var/run/docker.pid ]] || roots+=(--pidfile "$PIDFILE_20")
+    start_engine 20 "$DOCKERD_20" "${roots[@]}"
     load_image
     ;;
   stop) stop_engines ;;
