@@ -5,7 +5,7 @@ import type { ExpectationKind } from "./kind.js";
 import { list } from "./words.js";
 
 /** An RFC 3339 time as inspect prints it (nanoseconds), as nanoseconds since the epoch. */
-export function nanosOf(time: string): bigint {
+function nanosOf(time: string): bigint {
   const match = /^(.*?T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(time);
   if (!match) return BigInt(Date.parse(time)) * 1_000_000n;
   const seconds = BigInt(Date.parse(`${match[1]}${match[3]}`) / 1000);
