@@ -6,11 +6,20 @@ import type { EngineFacts } from "../core/engine-facts.js";
 import { readEngineFacts } from "../lifecycle/read-engine-facts.js";
 import { observeHostFilter, type HostFilter } from "../probes/forward-policy.js";
 import { engineNamed, type NamedEngine } from "./engine-set.js";
-import type { HintContext } from "./kinds/kind.js";
 import { engineOf, type Target } from "./target.js";
 
 const debug = createDebug("netlab:check");
 const HOST_READ_MS = 5000;
+
+/** What a hint may know of the world besides the containers, read once per check (hint-context.ts). */
+export interface HintContext {
+  targets: Map<string, Target>;
+  internalNetworks: Set<string>;
+  /** The targets' networks as the engine reports them (bridge, options such as enable_icc), by name (hint-context.ts). */
+  networks?: Map<string, NetworkFacts>;
+  /** The engine's settings (icc, iptables, ip-forward) and, on a local engine, the host's FORWARD, DOCKER-USER and nat rules. */
+  engine?: EngineHints;
+}
 
 /** One network a target is on, in what a hint reads of it. */
 export interface NetworkFacts {

@@ -14,7 +14,7 @@ export const FACTS_SCHEMA_VERSION = 2;
 const outcome = z.enum(OUTCOMES);
 
 export const probeResultSchema = z.object({
-  probe: z.enum(["tcp", "udp", "dns", "listen"]),
+  probe: z.enum(["tcp", "udp", "icmp", "dns", "listen"]),
   from: z.string().describe("where the probe ran: a container name, `host`, or `sentinel`"),
   target: z
     .string()
@@ -66,7 +66,7 @@ export const matrixEndpointSchema = z.object({
 
 export const matrixEntrySchema = z.object({
   claim: z.string(),
-  probe: z.enum(["tcp", "udp", "dns"]),
+  probe: z.enum(["tcp", "udp", "icmp", "dns"]),
   expected: z.array(outcome).optional(),
   observed: outcome,
   mismatch: z.boolean().describe("an outcome was expected and another observed"),

@@ -21,7 +21,7 @@ export interface ExecOutput {
 
 /** One probe's result: the same shape whether it passed or not, with the command a user can paste. */
 export interface ProbeResult {
-  probe: "tcp" | "udp" | "dns" | "listen";
+  probe: "tcp" | "udp" | "icmp" | "dns" | "listen";
   from: string;
   target: string;
   outcome: Outcome;

@@ -37,7 +37,7 @@ describe("icmp and http items: built and read in the one place probes are", () =
     expect(
       probeResult(site, { kind: "icmp", address: "10.0.0.2" }, { exitCode: 0, stdout: reply, stderr: reply }, run),
     ).toEqual({
-      probe: "tcp",
+      probe: "icmp",
       from: "web",
       target: "10.0.0.2",
       outcome: "connected",

@@ -144,7 +144,7 @@ export function probeResult(site: ProbeSite, item: ProbeItem, output: ExecOutput
   if (item.kind === "resolver-files") return resolverFilesResult(output, { from: site.name, durationMs, command });
   // ICMP and HTTP results carry probe "tcp" until ProbeResult's probe names them (core/outcome.ts, facts-schema.ts).
   if (item.kind === "icmp")
-    return { probe: "tcp", from: site.name, target: item.address, ...classifyPing(output), durationMs, command };
+    return { probe: "icmp", from: site.name, target: item.address, ...classifyPing(output), durationMs, command };
   if (item.kind === "http") {
     // address:port as a connect's, so reports place it; the path is in the command.
     const target = `${item.address.includes(":") ? `[${item.address}]` : item.address}:${item.port}`;

@@ -54,10 +54,11 @@ export function buildMatrix(
     return { id: from, label: from, kind: "other" };
   };
 
-  const target = (probe: "tcp" | "udp" | "dns", id: string): MatrixEndpoint => {
+  const target = (probe: "tcp" | "udp" | "icmp" | "dns", id: string): MatrixEndpoint => {
     if (probe === "dns") return { id, label: `lookup ${id}`, kind: "dns" };
     // `ADDRESS:PORT`, `[IPv6]:PORT`, either with `/udp`: the address alone names the container.
-    const address = id.replace(/:\d+(?:\/udp)?$/, "").replace(/^\[(.*)\]$/, "$1");
+    // An ICMP probe's target is the address alone (an IPv6 one ends in `:digits` too).
+    const address = probe === "icmp" ? id : id.replace(/:\d+(?:\/udp)?$/, "").replace(/^\[(.*)\]$/, "$1");
     const roles = rolesByAddress.get(address);
     if (roles) return { id, label: `${roles.join("/")} ${id}`, kind: "container" };
     if (address === context.sentinel?.address) return { id, label: `sentinel ${id}`, kind: "sentinel" };

@@ -5,17 +5,9 @@ import type { Decision } from "../decision.js";
 import type { PlanContext, ProbePlan } from "../plan-probes.js";
 import type { StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
-import type { EngineHints, NetworkFacts } from "../hint-context.js";
+import type { HintContext } from "../hint-context.js";
 
-/** What a hint may know of the world besides the containers, read once per check (hint-context.ts). */
-export interface HintContext {
-  targets: Map<string, Target>;
-  internalNetworks: Set<string>;
-  /** The targets' networks as the engine reports them (bridge, options such as enable_icc), by name (hint-context.ts). */
-  networks?: Map<string, NetworkFacts>;
-  /** The engine's settings (icc, iptables, ip-forward) and, on a local engine, the host's FORWARD, DOCKER-USER and nat rules. */
-  engine?: EngineHints;
-}
+export type { HintContext };
 
 /** One try of a probed expectation, judged from its probes' results. */
 export interface ProbeJudgement {
