@@ -277,6 +277,22 @@ describe("topology picture of a checked spec", () => {
     expect(own).toContain('label="-p 127.0.0.1:8443\\nbound to 127.0.0.1"');
   });
 
+  it("says a container with no network has no address, not that it was not observed", () => {
+    const none = topologyDot(
+      {
+        ...checked,
+        containers: {
+          ...checked.containers,
+          shop_cache_1: { service: "cache", networkMode: "none", networks: ["none"], addresses: [], published: [] },
+        },
+      },
+      {},
+    );
+    expect(none).toContain('graph [label="cache", ');
+    expect(none).toContain('label="no network address", style="rounded,dashed"');
+    expect(none).not.toContain("not observed");
+  });
+
   it("draws the probes between the services they ran from and the addresses they dialled", () => {
     expect(own).toMatch(/\[label=":8080 connected \(edge-web\)", color="#2e8b57"/);
     expect(own).toMatch(/\[label=":8443 connected \(host-edge\)", color="#2e8b57"/);
