@@ -112,6 +112,13 @@ async function judgeEndpoint(
       hint: `${target.name}'s MAC on ${network} is ${endpoint.mac ?? "none"}, not ${mac}: docker run --mac-address ${mac} (the engine derives one from the address otherwise)`,
     };
   const lacks = (expectation.aliases ?? []).filter((alias) => !aliases.includes(alias));
+  if (lacks.length > 0 && network === "bridge")
+    return {
+      held: false,
+      detail,
+      command,
+      hint: `the default bridge takes no alias (docker run --network-alias answers: network-scoped aliases are only supported for user-defined networks): create a network (docker network create NET) and run ${target.name} with --network NET --network-alias ${lacks[0]}`,
+    };
   if (lacks.length > 0)
     return {
       held: false,

@@ -281,6 +281,12 @@ describe("engine state: IPAM and options, an endpoint's address, MAC and aliases
     expect(mac.hint).toContain("docker run --mac-address 02:42:ac:1e:63:0b");
     const alias = await judgeState({ ...expectation, aliases: ["api"] }, webTargets, engine);
     expect(alias.hint).toContain("docker network connect --alias api app shop-web-1");
+    const onBridge = await judgeState(
+      { ...expectation, in: { kind: "network", name: "bridge" }, ip: undefined, mac: undefined },
+      new Map([["web", target("web", "bridge", [{ network: "bridge", address: "172.17.0.3", aliases: [] }])]]),
+      view,
+    );
+    expect(onBridge.hint).toContain("network-scoped aliases are only supported for user-defined networks");
   });
 
   it("address in a CIDR that is no network's subnet names --subnet on the network and --ip on the container, not --network", async () => {
