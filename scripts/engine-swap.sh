@@ -14,10 +14,15 @@
 # Node engines (`netlab nodes`, swarm stacks) start the dockerd on PATH: run the suites with
 # PATH=/opt/docker26/bin:$PATH after `to26` so they are 26.1.5 too.
 #
-# Every path can be overridden, so the swap can be tried on a second socket without touching the machine's engine:
-#   SWAP_SOCKET=/run/h7-docker.sock SWAP_ROOT_26=/var/lib/h7-docker26 SWAP_EXEC_26=/run/h7-docker26 \
-#   SWAP_ROOT_20=/var/lib/h7-docker20 SWAP_EXEC_20=/run/h7-docker20 SWAP_PIDFILE_20=/run/h7-docker20.pid \
-#   SWAP_FLAGS="--bridge none --iptables=false --ip6tables=false" scripts/engine-swap.sh to26
+# Every path can be overridden, so the swap can be tried on a second socket without touching the machine's engine,
+# inside a network namespace of its own: a second dockerd in the host's namespace shares docker0 and the host's
+# iptables with the first, and one started with --bridge none deletes docker0 outright (moby's
+# removeDefaultBridgeInterface), which breaks every container of the machine's engine on the default bridge:
+#   ip netns add swap-trial
+#   nsenter --net=/run/netns/swap-trial env SWAP_SOCKET=/run/trial-docker.sock \
+#     SWAP_ROOT_26=/var/lib/trial-docker26 SWAP_EXEC_26=/run/trial-docker26 \
+#     SWAP_ROOT_20=/var/lib/trial-docker20 SWAP_EXEC_20=/run/trial-docker20 SWAP_PIDFILE_20=/run/trial-docker20.pid \
+#     SWAP_FLAGS="--iptables=false --ip6tables=false" scripts/engine-swap.sh to26
 set -euo pipefail
 
 SOCKET=${SWAP_SOCKET:-/var/run/docker.sock}
