@@ -118,14 +118,21 @@ export function engineStateView(
   };
   return {
     async network(name) {
-      const info = (
-        await firstFound(engines, async (docker) => {
-          const info = await orUndefined(docker.getNetwork(name).inspect());
-          return info?.Name === name ? info : undefined;
-        })
-      )?.found;
-      if (!info) return undefined;
+      const found = await firstFound(engines, async (docker) => {
+        const info = await orUndefined(docker.getNetwork(name).inspect());
+        return info?.Name === name ? info : undefined;
+      });
+      if (!found) return undefined;
+      const info = found.found;
       const config = (info.IPAM?.Config ?? []) as { Subnet?: string; Gateway?: string }[];
+      // An engine lists no gateway for an IPv6 subnet given without --gateway (20.10): a container on it shows it.
+      const member = Object.keys((info.Containers ?? {}) as Record<string, unknown>)[0];
+      const endpoint =
+        config.some((entry) => entry.Subnet?.includes(":") && !entry.Gateway) && member
+          ? (await orUndefined(found.engine.docker.getContainer(member).inspect()))?.NetworkSettings?.Networks?.[name]
+          : undefined;
+      const gatewayOf = (entry: { Subnet?: string; Gateway?: string }) =>
+        entry.Gateway || (entry.Subnet?.includes(":") ? endpoint?.IPv6Gateway : undefined);
       const facts: NetworkFacts = {
         name: info.Name,
         driver: info.Driver,
@@ -135,7 +142,7 @@ export function engineStateView(
         subnets: config.flatMap((entry) => (entry.Subnet && !entry.Subnet.includes(":") ? [entry.Subnet] : [])),
         ipv6: info.EnableIPv6 === true,
         ipam: config.flatMap((entry) =>
-          entry.Subnet ? [{ subnet: entry.Subnet, ...(entry.Gateway ? { gateway: entry.Gateway } : {}) }] : [],
+          entry.Subnet ? [{ subnet: entry.Subnet, ...(gatewayOf(entry) ? { gateway: gatewayOf(entry) } : {}) }] : [],
         ),
       };
       return facts;

@@ -123,6 +123,8 @@ beforeAll(async () => {
       // A network's IPAM, IPv6 and option; each control one wrong value.
       `  - { id: net, docker-network: ${names.app}, subnet: ${subnet}, gateway: ${host(1)}, ipv6: yes, options: { com.docker.network.bridge.enable_icc: "false" } }`,
       `  - { id: net-v6-subnet, docker-network: ${names.app}, subnet: "${ipv6}" }`,
+      // Created without an IPv6 --gateway: an engine that does not list it has web, on the network, show it.
+      `  - { id: net-v6-gateway, docker-network: ${names.app}, gateway: "${ipv6.replace("::/64", "::1")}" }`,
       `  - { id: net-wrong-subnet, docker-network: ${names.app}, subnet: ${other} }`,
       `  - { id: net-wrong-gateway, docker-network: ${names.app}, gateway: ${host(254)} }`,
       `  - { id: net-wrong-option, docker-network: ${names.app}, options: { com.docker.network.bridge.enable_icc: "true" } }`,
@@ -174,7 +176,7 @@ const held = (id: string) => {
 
 describe("engine and host state, checked on this machine's engine", () => {
   it("a network's subnet (IPv4 and IPv6), gateway, --ipv6 and icc option hold; each wrong value fails", () => {
-    expect(["net", "net-v6-subnet"].map(held)).toEqual([true, true]);
+    expect(["net", "net-v6-subnet", "net-v6-gateway"].map(held)).toEqual([true, true, true]);
     expect(["net-wrong-subnet", "net-wrong-gateway", "net-wrong-option", "two-no-ipv6"].map(held)).toEqual([
       false,
       false,
