@@ -260,7 +260,8 @@ describe("the host's own tables and interfaces (iptables, route, interfaces: hos
     expect(judgeRouteEntries(expectation, routes)).toMatchObject({ held: true, command: "ip route show default" });
     const wrong = judgeRouteEntries({ ...expectation, dev: "eth1" }, routes);
     expect(wrong).toMatchObject({ held: false, detail: "route default: default via 192.0.2.1 dev eth0" });
-    expect(wrong.hint).toBe("host: default goes out of eth0, not eth1: ip route replace default dev eth1");
+    expect(wrong.hint).toContain("the host: default goes out of eth0, not eth1; the host's routes come from");
+    expect(wrong.hint).toContain("can cut this machine off");
   });
 
   // ip -j addr show, cut to lo, eth0 and a Docker bridge no container is on yet (NO-CARRIER: operstate DOWN).

@@ -44,7 +44,10 @@ export function judgeRouteEntries(expectation: RouteExpectation, routes: RouteEn
     held: false,
     detail,
     command: command(expectation),
-    hint: `${tableSiteText(expectation.namespace)}: ${why}: ${ipIn(namespace)} route replace ${wanted}`,
+    hint:
+      namespace === undefined
+        ? `the host: ${why}; the host's routes come from its own network setup and from Docker's bridges (a network's subnet routes to its bridge while the network exists); changing them by hand (ip route replace ${wanted}) can cut this machine off, so fix what makes them`
+        : `${tableSiteText(namespace)}: ${why}: ${ipIn(namespace)} route replace ${wanted}`,
   });
   const route = found[0];
   if (!route) return fail(`no route to ${destination}`);
