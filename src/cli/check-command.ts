@@ -10,6 +10,7 @@ import { CHECK_EXIT, checkJson, type CheckJson } from "./check-outcome.js";
 import { RecordError } from "../check/record-error.js";
 import { defaultComposeFile, recordSpec } from "../check/record-spec.js";
 import { defaultProjectName } from "../check/target.js";
+import { duration } from "../report/format.js";
 
 export interface CheckCommandOptions {
   up?: boolean;
@@ -24,7 +25,7 @@ export function decisionLines(decision: Decision): string[] {
   const { from, to } = route(decision.expectation);
   const mark = decision.held ? "✓" : "✗";
   const lines = [
-    `${mark} ${decision.expectation.id}  [${from} → ${to}] expected ${expectedText(decision.expectation)}, observed ${observedText(decision)} (${seconds(decision.durationMs)})`,
+    `${mark} ${decision.expectation.id}  [${from} → ${to}] expected ${expectedText(decision.expectation)}, observed ${observedText(decision)} (${duration(decision.durationMs)})`,
   ];
   if (!decision.held) {
     const seen = seenText(decision);
