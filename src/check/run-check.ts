@@ -10,7 +10,7 @@ import { ensureProbeImage } from "../lifecycle/probe-image.js";
 import { engineAddress, isRemoteEngine } from "../runtime/engine-client.js";
 import { refuseThisMachine } from "./remote-engine.js";
 import { startSentinel, type StartedSentinel } from "../runtime/sentinel.js";
-import { hostSite, namespaceSite, type ProbeSite } from "../runtime/site.js";
+import { hostSite, namespaceSite, towardRemadeOutside, type ProbeSite } from "../runtime/site.js";
 import { StartGuard } from "../runtime/start-guard.js";
 import { decideAll, type Decision } from "./decide.js";
 import type { Expectation } from "../core/check-file/expectations.js";
@@ -236,14 +236,24 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       if (listeners.length > 0) options.say?.(waitLine(wait));
     }
     const sourceSites = new Map(sources);
+    // A probe toward the sentinel is described so it still works when pasted after the sentinel is gone.
+    const towardOutside = (probeSite: ProbeSite): ProbeSite => {
+      if (!sentinel) return probeSite;
+      const { namespace, address } = sentinel.info;
+      return {
+        name: probeSite.name,
+        run: (argv, timeoutMs) => probeSite.run(argv, timeoutMs),
+        describe: (argv) => towardRemadeOutside(namespace, address, argv, probeSite.describe(argv)),
+      };
+    };
     const site = (key: SiteKey): ProbeSite => {
-      if (key.kind === "host") return hostSite();
+      if (key.kind === "host") return towardOutside(hostSite());
       if (key.kind === "outside")
         return namespaceSite("outside", swarmStack ? swarmStack.lan.namespace : sentinel!.info.namespace);
-      if (key.kind === "netns") return namespaceSite(siteName(key), key.name);
+      if (key.kind === "netns") return towardOutside(namespaceSite(siteName(key), key.name));
       const found = sourceSites.get(key.name);
       if (!found) throw new Error(`no probe site for ${siteName(key)}`);
-      return found;
+      return towardOutside(found);
     };
     const onDecided = options.onDecided;
     const { virtualIps } = found;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { outsideRecipe } from "./sentinel.js";
-import { namespaceSite, rememberHowToRemake } from "./site.js";
+import { namespaceSite, rememberHowToRemake, towardRemadeOutside } from "./site.js";
 
 const PROBE = ["timeout", "3", "nc", "-w", "3", "198.19.201.237", "8443", "-e", "true"];
 
@@ -31,5 +31,25 @@ describe("a probe's see-it command from the sentinel", () => {
     expect(namespaceSite("left", "mine").describe(["ping", "-c", "1", "10.0.0.1"])).toBe(
       "ip netns exec mine busybox ping -c 1 10.0.0.1",
     );
+  });
+
+  it("toward the outside: makes it again with a one-shot listener on the dialled port, probes, removes it", () => {
+    const sentinel = "netlab-e789294a-7000";
+    rememberHowToRemake(
+      sentinel,
+      outsideRecipe({ hostAddress: "198.19.201.237", address: "198.19.201.238", link: "198.19.201.236/30" }),
+    );
+    const probe = ["timeout", "3", "nc", "-w", "3", "198.19.201.238", "9000", "-e", "true"];
+    const inWeb =
+      "docker run --rm --network container:web netlab/probe:latest timeout 3 nc -w 3 198.19.201.238 9000 -e true";
+    const command = towardRemadeOutside(sentinel, "198.19.201.238", probe, inWeb);
+    expect(command).not.toContain(sentinel);
+    expect(command).toContain(
+      "ip -n seeit-c613c9ed route add default via 198.19.201.237 && (ip netns exec seeit-c613c9ed busybox nc -l -p 9000 -e true >/dev/null 2>&1 &) && sleep 0.3 && docker run",
+    );
+    expect(command.endsWith("; s=$?; ip link del si-c613c9ed; ip netns del seeit-c613c9ed; (exit $s)")).toBe(true);
+    // A probe that does not dial the outside, or an unknown sentinel: the command as it was.
+    expect(towardRemadeOutside(sentinel, "198.19.201.238", PROBE, "as is")).toBe("as is");
+    expect(towardRemadeOutside("netlab-unknown-1", "198.19.201.238", probe, "as is")).toBe("as is");
   });
 });

@@ -74,6 +74,20 @@ export function namespaceSite(name: string, namespace: string): ProbeSite {
   };
 }
 
+/**
+ * A probe's command toward the outside, made to work after the run: the sentinel (`namespace`) is made again on
+ * its addresses with a one-shot listener on the port dialled, the probe runs, the namespace goes. Unchanged when
+ * the argv dials no port of `address`, or the sentinel's recipe is unknown.
+ */
+export function towardRemadeOutside(namespace: string, address: string, argv: string[], command: string): string {
+  const recipe = recipes.get(namespace);
+  const at = argv.indexOf(address);
+  const port = at < 0 ? undefined : argv[at + 1];
+  if (!recipe || port === undefined || !/^\d+$/.test(port)) return command;
+  const listen = `(ip netns exec ${recipe.as} busybox nc -l -p ${port} -e true >/dev/null 2>&1 &)`;
+  return `${recipe.steps.join(" && ")} && ${listen} && sleep 0.3 && ${command}; s=$?; ${recipe.undo.join("; ")}; (exit $s)`;
+}
+
 export interface Execable {
   readonly name: string;
   exec(argv: string[], timeoutMs: number): Promise<ExecOutput>;
