@@ -53,13 +53,13 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 const f2 = (value: number) => value.toFixed(2);
-const load = () =>
+export const load = () =>
   `load ${loadavg()
     .map((value) => value.toFixed(2))
     .join(" ")} on ${cpus().length} cores`;
 
 /** user, sys, wall and peak RSS of a command's whole waited-for process tree, from GNU time. */
-async function timed(
+export async function timed(
   argv: string[],
   env: Record<string, string>,
   onLine?: (line: string, atS: number) => void,
@@ -115,7 +115,7 @@ function cellsOf(truth: boolean[][]): number {
   return truth.flat().filter(Boolean).length;
 }
 
-async function removeAll(run: string): Promise<void> {
+export async function removeAll(run: string): Promise<void> {
   // netlab's own sidecars, if a check was cut short: the ones that joined one of the bench's containers.
   const ours = (
     await docker(["ps", "-aq", "--no-trunc", "--filter", `label=dev.netlab.bench=${run}`]).catch(() => ({ stdout: "" }))

@@ -18,7 +18,8 @@
 //   the workers, the lab fixture, the container factory, every exec, every lock wait and the facts reporter
 //   append timestamps there, and the breakdown is their median over the rounds.
 //
-// npm run bench -- [--rounds N] [--only seed,all,each,npm-test,matrix] [--json FILE]
+// npm run bench -- [--rounds N] [--only seed,all,each,npm-test,matrix,scale] [--json FILE]
+//   (scale: netlab check's N × N matrices for N = 10…40, scripts/bench-scale.ts: wall, CPU, RSS, report sizes.)
 //   (--matrix-only, or npm run bench:matrix: only the check matrix, scripts/bench-matrix.ts.)
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -27,6 +28,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { vitestArgv } from "../src/cli/vitest-entry.js";
 import { benchMatrix } from "./bench-matrix.js";
+import { benchScale } from "./bench-scale.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../..");
 const argValue = (name: string) => {
@@ -34,7 +36,7 @@ const argValue = (name: string) => {
   return at >= 0 ? process.argv[at + 1] : undefined;
 };
 const ROUNDS = Number(argValue("--rounds") ?? process.env.NETLAB_BENCH_ROUNDS ?? 5);
-const ONLY = new Set((argValue("--only") ?? "seed,all,each,matrix").split(","));
+const ONLY = new Set((argValue("--only") ?? "seed,all,each,matrix,scale").split(","));
 const JSON_OUT = argValue("--json");
 const SEED_LABS = ["labs/bridge.lab.test.ts", "labs/none.lab.test.ts", "labs/host.lab.test.ts"];
 const SCRATCH = mkdtempSync(join(tmpdir(), "netlab-bench-"));
@@ -455,3 +457,4 @@ if (ONLY.has("npm-test")) {
 if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify(results, null, 2)}\n`);
 rmSync(SCRATCH, { recursive: true, force: true });
 if (ONLY.has("matrix")) await benchMatrix();
+if (ONLY.has("scale")) await benchScale();

@@ -182,3 +182,29 @@ describe("route, expectedText and specRecord", () => {
     });
   });
 });
+
+describe("specRecord of a declared matrix", () => {
+  const cells = expectations(
+    "- matrix: {id: tiers, from: [web, api], to: [api:9000, web:80], reach: [[y, n], [., y]]}",
+    "- {id: other, from: web, to: api:9000, reach: yes}",
+  );
+  const lab = specRecord(
+    { file: "net.yaml", title: "check net.yaml" },
+    cells.map((expectation) => ({ ...decision("- {from: web, to: api:9000, reach: yes}", {}), expectation })),
+    world,
+    10,
+  );
+
+  it("says the matrix's rows and cols once, on the lab", () => {
+    expect(lab.specMatrices).toEqual([{ id: "tiers", rows: ["web", "api"], cols: ["api:9000", "web:80"] }]);
+  });
+
+  it("a cell says only where it sits; control: an expectation outside the matrix says nothing of one", () => {
+    expect(lab.checks.map((check) => check.observed.matrix)).toEqual([
+      { id: "tiers", row: 0, col: 0 },
+      { id: "tiers", row: 0, col: 1 },
+      { id: "tiers", row: 1, col: 1 },
+      undefined,
+    ]);
+  });
+});

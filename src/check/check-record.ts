@@ -57,7 +57,10 @@ export function checkRecordOf(decision: Decision, targets: Map<string, Target>):
     errors: decision.held ? [] : [failure],
     observed: {
       spec: where,
-      ...("matrix" in expectation && expectation.matrix ? { matrix: expectation.matrix } : {}),
+      // Where the cell sits; the matrix's rows and cols are the lab's (specMatrices), said once, not per cell.
+      ...("matrix" in expectation && expectation.matrix
+        ? { matrix: { id: expectation.matrix.id, row: expectation.matrix.row, col: expectation.matrix.col } }
+        : {}),
       from,
       to,
       expected: expectedText(expectation),
@@ -105,6 +108,12 @@ export function specRecord(
       published: target.published,
     };
   }
+  const specMatrices = new Map<string, { id: string; rows: string[]; cols: string[] }>();
+  for (const { expectation } of decisions) {
+    if (!("matrix" in expectation) || !expectation.matrix || specMatrices.has(expectation.matrix.id)) continue;
+    const { id, rows, cols } = expectation.matrix;
+    specMatrices.set(id, { id, rows, cols });
+  }
   return {
     lab: spec.title,
     file: spec.file,
@@ -113,5 +122,6 @@ export function specRecord(
     containers,
     host: {},
     checks: decisions.map((decision) => checkRecordOf(decision, targets)),
+    ...(specMatrices.size > 0 ? { specMatrices: [...specMatrices.values()] } : {}),
   };
 }

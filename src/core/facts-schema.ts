@@ -7,7 +7,8 @@ import { OUTCOMES } from "./outcome.js";
  * trip over (a field removed, renamed or made required) raises the version; reports/README.md lists them.
  *
  * Version 2 (from 1): checks carry `startedAt`, `skipReason` and `attempts`; probes carry `at`; labs carry
- * `errors`, `durationMs`, `matrix` and `topology`; the run carries `config` and `state`.
+ * `errors`, `durationMs`, `matrix` and `topology`; the run carries `config` and `state`. Added since, optional:
+ * a checked spec's `specMatrices` (a matrix cell's `observed.matrix` no longer repeats its rows and cols).
  */
 export const FACTS_SCHEMA_VERSION = 2;
 
@@ -99,6 +100,12 @@ export const labSchema = z.object({
       "the networks the lab created, by name: driver, subnet, gateway, internal, bridge (br-<id>), parent, vxlanId",
     ),
   checks: z.array(checkSchema),
+  specMatrices: z
+    .array(z.object({ id: z.string(), rows: z.array(z.string()), cols: z.array(z.string()) }))
+    .optional()
+    .describe(
+      "the matrices a checked spec declared, once each: rows (from) and columns (to); a cell's check says where it sits in `observed.matrix` ({id, row, col})",
+    ),
   matrix: matrixSchema.optional().describe("where packets could and could not go, from the checks' tcp and dns probes"),
   topology: z.string().optional().describe("the topology picture (SVG), relative to facts.json"),
 });

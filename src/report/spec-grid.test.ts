@@ -2,13 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { CheckRecord } from "../core/facts-schema.js";
 import { specGridMarkdown, specGrids } from "./spec-grid.js";
 
-const place = (row: number, col: number) => ({
-  id: "tiers",
-  row,
-  col,
-  rows: ["edge", "web"],
-  cols: ["web:8080", "db:5432"],
-});
+const declared = { id: "tiers", rows: ["edge", "web"], cols: ["web:8080", "db:5432"] };
+const place = (row: number, col: number) => ({ id: "tiers", row, col });
 const cell = (
   row: number,
   col: number,
@@ -35,14 +30,17 @@ describe("specGrids", () => {
   ];
 
   it("rebuilds a declared matrix from its cells; a cell the spec left out stays empty", () => {
-    const [grid] = specGrids([...checks, { ...cell(0, 0, "x", "y", "passed"), observed: {} }]);
+    const [grid] = specGrids({
+      checks: [...checks, { ...cell(0, 0, "x", "y", "passed"), observed: {} }],
+      specMatrices: [declared],
+    });
     expect(grid?.rows).toEqual(["edge", "web"]);
     expect(grid?.cells[1]?.[0]).toBeUndefined();
     expect(grid?.cells[1]?.[1]?.claim).toBe("c11");
   });
 
   it("shows expected, observed and the difference, naming the cells that differ", () => {
-    const text = specGridMarkdown(specGrids(checks)[0]!);
+    const text = specGridMarkdown(specGrids({ checks, specMatrices: [declared] })[0]!);
     expect(text).toContain("Matrix `tiers`: 1 cell(s) differ");
     expect(text).toContain("| **edge** | y | n |");
     expect(text).toContain("| **web** | · | connected |");
@@ -50,6 +48,22 @@ describe("specGrids", () => {
   });
 
   it("control: a matrix where every cell held says so", () => {
-    expect(specGridMarkdown(specGrids(checks.slice(0, 2))[0]!)).toContain("as declared");
+    expect(specGridMarkdown(specGrids({ checks: checks.slice(0, 2), specMatrices: [declared] })[0]!)).toContain(
+      "as declared",
+    );
+  });
+
+  it("reads facts.json written before specMatrices, whose cells each carried the rows and cols", () => {
+    const old = checks.map((check) => ({
+      ...check,
+      observed: { ...check.observed, matrix: { ...(check.observed.matrix as object), ...declared } },
+    }));
+    const shape = (grids: ReturnType<typeof specGrids>) =>
+      grids.map((grid) => [grid.id, grid.rows, grid.cols, grid.cells.map((row) => row.map((check) => check?.claim))]);
+    expect(shape(specGrids({ checks: old }))).toEqual(shape(specGrids({ checks, specMatrices: [declared] })));
+  });
+
+  it("control: a cell whose matrix was never declared is in no grid", () => {
+    expect(specGrids({ checks })).toEqual([]);
   });
 });

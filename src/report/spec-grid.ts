@@ -1,13 +1,16 @@
 import { z } from "zod";
-import type { CheckRecord } from "../core/facts-schema.js";
+import type { CheckRecord, LabRecord } from "../core/facts-schema.js";
 
-/** Where a check sits in a matrix the spec declared (check-record writes it into `observed.matrix`). */
+/**
+ * Where a check sits in a matrix the spec declared (check-record writes it into `observed.matrix`). The rows and
+ * cols are the lab's `specMatrices`; facts.json written before those existed repeat them in every cell.
+ */
 const placeSchema = z.object({
   id: z.string(),
   row: z.number().int(),
   col: z.number().int(),
-  rows: z.array(z.string()),
-  cols: z.array(z.string()),
+  rows: z.array(z.string()).optional(),
+  cols: z.array(z.string()).optional(),
 });
 
 export interface SpecGrid {
@@ -19,12 +22,16 @@ export interface SpecGrid {
 }
 
 /** The matrices a spec declared, rebuilt from the checks of its cells, in the order they first appear. */
-export function specGrids(checks: CheckRecord[]): SpecGrid[] {
+export function specGrids(lab: Pick<LabRecord, "checks" | "specMatrices">): SpecGrid[] {
+  const declared = new Map((lab.specMatrices ?? []).map((matrix) => [matrix.id, matrix]));
   const grids = new Map<string, SpecGrid>();
-  for (const check of checks) {
+  for (const check of lab.checks) {
     const place = placeSchema.safeParse(check.observed.matrix);
     if (!place.success) continue;
-    const { id, row, col, rows, cols } = place.data;
+    const { id, row, col } = place.data;
+    const rows = declared.get(id)?.rows ?? place.data.rows;
+    const cols = declared.get(id)?.cols ?? place.data.cols;
+    if (!rows || !cols || row >= rows.length || col >= cols.length) continue;
     const grid = grids.get(id) ?? {
       id,
       rows,

@@ -190,3 +190,49 @@ describe("summary.md teaches", () => {
     expect(summary).toMatch(/\| default bridge \| docker0 172\.17\.0\.0\/16, gateway 172\.17\.0\.1,/);
   });
 });
+
+describe("summary.md of a large declared matrix", () => {
+  const size = 30;
+  const names = Array.from({ length: size }, (_, index) => `c${index}`);
+  // 900 cells; one failed (c1 → c2), the rest held.
+  const cells = names.flatMap((from, row) =>
+    names.map((to, col) => {
+      const failed = row === 1 && col === 2;
+      return check({
+        claim: `${from} → ${to}:8080`,
+        title: `${from} → ${to}:8080`,
+        state: failed ? "failed" : "passed",
+        errors: failed ? [`spec.yaml:${row}:${col}: ${from} → ${to}:8080: expected reach no, observed connected`] : [],
+        observed: {
+          matrix: { id: "grid", row, col },
+          expected: row % 3 === col % 3 || failed ? "reach yes" : "reach no",
+          observed: row % 3 === col % 3 || failed ? "connected" : "timed-out",
+        },
+      });
+    }),
+  );
+  const lab = {
+    ...demoLab(cells),
+    lab: "check spec.yaml",
+    file: "spec.yaml",
+    specMatrices: [{ id: "grid", rows: names, cols: names.map((name) => `${name}:8080`) }],
+  };
+  const text = summaryMarkdown(withMatrices({ ...failingDemo(), labs: [lab] }));
+  const paragraph = (claim: string) => text.split("\n").filter((line) => line.includes(`<b>${claim}</b>`));
+
+  it("reads as a grid: a passing cell has no paragraph of its own, only its place in the grid", () => {
+    expect(paragraph("c0 → c0:8080")).toEqual([]);
+    expect(text).toContain("899 matrix cell(s) held and are shown in their grid only");
+    expect(text).toContain("#### Matrix `grid`: 1 cell(s) differ");
+    expect(text).toContain(`| **c0** | ${names.map((_, col) => (col % 3 === 0 ? "y" : "n")).join(" | ")} |`);
+  });
+
+  it("control: the failing cell keeps its paragraph, with what failed", () => {
+    expect(paragraph("c1 → c2:8080")).toHaveLength(1);
+    expect(paragraph("c1 → c2:8080")[0]).toContain("<b>failed:</b> spec.yaml:1:2");
+  });
+
+  it("costs a few bytes per passing cell, not a paragraph", () => {
+    expect(text.length / 900).toBeLessThan(60);
+  });
+});

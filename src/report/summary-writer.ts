@@ -174,16 +174,26 @@ function labSection(lab: LabRecord, context: TopologyContext, words: ReportWords
   if (mermaid) lines.push("```mermaid", mermaid.trimEnd(), "```", "");
   const errorWord = words.suite === "lab" ? "lab error" : "error";
   for (const error of lab.errors) lines.push(`> **${errorWord}:** ${cell(truncate(error.trim(), ERROR_MAX))}`, "");
-  if (lab.checks.length) {
+  // A passing cell of a declared matrix is read in its grid (below); only the cells that did not hold keep a row.
+  const grids = specGrids(lab);
+  const inGrid = new Set(grids.flatMap((grid) => grid.cells.flat()));
+  const rows = lab.checks.filter((check) => check.state !== "passed" || !inGrid.has(check));
+  if (rows.length) {
     lines.push(`| | ${words.item} | observed | time |`, "|---|---|---|---|");
-    for (const check of lab.checks) {
+    for (const check of rows) {
       lines.push(
         `| ${STATE_MARK[check.state]} | ${claimCell(check, lab.lab)} | ${observedText(check, lab.lab, labelOf)} | ${check.state === "skipped" ? "" : duration(check.durationMs)} |`,
       );
     }
     lines.push("");
   }
-  for (const grid of specGrids(lab.checks)) lines.push(specGridMarkdown(grid));
+  const gridOnly = lab.checks.length - rows.length;
+  if (gridOnly > 0)
+    lines.push(
+      `${gridOnly} matrix cell(s) held and are shown in their grid only; facts.json, junit.xml and Allure keep each one.`,
+      "",
+    );
+  for (const grid of grids) lines.push(specGridMarkdown(grid));
   if (lab.matrix)
     lines.push(
       `### Reachability: ${lab.lab}`,
