@@ -25,7 +25,7 @@ async function inspectOrUndefined(
   }
 }
 
-/** The container of a compose service (its first, when scaled), or the container of that exact name. */
+/** The container of a compose service (its first, the others running as `replicas`), or the container of that exact name. */
 async function findOne(engine: NamedEngine, name: string, project: string | undefined): Promise<Target | undefined> {
   const { docker } = engine;
   if (project) {
@@ -34,8 +34,13 @@ async function findOne(engine: NamedEngine, name: string, project: string | unde
       filters: { label: [`${COMPOSE.project}=${project}`, `${COMPOSE.service}=${name}`] },
     });
     found.sort((a, b) => Number(a.Labels[COMPOSE.number] ?? 0) - Number(b.Labels[COMPOSE.number] ?? 0));
-    const first = found[0] && (await inspectOrUndefined(docker, found[0].Id));
-    if (first) return targetFromInspect(name, first, engine.name);
+    const [first, ...others] = await Promise.all(found.map((container) => inspectOrUndefined(docker, container.Id)));
+    if (first) {
+      const replicas = others.flatMap((info) =>
+        info?.State.Running ? [targetFromInspect(name, info, engine.name)] : [],
+      );
+      return { ...targetFromInspect(name, first, engine.name), ...(replicas.length > 0 ? { replicas } : {}) };
+    }
   }
   const byName = await inspectOrUndefined(docker, name);
   // docker inspect also matches an id prefix; a spec names containers by name only.

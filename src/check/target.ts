@@ -31,6 +31,8 @@ export interface Target {
   resolvConfPath?: string;
   /** The nameservers it was given (--dns: HostConfig.Dns); on a user-defined network, where its embedded DNS forwards. */
   dns?: string[];
+  /** A scaled compose service's other containers (`--scale`, `deploy.replicas`): its name answers with theirs too. */
+  replicas?: Target[];
 }
 
 /** Brackets an IPv6 host address, as `docker ps` does. */

@@ -52,7 +52,11 @@ export function itemAddresses(
       continue;
     }
     if (item.kind === "name") {
-      groups.push({ text: item.text, addresses: addressesSeenFrom(from, target) });
+      // A scaled compose service's name answers with every running replica's address: each replica is an item.
+      if (!target.replicas) groups.push({ text: item.text, addresses: addressesSeenFrom(from, target) });
+      else
+        for (const replica of [target, ...target.replicas])
+          groups.push({ text: `${item.text} (${replica.container})`, addresses: addressesSeenFrom(from, replica) });
       continue;
     }
     const tasks = tasksOf(targets, item.service);

@@ -52,6 +52,29 @@ describe("resolve judges what a name resolves to", () => {
     expect(one.hint).toContain("docker network connect --alias api app CONTAINER");
   });
 
+  it("a scaled compose service's name stands for every running replica's address", () => {
+    const scaled: PlanContext = {
+      ...context,
+      targets: targets(target("web", ["app 10.1.0.2"]), {
+        ...target("api", ["app 10.1.0.3"]),
+        replicas: [target("api", ["app 10.1.0.4"])],
+      }),
+    };
+    const written = resolveOf("{ from: web, resolve: api, addresses: [api] }");
+    if (resolve.decide.by !== "probes") throw new Error("resolve is decided by probes");
+    const judge = (addresses: string[]) =>
+      resolve.decide.judge(
+        written,
+        resolve.decide.plan(written, scaled),
+        [result("resolved", "api", { probe: "dns", addresses, detail: "from DNS (127.0.0.11)" })],
+        { addresses: [], routes: [] },
+        scaled,
+      );
+    expect(judge(["10.1.0.3", "10.1.0.4"]).held).toBe(true);
+    // The control: one replica's address alone is not the service's whole answer.
+    expect(judge(["10.1.0.3"]).held).toBe(false);
+  });
+
   it("fails on an address none of them has", () => {
     const extra = judged(exact, ["10.1.0.3", "10.1.0.4", "10.1.0.9"]);
     expect(extra.held).toBe(false);
