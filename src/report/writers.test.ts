@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { check, failingDemo } from "./fixtures/sample-facts.js";
-import { REPORT_FORMATS, REPORT_WRITERS, writeReports } from "./writers.js";
+import { allureOutput, writeAllureResults } from "./allure-writer.js";
+import { REPORT_FORMATS, REPORT_WRITERS, writeAllureFiles, writeReports } from "./writers.js";
 
 const dirs: string[] = [];
 const scratch = () => {
@@ -65,5 +66,22 @@ describe("one report pipeline: a registry of writers", () => {
     await expect(writeReports(dir, bad)).rejects.toThrow();
     expect(outputs(dir)).toContain("junit.xml");
     expect(outputs(dir)).not.toContain("facts.json");
+  });
+});
+
+describe("allure-results written once per file", () => {
+  it("holds the very files allure's own writer gives, byte for byte", () => {
+    let id = 0;
+    const output = allureOutput({
+      facts: failingDemo(),
+      pictures: new Map([["demo", "<svg/>"]]),
+      newId: () => `id-${(id += 1)}`,
+    });
+    const [ours, allures] = [scratch(), scratch()];
+    writeAllureFiles(ours, output);
+    writeAllureResults(allures, output);
+    const contents = (dir: string) => outputs(dir).map((name) => [name, readFileSync(join(dir, name), "utf8")]);
+    expect(outputs(ours).length).toBeGreaterThan(3);
+    expect(contents(ours)).toEqual(contents(allures));
   });
 });
