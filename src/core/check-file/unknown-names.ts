@@ -27,7 +27,7 @@ function namesUsed(data: unknown): { name: string; path: NodePath }[] {
     const at = (...steps: Step[]) => ["expect", index, ...steps];
     visit(entry.from, at("from"), source);
     visit(entry.to, at("to"), target);
-    visit(entry.resolve, at("resolve"), plain);
+    // `resolve:` is not here: a lookup may name anything a resolver answers (`extra_hosts`, an outside name).
     visit(entry.publishes, at("publishes"), plain);
     for (const key of ["network", "interfaces", "container"]) visit(entry[key], at(key), plain);
     if (Array.isArray(entry.address)) entry.address.forEach((value, i) => visit(value, at("address", i), plain));
