@@ -389,4 +389,69 @@ describe("hints name the construct actually in use: network options, DOCKER-USER
     );
     expect(hint("- {from: outside, to: host:9999, reach: no}", "connected", state(stock))).toBeUndefined();
   });
+
+  it("B1: a cross-network time-out never suggests joining a network whose enable_icc=false would still block it", () => {
+    const onQuiet = { ...state(stock), targets: targets(edge, quietB) };
+    const text = hint("- {from: edge, to: qb:80, reach: yes}", "timed-out", onQuiet);
+    expect(text).not.toContain("docker network connect quiet");
+    expect(text).toContain(
+      "joining qb's would not help: quiet is created with com.docker.network.bridge.enable_icc=false",
+    );
+    expect(text).toContain("docker network connect NAME p_edge_1; docker network connect NAME p_qb_1");
+    // Control: a destination on a network with icc on still gets the connect.
+    expect(hint("- {from: edge, to: db:5432, reach: yes}", "timed-out", state(stock))).toContain(
+      "docker network connect data p_edge_1",
+    );
+  });
+
+  it("B5: a DOCKER-USER DROP appended after its RETURN is never reached: say so and insert it with -I", () => {
+    const afterReturn = engineWith(
+      [],
+      ["-A DOCKER-USER -j RETURN", "-A DOCKER-USER -s 10.2.0.0/24 -d 10.2.0.0/24 -j DROP"],
+    );
+    const text = hint("- {from: web, to: api:9000, reach: no}", "connected", state(afterReturn));
+    expect(text).toBe(
+      'web and api share back, and the DOCKER-USER rule "-A DOCKER-USER -s 10.2.0.0/24 -d 10.2.0.0/24 -j DROP" comes after "-A DOCKER-USER -j RETURN" and is never reached: the first rule that matches decides; insert it at the top instead (iptables -D DOCKER-USER -s 10.2.0.0/24 -d 10.2.0.0/24 -j DROP; iptables -I DOCKER-USER -s 10.2.0.0/24 -d 10.2.0.0/24 -j DROP)',
+    );
+    // Control: the same rule for another subnet is not this connection's; the disconnect stays.
+    const elsewhere = engineWith([], ["-A DOCKER-USER -j RETURN", "-A DOCKER-USER -s 10.9.0.0/24 -j DROP"]);
+    expect(hint("- {from: web, to: api:9000, reach: no}", "connected", state(elsewhere))).toContain(
+      "docker network disconnect back p_web_1",
+    );
+  });
+
+  it("B6: on an --internal network, or several shared ones, 'should not reach' names what lets it through", () => {
+    const a = target("a", ["data 10.3.0.7 10.3.0.1"]);
+    const b = target("b", ["data 10.3.0.8 10.3.0.1"]);
+    const internal = hint("- {from: a, to: b:80, reach: no}", "connected", { ...state(stock), targets: targets(a, b) });
+    expect(internal).toContain(
+      "which is --internal: that only cuts the way out, its containers still reach each other",
+    );
+    expect(internal).toContain("docker network create --internal -o com.docker.network.bridge.enable_icc=false data");
+    expect(internal).not.toContain("disconnect");
+    const both = target("both", ["front 10.1.0.9 10.1.0.1", "back 10.2.0.9 10.2.0.1"]);
+    const twice = hint("- {from: both, to: web:80, reach: no}", "connected", {
+      ...state(stock),
+      targets: targets(both, web),
+    });
+    expect(twice).toContain("share front, back, and each of them lets it through");
+    expect(twice).toContain("docker network disconnect front p_both_1; docker network disconnect back p_both_1");
+  });
+
+  it("B7/C7: a port published on [::] only is named when an IPv4 dial to it is refused", () => {
+    const v6 = { ...state(stock), targets: targets(web, { ...api, published: ["[::]:18911->80/tcp"] }) };
+    expect(hint("- {from: outside, to: host:18911, reach: yes}", "refused", v6)).toBe(
+      'port 18911 is published on IPv6 only by api ([::]:18911->80/tcp): nothing listens on the host\'s IPv4 addresses; publish it on IPv4 too (-p 0.0.0.0:18911:80, in compose "18911:80") (docker port p_api_1)',
+    );
+    const hostToHost = hint2("- {from: host, to: host:18911, reach: no}", "refused", v6) ?? "";
+    expect(hostToHost).toContain("published on IPv6 only by api");
+    expect(hostToHost).not.toContain("every container reaches it");
+    expect(hint("- {from: host, to: host:18911, reach: yes}", "refused", v6)).toContain("published on IPv6 only");
+    // Control: published on IPv4 too, it is not blamed.
+    const both = {
+      ...state(stock),
+      targets: targets(web, { ...api, published: ["0.0.0.0:18911->80/tcp", "[::]:18911->80/tcp"] }),
+    };
+    expect(hint("- {from: outside, to: host:18911, reach: yes}", "refused", both) ?? "").not.toContain("IPv6 only");
+  });
 });

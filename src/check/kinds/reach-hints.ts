@@ -1,7 +1,14 @@
 import type { Outcome } from "../../core/outcome.js";
 import { holds, type ReachExpectation } from "../../core/check-file/expectations.js";
 import { settingOff, settingsInTheWay } from "../../core/daemon-settings.js";
-import { matchesPort, rulesOf, verdictOf, type Connection, type IptablesRule } from "../../core/iptables-rule.js";
+import {
+  matchesConnection,
+  matchesPort,
+  rulesOf,
+  verdictOf,
+  type Connection,
+  type IptablesRule,
+} from "../../core/iptables-rule.js";
 import { sharedNetworks, type Target } from "../target.js";
 import type { HintContext } from "./kind.js";
 import { foundOrNone, list, nameOf, networksOf } from "./words.js";
@@ -59,6 +66,45 @@ function dockerUserRule(context: HintContext, connection: Connection): IptablesR
 
 const blocking = (rule: IptablesRule | undefined) => rule?.target === "DROP" || rule?.target === "REJECT";
 
+/**
+ * A DOCKER-USER rule that would block a connection but is never reached: an ACCEPT or RETURN before it decides
+ * first (`iptables -A` appends after Docker's own `-j RETURN`). In words, with the insert that puts it first.
+ */
+function shadowedDockerUserRule(context: HintContext, connection: Connection): string | undefined {
+  const lines = context.engine?.host?.dockerUser;
+  if (!lines) return undefined;
+  const rules = rulesOf(lines, "DOCKER-USER");
+  const first = verdictOf(rules, connection);
+  if (!first || blocking(first)) return undefined;
+  const later = rules
+    .slice(rules.indexOf(first) + 1)
+    .find((rule) => blocking(rule) && matchesConnection(rule, connection));
+  if (!later) return undefined;
+  const spec = later.text.replace(/^-A DOCKER-USER\s+/, "");
+  return `the DOCKER-USER rule "${later.text}" comes after "${first.text}" and is never reached: the first rule that matches decides; insert it at the top instead (iptables -D DOCKER-USER ${spec}; iptables -I DOCKER-USER ${spec})`;
+}
+
+/** A binding the host's IPv4 addresses do not answer on: `[::]:8080->80/tcp` (published on IPv6 only). */
+const ipv6Binding = (binding: string) => binding.startsWith("[");
+
+/** Checked containers that publish host `port` on IPv6 only: an IPv4 dial to it is refused. */
+function ipv6OnlyPublishers(context: HintContext, port: number): Target[] {
+  const mark = `:${port}->`;
+  return [...context.targets.values()].filter((target) => {
+    const bindings = target.published.filter((binding) => binding.includes(mark));
+    return bindings.length > 0 && bindings.every(ipv6Binding);
+  });
+}
+
+/** `port 8080 is published on IPv6 only …`: why an IPv4 dial to a host port finds nothing listening. */
+function ipv6OnlyHint(context: HintContext, port: number): string | undefined {
+  const [publisher] = ipv6OnlyPublishers(context, port);
+  if (!publisher) return undefined;
+  const binding = publisher.published.find((item) => item.includes(`:${port}->`))!;
+  const containerPort = /->(\d+)/.exec(binding)?.[1] ?? "PORT";
+  return `port ${port} is published on IPv6 only by ${publisher.name} (${binding}): nothing listens on the host's IPv4 addresses; publish it on IPv4 too (-p 0.0.0.0:${port}:${containerPort}, in compose "${port}:${containerPort}") (docker port ${publisher.container})`;
+}
+
 /** Why containers on a network do not reach each other by its own setting: `--icc=false` or enable_icc=false; undefined when on. */
 function iccOff(context: HintContext, network: string): string | undefined {
   if (network === "bridge") {
@@ -96,7 +142,12 @@ function quoteDnat(context: HintContext, rule: IptablesRule, port: number): stri
 }
 
 /** Why an outside connect to a host port fails: publishing on loopback only, a DNAT by hand, a DOCKER-USER rule, no publisher. */
-function whyHostPortUnreached(port: number, observed: Outcome, context: HintContext): string | undefined {
+function whyHostPortUnreached(
+  port: number,
+  observed: Outcome,
+  context: HintContext,
+  ip: number | undefined,
+): string | undefined {
   const mark = `:${port}->`;
   const publishers = [...context.targets.values()].filter((target) =>
     target.published.some((binding) => binding.includes(mark)),
@@ -106,6 +157,8 @@ function whyHostPortUnreached(port: number, observed: Outcome, context: HintCont
   );
   if (loopbackOnly.length > 0)
     return `port ${port} is published on 127.0.0.1 only by ${loopbackOnly.map((target) => target.name).join(", ")}: the outside cannot reach it (docker port ${loopbackOnly[0]!.container})`;
+  const ipv6Only = ip === 6 ? undefined : ipv6OnlyHint(context, port);
+  if (ipv6Only) return ipv6Only;
   const [byHand] = dnatByHand(context, port);
   if (byHand) {
     const [address, toPort] = (byHand.toDestination ?? "").split(":");
@@ -157,13 +210,20 @@ function whyUnreached(expectation: ReachExpectation, observed: Outcome, context:
     return context.engine ? settingsInTheWay(context.engine, "out") : undefined;
   }
   if (to.kind === "host" && expectation.from.kind === "outside")
-    return whyHostPortUnreached(to.port, observed, context);
+    return whyHostPortUnreached(to.port, observed, context, expectation.ip);
+  if (to.kind === "host" && expectation.ip !== 6) return ipv6OnlyHint(context, to.port);
   const destination = foundOrNone(context.targets, nameOf(to));
   if (!destination) return undefined;
   if (destination.networkMode === "none")
     return `${destination.name} runs with --network none: nothing can reach it (docker inspect -f '{{.HostConfig.NetworkMode}}' ${destination.container})`;
   if (source && sharedNetworks(source, destination).length === 0) {
-    const network = networksOf(destination)[0] ?? "NETWORK";
+    // A network created with enable_icc=false would still keep them apart: never suggest joining it.
+    const joinable = networksOf(destination).filter((network) => !iccOff(context, network));
+    if (joinable.length === 0 && networksOf(destination).length > 0) {
+      const [quiet] = networksOf(destination);
+      return `${source.name} and ${destination.name} share no network (${source.name}: ${list(networksOf(source))}; ${destination.name}: ${list(networksOf(destination))}), and joining ${destination.name}'s would not help: ${iccOff(context, quiet!)}; put both on a network of their own (docker network create NAME; docker network connect NAME ${source.container}; docker network connect NAME ${destination.container})`;
+    }
+    const network = joinable[0] ?? "NETWORK";
     // Joining a network opens the source to all of it: name the checked containers there, so an isolation
     // expectation of the same spec is not broken unseen.
     const members = [...context.targets.values()]
@@ -223,10 +283,17 @@ function whyAcrossNetworks(context: HintContext, source: Target, destination: Ta
 }
 
 /** A published port or a DNAT rule that lets a host port through, in words; undefined when neither is seen. */
-function whyHostPortReached(port: number, context: HintContext, fromOutside: boolean): string | undefined {
+function whyHostPortReached(
+  port: number,
+  context: HintContext,
+  fromOutside: boolean,
+  ip: number | undefined,
+): string | undefined {
   const mark = `:${port}->`;
-  // A binding on 127.0.0.1 answers neither the outside nor a container (which dials its gateway).
-  const reachable = (binding: string) => binding.includes(mark) && !binding.startsWith("127.");
+  // A binding on 127.0.0.1 answers neither the outside nor a container (which dials its gateway); one on [::]
+  // answers no IPv4 dial.
+  const reachable = (binding: string) =>
+    binding.includes(mark) && !binding.startsWith("127.") && (ip === 6 || !ipv6Binding(binding));
   const publishers = [...context.targets.values()].filter((target) => target.published.some(reachable));
   if (publishers.length > 0) {
     const binding = publishers[0]!.published.find(reachable)!;
@@ -248,26 +315,41 @@ function whyReached(expectation: ReachExpectation, context: HintContext): string
     const open = networksOf(source).filter((network) => !context.internalNetworks.has(network));
     return `${source.name} is on network(s) ${list(open)}, which ${open.length === 1 ? "is" : "are"} not internal: a way out exists (docker network create --internal … cuts it)`;
   }
-  if (to.kind === "host") return whyHostPortReached(to.port, context, expectation.from.kind === "outside");
+  if (to.kind === "host")
+    return whyHostPortReached(to.port, context, expectation.from.kind === "outside", expectation.ip);
   const destination = foundOrNone(context.targets, nameOf(to));
   if (!source || !destination) return undefined;
   const shared = sharedNetworks(source, destination);
   if (shared.length === 0)
     return `${source.name} and ${destination.name} share no network, yet it connects: ${whyAcrossNetworks(context, source, destination, to.port)}`;
-  const open = shared.find((network) => !iccOff(context, network));
-  if (open)
-    return `${source.name} and ${destination.name} share network(s) ${list(shared)}: take one of them off it (docker network disconnect ${open} ${source.container})`;
+  for (const network of shared) {
+    const shadowed = shadowedDockerUserRule(context, across(context, network, source, destination, to.port));
+    if (shadowed) return `${source.name} and ${destination.name} share ${network}, and ${shadowed}`;
+  }
+  const open = shared.filter((network) => !iccOff(context, network));
+  if (open.length > 1)
+    return `${source.name} and ${destination.name} share ${list(open)}, and each of them lets it through: taking them off one leaves the others (${open.map((network) => `docker network disconnect ${network} ${source.container}`).join("; ")}), or keep them on networks created with -o com.docker.network.bridge.enable_icc=false`;
+  const [only] = open;
+  if (only && context.internalNetworks.has(only))
+    return `${source.name} and ${destination.name} share ${only}, which is --internal: that only cuts the way out, its containers still reach each other; enable_icc=false keeps them apart (docker network create --internal -o com.docker.network.bridge.enable_icc=false ${only})`;
+  if (only)
+    return `${source.name} and ${destination.name} share network(s) ${list(shared)}: take one of them off it (docker network disconnect ${only} ${source.container})`;
   return `${source.name} and ${destination.name} share ${list(shared)}, where containers should not reach each other (${iccOff(context, shared[0]!)}), yet it connects: ${whyIccBypassed(context, shared[0]!, source, destination, to.port)}`;
 }
 
 /** A refusal where no path was expected: something answered, so a path is open; what opens it. */
 function whyPathOpen(expectation: ReachExpectation, context: HintContext): string {
   const opening = "the port is closed, but the path is open";
+  const to = expectation.to;
+  const ipv6Only = to.kind === "host" && expectation.ip !== 6 ? ipv6OnlyHint(context, to.port) : undefined;
+  if (ipv6Only) return `${opening}: ${ipv6Only}`;
   const source = foundOrNone(context.targets, nameOf(expectation.from));
   const destination = foundOrNone(context.targets, nameOf(expectation.to));
   if (source && destination) {
     const shared = sharedNetworks(source, destination);
-    const open = shared.find((network) => !iccOff(context, network));
+    const opens = shared.filter((network) => !iccOff(context, network));
+    // Several shared networks, or an --internal one, are what whyReached words.
+    const open = opens.length === 1 && !context.internalNetworks.has(opens[0]!) ? opens[0] : undefined;
     if (open)
       return `${opening}: ${source.name} reaches ${destination.name}'s address (${addressOn(destination, open) ?? "?"} on ${open}); take them apart (docker network disconnect ${open} ${source.container})`;
   }
