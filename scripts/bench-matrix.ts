@@ -335,9 +335,16 @@ function table(netlab: Sample[], loop: Sample[], cells: { y: number }): string[]
 
 export async function benchMatrix(rounds = Number(process.env.NETLAB_BENCH_MATRIX_ROUNDS ?? 5)): Promise<void> {
   const run = `${process.pid}-${Date.now().toString(36)}`;
-  let cleaning: Promise<void> | undefined;
   const dir = mkdtempSync(join(tmpdir(), "netlab-bench-matrix-"));
-  const cleanup = () => (cleaning ??= removeAll(run).finally(() => rmSync(dir, { recursive: true, force: true })));
+  // A signal during the setup: the removal waits for the containers in creation, or it would miss them; a removal
+  // asked for twice runs twice.
+  let inFlight: Promise<unknown> = Promise.resolve();
+  let cleaning: Promise<void> = Promise.resolve();
+  const cleanup = () =>
+    (cleaning = cleaning
+      .then(() => inFlight)
+      .then(() => removeAll(run))
+      .finally(() => rmSync(dir, { recursive: true, force: true })));
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`bench: ${signal}: removing the bench's containers and networks…`);
     void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
@@ -348,7 +355,9 @@ export async function benchMatrix(rounds = Number(process.env.NETLAB_BENCH_MATRI
   process.on("SIGTERM", onSignal);
   try {
     console.log(`matrix bench ${run}: setting up 2 networks, ${SIZE} containers (${load()})`);
-    const setup = await setUp(run, dir);
+    const settingUp = setUp(run, dir);
+    inFlight = settingUp.catch(() => undefined);
+    const setup = await settingUp;
     const reports = join(setup.dir, "reports");
     const cells = { y: cellsOf(setup.truth) };
     // Both sides must see the truth, cell by cell, or the pair is no comparison. The engine is shared: another

@@ -62,12 +62,14 @@ interface Row {
   sizes: Record<(typeof REPORTS)[number], number>;
 }
 
-async function startContainers(run: string, n: number): Promise<string[]> {
+/** The run's containers; stops between batches once `stopped()`, so nothing is created after a Ctrl-C's removal. */
+async function startContainers(run: string, n: number, stopped: () => boolean): Promise<string[]> {
   const nets = Array.from({ length: NETWORKS }, (_, index) => `bench-${run}-n${index}`);
   for (const net of nets) await docker(["network", "create", "--label", `dev.netlab.bench=${run}`, net]);
   const names = Array.from({ length: n }, (_, index) => `bench-${run}-c${index}`);
   // A few at a time: forty `docker run` at once on a loaded engine only queue behind each other.
   for (let at = 0; at < names.length; at += 8) {
+    if (stopped()) throw new Error("stopped");
     await Promise.all(
       names
         .slice(at, at + 8)
@@ -175,9 +177,18 @@ export async function benchScale(
 ): Promise<void> {
   const run = `${process.pid}-${Date.now().toString(36)}`;
   const dir = mkdtempSync(join(tmpdir(), "netlab-bench-scale-"));
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () => (cleaning ??= removeAll(run).finally(() => rmSync(dir, { recursive: true, force: true })));
+  // A signal may come while containers are being created: the removal waits for the batch in flight (which
+  // creates no more after it), and a removal asked for twice runs twice, so what the first missed the second finds.
+  let stopping = false;
+  let inFlight: Promise<unknown> = Promise.resolve();
+  let cleaning: Promise<void> = Promise.resolve();
+  const cleanup = () =>
+    (cleaning = cleaning
+      .then(() => inFlight)
+      .then(() => removeAll(run))
+      .finally(() => rmSync(dir, { recursive: true, force: true })));
   const onSignal = (signal: NodeJS.Signals) => {
+    stopping = true;
     console.error(`bench: ${signal}: removing the bench's containers and networks…`);
     void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
@@ -187,7 +198,9 @@ export async function benchScale(
     const largest = Math.max(...sizes);
     console.log(`scale bench ${run}: ${largest} containers on ${NETWORKS} networks (${load()})`);
     // One set of containers for every N: the N × N matrix checks the first N of them.
-    const names = await startContainers(run, largest);
+    const starting = startContainers(run, largest, () => stopping);
+    inFlight = starting.catch(() => undefined);
+    const names = await starting;
     const rows: Row[] = [];
     for (const n of sizes) {
       const spec = writeSpec(dir, names, n);
@@ -205,6 +218,19 @@ export async function benchScale(
       }
     }
     printTable(rows);
+    // What any netlab command costs before it checks anything: node, the imports, the CLI's parsing.
+    for (const cli of clis) {
+      const floor = await timed([...cli.argv, "--help"], {});
+      console.log(
+        `floor of ${cli.name} (\`--help\`: start and imports): ${floor.wallS.toFixed(2)} s wall, ${(floor.userS + floor.sysS).toFixed(2)} s CPU, ${Math.round(floor.maxRssKiB / 1024)} MiB peak RSS (${load()})`,
+      );
+    }
+    for (const row of rows.filter((candidate) => candidate.n === 30)) {
+      const total = REPORTS.reduce((sum, name) => sum + row.sizes[name], 0) / 1024 / 1024;
+      console.log(
+        `target at 30 × 30, ${row.cli}: reports ${total.toFixed(1)} MiB ${total <= 10 ? "≤" : ">"} 10 MiB; peak RSS ${Math.round(row.rssMiB)} MiB ${row.rssMiB <= 200 ? "≤" : ">"} 200 MiB; ${row.wallS.toFixed(1)} s wall vs 8 s at load ${row.load1.toFixed(1)}`,
+      );
+    }
   } finally {
     await cleanup();
     process.off("SIGINT", onSignal);
