@@ -2,7 +2,7 @@ import type Dockerode from "dockerode";
 import { describe, expect, it } from "vitest";
 import { recordedInspect } from "./check-test-helpers.js";
 import { engineSet, type NamedEngine } from "./engine-set.js";
-import { findTargets, TargetMissingError } from "./find-targets.js";
+import { findTargets, linkedAs, TargetMissingError } from "./find-targets.js";
 
 /** An engine that knows only the given containers, by exact name, as the Engine API's inspect would. */
 function engineWith(name: string, containers: Record<string, Dockerode.ContainerInspectInfo>): NamedEngine {
@@ -59,5 +59,22 @@ describe("findTargets over an engine set", () => {
   it("refuses an engine set that names one engine twice", () => {
     const local = engineWith("local", {}).docker;
     expect(() => engineSet(local, [engineWith("local", {})])).toThrow(/local given twice/);
+  });
+});
+
+describe("linkedAs: the container a legacy link names", () => {
+  const linking = (hostLinks: string[], networkLinks: string[]): Dockerode.ContainerInspectInfo => {
+    const info = named("cli");
+    return {
+      ...info,
+      HostConfig: { ...info.HostConfig, Links: hostLinks },
+      NetworkSettings: { ...info.NetworkSettings, Networks: { net: { Links: networkLinks } as never } },
+    } as Dockerode.ContainerInspectInfo;
+  };
+
+  it("reads the default bridge's `/db:/cli/database` and a user network's `db:database`", () => {
+    expect(linkedAs(linking(["/db:/cli/database"], []), "database")).toEqual(["db"]);
+    expect(linkedAs(linking([], ["f1-db:database"]), "database")).toEqual(["f1-db"]);
+    expect(linkedAs(linking(["/db:/cli/database"], ["f1-db:database"]), "db")).toEqual([]);
   });
 });

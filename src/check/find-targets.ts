@@ -45,32 +45,71 @@ async function findOne(engine: NamedEngine, name: string, project: string | unde
   const byName = await inspectOrUndefined(docker, name);
   // docker inspect also matches an id prefix; a spec names containers by name only.
   if (byName && byName.Name === `/${name}`) return targetFromInspect(name, byName, engine.name);
-  return project ? answeringTo(engine, name, project) : undefined;
+  return answeringTo(engine, name, project);
+}
+
+/** The containers a legacy link names `alias` for: `/<linked>:/<linking>/<alias>` (default bridge) or `<linked>:<alias>` (user network). */
+export function linkedAs(info: Dockerode.ContainerInspectInfo, alias: string): string[] {
+  const onBridge = ((info.HostConfig.Links ?? []) as string[]).flatMap((link) => {
+    const [linked, at] = link.split(":");
+    return at?.endsWith(`/${alias}`) && linked ? [linked.replace(/^\//, "")] : [];
+  });
+  const onNetworks = Object.values(info.NetworkSettings.Networks ?? {}).flatMap((endpoint) =>
+    ((endpoint as { Links?: string[] | null }).Links ?? []).flatMap((link) => {
+      const [linked, at] = link.split(":");
+      return at === alias && linked ? [linked] : [];
+    }),
+  );
+  return [...onBridge, ...onNetworks];
 }
 
 /**
- * The project's container that Docker's DNS (a network alias) or a legacy link answers `name` with: a spec may
- * use any name the compose file gives a container, not only its service's.
+ * The running containers Docker's DNS (a network alias) or a legacy link answers `name` with (the project's,
+ * with compose): a spec may use any name Docker resolves, not only a container's. Searched only for a name
+ * that is no container's, so a spec of container names costs no more. An alias several containers share
+ * (round robin) stands for all of them: the first found, the others as its `replicas`.
  */
-async function answeringTo(engine: NamedEngine, name: string, project: string): Promise<Target | undefined> {
+async function answeringTo(
+  engine: NamedEngine,
+  name: string,
+  project: string | undefined,
+): Promise<Target | undefined> {
   const { docker } = engine;
-  const listed = await docker.listContainers({ all: true, filters: { label: [`${COMPOSE.project}=${project}`] } });
-  listed.sort((a, b) => Number(a.Labels[COMPOSE.number] ?? 0) - Number(b.Labels[COMPOSE.number] ?? 0));
+  const listed = await docker.listContainers(project ? { filters: { label: [`${COMPOSE.project}=${project}`] } } : {});
+  listed.sort((a, b) => Number(a.Labels?.[COMPOSE.number] ?? 0) - Number(b.Labels?.[COMPOSE.number] ?? 0));
   const infos = (await Promise.all(listed.map((container) => inspectOrUndefined(docker, container.Id)))).filter(
     (info): info is Dockerode.ContainerInspectInfo => info !== undefined,
   );
-  const aliased = infos.find((info) =>
+  const aliased = infos.filter((info) =>
     Object.values(info.NetworkSettings.Networks ?? {}).some((endpoint) =>
       ((endpoint.Aliases ?? []) as string[]).includes(name),
     ),
   );
-  if (aliased) return targetFromInspect(name, aliased, engine.name);
-  // A link reads `/<linked container>:/<linking container>/<alias>`.
-  const link = infos
-    .flatMap((info) => (info.HostConfig.Links ?? []) as string[])
-    .find((entry) => entry.endsWith(`/${name}`));
-  const linked = link && (await inspectOrUndefined(docker, link.split(":")[0]!.replace(/^\//, "")));
-  return linked ? targetFromInspect(name, linked, engine.name) : undefined;
+  if (aliased.length > 0) {
+    const [first, ...others] = aliased.map((info) => targetFromInspect(name, info, engine.name));
+    return { ...first!, ...(others.length > 0 ? { replicas: others } : {}) };
+  }
+  const linked = infos.flatMap((info) => linkedAs(info, name))[0];
+  const info = linked === undefined ? undefined : await inspectOrUndefined(docker, linked);
+  return info ? targetFromInspect(name, info, engine.name) : undefined;
+}
+
+/** Why a container is not running, in its own words: its exit code and the last line it logged. */
+async function whyStopped(engine: NamedEngine, target: Target): Promise<string> {
+  try {
+    const container = engine.docker.getContainer(target.id);
+    const info = await container.inspect();
+    const logs = String(await container.logs({ stdout: true, stderr: true, tail: 5 }))
+      // A log frame starts with 8 header bytes; keep the printable text.
+      .replace(/[\x00-\x08\x0e-\x1f]/g, "")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+    const last = logs.at(-1);
+    return `${info.State.Status === "exited" ? `exited with code ${info.State.ExitCode}` : `is ${info.State.Status}`}${last ? `, last logged "${last}"` : ""}`;
+  } catch {
+    return "is not running";
+  }
 }
 
 /**
@@ -85,7 +124,7 @@ export async function findTargets(
 ): Promise<Map<string, Target>> {
   const targets = new Map<string, Target>();
   const missing: string[] = [];
-  const stopped: string[] = [];
+  const stopped = new Map<string, { names: string[]; engine: NamedEngine; target: Target }>();
   const ambiguous: string[] = [];
   await Promise.all(
     [...new Set(names)].map(async (name) => {
@@ -98,8 +137,13 @@ export async function findTargets(
           `"${name}" on ${found.map(({ target, engine }) => `${engine.name} (${target.container}, see ${dockerCli(engine)} ps)`).join(" and ")}`,
         );
       else if (!target) missing.push(name);
-      else if (!target.running) stopped.push(`${name} (${target.container})`);
-      else targets.set(name, target);
+      else if (!target.running) {
+        // A service and its container_name are one container: say it once.
+        const key = `${found[0]!.engine.name}/${target.id}`;
+        const seen = stopped.get(key);
+        if (seen) seen.names.push(name);
+        else stopped.set(key, { names: [name], engine: found[0]!.engine, target });
+      } else targets.set(name, target);
     }),
   );
   if (ambiguous.length > 0) {
@@ -107,19 +151,34 @@ export async function findTargets(
       `named on more than one engine: ${ambiguous.sort().join("; ")}: a name must pick one container, rename or remove the others`,
     );
   }
+  // Both at once: a missing name and a stopped container are two things to fix before the check can run.
+  const problems: string[] = [];
   if (missing.length > 0) {
     const where = project ? `no service of compose project "${project}" and no container` : "no container";
-    throw new TargetMissingError(
+    problems.push(
       `${where} is named ${missing
         .sort()
         .map((name) => `"${name}"`)
         .join(", ")}: see "docker ps -a"${project ? " (or bring the stack up: netlab check --up)" : ""}`,
     );
   }
-  if (stopped.length > 0) {
-    throw new TargetMissingError(
-      `not running: ${stopped.sort().join(", ")}: start ${stopped.length === 1 ? "it" : "them"} ("docker start …"), see "docker ps -a"`,
+  if (stopped.size > 0) {
+    const all = [...stopped.values()];
+    const why = await Promise.all(
+      all.map(
+        async ({ engine, target }) =>
+          `${target.container} ${await whyStopped(engine, target)} (docker logs ${target.container})`,
+      ),
+    );
+    problems.push(
+      `not running: ${all
+        .map(({ names, target }) => `${names.sort().join(" and ")} (${target.container})`)
+        .sort()
+        .join(
+          ", ",
+        )}: start ${all.length === 1 ? "it" : "them"} ("docker start …"), see "docker ps -a"; ${why.sort().join("; ")}`,
     );
   }
+  if (problems.length > 0) throw new TargetMissingError(problems.join("; "));
   return targets;
 }

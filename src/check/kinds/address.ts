@@ -124,7 +124,7 @@ async function judgeEndpoint(
       held: false,
       detail,
       command,
-      hint: `${target.name} has no alias ${list(lacks)} on ${network} (a container's name is no alias): ${run} --network-alias ${lacks[0]}, or docker network connect --alias ${lacks[0]} ${network} ${target.container}; in compose: networks: { ${network}: { aliases: [${lacks.join(", ")}] } }`,
+      hint: `${target.name} has no alias ${list(lacks)} on ${network} (a container's name is no alias): ${run} --network-alias ${lacks[0]}, or docker network connect --alias ${lacks[0]} ${network} ${target.container}; in compose: networks: { ${network.replace(new RegExp(`^${facts?.labels["com.docker.compose.project"] ?? "\0"}_`), "")}: { aliases: [${lacks.join(", ")}] } }`,
     };
   return { held: true, detail, command };
 }

@@ -6,13 +6,18 @@ import { list, targetOf } from "./words.js";
 
 const INSPECT_NETWORKS = "{{.HostConfig.NetworkMode}} {{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}";
 
-/** `default` is what older engines write for the default bridge; `container:<id>` is named back. */
-async function modeOf(target: Target, view: StateView): Promise<string> {
-  if (target.networkMode === "default") return "bridge";
+/**
+ * `default` is what older engines write for the default bridge; `container:<id>` is named back, by the
+ * container's name and (compose) its service's: `network_mode: service:web` is `container:web` to a user.
+ */
+async function modeOf(target: Target, view: StateView): Promise<{ mode: string; names: string[] }> {
+  if (target.networkMode === "default") return { mode: "bridge", names: ["bridge"] };
   const joined = /^container:(.+)$/.exec(target.networkMode)?.[1];
-  if (joined === undefined) return target.networkMode;
+  if (joined === undefined) return { mode: target.networkMode, names: [target.networkMode] };
   const other = await view.container(joined);
-  return `container:${other?.name ?? joined}`;
+  const mode = `container:${other?.name ?? joined}`;
+  const service = other?.labels["com.docker.compose.service"];
+  return { mode, names: [mode, ...(service === undefined ? [] : [`container:${service}`])] };
 }
 
 async function judge(
@@ -21,13 +26,13 @@ async function judge(
   view: StateView,
 ): Promise<StateJudgement> {
   const target = targetOf(targets, expectation.container);
-  const mode = await modeOf(target, view);
+  const { mode, names } = await modeOf(target, view);
   const attached = target.attachments.map((attachment) => attachment.network).sort();
   const command = `docker inspect -f '${INSPECT_NETWORKS}' ${target.container}`;
   const detail = `mode ${mode}, attached to ${list(attached)}`;
   if (expectation.mode !== undefined) {
     const expected = expectation.mode === "default" ? "bridge" : expectation.mode;
-    if (mode !== expected) {
+    if (!names.includes(expected)) {
       const flag = expected === "bridge" ? "no --network (the default bridge)" : `--network ${expected}`;
       return {
         held: false,
