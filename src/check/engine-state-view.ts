@@ -144,6 +144,16 @@ export function engineStateView(
         ipam: config.flatMap((entry) =>
           entry.Subnet ? [{ subnet: entry.Subnet, ...(gatewayOf(entry) ? { gateway: gatewayOf(entry) } : {}) }] : [],
         ),
+        ...(info.Labels?.["com.docker.compose.network"]
+          ? { composeKey: info.Labels["com.docker.compose.network"] }
+          : {}),
+        ...(info.Driver === "bridge"
+          ? {
+              bridge:
+                (info.Options?.["com.docker.network.bridge.name"] as string | undefined) ??
+                `br-${info.Id.slice(0, 12)}`,
+            }
+          : {}),
       };
       return facts;
     },

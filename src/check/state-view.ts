@@ -15,6 +15,10 @@ export interface NetworkFacts {
   ipv6: boolean;
   /** Its IPAM config as inspect shows it, IPv4 and IPv6: a gateway only where the engine lists one. */
   ipam: { subnet: string; gateway?: string }[];
+  /** Made by compose: its key under `networks:` (label com.docker.compose.network), where a fix is written. */
+  composeKey?: string;
+  /** The host's bridge interface of a bridge network: com.docker.network.bridge.name, else br-<id12>. */
+  bridge?: string;
 }
 
 /** A container's endpoint on one network, as `docker inspect` shows it. */

@@ -46,7 +46,8 @@ async function judgeJoined(
   const hint = forgotten
     ? `the engine keeps only its most recent events in memory and they no longer reach back to ${facts.name}'s start (${facts.startedAt}): whether ${list(missing)} was joined while it ran cannot be read any more; check soon after docker network connect`
     : onIt.length > 0
-      ? `${facts.name} is on ${list(onIt)} since it started (docker run --network, a connect before docker start, or a restart since it joined): the task asks to connect the running container: docker network connect ${onIt[0]} ${facts.name}, not a new docker run`
+      ? // Connecting again is refused (the endpoint exists): it joins while running only once taken off.
+        `${facts.name} is on ${list(onIt)} since it started (docker run --network, a connect before docker start, or a restart since it joined), not connected while running: take it off and connect it again while it runs (docker network disconnect ${onIt[0]} ${facts.name} && docker network connect ${onIt[0]} ${facts.name})`
       : `${facts.name} is not on ${list(missing)}: docker network connect ${missing[0]} ${facts.name} while it runs`;
   return { held: false, detail, command, hint };
 }
@@ -63,7 +64,7 @@ async function judge(
       held: false,
       detail: `no container named ${expectation.container}`,
       command: "docker ps -a",
-      hint: `start it as the task says, named exactly ${expectation.container}`,
+      hint: `start it, named exactly ${expectation.container}`,
     };
   const status = facts.status === "exited" ? `exited (code ${facts.exitCode})` : facts.status;
   let detail = status;

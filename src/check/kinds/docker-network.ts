@@ -4,18 +4,69 @@ import type { NetworkFacts, StateJudgement, StateView } from "../state-view.js";
 import type { Target } from "../target.js";
 import type { ExpectationKind } from "./kind.js";
 
-function createCommand(expectation: DockerNetworkExpectation): string {
+/**
+ * The subnet a create command gives: the one asked for, else the network's own that holds the gateway asked for,
+ * else the /24 (/64) around that gateway: `--gateway` alone is refused ("every ip-range or gateway must have a
+ * corresponding subnet").
+ */
+function subnetFor(expectation: DockerNetworkExpectation, facts: NetworkFacts | undefined): string | undefined {
+  if (expectation.subnet) return expectation.subnet;
+  const gateway = expectation.gateway;
+  if (!gateway || !ipaddr.isValid(gateway)) return undefined;
+  const address = ipaddr.parse(gateway);
+  const holding = facts?.ipam.find((entry) => {
+    try {
+      const range = ipaddr.parseCIDR(entry.subnet);
+      return range[0].kind() === address.kind() && address.match(range);
+    } catch {
+      return false;
+    }
+  });
+  if (holding) return holding.subnet;
+  const bits = address.kind() === "ipv6" ? 64 : 24;
+  const network =
+    address.kind() === "ipv6"
+      ? ipaddr.IPv6.networkAddressFromCIDR(`${gateway}/${bits}`)
+      : ipaddr.IPv4.networkAddressFromCIDR(`${gateway}/${bits}`);
+  return `${network.toString()}/${bits}`;
+}
+
+function createCommand(expectation: DockerNetworkExpectation, facts?: NetworkFacts): string {
+  const subnet = subnetFor(expectation, facts);
   const flags = [
     expectation.driver && expectation.driver !== "bridge" ? `-d ${expectation.driver}` : "",
     expectation.internal ? "--internal" : "",
     expectation.attachable ? "--attachable" : "",
     expectation.parent ? `-o parent=${expectation.parent}` : "",
     expectation.ipv6 ? "--ipv6" : "",
-    expectation.subnet ? `--subnet ${expectation.subnet}` : "",
+    subnet ? `--subnet ${subnet}` : "",
     expectation.gateway ? `--gateway ${expectation.gateway}` : "",
     ...Object.entries(expectation.options ?? {}).map(([key, value]) => `-o ${key}=${value}`),
   ].filter(Boolean);
   return `docker network create ${flags.join(" ")}${flags.length ? " " : ""}${expectation.network}`;
+}
+
+/** The same network as a compose file writes it, under its own key: compose re-creates it on `down` then `up`. */
+function composeFix(expectation: DockerNetworkExpectation, facts: NetworkFacts, key: string): string {
+  const subnet = subnetFor(expectation, facts);
+  const fields = [
+    expectation.driver ? `driver: ${expectation.driver}` : "",
+    expectation.internal !== undefined ? `internal: ${expectation.internal}` : "",
+    expectation.attachable !== undefined ? `attachable: ${expectation.attachable}` : "",
+    expectation.ipv6 !== undefined ? `enable_ipv6: ${expectation.ipv6}` : "",
+    expectation.options || expectation.parent
+      ? `driver_opts: { ${Object.entries({
+          ...(expectation.parent ? { parent: expectation.parent } : {}),
+          ...expectation.options,
+        })
+          .map(([name, value]) => `${name}: "${value}"`)
+          .join(", ")} }`
+      : "",
+    subnet
+      ? `ipam: { config: [{ subnet: ${subnet}${expectation.gateway ? `, gateway: ${expectation.gateway}` : ""} }] }`
+      : "",
+  ].filter(Boolean);
+  return `${facts.name} is compose's network \`${key}\`: in the compose file write networks: { ${key}: { ${fields.join(", ")} } }, then docker compose down && docker compose up -d (a network is re-created only when it is removed)`;
 }
 
 /** Two addresses or CIDRs the same, however written (fd00:0::1 is fd00::1). */
@@ -61,7 +112,9 @@ async function judge(
   ]
     .filter(Boolean)
     .join(", ");
-  const recreate = `a network's driver and options are fixed when it is created: disconnect its containers, docker network rm ${facts.name}, then ${createCommand(expectation)}`;
+  const recreate = facts.composeKey
+    ? composeFix(expectation, facts, facts.composeKey)
+    : `a network's driver and options are fixed when it is created: disconnect its containers, docker network rm ${facts.name}, then ${createCommand(expectation, facts)}`;
   if (expectation.driver !== undefined && facts.driver !== expectation.driver) {
     return {
       held: false,

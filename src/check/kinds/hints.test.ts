@@ -7,6 +7,8 @@ import { parseHostFilter } from "../../probes/forward-policy.js";
 import { engineHintsOf, networkFactsOf } from "../hint-context.js";
 import type { Outcome } from "../../core/outcome.js";
 import { expectations, isolated, target, targets } from "../check-test-helpers.js";
+import type { ContainerFacts, NetworkFacts, StateView } from "../state-view.js";
+import type { InterfaceEntry } from "../../probes/netns-tables.js";
 import type { HintContext } from "./kind.js";
 import { kindOf } from "./registry.js";
 
@@ -453,5 +455,110 @@ describe("hints name the construct actually in use: network options, DOCKER-USER
       targets: targets(web, { ...api, published: ["0.0.0.0:18911->80/tcp", "[::]:18911->80/tcp"] }),
     };
     expect(hint("- {from: outside, to: host:18911, reach: yes}", "refused", both) ?? "").not.toContain("IPv6 only");
+  });
+});
+
+// Engine states as `docker network inspect`, `docker inspect`, `docker events` and `ip -j addr` gave them
+// (Docker 20.10.24), for the kinds judged from the engine's view.
+const APPNET: NetworkFacts = {
+  name: "h9s2_appnet",
+  driver: "bridge",
+  internal: false,
+  attachable: false,
+  options: {},
+  subnets: ["172.31.99.0/24"],
+  ipv6: false,
+  ipam: [{ subnet: "172.31.99.0/24", gateway: "172.31.99.1" }],
+  bridge: "br-3f1c2a9b8e7d",
+};
+const JOINED: ContainerFacts = {
+  id: "5b1f0c9e2d3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c",
+  name: "h9-j",
+  status: "running",
+  exitCode: 0,
+  created: "2026-12-08T00:30:01.100000000Z",
+  startedAt: "2026-12-08T00:30:01.500000000Z",
+  labels: {},
+  endpoints: { "h9-fw": { ip: "172.31.98.2", aliases: [] } },
+} as unknown as ContainerFacts;
+
+function viewOf(parts: {
+  networks?: NetworkFacts[];
+  container?: ContainerFacts;
+  interfaces?: InterfaceEntry[];
+}): StateView {
+  return {
+    network: async (name: string) => parts.networks?.find((network) => network.name === name),
+    container: async () => parts.container,
+    connectEvents: async () => ({ events: [], oldestNano: 1n }),
+    hostInterfaces: async () => parts.interfaces ?? [],
+  } as unknown as StateView;
+}
+
+async function judged(line: string, view: StateView, checked: HintContext["targets"] = targets()) {
+  const [expectation] = expectations(line);
+  const decide = kindOf(expectation!).decide;
+  if (decide.by !== "engine") throw new Error("not an engine kind");
+  return decide.judge(expectation!, checked, view);
+}
+
+describe("hints of kinds judged from the engine's view: a command that works when pasted", () => {
+  it("B2: a wrong gateway's fix gives --subnet with --gateway; a compose network's, its ipam config", async () => {
+    const plain = await judged(
+      "- {docker-network: h9s2_appnet, gateway: 172.31.99.254}",
+      viewOf({ networks: [APPNET] }),
+    );
+    expect(plain.held).toBe(false);
+    expect(plain.hint).toContain("docker network create --subnet 172.31.99.0/24 --gateway 172.31.99.254 h9s2_appnet");
+    // A gateway outside the network's subnet: the /24 around it.
+    const elsewhere = await judged(
+      "- {docker-network: h9s2_appnet, gateway: 10.7.7.1}",
+      viewOf({ networks: [APPNET] }),
+    );
+    expect(elsewhere.hint).toContain("--subnet 10.7.7.0/24 --gateway 10.7.7.1");
+    const composed = await judged(
+      "- {docker-network: h9s2_appnet, gateway: 172.31.99.254}",
+      viewOf({ networks: [{ ...APPNET, composeKey: "appnet" }] }),
+    );
+    expect(composed.hint).toContain(
+      "h9s2_appnet is compose's network `appnet`: in the compose file write networks: { appnet: { ipam: { config: [{ subnet: 172.31.99.0/24, gateway: 172.31.99.254 }] } } }",
+    );
+    expect(composed.hint).not.toContain("docker network create");
+    // Control: the gateway it has holds.
+    expect(
+      (await judged("- {docker-network: h9s2_appnet, gateway: 172.31.99.1}", viewOf({ networks: [APPNET] }))).held,
+    ).toBe(true);
+  });
+
+  it("B3: on a network since its start, joining it while running is a disconnect then a connect; no 'task'", async () => {
+    const result = await judged("- {container: h9-j, joined-running: [h9-fw]}", viewOf({ container: JOINED }));
+    expect(result.held).toBe(false);
+    expect(result.hint).toContain("docker network disconnect h9-fw h9-j && docker network connect h9-fw h9-j");
+    expect(result.hint).not.toContain("task");
+    const missing = await judged("- {container: h9-x, state: running}", viewOf({}));
+    expect(missing.hint ?? "").not.toContain("task");
+  });
+
+  it("B11: a missing br-… lists only bridges, a few, and the bridge of the checked network", async () => {
+    const entry = (name: string): InterfaceEntry => ({ name, operstate: "UP", flags: ["UP"], addresses: [] });
+    const interfaces = [
+      entry("lo"),
+      entry("eth0"),
+      entry("docker0"),
+      entry("br-3f1c2a9b8e7d"),
+      ...Array.from({ length: 100 }, (_, index) => entry(`veth${index.toString(16).padStart(7, "0")}`)),
+    ];
+    const onApp = targets(target("app", ["h9s2_appnet 172.31.99.2 172.31.99.1"]));
+    const result = await judged(
+      "- {interfaces: host, has: [br-0000deadbeef]}",
+      viewOf({ networks: [APPNET], interfaces }),
+      onApp,
+    );
+    expect(result.hint).toBe(
+      "the host has no br-0000deadbeef: it has br-3f1c2a9b8e7d named like it (of 104); the bridge of network h9s2_appnet is br-3f1c2a9b8e7d (br- and the first 12 characters of its id: docker network ls --no-trunc)",
+    );
+    const veth = await judged("- {interfaces: host, has: [vethnothere]}", viewOf({ interfaces }));
+    expect(veth.hint).toContain(", and 92 more (ip -br link) named like it (of 104)");
+    expect(veth.hint).not.toContain("docker0");
   });
 });

@@ -84,9 +84,40 @@ function sameCidr(a: string, b: string): boolean {
 }
 
 const HOST_COMMAND = "ip -br addr show";
+const LISTED = 8;
+
+/**
+ * The host's interfaces a hint lists for a missing one: those named like it (`br-…`, `veth…`) where there are
+ * such, at most a few (a host with many containers has a hundred veths), and how many more there are.
+ */
+function shortList(names: string[], missing: string[]): string {
+  const prefixes = missing.map((name) => /^(?:br-|veth|docker|vxlan|[a-z]+(?=[\d-]))/i.exec(name)?.[0] ?? name);
+  const alike = names.filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
+  const shown = alike.length > 0 ? alike : names;
+  const kind = alike.length > 0 && alike.length < names.length ? ` named like it (of ${names.length})` : "";
+  const more = shown.length > LISTED ? `, and ${shown.length - LISTED} more (ip -br link)` : "";
+  return `${list(shown.slice(0, LISTED))}${more}${kind}`;
+}
+
+/** The bridges of the checked containers' networks, for a missing `br-…`: the name a network's bridge has here. */
+function bridgesOf(
+  bridges: readonly { network: string; bridge: string }[],
+  missing: string[],
+  present: Map<string, unknown>,
+): string {
+  if (!missing.some((name) => name.startsWith("br-"))) return "";
+  const known = bridges.filter(({ bridge }) => present.has(bridge) && bridge.startsWith("br-"));
+  if (known.length === 0)
+    return "; a network's bridge is br- and the first 12 characters of its id (docker network ls --no-trunc)";
+  return `; the bridge of ${known.map(({ network, bridge }) => `network ${network} is ${bridge}`).join(", ")} (br- and the first 12 characters of its id: docker network ls --no-trunc)`;
+}
 
 /** The host's own interfaces (`ip -j addr show`) against has, up, down and addresses. */
-export function judgeHostInterfaces(expectation: InterfacesExpectation, entries: InterfaceEntry[]): StateJudgement {
+export function judgeHostInterfaces(
+  expectation: InterfacesExpectation,
+  entries: InterfaceEntry[],
+  bridges: readonly { network: string; bridge: string }[] = [],
+): StateJudgement {
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   const named = [
     ...new Set([
@@ -107,7 +138,10 @@ export function judgeHostInterfaces(expectation: InterfacesExpectation, entries:
   const missing = named.filter((name) => !byName.has(name));
   if (missing.length > 0)
     return fail(
-      `the host has no ${list(missing)}: it has ${list(entries.map((entry) => entry.name))}${missing.some((name) => name === "docker0") ? " (the engine makes docker0 as it starts, unless dockerd runs with --bridge=none; one deleted since comes back when the engine restarts)" : ""}`,
+      `the host has no ${list(missing)}: it has ${shortList(
+        entries.map((entry) => entry.name),
+        missing,
+      )}${missing.some((name) => name === "docker0") ? " (the engine makes docker0 as it starts, unless dockerd runs with --bridge=none; one deleted since comes back when the engine restarts)" : ""}${bridgesOf(bridges, missing, byName)}`,
       "ip -br link",
     );
   const notUp = (expectation.up ?? []).filter((name) => !isUp(byName.get(name)!));
@@ -137,7 +171,17 @@ async function judge(
   targets: Map<string, Target>,
   view: StateView,
 ): Promise<StateJudgement> {
-  if (expectation.of.kind === "host") return judgeHostInterfaces(expectation, await view.hostInterfaces());
+  if (expectation.of.kind === "host") {
+    // The checked containers' networks: the bridge a `br-…` the spec names most likely means.
+    const networks = [
+      ...new Set([...targets.values()].flatMap((target) => target.attachments.map(({ network }) => network))),
+    ];
+    const facts = await Promise.all(networks.map((network) => view.network(network)));
+    const bridges = facts.flatMap((network) =>
+      network?.bridge ? [{ network: network.name, bridge: network.bridge }] : [],
+    );
+    return judgeHostInterfaces(expectation, await view.hostInterfaces(), bridges);
+  }
   if (expectation.of.kind === "netns") return judgeNamespaceInterfaces(expectation, expectation.of.name, view);
   const target = targetOf(targets, expectation.of.name);
   const inside = await view.linksInside(target);
