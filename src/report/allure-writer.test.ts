@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { allureOutput, PICTURED, writeAllureResults } from "./allure-writer.js";
+import { allureOutput, copiesWithin, PICTURE_BUDGET_BYTES, PICTURED, writeAllureResults } from "./allure-writer.js";
 import { check, failingDemo } from "./fixtures/sample-facts.js";
 import { withMatrices } from "./report-files.js";
 import { lessonOf } from "../core/lesson/lesson.js";
@@ -94,6 +94,13 @@ describe("allure results from facts", () => {
     expect(plain?.attachments.some((attachment) => attachment.type === "image/svg+xml")).toBe(false);
     expect(plain?.description).toContain("are attached to **M0**");
     expect(own.files.filter((entry) => entry.name.endsWith(".svg"))).toHaveLength(PICTURED);
+  });
+
+  it("copies pictures as large as a 900-cell matrix's fewer times, within a budget, once at least", () => {
+    expect(copiesWithin(20_000)).toBe(PICTURED);
+    expect(copiesWithin(835_000)).toBe(2);
+    expect(copiesWithin(PICTURE_BUDGET_BYTES * 3)).toBe(1);
+    expect(copiesWithin(0)).toBe(PICTURED);
   });
 
   it("keeps a retried claim's earlier attempts as results with the same history id, and lesson order for claims that never ran", () => {

@@ -73,7 +73,8 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
     // A lab's pictures (its whole topology and matrix) are built once and copied onto at most PICTURED results,
     // failed ones first: copied onto each of a 900-cell matrix's results they were 240 MB of one report.
     const sharedContent = labAttachments(lab, pictures.get(lab.lab));
-    const pictured = picturedTitles(lab.checks, lab.errors.length > 0);
+    const pictureBytes = sharedContent.reduce((sum, attachment) => sum + Buffer.byteLength(attachment.content), 0);
+    const pictured = picturedTitles(lab.checks, lab.errors.length > 0, copiesWithin(pictureBytes));
     const firstPictured = lab.checks.find((check) => pictured.has(check.title))?.title;
     const shared = (): Attachment[] => attach(sharedContent);
     const sharedFor = (title: string): Attachment[] => (pictured.has(title) ? shared() : []);
@@ -167,14 +168,21 @@ export function allureOutput({ facts, pictures = new Map(), newId = randomUUID }
   return { results, files, environment: environmentOf(facts.run) };
 }
 
-/** How many results of one lab carry its pictures: every claim of a lab, a few of a large matrix. */
+/** How many results of one lab carry its pictures at most: every claim of a lab, a few of a large matrix. */
 export const PICTURED = 10;
+/** What a lab's copies of its pictures may weigh together: a 900-cell topology is 600 KB, its matrix page 235 KB. */
+export const PICTURE_BUDGET_BYTES = 2 * 1024 * 1024;
 
-/** The titles of the results that carry a lab's pictures: failed ones first, then in order, PICTURED at most. */
-function picturedTitles(checks: readonly CheckRecord[], brokenToo: boolean): Set<string> {
+/** How many copies of pictures this large fit the budget: PICTURED for small ones, one at least. */
+export function copiesWithin(bytes: number): number {
+  return bytes === 0 ? PICTURED : Math.max(1, Math.min(PICTURED, Math.floor(PICTURE_BUDGET_BYTES / bytes)));
+}
+
+/** The titles of the results that carry a lab's pictures: failed ones first, then in order, `copies` at most. */
+function picturedTitles(checks: readonly CheckRecord[], brokenToo: boolean, copies: number): Set<string> {
   const failed = checks.filter((check) => check.state === "failed");
   const others = checks.filter((check) => check.state !== "failed");
-  const room = Math.max(0, PICTURED - (brokenToo ? 1 : 0));
+  const room = Math.max(0, copies - (brokenToo ? 1 : 0));
   return new Set([...failed, ...others].slice(0, room).map((check) => check.title));
 }
 
