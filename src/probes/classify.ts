@@ -75,6 +75,9 @@ export function classifyLookup(output: ExecOutput): { outcome: Outcome; detail: 
   const detail = firstLine(output.stderr) || firstLine(output.stdout);
   if (addresses.length > 0) return { outcome: "resolved", detail: `${addresses.join(", ")}`, addresses };
   if (/Network is unreachable/i.test(text)) return { outcome: "unreachable", detail, addresses };
+  // SERVFAIL and REFUSED are the server's failure, not the name's absence (glibc: "Temporary failure").
+  const failure = /^.*can't find.*: (SERVFAIL|REFUSED)\s*$/im.exec(text);
+  if (failure) return { outcome: "failed", detail: failure[0].trim(), addresses };
   if (/NXDOMAIN|can't find|can't resolve/i.test(text)) {
     return {
       outcome: "not-found",
@@ -82,6 +85,9 @@ export function classifyLookup(output: ExecOutput): { outcome: Outcome; detail: 
       addresses,
     };
   }
+  // NODATA: the server answered, with no address of either family (measured: exit 0, no Name: line).
+  if (output.exitCode === 0 && /Non-authoritative answer|Server:/i.test(text))
+    return { outcome: "not-found", detail: "the server answered with no address", addresses };
   if (/Connection refused/i.test(text)) return { outcome: "refused", detail, addresses };
   if (KILLED_BY_TIMEOUT.has(output.exitCode) || /timed out|no servers could be reached/i.test(text)) {
     return { outcome: "timed-out", detail: detail || "no answer before the probe's deadline", addresses };

@@ -61,11 +61,12 @@ describe("resolve judges what a name resolves to", () => {
       }),
     };
     const written = resolveOf("{ from: web, resolve: api, addresses: [api] }");
-    if (resolve.decide.by !== "probes") throw new Error("resolve is decided by probes");
+    const decide = resolve.decide;
+    if (decide.by !== "probes") throw new Error("resolve is decided by probes");
     const judge = (addresses: string[]) =>
-      resolve.decide.judge(
+      decide.judge(
         written,
-        resolve.decide.plan(written, scaled),
+        decide.plan(written, scaled),
         [result("resolved", "api", { probe: "dns", addresses, detail: "from DNS (127.0.0.11)" })],
         { addresses: [], routes: [] },
         scaled,
@@ -142,5 +143,49 @@ describe("stack specs: vip: and tasks:", () => {
     expect(dnsrr.detail).toContain(
       "db has no virtual IP (endpoint mode dnsrr: its name answers with its tasks' addresses; write tasks:db)",
     );
+  });
+});
+
+describe("a resolve that fails says what the lookup saw", () => {
+  // As measured in a container run with --dns-search corp.example --dns-option ndots:2 on a user network.
+  const reply = [
+    "@conf ndots:2 search:corp.example servers:127.0.0.11",
+    "@try nope.corp.example. 143 ",
+    "@try nope. 1 Server:\t\t127.0.0.11;Address:\t127.0.0.11:53;;** server can't find nope.: NXDOMAIN;;** server can't find nope.: NXDOMAIN",
+  ].join("\n");
+  const missed = result("not-found", "nope", { probe: "dns", detail: "nope. NXDOMAIN", addresses: [], reply });
+
+  it("prints the lookup's own words under saw:, candidate by candidate", () => {
+    const decision = { observed: { outcome: "not-found" as const, detail: missed.detail }, probes: [missed] };
+    expect(resolve.seen?.(decision as unknown as Parameters<NonNullable<typeof resolve.seen>>[0])).toBe(
+      "nope.corp.example.: no answer before the probe's deadline; nope.: ** server can't find nope.: NXDOMAIN",
+    );
+    // The control: an answer from /etc/hosts (no lookup lines) adds nothing.
+    const hosts = { ...missed, reply: undefined };
+    expect(resolve.seen?.({ probes: [hosts] } as unknown as Parameters<NonNullable<typeof resolve.seen>>[0])).toBe(
+      undefined,
+    );
+  });
+
+  it("hints at the resolver in use, the candidates asked and what each got", () => {
+    const written = resolveOf("{ from: web, resolve: nope, reach: yes }");
+    const decide = resolve.decide;
+    if (decide.by !== "probes") throw new Error("resolve is decided by probes");
+    const judgement = decide.judge(
+      written,
+      decide.plan(written, context),
+      [missed],
+      { addresses: [], routes: [] },
+      context,
+    );
+    expect(judgement.held).toBe(false);
+    expect(judgement.hint).toBe(
+      "web asked 127.0.0.11 (its /etc/resolv.conf: nameserver 127.0.0.11, search corp.example, ndots:2) for nope.corp.example. (no answer in time), then nope. (NXDOMAIN), and none answered with an address; 127.0.0.11 is Docker's embedded DNS: it answers for the containers and --network-alias names on web's user-defined networks and forwards any other name to the servers given with --dns (none given: the host's); a time-out is a server that never answered (or the one it forwards to): see it with docker exec web cat /etc/resolv.conf",
+    );
+    // The control: a name that must not resolve and does not holds, with no hint.
+    const absent = resolveOf("{ from: web, resolve: nope, reach: no }");
+    const holds = decide.judge(absent, decide.plan(absent, context), [missed], { addresses: [], routes: [] }, context);
+    expect(holds).toMatchObject({ held: true });
+    expect(holds.hint).toBeUndefined();
   });
 });

@@ -8,6 +8,8 @@ import type { SiteView } from "../../probes/probe-batch.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
 import { itemAddresses, judgeAnswer } from "./resolve-answer.js";
 import { foundOrNone, list, networksOf, nameOf } from "./words.js";
+import { candidatesWords, parseLookupTrace, resolverWords } from "../../probes/lookup-trace.js";
+import { EMBEDDED_DNS } from "../../probes/resolv-conf.js";
 
 const UNRESOLVED: Outcome[] = ["not-found", "timed-out", "refused", "unreachable", "failed"];
 
@@ -86,8 +88,12 @@ function judge(
   const { expected } = expectation;
   const written = itemsOf(expectation).length > 0 || expected.count !== undefined;
   // What it resolves to, when written, says more than "an address of the container it is named after".
-  if (!written || result.outcome !== "resolved")
-    return { held: resolveHolds(expectation, result, context.targets), ...observed, detail: result.detail };
+  if (!written || result.outcome !== "resolved") {
+    const held = resolveHolds(expectation, result, context.targets);
+    const why =
+      held || result.outcome === "resolved" ? undefined : unresolvedHint(expectation, result, context.targets);
+    return { held, ...observed, detail: result.detail, ...(why ? { hint: why } : {}) };
+  }
   const { held, misses } = answerHolds(expectation, result, context.targets);
   if (held) return { held, ...observed, detail: result.detail };
   return {
@@ -98,13 +104,42 @@ function judge(
   };
 }
 
+/**
+ * Why a name that should resolve did not: what Docker's DNS answers for (when the setup explains it), then what
+ * the lookup asked, of which resolver, and what each candidate got.
+ */
+function unresolvedHint(
+  expectation: ResolveExpectation,
+  result: ProbeResult,
+  targets: Map<string, Target>,
+): string | undefined {
+  const setup = setupHint(expectation, targets);
+  const trace = result.reply ? parseLookupTrace(result.reply) : undefined;
+  if (!trace) return setup;
+  const from = formatEndpoint(expectation.from);
+  const asked = `${from} asked ${trace.servers.join(", ") || "no nameserver"} (its /etc/resolv.conf: ${resolverWords(trace)}) for ${candidatesWords(trace.candidates)}, and none answered with an address`;
+  const embedded = trace.servers.includes(EMBEDDED_DNS)
+    ? `; ${EMBEDDED_DNS} is Docker's embedded DNS: it answers for the containers and --network-alias names on ${from}'s user-defined networks and forwards any other name to the servers given with --dns (none given: the host's)`
+    : "";
+  const slow = trace.candidates.some((candidate) => candidate.outcome === "timed-out")
+    ? "; a time-out is a server that never answered (or the one it forwards to)"
+    : "";
+  const see = expectation.from.kind === "name" ? `: see it with docker exec ${from} cat /etc/resolv.conf` : "";
+  return [setup, `${asked}${embedded}${slow}${see}`].filter(Boolean).join("; ");
+}
+
 function hint(
   expectation: ResolveExpectation,
   _observed: Outcome | undefined,
   context: HintContext,
 ): string | undefined {
-  const source = foundOrNone(context.targets, nameOf(expectation.from));
-  const named = context.targets.get(expectation.lookup);
+  return setupHint(expectation, context.targets);
+}
+
+/** The Docker construct that explains a name's answer: the default bridge, or no network shared with the container named. */
+function setupHint(expectation: ResolveExpectation, targets: Map<string, Target>): string | undefined {
+  const source = foundOrNone(targets, nameOf(expectation.from));
+  const named = targets.get(expectation.lookup);
   if (!expectation.expected.resolves)
     return named && source
       ? `Docker's DNS answers for containers on a common user-defined network: ${source.name} and ${named.name} share one`
@@ -117,6 +152,13 @@ function hint(
     return `Docker's DNS answers only for containers on a common network: ${source.name} (${list(networksOf(source))}) and ${named.name} (${list(networksOf(named))}) share none`;
   }
   return undefined;
+}
+
+/** The lookup's own words, candidate by candidate: `api.corp.example.: no answer …; api.: ** server can't find …`. */
+function lookupWords(result: ProbeResult | undefined): string | undefined {
+  const trace = result?.reply ? parseLookupTrace(result.reply) : undefined;
+  if (!trace || trace.candidates.length === 0) return undefined;
+  return trace.candidates.map((candidate) => `${candidate.name}: ${candidate.words || candidate.short}`).join("; ");
 }
 
 /**
@@ -141,5 +183,6 @@ export const resolve: ExpectationKind<ResolveExpectation> = {
     observed.outcome === "resolved" ? `resolved to ${observed.detail}` : `${observed.outcome}: ${observed.detail}`,
   asserted: (expectation) => (expectation.expected.resolves ? ["resolved"] : UNRESOLVED),
   ends: (expectation) => ({ from: nameOf(expectation.from), to: expectation.lookup }),
+  seen: ({ probes }) => lookupWords(probes[0]),
   hint,
 };
