@@ -2,18 +2,10 @@ import "./hermetic.js";
 import type Dockerode from "dockerode";
 import createDebug from "debug";
 import { execa } from "execa";
-import { DockerComposeEnvironment, type StartedDockerComposeEnvironment } from "testcontainers";
 import { existingContainer } from "./create-with-warnings.js";
 import { LabContainer } from "./lab-container.js";
 import { withNetworkChurn } from "./churn-lock.js";
-import {
-  COMPOSE_LABEL,
-  composeExecutable,
-  containerName,
-  parseComposeVersion,
-  servicesOf,
-  type ComposeCli,
-} from "./compose-options.js";
+import { COMPOSE_LABEL, containerName, parseComposeVersion, servicesOf, type ComposeCli } from "./compose-options.js";
 
 const debug = createDebug("netlab");
 
@@ -62,14 +54,14 @@ export interface ComposeProjectOptions {
   stopTimeoutSeconds: number;
 }
 
-/** A compose file to bring up through testcontainers' compose support, as a project of netlab's own. */
+/** A compose file to bring up with the compose CLI, as a project of netlab's own. */
 export class ComposeProject {
   constructor(
     private readonly docker: Dockerode,
     private readonly options: ComposeProjectOptions,
   ) {
     if (!Number.isInteger(options.stopTimeoutSeconds) || options.stopTimeoutSeconds < 1) {
-      // testcontainers passes `-t` only for a truthy timeout, so 0 would mean compose's own 10 s default.
+      // `down -t 0` kills at once: a server gets at least a second to stop cleanly.
       throw new ComposeError(
         `stop timeout for compose project "${options.projectName}" must be a whole number of seconds >= 1`,
       );
@@ -154,33 +146,68 @@ export class ComposeProject {
     }
   }
 
-  /** `up -d` with the file's images already local; testcontainers' own pull step is off by default, and nothing waits on ports. */
-  async up(): Promise<StartedComposeProject> {
-    const { cli, directory, file, projectName, variables, startupTimeoutMs } = this.options;
-    await this.requireLocalImages();
-    const executable = composeExecutable(cli);
-    const environment = new DockerComposeEnvironment(directory, file)
-      .withProjectName(projectName)
-      // v2 reads it as --remove-orphans' default for down; v1 has no such switch, so leftovers() checks instead.
-      .withEnvironment({ ...variables, COMPOSE_REMOVE_ORPHANS: "true" })
-      .withStartupTimeout(startupTimeoutMs);
-    if (executable) environment.withClientOptions({ executable });
-    debug("Bringing up compose project %s with %s %s…", projectName, cli.command, cli.version);
+  /** The compose command and its arguments for this project: `docker compose -p NAME -f FILE …` or `docker-compose …`. */
+  private compose(...args: string[]): { command: string; args: string[] } {
+    const { cli, file, projectName } = this.options;
+    const project = ["-p", projectName, "-f", file, ...args];
+    return cli.kind === "plugin"
+      ? { command: "docker", args: ["compose", ...project] }
+      : { command: "docker-compose", args: project };
+  }
+
+  /** Runs compose in the file's directory with the file's variables; throws its real error (see composeFailure). */
+  async run(what: string, args: string[], timeoutMs: number): Promise<void> {
+    const { directory, variables, projectName } = this.options;
+    const { command, args: full } = this.compose(...args);
     const started = Date.now();
-    let running: StartedDockerComposeEnvironment;
-    try {
-      running = await withNetworkChurn(`bringing up compose project ${projectName}`, () => environment.up());
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String((error as { err?: string }).err ?? error);
+    const result = await execa(command, full, {
+      cwd: directory,
+      // v2 reads it as --remove-orphans' default for down; v1 has no such switch, so leftovers() checks instead.
+      env: { ...variables, COMPOSE_REMOVE_ORPHANS: "true" },
+      reject: false,
+      stdin: "ignore",
+      timeout: timeoutMs,
+      all: true,
+    });
+    if (result.exitCode !== 0) {
+      const reason = result.timedOut ? `no answer in ${timeoutMs} ms` : composeFailure(String(result.all ?? ""));
       throw new ComposeError(
-        `compose project "${projectName}" did not come up after ${Date.now() - started} ms: ${reason.trim()}`,
-        { cause: error },
+        `compose project "${projectName}" did not ${what} after ${Date.now() - started} ms: ${reason}`,
       );
     }
+  }
+
+  /**
+   * `up -d` with the file's images already local, through the compose CLI itself: nothing waits on ports,
+   * and nothing reads the port mappings (testcontainers' compose support did, and refused a port published
+   * on IPv6 only: "No host port found for host IP").
+   */
+  async up(): Promise<StartedComposeProject> {
+    const { cli, projectName, startupTimeoutMs } = this.options;
+    await this.requireLocalImages();
+    debug("Bringing up compose project %s with %s %s…", projectName, cli.command, cli.version);
+    const started = Date.now();
+    await withNetworkChurn(`bringing up compose project ${projectName}`, () =>
+      this.run("come up", ["up", "-d"], startupTimeoutMs),
+    );
     const upMs = Date.now() - started;
     debug("Brought up compose project %s in %d ms", projectName, upMs);
-    return new StartedComposeProject(this, running, this.options.stopTimeoutSeconds, upMs);
+    return new StartedComposeProject(this, this.options.stopTimeoutSeconds, upMs);
   }
+}
+
+/**
+ * The line of compose's output that says why it failed: its first error line (compose prints progress
+ * such as `Creating network "x_default"` first, and a closing "Encountered errors" last), else its last line.
+ */
+export function composeFailure(output: string): string {
+  const lines = output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !/^Encountered errors/i.test(line));
+  // v1: `ERROR: for <container>  Cannot create …`; v2: `Error response from daemon: …`. Progress lines end in "error".
+  const error = lines.find((line) => /^error\b/i.test(line)) ?? lines.find((line) => /\berror\b.+/i.test(line));
+  return (error ?? lines.at(-1) ?? "compose said nothing").replace(/^ERROR:\s*(for \S+\s+)?/, "");
 }
 
 export interface Leftovers {
@@ -194,7 +221,6 @@ export class StartedComposeProject {
 
   constructor(
     readonly project: ComposeProject,
-    private readonly running: StartedDockerComposeEnvironment,
     private readonly stopTimeoutSeconds: number,
     /** How long `up` took, the compose process's own 0.5 s exit grace included. */
     readonly upMs: number,
@@ -209,19 +235,14 @@ export class StartedComposeProject {
     this.downed ??= (async () => {
       debug("Bringing down compose project %s…", this.name);
       const started = Date.now();
-      try {
-        await withNetworkChurn(`bringing down compose project ${this.name}`, () =>
-          this.running.down({ timeout: this.stopTimeoutSeconds * 1000, removeVolumes: true }),
-        );
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String((error as { err?: string }).err ?? error);
-        throw new ComposeError(
-          `compose project "${this.name}" did not come down after ${Date.now() - started} ms: ${reason.trim()}`,
-          {
-            cause: error,
-          },
-        );
-      }
+      await withNetworkChurn(`bringing down compose project ${this.name}`, () =>
+        this.project.run(
+          "come down",
+          ["down", "-v", "-t", String(this.stopTimeoutSeconds)],
+          // Every container may take its stop timeout, then compose removes them and the networks.
+          60_000 + this.stopTimeoutSeconds * 1000,
+        ),
+      );
       const ms = Date.now() - started;
       debug("Brought down compose project %s in %d ms", this.name, ms);
       return ms;
