@@ -76,12 +76,27 @@ describe("the ports --up waits for", () => {
     expect(wait.listening).toEqual([db]);
     expect(wait.never).toEqual([api]);
     expect(reads).toBe(3);
-    expect(waitLine({ ...wait, waitedMs: 2345 })).toBe(
-      "waited 2.3 s for db:5432 to listen; api:9000 never listened (checked as they are)",
+    expect(wait.listenedAfterMs?.get(db)).toBeLessThan(wait.waitedMs + 1);
+    // Each port's own wait: the 30 s spent on a port that never listened are not the one that listened's.
+    const slow: Listener = { name: "slow", port: 8080, protocol: "tcp", waitMs: 30_000 };
+    const never: Listener = { name: "never", port: 9999, protocol: "tcp", waitMs: 30_000 };
+    expect(
+      waitLine({ waitedMs: 30_100, listening: [slow], never: [never], listenedAfterMs: new Map([[slow, 6012]]) }),
+    ).toBe(
+      "waited 30.1 s: slow:8080 listened after 6.0 s; never:9999 never listened within 30.0 s (checked as they are)",
     );
-    expect(waitLine({ waitedMs: 2300, listening: [db, { ...api, protocol: "udp" }], never: [] })).toBe(
-      "waited 2.3 s for db:5432, api:9000/udp to listen",
-    );
+    const udp = { ...api, protocol: "udp" as const };
+    expect(
+      waitLine({
+        waitedMs: 2300,
+        listening: [db, udp],
+        never: [],
+        listenedAfterMs: new Map([
+          [db, 2300],
+          [udp, 120],
+        ]),
+      }),
+    ).toBe("waited 2.3 s: db:5432 listened after 2.3 s, api:9000/udp after 0.1 s");
   });
 
   it("lists the ports in the spec's order, however many polls apart each was seen", async () => {

@@ -61,6 +61,8 @@ export interface ListenWait {
   listening: Listener[];
   /** Ports that did not listen within their wait: the check judges them as they are. */
   never: Listener[];
+  /** How long each listening port took to listen, by listener: one slow port does not make every port's wait. */
+  listenedAfterMs?: ReadonlyMap<Listener, number>;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function waitForListeners(
   const started = Date.now();
   const pending = new Set(listeners);
   const listening: Listener[] = [];
+  const listenedAfterMs = new Map<Listener, number>();
   for (;;) {
     const names = [...new Set([...pending].map((listener) => listener.name))];
     // A container that cannot be read (it exited) has nothing listening: its expectations say the rest.
@@ -85,6 +88,7 @@ export async function waitForListeners(
       if (sockets.get(listener.name)?.[listener.protocol].has(listener.port)) {
         pending.delete(listener);
         listening.push(listener);
+        listenedAfterMs.set(listener, Date.now() - started);
       }
     }
     const elapsed = Date.now() - started;
@@ -97,15 +101,27 @@ export async function waitForListeners(
     waitedMs: Date.now() - started,
     listening: listeners.filter((listener) => listening.includes(listener)),
     never: listeners.filter((listener) => !listening.includes(listener)),
+    listenedAfterMs,
   };
 }
 
-/** `waited 2.3 s for db:5432, api:9000 to listen`, and which never did. */
+const secondsText = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * `waited 6.1 s: db:5432 listened after 6.0 s, api:9000 after 0.3 s`, and which never did within its own
+ * wait: each port's own time, so one that never listens does not read as everyone's wait.
+ */
 export function waitLine(wait: ListenWait): string {
-  const seconds = `${(wait.waitedMs / 1000).toFixed(1)} s`;
-  const words = (listeners: Listener[]) => listeners.map(listenerText).join(", ");
-  const listened = wait.listening.length > 0 ? ` for ${words(wait.listening)} to listen` : "";
+  const after = wait.listenedAfterMs;
+  const listened = wait.listening.map((listener, index) => {
+    const ms = after?.get(listener);
+    const time = ms === undefined ? "" : ` ${index === 0 ? "listened after" : "after"} ${secondsText(ms)}`;
+    return `${listenerText(listener)}${time}`;
+  });
+  const listenedText = listened.length === 0 ? "" : after ? listened.join(", ") : `${listened.join(", ")} listened`;
   const never =
-    wait.never.length > 0 ? `${listened ? ";" : ""} ${words(wait.never)} never listened (checked as they are)` : "";
-  return `waited ${seconds}${listened}${never}`;
+    wait.never.length > 0
+      ? `${wait.never.map((listener) => `${listenerText(listener)} never listened within ${secondsText(listener.waitMs)}`).join(", ")} (checked as they are)`
+      : "";
+  return `waited ${secondsText(wait.waitedMs)}: ${[listenedText, never].filter(Boolean).join("; ")}`;
 }

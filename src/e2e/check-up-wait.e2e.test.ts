@@ -71,7 +71,7 @@ describe("netlab check --up waits for listeners", () => {
     const run = await runNetlab(["check", join(dir, "netlab.yaml"), "--up", "--json", "--reports-dir", reports]);
     const output = String(run.stderr);
     expect(output).toMatch(
-      /waited \d+\.\d s for slow:8080, [\w-]+:8080, late:8080 to listen; slow:9090 never listened \(checked as they are\)/,
+      /waited \d+\.\d s: slow:8080 listened after \d+\.\d s, [\w-]+:8080 after \d+\.\d s, late:8080 after \d+\.\d s; slow:9090 never listened within \d+\.\d s \(checked as they are\)/,
     );
     const byId = new Map(parseJson(run).specs[0]!.expectations.map((expectation) => [expectation.id, expectation]));
     // Held at the first probe: the wait, not a retry, is what let it connect.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { didYouMean } from "./nearest.js";
+import { didYouMean, nearest } from "./nearest.js";
 import type { SpecProblem } from "./spec-error.js";
 import { entryKind, entrySchemas, expectEntrySchema } from "./spec-schema.js";
 import type { NodePath, YamlSource } from "./yaml-source.js";
@@ -43,7 +43,7 @@ function schemaAt(root: z.ZodType, data: unknown, path: readonly PropertyKey[]):
 function describe(path: NodePath, schema: z.ZodType): string {
   if (path.length === 0) return "at the top level";
   const title = schema.meta()?.title;
-  if (title !== undefined) return `in a ${title} expectation`;
+  if (title !== undefined) return `in ${/^[aeiou]/i.test(title) ? "an" : "a"} ${title} expectation`;
   return `in \`${path.findLast((step) => typeof step === "string")}\``;
 }
 
@@ -67,6 +67,50 @@ function kindOf(value: unknown): string {
   return KINDS[typeof value] ?? typeof value;
 }
 
+/** A problem with where it is about: an unknown key that is a near miss of a key the schema has names that key. */
+interface Placed {
+  problem: SpecProblem;
+  path: NodePath;
+  nearMiss?: { key: string; meant: string };
+}
+
+const samePath = (a: NodePath, b: NodePath) => a.length === b.length && a.every((step, index) => step === b[index]);
+
+/**
+ * A typo of a required key is one problem, not two: an unknown key that is a near miss of a key reported missing
+ * in the same map says `unknown key \`too\` (did you mean \`to\`?)`, and the missing line goes.
+ */
+function mergeNearMisses(placed: Placed[]): SpecProblem[] {
+  const misses = placed.filter((item) => item.nearMiss);
+  const meantMissing = (item: Placed) =>
+    item.problem.message.startsWith("missing ") &&
+    misses.some(({ path, nearMiss }) => {
+      const map = path.slice(0, -1);
+      return (
+        samePath(item.path, [...map, nearMiss!.meant]) ||
+        (samePath(item.path, map) && item.problem.message.includes(`\`${nearMiss!.meant}\``))
+      );
+    });
+  const missing = placed.filter(meantMissing);
+  return placed
+    .filter((item) => !missing.includes(item))
+    .map((item) => {
+      if (!item.nearMiss) return item.problem;
+      const map = item.path.slice(0, -1);
+      const merged = missing.some(
+        (gone) =>
+          samePath(gone.path, [...map, item.nearMiss!.meant]) ||
+          (samePath(gone.path, map) && gone.problem.message.includes(`\`${item.nearMiss!.meant}\``)),
+      );
+      return merged
+        ? {
+            ...item.problem,
+            message: `unknown key \`${item.nearMiss.key}\` (did you mean \`${item.nearMiss.meant}\`?)`,
+          }
+        : item.problem;
+    });
+}
+
 /** Turns zod's issues into spec problems, each at the YAML node it is about: the key for an unknown key, else the value. */
 export function issueProblems(
   issues: readonly Issue[],
@@ -74,7 +118,11 @@ export function issueProblems(
   root: z.ZodType,
   base: NodePath = [],
 ): SpecProblem[] {
-  return issues.flatMap((issue): SpecProblem[] => {
+  return mergeNearMisses(placedProblems(issues, source, root, base));
+}
+
+function placedProblems(issues: readonly Issue[], source: YamlSource, root: z.ZodType, base: NodePath): Placed[] {
+  return issues.flatMap((issue): Placed[] => {
     const path: NodePath = [...base, ...(issue.path as Step[])];
     const value = valueAt(source.data, path);
     switch (issue.code) {
@@ -86,31 +134,70 @@ export function issueProblems(
           const shapes =
             "from and to, from and resolve, publishes and ports, matrix, network, docker-network, address, interfaces or container";
           return [
-            { ...source.valueAt(path), message: `${label(path)} should be a map with ${shapes}; not ${kindOf(value)}` },
+            {
+              path,
+              problem: {
+                ...source.valueAt(path),
+                message: `${label(path)} should be a map with ${shapes}; not ${kindOf(value)}`,
+              },
+            },
           ];
         }
         const branch = expectEntrySchema.options.indexOf(entrySchemas[entryKind(value)]);
-        return issueProblems(issue.errors[branch] ?? [], source, root, path);
+        return placedProblems(issue.errors[branch] ?? [], source, root, path);
       }
       case "unrecognized_keys": {
         const schema = schemaAt(root, source.data, path);
         const allowed = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
         const where = schema ? describe(path, schema) : "";
-        return issue.keys.map((key) => ({
-          ...source.keyAt([...path, key]),
-          message: `unknown key \`${key}\` ${where}${didYouMean(key, allowed)}; allowed keys: ${allowed.join(", ")}`,
-        }));
+        return issue.keys.map((key) => {
+          const meant = nearest(key, allowed);
+          return {
+            path: [...path, key],
+            problem: {
+              ...source.keyAt([...path, key]),
+              message: `unknown key \`${key}\` ${where}${didYouMean(key, allowed)}; allowed keys: ${allowed.join(", ")}`,
+            },
+            ...(meant === undefined ? {} : { nearMiss: { key, meant } }),
+          };
+        });
       }
       case "invalid_type": {
-        if (value === undefined) return [{ ...source.valueAt(path), message: `missing ${label(path)}` }];
+        if (value === undefined)
+          return [{ path, problem: { ...source.valueAt(path), message: `missing ${label(path)}` } }];
         return [
           {
-            ...source.valueAt(path),
-            message: `${label(path)} should be ${KINDS[issue.expected] ?? issue.expected}, not ${kindOf(value)}`,
+            path,
+            problem: {
+              ...source.valueAt(path),
+              message: `${label(path)} should be ${KINDS[issue.expected] ?? issue.expected}, not ${kindOf(value)}`,
+            },
           },
         ];
       }
+      case "too_small": {
+        // zod's own words (`Too small: expected string to have >=1 characters`); a message of the schema's stays.
+        if (!issue.message.startsWith("Too small")) break;
+        if (value === "")
+          return [
+            {
+              path,
+              problem: { ...source.valueAt(path), message: `${label(path)} is empty: write its text, or leave it out` },
+            },
+          ];
+        if (Array.isArray(value) && value.length === 0)
+          return [
+            {
+              path,
+              problem: {
+                ...source.valueAt(path),
+                message: `${label(path)} lists nothing: name at least one, or leave it out`,
+              },
+            },
+          ];
+        break;
+      }
     }
-    return [{ ...source.valueAt(path), message: issue.message }];
+    return [{ path, problem: { ...source.valueAt(path), message: issue.message } }];
   });
 }

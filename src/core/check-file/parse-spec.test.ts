@@ -17,9 +17,12 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
   });
 
   it("points at an unknown key, names the allowed keys and suggests the nearest", () => {
+    // A near miss of the missing key is one problem (issue-problems.test.ts); another key keeps the allowed list.
     expect(specErrors(withExpect("- from: web", "  to: db:5432", "  rech: yes"))).toEqual([
-      "net.yaml:3:5 missing `reach` (yes or no) or `outcome` (one exact outcome)",
-      "net.yaml:5:5 unknown key `rech` in a reach expectation (did you mean `reach`?); allowed keys: from, to, reach, outcome, seen-as, ip, id, name, within",
+      "net.yaml:5:5 unknown key `rech` (did you mean `reach`?)",
+    ]);
+    expect(specErrors(withExpect("- from: web", "  to: db:5432", "  reach: yes", "  rech: yes"))).toEqual([
+      "net.yaml:6:5 unknown key `rech` in a reach expectation (did you mean `reach`?); allowed keys: from, to, reach, outcome, seen-as, ip, id, name, within",
     ]);
   });
 
@@ -29,10 +32,7 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
     );
     expect(
       specErrors(`versoin: 1\n${withExpect("- from: a", "  to: b:1", "  reach: no").slice("version: 1\n".length)}`),
-    ).toEqual([
-      "net.yaml:1:1 missing `version`: write version: 2",
-      "net.yaml:1:1 unknown key `versoin` at the top level (did you mean `version`?); allowed keys: version, compose, stack, nodes, project, defaults, expect",
-    ]);
+    ).toEqual(["net.yaml:1:1 unknown key `versoin` (did you mean `version`?)"]);
   });
 
   it("rejects another version at its value", () => {
@@ -51,9 +51,15 @@ describe("parseSpec errors: one FILE:LINE:COL line each, at the offending node",
 
   it.each([
     ["db", "bad target `db`: give NAME:PORT, host:PORT, IPv4:PORT, [IPv6]:PORT (each with /udp for UDP) or outside"],
-    ["host", "bad target `host`: give NAME:PORT, host:PORT, IPv4:PORT, [IPv6]:PORT (each with /udp for UDP) or outside"],
+    [
+      "host",
+      "bad target `host`: give NAME:PORT, host:PORT, IPv4:PORT, [IPv6]:PORT (each with /udp for UDP) or outside",
+    ],
     ["10.0.0.300:80", "bad target `10.0.0.300:80`: `10.0.0.300` is not an IPv4 address"],
-    ["'we b:80'", "bad target `we b:80`: give NAME:PORT, host:PORT, IPv4:PORT, [IPv6]:PORT (each with /udp for UDP) or outside"],
+    [
+      "'we b:80'",
+      "bad target `we b:80`: give NAME:PORT, host:PORT, IPv4:PORT, [IPv6]:PORT (each with /udp for UDP) or outside",
+    ],
   ])("rejects the target %s", (to, message) => {
     expect(specErrors(withExpect("- from: web", `  to: ${to}`, "  reach: yes"))).toEqual([`net.yaml:4:9 ${message}`]);
   });
