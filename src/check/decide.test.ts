@@ -253,4 +253,19 @@ describe("seen-as: the address the outside saw, read from its greeting", () => {
     // The probe reads the greeting: no -e true on that connect.
     expect(routed[0]!.probes[0]!.command).toMatch(/nc -w \d+ 198\.19\.0\.2 80$/);
   });
+
+  it("D3: an expectation whose plan cannot be made (ip: 6, no IPv6 address) fails with its reason; the others are decided", async () => {
+    const list = expectations(
+      "- {from: web, to: api:9000, reach: yes, ip: 6}",
+      "- {from: web, to: api:9000, reach: yes}",
+    );
+    const { ctx, decided } = context((address) => (address === "10.2.0.2" ? CONNECTED : TIMED_OUT));
+    const decisions = await decideAll(list, ctx);
+    expect(decisions.map((decision) => decision.held)).toEqual([false, true]);
+    expect(decisions[0]!.observed.detail).toMatch(
+      /^not probed: p_api_1 has no IPv6 address on back: `ip: 6` needs a network made with IPv6/,
+    );
+    expect(decisions[0]!.observed.outcome).toBeUndefined();
+    expect(decided).toHaveLength(2);
+  });
 });

@@ -6,7 +6,7 @@ import type { Attempt, Decision } from "./decision.js";
 import type { EngineDecider, FoundDecider, HintContext, ProbeDecider } from "./kinds/kind.js";
 import { kindOf } from "./kinds/registry.js";
 import type { StateView } from "./state-view.js";
-import { siteName, siteOf, type PlanContext, type ProbePlan, type SiteKey } from "./plan-probes.js";
+import { PlanError, siteName, siteOf, type PlanContext, type ProbePlan, type SiteKey } from "./plan-probes.js";
 import { whileNetworksSteady } from "../runtime/churn-lock.js";
 
 export type { Decision } from "./decision.js";
@@ -61,18 +61,43 @@ function found(expectation: Expectation, decider: FoundDecider<Expectation>, con
 }
 
 /**
+ * An expectation whose probes cannot be planned (`ip: 6` toward a container with no IPv6 address): it fails with
+ * the plan's reason, and the others are still decided.
+ */
+function unplanned(expectation: Expectation, error: PlanError, startedAt: number): Decision {
+  const detail = `not probed: ${error.message}`;
+  return {
+    expectation,
+    held: false,
+    observed: { detail },
+    probes: [],
+    attempts: [{ attempt: 1, at: startedAt, detail, probes: [] }],
+    startedAt,
+    durationMs: 0,
+  };
+}
+
+/**
  * Decides the expectations that start from one site: every probe of every pending expectation in one
  * batch; an expectation that does not hold yet is tried again only while its `within` lasts.
  */
 async function decideFrom(site: ProbeSite, expectations: Probed[], context: DecideContext): Promise<Decision[]> {
   const clock = context.clock ?? WALL_CLOCK;
   const startedAt = clock.now();
-  const plans = new Map<Probed, ProbePlan>(
-    expectations.map((probed) => [probed, probed.decider.plan(probed.expectation, context.plan)]),
-  );
-  const attempts = new Map<Probed, Attempt[]>(expectations.map((probed) => [probed, []]));
+  const plans = new Map<Probed, ProbePlan>();
   const decided: Decision[] = [];
-  let pending = expectations;
+  for (const probed of expectations) {
+    try {
+      plans.set(probed, probed.decider.plan(probed.expectation, context.plan));
+    } catch (error) {
+      if (!(error instanceof PlanError)) throw error;
+      const decision = unplanned(probed.expectation, error, startedAt);
+      context.onDecided?.(decision);
+      decided.push(decision);
+    }
+  }
+  const attempts = new Map<Probed, Attempt[]>(expectations.map((probed) => [probed, []]));
+  let pending = expectations.filter((probed) => plans.has(probed));
   for (let round = 1; pending.length > 0; round++) {
     const items = pending.flatMap((probed) => plans.get(probed)!.probes.map((probe) => probe.item));
     // Some of these may be asserted blocked: never while a network is created or removed (see churn-lock).
