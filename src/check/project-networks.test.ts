@@ -40,3 +40,14 @@ describe("networks a spec names by their compose key", () => {
     expect(inProjectNetworks([reach], networks)).toEqual([reach]);
   });
 });
+
+describe("a docker-network the compose file does not declare", () => {
+  it("is a spec error naming the file's networks; the engine's own networks and created names pass", () => {
+    const nonet: Expectation = { kind: "docker-network", id: "n", ...common, network: "nonet", internal: true };
+    expect(() => inProjectNetworks([nonet], networks)).toThrow(
+      "netlab.yaml:1:1 no network `nonet` in the compose file: its networks are dbnet, default",
+    );
+    for (const network of ["bridge", "shop_dbnet", "dbnet"])
+      expect(() => inProjectNetworks([{ ...nonet, network }], networks)).not.toThrow();
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSpec } from "../core/check-file/parse-spec.js";
 import type { Decision } from "./decision.js";
-import { cellOf, specText } from "./record-spec.js";
+import { cellOf, recordHeader, specText } from "./record-spec.js";
 
 const observed = (outcome?: string) => ({ observed: { outcome, detail: "" } }) as unknown as Decision;
 
@@ -49,5 +49,28 @@ describe("a recorded spec", () => {
     const spec = parseSpec(text, "recorded.yaml");
     expect(spec.version).toBe(2);
     expect(spec.expect).toHaveLength(4);
+  });
+});
+
+describe("a recorded spec's header", () => {
+  const facts = {
+    project: "h9s1",
+    composeRef: "compose.yml",
+    services: 2,
+    matrix: true,
+    quiet: [],
+    specName: "net.yaml",
+    at: new Date("2026-12-08T00:00:00Z"),
+  };
+
+  it('says what "." means and what the diagonal is only when a matrix was recorded', () => {
+    expect(recordHeader(facts)).toContain('"." refused');
+    expect(recordHeader(facts)).toContain("The diagonal is each container dialling its own name");
+    expect(recordHeader({ ...facts, matrix: false })).not.toContain('"."');
+  });
+
+  it("names the containers that listened on nothing, so a missing matrix explains itself", () => {
+    expect(recordHeader({ ...facts, matrix: false, quiet: ["api"] })).toContain("no port listening when recorded: api");
+    expect(recordHeader(facts)).not.toContain("no port listening");
   });
 });

@@ -63,8 +63,9 @@ async function modeOf(docker: Dockerode, target: Target): Promise<string | undef
   if (mode === "default" || mode === "bridge") return "bridge";
   const joined = /^container:(.+)$/.exec(mode)?.[1];
   if (joined === undefined) return undefined;
+  // A compose user writes `network_mode: service:web`, and the container's name changes with the project.
   const info = await docker.getContainer(joined).inspect();
-  return `container:${info.Name.replace(/^\//, "")}`;
+  return `container:${info.Config.Labels?.[COMPOSE.service] ?? info.Name.replace(/^\//, "")}`;
 }
 
 /** A reach cell as observed: y connected, n no path, `.` refused (closed port, open path) or anything else. */
@@ -96,6 +97,35 @@ export function specText(data: { expect: unknown[] } & Record<string, unknown>, 
     if (isSeq(rows)) for (const row of rows.items) if (isSeq(row)) row.flow = true;
   }
   return doc.toString({ lineWidth: 0 });
+}
+
+/** Which containers listened on no port when recorded, and why that matters (one line, for stderr and the header). */
+function quietLine(quiet: string[]): string {
+  return `no port listening when recorded: ${quiet.join(", ")}: nothing dials ${quiet.length === 1 ? "it" : "them"} in the matrix; a server still starting reads as not listening: record again once it listens (--up waits only for ports the containers expose)`;
+}
+
+/** The comment atop a recorded spec: what it was recorded from, what `.` means in the matrix (only with one), who listened on nothing. */
+export function recordHeader(facts: {
+  project: string;
+  composeRef: string;
+  services: number;
+  matrix: boolean;
+  quiet: string[];
+  specName: string;
+  at: Date;
+}): string {
+  return [
+    ` Recorded by netlab check --record on ${facts.at.toISOString()}: compose project "${facts.project}"`,
+    ` (${facts.composeRef}), ${facts.services} container(s), as they were then.`,
+    ...(facts.matrix
+      ? [
+          ` Matrix cells: y connected, n no path, "." refused (nothing listened, but a path exists; not checked).`,
+          ` The diagonal is each container dialling its own name.`,
+        ]
+      : []),
+    ...(facts.quiet.length > 0 ? [` ${quietLine(facts.quiet)}.`] : []),
+    ` Keep what you mean, then: netlab check ${facts.specName}`,
+  ].join("\n");
 }
 
 interface Survey {
@@ -174,6 +204,13 @@ export async function recordSpec(options: RecordOptions): Promise<{ expectations
   cleanups.push(async () => void (await down?.()));
   try {
     const { services, targets, listening } = await survey({ ...options, onCleanup }, image);
+    // Containers with an address of their own that listened on nothing: no column of the matrix is theirs.
+    const quiet = services.filter(
+      (name) =>
+        targets.get(name)!.attachments.some((attachment) => attachment.address) &&
+        listening.get(name)!.tcpBeyondLoopback.size === 0,
+    );
+    if (quiet.length > 0) options.say(quietLine(quiet));
     const keyOf = new Map(
       [...projectNetworks(readFileSync(compose, "utf8"), project)].map(([key, name]) => [name, key]),
     );
@@ -203,7 +240,8 @@ export async function recordSpec(options: RecordOptions): Promise<{ expectations
                 id: "observed",
                 from: services,
                 to: toText,
-                reach: services.map((from) => to.map((cell) => (cell.name === from ? "." : "y"))),
+                // The diagonal too: a container dialling its own name is what the recorded matrix says there.
+                reach: services.map(() => to.map(() => "y")),
               },
             },
           ]
@@ -230,9 +268,7 @@ export async function recordSpec(options: RecordOptions): Promise<{ expectations
         matrix: {
           from: services,
           to: toText,
-          reach: services.map((from, row) =>
-            to.map((cell, col) => (cell.name === from ? "." : cellOf(cells.get(`${row}:${col}`)))),
-          ),
+          reach: services.map((_from, row) => to.map((_cell, col) => cellOf(cells.get(`${row}:${col}`)))),
         },
       });
     for (const decision of decisions) {
@@ -244,11 +280,15 @@ export async function recordSpec(options: RecordOptions): Promise<{ expectations
         reach: resolves ? "yes" : "no",
       });
     }
-    const header = [
-      ` Recorded by netlab check --record on ${new Date().toISOString()}: compose project "${project}"`,
-      ` (${composeRef}), ${services.length} container(s), as they were then. A matrix cell "." was refused`,
-      ` (nothing listened, but a path exists) and is not checked. Keep what you mean, then: netlab check ${basename(file)}`,
-    ].join("\n");
+    const header = recordHeader({
+      project,
+      composeRef,
+      services: services.length,
+      matrix: to.length > 0,
+      quiet,
+      specName: basename(file),
+      at: new Date(),
+    });
     writeFileSync(file, specText({ ...head, expect }, header));
     return { expectations: expect.length };
   } finally {
