@@ -268,4 +268,23 @@ describe("seen-as: the address the outside saw, read from its greeting", () => {
     expect(decisions[0]!.observed.outcome).toBeUndefined();
     expect(decided).toHaveLength(2);
   });
+
+  it("D2: a connection's time is the probe that connected, not another address timing out beside it", async () => {
+    // web is on front and back: api (on back) connects to its back address in 20 ms; its front one times out.
+    const list = expectations("- {from: api, to: web:80, reach: yes}", "- {from: api, to: web:81, reach: no}");
+    const { ctx } = context((address, port) =>
+      address === "10.2.0.3" && port === 80
+        ? { exitCode: 0, text: "t=100.00,100.02" }
+        : address === "10.2.0.3"
+          ? { exitCode: 143, text: "t=100.00,101.00" }
+          : { exitCode: 143, text: "t=100.00,103.00" },
+    );
+    const [connected, blocked] = await decideAll(list, ctx);
+    expect(connected).toMatchObject({ held: true, observed: { outcome: "connected" } });
+    expect(connected!.probes.map((probe) => probe.durationMs).sort()).toEqual([20, 3000]);
+    expect(connected!.durationMs).toBe(20);
+    // Control: nothing connected, so every probe's time counts: the slowest.
+    expect(blocked!.probes.map((probe) => probe.durationMs).sort()).toEqual([1000, 3000]);
+    expect(blocked!.durationMs).toBe(3000);
+  });
 });

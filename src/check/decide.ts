@@ -60,6 +60,12 @@ function found(expectation: Expectation, decider: FoundDecider<Expectation>, con
   return decision;
 }
 
+/** The probes whose time is the decision's: the ones that connected when one did, else all of them. */
+function deciding(outcome: string | undefined, results: ProbeResult[]): ProbeResult[] {
+  const connected = results.filter((result) => result.outcome === "connected");
+  return outcome === "connected" && connected.length > 0 ? connected : results;
+}
+
 /**
  * An expectation whose probes cannot be planned (`ip: 6` toward a container with no IPv6 address): it fails with
  * the plan's reason, and the others are still decided.
@@ -132,7 +138,9 @@ async function decideFrom(site: ProbeSite, expectations: Probed[], context: Deci
         startedAt,
         // Decided by its first round: its own probes' time (measured inside the batch), not the whole round's,
         // which the slowest probe beside it sets. Tried again within `within`: the wall clock it kept trying.
-        durationMs: round === 1 ? Math.max(0, ...mine.map((result) => result.durationMs)) : at - startedAt,
+        // A connection made decides on its own: another address of the target timing out beside it is not its time.
+        durationMs:
+          round === 1 ? Math.max(0, ...deciding(attempt.outcome, mine).map((r) => r.durationMs)) : at - startedAt,
       };
       if (!held) decision.hint = hint ?? kindOf(expectation).hint?.(expectation, attempt.outcome, context.hints);
       context.onDecided?.(decision);
