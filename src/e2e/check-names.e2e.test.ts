@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { parseJson, runNetlab, scratchDir, type JsonExpectation } from "./check-e2e-helpers.js";
 import { dockerAsTyped } from "../runtime/as-typed.js";
+import ipaddr from "ipaddr.js";
 
 /**
  * What a name resolves to, checked on setups built as a learner types them: DNS round robin on a user network,
@@ -178,5 +179,56 @@ describe("on the default bridge: --link and --dns 127.0.0.1, answered from /etc/
     // The default bridge copies the host's search list and options: only the nameserver is this test's own.
     expect(byId.get("resolver-bridge")!.observed).toMatch(/^nameservers 127\.0\.0\.1, search /);
     expect(byId.get("resolver-bridge-wrong")!.detail).toBe("nameservers 127.0.0.1, not 127.0.0.11");
+  });
+});
+
+describe("a search domain that times out, then the name as is: resolved as glibc resolves it", () => {
+  const f3 = `f3-${randomBytes(3).toString("hex")}`;
+  const [net, server, client] = ["net", "api", "cli"].map((name) => `${f3}-${name}`) as [string, string, string];
+  let byId: Map<string, JsonExpectation>;
+  let text: string;
+
+  beforeAll(async () => {
+    await docker("network", "create", net);
+    const { stdout } = await docker("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}}{{end}}", net);
+    // An address of this test's own network where nothing answers: what the embedded DNS forwards
+    // `f3-api.corp.example.` to is never answered (a time-out), and nothing leaves the machine.
+    const silent = ipaddr.IPv4.broadcastAddressFromCIDR(stdout.trim()).octets;
+    silent[3] = silent[3]! - 5;
+    await docker("run", "-d", "--name", server, "--network", net, "--network-alias", "f3-api", IMAGE, "sleep", "3600");
+    await docker(
+      ...["run", "-d", "--name", client, "--network", net, "--dns", silent.join("."), "--dns-search", "corp.example"],
+      ...["--dns-option", "ndots:2", IMAGE, "sleep", "3600"],
+    );
+    const lines = [
+      `{ id: after-timeout, from: ${client}, resolve: f3-api, count: 1 }`,
+      `{ id: nowhere, from: ${client}, resolve: f3-nowhere, reach: yes }`,
+    ];
+    ({ byId } = await check("f3-search.yaml", lines));
+    // The same spec as a user reads it, for the saw: line.
+    text = String(
+      (await runNetlab(["check", join(dir, "f3-search.yaml"), "--reports-dir", join(dir, "f3-text")])).stdout,
+    );
+  });
+
+  afterAll(async () => {
+    await docker("rm", "-f", server, client).catch(() => undefined);
+    await docker("network", "rm", net).catch(() => undefined);
+  });
+
+  it("judges the bare name's answer resolved, and a name that exists nowhere not found", async () => {
+    expect(held(byId)).toEqual({ "after-timeout": true, nowhere: false });
+    const address = await addressOn(server, net);
+    expect(byId.get("after-timeout")!.observed).toBe(
+      `resolved to ${address} from DNS (127.0.0.11) as f3-api. (after f3-api.corp.example. (no answer in time); musl (Alpine) stops at f3-api.corp.example.)`,
+    );
+    expect(byId.get("nowhere")!.observed).toMatch(/^not-found: f3-nowhere\. /);
+  });
+
+  it("prints what the lookup saw and a hint naming the resolver and the candidates asked", () => {
+    expect(byId.get("nowhere")!.hint).toContain(
+      `${client} asked 127.0.0.11 (its /etc/resolv.conf: nameserver 127.0.0.11, search corp.example, ndots:2) for f3-nowhere.corp.example. (no answer in time), then f3-nowhere.`,
+    );
+    expect(text).toContain("    saw: f3-nowhere.corp.example.: no answer before the probe's deadline; f3-nowhere.: ");
   });
 });

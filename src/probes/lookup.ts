@@ -57,7 +57,8 @@ export function lookupArgv(name: string, bound: string): string[] {
 /** The server nslookup asked, as it prints it (`Server: 127.0.0.11`). */
 function serverOf(text: string): string | undefined {
   return (
-    /Server:\s*([^\s;]+)/.exec(text)?.[1] ?? /write to '([^']+)'|remote host \(([^)]+)\)/.exec(text)?.slice(1).find(Boolean)
+    /Server:\s*([^\s;]+)/.exec(text)?.[1] ??
+    /write to '([^']+)'|remote host \(([^)]+)\)/.exec(text)?.slice(1).find(Boolean)
   );
 }
 
@@ -96,15 +97,15 @@ export function lookupResult(name: string, output: ExecOutput, frame: ResultFram
       reply,
       command: frame.command,
     };
-  const before = trace.candidates.slice(0, trace.candidates.indexOf(deciding));
-  const plain = before.length === 0 && deciding.name.toLowerCase() === `${name.replace(/\.$/, "")}.`.toLowerCase();
-  // After a time-out glibc goes on to the name as is; musl (Alpine's programs) ends the lookup there.
-  const muslStops = before.some((candidate) => !["not-found", "failed"].includes(candidate.outcome))
-    ? "; musl (Alpine) would stop at the time-out"
-    : "";
-  const as = plain
-    ? ""
-    : ` as ${deciding.name}${before.length > 0 ? ` (after ${candidatesWords(before)}${muslStops})` : ""}`;
+  // Search domains that do not know the name are the search list at work: only the others are worth saying.
+  const before = trace.candidates
+    .slice(0, trace.candidates.indexOf(deciding))
+    .filter((candidate) => candidate.short !== "NXDOMAIN");
+  const asIs = deciding.name.toLowerCase() === `${name.replace(/\.$/, "")}.`.toLowerCase();
+  // glibc goes on past a time-out, SERVFAIL or no address; musl (Alpine's programs) ends the lookup there.
+  const musl = before[0] ? `; musl (Alpine) stops at ${before[0].name}` : "";
+  const after = before.length > 0 ? ` (after ${candidatesWords(before)}${musl})` : "";
+  const as = asIs && !after ? "" : ` as ${deciding.name}${after}`;
   return {
     ...common,
     outcome: "resolved",
