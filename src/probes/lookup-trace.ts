@@ -55,10 +55,12 @@ export function parseLookupTrace(text: string): LookupTrace | undefined {
         .filter((line) => line && line !== "Terminated");
       const classified = classifyLookup({ exitCode: Number(exit), stdout: lines.join("\n"), stderr: "" });
       const spoken = [...new Set(lines.filter((line) => !/^(Server|Address):/.test(line)))];
+      // nslookup says nothing of an answer with no address (NODATA): say it.
+      const nodata = classified.outcome === "not-found" && !/can't find|NXDOMAIN/i.test(rest) ? " with no address" : "";
       const words =
         classified.outcome === "timed-out" && spoken.length === 0
           ? "no answer before the probe's deadline"
-          : spoken.join(" ");
+          : `${spoken.join(" ")}${nodata}`;
       return [
         {
           name,
