@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   parseJson,
@@ -94,5 +96,128 @@ describe("hints name the construct in use, read from the engine", () => {
     expect(byId.get("across")!.hint).toContain(
       `docker network connect ${names.open} ${names.qa} lets it through (and exposes ${names.qa} to every container on ${names.open}: ${names.oa}, ${names.ob})`,
     );
+  });
+});
+
+/**
+ * The outside tester's cases (h9 findings B1 B2 B3 B5 D3) on the real engine: each hint's command, pasted as
+ * printed, does what it says (the check then holds), and the construct it names is the one in the way. Rules
+ * added to DOCKER-USER match only this test's own subnet and are removed after.
+ */
+describe("f2: hints whose commands work when pasted", () => {
+  const tag = `f2-${randomBytes(2).toString("hex")}`;
+  const f2 = {
+    net: `${tag}-net`,
+    quiet: `${tag}-quiet`,
+    side: `${tag}-side`,
+    gwnet: `${tag}-gwnet`,
+    a: `${tag}-a`,
+    b: `${tag}-b`,
+    qb: `${tag}-qb`,
+    gw: `${tag}-gw`,
+    j: `${tag}-j`,
+  };
+  const SUBNET = "172.31.250.0/24";
+  const GW_SUBNET = "172.31.251.0/24";
+  const rules = [
+    ["-s", SUBNET, "-j", "RETURN"],
+    ["-s", SUBNET, "-d", SUBNET, "-j", "DROP"],
+  ];
+  const scratch = scratchDir("f2");
+  let first: Map<string, JsonExpectation>;
+  let firstRun: CheckRun;
+  const spec = join(scratch, "f2.yaml");
+  const check = async () => {
+    const checked = await runNetlab(["check", spec, "--json", "--reports-dir", join(scratch, "reports")]);
+    return {
+      run: checked,
+      byId: new Map(parseJson(checked).specs[0]!.expectations.map((expectation) => [expectation.id, expectation])),
+    };
+  };
+  /** A hint's command as a user pastes it into a root shell. */
+  const paste = (command: string) => execa("sh", ["-c", command], { reject: false });
+
+  beforeAll(async () => {
+    await dockerAsTyped(["network", "create", "--subnet", SUBNET, f2.net]);
+    await dockerAsTyped(["network", "create", "-o", "com.docker.network.bridge.enable_icc=false", f2.quiet]);
+    await dockerAsTyped(["network", "create", f2.side]);
+    await dockerAsTyped(["network", "create", "--subnet", GW_SUBNET, f2.gwnet]);
+    await Promise.all([
+      startHttpServer(f2.a, 8080, { network: f2.net }),
+      startHttpServer(f2.b, 8080, { network: f2.net }),
+      startHttpServer(f2.qb, 8080, { network: f2.quiet }),
+      startHttpServer(f2.gw, 8080, { network: f2.side }),
+      startHttpServer(f2.j, 8080, { network: f2.side }),
+    ]);
+    // A DROP appended after a RETURN (as `iptables -A` does after Docker's own): never reached.
+    for (const rule of rules) await execa("iptables", ["-A", "DOCKER-USER", ...rule]);
+    writeFileSync(
+      spec,
+      [
+        "version: 2",
+        "expect:",
+        `  - {id: after-return, from: ${f2.a}, to: '${f2.b}:8080', reach: no}`,
+        `  - {id: onto-quiet, from: ${f2.gw}, to: '${f2.qb}:8080', reach: yes, within: 1s}`,
+        `  - {id: joined, container: ${f2.j}, joined-running: [${f2.side}]}`,
+        `  - {id: gateway, docker-network: ${f2.gwnet}, gateway: 172.31.251.254}`,
+        `  - {id: no-ipv6, from: ${f2.a}, to: '${f2.b}:8080', reach: yes, ip: 6}`,
+        `  - {id: decided, from: ${f2.gw}, to: '${f2.j}:8080', reach: yes}`,
+        "",
+      ].join("\n"),
+    );
+    ({ run: firstRun, byId: first } = await check());
+  });
+
+  afterAll(async () => {
+    for (const rule of rules)
+      while ((await execa("iptables", ["-D", "DOCKER-USER", ...rule], { reject: false })).exitCode === 0);
+    await dockerAsTyped(["rm", "-f", ...[f2.a, f2.b, f2.qb, f2.gw, f2.j]], { reject: false });
+    await dockerAsTyped(["network", "rm", f2.net, f2.quiet, f2.side, f2.gwnet], { reject: false });
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("D3: ip: 6 toward a container without IPv6 fails with its reason; the others are decided; exit 1", () => {
+    expect(first.get("no-ipv6")).toMatchObject({ held: false });
+    expect(first.get("no-ipv6")!.observed).toMatch(/^not probed: .* has no IPv6 address on /);
+    expect(first.get("decided")).toMatchObject({ held: true, observed: "connected" });
+    expect(first.size).toBe(6);
+    expect(firstRun.exitCode).toBe(1);
+  });
+
+  it("B1: a time-out toward an enable_icc=false network never suggests joining it", () => {
+    expect(first.get("onto-quiet")).toMatchObject({ held: false, observed: "timed-out" });
+    const hint = first.get("onto-quiet")!.hint!;
+    expect(hint).not.toContain(`docker network connect ${f2.quiet}`);
+    expect(hint).toContain(
+      `joining ${f2.qb}'s would not help: ${f2.quiet} is created with com.docker.network.bridge.enable_icc=false`,
+    );
+  });
+
+  it("B2: the gateway fix, pasted after removing the network, creates it with --subnet and --gateway", async () => {
+    const hint = first.get("gateway")!.hint!;
+    const create = /(docker network create --subnet \S+ --gateway 172\.31\.251\.254 \S+)$/.exec(hint)?.[1];
+    expect(create).toBe(`docker network create --subnet ${GW_SUBNET} --gateway 172.31.251.254 ${f2.gwnet}`);
+    expect((await paste(`docker network rm ${f2.gwnet}`)).exitCode).toBe(0);
+    const created = await paste(create!);
+    expect(created.stderr).toBe("");
+    expect(created.exitCode).toBe(0);
+  });
+
+  it("B3 and B5: the rejoin and the -D/-I of DOCKER-USER, pasted as printed, make the check hold", async () => {
+    const joined = first.get("joined")!.hint!;
+    expect(joined).not.toContain("task");
+    const rejoin = /\((docker network disconnect .* && docker network connect [^)]*)\)$/.exec(joined)?.[1];
+    expect(rejoin).toBe(`docker network disconnect ${f2.side} ${f2.j} && docker network connect ${f2.side} ${f2.j}`);
+    const returned = first.get("after-return")!;
+    expect(returned).toMatchObject({ held: false, observed: "connected" });
+    expect(returned.hint).toContain(`is never reached: the first rule that matches decides`);
+    const insert = /\((iptables -D DOCKER-USER .*; iptables -I DOCKER-USER [^)]*)\)$/.exec(returned.hint!)?.[1];
+    expect(insert).toBe(
+      `iptables -D DOCKER-USER -s ${SUBNET} -d ${SUBNET} -j DROP; iptables -I DOCKER-USER -s ${SUBNET} -d ${SUBNET} -j DROP`,
+    );
+    for (const command of [rejoin!, insert!]) expect((await paste(command)).exitCode).toBe(0);
+    const { byId } = await check();
+    expect(byId.get("joined")).toMatchObject({ held: true });
+    expect(byId.get("after-return")).toMatchObject({ held: true, observed: "timed-out" });
   });
 });
