@@ -2,7 +2,7 @@ import type Dockerode from "dockerode";
 import { describe, expect, it } from "vitest";
 import { recordedInspect } from "./check-test-helpers.js";
 import { engineSet, type NamedEngine } from "./engine-set.js";
-import { findTargets, linkedAs, TargetMissingError } from "./find-targets.js";
+import { findTargets, linkedAs, stoppedBecause, TargetMissingError } from "./find-targets.js";
 
 /** An engine that knows only the given containers, by exact name, as the Engine API's inspect would. */
 function engineWith(name: string, containers: Record<string, Dockerode.ContainerInspectInfo>): NamedEngine {
@@ -76,5 +76,15 @@ describe("linkedAs: the container a legacy link names", () => {
     expect(linkedAs(linking(["/db:/cli/database"], []), "database")).toEqual(["db"]);
     expect(linkedAs(linking([], ["f1-db:database"]), "database")).toEqual(["f1-db"]);
     expect(linkedAs(linking(["/db:/cli/database"], ["f1-db:database"]), "db")).toEqual([]);
+  });
+});
+
+describe("stoppedBecause: the log line that says why a container stopped", () => {
+  it("finds the error above a usage text, else the last line", () => {
+    const busybox =
+      "nc: invalid option -- 'k'\nBusyBox v1.36.1 multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT\n\t-e PROG\tRun PROG after connect\n";
+    expect(stoppedBecause(busybox)).toBe("nc: invalid option -- 'k'");
+    expect(stoppedBecause("starting\nbye\n")).toBe("bye");
+    expect(stoppedBecause("")).toBeUndefined();
   });
 });

@@ -94,19 +94,29 @@ async function answeringTo(
   return info ? targetFromInspect(name, info, engine.name) : undefined;
 }
 
-/** Why a container is not running, in its own words: its exit code and the last line it logged. */
+/** The line of a container's last output that says why it stopped: the first that reads as an error, else the last. */
+export function stoppedBecause(logs: string): string | undefined {
+  const lines = logs
+    // A log frame starts with 8 header bytes; keep the printable text.
+    .replace(/[\x00-\x08\x0e-\x1f]/g, "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  // A usage text after the error (busybox, getopt) would otherwise hide it.
+  return (
+    lines.find((line) =>
+      /error|invalid|not found|denied|fatal|cannot|can't|failed|no such|unknown|usage/i.test(line),
+    ) ?? lines.at(-1)
+  );
+}
+
+/** Why a container is not running, in its own words: its exit code and the line of its log that says why. */
 async function whyStopped(engine: NamedEngine, target: Target): Promise<string> {
   try {
     const container = engine.docker.getContainer(target.id);
     const info = await container.inspect();
-    const logs = String(await container.logs({ stdout: true, stderr: true, tail: 5 }))
-      // A log frame starts with 8 header bytes; keep the printable text.
-      .replace(/[\x00-\x08\x0e-\x1f]/g, "")
-      .split("\n")
-      .map((line) => line.trim())
-      .filter(Boolean);
-    const last = logs.at(-1);
-    return `${info.State.Status === "exited" ? `exited with code ${info.State.ExitCode}` : `is ${info.State.Status}`}${last ? `, last logged "${last}"` : ""}`;
+    const last = stoppedBecause(String(await container.logs({ stdout: true, stderr: true, tail: 30 })));
+    return `${info.State.Status === "exited" ? `exited with code ${info.State.ExitCode}` : `is ${info.State.Status}`}${last ? `, logged "${last}"` : ""}`;
   } catch {
     return "is not running";
   }

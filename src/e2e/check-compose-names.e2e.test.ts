@@ -149,6 +149,6 @@ describe("names Docker resolves, by hand (f1)", () => {
     expect(stopped.exitCode).toBe(3);
     const said = String(stopped.stderr);
     expect(said).toContain(`no container is named "${prefix}-nowhere"`);
-    expect(said).toContain(`${prefix}-dead exited with code 4, last logged "nc: invalid option -- k"`);
+    expect(said).toContain(`${prefix}-dead exited with code 4, logged "nc: invalid option -- k"`);
   });
 });
