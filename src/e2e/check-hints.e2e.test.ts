@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  freeHostPort,
   parseJson,
   runNetlab,
   scratchDir,
@@ -219,5 +220,92 @@ describe("f2: hints whose commands work when pasted", () => {
     const { byId } = await check();
     expect(byId.get("joined")).toMatchObject({ held: true });
     expect(byId.get("after-return")).toMatchObject({ held: true, observed: "timed-out" });
+  });
+});
+
+/** B6, B7, C7 on the real engine: an --internal network that does not isolate, a port published on [::] only. */
+describe("f2: what actually lets it through, and a port published on IPv6 only", () => {
+  const tag = `f2-${randomBytes(2).toString("hex")}`;
+  const f2 = { internal: `${tag}-int`, ia: `${tag}-ia`, ib: `${tag}-ib`, v6: `${tag}-v6`, v4: `${tag}-v4` };
+  const scratch = scratchDir("f2b");
+  let byId: Map<string, JsonExpectation>;
+  let ports: { v6: number; v4: number };
+
+  beforeAll(async () => {
+    ports = { v6: await freeHostPort(), v4: await freeHostPort() };
+    await dockerAsTyped(["network", "create", "--internal", f2.internal]);
+    await Promise.all([
+      startHttpServer(f2.ia, 8080, { network: f2.internal }),
+      startHttpServer(f2.ib, 8080, { network: f2.internal }),
+      dockerAsTyped([
+        "run",
+        "-d",
+        "--name",
+        f2.v6,
+        "-p",
+        `[::]:${ports.v6}:8080`,
+        "--dns",
+        "127.0.0.1",
+        "netlab/probe:latest",
+        "httpd",
+        "-f",
+        "-p",
+        "8080",
+      ]),
+      dockerAsTyped([
+        "run",
+        "-d",
+        "--name",
+        f2.v4,
+        "-p",
+        `${ports.v4}:8080`,
+        "--dns",
+        "127.0.0.1",
+        "netlab/probe:latest",
+        "httpd",
+        "-f",
+        "-p",
+        "8080",
+      ]),
+    ]);
+    const spec = join(scratch, "f2b.yaml");
+    writeFileSync(
+      spec,
+      [
+        "version: 2",
+        "expect:",
+        `  - {id: internal, from: ${f2.ia}, to: '${f2.ib}:8080', reach: no}`,
+        `  - {id: v6-outside, from: outside, to: 'host:${ports.v6}', reach: yes}`,
+        `  - {id: v6-host, from: host, to: 'host:${ports.v6}', reach: no}`,
+        `  - {id: v4-outside, from: outside, to: 'host:${ports.v4}', reach: yes}`,
+        // Names the containers so the check finds them (their published ports are read from them).
+        `  - {id: v6-runs, publishes: ${f2.v6}, ports: ['[::]:${ports.v6}->8080/tcp']}`,
+        `  - {id: v4-runs, publishes: ${f2.v4}, ports: ['${ports.v4}->8080/tcp']}`,
+        "",
+      ].join("\n"),
+    );
+    const run = await runNetlab(["check", spec, "--json", "--reports-dir", join(scratch, "reports")]);
+    byId = new Map(parseJson(run).specs[0]!.expectations.map((expectation) => [expectation.id, expectation]));
+  });
+
+  afterAll(async () => {
+    await dockerAsTyped(["rm", "-f", f2.ia, f2.ib, f2.v6, f2.v4], { reject: false });
+    await dockerAsTyped(["network", "rm", f2.internal], { reject: false });
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("B6: containers on an --internal network still reach each other: the hint says so, not disconnect", () => {
+    expect(byId.get("internal")).toMatchObject({ held: false, observed: "connected" });
+    expect(byId.get("internal")!.hint).toContain(`${f2.internal}, which is --internal: that only cuts the way out`);
+    expect(byId.get("internal")!.hint).not.toContain("disconnect");
+  });
+
+  it("B7 and C7: an IPv4 dial to a port published on [::] only is refused, and the hint names it", () => {
+    expect(byId.get("v4-outside")).toMatchObject({ held: true, observed: "connected" });
+    expect(byId.get("v6-outside")).toMatchObject({ held: false, observed: "refused" });
+    expect(byId.get("v6-outside")!.hint).toContain(`port ${ports.v6} is published on IPv6 only by ${f2.v6}`);
+    expect(byId.get("v6-host")).toMatchObject({ held: false });
+    expect(byId.get("v6-host")!.hint).toContain("published on IPv6 only");
+    expect(byId.get("v6-host")!.hint).not.toContain("every container reaches it");
   });
 });
