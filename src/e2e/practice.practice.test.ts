@@ -146,10 +146,10 @@ describe.concurrent("practice: every exercise, graded on a real engine", () => {
     });
   });
 
-  it("10 moved by removing p10-box and running it anew on p10-two: only the joined-running step fails", async () => {
+  it("10 moved by removing p10-box and running it anew on p10-two: only the interface step fails", async () => {
     const exercise = exercises.find((item) => item.number === 10)!;
     const last = exercise.steps.at(-1)!;
-    expect(last.hint, "the joined-running step is the exercise's last").toContain("not docker rm");
+    expect(last.hint, "the interface step is the exercise's last").toContain("not docker rm");
     await withStartedExercise(exercise, async () => {
       const typed = await type(
         [
