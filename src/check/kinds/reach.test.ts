@@ -74,6 +74,22 @@ describe("version 2 reach no: a refusal is a path to a closed port", () => {
   });
 });
 
+describe("planReach to a name several containers answer to", () => {
+  it("dials every replica (a scaled service, a shared alias), each address once", () => {
+    const api = { ...target("api", ["v6net 10.5.0.7"]), replicas: [target("api", ["v6net 10.5.0.8"])] };
+    const scaled: PlanContext = { ...context, targets: targets(web, api) };
+    const plan = planReach(reachOf(2, "- {from: web, to: api:9000, reach: no}"), scaled);
+    expect(plan.probes.map((planned) => "address" in planned.item && planned.item.address)).toEqual([
+      "10.5.0.7",
+      "10.5.0.8",
+    ]);
+    // One replica answering is the name answering: its connect decides a reach yes, and breaks a reach no.
+    expect(combine(plan, [result("timed-out", "10.5.0.7:9000"), result("connected", "10.5.0.8:9000")]).outcome).toBe(
+      "connected",
+    );
+  });
+});
+
 describe("planReach over UDP and IPv6", () => {
   it("/udp sends a datagram to each address instead of a connect", () => {
     const plan = planReach(reachOf(2, "- {from: web, to: db:53/udp, reach: yes}"), context);

@@ -96,11 +96,15 @@ export function planReach(expectation: ReachExpectation, context: PlanContext): 
   if (destination.networkMode === "host")
     return { site, probes: hostAddresses(site, context, ip).map((address) => probe(address, port)) };
   const source = site.kind === "container" ? target(context, site.name) : undefined;
-  const shared = new Set(source ? sharedNetworks(source, destination) : []);
   const addressOf = (attachment: Attachment) => (ip === 6 ? attachment.address6 : attachment.address);
-  const probes = destination.attachments.flatMap((attachment) => {
-    const address = addressOf(attachment);
-    return address ? [probe(address, port, attachment.network, shared.has(attachment.network))] : [];
+  // A name several containers answer to (a scaled service, a shared alias) is dialled at each of them, as its
+  // clients are spread over them: it is reached when one of them is.
+  const probes = [destination, ...(destination.replicas ?? [])].flatMap((replica) => {
+    const shared = new Set(source ? sharedNetworks(source, replica) : []);
+    return replica.attachments.flatMap((attachment) => {
+      const address = addressOf(attachment);
+      return address ? [probe(address, port, attachment.network, shared.has(attachment.network))] : [];
+    });
   });
   if (probes.length === 0) {
     if (ip === 6 && destination.attachments.length > 0) throw new PlanError(noIpv6(destination));
