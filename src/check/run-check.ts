@@ -156,7 +156,7 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
       );
     }
     const swarm = spec.stack ? (swarmStack ?? (await swarmOfThisEngine(engines[0]!, spec))) : undefined;
-    const [found] = await Promise.all([
+    const [searched, namespacesFound] = await Promise.allSettled([
       swarm
         ? findStackTargets(swarm.manager, engines, project!, namesOf(spec.expectations), swarm.nodeName)
         : findTargets(engines, namesOf(spec.expectations), project).then(
@@ -164,6 +164,17 @@ export async function runCheck(spec: CheckableSpec, options: CheckOptions): Prom
           ),
       findNamespaces(spec.expectations.flatMap(namespacesIn)),
     ]);
+    // Containers and namespaces both missing: one line says both, not the first failure alone.
+    const missing = [searched, namespacesFound].flatMap((settled) =>
+      settled.status === "rejected" ? [settled.reason as unknown] : [],
+    );
+    if (missing.length > 0) {
+      const all = missing.every((reason) => reason instanceof TargetMissingError);
+      throw all && missing.length > 1
+        ? new TargetMissingError(missing.map((reason) => (reason as Error).message).join("; "))
+        : missing[0];
+    }
+    const found = (searched as PromiseFulfilledResult<Partial<StackTargets> & { targets: Map<string, Target> }>).value;
     const { targets } = found;
     // A stack's `from: <service>` is every running task's: one expectation per task from here on.
     // `dbnet` in a spec beside its compose file means the network compose made of that key (`shop_dbnet`).
