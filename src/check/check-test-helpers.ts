@@ -85,7 +85,9 @@ export function fakeSite(
       const script = argv[2] ?? "";
       const lines = [...script.matchAll(/^p (\d+) .*? nc -w \d+ (\S+) (\d+)(?: -e true)? &$/gm)].map((match) => {
         const { exitCode, text } = answer(match[2]!, Number(match[3]), round);
-        return `@@${match[1]} ${exitCode} ${text}`;
+        // Timed as the real script times each probe (/proc/uptime), 0 ms unless the answer says: no wall clock
+        // leaks into a decision's time on a loaded machine.
+        return `@@${match[1]} ${exitCode} ${text.startsWith("t=") ? text : `t=100.00,100.00 ${text}`}`;
       });
       return { exitCode: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };
     },
