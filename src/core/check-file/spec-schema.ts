@@ -254,9 +254,9 @@ const resolverEntry = z
     hosts: z
       .record(
         z.string().regex(NAME_PATTERN, { error: (issue) => `bad host name \`${String(issue.input)}\`` }),
-        z.union([resolverAddress, z.array(resolverAddress).min(1)]).transform((value) =>
-          Array.isArray(value) ? value : [value],
-        ),
+        z
+          .union([resolverAddress, z.array(resolverAddress).min(1)])
+          .transform((value) => (Array.isArray(value) ? value : [value])),
       )
       .optional()
       .meta({
@@ -827,11 +827,9 @@ const httpEntry = z
         description:
           "Text the body contains (within its first 16 KiB); runs of spaces and line breaks count as one space.",
       }),
-    ip: ipFamily
-      .optional()
-      .meta({
-        description: "With a container name or host: send it to its IPv4 (4, the default) or IPv6 (6) address.",
-      }),
+    ip: ipFamily.optional().meta({
+      description: "With a container name or host: send it to its IPv4 (4, the default) or IPv6 (6) address.",
+    }),
     ...labels,
   })
   .superRefine((entry, ctx) => {
