@@ -163,7 +163,9 @@ describe("decideAll with a fake ProbeSite", () => {
   });
 
   it("on the wall clock (no clock given): pauses pollMs between tries and gives up no sooner than within", async () => {
-    const { ctx } = context(() => REFUSED, { pollMs: 30 });
+    // Each probe takes 100 ms as the script times it: on a machine so loaded that one round outlasts `within`,
+    // the decision's time is that round's probe, still no shorter than `within`.
+    const { ctx } = context(() => ({ ...REFUSED, text: `t=100.00,100.10 ${REFUSED.text}` }), { pollMs: 30 });
     const [decision] = await decideAll(expectations("- {from: web, to: api:9000, reach: yes, within: 100ms}"), ctx);
     expect(decision!.held).toBe(false);
     // Only bounds that a slow machine cannot break: tries are further apart, never closer, when it is loaded.

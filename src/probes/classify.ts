@@ -75,9 +75,11 @@ export function classifyLookup(output: ExecOutput): { outcome: Outcome; detail: 
   const detail = firstLine(output.stderr) || firstLine(output.stdout);
   if (addresses.length > 0) return { outcome: "resolved", detail: `${addresses.join(", ")}`, addresses };
   if (/Network is unreachable/i.test(text)) return { outcome: "unreachable", detail, addresses };
-  // SERVFAIL and REFUSED are the server's failure, not the name's absence (glibc: "Temporary failure").
+  // SERVFAIL and REFUSED are the server's failure rather than the name's absence (glibc: "Temporary failure"),
+  // but the name does not resolve from here all the same: Docker 26's embedded DNS answers SERVFAIL for a name
+  // it cannot forward (an --internal network) where 20.10 stays silent. The code stays in the words.
   const failure = /^.*can't find.*: (SERVFAIL|REFUSED)\s*$/im.exec(text);
-  if (failure) return { outcome: "failed", detail: failure[0].trim(), addresses };
+  if (failure) return { outcome: "not-found", detail: failure[0].trim(), addresses };
   if (/NXDOMAIN|can't find|can't resolve/i.test(text)) {
     return {
       outcome: "not-found",

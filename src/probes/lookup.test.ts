@@ -221,14 +221,14 @@ describe("a lookup through the search list, as glibc's res_search walks it", () 
     ];
     const trace = parseLookupTrace(lines.join("\n"));
     expect(trace?.candidates.map((candidate) => [candidate.outcome, candidate.short])).toEqual([
-      ["failed", "SERVFAIL"],
+      ["not-found", "SERVFAIL"],
       ["not-found", "NXDOMAIN"],
       ["not-found", "no address"],
       ["timed-out", "no answer in time"],
-      ["failed", "REFUSED"],
+      ["not-found", "REFUSED"],
     ]);
-    // The deciding one is the name as is (glibc reports its error), here REFUSED.
-    expect(lookupResult("api", run(1, lines.join("\n")), frame)).toMatchObject({ outcome: "failed" });
+    // The deciding one is the name as is (glibc reports its error), here REFUSED: the name does not resolve.
+    expect(lookupResult("api", run(1, lines.join("\n")), frame)).toMatchObject({ outcome: "not-found" });
   });
 
   it("ends at a refused connection (no server listens), naming the resolver", () => {
