@@ -127,7 +127,11 @@ describe(PUBLISHED.heading, () => {
       env.engine.serverVersion,
       env.engine.daemonConfig["allow-direct-routing"] === true,
     );
-    check.verify(await fromSentinel(lab).connect(webAddress, LINK_SERVED, { send: HTTP_GET }), straight.outcome);
+    check.verify(
+      await fromSentinel(lab).connect(webAddress, LINK_SERVED, { send: HTTP_GET }),
+      straight.outcome,
+      straight.outcome === "connected" ? await settingsAgainst(env.engine, "out") : undefined,
+    );
     // And that server is up, reachable where a route and no filter stand between (the host is on docker0).
     check.verify(await fromHost(lab).connect(webAddress, UNPUBLISHED), "connected");
   });
