@@ -7,7 +7,7 @@ import { namesIn, type PlanContext, type ProbePlan } from "../plan-probes.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
 import { combine, planReach } from "./reach.js";
 import { reachHint } from "./reach-hints.js";
-import { pathHint, reachLike } from "./reach-like.js";
+import { pathHint, probedBetween, reachLike } from "./reach-like.js";
 import { nameOf } from "./words.js";
 
 /** The connection the GET needs: a reach yes to the same port. */
@@ -91,13 +91,7 @@ function hint(expectation: HttpExpectation, observed: Outcome | undefined, conte
 /** What one HTTP GET (busybox nc) answers from `from`: an exact status and/or text the body contains. */
 export const http: ExpectationKind<HttpExpectation> = {
   kind: "http",
-  names: (expectation) => ({
-    containers: [...namesIn(expectation.from), ...namesIn(expectation.to)],
-    networks: [],
-    namespaces: expectation.from.kind === "netns" ? [expectation.from.name] : [],
-  }),
-  running: (expectation) => [...namesIn(expectation.from), ...namesIn(expectation.to)],
-  sidecars: (expectation) => namesIn(expectation.from),
+  ...probedBetween((expectation: HttpExpectation) => ({ from: expectation.from, to: expectation.to })),
   outside: (expectation) => expectation.from.kind === "outside",
   decide: { by: "probes", from: (expectation) => expectation.from, plan: planHttp, judge },
   route: (expectation) => ({ from: formatEndpoint(expectation.from), to: formatHttpTarget(expectation) }),

@@ -6,7 +6,7 @@ import { namesIn, type PlanContext, type ProbePlan } from "../plan-probes.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
 import { combine, planReach } from "./reach.js";
 import { reachHint } from "./reach-hints.js";
-import { pathHint, reachLike } from "./reach-like.js";
+import { pathHint, probedBetween, reachLike } from "./reach-like.js";
 import { nameOf } from "./words.js";
 
 // An echo has no port: the reach it rides on carries this one, never dialled (its probes become echo requests).
@@ -61,13 +61,7 @@ const NO_PATH: Outcome[] = ["timed-out", "unreachable", "host-unreachable"];
 /** Does `from` get an ICMP echo reply (busybox ping, one request) from a container, the host or an address? */
 export const ping: ExpectationKind<PingExpectation> = {
   kind: "ping",
-  names: (expectation) => ({
-    containers: [...namesIn(expectation.from), ...namesIn(expectation.target)],
-    networks: [],
-    namespaces: expectation.from.kind === "netns" ? [expectation.from.name] : [],
-  }),
-  running: (expectation) => [...namesIn(expectation.from), ...namesIn(expectation.target)],
-  sidecars: (expectation) => namesIn(expectation.from),
+  ...probedBetween((expectation: PingExpectation) => ({ from: expectation.from, to: expectation.target })),
   outside: (expectation) => expectation.from.kind === "outside",
   decide: { by: "probes", from: (expectation) => expectation.from, plan: planPing, judge },
   route: (expectation) => ({ from: formatEndpoint(expectation.from), to: formatPingTarget(expectation.target) }),

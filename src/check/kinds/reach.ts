@@ -15,6 +15,7 @@ import {
 import { sharedNetworks, type Attachment, type Target } from "../target.js";
 import type { ExpectationKind, HintContext, ProbeJudgement } from "./kind.js";
 import { reachHint } from "./reach-hints.js";
+import { probedBetween } from "./reach-like.js";
 import { nameOf } from "./words.js";
 
 /** What a version-2 `reach: no` that saw a refusal observed: not isolation, only nothing listening. */
@@ -223,13 +224,7 @@ function judge(
 /** Does `from` reach `to`: one connect per address the destination has; matrix cells are reach expectations too. */
 export const reach: ExpectationKind<ReachExpectation> = {
   kind: "reach",
-  names: (expectation) => ({
-    containers: [...namesIn(expectation.from), ...namesIn(expectation.to)],
-    networks: [],
-    namespaces: expectation.from.kind === "netns" ? [expectation.from.name] : [],
-  }),
-  running: (expectation) => [...namesIn(expectation.from), ...namesIn(expectation.to)],
-  sidecars: (expectation) => namesIn(expectation.from),
+  ...probedBetween((expectation: ReachExpectation) => ({ from: expectation.from, to: expectation.to })),
   outside: (expectation) => expectation.from.kind === "outside" || expectation.to.kind === "outside",
   decide: { by: "probes", from: (expectation) => expectation.from, plan: planReach, judge },
   route: (expectation) => ({ from: formatEndpoint(expectation.from), to: formatEndpoint(expectation.to) }),
