@@ -190,5 +190,8 @@ export async function findTargets(
     );
   }
   if (problems.length > 0) throw new TargetMissingError(problems.join("; "));
-  return targets;
+  // Found concurrently, in no set order: in the spec's order, so hints and reports that list them read the same
+  // on every run.
+  const order = [...new Set(names)];
+  return new Map([...targets].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
 }

@@ -228,7 +228,9 @@ function whyUnreached(expectation: ReachExpectation, observed: Outcome, context:
     // expectation of the same spec is not broken unseen.
     const members = [...context.targets.values()]
       .filter((target) => target !== source && networksOf(target).includes(network))
-      .map((target) => target.name);
+      .map((target) => target.name)
+      // The targets are found concurrently, in no set order: the hint reads the same on every run.
+      .sort();
     return `${source.name} and ${destination.name} share no network (${source.name}: ${list(networksOf(source))}; ${destination.name}: ${list(networksOf(destination))}): Docker isolates networks from each other; docker network connect ${network} ${source.container} lets it through (and exposes ${source.name} to every container on ${network}: ${list(members)})`;
   }
   if (observed === "refused")
