@@ -22,7 +22,7 @@ import { dockerAsTyped } from "../src/runtime/as-typed.js";
 const ROOT = resolve(fileURLToPath(import.meta.url), "../..");
 const IMAGE = "netlab/probe:latest";
 const SIZE = 10;
-const PORT = 8080;
+export const PORT = 8080;
 const TIMEOUT_MS = 1000;
 const TARGET_WALL_S = 5;
 const TARGET_RATIO = 4;
@@ -47,7 +47,7 @@ interface Sample {
 
 // Under the locks netlab takes for the same engine events (a lab or check may run beside the bench).
 const docker = (args: string[]) => dockerAsTyped(args);
-const median = (values: number[]) => {
+export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
@@ -115,6 +115,29 @@ function cellsOf(truth: boolean[][]): number {
   return truth.flat().filter(Boolean).length;
 }
 
+/** One of a bench's containers: httpd on PORT, labelled with the run, asking no DNS server outside. */
+export function startServer(run: string, name: string, network: string): Promise<unknown> {
+  return docker([
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--network",
+    network,
+    "--dns",
+    "127.0.0.1",
+    "--label",
+    `dev.netlab.bench=${run}`,
+    IMAGE,
+    "httpd",
+    "-f",
+    "-p",
+    String(PORT),
+    "-h",
+    "/",
+  ]);
+}
+
 export async function removeAll(run: string): Promise<void> {
   // netlab's own sidecars, if a check was cut short: the ones that joined one of the bench's containers.
   const ours = (
@@ -151,29 +174,7 @@ async function setUp(run: string, dir: string): Promise<Setup> {
   for (const net of nets) await docker(["network", "create", "--label", `dev.netlab.bench=${run}`, net]);
   const names = Array.from({ length: SIZE }, (_, index) => `nlbench-${run}-c${index}`);
   const netOf = (index: number) => nets[index < SIZE / 2 ? 0 : 1]!;
-  await Promise.all(
-    names.map((name, index) =>
-      docker([
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--network",
-        netOf(index),
-        "--dns",
-        "127.0.0.1",
-        "--label",
-        `dev.netlab.bench=${run}`,
-        IMAGE,
-        "httpd",
-        "-f",
-        "-p",
-        String(PORT),
-        "-h",
-        "/",
-      ]),
-    ),
-  );
+  await Promise.all(names.map((name, index) => startServer(run, name, netOf(index))));
   const truth = names.map((_, from) => names.map((__, to) => netOf(from) === netOf(to)));
   const spec = join(dir, "matrix.yaml");
   writeFileSync(

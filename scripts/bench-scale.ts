@@ -21,21 +21,14 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dockerAsTyped } from "../src/runtime/as-typed.js";
-import { load, removeAll, timed } from "./bench-matrix.js";
+import { load, median, PORT, removeAll, startServer, timed } from "./bench-matrix.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../..");
-const IMAGE = "netlab/probe:latest";
-const PORT = 8080;
 const NETWORKS = 3;
 const TIMEOUT_MS = 1000;
 const REPORTS = ["allure-results", "facts.json", "junit.xml", "summary.md", "topology"] as const;
 
 const docker = (args: string[]) => dockerAsTyped(args);
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /** Bytes under a path: a file's size, or every file's under a directory. */
 function bytesOf(path: string): number {
@@ -71,29 +64,7 @@ async function startContainers(run: string, n: number, stopped: () => boolean): 
   for (let at = 0; at < names.length; at += 8) {
     if (stopped()) throw new Error("stopped");
     await Promise.all(
-      names
-        .slice(at, at + 8)
-        .map((name, offset) =>
-          docker([
-            "run",
-            "-d",
-            "--name",
-            name,
-            "--network",
-            nets[(at + offset) % NETWORKS]!,
-            "--dns",
-            "127.0.0.1",
-            "--label",
-            `dev.netlab.bench=${run}`,
-            IMAGE,
-            "httpd",
-            "-f",
-            "-p",
-            String(PORT),
-            "-h",
-            "/",
-          ]),
-        ),
+      names.slice(at, at + 8).map((name, offset) => startServer(run, name, nets[(at + offset) % NETWORKS]!)),
     );
   }
   return names;

@@ -45,7 +45,7 @@ describe("a probe's see-it command from the sentinel", () => {
     const command = towardRemadeOutside(sentinel, "198.19.201.238", probe, inWeb);
     expect(command).not.toContain(sentinel);
     expect(command).toContain(
-      "ip -n seeit-c613c9ed route add default via 198.19.201.237 && (ip netns exec seeit-c613c9ed busybox nc -l -p 9000 -e true >/dev/null 2>&1 &) && sleep 0.3 && docker run",
+      'ip -n seeit-c613c9ed route add default via 198.19.201.237 && (ip netns exec seeit-c613c9ed busybox nc -l -p 9000 -e true >/dev/null 2>&1 &) && for i in $(seq 30); do ip netns exec seeit-c613c9ed busybox netstat -ltn | grep -q ":9000 " && break; sleep 0.1; done && docker run',
     );
     expect(command.endsWith("; s=$?; ip link del si-c613c9ed; ip netns del seeit-c613c9ed; (exit $s)")).toBe(true);
     // A probe that does not dial the outside, or an unknown sentinel: the command as it was.

@@ -85,7 +85,9 @@ export function towardRemadeOutside(namespace: string, address: string, argv: st
   const port = at < 0 ? undefined : argv[at + 1];
   if (!recipe || port === undefined || !/^\d+$/.test(port)) return command;
   const listen = `(ip netns exec ${recipe.as} busybox nc -l -p ${port} -e true >/dev/null 2>&1 &)`;
-  return `${recipe.steps.join(" && ")} && ${listen} && sleep 0.3 && ${command}; s=$?; ${recipe.undo.join("; ")}; (exit $s)`;
+  // Until the listener is bound (3 s at most), not a fixed pause that a loaded machine outlasts.
+  const bound = `for i in $(seq 30); do ip netns exec ${recipe.as} busybox netstat -ltn | grep -q ":${port} " && break; sleep 0.1; done`;
+  return `${recipe.steps.join(" && ")} && ${listen} && ${bound} && ${command}; s=$?; ${recipe.undo.join("; ")}; (exit $s)`;
 }
 
 export interface Execable {

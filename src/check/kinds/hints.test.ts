@@ -3,6 +3,7 @@ import type Dockerode from "dockerode";
 import { expectationsOf } from "../../core/check-file/expectations.js";
 import { parseSpec } from "../../core/check-file/parse-spec.js";
 import { mergeDaemonSettings, settingsFromDaemonArgs } from "../../core/daemon-settings.js";
+import { DEFAULT_BRIDGE_OPTIONS } from "../../core/fixtures/engine-recordings.js";
 import { parseHostFilter } from "../../probes/forward-policy.js";
 import { engineHintsOf, networkFactsOf } from "../hint-context.js";
 import type { Outcome } from "../../core/outcome.js";
@@ -145,14 +146,6 @@ describe("hints: the Docker construct behind a failed expectation, with the comm
 // check reads once per run (hint-context.ts), so each hint names the construct actually in use.
 const inspected = (name: string, id: string, extra: Partial<Dockerode.NetworkInspectInfo> = {}) =>
   networkFactsOf({ Name: name, Id: id, Driver: "bridge", Internal: false, Options: {}, ...extra } as never);
-const DEFAULT_BRIDGE_OPTIONS = {
-  "com.docker.network.bridge.default_bridge": "true",
-  "com.docker.network.bridge.enable_icc": "true",
-  "com.docker.network.bridge.enable_ip_masquerade": "true",
-  "com.docker.network.bridge.host_binding_ipv4": "0.0.0.0",
-  "com.docker.network.bridge.name": "docker0",
-  "com.docker.network.driver.mtu": "1500",
-};
 const FRONT = inspected("front", "16ed992f9af1e66f38db72860937a484dafedd92e7043077504236ee7628ed6b");
 const BACK = inspected("back", "52947efdbd4321ac0e2f6a3e1f7a0f0e6f1d1a2b3c4d5e6f7a8b9c0d1e2f3a4b");
 const DATA = inspected("data", "6857a9f0f36f0c51b8d4a1b7c2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1", { Internal: true });
