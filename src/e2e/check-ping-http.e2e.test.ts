@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ipaddr from "ipaddr.js";
@@ -48,8 +48,10 @@ let unusedToo: string;
 let unusedForHttp: string;
 let published: number;
 let closed: number;
-// A /64 of its own, so no other run's IPv6 network overlaps it.
-const sixPrefix = `fd00:${randomBytes(2).toString("hex")}:${randomBytes(2).toString("hex")}:`;
+// A /64 of its own, so no other run's IPv6 network overlaps it. Each hextet is four digits with no leading
+// zero, so the prefix is written as the engine and ping print it (fd00:ba0:…, never fd00:0ba0:…).
+const hextet = (): string => randomInt(0x1000, 0x10000).toString(16);
+const sixPrefix = `fd00:${hextet()}:${hextet()}:`;
 
 /** An address of the network's subnet nothing holds: the engine hands addresses out from the bottom. */
 async function unusedAddress(network: string, last: number): Promise<string> {
