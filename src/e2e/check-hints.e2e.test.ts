@@ -118,8 +118,9 @@ describe("f2: hints whose commands work when pasted", () => {
     gw: `${tag}-gw`,
     j: `${tag}-j`,
   };
-  const SUBNET = "172.31.250.0/24";
-  const GW_SUBNET = "172.31.251.0/24";
+  // Outside Docker's default pools (172.17-31.0.0/16), which other files' compose networks take whole.
+  const SUBNET = "10.232.250.0/24";
+  const GW_SUBNET = "10.232.251.0/24";
   const rules = [
     ["-s", SUBNET, "-j", "RETURN"],
     ["-s", SUBNET, "-d", SUBNET, "-j", "DROP"],
@@ -160,7 +161,7 @@ describe("f2: hints whose commands work when pasted", () => {
         `  - {id: after-return, from: ${f2.a}, to: '${f2.b}:8080', reach: no}`,
         `  - {id: onto-quiet, from: ${f2.gw}, to: '${f2.qb}:8080', reach: yes, within: 1s}`,
         `  - {id: joined, container: ${f2.j}, joined-running: [${f2.side}]}`,
-        `  - {id: gateway, docker-network: ${f2.gwnet}, gateway: 172.31.251.254}`,
+        `  - {id: gateway, docker-network: ${f2.gwnet}, gateway: 10.232.251.254}`,
         `  - {id: no-ipv6, from: ${f2.a}, to: '${f2.b}:8080', reach: yes, ip: 6}`,
         `  - {id: decided, from: ${f2.gw}, to: '${f2.j}:8080', reach: yes}`,
         "",
@@ -196,8 +197,8 @@ describe("f2: hints whose commands work when pasted", () => {
 
   it("B2: the gateway fix, pasted after removing the network, creates it with --subnet and --gateway", async () => {
     const hint = first.get("gateway")!.hint!;
-    const create = /(docker network create --subnet \S+ --gateway 172\.31\.251\.254 \S+)$/.exec(hint)?.[1];
-    expect(create).toBe(`docker network create --subnet ${GW_SUBNET} --gateway 172.31.251.254 ${f2.gwnet}`);
+    const create = /(docker network create --subnet \S+ --gateway 10\.232\.251\.254 \S+)$/.exec(hint)?.[1];
+    expect(create).toBe(`docker network create --subnet ${GW_SUBNET} --gateway 10.232.251.254 ${f2.gwnet}`);
     expect((await paste(`docker network rm ${f2.gwnet}`)).exitCode).toBe(0);
     const created = await paste(create!);
     expect(created.stderr).toBe("");

@@ -41,11 +41,15 @@ let boxId = "";
 let result: CheckRun;
 let byId: Map<string, JsonExpectation>;
 
-/** This test's networks, each on a free /24 taken under the lock netlab takes for its own. */
+/**
+ * This test's networks, each on a free /24 taken under the lock netlab takes for its own, from pools outside
+ * Docker's default address pools (172.17-31.0.0/16, 192.168.0.0/16): other files' compose networks, made
+ * without a subnet, take whole /16s from those, and one on 172.30.0.0/16 once left this test no /24.
+ */
 async function createNetworks(): Promise<void> {
   await withHostLock("address-pools", async () => {
-    subnet = await findFreeSubnet(docker, "172.30.0.0/16");
-    const idle = await findFreeSubnet(docker, "172.31.0.0/16");
+    subnet = await findFreeSubnet(docker, "10.230.0.0/16");
+    const idle = await findFreeSubnet(docker, "10.231.0.0/16");
     await withNetworkChurn("h4 state networks", async () => {
       await execa("docker", [
         "network",
