@@ -2,7 +2,8 @@ import { relative } from "node:path";
 import type { NetlabConfig } from "../core/config.js";
 import type { Facts } from "../core/facts-schema.js";
 import { runFacts } from "../report/facts-builder.js";
-import { readEngineFacts } from "../lifecycle/read-engine-facts.js";
+import type Dockerode from "dockerode";
+import { engineFactsOnce, engineFactsRead, readEngineFacts } from "../lifecycle/read-engine-facts.js";
 import { connectEngine } from "../runtime/engine-client.js";
 import { clearRunOutputs } from "../report/reports-dir.js";
 import { writeReports } from "../report/writers.js";
@@ -43,10 +44,12 @@ export function checkFacts(
 
 /**
  * The engine's facts as a lab run records them (version, bridge, daemon settings): a report read later says
- * which engine the check ran on. An engine that stopped answering leaves why, and the reports are written.
+ * which engine the check ran on; those its hints read, when they did. An engine that stopped answering leaves
+ * why, and the reports are written.
  */
-async function checkedEngine(config: NetlabConfig): Promise<Record<string, unknown>> {
+async function checkedEngine(config: NetlabConfig, docker?: Dockerode): Promise<Record<string, unknown>> {
   try {
+    if (docker && engineFactsRead(docker)) return { ...(await engineFactsOnce(docker)) };
     return { ...(await readEngineFacts(await connectEngine(config.engineTimeoutMs))) };
   } catch (error) {
     return { unread: (error as Error).message };
@@ -59,8 +62,9 @@ export async function writeCheckReports(
   results: CheckResult[],
   config: NetlabConfig,
   startedAt: Date,
+  docker?: Dockerode,
 ): Promise<string[]> {
-  const facts = checkFacts(results, config, startedAt, new Date(), await checkedEngine(config));
+  const facts = checkFacts(results, config, startedAt, new Date(), await checkedEngine(config, docker));
   clearRunOutputs(dir);
   const { problems } = await writeReports(dir, facts);
   return problems;

@@ -3,7 +3,7 @@ import type Dockerode from "dockerode";
 import createDebug from "debug";
 import type { TrafficSettings } from "../core/daemon-settings.js";
 import type { EngineFacts } from "../core/engine-facts.js";
-import { readEngineFacts } from "../lifecycle/read-engine-facts.js";
+import { engineFactsOnce } from "../lifecycle/read-engine-facts.js";
 import { observeHostFilter, type HostFilter } from "../probes/forward-policy.js";
 import { engineNamed, type NamedEngine } from "./engine-set.js";
 import { engineOf, type Target } from "./target.js";
@@ -118,7 +118,7 @@ export async function readHintContext(
           })),
           timeoutMs,
         )
-      : bounded("the engine's settings", readEngineFacts(docker), timeoutMs),
+      : bounded("the engine's settings", engineFactsOnce(docker), timeoutMs),
     // iptables -w waits for the xtables lock, which a lab or another check may hold: a hint is not worth a long wait.
     remote ? undefined : bounded("the host's iptables", observeHostFilter(HOST_READ_MS), HOST_READ_MS),
   ]);

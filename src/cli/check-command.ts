@@ -103,7 +103,7 @@ export async function checkSpecs(
   }
   progress(closingLine(results, Date.now() - startedAt.getTime()));
   const [problems] = await Promise.all([
-    writeCheckReports(options.reportsDir, results, config, startedAt),
+    writeCheckReports(options.reportsDir, results, config, startedAt, docker),
     ...results.map((result) => result.cleanedUp),
   ]);
   for (const problem of problems) io.err(`netlab: ${problem}`);

@@ -50,6 +50,27 @@ async function localDaemon(socket: string): Promise<EngineRecording["daemon"]> {
   return undefined;
 }
 
+const readByClient = new WeakMap<Dockerode, Promise<EngineFacts>>();
+
+/**
+ * readEngineFacts, once per engine client: a check's hints and its reports ask one engine the same questions
+ * (0.3 s of a check's wall). A failed read is not kept, so a later caller asks again.
+ */
+export function engineFactsOnce(docker: Dockerode): Promise<EngineFacts> {
+  let facts = readByClient.get(docker);
+  if (!facts) {
+    facts = readEngineFacts(docker);
+    readByClient.set(docker, facts);
+    facts.catch(() => readByClient.delete(docker));
+  }
+  return facts;
+}
+
+/** Whether engineFactsOnce has read (or is reading) this client's engine. */
+export function engineFactsRead(docker: Dockerode): boolean {
+  return readByClient.has(docker);
+}
+
 /** What the engine is configured with: its own answers, the running dockerd's flags, its daemon.json. */
 export async function readEngineFacts(docker: Dockerode): Promise<EngineFacts> {
   const socket = process.env.DOCKER_HOST || "unix:///var/run/docker.sock";
