@@ -9,6 +9,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join, posix, relative } from "node:path";
 import { BUILD_DIR, SOURCE_DIR, STAMP, buildIsFresh, digest, sourceFiles, stampText } from "../bin/cli-build.mjs";
+import { bundleCli } from "./bundle-cli.js";
 
 const started = new Date();
 if (process.argv.includes("--if-stale") && buildIsFresh()) process.exit(0);
@@ -62,6 +63,9 @@ for (const source of sources) {
   }
 }
 
+// The command's entry over its transpiled self: one bundle and its chunks (scripts/bundle-cli.ts).
+const chunks = await bundleCli(fresh);
+
 // Each declaration from its file alone (isolated declarations): a module that needs the type checker to
 // say its exported types fails the build here rather than shipping a declaration that lies.
 const declared = new Set<string>();
@@ -100,5 +104,5 @@ if (existsSync(BUILD_DIR)) renameSync(BUILD_DIR, old);
 renameSync(fresh, BUILD_DIR);
 rmSync(old, { recursive: true, force: true });
 console.log(
-  `netlab: built ${sources.length} file(s), ${declared.size} declaration(s) into ${relative(process.cwd(), BUILD_DIR) || "."} in ${Date.now() - started.getTime()} ms`,
+  `netlab: built ${sources.length} file(s), ${declared.size} declaration(s), the command in ${chunks} bundle file(s) into ${relative(process.cwd(), BUILD_DIR) || "."} in ${Date.now() - started.getTime()} ms`,
 );

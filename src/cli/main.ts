@@ -4,7 +4,6 @@ import { Command } from "commander";
 import { FEATURE_NEEDS, type Feature } from "../lifecycle/host-packages.js";
 import { reportsDir } from "../report/reports-dir.js";
 import { exitCodeFor, failureLine } from "./errors.js";
-import { catalogLines, labCatalog, selectLabs } from "./labs-catalog.js";
 import { ENGINE_ENV, helpText } from "./help-text.js";
 import type { RunOptions } from "./lab-run.js";
 
@@ -18,6 +17,8 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 const REPORTS = reportsDir();
 /** The engine side of run, clean and provision (dockerode, execa, the config's schema): loaded by those commands only. */
 const labRun = () => import("./lab-run.js");
+/** The labs' lessons, parsed from labs/*.lesson.yaml: read by run and labs only, not by every command's start. */
+const labsCatalog = () => import("./labs-catalog.js");
 const VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 /** Every setting a lab run reads (docs/configuration.md). */
 const RUN_ENV = [
@@ -119,7 +120,7 @@ program
     }),
   )
   .action(async (names: string[], options: RunOptions) => {
-    selectLabs(names); // an unknown lab is a usage error before the engine side loads
+    (await labsCatalog()).selectLabs(names); // an unknown lab is a usage error before the engine side loads
     process.exitCode = await (await labRun()).run(names, options);
   });
 // check, practice and tour bring large module graphs (specs, compose, exercises, reports): each is imported
@@ -169,7 +170,8 @@ program
       ],
     }),
   )
-  .action((names: string[]) => {
+  .action(async (names: string[]) => {
+    const { catalogLines, labCatalog, selectLabs } = await labsCatalog();
     const wanted = names.length > 0 ? selectLabs(names).labs : undefined;
     for (const line of catalogLines(labCatalog().filter((entry) => !wanted || wanted.includes(entry.name))))
       console.log(line);

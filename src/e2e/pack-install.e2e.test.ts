@@ -81,7 +81,8 @@ async function packNetlab(into: string): Promise<string> {
   await step("npm", ["pack", "--ignore-scripts", "--pack-destination", snapshot], ROOT);
   await step("tar", ["xzf", `netlab-${VERSION}.tgz`], snapshot);
   const unpacked = join(snapshot, "package");
-  cpSync(join(ROOT, "scripts", "build-cli.ts"), join(unpacked, "scripts", "build-cli.ts"));
+  for (const script of ["build-cli.ts", "bundle-cli.ts"])
+    cpSync(join(ROOT, "scripts", script), join(unpacked, "scripts", script));
   symlinkSync(join(ROOT, "node_modules"), join(unpacked, "node_modules"));
   await step(process.execPath, ["--import", "tsx", "scripts/build-cli.ts"], unpacked);
   await step("npm", ["pack", "--ignore-scripts", "--pack-destination", into], unpacked);
