@@ -4,6 +4,9 @@ import { lessonOf } from "../core/lesson/lesson.js";
 import { observationLines, oneLine } from "./format.js";
 import { wordsFor } from "./report-words.js";
 
+/** The longest line of an observation attachment; a longer one is cut, and the JSON is attached whole. */
+const OBSERVED_LINE_MAX = 4000;
+
 /**
  * What a claim looks like in Allure, whoever writes it: the labels, the description (its lesson), one step
  * per probe, the observations (the lab's pictures: allure-lab-model.ts). Two writers use this one model:
@@ -100,22 +103,27 @@ export function probeStep(
   };
 }
 
-/** What a check observed: readable key/value lines, and the same as JSON for tools. */
+/**
+ * What a check observed, as readable key/value lines. The same as JSON only when a line had to be cut (a value
+ * over 4000 characters): otherwise it says nothing the lines do not (and facts.json has it for tools), and a
+ * file per result is what a large check's allure-results pays for most.
+ */
 export function observationAttachments(observed: Record<string, unknown>): AllureAttachmentContent[] {
   if (Object.keys(observed).length === 0) return [];
+  const lines = observationLines(observed, OBSERVED_LINE_MAX);
+  const cut = observationLines(observed, Number.POSITIVE_INFINITY).some((line, index) => line !== lines[index]);
   return [
-    {
-      name: "observed",
-      contentType: "text/plain",
-      fileExtension: "txt",
-      content: `${observationLines(observed, 4000).join("\n")}\n`,
-    },
-    {
-      name: "observed (JSON)",
-      contentType: "application/json",
-      fileExtension: "json",
-      content: `${JSON.stringify(observed, (_key, value: unknown) => value ?? null, 2)}\n`,
-    },
+    { name: "observed", contentType: "text/plain", fileExtension: "txt", content: `${lines.join("\n")}\n` },
+    ...(cut
+      ? [
+          {
+            name: "observed (JSON)",
+            contentType: "application/json",
+            fileExtension: "json",
+            content: `${JSON.stringify(observed, (_key, value: unknown) => value ?? null, 2)}\n`,
+          },
+        ]
+      : []),
   ];
 }
 

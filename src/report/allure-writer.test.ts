@@ -55,23 +55,19 @@ describe("allure results from facts", () => {
     const attachments = result("D2")?.attachments ?? [];
     expect(attachments.map((attachment) => [attachment.name, attachment.type])).toEqual([
       ["observed", "text/plain"],
-      ["observed (JSON)", "application/json"],
       ["topology: demo (as observed)", "image/svg+xml"],
       ["reachability: demo", "text/html"],
     ]);
     expect(file(attachments[0]?.source)).toBe("routes:\n  - destination: default, via: 172.17.0.1\n");
-    expect(JSON.parse(file(attachments[1]?.source) ?? "null")).toEqual({
-      routes: [{ destination: "default", via: "172.17.0.1" }],
-    });
-    expect(file(attachments[2]?.source)).toBe("<svg>demo</svg>");
+    expect(file(attachments[1]?.source)).toBe("<svg>demo</svg>");
     // The matrix is a real HTML table: no <br> shown as text, no glyph a font may lack.
-    const matrix = file(attachments[3]?.source) ?? "";
+    const matrix = file(attachments[2]?.source) ?? "";
     expect(matrix).toContain('<div class="mismatch"');
     expect(matrix).toContain("✗ connected, expected timed-out (D2)</div>");
     expect(matrix).not.toMatch(/&lt;br&gt;|＼/);
     // Each claim has its own copy: Allure links a file to one result only.
     expect(result("D1")?.attachments.find((attachment) => attachment.type === "image/svg+xml")?.source).not.toBe(
-      attachments[2]?.source,
+      attachments[1]?.source,
     );
   });
 

@@ -233,7 +233,7 @@ describe("reports of a lab that fails on purpose", () => {
       f2?.steps.flatMap(
         (step) => (step as { attachments?: Array<{ name: string; source: string }> }).attachments ?? [],
       ) ?? [];
-    expect(observed.map((attachment) => attachment.name)).toEqual(["observed", "observed (JSON)"]);
+    expect(observed.map((attachment) => attachment.name)).toEqual(["observed"]);
     expect(readFileSync(join(resultsDir, observed[0]?.source ?? "missing"), "utf8")).toMatch(
       /^address: [\d.]+\nengineSubnet: [\d./]+\n$/,
     );
