@@ -292,11 +292,18 @@ export interface JsonExpectation {
 export function parseJson(run: { stdout?: unknown; stderr?: unknown }): {
   specs: { spec: string; project?: string; held: boolean; expectations: JsonExpectation[] }[];
 } {
+  let parsed: ReturnType<typeof parseJson> & { errors?: string[] };
   try {
-    return JSON.parse(String(run.stdout)) as ReturnType<typeof parseJson>;
+    parsed = JSON.parse(String(run.stdout)) as typeof parsed;
   } catch (error) {
     throw new Error(`check --json printed no JSON; its stderr:\n${String(run.stderr)}`, { cause: error });
   }
+  // A check that stopped before deciding has no specs: say why, not "undefined" three calls later.
+  if (parsed.specs.length === 0)
+    throw new Error(
+      `check --json decided nothing: ${(parsed.errors ?? []).join("; ")}\nits stderr:\n${String(run.stderr)}`,
+    );
+  return parsed;
 }
 
 export function runIdOf(reportsDir: string): string {

@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,9 +11,19 @@ import { vitestArgv } from "../cli/vitest-entry.js";
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const docker = new Dockerode({ timeout: 20_000 });
 
+/** This test process's scratch reports, under one folder that goes when the process ends (a run made 150). */
+let reportsRoot: string | undefined;
+
 /** A reports folder of the child's own, so a nested run never clears or writes the outer run's reports/. */
 export function scratchReports(): string {
-  return mkdtempSync(join(tmpdir(), "netlab-e2e-reports-"));
+  if (!reportsRoot) {
+    const root = mkdtempSync(join(tmpdir(), "netlab-e2e-reports-"));
+    // Traversable, as /tmp is: a child run as another user meets each run's folder as it met one in /tmp.
+    chmodSync(root, 0o755);
+    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+    reportsRoot = root;
+  }
+  return mkdtempSync(join(reportsRoot, "run-"));
 }
 
 export function netlab(

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -23,6 +23,7 @@ import { docker, netlab } from "./netlab-cli.js";
  * turn (same names); different exercises may run at the same time.
  */
 const STATE = mkdtempSync(join(tmpdir(), "netlab-practice-state-"));
+process.once("exit", () => rmSync(STATE, { recursive: true, force: true }));
 export const exercises = loadExercises();
 
 process.env.NETLAB_STATE_DIR = STATE;
