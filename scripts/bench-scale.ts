@@ -44,7 +44,7 @@ function bytesOf(path: string): number {
 const human = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 
-interface Row {
+export interface Row {
   cli: string;
   n: number;
   wallS: number;
@@ -145,9 +145,10 @@ export async function benchScale(
   sizes = (process.env.NETLAB_BENCH_SCALE_SIZES ?? "10,20,30,40").split(",").map(Number),
   rounds = Number(process.env.NETLAB_BENCH_SCALE_ROUNDS ?? 1),
   clis = clisOf(process.env.NETLAB_BENCH_SCALE_CLIS),
-): Promise<void> {
+): Promise<Row[]> {
   const run = `${process.pid}-${Date.now().toString(36)}`;
   const dir = mkdtempSync(join(tmpdir(), "netlab-bench-scale-"));
+  let measured: Row[] = [];
   // A signal may come while containers are being created: the removal waits for the batch in flight (which
   // creates no more after it), and a removal asked for twice runs twice, so what the first missed the second finds.
   let stopping = false;
@@ -189,6 +190,7 @@ export async function benchScale(
       }
     }
     printTable(rows);
+    measured = rows;
     // What any netlab command costs before it checks anything: node, the imports, the CLI's parsing.
     for (const cli of clis) {
       const floor = await timed([...cli.argv, "--help"], {});
@@ -207,6 +209,12 @@ export async function benchScale(
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+  return measured;
+}
+
+/** Every report's bytes of one run. */
+export function reportBytes(row: Row): number {
+  return REPORTS.reduce((sum, name) => sum + row.sizes[name], 0);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await benchScale();
