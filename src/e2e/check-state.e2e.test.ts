@@ -148,9 +148,9 @@ beforeAll(async () => {
       `  - { id: route, route: host, to: ${subnet}, dev: ${bridges.app} }`,
       `  - { id: route-wrong-dev, route: host, to: ${subnet}, dev: ${bridges.idle} }`,
       // Identity: joined while running, and the re-created one.
-      `  - { id: box-joined, container: ${names.box}, container-id: ${boxId.slice(0, 12)}, joined-running: [${names.two}] }`,
+      `  - { id: box-joined, container: ${names.box}, container-id: "${boxId.slice(0, 12)}", joined-running: [${names.two}] }`,
       `  - { id: box-not-joined-app, container: ${names.box}, joined-running: [${names.app}] }`,
-      `  - { id: redo-same, container: ${names.redo}, container-id: ${redoFirstId.slice(0, 12)} }`,
+      `  - { id: redo-same, container: ${names.redo}, container-id: "${redoFirstId.slice(0, 12)}" }`,
       `  - { id: redo-joined, container: ${names.redo}, joined-running: [${names.two}] }`,
       // The engine's answers.
       `  - { id: host-publish, command: "docker run -d --name ${names.web} --network host -p 8080:80 netlab/probe:latest httpd -f", warns: "Published ports are discarded" }`,

@@ -81,6 +81,12 @@ describe("engine and host state in a spec: IPAM, options, endpoints, the host's 
     expect(specErrors(withExpect("- { iptables: hostt, chain: DOCKER-USER, rule: '-j DROP' }"))).toEqual([
       "net.yaml:3:17 bad namespace `hostt`: write netns:NAME, NAME as `ip netns list` shows it, or host (this machine's own)",
     ]);
+    expect(specErrors(withExpect("- { container: web, container-id: 123456e78901 }"))).toEqual([
+      "net.yaml:3:37 `container-id` should be a string, not a number: write it in quotes",
+    ]);
+    expect(parsed('- { container: web, container-id: "123456e78901" }')[0]).toMatchObject({
+      containerId: "123456e78901",
+    });
     expect(specErrors(withExpect("- { container: web, container-id: 3f2a9c }"))).toEqual([
       "net.yaml:3:37 bad container-id `3f2a9c`: at least 12 hex digits of its id (docker ps shows 12)",
     ]);

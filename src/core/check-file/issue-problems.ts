@@ -170,7 +170,8 @@ function placedProblems(issues: readonly Issue[], source: YamlSource, root: z.Zo
             path,
             problem: {
               ...source.valueAt(path),
-              message: `${label(path)} should be ${KINDS[issue.expected] ?? issue.expected}, not ${kindOf(value)}`,
+              // YAML reads unquoted digits (an id, 0755, 1e3) as a number: quotes keep them the text written.
+              message: `${label(path)} should be ${KINDS[issue.expected] ?? issue.expected}, not ${kindOf(value)}${issue.expected === "string" && typeof value === "number" ? ": write it in quotes" : ""}`,
             },
           },
         ];
