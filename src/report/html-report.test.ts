@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { externalReferences, isLocalUrl, stripExternalScripts } from "./html-report.js";
+import { declareDataFirst, externalReferences, isLocalUrl, stripExternalScripts } from "./html-report.js";
 
 const ALLURE_TAIL = `<script src="app-b3323b2606f19801ef1b.js"></script>
     <script async src="https://www.googletagmanager.com/gtag/js?id=G-LNDJ3J7WT0"></script>
@@ -53,5 +53,18 @@ describe("offline HTML report", () => {
       "http://10.0.0.1/",
     ])
       expect(isLocalUrl(url), url).toBe(false);
+  });
+
+  it("declares the report's data before its app runs, once, so no load asks the server for a file", () => {
+    const page = `<html><head><meta charset="utf-8"></head><body>${ALLURE_TAIL}</body></html>`;
+    const declared = declareDataFirst(page);
+    expect(declared).toMatch(
+      /^<html><head><script>window\.allureReportData = window\.allureReportData \|\| \{\};<\/script><meta/,
+    );
+    expect(declareDataFirst(declared)).toBe(declared);
+    // A page that is not the single-file report is left as it is.
+    expect(declareDataFirst("<html><head></head><body>plain</body></html>")).toBe(
+      "<html><head></head><body>plain</body></html>",
+    );
   });
 });

@@ -55,6 +55,19 @@ export function stripExternalScripts(html: string): { html: string; removed: str
   return { html: result, removed };
 }
 
+/**
+ * The single-file report declares its data object before the app runs. Allure's page puts the app's script
+ * first and the data's last; an app that starts before the parser reaches the data (a busy machine, a large
+ * page) finds no `allureReportData`, asks the server for each file instead, gets 404s and draws an empty tree.
+ * With the object declared first, every load waits for `allureReportDataReady`, which the data script sets.
+ */
+export function declareDataFirst(html: string): string {
+  if (!html.includes("allureReportData") || html.includes(DATA_FIRST)) return html;
+  return html.replace(/<head([^>]*)>/i, (head) => `${head}${DATA_FIRST}`);
+}
+
+const DATA_FIRST = "<script>window.allureReportData = window.allureReportData || {};</script>";
+
 /** Every reference in the markup that would load from another host: script/img/iframe src, link href, CSS url() and @import. */
 export function externalReferences(html: string): string[] {
   const found: string[] = [];
@@ -151,10 +164,11 @@ export async function buildHtmlReport(options: {
   const index = join(options.outputDir, "index.html");
   const removed: string[] = [];
   for (const file of htmlFiles(options.outputDir)) {
-    const stripped = stripExternalScripts(readFileSync(file, "utf8"));
-    if (stripped.removed.length === 0) continue;
+    const read = readFileSync(file, "utf8");
+    const stripped = stripExternalScripts(read);
     removed.push(...stripped.removed);
-    writeFileSync(file, stripped.html);
+    const html = declareDataFirst(stripped.html);
+    if (html !== read) writeFileSync(file, html);
   }
   for (const file of htmlFiles(options.outputDir)) {
     const left = externalReferences(readFileSync(file, "utf8"));
