@@ -246,16 +246,17 @@ test.beforeAll(async ({ lab, env }) => {
       },
       nodeNames,
     );
-  // The services' tasks start while the containers do.
-  [web, roundRobin] = await Promise.all([service("web", "vip"), service("rr", "dnsrr")]);
   // A node joins an attachable overlay lazily, with its first container on it; two first containers at once
   // on one node race for that attachment (moby#36191) and, on a loaded machine, one start waited past the
-  // client's timeout. So each node's first member starts alone there, the rest once the node is on the overlay.
+  // client's timeout. So each node's first member starts alone there, the rest once the node is on the overlay;
+  // the services' tasks too, which join the same overlay on every node (a whole-suite run saw alpha's start
+  // hang past 20 s while both services' tasks were starting on node 1).
   const firsts = await Promise.all([
     nodeContainer(lab, 1, { role: "alpha", network: overlay.name }),
     nodeContainer(lab, 2, { role: "beta", network: overlay.name }),
     nodeContainer(lab, 3, { role: "gamma", network: overlay.name }),
   ]);
+  [web, roundRobin] = await Promise.all([service("web", "vip"), service("rr", "dnsrr")]);
   const rest = await Promise.all([
     nodeContainer(lab, 1, { role: "neighbour", network: overlay.name }),
     nodeContainer(lab, 1, { role: "control" }),
