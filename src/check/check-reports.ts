@@ -3,7 +3,7 @@ import type { NetlabConfig } from "../core/config.js";
 import type { Facts } from "../core/facts-schema.js";
 import { runFacts } from "../report/facts-builder.js";
 import type Dockerode from "dockerode";
-import { engineFactsOnce, engineFactsRead, readEngineFacts } from "../lifecycle/read-engine-facts.js";
+import { engineFactsOnce } from "../lifecycle/read-engine-facts.js";
 import { connectEngine } from "../runtime/engine-client.js";
 import { clearRunOutputs } from "../report/reports-dir.js";
 import { writeReports } from "../report/writers.js";
@@ -44,13 +44,12 @@ export function checkFacts(
 
 /**
  * The engine's facts as a lab run records them (version, bridge, daemon settings): a report read later says
- * which engine the check ran on; those its hints read, when they did. An engine that stopped answering leaves
- * why, and the reports are written.
+ * which engine the check ran on; on the check's own client, what its hints read is not asked again. An engine
+ * that stopped answering leaves why, and the reports are written.
  */
 async function checkedEngine(config: NetlabConfig, docker?: Dockerode): Promise<Record<string, unknown>> {
   try {
-    if (docker && engineFactsRead(docker)) return { ...(await engineFactsOnce(docker)) };
-    return { ...(await readEngineFacts(await connectEngine(config.engineTimeoutMs))) };
+    return { ...(await engineFactsOnce(docker ?? (await connectEngine(config.engineTimeoutMs)))) };
   } catch (error) {
     return { unread: (error as Error).message };
   }

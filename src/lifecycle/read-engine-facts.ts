@@ -66,11 +66,6 @@ export function engineFactsOnce(docker: Dockerode): Promise<EngineFacts> {
   return facts;
 }
 
-/** Whether engineFactsOnce has read (or is reading) this client's engine. */
-export function engineFactsRead(docker: Dockerode): boolean {
-  return readByClient.has(docker);
-}
-
 /** What the engine is configured with: its own answers, the running dockerd's flags, its daemon.json. */
 export async function readEngineFacts(docker: Dockerode): Promise<EngineFacts> {
   const socket = process.env.DOCKER_HOST || "unix:///var/run/docker.sock";
